@@ -1,0 +1,215 @@
+//! Check: failures on named properties, warnings, and physical names (auto-naming).
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// One reason the inputs were refused, attached to the property at fault.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckFailure {
+    pub property: String,
+    pub reason: String,
+}
+
+impl CheckFailure {
+    pub fn new(property: impl Into<String>, reason: impl Into<String>) -> Self {
+        CheckFailure {
+            property: property.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// How the engine wants names chosen (the request's `autonaming` options).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Autonaming {
+    /// No options sent: the provider names resources its own way.
+    #[default]
+    Default,
+    /// Use the engine's proposed name unless the user gave one.
+    Propose(String),
+    /// Use the engine's proposed name, even over the provider's own preference.
+    Enforce(String),
+    /// Never generate a name: the user must give one.
+    Disable,
+}
+
+/// The shape a physical name must have.
+#[derive(Debug, Clone, Copy)]
+pub struct NameRules {
+    pub max_len: usize,
+    /// Characters the cloud accepts in the name.
+    pub allowed: fn(char) -> bool,
+}
+
+/// The context of a Check call.
+#[derive(Debug, Default)]
+pub struct CheckCtx {
+    pub(crate) urn: String,
+    pub(crate) name: String,
+    pub(crate) seed: Vec<u8>,
+    pub(crate) autonaming: Autonaming,
+    /// Properties whose value the provider chose (auto-names), kept in the inputs.
+    pub(crate) defaults: Vec<String>,
+    /// Properties the provider chose in the previous inputs.
+    pub(crate) old_defaults: Vec<String>,
+    pub(crate) warnings: Vec<String>,
+}
+
+impl CheckCtx {
+    pub fn urn(&self) -> &str {
+        &self.urn
+    }
+
+    /// The resource's logical name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Logs a warning through the engine once the check is done.
+    pub fn warn(&mut self, message: impl Into<String>) {
+        self.warnings.push(message.into());
+    }
+
+    /// Decides the physical name kept in `property`: the user's if given, the previous
+    /// auto-name if there was one, else a new one derived from the request's random seed
+    /// (so preview and update agree) or proposed by the engine.
+    pub fn physical_name(
+        &mut self,
+        property: &str,
+        given: Option<String>,
+        previous: Option<&str>,
+        rules: NameRules,
+    ) -> Result<String, CheckFailure> {
+        let chosen = match (given, &self.autonaming) {
+            (Some(name), _) => return validate(property, name, rules),
+            (None, Autonaming::Disable) => {
+                return Err(CheckFailure::new(
+                    property,
+                    "a name is required: auto-naming is disabled for this stack",
+                ));
+            }
+            (None, Autonaming::Propose(p) | Autonaming::Enforce(p)) => p.clone(),
+            (None, Autonaming::Default) => match previous {
+                Some(old) if self.old_defaults.iter().any(|d| d == property) => old.to_string(),
+                _ => self.generate(rules),
+            },
+        };
+        self.defaults.push(property.to_string());
+        validate(property, chosen, rules)
+    }
+
+    fn generate(&self, rules: NameRules) -> String {
+        const SUFFIX_LEN: usize = 7;
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        let mut seed = [0u8; 32];
+        for (i, b) in self.seed.iter().enumerate() {
+            seed[i % 32] ^= *b;
+        }
+        let mut rng = if self.seed.is_empty() {
+            ChaCha8Rng::from_os_rng()
+        } else {
+            ChaCha8Rng::from_seed(seed)
+        };
+        let suffix: String = (0..SUFFIX_LEN)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect();
+        let base: String = self
+            .name
+            .chars()
+            .map(|c| if (rules.allowed)(c) { c } else { '-' })
+            .take(rules.max_len.saturating_sub(SUFFIX_LEN + 1))
+            .collect();
+        format!("{base}-{suffix}")
+    }
+}
+
+fn validate(property: &str, name: String, rules: NameRules) -> Result<String, CheckFailure> {
+    if name.is_empty() || name.len() > rules.max_len {
+        return Err(CheckFailure::new(
+            property,
+            format!(
+                "must be 1 to {} characters, got {}",
+                rules.max_len,
+                name.len()
+            ),
+        ));
+    }
+    if let Some(bad) = name.chars().find(|c| !(rules.allowed)(*c)) {
+        return Err(CheckFailure::new(
+            property,
+            format!("contains the character {bad:?}, which is not allowed here"),
+        ));
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: NameRules = NameRules {
+        max_len: 20,
+        allowed: |c| c.is_ascii_alphanumeric() || c == '-',
+    };
+
+    fn ctx(seed: &[u8]) -> CheckCtx {
+        CheckCtx {
+            name: "events".into(),
+            seed: seed.to_vec(),
+            ..CheckCtx::default()
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_name() {
+        let a = ctx(b"seed-1")
+            .physical_name("n", None, None, RULES)
+            .unwrap();
+        let b = ctx(b"seed-1")
+            .physical_name("n", None, None, RULES)
+            .unwrap();
+        let c = ctx(b"seed-2")
+            .physical_name("n", None, None, RULES)
+            .unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert!(a.starts_with("events-") && a.len() == "events-".len() + 7);
+    }
+
+    #[test]
+    fn a_user_given_name_wins_and_is_not_recorded_as_a_default() {
+        let mut c = ctx(b"s");
+        let n = c
+            .physical_name("n", Some("mine".into()), None, RULES)
+            .unwrap();
+        assert_eq!(n, "mine");
+        assert!(c.defaults.is_empty());
+    }
+
+    #[test]
+    fn a_previous_auto_name_is_kept() {
+        let mut c = ctx(b"other");
+        c.old_defaults = vec!["n".into()];
+        let n = c
+            .physical_name("n", None, Some("events-abc1234"), RULES)
+            .unwrap();
+        assert_eq!(n, "events-abc1234");
+    }
+
+    #[test]
+    fn disabled_autonaming_requires_a_name() {
+        let mut c = ctx(b"s");
+        c.autonaming = Autonaming::Disable;
+        let err = c.physical_name("n", None, None, RULES).unwrap_err();
+        assert_eq!(err.property, "n");
+    }
+
+    #[test]
+    fn a_bad_name_is_refused_on_its_property() {
+        let err = ctx(b"s")
+            .physical_name("streamName", Some("a b".into()), None, RULES)
+            .unwrap_err();
+        assert_eq!(err.property, "streamName");
+        assert!(err.reason.contains("' '"));
+    }
+}

@@ -1,0 +1,151 @@
+//! Provider configuration as the engine sends it: values may be JSON-encoded strings
+//! (default providers) or typed (explicit providers), and may be secret.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value as J};
+
+use crate::check::CheckFailure;
+use crate::schema::ObjectInfo;
+use crate::value::{PropertyMap, Value};
+
+/// Keys the engine adds to every provider's inputs; never a failure.
+const ENGINE_KEYS: [&str; 2] = ["version", "pluginDownloadURL"];
+
+/// Decodes configuration into its typed form, with one failure per bad key.
+pub(crate) fn decode<T: DeserializeOwned>(
+    map: &PropertyMap,
+    info: &ObjectInfo,
+) -> (Option<T>, Vec<CheckFailure>) {
+    let mut json = Map::new();
+    let mut failures = Vec::new();
+    for (key, value) in map {
+        if ENGINE_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let Some(prop) = info.prop(key) else {
+            failures.push(CheckFailure::new(
+                key,
+                format!(
+                    "unknown configuration key {key:?}; known keys: {}",
+                    known(info)
+                ),
+            ));
+            continue;
+        };
+        let Some(plain) = value.to_plain_json() else {
+            continue;
+        };
+        let expected = expected_type(info, &prop.schema);
+        let plain = match (plain, expected) {
+            (J::String(s), Some(t)) if t != "string" => {
+                serde_json::from_str(&s).unwrap_or(J::String(s))
+            }
+            (other, _) => other,
+        };
+        if let Some(t) = expected.filter(|t| !matches_type(&plain, t)) {
+            failures.push(CheckFailure::new(
+                key,
+                format!("expected a value of type {t}, got {plain}"),
+            ));
+            continue;
+        }
+        json.insert(key.clone(), plain);
+    }
+    if !failures.is_empty() {
+        return (None, failures);
+    }
+    match serde_json::from_value(J::Object(json)) {
+        Ok(config) => (Some(config), failures),
+        Err(e) => (
+            None,
+            vec![CheckFailure::new("", format!("invalid configuration: {e}"))],
+        ),
+    }
+}
+
+/// Config keys arrive as `<package>:config:<key>` in the legacy variables map.
+pub(crate) fn from_variables(
+    package: &str,
+    vars: &std::collections::HashMap<String, String>,
+) -> PropertyMap {
+    let prefix = format!("{package}:config:");
+    vars.iter()
+        .map(|(k, v)| {
+            (
+                k.strip_prefix(&prefix).unwrap_or(k).to_string(),
+                Value::String(v.clone()),
+            )
+        })
+        .collect()
+}
+
+fn known(info: &ObjectInfo) -> String {
+    info.props
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn expected_type<'a>(info: &'a ObjectInfo, schema: &'a J) -> Option<&'a str> {
+    crate::schema::type_name(info.resolve(schema))
+}
+
+fn matches_type(value: &J, t: &str) -> bool {
+    match t {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schemars::JsonSchema;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, JsonSchema, Debug)]
+    #[serde(rename_all = "camelCase")]
+    struct Cfg {
+        #[allow(dead_code)]
+        region: Option<String>,
+        max_retries: Option<u32>,
+        default_tags: Option<std::collections::BTreeMap<String, String>>,
+    }
+
+    #[test]
+    fn json_encoded_strings_become_typed_values() {
+        let info = ObjectInfo::of::<Cfg>();
+        let map = PropertyMap::from([
+            ("maxRetries".into(), Value::String("3".into())),
+            (
+                "defaultTags".into(),
+                Value::Secret(Box::new(Value::String(r#"{"a":"b"}"#.into()))),
+            ),
+            ("version".into(), Value::String("1.0.0".into())),
+        ]);
+        let (cfg, failures) = decode::<Cfg>(&map, &info);
+        assert!(failures.is_empty(), "{failures:?}");
+        let cfg = cfg.unwrap();
+        assert_eq!(cfg.max_retries, Some(3));
+        assert_eq!(cfg.default_tags.unwrap()["a"], "b");
+    }
+
+    #[test]
+    fn each_bad_key_gets_its_own_failure() {
+        let info = ObjectInfo::of::<Cfg>();
+        let map = PropertyMap::from([
+            ("maxRetries".into(), Value::String("many".into())),
+            ("regoin".into(), Value::String("us-east-1".into())),
+        ]);
+        let (cfg, failures) = decode::<Cfg>(&map, &info);
+        assert!(cfg.is_none());
+        let props: Vec<_> = failures.iter().map(|f| f.property.as_str()).collect();
+        assert_eq!(props, vec!["maxRetries", "regoin"]);
+    }
+}

@@ -1,0 +1,71 @@
+//! The context a handler runs in: who it works for, cancellation, and the engine's log.
+
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::engine::{EngineLog, Severity};
+
+/// Passed by reference to every create, read, update and delete.
+#[derive(Clone)]
+pub struct Ctx {
+    pub(crate) urn: String,
+    pub(crate) cancel: CancellationToken,
+    pub(crate) log: EngineLog,
+    pub(crate) started: Instant,
+}
+
+impl Ctx {
+    pub fn new(urn: impl Into<String>, cancel: CancellationToken, log: EngineLog) -> Self {
+        Ctx {
+            urn: urn.into(),
+            cancel,
+            log,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn urn(&self) -> &str {
+        &self.urn
+    }
+
+    /// The resource's logical name, the last part of its URN.
+    pub fn name(&self) -> &str {
+        self.urn.rsplit("::").next().unwrap_or(&self.urn)
+    }
+
+    /// Cancelled when the engine cancels or the operation's timeout elapses.
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    /// How long the operation has been running.
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.started.elapsed()
+    }
+
+    pub async fn info(&self, message: impl AsRef<str>) {
+        self.log
+            .log(Severity::Info, &self.urn, message.as_ref(), false)
+            .await;
+    }
+
+    pub async fn warn(&self, message: impl AsRef<str>) {
+        self.log
+            .log(Severity::Warning, &self.urn, message.as_ref(), false)
+            .await;
+    }
+
+    pub async fn debug(&self, message: impl AsRef<str>) {
+        self.log
+            .log(Severity::Debug, &self.urn, message.as_ref(), false)
+            .await;
+    }
+
+    /// Shows a live status line next to the resource (not kept in the log).
+    pub async fn status(&self, message: impl AsRef<str>) {
+        self.log
+            .log(Severity::Info, &self.urn, message.as_ref(), true)
+            .await;
+    }
+}

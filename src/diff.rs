@@ -1,0 +1,152 @@
+//! Diff: which inputs changed, and whether a change forces replacement.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value as J};
+
+use crate::schema::ObjectInfo;
+
+/// How one property changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Add,
+    Update,
+    Delete,
+}
+
+/// One changed property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyChange {
+    pub kind: ChangeKind,
+    pub replace: bool,
+}
+
+/// The answer of a diff, keyed by property path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiffResult {
+    pub changes: BTreeMap<String, PropertyChange>,
+    pub delete_before_replace: bool,
+}
+
+impl DiffResult {
+    pub fn replaces(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .filter(|(_, c)| c.replace)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Marks a property as changed, with or without replacement.
+    pub fn set(&mut self, path: impl Into<String>, kind: ChangeKind, replace: bool) {
+        self.changes
+            .insert(path.into(), PropertyChange { kind, replace });
+    }
+}
+
+/// Compares old and new inputs property by property. `unknown` names new inputs whose
+/// value is not known yet: they count as changed.
+pub(crate) fn diff_inputs(
+    old: &Map<String, J>,
+    new: &Map<String, J>,
+    unknown: &std::collections::BTreeSet<String>,
+    ignore: &[String],
+    info: &ObjectInfo,
+) -> DiffResult {
+    let mut result = DiffResult::default();
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for key in keys {
+        if key == crate::typed::DEFAULTS_KEY || ignore.iter().any(|i| i == key) {
+            continue;
+        }
+        let before = old.get(key).filter(|v| !v.is_null());
+        let after = new.get(key).filter(|v| !v.is_null());
+        let kind = match (before, after) {
+            _ if unknown.contains(key) => Some(ChangeKind::Update),
+            (None, Some(_)) => Some(ChangeKind::Add),
+            (Some(_), None) => Some(ChangeKind::Delete),
+            (Some(a), Some(b)) if !same(a, b) => Some(ChangeKind::Update),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            let replace = info.prop(key).is_some_and(|p| p.replace);
+            result.set(key.clone(), kind, replace);
+        }
+    }
+    result
+}
+
+/// Equality that treats 3 and 3.0 alike, since numbers travel as doubles.
+fn same(a: &J, b: &J) -> bool {
+    match (a, b) {
+        (J::Number(x), J::Number(y)) => x.as_f64() == y.as_f64(),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (J::Object(x), J::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schemars::JsonSchema;
+    use serde_json::json;
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct Args {
+        #[schemars(extend("replaceOnChanges" = true))]
+        name: String,
+        size: u32,
+    }
+
+    fn obj(v: J) -> Map<String, J> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn a_change_to_a_replace_property_replaces_and_others_update() {
+        let info = ObjectInfo::of::<Args>();
+        let d = diff_inputs(
+            &obj(json!({"name": "a", "size": 1})),
+            &obj(json!({"name": "b", "size": 2.0})),
+            &Default::default(),
+            &[],
+            &info,
+        );
+        assert_eq!(d.replaces(), vec!["name".to_string()]);
+        assert_eq!(d.changes["size"].kind, ChangeKind::Update);
+        assert!(!d.changes["size"].replace);
+    }
+
+    #[test]
+    fn equal_numbers_of_different_spelling_are_no_change() {
+        let info = ObjectInfo::of::<Args>();
+        let d = diff_inputs(
+            &obj(json!({"size": 3})),
+            &obj(json!({"size": 3.0})),
+            &Default::default(),
+            &[],
+            &info,
+        );
+        assert!(d.changes.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_input_counts_as_changed_and_ignored_ones_do_not() {
+        let info = ObjectInfo::of::<Args>();
+        let unknown = ["size".to_string()].into_iter().collect();
+        let d = diff_inputs(
+            &obj(json!({"name": "a", "size": 1})),
+            &obj(json!({"name": "z", "size": 1})),
+            &unknown,
+            &["name".to_string()],
+            &info,
+        );
+        assert_eq!(d.changes.keys().collect::<Vec<_>>(), vec!["size"]);
+    }
+}

@@ -1,0 +1,332 @@
+//! The type-erased face of a [`Resource`]: wire property maps in, wire property maps out.
+//! Secrets, unknowns, preview and defaults are handled here once for every resource.
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+
+use crate::check::{CheckCtx, CheckFailure};
+use crate::context::Ctx;
+use crate::diff::{DiffResult, diff_inputs};
+use crate::error::Error;
+use crate::resource::Resource;
+use crate::schema::ObjectInfo;
+use crate::typed::{DEFAULTS_KEY, Decoded, encode, encode_json, restore_unknowns};
+use crate::value::{PropertyMap, Value};
+
+/// A failure as the server must report it.
+pub(crate) enum Failed {
+    Error(Error),
+    /// Something exists and must be recorded by the engine.
+    Partial {
+        id: String,
+        properties: PropertyMap,
+        reasons: Vec<String>,
+    },
+}
+
+impl From<Error> for Failed {
+    fn from(e: Error) -> Self {
+        Failed::Error(e)
+    }
+}
+
+pub(crate) type Answer<T> = std::result::Result<T, Failed>;
+
+#[async_trait]
+pub(crate) trait Handler<C>: Send + Sync {
+    fn token(&self) -> &'static str;
+    fn description(&self) -> &'static str;
+    fn inputs(&self) -> &ObjectInfo;
+    fn outputs(&self) -> &ObjectInfo;
+    fn check(
+        &self,
+        ctx: &mut CheckCtx,
+        news: PropertyMap,
+        olds: PropertyMap,
+    ) -> Answer<(PropertyMap, Vec<CheckFailure>)>;
+    fn diff(
+        &self,
+        olds: PropertyMap,
+        old_inputs: PropertyMap,
+        news: PropertyMap,
+        ignore: &[String],
+    ) -> Answer<DiffResult>;
+    async fn create(
+        &self,
+        cx: Option<&C>,
+        ctx: &Ctx,
+        news: PropertyMap,
+        preview: bool,
+    ) -> Answer<(String, PropertyMap)>;
+    async fn read(
+        &self,
+        cx: &C,
+        ctx: &Ctx,
+        id: &str,
+        state: PropertyMap,
+        inputs: PropertyMap,
+    ) -> Answer<Option<(String, PropertyMap, PropertyMap)>>;
+    async fn update(
+        &self,
+        cx: Option<&C>,
+        ctx: &Ctx,
+        id: &str,
+        olds: PropertyMap,
+        news: PropertyMap,
+        old_inputs: PropertyMap,
+        preview: bool,
+    ) -> Answer<PropertyMap>;
+    async fn delete(&self, cx: &C, ctx: &Ctx, id: &str, state: PropertyMap) -> Answer<()>;
+}
+
+/// Wraps a typed resource.
+pub(crate) struct Typed<R> {
+    resource: R,
+    inputs: ObjectInfo,
+    outputs: ObjectInfo,
+}
+
+impl<R> Typed<R> {
+    pub(crate) fn new<C>(resource: R) -> Self
+    where
+        C: Send + Sync + 'static,
+        R: Resource<C>,
+    {
+        Typed {
+            resource,
+            inputs: ObjectInfo::of::<R::Args>(),
+            outputs: ObjectInfo::of::<R::State>(),
+        }
+    }
+
+    fn partial(&self, secret: &BTreeSet<String>, e: Error) -> Failed {
+        match e {
+            Error::PartialFailure { id, state, reasons } => Failed::Partial {
+                id,
+                properties: encode_json(state, secret, &self.outputs),
+                reasons,
+            },
+            other => Failed::Error(other),
+        }
+    }
+
+    /// Preview outputs: the inputs as given (unknowns and secrets kept) over `base`, and
+    /// every output-only property not in `base` unknown.
+    fn preview_outputs(&self, news: &Decoded, mut base: PropertyMap) -> PropertyMap {
+        for prop in &self.outputs.props {
+            if let Some(v) = news.original.get(&prop.name) {
+                base.insert(prop.name.clone(), v.clone());
+            } else if self.inputs.prop(&prop.name).is_none() && !base.contains_key(&prop.name) {
+                base.insert(prop.name.clone(), Value::Unknown);
+            }
+        }
+        base.remove(DEFAULTS_KEY);
+        base
+    }
+}
+
+fn not_configured() -> Error {
+    Error::Internal("the provider was used before Configure".into())
+}
+
+fn with_defaults(mut map: PropertyMap, defaults: &[String]) -> PropertyMap {
+    if !defaults.is_empty() {
+        let list = defaults.iter().map(|d| Value::String(d.clone())).collect();
+        map.insert(DEFAULTS_KEY.to_string(), Value::Array(list));
+    }
+    map
+}
+
+#[async_trait]
+impl<C, R> Handler<C> for Typed<R>
+where
+    C: Send + Sync + 'static,
+    R: Resource<C>,
+{
+    fn token(&self) -> &'static str {
+        R::TOKEN
+    }
+
+    fn description(&self) -> &'static str {
+        R::description()
+    }
+
+    fn inputs(&self) -> &ObjectInfo {
+        &self.inputs
+    }
+
+    fn outputs(&self) -> &ObjectInfo {
+        &self.outputs
+    }
+
+    fn check(
+        &self,
+        ctx: &mut CheckCtx,
+        news: PropertyMap,
+        olds: PropertyMap,
+    ) -> Answer<(PropertyMap, Vec<CheckFailure>)> {
+        let news = Decoded::new(news, &self.inputs);
+        let olds = Decoded::new(olds, &self.inputs);
+        let args: R::Args = match news.typed("inputs") {
+            Ok(args) => args,
+            Err(Error::InvalidInput(reason)) => {
+                let failure = CheckFailure::new("", reason);
+                return Ok((news.original.clone(), vec![failure]));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let old_args: Option<R::Args> = if olds.json.is_empty() {
+            None
+        } else {
+            olds.typed("old inputs").ok()
+        };
+        ctx.old_defaults = olds.defaults.clone();
+        let (checked, failures) = self.resource.check(ctx, args, old_args.as_ref());
+        // A failure about a value not known yet is premature: it is checked again at update.
+        let failures = failures
+            .into_iter()
+            .filter(|f| {
+                !news
+                    .unknown
+                    .iter()
+                    .any(|u| f.property.starts_with(u.as_str()))
+            })
+            .collect();
+        let mut out = encode(&checked, &news.secret, &self.inputs)?;
+        restore_unknowns(&mut out, &news);
+        Ok((with_defaults(out, &ctx.defaults), failures))
+    }
+
+    fn diff(
+        &self,
+        olds: PropertyMap,
+        old_inputs: PropertyMap,
+        news: PropertyMap,
+        ignore: &[String],
+    ) -> Answer<DiffResult> {
+        let news = Decoded::new(news, &self.inputs);
+        let old_inputs = Decoded::new(old_inputs, &self.inputs);
+        let mut base = diff_inputs(
+            &old_inputs.json,
+            &news.json,
+            &news.unknown,
+            ignore,
+            &self.inputs,
+        );
+        if let Some(name) = R::NAME_PROPERTY {
+            let auto_named = news.defaults.iter().any(|d| d == name);
+            base.delete_before_replace = !base.replaces().is_empty() && !auto_named;
+        }
+        if news.has_unknowns() || old_inputs.json.is_empty() {
+            return Ok(base);
+        }
+        let olds = Decoded::new(olds, &self.outputs);
+        match (
+            olds.typed("state"),
+            old_inputs.typed("old inputs"),
+            news.typed("inputs"),
+        ) {
+            (Ok(s), Ok(o), Ok(n)) => Ok(self.resource.diff(&s, &o, &n, base)),
+            _ => Ok(base),
+        }
+    }
+
+    async fn create(
+        &self,
+        cx: Option<&C>,
+        ctx: &Ctx,
+        news: PropertyMap,
+        preview: bool,
+    ) -> Answer<(String, PropertyMap)> {
+        let news = Decoded::new(news, &self.inputs);
+        if preview {
+            return Ok((
+                String::new(),
+                self.preview_outputs(&news, PropertyMap::new()),
+            ));
+        }
+        let args = news.typed("inputs")?;
+        let cx = cx.ok_or_else(not_configured)?;
+        match self.resource.create(cx, ctx, args).await {
+            Ok((id, state)) => Ok((id, encode(&state, &news.secret, &self.outputs)?)),
+            Err(e) => Err(self.partial(&news.secret, e)),
+        }
+    }
+
+    async fn read(
+        &self,
+        cx: &C,
+        ctx: &Ctx,
+        id: &str,
+        state: PropertyMap,
+        inputs: PropertyMap,
+    ) -> Answer<Option<(String, PropertyMap, PropertyMap)>> {
+        let state = Decoded::new(state, &self.outputs);
+        let inputs = Decoded::new(inputs, &self.inputs);
+        let old_state = if state.json.is_empty() {
+            None
+        } else {
+            state.typed("state").ok()
+        };
+        let old_inputs = if inputs.json.is_empty() {
+            None
+        } else {
+            inputs.typed("inputs").ok()
+        };
+        let Some(found) = self
+            .resource
+            .read(cx, ctx, id, old_state, old_inputs)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let secret: BTreeSet<String> = state.secret.union(&inputs.secret).cloned().collect();
+        let new_state = encode(&found.state, &secret, &self.outputs)?;
+        let new_inputs = with_defaults(
+            encode(&found.inputs, &secret, &self.inputs)?,
+            &inputs.defaults,
+        );
+        Ok(Some((found.id, new_state, new_inputs)))
+    }
+
+    async fn update(
+        &self,
+        cx: Option<&C>,
+        ctx: &Ctx,
+        id: &str,
+        olds: PropertyMap,
+        news: PropertyMap,
+        old_inputs: PropertyMap,
+        preview: bool,
+    ) -> Answer<PropertyMap> {
+        let olds = Decoded::new(olds, &self.outputs);
+        let news = Decoded::new(news, &self.inputs);
+        if preview {
+            return Ok(self.preview_outputs(&news, olds.original.clone()));
+        }
+        let cx = cx.ok_or_else(not_configured)?;
+        let old_inputs = Decoded::new(old_inputs, &self.inputs);
+        let old_args = if old_inputs.json.is_empty() {
+            None
+        } else {
+            old_inputs.typed("old inputs").ok()
+        };
+        let state = olds.typed("state")?;
+        let args = news.typed("inputs")?;
+        let secret: BTreeSet<String> = news.secret.union(&olds.secret).cloned().collect();
+        match self
+            .resource
+            .update(cx, ctx, id, state, args, old_args)
+            .await
+        {
+            Ok(state) => Ok(encode(&state, &secret, &self.outputs)?),
+            Err(e) => Err(self.partial(&secret, e)),
+        }
+    }
+
+    async fn delete(&self, cx: &C, ctx: &Ctx, id: &str, state: PropertyMap) -> Answer<()> {
+        let state = Decoded::new(state, &self.outputs).typed("state")?;
+        Ok(self.resource.delete(cx, ctx, id, state).await?)
+    }
+}

@@ -1,0 +1,135 @@
+//! What a provider author implements: a [`Provider`] (its config and the context every
+//! handler shares) and one [`Resource`] per resource type.
+
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::check::{CheckCtx, CheckFailure};
+use crate::context::Ctx;
+use crate::diff::DiffResult;
+use crate::error::Result;
+
+/// Facts about the package that go into the schema and plugin info.
+#[derive(Debug, Clone, Default)]
+pub struct PackageInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+    pub display_name: &'static str,
+    pub description: &'static str,
+    pub repository: &'static str,
+    pub publisher: &'static str,
+    pub keywords: &'static [&'static str],
+    /// Extra schema `language` section (per-language package names), as JSON.
+    pub language: Option<serde_json::Value>,
+}
+
+/// The provider: how its configuration is checked and turned into a shared context.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    /// The provider's configuration, as the program sets it (`<package>:<key>`).
+    type Config: DeserializeOwned + Serialize + JsonSchema + Default + Send + Sync;
+    /// What every handler receives by reference once `Configure` succeeded.
+    type Context: Send + Sync + 'static;
+
+    fn package(&self) -> PackageInfo;
+
+    /// Semantic checks of the configuration beyond its types; one failure per bad key.
+    fn check_config(&self, _config: &Self::Config) -> Vec<CheckFailure> {
+        Vec::new()
+    }
+
+    /// Builds the shared context (clients and the like) from a checked configuration.
+    async fn configure(&self, config: Self::Config, ctx: &Ctx) -> Result<Self::Context>;
+}
+
+/// The answer of a successful read: the resource as the cloud reports it.
+#[derive(Debug, Clone)]
+pub struct ReadOutcome<A, S> {
+    pub id: String,
+    pub state: S,
+    /// Inputs that would produce this state, so import and refresh need no program.
+    pub inputs: A,
+}
+
+/// One resource type. `C` is the provider's context.
+///
+/// Only `create` is required; the others have defaults that suit a resource whose every
+/// input forces replacement and which cannot be read back.
+#[async_trait]
+pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
+    /// The type token, e.g. `pkg:module:Type`.
+    const TOKEN: &'static str;
+    /// The input property whose value is the physical name, if the resource is auto-named.
+    /// A user-given name forces delete-before-replace.
+    const NAME_PROPERTY: Option<&'static str> = None;
+
+    /// Inputs. Doc comments become schema descriptions; see [`crate::schema`] for markers.
+    type Args: DeserializeOwned + Serialize + JsonSchema + Clone + Send + Sync;
+    /// Outputs: a superset of the inputs.
+    type State: DeserializeOwned + Serialize + JsonSchema + Clone + Send + Sync;
+
+    /// A description of the resource for the schema.
+    fn description() -> &'static str;
+
+    /// Validates inputs and fills defaults. Failures name the offending property.
+    fn check(
+        &self,
+        _ctx: &mut CheckCtx,
+        news: Self::Args,
+        _olds: Option<&Self::Args>,
+    ) -> (Self::Args, Vec<CheckFailure>) {
+        (news, Vec::new())
+    }
+
+    /// Refines the framework's input diff (which already honours `replaceOnChanges`).
+    fn diff(
+        &self,
+        _olds: &Self::State,
+        _old_inputs: &Self::Args,
+        _news: &Self::Args,
+        base: DiffResult,
+    ) -> DiffResult {
+        base
+    }
+
+    /// Creates the resource; returns its id and state. A half-made resource is reported
+    /// with [`crate::Error::PartialFailure`] so the engine keeps track of it.
+    async fn create(&self, cx: &C, ctx: &Ctx, inputs: Self::Args) -> Result<(String, Self::State)>;
+
+    /// Reads the resource by id. `None` means it no longer exists.
+    async fn read(
+        &self,
+        _cx: &C,
+        _ctx: &Ctx,
+        id: &str,
+        _state: Option<Self::State>,
+        _inputs: Option<Self::Args>,
+    ) -> Result<Option<ReadOutcome<Self::Args, Self::State>>> {
+        Err(crate::Error::InvalidInput(format!(
+            "{} cannot be read or imported (id {id})",
+            Self::TOKEN
+        )))
+    }
+
+    /// Updates in place. The default refuses, since every input then forces replacement.
+    async fn update(
+        &self,
+        _cx: &C,
+        _ctx: &Ctx,
+        id: &str,
+        _olds: Self::State,
+        _news: Self::Args,
+        _old_inputs: Option<Self::Args>,
+    ) -> Result<Self::State> {
+        Err(crate::Error::Internal(format!(
+            "{} {id} does not support update",
+            Self::TOKEN
+        )))
+    }
+
+    /// Deletes the resource. Deleting something already gone is success.
+    async fn delete(&self, _cx: &C, _ctx: &Ctx, _id: &str, _state: Self::State) -> Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,202 @@
+//! The provider server: registered resources, the configured context, cancellation, and
+//! the guard every handler runs under (timeout, cancellation, panics).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use futures::FutureExt;
+use tokio_util::sync::CancellationToken;
+
+use crate::context::Ctx;
+use crate::engine::EngineLog;
+use crate::error::Error;
+use crate::handler::{Answer, Failed, Handler, Typed};
+use crate::package::{ResourceSchema, package_schema};
+use crate::resource::{Provider, Resource};
+use crate::schema::ObjectInfo;
+
+/// How long a handler has to wind down after cancellation before it is abandoned.
+const GRACE: Duration = Duration::from_millis(400);
+
+/// A provider with its resources; serve it with [`crate::serve`].
+pub struct ProviderServer<P: Provider> {
+    pub(crate) provider: P,
+    pub(crate) handlers: HashMap<&'static str, Box<dyn Handler<P::Context>>>,
+    pub(crate) config_info: ObjectInfo,
+    pub(crate) context: RwLock<Option<Arc<P::Context>>>,
+    pub(crate) cancel: CancellationToken,
+    pub(crate) log: EngineLog,
+    /// Tells the serving loop that the engine attached (attach mode).
+    pub(crate) attached: tokio::sync::Notify,
+}
+
+impl<P: Provider> ProviderServer<P> {
+    pub fn new(provider: P) -> Self {
+        ProviderServer {
+            provider,
+            handlers: HashMap::new(),
+            config_info: ObjectInfo::of::<P::Config>(),
+            context: RwLock::new(None),
+            cancel: CancellationToken::new(),
+            log: EngineLog::default(),
+            attached: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Registers one resource type.
+    pub fn resource<R: Resource<P::Context>>(mut self, resource: R) -> Self {
+        self.handlers
+            .insert(R::TOKEN, Box::new(Typed::new::<P::Context>(resource)));
+        self
+    }
+
+    /// The package schema as JSON.
+    pub fn schema(&self) -> serde_json::Value {
+        let mut tokens: Vec<&&str> = self.handlers.keys().collect();
+        tokens.sort();
+        let resources: Vec<ResourceSchema<'_>> = tokens
+            .into_iter()
+            .filter_map(|t| self.handlers.get(*t))
+            .map(|h| ResourceSchema {
+                token: h.token(),
+                description: h.description(),
+                inputs: h.inputs(),
+                outputs: h.outputs(),
+            })
+            .collect();
+        package_schema(&self.provider.package(), &self.config_info, &resources)
+    }
+
+    pub(crate) fn handler(
+        &self,
+        urn: &str,
+        type_hint: &str,
+    ) -> Result<&dyn Handler<P::Context>, Error> {
+        let token = if type_hint.is_empty() {
+            type_of(urn)
+        } else {
+            type_hint
+        };
+        self.handlers
+            .get(token)
+            .map(|h| h.as_ref())
+            .ok_or_else(|| Error::UnknownType(token.to_string()))
+    }
+
+    pub(crate) fn configured(&self) -> Result<Arc<P::Context>, Error> {
+        self.context
+            .read()
+            .ok()
+            .and_then(|c| c.clone())
+            .ok_or_else(|| Error::Internal("the provider was used before Configure".into()))
+    }
+
+    pub(crate) fn ctx(&self, urn: &str) -> Ctx {
+        Ctx::new(urn, self.cancel.child_token(), self.log.clone())
+    }
+}
+
+/// The resource type of a URN: `urn:pulumi:stack::project::parent$type::name`.
+pub(crate) fn type_of(urn: &str) -> &str {
+    let qualified = urn.split("::").nth(2).unwrap_or_default();
+    qualified.rsplit('$').next().unwrap_or(qualified)
+}
+
+/// Runs a handler under the request's timeout and the engine's cancellation; a panic
+/// becomes an internal error for this request only.
+pub(crate) async fn guarded<T>(
+    ctx: &Ctx,
+    timeout: f64,
+    work: impl Future<Output = Answer<T>>,
+) -> Answer<T> {
+    let token = ctx.cancellation().clone();
+    let timed_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let timer = (timeout > 0.0).then(|| {
+        let (token, flag) = (token.clone(), timed_out.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs_f64(timeout)).await;
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            token.cancel();
+        })
+    });
+    let stopped = || {
+        if timed_out.load(std::sync::atomic::Ordering::SeqCst) {
+            Error::Timeout(timeout)
+        } else {
+            Error::Cancelled
+        }
+    };
+    let outcome = tokio::select! {
+        r = AssertUnwindSafe(work).catch_unwind() => match r {
+            Ok(Err(Failed::Error(Error::Cancelled))) => Err(stopped().into()),
+            Ok(answer) => answer,
+            Err(panic) => Err(Error::Internal(panic_message(panic.as_ref())).into()),
+        },
+        _ = async { token.cancelled().await; tokio::time::sleep(GRACE).await } => Err(stopped().into()),
+    };
+    if let Some(timer) = timer {
+        timer.abort();
+    }
+    outcome
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!("a handler panicked: {text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_comes_from_the_last_part_of_a_qualified_type() {
+        assert_eq!(
+            type_of("urn:pulumi:dev::proj::healthcare:streaming:KinesisPipeline::events"),
+            "healthcare:streaming:KinesisPipeline"
+        );
+        assert_eq!(
+            type_of("urn:pulumi:dev::proj::my:Comp$healthcare:network:SecureVpc::vpc"),
+            "healthcare:network:SecureVpc"
+        );
+    }
+
+    fn ctx() -> Ctx {
+        Ctx::new("urn", CancellationToken::new(), EngineLog::default())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_becomes_an_internal_error() {
+        let r: Answer<()> = guarded(&ctx(), 0.0, async { panic!("boom") }).await;
+        assert!(matches!(r, Err(Failed::Error(Error::Internal(m))) if m.contains("boom")));
+    }
+
+    #[tokio::test]
+    async fn a_timeout_stops_a_handler_that_never_ends() {
+        let start = std::time::Instant::now();
+        let r: Answer<()> = guarded(&ctx(), 0.2, futures::future::pending()).await;
+        assert!(matches!(r, Err(Failed::Error(Error::Timeout(_)))));
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
+
+    #[tokio::test]
+    async fn cancellation_stops_a_handler_promptly() {
+        let c = ctx();
+        let token = c.cancellation().clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            token.cancel();
+        });
+        let start = std::time::Instant::now();
+        let r: Answer<()> = guarded(&c, 0.0, futures::future::pending()).await;
+        assert!(matches!(r, Err(Failed::Error(Error::Cancelled))));
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
+}

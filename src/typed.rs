@@ -1,0 +1,191 @@
+//! Between wire property maps and typed values: secrets are remembered per property so
+//! they stay secret in the outputs, and unknowns (preview only) are stood in for by a
+//! value of the right type so the rest of the inputs can still be checked.
+
+use std::collections::BTreeSet;
+
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::{Map, Value as J};
+
+use crate::error::{Error, Result};
+use crate::schema::ObjectInfo;
+use crate::value::{PropertyMap, Value};
+
+/// The key under which Check records which inputs the provider chose itself.
+pub const DEFAULTS_KEY: &str = "__defaults";
+
+/// A decoded property map.
+#[derive(Debug, Default)]
+pub(crate) struct Decoded {
+    pub json: Map<String, J>,
+    pub secret: BTreeSet<String>,
+    pub unknown: BTreeSet<String>,
+    pub original: PropertyMap,
+    /// The provider-chosen properties recorded by an earlier Check.
+    pub defaults: Vec<String>,
+}
+
+impl Decoded {
+    pub fn new(map: PropertyMap, info: &ObjectInfo) -> Self {
+        let mut out = Decoded::default();
+        for (key, value) in &map {
+            if key == DEFAULTS_KEY {
+                if let Some(J::Array(items)) = value.to_plain_json() {
+                    out.defaults = items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(String::from))
+                        .collect();
+                }
+                continue;
+            }
+            if value.contains_secrets() {
+                out.secret.insert(key.clone());
+            }
+            let schema = info.prop(key).map(|p| p.schema.clone()).unwrap_or(J::Null);
+            if value.contains_unknowns() {
+                out.unknown.insert(key.clone());
+            }
+            out.json
+                .insert(key.clone(), known_or_zero(value, &schema, info));
+        }
+        out.original = map;
+        out
+    }
+
+    pub fn has_unknowns(&self) -> bool {
+        !self.unknown.is_empty()
+    }
+
+    /// The typed view.
+    pub fn typed<T: DeserializeOwned>(&self, what: &str) -> Result<T> {
+        serde_json::from_value(J::Object(self.json.clone()))
+            .map_err(|e| Error::InvalidInput(format!("{what}: {e}")))
+    }
+}
+
+/// Plain JSON of a value, with each unknown replaced by a value of its schema's type.
+fn known_or_zero(value: &Value, schema: &J, info: &ObjectInfo) -> J {
+    let schema = info.resolve(schema);
+    match value {
+        Value::Unknown | Value::Output { value: None, .. } => info.zero(schema),
+        Value::Secret(inner) => known_or_zero(inner, schema, info),
+        Value::Output {
+            value: Some(inner), ..
+        } => known_or_zero(inner, schema, info),
+        Value::Array(items) => J::Array(
+            items
+                .iter()
+                .map(|i| known_or_zero(i, &schema["items"], info))
+                .collect(),
+        ),
+        Value::Object(map) => J::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let sub = schema["properties"]
+                        .get(k)
+                        .or_else(|| schema.get("additionalProperties"))
+                        .cloned()
+                        .unwrap_or(J::Null);
+                    (k.clone(), known_or_zero(v, &sub, info))
+                })
+                .collect(),
+        ),
+        Value::ResourceRef { id: Some(id), .. } if id.contains_unknowns() => info.zero(schema),
+        other => other.to_plain_json().unwrap_or(J::Null),
+    }
+}
+
+/// Encodes a typed value as a property map. Top-level properties named in `secret`, and
+/// those the schema marks secret, are wrapped as secrets. Nulls are left out.
+pub(crate) fn encode<T: Serialize>(
+    value: &T,
+    secret: &BTreeSet<String>,
+    info: &ObjectInfo,
+) -> Result<PropertyMap> {
+    let json =
+        serde_json::to_value(value).map_err(|e| Error::Internal(format!("encoding: {e}")))?;
+    Ok(encode_json(json, secret, info))
+}
+
+pub(crate) fn encode_json(json: J, secret: &BTreeSet<String>, info: &ObjectInfo) -> PropertyMap {
+    let J::Object(map) = json else {
+        return PropertyMap::new();
+    };
+    map.into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let value = Value::from_json(&v);
+            let is_secret = secret.contains(&k) || info.prop(&k).is_some_and(|p| p.secret);
+            (
+                k,
+                if is_secret {
+                    value.into_secret()
+                } else {
+                    value
+                },
+            )
+        })
+        .collect()
+}
+
+/// Puts back the original (unknown) value of each property that was unknown.
+pub(crate) fn restore_unknowns(map: &mut PropertyMap, decoded: &Decoded) {
+    for key in &decoded.unknown {
+        if let Some(original) = decoded.original.get(key) {
+            map.insert(key.clone(), original.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schemars::JsonSchema;
+    use serde::Deserialize;
+
+    #[derive(Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "camelCase")]
+    struct Args {
+        subnet_ids: Vec<String>,
+        shard_count: Option<u32>,
+        #[schemars(extend("secret" = true))]
+        token: Option<String>,
+    }
+
+    #[test]
+    fn unknown_inputs_stand_in_with_values_of_their_type() {
+        let info = ObjectInfo::of::<Args>();
+        let map = PropertyMap::from([
+            ("subnetIds".into(), Value::Array(vec![Value::Unknown])),
+            ("shardCount".into(), Value::Unknown),
+        ]);
+        let decoded = Decoded::new(map, &info);
+        let args: Args = decoded.typed("inputs").unwrap();
+        assert_eq!(args.subnet_ids, vec![String::new()]);
+        assert_eq!(args.shard_count, Some(0));
+        assert_eq!(decoded.unknown.len(), 2);
+    }
+
+    #[test]
+    fn secret_inputs_and_schema_secrets_come_out_secret() {
+        let info = ObjectInfo::of::<Args>();
+        let map = PropertyMap::from([(
+            "subnetIds".into(),
+            Value::Secret(Box::new(Value::Array(vec![Value::String("a".into())]))),
+        )]);
+        let decoded = Decoded::new(map, &info);
+        let args: Args = decoded.typed("inputs").unwrap();
+        let out = encode(
+            &Args {
+                token: Some("t".into()),
+                ..args
+            },
+            &decoded.secret,
+            &info,
+        )
+        .unwrap();
+        assert!(matches!(out["subnetIds"], Value::Secret(_)));
+        assert!(matches!(out["token"], Value::Secret(_)));
+        assert!(!out.contains_key("shardCount"), "nulls are left out");
+    }
+}
