@@ -1,0 +1,220 @@
+//! IAM roles a resource owns: a trust policy naming who may assume it and one inline
+//! policy granting exactly what it is for.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_iam::types::Tag;
+use pulumi_provider::Ctx;
+use serde_json::{Value as J, json};
+
+use super::AwsContext;
+use super::tags::owned_by;
+use crate::error::{Error, Result, found};
+
+/// The role as it should be.
+pub struct RoleSpec<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub principals: &'a [String],
+    pub policy_name: &'a str,
+    pub policy: J,
+    pub tags: &'a BTreeMap<String, String>,
+}
+
+/// The role as IAM has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub arn: String,
+    pub principals: Vec<String>,
+    pub policy: Option<J>,
+}
+
+/// The trust policy letting `principals` assume the role: ARNs and account ids are AWS
+/// principals, names ending in `.amazonaws.com` are service principals.
+pub fn trust_policy(principals: &[String]) -> J {
+    let (services, aws): (Vec<&String>, Vec<&String>) = principals
+        .iter()
+        .partition(|p| p.ends_with(".amazonaws.com"));
+    let mut principal = serde_json::Map::new();
+    if !aws.is_empty() {
+        principal.insert("AWS".into(), json!(aws));
+    }
+    if !services.is_empty() {
+        principal.insert("Service".into(), json!(services));
+    }
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})
+}
+
+fn principals_of(trust: &J) -> Vec<String> {
+    let mut out = Vec::new();
+    for statement in trust["Statement"].as_array().into_iter().flatten() {
+        for kind in ["AWS", "Service"] {
+            match &statement["Principal"][kind] {
+                J::String(p) => out.push(p.clone()),
+                J::Array(ps) => out.extend(ps.iter().filter_map(J::as_str).map(String::from)),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// IAM returns policy documents URL-encoded.
+fn decode_document(doc: &str) -> Result<J> {
+    let text = percent_encoding::percent_decode_str(doc).decode_utf8_lossy();
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Unexpected(format!("IAM returned a policy that is not JSON: {e}")))
+}
+
+fn iam_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| Error::Unexpected(e.to_string()))
+        })
+        .collect()
+}
+
+/// Creates the role, or brings one this URN already owns to the spec.
+pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Result<String> {
+    let trust = trust_policy(spec.principals).to_string();
+    let existing = found(
+        "iam:GetRole",
+        cx.iam.get_role().role_name(spec.name).send().await,
+        |e| e.is_no_such_entity_exception(),
+    )?;
+    let arn = match existing.and_then(|r| r.role) {
+        Some(role) => {
+            if !owned_by(role.tags().iter().map(|t| (t.key(), t.value())), ctx.urn()) {
+                return Err(Error::Unexpected(format!(
+                    "an IAM role named {} already exists and belongs to something else",
+                    spec.name
+                )));
+            }
+            cx.iam
+                .update_assume_role_policy()
+                .role_name(spec.name)
+                .policy_document(&trust)
+                .send()
+                .await
+                .map_err(|e| Error::aws("iam:UpdateAssumeRolePolicy", e))?;
+            cx.iam
+                .tag_role()
+                .role_name(spec.name)
+                .set_tags(Some(iam_tags(spec.tags)?))
+                .send()
+                .await
+                .map_err(|e| Error::aws("iam:TagRole", e))?;
+            role.arn
+        }
+        None => {
+            let created = cx
+                .iam
+                .create_role()
+                .role_name(spec.name)
+                .description(spec.description)
+                .assume_role_policy_document(&trust)
+                .set_tags(Some(iam_tags(spec.tags)?))
+                .send()
+                .await
+                .map_err(|e| Error::aws("iam:CreateRole", e))?;
+            created
+                .role
+                .map(|r| r.arn)
+                .ok_or_else(|| Error::Unexpected("IAM CreateRole returned no role".into()))?
+        }
+    };
+    cx.iam
+        .put_role_policy()
+        .role_name(spec.name)
+        .policy_name(spec.policy_name)
+        .policy_document(spec.policy.to_string())
+        .send()
+        .await
+        .map_err(|e| Error::aws("iam:PutRolePolicy", e))?;
+    Ok(arn)
+}
+
+/// Reads a role and its inline policy; `None` when the role is gone.
+pub async fn read_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result<Option<Role>> {
+    let got = found(
+        "iam:GetRole",
+        cx.iam.get_role().role_name(name).send().await,
+        |e| e.is_no_such_entity_exception(),
+    )?;
+    let Some(role) = got.and_then(|r| r.role) else {
+        return Ok(None);
+    };
+    let trust = match role.assume_role_policy_document() {
+        Some(doc) => decode_document(doc)?,
+        None => J::Null,
+    };
+    let policy = found(
+        "iam:GetRolePolicy",
+        cx.iam
+            .get_role_policy()
+            .role_name(name)
+            .policy_name(policy_name)
+            .send()
+            .await,
+        |e| e.is_no_such_entity_exception(),
+    )?;
+    let policy = match policy {
+        Some(p) => Some(decode_document(p.policy_document())?),
+        None => None,
+    };
+    Ok(Some(Role {
+        arn: role.arn,
+        principals: principals_of(&trust),
+        policy,
+    }))
+}
+
+/// Deletes the role's inline policy and the role; what is already gone is fine.
+pub async fn delete_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result<()> {
+    found(
+        "iam:DeleteRolePolicy",
+        cx.iam
+            .delete_role_policy()
+            .role_name(name)
+            .policy_name(policy_name)
+            .send()
+            .await,
+        |e| e.is_no_such_entity_exception(),
+    )?;
+    found(
+        "iam:DeleteRole",
+        cx.iam.delete_role().role_name(name).send().await,
+        |e| e.is_no_such_entity_exception(),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals_survive_a_trip_through_the_trust_policy() {
+        let ps = vec![
+            "arn:aws:iam::123456789012:root".to_string(),
+            "firehose.amazonaws.com".to_string(),
+        ];
+        let trust = trust_policy(&ps);
+        assert_eq!(
+            trust["Statement"][0]["Principal"]["Service"][0],
+            "firehose.amazonaws.com"
+        );
+        assert_eq!(principals_of(&trust), ps);
+    }
+
+    #[test]
+    fn url_encoded_documents_are_decoded() {
+        let doc = "%7B%22Version%22%3A%222012-10-17%22%7D";
+        assert_eq!(decode_document(doc).unwrap()["Version"], "2012-10-17");
+    }
+}

@@ -1,0 +1,153 @@
+//! Customer-managed KMS keys that a resource creates and owns, found again by alias.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_kms::types::{KeyState, Tag};
+use pulumi_provider::Ctx;
+
+use super::AwsContext;
+use super::tags::owned_by;
+use crate::error::{Error, Result, found};
+
+/// A key as a resource sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub arn: String,
+    pub rotation: bool,
+}
+
+/// Finds the key behind `alias` that this URN owns, or creates one with rotation on.
+/// A key pending deletion behind the alias is not reused.
+pub async fn ensure_owned_key(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    alias: &str,
+    description: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<Key> {
+    if let Some(key) = describe(cx, alias).await? {
+        if owned(cx, &key.arn, ctx.urn()).await? {
+            if !key.rotation {
+                enable_rotation(cx, &key.arn).await?;
+            }
+            return Ok(Key {
+                rotation: true,
+                ..key
+            });
+        }
+        return Err(Error::Unexpected(format!(
+            "the KMS alias {alias} already names a key this resource does not own"
+        )));
+    }
+    let created = cx
+        .kms
+        .create_key()
+        .description(description)
+        .set_tags(Some(
+            tags.iter()
+                .map(|(k, v)| Tag::builder().tag_key(k).tag_value(v).build())
+                .collect::<Result<_, _>>()
+                .map_err(|e| Error::Unexpected(e.to_string()))?,
+        ))
+        .send()
+        .await
+        .map_err(|e| Error::aws("kms:CreateKey", e))?;
+    let arn = created
+        .key_metadata()
+        .and_then(|m| m.arn())
+        .ok_or_else(|| Error::Unexpected("KMS CreateKey returned no key ARN".into()))?
+        .to_string();
+    enable_rotation(cx, &arn).await?;
+    cx.kms
+        .create_alias()
+        .alias_name(alias)
+        .target_key_id(&arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("kms:CreateAlias", e))?;
+    Ok(Key {
+        arn,
+        rotation: true,
+    })
+}
+
+async fn enable_rotation(cx: &AwsContext, arn: &str) -> Result<()> {
+    cx.kms
+        .enable_key_rotation()
+        .key_id(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("kms:EnableKeyRotation", e))?;
+    Ok(())
+}
+
+/// The key behind an id, ARN or alias, unless it is gone or pending deletion.
+pub async fn describe(cx: &AwsContext, key_id: &str) -> Result<Option<Key>> {
+    let described = found(
+        "kms:DescribeKey",
+        cx.kms.describe_key().key_id(key_id).send().await,
+        |e| e.is_not_found_exception(),
+    )?;
+    let Some(meta) = described.and_then(|d| d.key_metadata) else {
+        return Ok(None);
+    };
+    if matches!(
+        meta.key_state(),
+        Some(KeyState::PendingDeletion) | Some(KeyState::PendingReplicaDeletion)
+    ) {
+        return Ok(None);
+    }
+    let arn = meta.arn().unwrap_or_default().to_string();
+    let rotation = cx
+        .kms
+        .get_key_rotation_status()
+        .key_id(&arn)
+        .send()
+        .await
+        .map(|r| r.key_rotation_enabled())
+        .unwrap_or(false);
+    Ok(Some(Key { arn, rotation }))
+}
+
+/// True when the key carries this URN's ownership tag.
+pub async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
+    let tags = cx
+        .kms
+        .list_resource_tags()
+        .key_id(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("kms:ListResourceTags", e))?;
+    Ok(owned_by(
+        tags.tags().iter().map(|t| (t.tag_key(), t.tag_value())),
+        urn,
+    ))
+}
+
+/// Deletes the alias and schedules the key's deletion (the shortest window AWS allows is
+/// 7 days; 30 leaves time to notice a mistake). A key already gone is fine.
+pub async fn retire(cx: &AwsContext, alias: &str, arn: &str) -> Result<()> {
+    found(
+        "kms:DeleteAlias",
+        cx.kms.delete_alias().alias_name(alias).send().await,
+        |e| e.is_not_found_exception(),
+    )?;
+    let scheduled = cx
+        .kms
+        .schedule_key_deletion()
+        .key_id(arn)
+        .pending_window_in_days(30)
+        .send()
+        .await;
+    match scheduled {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error().is_some_and(|s| {
+                s.is_not_found_exception() || s.is_kms_invalid_state_exception()
+            }) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(Error::aws("kms:ScheduleKeyDeletion", e)),
+    }
+}

@@ -1,0 +1,77 @@
+//! Tags on every AWS object: provider defaults, then the user's, then the owning URN.
+
+use std::collections::BTreeMap;
+
+/// The tag that names the Pulumi resource owning an AWS object.
+pub const URN_TAG: &str = "pulumi:urn";
+const MAX_VALUE: usize = 256;
+
+/// The full tag set for an object owned by `urn`.
+pub fn tags_for(
+    urn: &str,
+    defaults: &BTreeMap<String, String>,
+    user: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut tags = defaults.clone();
+    tags.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
+    tags.insert(URN_TAG.to_string(), urn_value(urn));
+    tags
+}
+
+/// The URN as a tag value; AWS allows 256 characters, so a longer URN keeps its tail,
+/// which holds the type and name.
+pub fn urn_value(urn: &str) -> String {
+    if urn.len() <= MAX_VALUE {
+        return urn.to_string();
+    }
+    let mut start = urn.len() - MAX_VALUE;
+    while !urn.is_char_boundary(start) {
+        start += 1;
+    }
+    urn[start..].to_string()
+}
+
+/// True when tags name this URN as owner.
+pub fn owned_by<'a>(mut tags: impl Iterator<Item = (&'a str, &'a str)>, urn: &str) -> bool {
+    let expected = urn_value(urn);
+    tags.any(|(k, v)| k == URN_TAG && v == expected)
+}
+
+/// The user's tags: all tags less the URN tag and unchanged provider defaults.
+pub fn user_tags(
+    all: &BTreeMap<String, String>,
+    defaults: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    all.iter()
+        .filter(|(k, v)| k.as_str() != URN_TAG && defaults.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_tags_win_over_defaults_and_the_urn_tag_is_always_there() {
+        let defaults = BTreeMap::from([
+            ("team".into(), "platform".into()),
+            ("env".into(), "dev".into()),
+        ]);
+        let user = BTreeMap::from([("env".into(), "prod".into())]);
+        let tags = tags_for("urn:x", &defaults, &user);
+        assert_eq!(tags["env"], "prod");
+        assert_eq!(tags["team"], "platform");
+        assert_eq!(tags[URN_TAG], "urn:x");
+        assert_eq!(user_tags(&tags, &defaults), user);
+    }
+
+    #[test]
+    fn a_long_urn_keeps_its_tail_within_aws_limits() {
+        let urn = format!("urn:pulumi:{}::name", "x".repeat(400));
+        let v = urn_value(&urn);
+        assert_eq!(v.len(), 256);
+        assert!(v.ends_with("::name"));
+        assert!(owned_by([(URN_TAG, v.as_str())].into_iter(), &urn));
+    }
+}

@@ -1,0 +1,150 @@
+//! Waiting for AWS: poll with capped exponential backoff and jitter, show progress as the
+//! resource's status line, stop at once when the operation is cancelled or times out.
+
+use std::future::Future;
+use std::time::Duration;
+
+use pulumi_provider::Ctx;
+use rand::Rng;
+
+use crate::error::{Error, Result};
+
+/// What one poll found.
+pub enum Poll<T> {
+    Ready(T),
+    /// Not yet; the state AWS reports, for the progress line.
+    Pending(String),
+}
+
+/// Backoff settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub first: Duration,
+    pub cap: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            first: Duration::from_secs(1),
+            cap: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Backoff {
+    /// The delay before poll `attempt` (0-based), with ±20% jitter.
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let base = self
+            .first
+            .saturating_mul(2u32.saturating_pow(attempt.min(16)))
+            .min(self.cap);
+        let jitter = rand::rng().random_range(0.8..1.2);
+        base.mul_f64(jitter)
+    }
+}
+
+/// Polls until `poll` is ready. `what` reads as "Kinesis stream events-1a2b to be ACTIVE".
+/// Throttling answers count as "not yet" rather than failures.
+pub async fn until<T, F, Fut>(ctx: &Ctx, what: &str, backoff: Backoff, mut poll: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T>>>,
+{
+    let started = std::time::Instant::now();
+    let mut attempt = 0;
+    loop {
+        let state = match poll().await {
+            Ok(Poll::Ready(v)) => return Ok(v),
+            Ok(Poll::Pending(state)) => state,
+            Err(Error::Aws {
+                throttled: true, ..
+            }) => "throttled, backing off".to_string(),
+            Err(e) => return Err(e),
+        };
+        let waited = started.elapsed().as_secs();
+        ctx.status(format!(
+            "waiting for {what} ({state}), {}m{:02}s",
+            waited / 60,
+            waited % 60
+        ))
+        .await;
+        tokio::select! {
+            _ = tokio::time::sleep(backoff.delay(attempt)) => {}
+            _ = ctx.cancellation().cancelled() => return Err(pulumi_provider::Error::Cancelled.into()),
+        }
+        attempt += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delay_grows_and_stays_under_the_cap() {
+        let b = Backoff {
+            first: Duration::from_millis(100),
+            cap: Duration::from_secs(2),
+        };
+        assert!(b.delay(0) <= Duration::from_millis(120));
+        assert!(b.delay(3) >= Duration::from_millis(640));
+        assert!(b.delay(30) <= Duration::from_millis(2400));
+    }
+
+    #[tokio::test]
+    async fn waiting_stops_promptly_when_cancelled() {
+        let ctx = Ctx::new(
+            "urn",
+            pulumi_provider::CancellationToken::new(),
+            Default::default(),
+        );
+        let token = ctx.cancellation().clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            token.cancel();
+        });
+        let start = std::time::Instant::now();
+        let r: Result<()> = until(&ctx, "nothing", Backoff::default(), || async {
+            Ok(Poll::Pending("busy".into()))
+        })
+        .await;
+        assert!(matches!(
+            r,
+            Err(Error::Framework(pulumi_provider::Error::Cancelled))
+        ));
+        assert!(start.elapsed() < Duration::from_millis(500));
+    }
+
+    #[tokio::test]
+    async fn throttling_is_retried_not_fatal() {
+        let ctx = Ctx::new(
+            "urn",
+            pulumi_provider::CancellationToken::new(),
+            Default::default(),
+        );
+        let mut calls = 0;
+        let fast = Backoff {
+            first: Duration::from_millis(1),
+            cap: Duration::from_millis(2),
+        };
+        let r = until(&ctx, "x", fast, || {
+            calls += 1;
+            let n = calls;
+            async move {
+                if n < 3 {
+                    Err(Error::Aws {
+                        operation: "Describe",
+                        message: "slow down".into(),
+                        throttled: true,
+                        denied: false,
+                    })
+                } else {
+                    Ok(Poll::Ready(n))
+                }
+            }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 3);
+    }
+}

@@ -1,0 +1,76 @@
+//! HIPAA rules (see HIPAA.md): how a violation reads in a check failure, and the
+//! `compliance` output every resource reports from what AWS says.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One rule: its AWS Config name and the HIPAA safeguard it serves.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub name: &'static str,
+    pub safeguard: &'static str,
+}
+
+pub const KINESIS_STREAM_ENCRYPTED: Rule = Rule {
+    name: "kinesis-stream-encrypted",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const CMK_ROTATION: Rule = Rule {
+    name: "cmk-backing-key-rotation-enabled",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const LEAST_PRIVILEGE: Rule = Rule {
+    name: "iam-policy-no-statements-with-admin-access",
+    safeguard: "164.312(a)(1) access control",
+};
+
+impl Rule {
+    /// The reason of a check failure for this rule.
+    pub fn violation(&self, why: impl std::fmt::Display) -> String {
+        format!(
+            "{why} (violates HIPAA rule {}, 45 CFR {})",
+            self.name, self.safeguard
+        )
+    }
+
+    pub fn control(&self, satisfied: bool, detail: impl Into<String>) -> Control {
+        Control {
+            rule: self.name.to_string(),
+            safeguard: self.safeguard.to_string(),
+            satisfied,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// One control and whether AWS reports it satisfied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Control {
+    /// The AWS Config rule name.
+    pub rule: String,
+    /// The HIPAA safeguard (45 CFR 164.312) the rule serves.
+    pub safeguard: String,
+    /// Whether the setting AWS reports satisfies the rule.
+    pub satisfied: bool,
+    /// What was found.
+    pub detail: String,
+}
+
+/// The HIPAA controls a resource enforces, checked against what AWS reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Compliance {
+    /// True when every control is satisfied.
+    pub compliant: bool,
+    pub controls: Vec<Control>,
+}
+
+impl Compliance {
+    pub fn new(controls: Vec<Control>) -> Self {
+        Compliance {
+            compliant: controls.iter().all(|c| c.satisfied),
+            controls,
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The provider's configuration (`healthcare:<key>`), checked key by key.
+
+use std::collections::BTreeMap;
+
+use pulumi_provider::CheckFailure;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Services whose endpoint can be overridden one by one.
+pub const SERVICES: [&str; 11] = [
+    "ec2",
+    "ecs",
+    "elasticache",
+    "iam",
+    "kinesis",
+    "kms",
+    "logs",
+    "rds",
+    "secretsmanager",
+    "sts",
+    "sso",
+];
+
+/// How the provider reaches AWS. Every key is optional: without them the standard AWS
+/// environment variables, shared config files and profiles apply.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Config {
+    /// The AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region.
+    pub region: Option<String>,
+    /// The named profile from the shared AWS config and credentials files.
+    pub profile: Option<String>,
+    /// An IAM role ARN to assume for every call.
+    pub assume_role_arn: Option<String>,
+    /// One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
+    pub endpoint: Option<String>,
+    /// Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `logs`, `secretsmanager`); these win over `endpoint`.
+    pub endpoints: Option<BTreeMap<String, String>>,
+    /// Tags put on every AWS object the provider creates; a resource's own tags win.
+    pub default_tags: Option<BTreeMap<String, String>>,
+    /// Skip the STS GetCallerIdentity call that checks credentials at start-up.
+    pub skip_credentials_validation: Option<bool>,
+    /// How many times a failed AWS call is retried (with backoff) before giving up. Defaults to 5.
+    pub max_retries: Option<u32>,
+}
+
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+
+impl Config {
+    pub fn check(&self) -> Vec<CheckFailure> {
+        let mut failures = Vec::new();
+        if let Some(region) = &self.region
+            && !valid_region(region)
+        {
+            failures.push(CheckFailure::new(
+                "region",
+                format!("{region:?} is not an AWS region name such as us-east-1"),
+            ));
+        }
+        if let Some(arn) = &self.assume_role_arn
+            && !(arn.starts_with("arn:aws") && arn.contains(":role/"))
+        {
+            failures.push(CheckFailure::new(
+                "assumeRoleArn",
+                format!("{arn:?} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
+            ));
+        }
+        if let Some(url) = &self.endpoint
+            && let Err(why) = valid_url(url)
+        {
+            failures.push(CheckFailure::new("endpoint", why));
+        }
+        for (service, url) in self.endpoints.iter().flatten() {
+            if !SERVICES.contains(&service.as_str()) {
+                failures.push(CheckFailure::new(
+                    format!("endpoints.{service}"),
+                    format!(
+                        "unknown service {service:?}; known: {}",
+                        SERVICES.join(", ")
+                    ),
+                ));
+            } else if let Err(why) = valid_url(url) {
+                failures.push(CheckFailure::new(format!("endpoints.{service}"), why));
+            }
+        }
+        for (key, value) in self.default_tags.iter().flatten() {
+            if key.is_empty() || key.len() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
+                failures.push(CheckFailure::new(
+                    format!("defaultTags.{key}"),
+                    "tag keys are 1 to 128 characters and may not start with aws:",
+                ));
+            } else if value.len() > 256 {
+                failures.push(CheckFailure::new(
+                    format!("defaultTags.{key}"),
+                    "tag values are at most 256 characters",
+                ));
+            }
+        }
+        if let Some(n) = self.max_retries
+            && n > 25
+        {
+            failures.push(CheckFailure::new(
+                "maxRetries",
+                format!("{n} is more than 25 retries"),
+            ));
+        }
+        failures
+    }
+}
+
+fn valid_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+fn valid_url(url: &str) -> Result<(), String> {
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(_)) => Ok(()),
+        _ => Err(format!(
+            "{url:?} must be an http:// or https:// URL with a host"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_bad_key_is_named() {
+        let cfg = Config {
+            region: Some("mars".into()),
+            endpoint: Some("ftp://x".into()),
+            endpoints: Some(BTreeMap::from([("kinesiss".into(), "http://x".into())])),
+            max_retries: Some(99),
+            ..Config::default()
+        };
+        let props: Vec<String> = cfg.check().into_iter().map(|f| f.property).collect();
+        assert_eq!(
+            props,
+            vec!["region", "endpoint", "endpoints.kinesiss", "maxRetries"]
+        );
+    }
+
+    #[test]
+    fn a_sound_config_passes() {
+        let cfg = Config {
+            region: Some("eu-central-1".into()),
+            endpoint: Some("http://127.0.0.1:5000".into()),
+            assume_role_arn: Some("arn:aws:iam::123456789012:role/deploy".into()),
+            ..Config::default()
+        };
+        assert!(cfg.check().is_empty());
+    }
+}

@@ -1,0 +1,81 @@
+//! The provider crate's one error type.
+
+use aws_sdk_kinesis::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_smithy_runtime_api::client::result::SdkError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An AWS call failed; `throttled` and `denied` say what kind of failure it was.
+    #[error("AWS {operation} failed: {message}")]
+    Aws {
+        operation: &'static str,
+        message: String,
+        throttled: bool,
+        denied: bool,
+    },
+    /// The provider is configured wrongly.
+    #[error("provider configuration: {0}")]
+    Config(String),
+    /// AWS reports something the provider cannot work with.
+    #[error("{0}")]
+    Unexpected(String),
+    #[error(transparent)]
+    Framework(#[from] pulumi_provider::Error),
+}
+
+impl Error {
+    /// Classifies an SDK error by its metadata (the service's error code), never its text.
+    pub fn aws<E, R>(operation: &'static str, err: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        let code = err.code().unwrap_or_default().to_string();
+        let throttled = matches!(
+            code.as_str(),
+            "Throttling"
+                | "ThrottlingException"
+                | "LimitExceededException"
+                | "TooManyRequestsException"
+        );
+        let denied = matches!(
+            code.as_str(),
+            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
+        );
+        Error::Aws {
+            operation,
+            message: DisplayErrorContext(&err).to_string(),
+            throttled,
+            denied,
+        }
+    }
+}
+
+impl From<Error> for pulumi_provider::Error {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Framework(inner) => inner,
+            Error::Config(m) => pulumi_provider::Error::InvalidInput(m),
+            other => pulumi_provider::Error::Upstream(other.to_string()),
+        }
+    }
+}
+
+/// Turns a "not found" answer into `None`: absence is a result, not an error.
+pub fn found<T, E, R>(
+    operation: &'static str,
+    result: std::result::Result<T, SdkError<E, R>>,
+    is_not_found: impl Fn(&E) -> bool,
+) -> Result<Option<T>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.as_service_error().is_some_and(&is_not_found) => Ok(None),
+        Err(e) => Err(Error::aws(operation, e)),
+    }
+}

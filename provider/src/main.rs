@@ -1,0 +1,60 @@
+//! `pulumi-resource-healthcare`: the plugin binary.
+//!
+//! Started by the Pulumi engine with its address as the last argument. Also:
+//! `pulumi-resource-healthcare schema` prints the package schema.
+
+mod aws;
+mod compliance;
+mod config;
+mod error;
+mod provider;
+mod resources;
+
+use pulumi_provider::Launch;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("schema") {
+        return match serde_json::to_string_pretty(&provider::server().schema()) {
+            Ok(text) => {
+                println!("{text}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("cannot render the schema: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
+    let launch = Launch::parse(args);
+    let level = match launch.verbosity {
+        0..=2 => "warn",
+        3..=6 => "info",
+        7..=8 => "debug",
+        _ => "trace",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::try_from_env("HEALTHCARE_LOG").unwrap_or_else(|_| EnvFilter::new(level)),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(pulumi_provider::serve(provider::server(), launch)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pulumi-resource-healthcare: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

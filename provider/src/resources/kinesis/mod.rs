@@ -1,0 +1,90 @@
+//! `healthcare:streaming:KinesisPipeline`: an encrypted Kinesis data stream with
+//! least-privilege producer and consumer roles.
+
+mod args;
+mod check;
+mod lifecycle;
+mod roles;
+mod stream;
+
+use pulumi_provider::{CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, async_trait};
+
+pub use args::{PipelineArgs, PipelineState};
+
+use crate::aws::AwsContext;
+
+/// The resource type.
+pub struct KinesisPipeline;
+
+#[async_trait]
+impl Resource<AwsContext> for KinesisPipeline {
+    const TOKEN: &'static str = "healthcare:streaming:KinesisPipeline";
+    const NAME_PROPERTY: Option<&'static str> = Some("streamName");
+    type Args = PipelineArgs;
+    type State = PipelineState;
+
+    fn description() -> &'static str {
+        "A Kinesis data stream for protected health information: always encrypted with KMS \
+         (a customer-managed key with rotation, created when none is given), retention of 7 days \
+         by default, every shard-level metric on, and two least-privilege IAM roles: a producer \
+         role that can only put records and a consumer role that can only read them, each \
+         scoped to this stream and its key."
+    }
+
+    fn check(
+        &self,
+        ctx: &mut CheckCtx,
+        news: PipelineArgs,
+        olds: Option<&PipelineArgs>,
+    ) -> (PipelineArgs, Vec<CheckFailure>) {
+        check::check(ctx, news, olds)
+    }
+
+    async fn create(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        inputs: PipelineArgs,
+    ) -> Result<(String, PipelineState)> {
+        let state = lifecycle::converge(cx, ctx, &inputs, None).await?;
+        Ok((inputs.name().to_string(), state))
+    }
+
+    async fn read(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        id: &str,
+        _state: Option<PipelineState>,
+        inputs: Option<PipelineArgs>,
+    ) -> Result<Option<ReadOutcome<PipelineArgs, PipelineState>>> {
+        let found = lifecycle::read(cx, ctx, id, inputs.as_ref()).await?;
+        Ok(found.map(|state| ReadOutcome {
+            id: id.to_string(),
+            inputs: state.args.clone(),
+            state,
+        }))
+    }
+
+    async fn update(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        _id: &str,
+        olds: PipelineState,
+        news: PipelineArgs,
+        _old_inputs: Option<PipelineArgs>,
+    ) -> Result<PipelineState> {
+        Ok(lifecycle::converge(cx, ctx, &news, Some(&olds)).await?)
+    }
+
+    async fn delete(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        id: &str,
+        state: PipelineState,
+    ) -> Result<()> {
+        Ok(lifecycle::delete(cx, ctx, id, &state).await?)
+    }
+}

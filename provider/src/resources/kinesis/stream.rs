@@ -1,0 +1,310 @@
+//! The Kinesis stream itself: describe, create, converge settings, delete.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_kinesis::types::{
+    EncryptionType, MetricsName, ScalingType, StreamModeDetails, StreamStatus,
+};
+use pulumi_provider::Ctx;
+
+use super::args::{PipelineArgs, StreamMode};
+use crate::aws::AwsContext;
+use crate::aws::wait::{self, Backoff, Poll};
+use crate::error::{Error, Result, found};
+
+/// The stream as AWS reports it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StreamView {
+    pub arn: String,
+    pub status: String,
+    pub mode: StreamMode,
+    pub open_shards: i64,
+    pub retention_hours: i64,
+    pub encrypted: bool,
+    pub key_id: Option<String>,
+    pub metrics: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Describes the stream and its tags; `None` when there is no such stream.
+pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<StreamView>> {
+    let summary = found(
+        "kinesis:DescribeStreamSummary",
+        cx.kinesis
+            .describe_stream_summary()
+            .stream_name(name)
+            .send()
+            .await,
+        |e| e.is_resource_not_found_exception(),
+    )?;
+    let Some(d) = summary.and_then(|s| s.stream_description_summary) else {
+        return Ok(None);
+    };
+    let mut metrics: Vec<String> = d
+        .enhanced_monitoring()
+        .iter()
+        .flat_map(|m| m.shard_level_metrics())
+        .filter(|m| **m != MetricsName::All)
+        .map(|m| m.as_str().to_string())
+        .collect();
+    metrics.sort();
+    metrics.dedup();
+    let mode = match d.stream_mode_details().map(|m| m.stream_mode()) {
+        Some(aws_sdk_kinesis::types::StreamMode::OnDemand) => StreamMode::OnDemand,
+        _ => StreamMode::Provisioned,
+    };
+    let tags = found(
+        "kinesis:ListTagsForStream",
+        cx.kinesis
+            .list_tags_for_stream()
+            .stream_name(name)
+            .send()
+            .await,
+        |e| e.is_resource_not_found_exception(),
+    )?
+    .map(|t| {
+        t.tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    })
+    .unwrap_or_default();
+    Ok(Some(StreamView {
+        arn: d.stream_arn().to_string(),
+        status: d.stream_status().as_str().to_string(),
+        mode,
+        open_shards: d.open_shard_count().into(),
+        retention_hours: d.retention_period_hours().into(),
+        encrypted: d.encryption_type() == Some(&EncryptionType::Kms),
+        key_id: d.key_id().map(String::from),
+        metrics,
+        tags,
+    }))
+}
+
+/// Waits for the stream to be ACTIVE, reporting progress.
+pub async fn wait_active(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<StreamView> {
+    let what = format!("Kinesis stream {name} to be ACTIVE");
+    wait::until(ctx, &what, Backoff::default(), || async {
+        match describe(cx, name).await? {
+            Some(v) if v.status == StreamStatus::Active.as_str() => Ok(Poll::Ready(v)),
+            Some(v) => Ok(Poll::Pending(v.status)),
+            None => Err(Error::Unexpected(format!(
+                "Kinesis stream {name} disappeared while waiting for it"
+            ))),
+        }
+    })
+    .await
+}
+
+/// Waits for the stream to be gone.
+pub async fn wait_gone(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
+    let what = format!("Kinesis stream {name} to be deleted");
+    wait::until(ctx, &what, Backoff::default(), || async {
+        Ok(match describe(cx, name).await? {
+            Some(v) => Poll::Pending(v.status),
+            None => Poll::Ready(()),
+        })
+    })
+    .await
+}
+
+/// Creates the stream with its tags (so a crash right after leaves an owned stream).
+pub async fn create(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PipelineArgs,
+    tags: &BTreeMap<String, String>,
+) -> Result<()> {
+    let mut req = cx
+        .kinesis
+        .create_stream()
+        .stream_name(a.name())
+        .set_tags(Some(tags.clone().into_iter().collect()));
+    req = match a.mode() {
+        StreamMode::Provisioned => req
+            .shard_count(a.shard_count.unwrap_or(1) as i32)
+            .stream_mode_details(mode_details(StreamMode::Provisioned)?),
+        StreamMode::OnDemand => req.stream_mode_details(mode_details(StreamMode::OnDemand)?),
+    };
+    req.send()
+        .await
+        .map_err(|e| Error::aws("kinesis:CreateStream", e))?;
+    ctx.info(format!("created Kinesis stream {}", a.name()))
+        .await;
+    Ok(())
+}
+
+fn mode_details(mode: StreamMode) -> Result<StreamModeDetails> {
+    let aws_mode = match mode {
+        StreamMode::Provisioned => aws_sdk_kinesis::types::StreamMode::Provisioned,
+        StreamMode::OnDemand => aws_sdk_kinesis::types::StreamMode::OnDemand,
+    };
+    StreamModeDetails::builder()
+        .stream_mode(aws_mode)
+        .build()
+        .map_err(|e| Error::Unexpected(e.to_string()))
+}
+
+/// Brings an existing stream's settings to `want`, one change at a time, waiting for
+/// ACTIVE after each (Kinesis refuses a change while the stream is UPDATING).
+pub async fn converge(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    mut v: StreamView,
+    want: &PipelineArgs,
+    key_arn: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<StreamView> {
+    let name = want.name();
+    if v.mode != want.mode() {
+        cx.kinesis
+            .update_stream_mode()
+            .stream_arn(&v.arn)
+            .stream_mode_details(mode_details(want.mode())?)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:UpdateStreamMode", e))?;
+        v = wait_active(cx, ctx, name).await?;
+    }
+    if let (StreamMode::Provisioned, Some(n)) = (want.mode(), want.shard_count)
+        && v.open_shards != n
+    {
+        cx.kinesis
+            .update_shard_count()
+            .stream_name(name)
+            .target_shard_count(n as i32)
+            .scaling_type(ScalingType::UniformScaling)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:UpdateShardCount", e))?;
+        v = wait_active(cx, ctx, name).await?;
+    }
+    let hours = want.retention_hours.unwrap_or(v.retention_hours);
+    if hours > v.retention_hours {
+        cx.kinesis
+            .increase_stream_retention_period()
+            .stream_name(name)
+            .retention_period_hours(hours as i32)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:IncreaseStreamRetentionPeriod", e))?;
+        v = wait_active(cx, ctx, name).await?;
+    } else if hours < v.retention_hours {
+        cx.kinesis
+            .decrease_stream_retention_period()
+            .stream_name(name)
+            .retention_period_hours(hours as i32)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:DecreaseStreamRetentionPeriod", e))?;
+        v = wait_active(cx, ctx, name).await?;
+    }
+    if !v.encrypted || v.key_id.as_deref() != Some(key_arn) {
+        cx.kinesis
+            .start_stream_encryption()
+            .stream_name(name)
+            .encryption_type(EncryptionType::Kms)
+            .key_id(key_arn)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:StartStreamEncryption", e))?;
+        v = wait_active(cx, ctx, name).await?;
+    }
+    let want_metrics = want.metrics();
+    let enable: Vec<MetricsName> = want_metrics
+        .iter()
+        .filter(|m| !v.metrics.contains(m))
+        .map(|m| MetricsName::from(m.as_str()))
+        .collect();
+    let disable: Vec<MetricsName> = v
+        .metrics
+        .iter()
+        .filter(|m| !want_metrics.contains(m))
+        .map(|m| MetricsName::from(m.as_str()))
+        .collect();
+    if !enable.is_empty() {
+        cx.kinesis
+            .enable_enhanced_monitoring()
+            .stream_name(name)
+            .set_shard_level_metrics(Some(enable))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:EnableEnhancedMonitoring", e))?;
+        v = wait_active(cx, ctx, name).await?;
+    }
+    if !disable.is_empty() {
+        cx.kinesis
+            .disable_enhanced_monitoring()
+            .stream_name(name)
+            .set_shard_level_metrics(Some(disable))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:DisableEnhancedMonitoring", e))?;
+        v = wait_active(cx, ctx, name).await?;
+    }
+    converge_tags(cx, name, &v.tags, tags).await?;
+    v.tags = tags.clone();
+    Ok(v)
+}
+
+async fn converge_tags(
+    cx: &AwsContext,
+    name: &str,
+    have: &BTreeMap<String, String>,
+    want: &BTreeMap<String, String>,
+) -> Result<()> {
+    let stale: Vec<String> = have
+        .keys()
+        .filter(|k| !want.contains_key(*k))
+        .cloned()
+        .collect();
+    for chunk in stale.chunks(10) {
+        cx.kinesis
+            .remove_tags_from_stream()
+            .stream_name(name)
+            .set_tag_keys(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:RemoveTagsFromStream", e))?;
+    }
+    let changed: Vec<(String, String)> = want
+        .iter()
+        .filter(|(k, v)| have.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for chunk in changed.chunks(10) {
+        cx.kinesis
+            .add_tags_to_stream()
+            .stream_name(name)
+            .set_tags(Some(chunk.iter().cloned().collect()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:AddTagsToStream", e))?;
+    }
+    Ok(())
+}
+
+/// Deletes the stream (and its registered consumers) and waits until it is gone.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
+    let deleted = found(
+        "kinesis:DeleteStream",
+        cx.kinesis
+            .delete_stream()
+            .stream_name(name)
+            .enforce_consumer_deletion(true)
+            .send()
+            .await,
+        |e| e.is_resource_not_found_exception(),
+    )?;
+    if deleted.is_some() {
+        wait_gone(cx, ctx, name).await?;
+        ctx.info(format!("deleted Kinesis stream {name}")).await;
+    }
+    Ok(())
+}
