@@ -1,6 +1,7 @@
 //! The provider crate's one error type.
 
 use aws_sdk_kinesis::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -27,10 +28,9 @@ pub enum Error {
 
 impl Error {
     /// Classifies an SDK error by its metadata (the service's error code), never its text.
-    pub fn aws<E, R>(operation: &'static str, err: SdkError<E, R>) -> Self
+    pub fn aws<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
     {
         let code = err.code().unwrap_or_default().to_string();
         let throttled = matches!(
@@ -46,10 +46,28 @@ impl Error {
         );
         Error::Aws {
             operation,
-            message: DisplayErrorContext(&err).to_string(),
+            message: describe(&err),
             throttled,
             denied,
         }
+    }
+}
+
+/// A short account of an SDK failure: the service's code and message when it gave them,
+/// never the raw response body.
+fn describe<E>(err: &SdkError<E, HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match err {
+        SdkError::ServiceError(service) => match (service.err().code(), service.err().message()) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.to_string(),
+            _ => format!("HTTP {} with an answer that could not be understood", service.raw().status().as_u16()),
+        },
+        SdkError::TimeoutError(_) => "the request timed out".to_string(),
+        SdkError::DispatchFailure(_) => format!("AWS could not be reached: {}", DisplayErrorContext(err)),
+        _ => DisplayErrorContext(err).to_string(),
     }
 }
 
@@ -64,14 +82,13 @@ impl From<Error> for pulumi_provider::Error {
 }
 
 /// Turns a "not found" answer into `None`: absence is a result, not an error.
-pub fn found<T, E, R>(
+pub fn found<T, E>(
     operation: &'static str,
-    result: std::result::Result<T, SdkError<E, R>>,
+    result: std::result::Result<T, SdkError<E, HttpResponse>>,
     is_not_found: impl Fn(&E) -> bool,
 ) -> Result<Option<T>>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     match result {
         Ok(v) => Ok(Some(v)),

@@ -125,7 +125,8 @@ pub async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
 }
 
 /// Deletes the alias and schedules the key's deletion (the shortest window AWS allows is
-/// 7 days; 30 leaves time to notice a mistake). A key already gone is fine.
+/// 7 days; 30 leaves time to notice a mistake). A key already gone or already pending
+/// deletion is fine.
 pub async fn retire(cx: &AwsContext, alias: &str, arn: &str) -> Result<()> {
     found(
         "kms:DeleteAlias",

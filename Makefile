@@ -1,0 +1,37 @@
+# pulumi-healthcare: build, test and run the provider.
+SHELL := /bin/bash
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/pulumi-healthcare/target
+export CARGO_TERM_COLOR ?= never
+STAGE := scripts/stage.sh
+BIN := bin/pulumi-resource-healthcare
+PYTEST := .venv/bin/python -m pytest
+
+.PHONY: build schema lint unit venv test test-python clean
+
+## build: the release binary at bin/pulumi-resource-healthcare
+build:
+	@$(STAGE) build cargo build --release --locked -p pulumi-resource-healthcare
+	@mkdir -p bin && install -m 0755 $(CARGO_TARGET_DIR)/release/pulumi-resource-healthcare $(BIN)
+
+## schema: rewrite provider/schema.json from the registered resource types
+schema: build
+	$(BIN) schema > provider/schema.json
+
+lint:
+	@$(STAGE) fmt cargo fmt --all -- --check
+	@$(STAGE) clippy cargo clippy --release --locked --workspace --all-targets -- -D warnings
+
+unit:
+	@$(STAGE) unit cargo test --release --locked --workspace
+
+venv:
+	@$(STAGE) venv scripts/venv.sh
+
+test-python: build venv
+	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider tests
+
+## test: every test (formatting, lints, unit tests, protocol conformance, gRPC suites)
+test: lint unit test-python
+
+clean:
+	rm -rf bin .venv

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Start moto's server in-process on 127.0.0.1, with a few documented AWS behaviours added.
+
+Run as a program: ``python tests/harness/moto_launcher.py [--port N] [--exit-on-stdin-eof]``
+prints exactly one line, the port, once the server answers, and runs until SIGTERM/SIGINT
+(or, with ``--exit-on-stdin-eof``, until its parent closes stdin), then stops cleanly.
+
+Each addition below is one small function named after the AWS operation it completes, and
+registered by patching moto's response classes. Each is covered by a test in
+``tests/harness_tests`` that shows it behaves as AWS documents. Moto settings such as
+``MOTO_IAM_LOAD_MANAGED_POLICIES=true`` are read from the environment at import time;
+none is needed now.
+"""
+
+import argparse
+import signal
+import sys
+import threading
+
+# AWS: "Tags: A set of up to 50 key-value pairs to use to create the tags." (CreateStream)
+KINESIS_MAX_CREATE_TAGS = 50
+
+
+def kinesis_create_stream_tags():
+    """Kinesis CreateStream: apply the request's ``Tags`` map (moto 5.2.5 drops it).
+
+    A map of more than 50 tags is refused with ValidationException before anything is made,
+    as AWS's length constraint on the member does; otherwise the stream is created by moto
+    as before and the tags are then added, so ListTagsForStream returns them.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.kinesis.responses import KinesisResponse
+
+    original = KinesisResponse.create_stream
+    if getattr(original, "healthcare_addition", False):
+        return
+
+    def create_stream(self):
+        tags = self._get_param("Tags") or {}
+        if len(tags) > KINESIS_MAX_CREATE_TAGS:
+            raise JsonRESTError(
+                "ValidationException",
+                "1 validation error detected: Value at 'tags' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {KINESIS_MAX_CREATE_TAGS}",
+            )
+        result = original(self)
+        if tags:
+            self.kinesis_backend.add_tags_to_stream(
+                stream_arn=None, stream_name=self._get_param("StreamName"), tags=tags
+            )
+        return result
+
+    create_stream.healthcare_addition = True
+    KinesisResponse.create_stream = create_stream
+
+
+def kms_schedule_key_deletion_key_arn():
+    """KMS ScheduleKeyDeletion: accept a key ARN as ``KeyId`` (moto 5.2.5 fails with a 500).
+
+    AWS documents KeyId as "the key ID or key ARN of the KMS key"; moto's backend looks the
+    value up as a bare key id. The addition resolves an ARN to its key id first, as the other
+    KMS operations in moto already do.
+    """
+    from moto.kms.models import KmsBackend
+
+    original = KmsBackend.schedule_key_deletion
+    if getattr(original, "healthcare_addition", False):
+        return
+
+    def schedule_key_deletion(self, key_id, pending_window_in_days):
+        return original(self, self.any_id_to_key_id(key_id), pending_window_in_days)
+
+    schedule_key_deletion.healthcare_addition = True
+    KmsBackend.schedule_key_deletion = schedule_key_deletion
+
+
+ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn]
+
+
+def apply_additions():
+    """Install every addition (idempotent)."""
+    for addition in ADDITIONS:
+        addition()
+
+
+def start(port=0):
+    """Start moto with the additions on 127.0.0.1:port (0 = free); return (server, port)."""
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    apply_additions()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server, server.get_host_and_port()[1]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="stop when stdin closes (the parent went away)")
+    args = parser.parse_args(argv)
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    if args.exit_on_stdin_eof:
+        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+
+    server, port = start(args.port)
+    print(port, flush=True)
+    while not stop.wait(0.2):
+        pass
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
