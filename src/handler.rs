@@ -33,6 +33,13 @@ impl From<Error> for Failed {
 
 pub(crate) type Answer<T> = std::result::Result<T, Failed>;
 
+/// What an update is asked to do: from the old state and inputs to the new inputs.
+pub(crate) struct Change {
+    pub olds: PropertyMap,
+    pub news: PropertyMap,
+    pub old_inputs: PropertyMap,
+}
+
 #[async_trait]
 pub(crate) trait Handler<C>: Send + Sync {
     fn token(&self) -> &'static str;
@@ -72,9 +79,7 @@ pub(crate) trait Handler<C>: Send + Sync {
         cx: Option<&C>,
         ctx: &Ctx,
         id: &str,
-        olds: PropertyMap,
-        news: PropertyMap,
-        old_inputs: PropertyMap,
+        change: Change,
         preview: bool,
     ) -> Answer<PropertyMap>;
     async fn delete(&self, cx: &C, ctx: &Ctx, id: &str, state: PropertyMap) -> Answer<()>;
@@ -295,18 +300,16 @@ where
         cx: Option<&C>,
         ctx: &Ctx,
         id: &str,
-        olds: PropertyMap,
-        news: PropertyMap,
-        old_inputs: PropertyMap,
+        change: Change,
         preview: bool,
     ) -> Answer<PropertyMap> {
-        let olds = Decoded::new(olds, &self.outputs);
-        let news = Decoded::new(news, &self.inputs);
+        let olds = Decoded::new(change.olds, &self.outputs);
+        let news = Decoded::new(change.news, &self.inputs);
         if preview {
             return Ok(self.preview_outputs(&news, olds.original.clone()));
         }
         let cx = cx.ok_or_else(not_configured)?;
-        let old_inputs = Decoded::new(old_inputs, &self.inputs);
+        let old_inputs = Decoded::new(change.old_inputs, &self.inputs);
         let old_args = if old_inputs.json.is_empty() {
             None
         } else {

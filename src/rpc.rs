@@ -9,7 +9,7 @@ use tonic::{Code, Request, Response, Status};
 use crate::check::{Autonaming, CheckCtx};
 use crate::config;
 use crate::error::Error;
-use crate::handler::Failed;
+use crate::handler::{Change, Failed};
 use crate::proto::google_rpc;
 use crate::proto::pulumirpc::{self as rpc, resource_provider_server::ResourceProvider};
 use crate::resource::Provider;
@@ -135,10 +135,9 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
             .chain(new.keys())
             .filter(|k| old.get(*k) != new.get(*k))
             .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect();
-        let mut changed = changed;
-        changed.sort();
-        changed.dedup();
         Ok(Response::new(rpc::DiffResponse {
             changes: if changed.is_empty() { 1 } else { 2 },
             diffs: changed,
@@ -295,23 +294,18 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
         let handler = self.handler(&req.urn, &req.r#type).map_err(status)?;
         let ctx = self.ctx(&req.urn);
         let work = async {
-            let (olds, news, old_inputs) =
-                (props(&req.olds), props(&req.news), props(&req.old_inputs));
+            let change = Change {
+                olds: props(&req.olds),
+                news: props(&req.news),
+                old_inputs: props(&req.old_inputs),
+            };
             let cx = if req.preview {
                 None
             } else {
                 Some(self.configured()?)
             };
             handler
-                .update(
-                    cx.as_deref(),
-                    &ctx,
-                    &req.id,
-                    olds,
-                    news,
-                    old_inputs,
-                    req.preview,
-                )
+                .update(cx.as_deref(), &ctx, &req.id, change, req.preview)
                 .await
         };
         let properties = guarded(&ctx, req.timeout, work)

@@ -63,6 +63,7 @@ pub struct Control {
 pub struct Compliance {
     /// True when every control is satisfied.
     pub compliant: bool,
+    /// Each control, with what AWS reported for it.
     pub controls: Vec<Control>,
 }
 

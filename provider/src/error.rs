@@ -63,10 +63,15 @@ where
         SdkError::ServiceError(service) => match (service.err().code(), service.err().message()) {
             (Some(code), Some(message)) => format!("{code}: {message}"),
             (Some(code), None) => code.to_string(),
-            _ => format!("HTTP {} with an answer that could not be understood", service.raw().status().as_u16()),
+            _ => format!(
+                "HTTP {} with an answer that could not be understood",
+                service.raw().status().as_u16()
+            ),
         },
         SdkError::TimeoutError(_) => "the request timed out".to_string(),
-        SdkError::DispatchFailure(_) => format!("AWS could not be reached: {}", DisplayErrorContext(err)),
+        SdkError::DispatchFailure(_) => {
+            format!("AWS could not be reached: {}", DisplayErrorContext(err))
+        }
         _ => DisplayErrorContext(err).to_string(),
     }
 }

@@ -60,6 +60,7 @@ pub struct PipelineArgs {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PipelineState {
+    /// The inputs, with every default filled in.
     #[serde(flatten)]
     pub args: PipelineArgs,
     /// The stream's ARN.
@@ -70,9 +71,11 @@ pub struct PipelineState {
     pub kms_key_managed: bool,
     /// The role producers assume: put records, nothing else.
     pub producer_role_arn: String,
+    /// The producer role's name, `<streamName>-producer`.
     pub producer_role_name: String,
     /// The role consumers assume: read records, nothing else.
     pub consumer_role_arn: String,
+    /// The consumer role's name, `<streamName>-consumer`.
     pub consumer_role_name: String,
     /// Open shards as AWS reports them.
     pub open_shard_count: i64,
