@@ -11,7 +11,8 @@ use crate::value::{PropertyMap, Value};
 /// Keys the engine adds to every provider's inputs; never a failure.
 const ENGINE_KEYS: [&str; 2] = ["version", "pluginDownloadURL"];
 
-/// Decodes configuration into its typed form, with one failure per bad key.
+/// Decodes configuration into its typed form, with one failure per bad key. The typed
+/// form holds the well-typed keys even when others failed, so semantic checks still run.
 pub(crate) fn decode<T: DeserializeOwned>(
     map: &PropertyMap,
     info: &ObjectInfo,
@@ -51,15 +52,12 @@ pub(crate) fn decode<T: DeserializeOwned>(
         }
         json.insert(key.clone(), plain);
     }
-    if !failures.is_empty() {
-        return (None, failures);
-    }
     match serde_json::from_value(J::Object(json)) {
         Ok(config) => (Some(config), failures),
-        Err(e) => (
-            None,
-            vec![CheckFailure::new("", format!("invalid configuration: {e}"))],
-        ),
+        Err(e) => {
+            failures.push(CheckFailure::new("", format!("invalid configuration: {e}")));
+            (None, failures)
+        }
     }
 }
 
@@ -143,8 +141,7 @@ mod tests {
             ("maxRetries".into(), Value::String("many".into())),
             ("regoin".into(), Value::String("us-east-1".into())),
         ]);
-        let (cfg, failures) = decode::<Cfg>(&map, &info);
-        assert!(cfg.is_none());
+        let (_, failures) = decode::<Cfg>(&map, &info);
         let props: Vec<_> = failures.iter().map(|f| f.property.as_str()).collect();
         assert_eq!(props, vec!["maxRetries", "regoin"]);
     }

@@ -154,17 +154,23 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
             Some(args) if !args.fields.is_empty() => from_struct(args),
             _ => config::from_variables(self.provider.package().name, &req.variables),
         };
-        let (cfg, failures) = config::decode::<P::Config>(&map, &self.config_info);
-        let reasons: Vec<String> = failures
-            .iter()
-            .map(|f| format!("{}: {}", f.property, f.reason))
-            .collect();
-        let cfg = cfg.ok_or_else(|| {
-            Status::invalid_argument(format!(
-                "invalid provider configuration: {}",
-                reasons.join("; ")
-            ))
-        })?;
+        let (cfg, mut failures) = config::decode::<P::Config>(&map, &self.config_info);
+        if let Some(cfg) = &cfg {
+            failures.extend(self.provider.check_config(cfg));
+        }
+        let cfg = match cfg {
+            Some(cfg) if failures.is_empty() => cfg,
+            _ => {
+                let reasons: Vec<String> = failures
+                    .iter()
+                    .map(|f| format!("{}: {}", f.property, f.reason))
+                    .collect();
+                return Err(Status::invalid_argument(format!(
+                    "invalid provider configuration: {}",
+                    reasons.join("; ")
+                )));
+            }
+        };
         let ctx = self.ctx(req.urn.as_deref().unwrap_or_default());
         let context = self.provider.configure(cfg, &ctx).await.map_err(status)?;
         if let Ok(mut slot) = self.context.write() {

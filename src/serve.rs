@@ -37,7 +37,7 @@ impl Launch {
                 launch.verbosity = v.parse().unwrap_or(0);
             } else if arg == "--tracing" || arg == "-tracing" {
                 args.next();
-            } else if !arg.starts_with('-') {
+            } else if !arg.is_empty() && !arg.starts_with('-') {
                 launch.engine_address = Some(arg);
             }
         }

@@ -68,14 +68,16 @@ def engine():
 
 @pytest.fixture
 def plugin(engine):
-    """Factory: ``plugin(env=None, args=(), engine_address=None, command=None) -> Plugin``.
+    """Factory: ``plugin(env=None, args=(), engine_address=None, command=None, attach=False)``.
+
+    ``attach=True`` starts it with no engine address (attach mode).
 
     command defaults to [$HEALTHCARE_PROVIDER_BIN or bin/pulumi-resource-healthcare];
     the engine address (default: the ``engine`` fixture's) is passed as the last argument.
     """
     started = []
 
-    def start(env=None, args=(), engine_address=None, command=None, start_timeout=10.0):
+    def start(env=None, args=(), engine_address=None, command=None, start_timeout=10.0, attach=False):
         if command is None:
             binary = provider_bin()
             if not os.access(binary, os.X_OK):
@@ -83,7 +85,8 @@ def plugin(engine):
                             "(build it, or set HEALTHCARE_PROVIDER_BIN)")
             command = [binary]
         # Plugin stops its own process when it fails to start.
-        started.append(Plugin(command, engine_address or engine.address, env=env, args=args,
+        address = None if attach else (engine_address or engine.address)
+        started.append(Plugin(command, address, env=env, args=args,
                               start_timeout=start_timeout))
         return started[-1]
 

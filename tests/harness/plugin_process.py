@@ -26,7 +26,7 @@ class Plugin:
     def __init__(self, command, engine_address, env=None, args=(), start_timeout=10.0):
         self._stderr = tempfile.NamedTemporaryFile(prefix="provider-stderr-", suffix=".txt")
         self.stderr_path = self._stderr.name
-        self.command = [*command, *args, engine_address]
+        self.command = [*command, *args, *([engine_address] if engine_address else [])]
         self.channel = self.stub = None
         started = time.monotonic()
         self.process = subprocess.Popen(

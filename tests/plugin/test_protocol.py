@@ -1,0 +1,98 @@
+"""The plugin as the engine sees it: launch, handshake, schema, config, unimplemented RPCs."""
+
+import json
+import re
+import signal
+import time
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import plugin_pb2, provider_pb2
+
+from client import Provider, code_of
+
+
+def test_the_plugin_prints_its_port_and_reports_a_semver_version(plugin):
+    p = plugin()
+    print(f"\nstartup (exec to port printed): {p.startup_seconds * 1000:.1f} ms")
+    info = p.stub.GetPluginInfo(empty_pb2.Empty())
+    assert re.fullmatch(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?", info.version)
+
+
+def test_handshake_and_configure_announce_secrets_resources_preview_and_autonaming(plugin, engine, moto):
+    p = plugin()
+    hs = p.stub.Handshake(provider_pb2.ProviderHandshakeRequest(engine_address=engine.address))
+    assert hs.accept_secrets and hs.accept_resources and hs.supports_autonaming_configuration
+    r = Provider(p).configure(endpoint=moto.url)
+    assert r.acceptSecrets and r.supportsPreview and r.acceptResources and r.supports_autonaming_configuration
+
+
+def test_the_schema_describes_every_resource_and_config_key(plugin):
+    schema = json.loads(plugin().stub.GetSchema(provider_pb2.GetSchemaRequest(version=0)).schema)
+    assert schema["name"] == "healthcare" and schema["version"]
+    pipeline = schema["resources"]["healthcare:streaming:KinesisPipeline"]
+    assert pipeline["inputProperties"]["streamName"]["replaceOnChanges"] is True
+    assert "streamArn" in pipeline["required"]
+    for key in ("region", "profile", "assumeRoleArn", "endpoint", "endpoints", "defaultTags",
+                "skipCredentialsValidation", "maxRetries"):
+        assert schema["config"]["variables"][key]["description"], key
+
+
+def test_check_config_names_each_bad_key(plugin):
+    _, failures = Provider(plugin()).check_config(region="moon-base", maxRetries="lots", endpoint="ftp://x",
+                                                  version="0.1.0")
+    assert sorted(p for p, _ in failures) == ["endpoint", "maxRetries", "region"]
+
+
+def test_config_values_sent_as_json_strings_are_accepted(plugin, moto):
+    p = Provider(plugin())
+    _, failures = p.check_config(region="us-east-1", maxRetries="2", defaultTags='{"team":"x"}',
+                                 endpoint=moto.url)
+    assert failures == []
+
+
+def test_configure_fails_clearly_when_credentials_do_not_validate(plugin, proxy):
+    proxy.add_rule("error", service="sts", error="access_denied")
+    code, err = code_of(lambda: Provider(plugin()).configure(endpoint=proxy.url))
+    assert "credentials could not be validated" in err.details()
+
+
+@pytest.mark.parametrize("rpc,request_type", [
+    ("Parameterize", provider_pb2.ParameterizeRequest),
+    ("Construct", provider_pb2.ConstructRequest),
+    ("Call", provider_pb2.CallRequest),
+    ("GetMapping", provider_pb2.GetMappingRequest),
+    ("GetMappings", provider_pb2.GetMappingsRequest),
+])
+def test_unsupported_rpcs_answer_unimplemented_with_a_message(plugin, rpc, request_type):
+    code, err = code_of(lambda: getattr(plugin().stub, rpc)(request_type()))
+    assert code == grpc.StatusCode.UNIMPLEMENTED and "not supported" in err.details()
+
+
+def test_an_unknown_resource_type_is_refused(plugin):
+    p = plugin()
+    code, err = code_of(lambda: p.stub.Check(provider_pb2.CheckRequest(
+        urn="urn:pulumi:test::healthcare::healthcare:nope:Nothing::x")))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT and "healthcare:nope:Nothing" in err.details()
+
+
+def test_attach_mode_waits_for_the_engine_to_attach(plugin, engine):
+    p = plugin(attach=True)
+    p.stub.Attach(plugin_pb2.PluginAttach(address=engine.address))
+    assert p.stub.GetPluginInfo(empty_pb2.Empty()).version
+
+
+def test_sigint_stops_the_plugin_cleanly(plugin):
+    p = plugin()
+    p.process.send_signal(signal.SIGINT)
+    assert p.process.wait(timeout=5) == 0
+
+
+def test_the_plugin_exits_when_the_engine_goes_away(plugin, engine):
+    p = plugin()
+    engine.stop()
+    deadline = time.monotonic() + 10
+    while p.process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert p.process.poll() == 0, p.stderr_text()
