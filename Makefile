@@ -6,7 +6,7 @@ STAGE := scripts/stage.sh
 BIN := bin/pulumi-resource-healthcare
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema lint unit venv test test-python clean
+.PHONY: build schema lint unit venv test test-python bench clean
 
 ## build: the release binary at bin/pulumi-resource-healthcare
 build:
@@ -35,3 +35,7 @@ test: lint unit test-python
 
 clean:
 	rm -rf bin .venv
+
+## bench: start-up time and memory of the release binary (figures, not pass/fail)
+bench: build venv
+	.venv/bin/python bench/startup.py 20

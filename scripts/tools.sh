@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Installs the pinned Pulumi CLI and the YAML language host into .tools/bin, built from
+# their Go modules (the Go module proxy is the only source; no prebuilt binaries).
+#   pulumi                 <- github.com/pulumi/pulumi/pkg/v3/cmd/pulumi via scripts/tools/pulumi
+#   pulumi-language-yaml   <- go install github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@PIN
+# A tool already at its pin is skipped, so a second run takes seconds. See docs/tools.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+wrapper=$root/scripts/tools/pulumi
+bin=$root/.tools/bin
+
+# The CLI release is whatever the wrapper module requires; sdk/v3 must be the same release.
+pin_of() { awk -v m="$1" '$1 == m { print $2; exit }' "$wrapper/go.mod"; }
+PULUMI_VERSION=$(pin_of github.com/pulumi/pulumi/pkg/v3)
+PULUMI_SDK_VERSION=$(pin_of github.com/pulumi/pulumi/sdk/v3)
+# pulumi-yaml v1.38.3 is built against pkg/sdk v3.257.0: the newest one the proxy serves
+# that is not newer than the CLI.
+PULUMI_YAML_VERSION=v1.38.3
+
+die() { echo "tools.sh: error: $*" >&2; exit 1; }
+
+[[ -n $PULUMI_VERSION ]] || die "no github.com/pulumi/pulumi/pkg/v3 requirement in $wrapper/go.mod"
+[[ $PULUMI_VERSION == "$PULUMI_SDK_VERSION" ]] ||
+  die "$wrapper/go.mod requires pkg/v3 $PULUMI_VERSION but sdk/v3 $PULUMI_SDK_VERSION; they must match"
+command -v go > /dev/null || die "go is not on PATH"
+
+export GOMODCACHE=${GOMODCACHE:-$HOME/.cache/pulumi-healthcare/go/mod}
+export GOCACHE=${GOCACHE:-$HOME/.cache/pulumi-healthcare/go/build}
+export GOTOOLCHAIN=local
+export CGO_ENABLED=${CGO_ENABLED:-0}
+export GOFLAGS="-buildvcs=false -trimpath"
+export PULUMI_SKIP_UPDATE_CHECK=1
+
+mkdir -p "$bin"
+
+# step NAME CMD...: runs one install, prints how long it took, stops the script on failure.
+step() {
+  local name=$1 start rc
+  shift
+  start=$(date +%s)
+  echo "==> $name"
+  set +e
+  "$@"
+  rc=$?
+  set -e
+  echo "<== $name: $(($(date +%s) - start))s"
+  ((rc == 0)) || die "$name failed (exit $rc); see the output above"
+}
+
+stamp_ok() { [[ -x $bin/$1 && -f $bin/.$1.version && "$(cat "$bin/.$1.version")" == "$2" ]]; }
+
+install_pulumi() {
+  # Rebuild when the reported version or the wrapper's go.mod/go.sum changed.
+  local key
+  key="$PULUMI_VERSION $(cat "$wrapper/go.mod" "$wrapper/go.sum" | sha256sum | cut -c1-16)"
+  if stamp_ok pulumi "$key" &&
+    [[ "$("$bin/pulumi" version 2> /dev/null)" == "$PULUMI_VERSION" ]]; then
+    echo "pulumi $PULUMI_VERSION already installed"
+    return 0
+  fi
+  rm -f "$bin/.pulumi.version"
+  # -mod=readonly: the committed go.sum is the whole truth; nothing is re-resolved.
+  (cd "$wrapper" && go build -mod=readonly -o "$bin/pulumi.tmp" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) || return 1
+  mv -f "$bin/pulumi.tmp" "$bin/pulumi"
+  local got
+  got=$("$bin/pulumi" version) || return 1
+  [[ $got == "$PULUMI_VERSION" ]] || { echo "built pulumi reports '$got', wanted $PULUMI_VERSION" >&2; return 1; }
+  echo "$key" > "$bin/.pulumi.version"
+  echo "pulumi $got"
+}
+
+install_yaml() {
+  local tool=pulumi-language-yaml
+  if stamp_ok $tool "$PULUMI_YAML_VERSION"; then
+    echo "$tool $PULUMI_YAML_VERSION already installed"
+    return 0
+  fi
+  rm -f "$bin/.$tool.version"
+  # go install pkg@version ignores any go.mod here and uses the module's own go.mod/go.sum.
+  GOBIN=$bin go install \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$PULUMI_YAML_VERSION" \
+    "github.com/pulumi/pulumi-yaml/cmd/$tool@$PULUMI_YAML_VERSION" || return 1
+  echo "$PULUMI_YAML_VERSION" > "$bin/.$tool.version"
+  echo "$tool $PULUMI_YAML_VERSION"
+}
+
+total_start=$(date +%s)
+echo "tools.sh: pulumi $PULUMI_VERSION, pulumi-language-yaml $PULUMI_YAML_VERSION -> $bin ($(go version))"
+step pulumi install_pulumi
+step pulumi-language-yaml install_yaml
+# pulumi-language-python is not installed: its module
+# (github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) is not served by the
+# Go module proxy reachable here, at any version. See docs/tools.md.
+echo "note: pulumi-language-python is not installed (not obtainable from the Go module proxy; see docs/tools.md)"
+echo "tools.sh: done in $(($(date +%s) - total_start))s"
