@@ -52,10 +52,15 @@ def test_config_values_sent_as_json_strings_are_accepted(plugin, moto):
     assert failures == []
 
 
-def test_configure_fails_clearly_when_credentials_do_not_validate(plugin, proxy):
+def test_configure_makes_no_aws_call_and_bad_credentials_fail_the_first_operation(plugin, proxy):
+    p = Provider(plugin())
+    p.configure(endpoint=proxy.url)
+    assert proxy.log() == []
     proxy.add_rule("error", service="sts", error="access_denied")
-    code, err = code_of(lambda: Provider(plugin()).configure(endpoint=proxy.url))
+    inputs, _ = p.check("creds", {})
+    code, err = code_of(lambda: p.create("creds", inputs))
     assert "credentials could not be validated" in err.details()
+    assert [e["service"] for e in proxy.log()] == ["sts"]
 
 
 @pytest.mark.parametrize("rpc,request_type", [

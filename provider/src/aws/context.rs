@@ -24,8 +24,11 @@ pub struct AwsContext {
     pub kinesis: aws_sdk_kinesis::Client,
     pub kms: aws_sdk_kms::Client,
     pub iam: aws_sdk_iam::Client,
-    /// The account the credentials belong to; `None` when credential validation was skipped.
-    pub account_id: Option<String>,
+    sts: aws_sdk_sts::Client,
+    /// The account the credentials belong to, asked of STS once, on first need; never
+    /// during preview, so a preview makes no AWS call at all.
+    identity: tokio::sync::OnceCell<String>,
+    validate: bool,
     pub partition: String,
     pub default_tags: BTreeMap<String, String>,
 }
@@ -74,33 +77,43 @@ impl AwsContext {
         let iam = client!(aws_sdk_iam, &sdk, endpoint("iam"));
         let sts = client!(aws_sdk_sts, &sdk, endpoint("sts"));
         let partition = partition_of(&region).to_string();
-        let account_id = if config.skip_credentials_validation.unwrap_or(false) {
-            None
-        } else {
-            let me = sts.get_caller_identity().send().await.map_err(|e| {
-                Error::Config(format!(
-                    "the AWS credentials could not be validated (STS GetCallerIdentity): {}; \
-                     check AWS_PROFILE / AWS_ACCESS_KEY_ID or set healthcare:skipCredentialsValidation",
-                    aws_sdk_sts::error::DisplayErrorContext(&e)
-                ))
-            })?;
-            me.account().map(String::from)
-        };
         Ok(AwsContext {
             kinesis,
             kms,
             iam,
-            account_id,
+            sts,
+            identity: tokio::sync::OnceCell::new(),
+            validate: !config.skip_credentials_validation.unwrap_or(false),
             partition,
             default_tags: config.default_tags.clone().unwrap_or_default(),
         })
     }
 
+    /// Checks the credentials (once) before the first real operation, unless configured not to.
+    pub async fn validate(&self) -> Result<()> {
+        if self.validate {
+            self.account().await?;
+        }
+        Ok(())
+    }
+
     /// The account id, which some defaults need.
-    pub fn account(&self) -> Result<&str> {
-        self.account_id.as_deref().ok_or_else(|| {
-            Error::Config("the AWS account is unknown because credential validation was skipped; give the principals explicitly".into())
-        })
+    pub async fn account(&self) -> Result<&str> {
+        let id = self
+            .identity
+            .get_or_try_init(|| async {
+                let me = self.sts.get_caller_identity().send().await.map_err(|e| {
+                    Error::Config(format!(
+                        "the AWS credentials could not be validated (STS GetCallerIdentity): {}; \
+                         check AWS_PROFILE / AWS_ACCESS_KEY_ID, or set healthcare:skipCredentialsValidation \
+                         and give every account-dependent input explicitly",
+                        aws_sdk_sts::error::DisplayErrorContext(&e)
+                    ))
+                })?;
+                me.account().map(String::from).ok_or_else(|| Error::Unexpected("STS named no account".into()))
+            })
+            .await?;
+        Ok(id)
     }
 }
 

@@ -14,13 +14,13 @@ pub fn key_alias(stream: &str) -> String {
     format!("alias/healthcare/kinesis/{stream}")
 }
 
-fn principals(cx: &AwsContext, given: &Option<Vec<String>>) -> Result<Vec<String>> {
+async fn principals(cx: &AwsContext, given: &Option<Vec<String>>) -> Result<Vec<String>> {
     match given {
         Some(list) if !list.is_empty() => Ok(list.clone()),
         _ => Ok(vec![format!(
             "arn:{}:iam::{}:root",
             cx.partition,
-            cx.account()?
+            cx.account().await?
         )]),
     }
 }
@@ -53,6 +53,7 @@ pub async fn converge(
     a: &PipelineArgs,
     previous: Option<&PipelineState>,
 ) -> Result<PipelineState> {
+    cx.validate().await?;
     let name = a.name();
     let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
     let existing = stream::describe(cx, name).await?;
@@ -101,8 +102,8 @@ async fn finish(
 ) -> Result<()> {
     let view = stream::wait_active(cx, ctx, a.name()).await?;
     let view = stream::converge(cx, ctx, view, a, &key.arn, tags).await?;
-    let producers = principals(cx, &a.producer_principals)?;
-    let consumers = principals(cx, &a.consumer_principals)?;
+    let producers = principals(cx, &a.producer_principals).await?;
+    let consumers = principals(cx, &a.consumer_principals).await?;
     roles::ensure(
         cx,
         ctx,
@@ -137,6 +138,7 @@ pub async fn read(
     name: &str,
     given: Option<&PipelineArgs>,
 ) -> Result<Option<PipelineState>> {
+    cx.validate().await?;
     let Some(v) = stream::describe(cx, name).await? else {
         return Ok(None);
     };
@@ -158,9 +160,10 @@ pub async fn read(
         _ if managed => None,
         _ => v.key_id.clone(),
     };
+    let default = principals(cx, &None).await.ok();
     let default_principals =
         |found: Option<Vec<String>>, given: Option<&Option<Vec<String>>>| match (found, given) {
-            (Some(found), Some(None)) if principals(cx, &None).is_ok_and(|d| d == found) => None,
+            (Some(found), Some(None)) if default.as_ref() == Some(&found) => None,
             (found, _) => found,
         };
     let user = user_tags(&v.tags, &cx.default_tags);
@@ -237,6 +240,7 @@ pub async fn read(
 
 /// Deletes roles, stream and (if owned) key; what is already gone is skipped.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str, state: &PipelineState) -> Result<()> {
+    cx.validate().await?;
     roles::delete(cx, name).await?;
     stream::delete(cx, ctx, name).await?;
     if state.kms_key_managed && !state.kms_key_arn.is_empty() {
