@@ -6,7 +6,7 @@ STAGE := scripts/stage.sh
 BIN := bin/pulumi-resource-healthcare
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema lint unit venv test test-python bench clean
+.PHONY: build schema lint unit venv tools test test-python bench demo install clean
 
 ## build: the release binary at bin/pulumi-resource-healthcare
 build:
@@ -27,11 +27,25 @@ unit:
 venv:
 	@$(STAGE) venv scripts/venv.sh
 
-test-python: build venv
+## tools: the pinned Pulumi CLI and language hosts, built from their Go modules, in .tools/bin
+tools:
+	@$(STAGE) tools scripts/tools.sh
+
+test-python: build venv tools
 	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider tests
 
 ## test: every test (formatting, lints, unit tests, protocol conformance, gRPC suites)
 test: lint unit test-python
+
+## demo: examples/platform up and down through the real pulumi CLI against moto (KEEP=1 keeps it up)
+demo: build venv tools
+	@$(STAGE) demo scripts/demo.sh
+
+VERSION := $(shell awk -F'"' '/^version = /{print $$2; exit}' Cargo.toml)
+
+## install: the release binary into Pulumi's plugin cache, as `pulumi plugin install` does
+install: build tools
+	PATH=$(CURDIR)/.tools/bin:$$PATH pulumi plugin install resource healthcare $(VERSION) --file $(BIN)
 
 clean:
 	rm -rf bin .venv

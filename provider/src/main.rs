@@ -28,11 +28,12 @@ fn main() -> std::process::ExitCode {
         };
     }
     let launch = Launch::parse(args);
+    // Only this project's crates log above warnings: the SDK and HTTP stacks at trace
+    // level would print request bodies, and those may carry secrets.
     let level = match launch.verbosity {
         0..=2 => "warn",
-        3..=6 => "info",
-        7..=8 => "debug",
-        _ => "trace",
+        3..=6 => "warn,pulumi_provider=info,pulumi_resource_healthcare=info",
+        _ => "warn,pulumi_provider=debug,pulumi_resource_healthcare=debug",
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

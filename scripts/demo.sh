@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The demo: examples/platform through the real pulumi CLI against a local moto server.
+# KEEP=1 leaves the stack (and moto) up.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cache=${HEALTHCARE_CACHE:-$HOME/.cache/pulumi-healthcare}
+state=$cache/demo/state
+mkdir -p "$state" "$cache/demo/home"
+
+export PATH=$repo/.tools/bin:$PATH
+export PULUMI_BACKEND_URL=file://$state
+export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-healthcare-demo}
+export PULUMI_HOME=$cache/demo/home
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL || true
+
+portfile=$(mktemp)
+"$repo/.venv/bin/python" "$repo/tests/harness/moto_launcher.py" > "$portfile" 2> "$cache/demo/moto.log" &
+moto_pid=$!
+stop_moto() { kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; rm -f "$portfile"; }
+for _ in $(seq 100); do [[ -s $portfile ]] && break; sleep 0.1; done
+port=$(head -n1 "$portfile")
+[[ $port =~ ^[0-9]+$ ]] || { echo "moto did not start; see $cache/demo/moto.log" >&2; stop_moto; exit 1; }
+echo "moto (local AWS) on http://127.0.0.1:$port"
+if [[ ${KEEP:-0} != 1 ]]; then trap stop_moto EXIT; fi
+
+cd "$repo/examples/platform"
+pulumi stack select --create demo
+pulumi config set healthcare:endpoint "http://127.0.0.1:$port"
+pulumi config set healthcare:region us-east-1
+pulumi up --yes --skip-preview=false
+echo
+echo "== stack outputs"
+pulumi stack output --json
+echo
+echo "== compliance"
+pulumi stack output compliance --json | "$repo/.venv/bin/python" -c '
+import json, sys
+for resource, report in json.load(sys.stdin).items():
+    print(f"{resource}: {\"compliant\" if report[\"compliant\"] else \"NOT compliant\"}")
+    for c in report["controls"]:
+        print(f"  [{\"x\" if c[\"satisfied\"] else \" \"}] {c[\"rule\"]} ({c[\"safeguard\"]}): {c[\"detail\"]}")
+'
+if [[ ${KEEP:-0} == 1 ]]; then
+  echo
+  echo "KEEP=1: the stack 'demo' and moto (pid $moto_pid, port $port) are still up."
+  echo "Tear down: (cd examples/platform && PATH=.tools/bin:\$PATH PULUMI_BACKEND_URL=file://$state \\"
+  echo "  PULUMI_CONFIG_PASSPHRASE=$PULUMI_CONFIG_PASSPHRASE PULUMI_HOME=$PULUMI_HOME pulumi destroy --yes); kill $moto_pid"
+  exit 0
+fi
+echo
+pulumi destroy --yes
+pulumi stack rm --yes demo

@@ -1,0 +1,133 @@
+"""KinesisPipeline through the real pulumi CLI and YAML language host, against moto."""
+
+import json
+from pathlib import Path
+
+import yaml
+
+TOKEN = "healthcare:streaming:KinesisPipeline"
+
+
+def program(retention="${retention}", **props):
+    return {
+        "config": {"retention": {"type": "integer", "default": 168},
+                   "owner": {"type": "string", "secret": True, "default": "nobody"}},
+        "resources": {"events": {"type": TOKEN, "properties": {
+            "shardCount": 1, "retentionHours": retention,
+            "tags": {"owner": "${owner}"}, **props}}},
+        "outputs": {"stream": "${events.streamName}", "arn": "${events.streamArn}",
+                    "key": "${events.kmsKeyArn}", "compliant": "${events.compliance.compliant}",
+                    "tags": "${events.tags}"},
+    }
+
+
+def inventory(moto):
+    """Every object of the services the pipeline uses, less keys already pending deletion."""
+    kms = moto.client("kms")
+    keys = [k["KeyId"] for k in kms.list_keys()["Keys"]
+            if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"]
+    aliases = [a["AliasName"] for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")]
+    return {
+        "streams": moto.client("kinesis").list_streams()["StreamNames"],
+        "roles": [r["RoleName"] for r in moto.client("iam").list_roles()["Roles"]],
+        "keys": keys,
+        "aliases": aliases,
+    }
+
+
+def test_the_pipeline_lifecycle_through_the_cli(new_stack, moto, proxy):
+    before = inventory(moto)
+    stack = new_stack(program())
+
+    # Preview: a create with unknown outputs, and not one AWS call.
+    proxy.clear_log()
+    preview = stack.preview_json()
+    creates = [s for s in preview["steps"] if s["op"] == "create" and s["urn"].endswith("::events")]
+    assert len(creates) == 1
+    assert proxy.log() == [], proxy.operations()
+
+    stack.up()
+    out = stack.outputs()
+    s = moto.client("kinesis").describe_stream_summary(StreamName=out["stream"])["StreamDescriptionSummary"]
+    assert s["EncryptionType"] == "KMS" and s["KeyId"] == out["key"] and s["RetentionPeriodHours"] == 168
+    assert out["compliant"] is True
+
+    # No perpetual diff.
+    stack.preview("--expect-no-changes")
+
+    # In place: retention.
+    stack.run("config", "set", "retention", "48")
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    assert moto.client("kinesis").describe_stream_summary(StreamName=out["stream"])[
+        "StreamDescriptionSummary"]["RetentionPeriodHours"] == 48
+
+    # Drift made behind the provider's back shows after refresh, and up puts it back.
+    moto.client("kinesis").increase_stream_retention_period(StreamName=out["stream"], RetentionPeriodHours=96)
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    assert state["outputs"]["retentionHours"] == 96
+    drift = stack.preview(check=False)
+    assert "retentionHours" in drift.stdout, drift.stdout
+    stack.up()
+    assert moto.client("kinesis").describe_stream_summary(StreamName=out["stream"])[
+        "StreamDescriptionSummary"]["RetentionPeriodHours"] == 48
+
+    # Replace-only: a new stream name.
+    stack.write(program(streamName="events-renamed"))
+    changes = stack.up_summary()
+    assert changes.get("replace") == 1, changes
+    streams = moto.client("kinesis").list_streams()["StreamNames"]
+    assert "events-renamed" in streams and out["stream"] not in streams
+
+    stack.destroy()
+    assert inventory(moto) == before
+
+
+def test_secrets_stay_ciphertext_in_state_and_out_of_every_log(new_stack, tmp_path):
+    plaintext = "dr-house-pager-0451"
+    stack = new_stack(program())
+    stack.run("config", "set", "--secret", "owner", plaintext)
+    log = stack.run("up", "--yes", "--skip-preview", "-v=9", "--logflow", "--logtostderr")
+    assert stack.outputs()["tags"] == "[secret]"
+    exported = json.dumps(stack.export())
+    assert plaintext not in exported and "ciphertext" in exported
+    assert plaintext not in log.stdout and plaintext not in log.stderr
+    logs = "".join(p.read_text(errors="replace") for p in (stack.home / "logs").glob("*") if p.is_file()) \
+        if (stack.home / "logs").exists() else ""
+    assert plaintext not in logs
+    assert stack.outputs(show_secrets=True)["tags"] == {"owner": plaintext}
+
+
+def test_import_by_stream_name_previews_with_no_changes(new_stack, tmp_path):
+    source = new_stack(program(), name="source")
+    source.up()
+    name = source.outputs()["stream"]
+
+    target = new_stack({"resources": {}}, name="target")
+    generated = tmp_path / "imported.yaml"
+    target.run("import", TOKEN, "imported", name, "--yes", "--protect=false", "--out", str(generated))
+    resources = _yaml_resources(generated)
+    target.write({"resources": resources})
+    target.preview("--expect-no-changes")
+    # The import adopted nothing: the source stack still owns and deletes the stream.
+    target.run("state", "delete", f"urn:pulumi:e2e::healthcare-e2e::{TOKEN}::imported", "--yes")
+
+
+def _yaml_resources(path):
+    """The `resources` block of a YAML program written by `pulumi import --out`."""
+    return yaml.safe_load(Path(path).read_text()).get("resources", {})
+
+
+def test_a_plugin_installed_like_any_pulumi_plugin_is_found_without_a_path(new_stack):
+    version = next(line.split('"')[1] for line in (Path(__file__).parents[2] / "Cargo.toml").read_text().splitlines()
+                   if line.startswith("version = "))
+    stack = new_stack(program(), name="installed", plugin_path=False,
+                      env={"PULUMI_IGNORE_AMBIENT_PLUGINS": "true"})
+    binary = Path(__file__).parents[2] / "bin" / "pulumi-resource-healthcare"
+    stack.run("plugin", "install", "resource", "healthcare", version, "--file", str(binary))
+    listed = stack.run("plugin", "ls", "--json").stdout
+    assert any(p["name"] == "healthcare" and p["version"] == version for p in json.loads(listed))
+    stack.up()
+    assert stack.outputs()["compliant"] is True
+    stack.destroy()
