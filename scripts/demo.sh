@@ -26,7 +26,9 @@ echo "moto (local AWS) on http://127.0.0.1:$port"
 if [[ ${KEEP:-0} != 1 ]]; then trap stop_moto EXIT; fi
 
 cd "$repo/examples/platform"
-pulumi stack select --create demo
+# A stack left by an earlier run points at an emulator that is gone: start afresh.
+pulumi stack rm demo --force --yes > /dev/null 2>&1 || true
+pulumi stack init demo
 pulumi config set healthcare:endpoint "http://127.0.0.1:$port"
 pulumi config set healthcare:region us-east-1
 pulumi up --yes --skip-preview=false
@@ -35,13 +37,7 @@ echo "== stack outputs"
 pulumi stack output --json
 echo
 echo "== compliance"
-pulumi stack output compliance --json | "$repo/.venv/bin/python" -c '
-import json, sys
-for resource, report in json.load(sys.stdin).items():
-    print(f"{resource}: {\"compliant\" if report[\"compliant\"] else \"NOT compliant\"}")
-    for c in report["controls"]:
-        print(f"  [{\"x\" if c[\"satisfied\"] else \" \"}] {c[\"rule\"]} ({c[\"safeguard\"]}): {c[\"detail\"]}")
-'
+pulumi stack output compliance --json | "$repo/.venv/bin/python" "$repo/scripts/compliance_report.py"
 if [[ ${KEEP:-0} == 1 ]]; then
   echo
   echo "KEEP=1: the stack 'demo' and moto (pid $moto_pid, port $port) are still up."

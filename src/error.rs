@@ -8,7 +8,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The program gave input the provider cannot accept.
-    #[error("invalid input: {0}")]
+    #[error("{0}")]
     InvalidInput(String),
     /// The cloud or another service the provider called refused or failed.
     #[error("{0}")]

@@ -304,7 +304,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
     )?;
     if deleted.is_some() {
         wait_gone(cx, ctx, name).await?;
-        ctx.info(format!("deleted Kinesis stream {name}")).await;
+        ctx.debug(format!("deleted Kinesis stream {name}")).await;
     }
     Ok(())
 }
