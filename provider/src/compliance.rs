@@ -19,6 +19,26 @@ pub const CMK_ROTATION: Rule = Rule {
     name: "cmk-backing-key-rotation-enabled",
     safeguard: "164.312(a)(2)(iv) encryption at rest",
 };
+pub const VPC_FLOW_LOGS: Rule = Rule {
+    name: "vpc-flow-logs-enabled",
+    safeguard: "164.312(b) audit controls",
+};
+pub const LOG_RETENTION: Rule = Rule {
+    name: "cw-loggroup-retention-period-check",
+    safeguard: "164.312(b) audit controls",
+};
+pub const LOG_GROUP_ENCRYPTED: Rule = Rule {
+    name: "cloudwatch-log-group-encrypted",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const DEFAULT_SG_CLOSED: Rule = Rule {
+    name: "vpc-default-security-group-closed",
+    safeguard: "164.312(a)(1) access control",
+};
+pub const NO_PUBLIC_IP: Rule = Rule {
+    name: "subnet-auto-assign-public-ip-disabled",
+    safeguard: "164.312(a)(1) access control",
+};
 pub const LEAST_PRIVILEGE: Rule = Rule {
     name: "iam-policy-no-statements-with-admin-access",
     safeguard: "164.312(a)(1) access control",

@@ -13,6 +13,8 @@ pub enum Error {
     Aws {
         operation: &'static str,
         message: String,
+        /// The service's error code, when it gave one.
+        code: String,
         throttled: bool,
         denied: bool,
     },
@@ -47,6 +49,7 @@ impl Error {
         Error::Aws {
             operation,
             message: describe(&err),
+            code: code.clone(),
             throttled,
             denied,
         }

@@ -7,12 +7,15 @@ use pulumi_provider::{
 use crate::aws::AwsContext;
 use crate::config::Config;
 use crate::resources::kinesis::KinesisPipeline;
+use crate::resources::vpc::SecureVpc;
 
 pub struct Healthcare;
 
 /// The server with every resource registered.
 pub fn server() -> ProviderServer<Healthcare> {
-    ProviderServer::new(Healthcare).resource(KinesisPipeline)
+    ProviderServer::new(Healthcare)
+        .resource(KinesisPipeline)
+        .resource(SecureVpc)
 }
 
 #[async_trait]

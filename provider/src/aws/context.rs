@@ -21,6 +21,8 @@ use crate::error::{Error, Result};
 /// The clients and facts every handler needs.
 #[derive(Debug, Clone)]
 pub struct AwsContext {
+    pub ec2: aws_sdk_ec2::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     pub kinesis: aws_sdk_kinesis::Client,
     pub kms: aws_sdk_kms::Client,
     pub iam: aws_sdk_iam::Client,
@@ -29,6 +31,7 @@ pub struct AwsContext {
     /// during preview, so a preview makes no AWS call at all.
     identity: tokio::sync::OnceCell<String>,
     validate: bool,
+    pub region: String,
     pub partition: String,
     pub default_tags: BTreeMap<String, String>,
 }
@@ -72,18 +75,23 @@ impl AwsContext {
                 .or(config.endpoint.as_ref())
                 .cloned()
         };
+        let ec2 = client!(aws_sdk_ec2, &sdk, endpoint("ec2"));
+        let logs = client!(aws_sdk_cloudwatchlogs, &sdk, endpoint("logs"));
         let kinesis = client!(aws_sdk_kinesis, &sdk, endpoint("kinesis"));
         let kms = client!(aws_sdk_kms, &sdk, endpoint("kms"));
         let iam = client!(aws_sdk_iam, &sdk, endpoint("iam"));
         let sts = client!(aws_sdk_sts, &sdk, endpoint("sts"));
         let partition = partition_of(&region).to_string();
         Ok(AwsContext {
+            ec2,
+            logs,
             kinesis,
             kms,
             iam,
             sts,
             identity: tokio::sync::OnceCell::new(),
             validate: !config.skip_credentials_validation.unwrap_or(false),
+            region,
             partition,
             default_tags: config.default_tags.clone().unwrap_or_default(),
         })

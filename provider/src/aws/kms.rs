@@ -23,6 +23,7 @@ pub async fn ensure_owned_key(
     ctx: &Ctx,
     alias: &str,
     description: &str,
+    policy: Option<String>,
     tags: &BTreeMap<String, String>,
 ) -> Result<Key> {
     if let Some(key) = describe(cx, alias).await? {
@@ -43,6 +44,7 @@ pub async fn ensure_owned_key(
         .kms
         .create_key()
         .description(description)
+        .set_policy(policy)
         .set_tags(Some(
             tags.iter()
                 .map(|(k, v)| Tag::builder().tag_key(k).tag_value(v).build())

@@ -136,6 +136,7 @@ mod tests {
                     Err(Error::Aws {
                         operation: "Describe",
                         message: "slow down".into(),
+                        code: "Throttling".into(),
                         throttled: true,
                         denied: false,
                     })

@@ -40,7 +40,7 @@ async fn key(cx: &AwsContext, ctx: &Ctx, a: &PipelineArgs) -> Result<kms::Key> {
                 "Encrypts the Kinesis stream {} (managed by Pulumi)",
                 a.name()
             );
-            kms::ensure_owned_key(cx, ctx, &key_alias(a.name()), &description, &tags).await
+            kms::ensure_owned_key(cx, ctx, &key_alias(a.name()), &description, None, &tags).await
         }
     }
 }

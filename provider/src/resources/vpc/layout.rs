@@ -7,9 +7,6 @@
 
 use ipnet::Ipv4Net;
 
-/// Slots per tier: one per AZ letter a..h.
-pub const SLOTS: u8 = 8;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Tier {
     Public,
@@ -56,8 +53,15 @@ pub fn slot(az: &str) -> Option<u8> {
 
 /// The default CIDR of a subnet, or why there is none.
 pub fn default_cidr(vpc: Ipv4Net, tier: Tier, prefix: u8, az: &str) -> Result<Ipv4Net, String> {
-    let slot = slot(az).ok_or_else(|| format!("{az} has no slot (its name must end in a letter a to h); give its CIDR explicitly"))?;
-    let block = tier.block(vpc).ok_or_else(|| format!("a /{} VPC is too small for the default layout", vpc.prefix_len()))?;
+    let slot = slot(az).ok_or_else(|| {
+        format!("{az} has no slot (its name must end in a letter a to h); give its CIDR explicitly")
+    })?;
+    let block = tier.block(vpc).ok_or_else(|| {
+        format!(
+            "a /{} VPC is too small for the default layout",
+            vpc.prefix_len()
+        )
+    })?;
     if prefix < block.prefix_len() + 3 || prefix > 28 {
         return Err(format!(
             "a /{prefix} {} subnet does not leave room for 8 AZ slots in its block {block}; use /{} to /28",
@@ -83,10 +87,22 @@ mod tests {
     #[test]
     fn the_default_layout_of_a_slash_16() {
         let vpc = net("10.0.0.0/16");
-        assert_eq!(default_cidr(vpc, Tier::Private, 20, "us-east-1a").unwrap(), net("10.0.0.0/20"));
-        assert_eq!(default_cidr(vpc, Tier::Private, 20, "us-east-1c").unwrap(), net("10.0.32.0/20"));
-        assert_eq!(default_cidr(vpc, Tier::Public, 22, "us-east-1a").unwrap(), net("10.0.128.0/22"));
-        assert_eq!(default_cidr(vpc, Tier::Isolated, 22, "us-east-1b").unwrap(), net("10.0.164.0/22"));
+        assert_eq!(
+            default_cidr(vpc, Tier::Private, 20, "us-east-1a").unwrap(),
+            net("10.0.0.0/20")
+        );
+        assert_eq!(
+            default_cidr(vpc, Tier::Private, 20, "us-east-1c").unwrap(),
+            net("10.0.32.0/20")
+        );
+        assert_eq!(
+            default_cidr(vpc, Tier::Public, 22, "us-east-1a").unwrap(),
+            net("10.0.128.0/22")
+        );
+        assert_eq!(
+            default_cidr(vpc, Tier::Isolated, 22, "us-east-1b").unwrap(),
+            net("10.0.164.0/22")
+        );
     }
 
     #[test]
@@ -94,10 +110,16 @@ mod tests {
         let vpc = net("172.16.0.0/18");
         let mut all = Vec::new();
         for tier in Tier::ALL {
-            for az in ["x-1a", "x-1b", "x-1c", "x-1d", "x-1e", "x-1f", "x-1g", "x-1h"] {
+            for az in [
+                "x-1a", "x-1b", "x-1c", "x-1d", "x-1e", "x-1f", "x-1g", "x-1h",
+            ] {
                 let c = default_cidr(vpc, tier, tier.default_prefix(18), az).unwrap();
                 assert!(vpc.contains(&c));
-                assert!(all.iter().all(|o: &Ipv4Net| !o.contains(&c.network()) && !c.contains(&o.network())), "{c} overlaps");
+                assert!(
+                    all.iter()
+                        .all(|o: &Ipv4Net| !o.contains(&c.network()) && !c.contains(&o.network())),
+                    "{c} overlaps"
+                );
                 all.push(c);
             }
         }
@@ -108,7 +130,10 @@ mod tests {
         let vpc = net("10.0.0.0/16");
         let before = default_cidr(vpc, Tier::Private, 20, "eu-west-1b").unwrap();
         // The answer depends on the AZ alone, so adding eu-west-1a or -1c cannot move it.
-        assert_eq!(default_cidr(vpc, Tier::Private, 20, "eu-west-1b").unwrap(), before);
+        assert_eq!(
+            default_cidr(vpc, Tier::Private, 20, "eu-west-1b").unwrap(),
+            before
+        );
     }
 
     #[test]

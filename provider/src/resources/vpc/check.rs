@@ -1,0 +1,386 @@
+//! Validation and defaults of SecureVpc inputs, and the subnet plan derived from them.
+
+use std::collections::BTreeMap;
+
+use ipnet::Ipv4Net;
+use pulumi_provider::CheckFailure;
+
+use super::args::{FlowLogArgs, NatStrategy, SubnetsArgs, TierArgs, VpcArgs};
+use super::layout::{Tier, default_cidr};
+use crate::compliance::{LOG_RETENTION, VPC_FLOW_LOGS};
+
+pub const DEFAULT_CIDR: &str = "10.0.0.0/16";
+pub const DEFAULT_AZ_COUNT: u8 = 2;
+pub const MAX_AZS: usize = 6;
+pub const DEFAULT_RETENTION_DAYS: i32 = 365;
+/// Retention values CloudWatch Logs accepts, at or above the 90-day floor.
+const RETENTIONS: [i32; 13] = [
+    90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+];
+pub const GATEWAY_SERVICES: [&str; 2] = ["s3", "dynamodb"];
+
+/// One subnet to have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubnetPlan {
+    pub tier: Tier,
+    pub az: String,
+    pub cidr: Ipv4Net,
+}
+
+pub fn tier_args(subnets: &Option<SubnetsArgs>, tier: Tier) -> TierArgs {
+    let s = subnets.clone().unwrap_or_default();
+    match tier {
+        Tier::Public => s.public,
+        Tier::Private => s.private,
+        Tier::Isolated => s.isolated,
+    }
+    .unwrap_or_default()
+}
+
+pub fn tier_enabled(a: &VpcArgs, tier: Tier) -> bool {
+    tier_args(&a.subnets, tier).enabled.unwrap_or(true)
+}
+
+/// The subnets of every enabled tier in `zones`.
+pub fn plan(a: &VpcArgs, zones: &[String]) -> Result<Vec<SubnetPlan>, CheckFailure> {
+    let vpc: Ipv4Net = a
+        .cidr_block
+        .as_deref()
+        .unwrap_or(DEFAULT_CIDR)
+        .parse()
+        .map_err(|e| CheckFailure::new("cidrBlock", format!("not an IPv4 CIDR: {e}")))?;
+    let mut out = Vec::new();
+    for tier in Tier::ALL.into_iter().filter(|t| tier_enabled(a, *t)) {
+        let t = tier_args(&a.subnets, tier);
+        let prefix = t
+            .prefix_length
+            .unwrap_or(tier.default_prefix(vpc.prefix_len()));
+        let property = format!("subnets.{}", tier.name());
+        for az in zones {
+            let cidr = match t.cidrs.as_ref().and_then(|c| c.get(az)) {
+                Some(given) => given.parse::<Ipv4Net>().map_err(|e| {
+                    CheckFailure::new(
+                        format!("{property}.cidrs.{az}"),
+                        format!("not an IPv4 CIDR: {e}"),
+                    )
+                })?,
+                None => default_cidr(vpc, tier, prefix, az)
+                    .map_err(|why| CheckFailure::new(format!("{property}.prefixLength"), why))?,
+            };
+            if !vpc.contains(&cidr) {
+                return Err(CheckFailure::new(
+                    format!("{property}.cidrs.{az}"),
+                    format!("{cidr} is not inside the VPC's {vpc}"),
+                ));
+            }
+            out.push(SubnetPlan {
+                tier,
+                az: az.clone(),
+                cidr,
+            });
+        }
+    }
+    for (i, a_) in out.iter().enumerate() {
+        if let Some(b) = out[i + 1..]
+            .iter()
+            .find(|b| a_.cidr.contains(&b.cidr.network()) || b.cidr.contains(&a_.cidr.network()))
+        {
+            return Err(CheckFailure::new(
+                format!("subnets.{}", b.tier.name()),
+                format!(
+                    "{} ({} {}) overlaps {} ({} {})",
+                    b.cidr,
+                    b.tier.name(),
+                    b.az,
+                    a_.cidr,
+                    a_.tier.name(),
+                    a_.az
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+pub fn check(mut a: VpcArgs) -> (VpcArgs, Vec<CheckFailure>) {
+    let mut failures = Vec::new();
+    let cidr = a
+        .cidr_block
+        .get_or_insert_with(|| DEFAULT_CIDR.to_string())
+        .clone();
+    match cidr.parse::<Ipv4Net>() {
+        Ok(net) if !(16..=24).contains(&net.prefix_len()) => {
+            failures.push(CheckFailure::new(
+                "cidrBlock",
+                format!("{net}: the VPC prefix must be /16 to /24"),
+            ));
+        }
+        Ok(net) if net.network() != net.addr() => {
+            failures.push(CheckFailure::new(
+                "cidrBlock",
+                format!("{net} has host bits set; did you mean {}?", net.trunc()),
+            ));
+        }
+        Err(e) => failures.push(CheckFailure::new(
+            "cidrBlock",
+            format!("{cidr:?} is not an IPv4 CIDR: {e}"),
+        )),
+        _ => {}
+    }
+    match &mut a.availability_zones {
+        Some(zones) => {
+            let mut seen = zones.clone();
+            seen.sort();
+            seen.dedup();
+            if zones.is_empty() || zones.len() > MAX_AZS || seen.len() != zones.len() {
+                failures.push(CheckFailure::new(
+                    "availabilityZones",
+                    format!("give 1 to {MAX_AZS} distinct AZs"),
+                ));
+            }
+            if a.availability_zone_count
+                .is_some_and(|n| usize::from(n) != zones.len())
+            {
+                failures.push(CheckFailure::new(
+                    "availabilityZoneCount",
+                    "disagrees with availabilityZones; give one or the other",
+                ));
+            }
+        }
+        None => {
+            let n = *a.availability_zone_count.get_or_insert(DEFAULT_AZ_COUNT);
+            if n == 0 || usize::from(n) > MAX_AZS {
+                failures.push(CheckFailure::new(
+                    "availabilityZoneCount",
+                    format!("must be 1 to {MAX_AZS}, got {n}"),
+                ));
+            }
+        }
+    }
+    let nat = *a.nat_gateways.get_or_insert(NatStrategy::PerAz);
+    if nat != NatStrategy::None && !tier_enabled(&a, Tier::Public) {
+        failures.push(CheckFailure::new(
+            "natGateways",
+            "NAT gateways live in public subnets: enable subnets.public or set natGateways to none",
+        ));
+    }
+    // The layout of explicitly listed AZs can be checked now; auto-chosen ones at create.
+    if failures.is_empty() {
+        let probe: Vec<String> = a.availability_zones.clone().unwrap_or_else(|| {
+            (0..a.availability_zone_count.unwrap_or(2))
+                .map(|i| format!("zone-1{}", (b'a' + i) as char))
+                .collect()
+        });
+        if let Err(f) = plan(&a, &probe) {
+            failures.push(f);
+        }
+    }
+    let flow = a.flow_logs.get_or_insert_with(FlowLogArgs::default);
+    if flow.enabled == Some(false) {
+        failures.push(CheckFailure::new(
+            "flowLogs.enabled",
+            VPC_FLOW_LOGS.violation("VPC flow logs of ALL traffic are required"),
+        ));
+    }
+    flow.enabled = Some(true);
+    let days = *flow.retention_days.get_or_insert(DEFAULT_RETENTION_DAYS);
+    if !RETENTIONS.contains(&days) {
+        failures.push(CheckFailure::new(
+            "flowLogs.retentionDays",
+            LOG_RETENTION.violation(format!("{days} days is not one of the retention periods CloudWatch Logs offers at or above the 90-day floor: {RETENTIONS:?}")),
+        ));
+    }
+    let private_enabled = tier_enabled(&a, Tier::Private);
+    if let Some(endpoints) = &mut a.endpoints {
+        for (i, s) in endpoints.gateway.iter().flatten().enumerate() {
+            if !GATEWAY_SERVICES.contains(&s.as_str()) {
+                failures.push(CheckFailure::new(format!("endpoints.gateway[{i}]"), format!("{s:?} has no gateway endpoint; only {GATEWAY_SERVICES:?} do (use endpoints.interface)")));
+            }
+        }
+        for (i, s) in endpoints.interface.iter().flatten().enumerate() {
+            if s.is_empty()
+                || !s
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+            {
+                failures.push(CheckFailure::new(
+                    format!("endpoints.interface[{i}]"),
+                    format!("{s:?} is not a service name such as kms or ecr.api"),
+                ));
+            }
+        }
+        if !endpoints.interface.as_ref().is_none_or(|v| v.is_empty()) && !private_enabled {
+            failures.push(CheckFailure::new(
+                "endpoints.interface",
+                "interface endpoints live in the private subnets: enable subnets.private",
+            ));
+        }
+        for list in [&mut endpoints.gateway, &mut endpoints.interface]
+            .into_iter()
+            .flatten()
+        {
+            list.sort();
+            list.dedup();
+        }
+    }
+    (a, failures)
+}
+
+/// The AZs to use: the explicit list, else the kept ones grown or shrunk to the count
+/// from the region's offer (in its order), so existing AZs never move.
+pub fn zones(a: &VpcArgs, kept: &[String], offered: &[String]) -> Vec<String> {
+    if let Some(list) = &a.availability_zones {
+        return list.clone();
+    }
+    let n = usize::from(a.availability_zone_count.unwrap_or(DEFAULT_AZ_COUNT));
+    let mut zones: Vec<String> = kept.iter().take(n).cloned().collect();
+    for az in offered {
+        if zones.len() >= n {
+            break;
+        }
+        if !zones.contains(az) {
+            zones.push(az.clone());
+        }
+    }
+    zones
+}
+
+/// The subnets of a plan keyed `tier/az`.
+pub fn keyed(plan: &[SubnetPlan]) -> BTreeMap<String, &SubnetPlan> {
+    plan.iter()
+        .map(|p| (format!("{}/{}", p.tier.name(), p.az), p))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failures_of(a: VpcArgs) -> Vec<String> {
+        check(a).1.into_iter().map(|f| f.property).collect()
+    }
+
+    #[test]
+    fn the_defaults_pass_and_are_filled_in() {
+        let (a, f) = check(VpcArgs::default());
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(a.cidr_block.as_deref(), Some("10.0.0.0/16"));
+        assert_eq!(a.availability_zone_count, Some(2));
+        assert_eq!(a.nat_gateways, Some(NatStrategy::PerAz));
+        assert_eq!(a.flow_logs.unwrap().retention_days, Some(365));
+    }
+
+    #[test]
+    fn each_bad_input_fails_on_its_property() {
+        assert_eq!(
+            failures_of(VpcArgs {
+                cidr_block: Some("10.0.0.0/8".into()),
+                ..Default::default()
+            }),
+            vec!["cidrBlock"]
+        );
+        assert_eq!(
+            failures_of(VpcArgs {
+                availability_zone_count: Some(7),
+                ..Default::default()
+            }),
+            vec!["availabilityZoneCount"]
+        );
+        let no_public = SubnetsArgs {
+            public: Some(TierArgs {
+                enabled: Some(false),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            failures_of(VpcArgs {
+                subnets: Some(no_public),
+                ..Default::default()
+            }),
+            vec!["natGateways"]
+        );
+        let off = FlowLogArgs {
+            enabled: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            failures_of(VpcArgs {
+                flow_logs: Some(off),
+                ..Default::default()
+            }),
+            vec!["flowLogs.enabled"]
+        );
+        let short = FlowLogArgs {
+            retention_days: Some(30),
+            ..Default::default()
+        };
+        assert_eq!(
+            failures_of(VpcArgs {
+                flow_logs: Some(short),
+                ..Default::default()
+            }),
+            vec!["flowLogs.retentionDays"]
+        );
+    }
+
+    #[test]
+    fn overlapping_and_outside_cidrs_are_refused() {
+        let cidrs = BTreeMap::from([("us-east-1a".to_string(), "10.0.128.0/22".to_string())]);
+        let private = TierArgs {
+            cidrs: Some(cidrs),
+            ..Default::default()
+        };
+        let a = VpcArgs {
+            availability_zones: Some(vec!["us-east-1a".into()]),
+            subnets: Some(SubnetsArgs {
+                private: Some(private),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(failures_of(a), vec!["subnets.public"]);
+        let outside = TierArgs {
+            cidrs: Some(BTreeMap::from([(
+                "us-east-1a".to_string(),
+                "192.168.0.0/24".to_string(),
+            )])),
+            ..Default::default()
+        };
+        let a = VpcArgs {
+            availability_zones: Some(vec!["us-east-1a".into()]),
+            subnets: Some(SubnetsArgs {
+                isolated: Some(outside),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(failures_of(a), vec!["subnets.isolated.cidrs.us-east-1a"]);
+    }
+
+    #[test]
+    fn growing_the_count_keeps_the_chosen_azs_in_place() {
+        let offered: Vec<String> = ["us-east-1a", "us-east-1b", "us-east-1c"]
+            .map(String::from)
+            .to_vec();
+        let two = zones(
+            &VpcArgs {
+                availability_zone_count: Some(2),
+                ..Default::default()
+            },
+            &[],
+            &offered,
+        );
+        assert_eq!(two, ["us-east-1a", "us-east-1b"]);
+        let kept = vec!["us-east-1b".to_string(), "us-east-1a".to_string()];
+        let three = zones(
+            &VpcArgs {
+                availability_zone_count: Some(3),
+                ..Default::default()
+            },
+            &kept,
+            &offered,
+        );
+        assert_eq!(three, ["us-east-1b", "us-east-1a", "us-east-1c"]);
+    }
+}

@@ -1,0 +1,178 @@
+//! VPC endpoints: gateway endpoints on the private and isolated route tables, interface
+//! endpoints in the private subnets behind a security group open to the VPC on 443 only.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, VpcEndpointType};
+
+use super::args::VpcArgs;
+use super::check::GATEWAY_SERVICES;
+use super::inventory::Inventory;
+use super::network::Job;
+use crate::error::{Error, Result};
+
+pub const GROUP_PART: &str = "sg/endpoints";
+
+/// Brings the endpoints to `a.endpoints`. Returns service to endpoint id, and the
+/// interface endpoints' security group.
+pub async fn converge(
+    job: &Job<'_>,
+    inv: &Inventory,
+    a: &VpcArgs,
+    tables: &[String],
+    private_subnets: &[String],
+) -> Result<(BTreeMap<String, String>, Option<String>)> {
+    let wanted = a.endpoints.clone().unwrap_or_default();
+    let gateway = wanted.gateway.unwrap_or_default();
+    let interface = wanted.interface.unwrap_or_default();
+    let ec2 = &job.cx.ec2;
+    let group = if interface.is_empty() {
+        None
+    } else {
+        Some(ensure_group(job, inv).await?)
+    };
+    let mut ids = BTreeMap::new();
+    for service in gateway.iter().chain(interface.iter()) {
+        let is_gateway = GATEWAY_SERVICES.contains(&service.as_str()) && gateway.contains(service);
+        let id = match inv.endpoint(service) {
+            Some(e) => {
+                if is_gateway {
+                    let add: Vec<String> = tables
+                        .iter()
+                        .filter(|t| !e.route_table_ids.contains(t))
+                        .cloned()
+                        .collect();
+                    let remove: Vec<String> = e
+                        .route_table_ids
+                        .iter()
+                        .filter(|t| !tables.contains(t))
+                        .cloned()
+                        .collect();
+                    if !add.is_empty() || !remove.is_empty() {
+                        ec2.modify_vpc_endpoint()
+                            .vpc_endpoint_id(&e.id)
+                            .set_add_route_table_ids(Some(add))
+                            .set_remove_route_table_ids(Some(remove))
+                            .send()
+                            .await
+                            .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))?;
+                    }
+                } else {
+                    let add: Vec<String> = private_subnets
+                        .iter()
+                        .filter(|s| !e.subnet_ids.contains(s))
+                        .cloned()
+                        .collect();
+                    let remove: Vec<String> = e
+                        .subnet_ids
+                        .iter()
+                        .filter(|s| !private_subnets.contains(s))
+                        .cloned()
+                        .collect();
+                    if !add.is_empty() || !remove.is_empty() {
+                        ec2.modify_vpc_endpoint()
+                            .vpc_endpoint_id(&e.id)
+                            .set_add_subnet_ids(Some(add))
+                            .set_remove_subnet_ids(Some(remove))
+                            .send()
+                            .await
+                            .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))?;
+                    }
+                }
+                e.id.clone()
+            }
+            None => {
+                let name = format!("com.amazonaws.{}.{service}", job.cx.region);
+                let req = ec2
+                    .create_vpc_endpoint()
+                    .vpc_id(&job.vpc_id)
+                    .service_name(name)
+                    .tag_specifications(job.spec(
+                        ResourceType::VpcEndpoint,
+                        &format!("endpoint/{service}"),
+                        &[],
+                    ));
+                let req = if is_gateway {
+                    req.vpc_endpoint_type(VpcEndpointType::Gateway)
+                        .set_route_table_ids(Some(tables.to_vec()))
+                } else {
+                    req.vpc_endpoint_type(VpcEndpointType::Interface)
+                        .set_subnet_ids(Some(private_subnets.to_vec()))
+                        .set_security_group_ids(group.clone().map(|g| vec![g]))
+                        .private_dns_enabled(true)
+                };
+                let made = req
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:CreateVpcEndpoint", e))?;
+                made.vpc_endpoint()
+                    .and_then(|e| e.vpc_endpoint_id())
+                    .unwrap_or_default()
+                    .to_string()
+            }
+        };
+        ids.insert(service.clone(), id);
+    }
+    let stale: Vec<String> = inv
+        .endpoints
+        .iter()
+        .filter(|e| e.part.is_some() && !ids.contains_key(&e.service))
+        .map(|e| e.id.clone())
+        .collect();
+    if !stale.is_empty() {
+        ec2.delete_vpc_endpoints()
+            .set_vpc_endpoint_ids(Some(stale))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DeleteVpcEndpoints", e))?;
+    }
+    if group.is_none()
+        && let Some(g) = inv.group(GROUP_PART)
+        && inv
+            .endpoints
+            .iter()
+            .all(|e| e.part.is_none() || ids.contains_key(&e.service))
+    {
+        ec2.delete_security_group()
+            .group_id(&g.id)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DeleteSecurityGroup", e))?;
+    }
+    Ok((ids, group))
+}
+
+async fn ensure_group(job: &Job<'_>, inv: &Inventory) -> Result<String> {
+    if let Some(g) = inv.group(GROUP_PART) {
+        return Ok(g.id.clone());
+    }
+    let ec2 = &job.cx.ec2;
+    let made = ec2
+        .create_security_group()
+        .group_name(format!("{}-endpoints", job.vpc_id))
+        .description("Interface endpoints: HTTPS from inside the VPC only")
+        .vpc_id(&job.vpc_id)
+        .tag_specifications(job.spec(ResourceType::SecurityGroup, GROUP_PART, &[]))
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))?;
+    let id = made.group_id().unwrap_or_default().to_string();
+    let https = IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(443)
+        .to_port(443)
+        .ip_ranges(
+            IpRange::builder()
+                .cidr_ip(&inv.cidr)
+                .description("HTTPS from the VPC")
+                .build(),
+        )
+        .build();
+    ec2.authorize_security_group_ingress()
+        .group_id(&id)
+        .ip_permissions(https)
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e))?;
+    Ok(id)
+}

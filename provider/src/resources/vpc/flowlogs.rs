@@ -1,0 +1,246 @@
+//! VPC flow logs of ALL traffic into a KMS-encrypted log group, with the role delivery needs.
+
+use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, ResourceType, TrafficType};
+use serde_json::json;
+
+use super::args::VpcArgs;
+use super::inventory::Inventory;
+use super::network::Job;
+use crate::aws::iam::{self, RoleSpec};
+use crate::aws::{AwsContext, kms};
+use crate::error::{Error, Result, found};
+
+pub const POLICY: &str = "flow-log-delivery";
+
+/// What the flow logs are made of.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlowLogs {
+    pub id: String,
+    pub group: String,
+    pub role_arn: String,
+    pub key_arn: Option<String>,
+    pub key_managed: bool,
+}
+
+pub fn group_name(vpc_id: &str) -> String {
+    format!("/healthcare/vpc/{vpc_id}/flow-logs")
+}
+
+pub fn role_name(vpc_id: &str) -> String {
+    format!("healthcare-flow-logs-{vpc_id}")
+}
+
+pub fn key_alias(vpc_id: &str) -> String {
+    format!("alias/healthcare/vpc/{vpc_id}")
+}
+
+/// A log group as CloudWatch Logs reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub kms_key_id: Option<String>,
+    pub retention_days: Option<i32>,
+}
+
+pub async fn describe_group(cx: &AwsContext, name: &str) -> Result<Option<Group>> {
+    let out = cx
+        .logs
+        .describe_log_groups()
+        .log_group_name_prefix(name)
+        .send()
+        .await
+        .map_err(|e| Error::aws("logs:DescribeLogGroups", e))?;
+    Ok(Some(out).and_then(|o| {
+        o.log_groups()
+            .iter()
+            .find(|g| g.log_group_name() == Some(name))
+            .map(|g| Group {
+                kms_key_id: g.kms_key_id().map(String::from),
+                retention_days: g.retention_in_days(),
+            })
+    }))
+}
+
+/// The key policy a log group's key needs: the account administers it, and CloudWatch Logs
+/// may use it for this log group only.
+fn key_policy(cx: &AwsContext, account: &str, group: &str) -> String {
+    let group_arn = format!(
+        "arn:{}:logs:{}:{account}:log-group:{group}",
+        cx.partition, cx.region
+    );
+    json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": format!("arn:{}:iam::{account}:root", cx.partition)},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "LogsUseForThisGroup", "Effect": "Allow", "Principal": {"Service": format!("logs.{}.amazonaws.com", cx.region)},
+         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], "Resource": "*",
+         "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}}}
+    ]})
+    .to_string()
+}
+
+pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowLogs> {
+    let cx = job.cx;
+    let flow = a.flow_logs.clone().unwrap_or_default();
+    let retention = flow
+        .retention_days
+        .unwrap_or(super::check::DEFAULT_RETENTION_DAYS);
+    let account = cx.account().await?.to_string();
+    let (group, key_arn, key_managed) = match &flow.log_group_name {
+        Some(given) => (given.clone(), None, false),
+        None => {
+            let group = group_name(&job.vpc_id);
+            let (key_arn, managed) = match &a.kms_key_id {
+                Some(id) => (
+                    kms::describe(cx, id)
+                        .await?
+                        .ok_or_else(|| {
+                            Error::Unexpected(format!(
+                                "kmsKeyId: the KMS key {id} does not exist or is pending deletion"
+                            ))
+                        })?
+                        .arn,
+                    false,
+                ),
+                None => {
+                    let description = format!(
+                        "Encrypts the flow logs of VPC {} (managed by Pulumi)",
+                        job.vpc_id
+                    );
+                    let policy = key_policy(cx, &account, &group);
+                    (
+                        kms::ensure_owned_key(
+                            cx,
+                            job.ctx,
+                            &key_alias(&job.vpc_id),
+                            &description,
+                            Some(policy),
+                            &job.tags,
+                        )
+                        .await?
+                        .arn,
+                        true,
+                    )
+                }
+            };
+            match describe_group(cx, &group).await? {
+                None => {
+                    cx.logs
+                        .create_log_group()
+                        .log_group_name(&group)
+                        .kms_key_id(&key_arn)
+                        .set_tags(Some(job.tags.clone().into_iter().collect()))
+                        .send()
+                        .await
+                        .map_err(|e| Error::aws("logs:CreateLogGroup", e))?;
+                    set_retention(cx, &group, retention).await?;
+                }
+                Some(g) if g.retention_days != Some(retention) => {
+                    set_retention(cx, &group, retention).await?
+                }
+                Some(_) => {}
+            }
+            (group, Some(key_arn), managed)
+        }
+    };
+    let group_arn = format!(
+        "arn:{}:logs:{}:{account}:log-group:{group}",
+        cx.partition, cx.region
+    );
+    let role_arn = iam::ensure_role(cx, job.ctx, &RoleSpec {
+        name: &role_name(&job.vpc_id),
+        description: &format!("Delivers the flow logs of VPC {}", job.vpc_id),
+        principals: &["vpc-flow-logs.amazonaws.com".to_string()],
+        policy_name: POLICY,
+        policy: json!({"Version": "2012-10-17", "Statement": [{"Sid": "DeliverFlowLogs", "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            "Resource": [group_arn.clone(), format!("{group_arn}:*")]}]}),
+        tags: &job.tags,
+    })
+    .await?;
+    let existing = inv
+        .flow_logs
+        .iter()
+        .find(|f| f.log_group == group && f.traffic == "ALL");
+    let id = match existing {
+        Some(f) => f.id.clone(),
+        None => {
+            let made = cx
+                .ec2
+                .create_flow_logs()
+                .resource_ids(&job.vpc_id)
+                .resource_type(FlowLogsResourceType::Vpc)
+                .traffic_type(TrafficType::All)
+                .log_destination_type(LogDestinationType::CloudWatchLogs)
+                .log_group_name(&group)
+                .deliver_logs_permission_arn(&role_arn)
+                .tag_specifications(job.spec(ResourceType::VpcFlowLog, "flow-log", &[]))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateFlowLogs", e))?;
+            if let Some(failure) = made.unsuccessful().first() {
+                let why = failure
+                    .error()
+                    .and_then(|e| e.message())
+                    .unwrap_or("unknown reason");
+                return Err(Error::Unexpected(format!(
+                    "flow logs could not be created: {why}"
+                )));
+            }
+            made.flow_log_ids().first().cloned().unwrap_or_default()
+        }
+    };
+    Ok(FlowLogs {
+        id,
+        group,
+        role_arn,
+        key_arn,
+        key_managed,
+    })
+}
+
+async fn set_retention(cx: &AwsContext, group: &str, days: i32) -> Result<()> {
+    cx.logs
+        .put_retention_policy()
+        .log_group_name(group)
+        .retention_in_days(days)
+        .send()
+        .await
+        .map_err(|e| Error::aws("logs:PutRetentionPolicy", e))?;
+    Ok(())
+}
+
+/// Deletes the flow logs, and the group, role and key the resource made for them.
+pub async fn delete(
+    cx: &AwsContext,
+    ctx: &pulumi_provider::Ctx,
+    inv: &Inventory,
+    managed_group: bool,
+    key: Option<&str>,
+) -> Result<()> {
+    let ids: Vec<String> = inv.flow_logs.iter().map(|f| f.id.clone()).collect();
+    if !ids.is_empty() {
+        cx.ec2
+            .delete_flow_logs()
+            .set_flow_log_ids(Some(ids))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DeleteFlowLogs", e))?;
+    }
+    if managed_group {
+        found(
+            "logs:DeleteLogGroup",
+            cx.logs
+                .delete_log_group()
+                .log_group_name(group_name(&inv.vpc_id))
+                .send()
+                .await,
+            |e| e.is_resource_not_found_exception(),
+        )?;
+    }
+    iam::delete_role(cx, &role_name(&inv.vpc_id), POLICY).await?;
+    if let Some(arn) = key {
+        kms::retire(cx, &key_alias(&inv.vpc_id), arn).await?;
+        ctx.info(format!("scheduled deletion of KMS key {arn} (30 days)"))
+            .await;
+    }
+    Ok(())
+}

@@ -1,0 +1,379 @@
+//! Everything a VPC holds, as EC2 reports it, gathered in one pass. Create, update, read
+//! and delete all start from this, so each decides from what is really there.
+
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::{Filter, Tag};
+
+use super::layout::Tier;
+use crate::aws::AwsContext;
+use crate::error::{Error, Result};
+
+/// Names which part of the SecureVpc an EC2 object is (`subnet/private/us-east-1a`).
+pub const PART_TAG: &str = "healthcare:part";
+/// On objects that have no VPC of their own (Elastic IPs): the VPC they serve.
+pub const VPC_TAG: &str = "healthcare:vpc";
+
+pub fn tags_of(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SubnetView {
+    pub id: String,
+    pub az: String,
+    pub cidr: String,
+    pub tier: Option<Tier>,
+    pub part: Option<String>,
+    pub public_ip_on_launch: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RouteTableView {
+    pub id: String,
+    pub part: Option<String>,
+    pub main: bool,
+    /// Destination CIDR to target id (gateway, NAT gateway, ...), active routes only.
+    pub routes: BTreeMap<String, String>,
+    /// Subnet id to association id.
+    pub associations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NatView {
+    pub id: String,
+    pub part: Option<String>,
+    pub subnet_id: String,
+    pub allocation_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EndpointView {
+    pub id: String,
+    pub service: String,
+    pub part: Option<String>,
+    pub route_table_ids: Vec<String>,
+    pub subnet_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub part: Option<String>,
+    pub ingress: usize,
+    pub egress: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FlowLogView {
+    pub id: String,
+    pub log_group: String,
+    pub traffic: String,
+    pub role_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub vpc_id: String,
+    pub cidr: String,
+    pub vpc_tags: BTreeMap<String, String>,
+    pub dns_support: bool,
+    pub dns_hostnames: bool,
+    pub igw: Option<String>,
+    pub subnets: Vec<SubnetView>,
+    pub route_tables: Vec<RouteTableView>,
+    /// NAT gateways not deleted or deleting.
+    pub nats: Vec<NatView>,
+    /// Elastic IPs tagged for this VPC: part to allocation id.
+    pub eips: BTreeMap<String, String>,
+    pub endpoints: Vec<EndpointView>,
+    pub groups: Vec<GroupView>,
+    pub flow_logs: Vec<FlowLogView>,
+}
+
+impl Inventory {
+    pub fn subnet(&self, part: &str) -> Option<&SubnetView> {
+        self.subnets
+            .iter()
+            .find(|s| s.part.as_deref() == Some(part))
+    }
+
+    pub fn route_table(&self, part: &str) -> Option<&RouteTableView> {
+        self.route_tables
+            .iter()
+            .find(|r| r.part.as_deref() == Some(part))
+    }
+
+    pub fn nat(&self, part: &str) -> Option<&NatView> {
+        self.nats.iter().find(|n| n.part.as_deref() == Some(part))
+    }
+
+    pub fn group(&self, part: &str) -> Option<&GroupView> {
+        self.groups.iter().find(|g| g.part.as_deref() == Some(part))
+    }
+
+    pub fn endpoint(&self, service: &str) -> Option<&EndpointView> {
+        self.endpoints.iter().find(|e| e.service == service)
+    }
+
+    pub fn default_group(&self) -> Option<&GroupView> {
+        self.groups.iter().find(|g| g.name == "default")
+    }
+}
+
+/// The id of the VPC this URN owns, if one exists (a create that did not finish).
+pub async fn owned_vpc(cx: &AwsContext, urn: &str) -> Result<Option<String>> {
+    let found = cx
+        .ec2
+        .describe_vpcs()
+        .filters(filter(
+            &format!("tag:{}", crate::aws::tags::URN_TAG),
+            &crate::aws::tags::urn_value(urn),
+        ))
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeVpcs", e))?;
+    Ok(found
+        .vpcs()
+        .iter()
+        .find_map(|v| v.vpc_id().map(String::from)))
+}
+
+/// Gathers the VPC's contents; `None` when the VPC does not exist.
+pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> {
+    let vpcs = match cx.ec2.describe_vpcs().vpc_ids(vpc_id).send().await {
+        Ok(v) => v,
+        Err(e) if e.code() == Some("InvalidVpcID.NotFound") => return Ok(None),
+        Err(e) => return Err(Error::aws("ec2:DescribeVpcs", e)),
+    };
+    let Some(vpc) = vpcs.vpcs().first() else {
+        return Ok(None);
+    };
+    let by_vpc = || filter("vpc-id", vpc_id);
+    let ec2 = &cx.ec2;
+    let (igws, subnets, tables, nats, eips, endpoints, groups, flows, dns_support, dns_hostnames) =
+        tokio::try_join!(
+            async {
+                ec2.describe_internet_gateways()
+                    .filters(filter("attachment.vpc-id", vpc_id))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeInternetGateways", e))
+            },
+            async {
+                ec2.describe_subnets()
+                    .filters(by_vpc())
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeSubnets", e))
+            },
+            async {
+                ec2.describe_route_tables()
+                    .filters(by_vpc())
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeRouteTables", e))
+            },
+            async {
+                ec2.describe_nat_gateways()
+                    .filter(by_vpc())
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeNatGateways", e))
+            },
+            async {
+                ec2.describe_addresses()
+                    .filters(filter(&format!("tag:{VPC_TAG}"), vpc_id))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeAddresses", e))
+            },
+            async {
+                ec2.describe_vpc_endpoints()
+                    .filters(by_vpc())
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeVpcEndpoints", e))
+            },
+            async {
+                ec2.describe_security_groups()
+                    .filters(by_vpc())
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))
+            },
+            async {
+                ec2.describe_flow_logs()
+                    .filter(filter("resource-id", vpc_id))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeFlowLogs", e))
+            },
+            async {
+                ec2.describe_vpc_attribute()
+                    .vpc_id(vpc_id)
+                    .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsSupport)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeVpcAttribute", e))
+            },
+            async {
+                ec2.describe_vpc_attribute()
+                    .vpc_id(vpc_id)
+                    .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeVpcAttribute", e))
+            },
+        )?;
+    let region_prefix = format!("com.amazonaws.{}.", cx.region);
+    Ok(Some(Inventory {
+        vpc_id: vpc_id.to_string(),
+        cidr: vpc.cidr_block().unwrap_or_default().to_string(),
+        vpc_tags: tags_of(vpc.tags()),
+        dns_support: dns_support
+            .enable_dns_support()
+            .and_then(|a| a.value())
+            .unwrap_or(false),
+        dns_hostnames: dns_hostnames
+            .enable_dns_hostnames()
+            .and_then(|a| a.value())
+            .unwrap_or(false),
+        igw: igws
+            .internet_gateways()
+            .iter()
+            .find_map(|g| g.internet_gateway_id().map(String::from)),
+        subnets: subnets
+            .subnets()
+            .iter()
+            .map(|s| {
+                let tags = tags_of(s.tags());
+                SubnetView {
+                    id: s.subnet_id().unwrap_or_default().to_string(),
+                    az: s.availability_zone().unwrap_or_default().to_string(),
+                    cidr: s.cidr_block().unwrap_or_default().to_string(),
+                    tier: tags
+                        .get("healthcare:tier")
+                        .and_then(|t| Tier::ALL.into_iter().find(|x| x.name() == t)),
+                    part: tags.get(PART_TAG).cloned(),
+                    public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+                }
+            })
+            .collect(),
+        route_tables: tables
+            .route_tables()
+            .iter()
+            .map(|t| RouteTableView {
+                id: t.route_table_id().unwrap_or_default().to_string(),
+                part: tags_of(t.tags()).get(PART_TAG).cloned(),
+                main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+                routes: t
+                    .routes()
+                    .iter()
+                    .filter(|r| r.state().is_none_or(|s| s.as_str() == "active"))
+                    .filter_map(|r| {
+                        let target = r.nat_gateway_id().or(r.gateway_id())?;
+                        Some((r.destination_cidr_block()?.to_string(), target.to_string()))
+                    })
+                    .collect(),
+                associations: t
+                    .associations()
+                    .iter()
+                    .filter_map(|a| {
+                        Some((
+                            a.subnet_id()?.to_string(),
+                            a.route_table_association_id()?.to_string(),
+                        ))
+                    })
+                    .collect(),
+            })
+            .collect(),
+        nats: nats
+            .nat_gateways()
+            .iter()
+            .filter(|n| {
+                !matches!(
+                    n.state().map(|s| s.as_str()),
+                    Some("deleted") | Some("deleting") | Some("failed")
+                )
+            })
+            .map(|n| NatView {
+                id: n.nat_gateway_id().unwrap_or_default().to_string(),
+                part: tags_of(n.tags()).get(PART_TAG).cloned(),
+                subnet_id: n.subnet_id().unwrap_or_default().to_string(),
+                allocation_id: n
+                    .nat_gateway_addresses()
+                    .iter()
+                    .find_map(|a| a.allocation_id().map(String::from)),
+            })
+            .collect(),
+        eips: eips
+            .addresses()
+            .iter()
+            .filter_map(|a| {
+                Some((
+                    tags_of(a.tags()).get(PART_TAG)?.clone(),
+                    a.allocation_id()?.to_string(),
+                ))
+            })
+            .collect(),
+        endpoints: endpoints
+            .vpc_endpoints()
+            .iter()
+            .filter(|e| {
+                !matches!(
+                    e.state().map(|s| s.as_str()),
+                    Some("deleted") | Some("deleting")
+                )
+            })
+            .map(|e| EndpointView {
+                id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
+                service: e
+                    .service_name()
+                    .unwrap_or_default()
+                    .trim_start_matches(&region_prefix)
+                    .to_string(),
+                part: tags_of(e.tags()).get(PART_TAG).cloned(),
+                route_table_ids: e.route_table_ids().to_vec(),
+                subnet_ids: e.subnet_ids().to_vec(),
+            })
+            .collect(),
+        groups: groups
+            .security_groups()
+            .iter()
+            .map(|g| GroupView {
+                id: g.group_id().unwrap_or_default().to_string(),
+                name: g.group_name().unwrap_or_default().to_string(),
+                part: tags_of(g.tags()).get(PART_TAG).cloned(),
+                ingress: g.ip_permissions().len(),
+                egress: g.ip_permissions_egress().len(),
+            })
+            .collect(),
+        flow_logs: flows
+            .flow_logs()
+            .iter()
+            .map(|f| FlowLogView {
+                id: f.flow_log_id().unwrap_or_default().to_string(),
+                log_group: f.log_group_name().unwrap_or_default().to_string(),
+                traffic: f
+                    .traffic_type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                role_arn: f.deliver_logs_permission_arn().map(String::from),
+            })
+            .collect(),
+    }))
+}

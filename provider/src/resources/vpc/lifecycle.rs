@@ -1,0 +1,174 @@
+//! Create and update of a SecureVpc: one idempotent converge from whatever exists (found by
+//! its tags) to what the inputs ask for. A failure once the VPC exists is a partial failure,
+//! so the engine keeps the VPC's id and the next `pulumi up` carries on from there.
+
+use pulumi_provider::Ctx;
+
+use super::args::{VpcArgs, VpcState};
+use super::check::{self, tier_enabled};
+use super::inventory::{self, Inventory};
+use super::layout::Tier;
+use super::network::{self, Job, private_table_part, subnet_part};
+use super::{endpoints, flowlogs, nat, state, teardown};
+use crate::aws::AwsContext;
+use crate::aws::tags::tags_for;
+use crate::error::{Error, Result};
+
+pub async fn converge(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &VpcArgs,
+    previous: Option<&VpcState>,
+) -> Result<VpcState> {
+    cx.validate().await?;
+    let tags = tags_for(
+        ctx.urn(),
+        &cx.default_tags,
+        &a.tags.clone().unwrap_or_default(),
+    );
+    let cidr = a
+        .cidr_block
+        .clone()
+        .unwrap_or_else(|| check::DEFAULT_CIDR.to_string());
+    let vpc_id = match previous
+        .map(|p| p.vpc_id.clone())
+        .filter(|id| !id.is_empty())
+    {
+        Some(id) => id,
+        None => {
+            ctx.status(format!("creating VPC {cidr}")).await;
+            network::ensure_vpc(cx, ctx, &cidr, &tags).await?
+        }
+    };
+    let job = Job {
+        cx,
+        ctx,
+        tags,
+        vpc_id: vpc_id.clone(),
+    };
+    match build(&job, a, previous).await {
+        Ok(state) => Ok(state),
+        Err(cause) => {
+            let partial = match inventory::gather(cx, &vpc_id).await {
+                Ok(Some(inv)) => state::from_inventory(cx, ctx, a.clone(), &inv, Some(a))
+                    .await
+                    .ok(),
+                _ => None,
+            };
+            let partial = partial.unwrap_or_else(|| VpcState {
+                args: a.clone(),
+                vpc_id: vpc_id.clone(),
+                ..VpcState::default()
+            });
+            Err(pulumi_provider::Error::partial(vpc_id, &partial, cause).into())
+        }
+    }
+}
+
+async fn current(job: &Job<'_>) -> Result<Inventory> {
+    inventory::gather(job.cx, &job.vpc_id)
+        .await?
+        .ok_or_else(|| {
+            Error::Unexpected(format!(
+                "VPC {} no longer exists; run `pulumi refresh`",
+                job.vpc_id
+            ))
+        })
+}
+
+async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Result<VpcState> {
+    let inv = current(job).await?;
+    network::ensure_dns(job, &inv).await?;
+    let kept: Vec<String> = match previous.and_then(|p| p.args.availability_zones.clone()) {
+        Some(z) => z,
+        None => {
+            let mut z: Vec<String> = inv
+                .subnets
+                .iter()
+                .filter(|s| s.part.is_some())
+                .map(|s| s.az.clone())
+                .collect();
+            z.sort();
+            z.dedup();
+            z
+        }
+    };
+    let offered = if a.availability_zones.is_some() {
+        Vec::new()
+    } else {
+        network::offered_zones(job.cx).await?
+    };
+    let zones = check::zones(a, &kept, &offered);
+    let plan = check::plan(a, &zones)
+        .map_err(|f| Error::Unexpected(format!("{}: {}", f.property, f.reason)))?;
+    let strategy = a.nat_gateways.unwrap_or_default();
+
+    job.ctx
+        .status(format!("creating subnets in {}", zones.join(", ")))
+        .await;
+    let igw = if tier_enabled(a, Tier::Public) {
+        Some(network::ensure_igw(job, &inv).await?)
+    } else {
+        None
+    };
+    let subnets = network::ensure_subnets(job, &inv, &plan).await?;
+    let ids = |tier: Tier| -> Vec<String> {
+        zones
+            .iter()
+            .filter_map(|az| subnets.get(&subnet_part(tier, az)).cloned())
+            .collect()
+    };
+    if let Some(igw) = &igw {
+        let table = network::ensure_table(job, &inv, "rt/public", &ids(Tier::Public)).await?;
+        network::default_route(job, &inv, &table, Some((igw, false))).await?;
+    }
+    let mut private_tables = Vec::new();
+    if tier_enabled(a, Tier::Private) {
+        for az in &zones {
+            let subnet: Vec<String> = subnets
+                .get(&subnet_part(Tier::Private, az))
+                .cloned()
+                .into_iter()
+                .collect();
+            private_tables.push((
+                az.clone(),
+                network::ensure_table(job, &inv, &private_table_part(az), &subnet).await?,
+            ));
+        }
+    }
+    let isolated_table = if tier_enabled(a, Tier::Isolated) {
+        Some(network::ensure_table(job, &inv, "rt/isolated", &ids(Tier::Isolated)).await?)
+    } else {
+        None
+    };
+
+    let wanted = nat::nat_zones(strategy, &zones);
+    if !wanted.is_empty() {
+        job.ctx
+            .status(format!("creating NAT gateways in {}", wanted.join(", ")))
+            .await;
+    }
+    let nats = nat::ensure(job, &inv, &wanted, &subnets).await?;
+    for (az, table) in &private_tables {
+        let target = nat::nat_for(strategy, &zones, &nats, az).map(|n| (n.id.as_str(), true));
+        network::default_route(job, &inv, table, target).await?;
+    }
+    nat::retire(job, &inv, &nats).await?;
+    network::close_default_group(job).await?;
+
+    job.ctx.status("turning on flow logs").await;
+    let flow = flowlogs::ensure(job, &inv, a).await?;
+    let mut tables: Vec<String> = private_tables.iter().map(|(_, t)| t.clone()).collect();
+    tables.extend(isolated_table);
+    endpoints::converge(job, &inv, a, &tables, &ids(Tier::Private)).await?;
+    teardown::prune(job, &inv, &plan, a).await?;
+
+    let settled = current(job).await?;
+    let resolved = VpcArgs {
+        availability_zones: Some(zones),
+        ..a.clone()
+    };
+    let mut out = state::from_inventory(job.cx, job.ctx, resolved, &settled, Some(a)).await?;
+    out.flow_log_role_arn = Some(flow.role_arn);
+    Ok(out)
+}

@@ -1,0 +1,398 @@
+//! The VPC, its internet gateway, subnets, route tables and default security group.
+//! Every object is created tagged with its part, so a later attempt finds and adopts it.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, Tag, TagSpecification};
+use futures::future::try_join_all;
+use pulumi_provider::Ctx;
+
+use super::check::SubnetPlan;
+use super::inventory::{Inventory, PART_TAG, VPC_TAG, filter, owned_vpc};
+use super::layout::Tier;
+use crate::aws::AwsContext;
+use crate::aws::wait::{self, Backoff, Poll};
+use crate::error::{Error, Result};
+
+/// What every step of a converge shares.
+pub struct Job<'a> {
+    pub cx: &'a AwsContext,
+    pub ctx: &'a Ctx,
+    pub tags: BTreeMap<String, String>,
+    pub vpc_id: String,
+}
+
+impl Job<'_> {
+    /// Tags for one part: the resource's tags, the part, and a readable Name.
+    pub fn spec(&self, kind: ResourceType, part: &str, extra: &[(&str, &str)]) -> TagSpecification {
+        let mut tags = self.tags.clone();
+        tags.insert(PART_TAG.into(), part.into());
+        tags.insert(
+            "Name".into(),
+            format!("{}-{}", self.ctx.name(), part.replace('/', "-")),
+        );
+        tags.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        TagSpecification::builder()
+            .resource_type(kind)
+            .set_tags(Some(
+                tags.into_iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
+            .build()
+    }
+}
+
+pub fn subnet_part(tier: Tier, az: &str) -> String {
+    format!("subnet/{}/{az}", tier.name())
+}
+
+pub fn private_table_part(az: &str) -> String {
+    format!("rt/private/{az}")
+}
+
+/// The VPC this URN owns, made if missing; waits for `available` and turns DNS on.
+pub async fn ensure_vpc(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    cidr: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<String> {
+    let vpc_id = match owned_vpc(cx, ctx.urn()).await? {
+        Some(id) => {
+            ctx.info(format!("adopting VPC {id}, made by an earlier attempt"))
+                .await;
+            id
+        }
+        None => {
+            let job = Job {
+                cx,
+                ctx,
+                tags: tags.clone(),
+                vpc_id: String::new(),
+            };
+            let made = cx
+                .ec2
+                .create_vpc()
+                .cidr_block(cidr)
+                .tag_specifications(job.spec(ResourceType::Vpc, "vpc", &[]))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateVpc", e))?;
+            made.vpc()
+                .and_then(|v| v.vpc_id())
+                .ok_or_else(|| Error::Unexpected("CreateVpc returned no id".into()))?
+                .to_string()
+        }
+    };
+    let what = format!("VPC {vpc_id} to be available");
+    wait::until(ctx, &what, Backoff::default(), || async {
+        let v = cx
+            .ec2
+            .describe_vpcs()
+            .vpc_ids(&vpc_id)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DescribeVpcs", e))?;
+        Ok(
+            match v
+                .vpcs()
+                .first()
+                .and_then(|v| v.state())
+                .map(|s| s.as_str().to_string())
+            {
+                Some(s) if s == "available" => Poll::Ready(()),
+                Some(s) => Poll::Pending(s),
+                None => Poll::Pending("not visible yet".into()),
+            },
+        )
+    })
+    .await?;
+    Ok(vpc_id)
+}
+
+pub async fn ensure_dns(job: &Job<'_>, inv: &Inventory) -> Result<()> {
+    let on = || AttributeBooleanValue::builder().value(true).build();
+    if !inv.dns_support {
+        job.cx
+            .ec2
+            .modify_vpc_attribute()
+            .vpc_id(&job.vpc_id)
+            .enable_dns_support(on())
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:ModifyVpcAttribute", e))?;
+    }
+    if !inv.dns_hostnames {
+        job.cx
+            .ec2
+            .modify_vpc_attribute()
+            .vpc_id(&job.vpc_id)
+            .enable_dns_hostnames(on())
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:ModifyVpcAttribute", e))?;
+    }
+    Ok(())
+}
+
+/// The internet gateway, attached; made when missing.
+pub async fn ensure_igw(job: &Job<'_>, inv: &Inventory) -> Result<String> {
+    if let Some(id) = &inv.igw {
+        return Ok(id.clone());
+    }
+    let made = job
+        .cx
+        .ec2
+        .create_internet_gateway()
+        .tag_specifications(job.spec(
+            ResourceType::InternetGateway,
+            "igw",
+            &[(VPC_TAG, &job.vpc_id)],
+        ))
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:CreateInternetGateway", e))?;
+    let id = made
+        .internet_gateway()
+        .and_then(|g| g.internet_gateway_id())
+        .unwrap_or_default()
+        .to_string();
+    job.cx
+        .ec2
+        .attach_internet_gateway()
+        .internet_gateway_id(&id)
+        .vpc_id(&job.vpc_id)
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:AttachInternetGateway", e))?;
+    Ok(id)
+}
+
+/// Every planned subnet, the missing ones made at once. Returns part to subnet id.
+pub async fn ensure_subnets(
+    job: &Job<'_>,
+    inv: &Inventory,
+    plan: &[SubnetPlan],
+) -> Result<BTreeMap<String, String>> {
+    let made = try_join_all(
+        plan.iter()
+            .filter(|p| inv.subnet(&subnet_part(p.tier, &p.az)).is_none())
+            .map(|p| async move {
+                let part = subnet_part(p.tier, &p.az);
+                let out = job
+                    .cx
+                    .ec2
+                    .create_subnet()
+                    .vpc_id(&job.vpc_id)
+                    .cidr_block(p.cidr.to_string())
+                    .availability_zone(&p.az)
+                    .tag_specifications(job.spec(
+                        ResourceType::Subnet,
+                        &part,
+                        &[("healthcare:tier", p.tier.name())],
+                    ))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:CreateSubnet", e))?;
+                Ok::<_, Error>((
+                    part,
+                    out.subnet()
+                        .and_then(|s| s.subnet_id())
+                        .unwrap_or_default()
+                        .to_string(),
+                ))
+            }),
+    )
+    .await?;
+    let mut ids: BTreeMap<String, String> = inv
+        .subnets
+        .iter()
+        .filter_map(|s| Some((s.part.clone()?, s.id.clone())))
+        .collect();
+    ids.extend(made);
+    // Never hand out public IPs automatically (subnet-auto-assign-public-ip-disabled).
+    for s in inv.subnets.iter().filter(|s| s.public_ip_on_launch) {
+        job.cx
+            .ec2
+            .modify_subnet_attribute()
+            .subnet_id(&s.id)
+            .map_public_ip_on_launch(AttributeBooleanValue::builder().value(false).build())
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:ModifySubnetAttribute", e))?;
+    }
+    Ok(ids)
+}
+
+/// A route table for `part`, made when missing, associated with `subnets`.
+pub async fn ensure_table(
+    job: &Job<'_>,
+    inv: &Inventory,
+    part: &str,
+    subnets: &[String],
+) -> Result<String> {
+    let id = match inv.route_table(part) {
+        Some(t) => t.id.clone(),
+        None => job
+            .cx
+            .ec2
+            .create_route_table()
+            .vpc_id(&job.vpc_id)
+            .tag_specifications(job.spec(ResourceType::RouteTable, part, &[]))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:CreateRouteTable", e))?
+            .route_table()
+            .and_then(|t| t.route_table_id())
+            .unwrap_or_default()
+            .to_string(),
+    };
+    for subnet in subnets {
+        let current = inv.route_tables.iter().find_map(|t| {
+            t.associations
+                .get(subnet)
+                .map(|a| (t.id.clone(), a.clone()))
+        });
+        match current {
+            Some((table, _)) if table == id => {}
+            Some((_, association)) => {
+                job.cx
+                    .ec2
+                    .replace_route_table_association()
+                    .association_id(association)
+                    .route_table_id(&id)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:ReplaceRouteTableAssociation", e))?;
+            }
+            None => {
+                job.cx
+                    .ec2
+                    .associate_route_table()
+                    .route_table_id(&id)
+                    .subnet_id(subnet)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:AssociateRouteTable", e))?;
+            }
+        }
+    }
+    Ok(id)
+}
+
+/// Points `0.0.0.0/0` of a table at `target` (an internet or NAT gateway), or removes it.
+pub async fn default_route(
+    job: &Job<'_>,
+    inv: &Inventory,
+    table: &str,
+    target: Option<(&str, bool)>,
+) -> Result<()> {
+    const ANY: &str = "0.0.0.0/0";
+    let current = inv
+        .route_tables
+        .iter()
+        .find(|t| t.id == table)
+        .and_then(|t| t.routes.get(ANY))
+        .cloned();
+    let ec2 = &job.cx.ec2;
+    match (current, target) {
+        (Some(c), Some((t, _))) if c == t => Ok(()),
+        (None, None) => Ok(()),
+        (Some(_), None) => {
+            ec2.delete_route()
+                .route_table_id(table)
+                .destination_cidr_block(ANY)
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DeleteRoute", e))?;
+            Ok(())
+        }
+        (Some(_), Some((t, nat))) => {
+            let r = ec2
+                .replace_route()
+                .route_table_id(table)
+                .destination_cidr_block(ANY);
+            let r = if nat {
+                r.nat_gateway_id(t)
+            } else {
+                r.gateway_id(t)
+            };
+            r.send()
+                .await
+                .map_err(|e| Error::aws("ec2:ReplaceRoute", e))?;
+            Ok(())
+        }
+        (None, Some((t, nat))) => {
+            let r = ec2
+                .create_route()
+                .route_table_id(table)
+                .destination_cidr_block(ANY);
+            let r = if nat {
+                r.nat_gateway_id(t)
+            } else {
+                r.gateway_id(t)
+            };
+            r.send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateRoute", e))?;
+            Ok(())
+        }
+    }
+}
+
+/// Removes every rule of the VPC's default security group (vpc-default-security-group-closed).
+pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
+    let groups = job
+        .cx
+        .ec2
+        .describe_security_groups()
+        .filters(filter("vpc-id", &job.vpc_id))
+        .filters(filter("group-name", "default"))
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))?;
+    for g in groups.security_groups() {
+        let id = g.group_id().unwrap_or_default();
+        if !g.ip_permissions().is_empty() {
+            job.cx
+                .ec2
+                .revoke_security_group_ingress()
+                .group_id(id)
+                .set_ip_permissions(Some(g.ip_permissions().to_vec()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupIngress", e))?;
+        }
+        if !g.ip_permissions_egress().is_empty() {
+            job.cx
+                .ec2
+                .revoke_security_group_egress()
+                .group_id(id)
+                .set_ip_permissions(Some(g.ip_permissions_egress().to_vec()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupEgress", e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The AZs the region offers, in its order.
+pub async fn offered_zones(cx: &AwsContext) -> Result<Vec<String>> {
+    let azs = cx
+        .ec2
+        .describe_availability_zones()
+        .filters(filter("state", "available"))
+        .filters(filter("zone-type", "availability-zone"))
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeAvailabilityZones", e))?;
+    let mut names: Vec<String> = azs
+        .availability_zones()
+        .iter()
+        .filter_map(|z| z.zone_name().map(String::from))
+        .collect();
+    names.sort();
+    Ok(names)
+}

@@ -1,0 +1,298 @@
+//! The state of a SecureVpc as AWS reports it: outputs, drift, compliance, and the inputs
+//! that would make it (for refresh and import).
+
+use std::collections::BTreeMap;
+
+use pulumi_provider::Ctx;
+
+use super::args::{EndpointArgs, FlowLogArgs, NatStrategy, SubnetInfo, VpcArgs, VpcState};
+use super::check::GATEWAY_SERVICES;
+use super::flowlogs;
+use super::inventory::{self, Inventory};
+use super::layout::Tier;
+use super::nat::nat_zones;
+use super::network::private_table_part;
+use crate::aws::tags::user_tags;
+use crate::aws::{AwsContext, kms};
+use crate::compliance::{
+    Compliance, DEFAULT_SG_CLOSED, LOG_GROUP_ENCRYPTED, LOG_RETENTION, NO_PUBLIC_IP, VPC_FLOW_LOGS,
+};
+use crate::error::Result;
+
+/// The outputs for `args` (AZs resolved) from what the VPC holds.
+pub async fn from_inventory(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    args: VpcArgs,
+    inv: &Inventory,
+    given: Option<&VpcArgs>,
+) -> Result<VpcState> {
+    let zones = args.availability_zones.clone().unwrap_or_default();
+    let table_of = |subnet: &str| {
+        inv.route_tables
+            .iter()
+            .find(|t| t.associations.contains_key(subnet))
+            .map(|t| t.id.clone())
+            .unwrap_or_default()
+    };
+    let mut subnet_map = BTreeMap::new();
+    for s in inv.subnets.iter().filter(|s| s.tier.is_some()) {
+        let tier = s.tier.map(Tier::name).unwrap_or_default();
+        subnet_map.insert(
+            format!("{tier}/{}", s.az),
+            SubnetInfo {
+                id: s.id.clone(),
+                tier: tier.into(),
+                availability_zone: s.az.clone(),
+                cidr_block: s.cidr.clone(),
+                route_table_id: table_of(&s.id),
+            },
+        );
+    }
+    let ids = |tier: Tier| -> Vec<String> {
+        zones
+            .iter()
+            .filter_map(|az| {
+                subnet_map
+                    .get(&format!("{}/{az}", tier.name()))
+                    .map(|s| s.id.clone())
+            })
+            .collect()
+    };
+    let nat_az = |subnet: &str| {
+        inv.subnets
+            .iter()
+            .find(|s| s.id == subnet)
+            .map(|s| s.az.clone())
+            .unwrap_or_default()
+    };
+    let nat_gateway_ids: BTreeMap<String, String> = inv
+        .nats
+        .iter()
+        .map(|n| (nat_az(&n.subnet_id), n.id.clone()))
+        .collect();
+    let elastic_ip_allocation_ids: BTreeMap<String, String> = inv
+        .nats
+        .iter()
+        .filter_map(|n| Some((nat_az(&n.subnet_id), n.allocation_id.clone()?)))
+        .collect();
+    let flow = inv.flow_logs.iter().find(|f| f.traffic == "ALL");
+    let group = match flow {
+        Some(f) => flowlogs::describe_group(cx, &f.log_group).await?,
+        None => None,
+    };
+    let key = match group.as_ref().and_then(|g| g.kms_key_id.clone()) {
+        Some(id) => kms::describe(cx, &id).await?,
+        None => None,
+    };
+    let key_managed = match &key {
+        Some(k) => kms::owned(cx, &k.arn, ctx.urn()).await?,
+        None => false,
+    };
+    let drift = drift(&args, inv, &nat_gateway_ids);
+    let default_rules = inv
+        .default_group()
+        .map(|g| g.ingress + g.egress)
+        .unwrap_or(0);
+    let public_ip = inv
+        .subnets
+        .iter()
+        .filter(|s| s.public_ip_on_launch && s.tier != Some(Tier::Public))
+        .count();
+    let retention = group.as_ref().and_then(|g| g.retention_days);
+    let compliance = Compliance::new(vec![
+        VPC_FLOW_LOGS.control(
+            flow.is_some(),
+            flow.map(|f| format!("flow log {} of ALL traffic to {}", f.id, f.log_group))
+                .unwrap_or_else(|| "no flow log of ALL traffic".into()),
+        ),
+        DEFAULT_SG_CLOSED.control(
+            default_rules == 0,
+            format!("the default security group has {default_rules} rules"),
+        ),
+        NO_PUBLIC_IP.control(
+            public_ip == 0,
+            format!("{public_ip} private or isolated subnets assign public IPs"),
+        ),
+        LOG_GROUP_ENCRYPTED.control(
+            key.is_some(),
+            key.as_ref()
+                .map(|k| format!("flow log group encrypted with {}", k.arn))
+                .unwrap_or_else(|| "flow log group not encrypted with KMS".into()),
+        ),
+        LOG_RETENTION.control(
+            retention.is_some_and(|d| d >= 90),
+            format!(
+                "flow logs kept {} days",
+                retention
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "forever or no".into())
+            ),
+        ),
+    ]);
+    let public_table = inv.route_table("rt/public").map(|t| t.id.clone());
+    let mut out = VpcState {
+        vpc_id: inv.vpc_id.clone(),
+        public_subnet_ids: ids(Tier::Public),
+        private_subnet_ids: ids(Tier::Private),
+        isolated_subnet_ids: ids(Tier::Isolated),
+        subnet_map,
+        internet_gateway_id: inv.igw.clone(),
+        nat_gateway_ids,
+        elastic_ip_allocation_ids,
+        public_route_table_id: public_table,
+        private_route_table_ids: zones
+            .iter()
+            .filter_map(|az| {
+                Some((
+                    az.clone(),
+                    inv.route_table(&private_table_part(az))?.id.clone(),
+                ))
+            })
+            .collect(),
+        isolated_route_table_id: inv.route_table("rt/isolated").map(|t| t.id.clone()),
+        flow_log_id: flow.map(|f| f.id.clone()),
+        flow_log_group_name: flow.map(|f| f.log_group.clone()),
+        flow_log_role_arn: flow.and_then(|f| f.role_arn.clone()),
+        kms_key_arn: key.map(|k| k.arn),
+        kms_key_managed: key_managed,
+        endpoint_ids: inv
+            .endpoints
+            .iter()
+            .map(|e| (e.service.clone(), e.id.clone()))
+            .collect(),
+        endpoint_security_group_id: inv
+            .group(super::endpoints::GROUP_PART)
+            .map(|g| g.id.clone()),
+        drift,
+        compliance: Some(compliance),
+        args,
+    };
+    out.args.tags = tags_out(cx, inv, given);
+    out.args.flow_logs = Some(FlowLogArgs {
+        enabled: Some(flow.is_some()),
+        retention_days: retention.or(given.and_then(|g| g.flow_logs.as_ref()?.retention_days)),
+        log_group_name: given.and_then(|g| g.flow_logs.as_ref()?.log_group_name.clone()),
+    });
+    Ok(out)
+}
+
+fn tags_out(
+    cx: &AwsContext,
+    inv: &Inventory,
+    given: Option<&VpcArgs>,
+) -> Option<BTreeMap<String, String>> {
+    let mut user = user_tags(&inv.vpc_tags, &cx.default_tags);
+    user.remove(inventory::PART_TAG);
+    user.remove("Name");
+    if user.is_empty() && given.is_none_or(|g| g.tags.is_none()) {
+        None
+    } else {
+        Some(user)
+    }
+}
+
+/// What differs from what the resource made.
+fn drift(args: &VpcArgs, inv: &Inventory, nats: &BTreeMap<String, String>) -> Vec<String> {
+    let zones = args.availability_zones.clone().unwrap_or_default();
+    let strategy = args.nat_gateways.unwrap_or_default();
+    let mut out = Vec::new();
+    for az in nat_zones(strategy, &zones) {
+        if !nats.contains_key(&az) {
+            out.push(format!("the NAT gateway in {az} is gone"));
+        }
+    }
+    for az in &zones {
+        if let Some(t) = inv.route_table(&private_table_part(az))
+            && strategy != NatStrategy::None
+            && !t.routes.contains_key("0.0.0.0/0")
+        {
+            out.push(format!(
+                "the private route table in {az} has no route to a NAT gateway"
+            ));
+        }
+    }
+    if !inv.flow_logs.iter().any(|f| f.traffic == "ALL") {
+        out.push("flow logs are off".into());
+    }
+    if let Some(g) = inv.default_group().filter(|g| g.ingress + g.egress > 0) {
+        out.push(format!(
+            "the default security group has {} rules",
+            g.ingress + g.egress
+        ));
+    }
+    out
+}
+
+/// Reads a VPC by id. `given` holds the inputs as last written, kept where AWS has no say.
+pub async fn read(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    vpc_id: &str,
+    given: Option<&VpcArgs>,
+    kept_zones: Option<Vec<String>>,
+) -> Result<Option<(VpcState, VpcArgs)>> {
+    cx.validate().await?;
+    let Some(inv) = inventory::gather(cx, vpc_id).await? else {
+        return Ok(None);
+    };
+    let mut zones: Vec<String> = inv
+        .subnets
+        .iter()
+        .filter(|s| s.tier.is_some())
+        .map(|s| s.az.clone())
+        .collect();
+    zones.sort();
+    zones.dedup();
+    let zones = kept_zones
+        .filter(|k| k.iter().all(|z| zones.contains(z)) && k.len() == zones.len())
+        .unwrap_or(zones);
+    let nat_count = inv.nats.len();
+    let inferred_nat = match nat_count {
+        0 => NatStrategy::None,
+        1 if zones.len() > 1 => NatStrategy::Single,
+        _ => NatStrategy::PerAz,
+    };
+    let mut inputs = given.cloned().unwrap_or_default();
+    inputs.cidr_block = Some(inv.cidr.clone());
+    inputs.nat_gateways = Some(inferred_nat);
+    if given.is_none_or(|g| g.availability_zones.is_some()) {
+        inputs.availability_zones = Some(zones.clone());
+        inputs.availability_zone_count = None;
+    } else if inputs.availability_zone_count.is_none() {
+        inputs.availability_zone_count = Some(zones.len() as u8);
+    }
+    if given.is_none() {
+        let gateway: Vec<String> = inv
+            .endpoints
+            .iter()
+            .filter(|e| {
+                GATEWAY_SERVICES.contains(&e.service.as_str()) && !e.route_table_ids.is_empty()
+            })
+            .map(|e| e.service.clone())
+            .collect();
+        let interface: Vec<String> = inv
+            .endpoints
+            .iter()
+            .filter(|e| !e.subnet_ids.is_empty())
+            .map(|e| e.service.clone())
+            .collect();
+        if !gateway.is_empty() || !interface.is_empty() {
+            inputs.endpoints = Some(EndpointArgs {
+                gateway: Some(gateway).filter(|g| !g.is_empty()),
+                interface: Some(interface).filter(|i| !i.is_empty()),
+            });
+        }
+    }
+    let resolved = VpcArgs {
+        availability_zones: Some(zones),
+        ..inputs.clone()
+    };
+    let state = from_inventory(cx, ctx, resolved, &inv, given).await?;
+    inputs.tags = state.args.tags.clone();
+    inputs.flow_logs = state.args.flow_logs.clone();
+    if let Some(f) = inputs.flow_logs.as_mut() {
+        f.enabled = Some(f.enabled.unwrap_or(true));
+    }
+    Ok(Some((state, inputs)))
+}

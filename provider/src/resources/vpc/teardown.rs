@@ -1,0 +1,213 @@
+//! Removing parts: what an update no longer wants (an AZ dropped, a tier turned off), and
+//! everything on delete, in reverse dependency order, waiting where AWS needs time.
+
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use std::collections::BTreeMap;
+
+use pulumi_provider::Ctx;
+
+use super::args::{VpcArgs, VpcState};
+use super::check::{SubnetPlan, keyed, tier_enabled};
+use super::inventory::{self, Inventory, RouteTableView};
+use super::layout::Tier;
+use super::network::{Job, private_table_part};
+use super::{flowlogs, nat};
+use crate::aws::AwsContext;
+use crate::aws::wait::{self, Backoff, Poll};
+use crate::error::{Error, Result};
+
+/// Retries a delete that AWS refuses while dependents are still going away.
+async fn when_free<F, Fut>(ctx: &Ctx, what: &str, mut attempt: F) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let label = format!("{what} to be deletable");
+    wait::until(ctx, &label, Backoff::default(), || {
+        let next = attempt();
+        async move {
+            match next.await {
+                Ok(()) => Ok(Poll::Ready(())),
+                Err(Error::Aws { code, .. }) if code == "DependencyViolation" => {
+                    Ok(Poll::Pending("dependencies still present".into()))
+                }
+                Err(e) => Err(e),
+            }
+        }
+    })
+    .await
+}
+
+async fn delete_subnet(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
+    when_free(ctx, &format!("subnet {id}"), || async {
+        match cx.ec2.delete_subnet().subnet_id(id).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("InvalidSubnetID.NotFound") => Ok(()),
+            Err(e) => Err(Error::aws("ec2:DeleteSubnet", e)),
+        }
+    })
+    .await
+}
+
+/// Deletes a route table after taking it off its subnets.
+async fn delete_table(cx: &AwsContext, table: &RouteTableView) -> Result<()> {
+    for association in table.associations.values() {
+        match cx.ec2.disassociate_route_table().association_id(association).send().await {
+            Ok(_) => {}
+            Err(e) if e.code() == Some("InvalidAssociationID.NotFound") => {}
+            Err(e) => return Err(Error::aws("ec2:DisassociateRouteTable", e)),
+        }
+    }
+    match cx.ec2.delete_route_table().route_table_id(&table.id).send().await {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some("InvalidRouteTableID.NotFound") => Ok(()),
+        Err(e) => Err(Error::aws("ec2:DeleteRouteTable", e)),
+    }
+}
+
+/// Removes the parts the plan no longer has.
+pub async fn prune(job: &Job<'_>, inv: &Inventory, plan: &[SubnetPlan], a: &VpcArgs) -> Result<()> {
+    let wanted = keyed(plan);
+    let zones: Vec<&str> = plan.iter().map(|p| p.az.as_str()).collect();
+    for s in inv.subnets.iter().filter(|s| s.part.is_some()) {
+        let key = s
+            .part
+            .as_deref()
+            .unwrap_or_default()
+            .trim_start_matches("subnet/");
+        if !wanted.contains_key(key) {
+            job.ctx
+                .status(format!("removing subnet {} ({key})", s.id))
+                .await;
+            delete_subnet(job.cx, job.ctx, &s.id).await?;
+        }
+    }
+    for t in inv.route_tables.iter().filter(|t| !t.main) {
+        let Some(part) = t.part.as_deref() else {
+            continue;
+        };
+        let keep = match part {
+            "rt/public" => tier_enabled(a, Tier::Public),
+            "rt/isolated" => tier_enabled(a, Tier::Isolated),
+            p => {
+                tier_enabled(a, Tier::Private) && zones.iter().any(|az| private_table_part(az) == p)
+            }
+        };
+        if !keep {
+            delete_table(job.cx, t).await?;
+        }
+    }
+    if !tier_enabled(a, Tier::Public)
+        && let Some(igw) = &inv.igw
+    {
+        delete_igw(job.cx, &job.vpc_id, igw).await?;
+    }
+    Ok(())
+}
+
+async fn delete_igw(cx: &AwsContext, vpc_id: &str, igw: &str) -> Result<()> {
+    cx.ec2
+        .detach_internet_gateway()
+        .internet_gateway_id(igw)
+        .vpc_id(vpc_id)
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DetachInternetGateway", e))?;
+    cx.ec2
+        .delete_internet_gateway()
+        .internet_gateway_id(igw)
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DeleteInternetGateway", e))?;
+    Ok(())
+}
+
+/// Deletes the whole VPC: endpoints, NAT gateways and their addresses, flow logs (with the
+/// group, role and key made for them), subnets, route tables, gateway, groups, the VPC.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> {
+    cx.validate().await?;
+    let Some(inv) = inventory::gather(cx, &state.vpc_id).await? else {
+        return Ok(());
+    };
+    let job = Job {
+        cx,
+        ctx,
+        tags: BTreeMap::new(),
+        vpc_id: state.vpc_id.clone(),
+    };
+    let endpoint_ids: Vec<String> = inv.endpoints.iter().map(|e| e.id.clone()).collect();
+    if !endpoint_ids.is_empty() {
+        cx.ec2
+            .delete_vpc_endpoints()
+            .set_vpc_endpoint_ids(Some(endpoint_ids.clone()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DeleteVpcEndpoints", e))?;
+        wait::until(
+            ctx,
+            "VPC endpoints to be deleted",
+            Backoff::default(),
+            || async {
+                let left = cx
+                    .ec2
+                    .describe_vpc_endpoints()
+                    .filters(inventory::filter("vpc-id", &state.vpc_id))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DescribeVpcEndpoints", e))?;
+                let busy = left
+                    .vpc_endpoints()
+                    .iter()
+                    .filter(|e| !matches!(e.state().map(|s| s.as_str()), Some("deleted")))
+                    .count();
+                Ok(if busy == 0 {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending(format!("{busy} left"))
+                })
+            },
+        )
+        .await?;
+    }
+    nat::retire(&job, &inv, &BTreeMap::new()).await?;
+    let managed_group =
+        state.flow_log_group_name.as_deref() == Some(flowlogs::group_name(&state.vpc_id).as_str());
+    let key = state
+        .kms_key_managed
+        .then_some(state.kms_key_arn.as_deref())
+        .flatten();
+    flowlogs::delete(cx, ctx, &inv, managed_group, key).await?;
+    for s in inv.subnets.iter().filter(|s| s.part.is_some()) {
+        delete_subnet(cx, ctx, &s.id).await?;
+    }
+    for t in inv
+        .route_tables
+        .iter()
+        .filter(|t| !t.main && t.part.is_some())
+    {
+        delete_table(cx, t).await?;
+    }
+    if let Some(igw) = &inv.igw {
+        delete_igw(cx, &state.vpc_id, igw).await?;
+    }
+    for g in inv.groups.iter().filter(|g| g.part.is_some()) {
+        when_free(ctx, &format!("security group {}", g.id), || async {
+            cx.ec2
+                .delete_security_group()
+                .group_id(&g.id)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| Error::aws("ec2:DeleteSecurityGroup", e))
+        })
+        .await?;
+    }
+    when_free(ctx, &format!("VPC {}", state.vpc_id), || async {
+        match cx.ec2.delete_vpc().vpc_id(&state.vpc_id).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("InvalidVpcID.NotFound") => Ok(()),
+            Err(e) => Err(Error::aws("ec2:DeleteVpc", e)),
+        }
+    })
+    .await
+}

@@ -1,0 +1,210 @@
+"""SecureVpc through the real pulumi CLI and YAML language host, against moto."""
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+TOKEN = "healthcare:network:SecureVpc"
+WRITES = ["CreateVpc", "ModifyVpcAttribute", "CreateInternetGateway", "AttachInternetGateway", "CreateSubnet",
+          "CreateRouteTable", "AssociateRouteTable", "CreateRoute", "ReplaceRoute", "AllocateAddress",
+          "CreateNatGateway", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateFlowLogs"]
+
+
+def program(**props):
+    return {
+        "resources": {"net": {"type": TOKEN, "properties": props}},
+        "outputs": {"vpcId": "${net.vpcId}", "private": "${net.privateSubnetIds}", "public": "${net.publicSubnetIds}",
+                    "isolated": "${net.isolatedSubnetIds}", "nats": "${net.natGatewayIds}",
+                    "tables": "${net.privateRouteTableIds}", "zones": "${net.availabilityZones}",
+                    "compliant": "${net.compliance.compliant}", "drift": "${net.drift}"},
+    }
+
+
+def vpcs(moto):
+    return [v["VpcId"] for v in moto.client("ec2").describe_vpcs()["Vpcs"] if not v.get("IsDefault")]
+
+
+def nat_routes(moto, tables):
+    """Private route table id to the NAT gateway its 0.0.0.0/0 route uses."""
+    out = {}
+    for t in moto.client("ec2").describe_route_tables(RouteTableIds=list(tables))["RouteTables"]:
+        out[t["RouteTableId"]] = next((r.get("NatGatewayId") for r in t["Routes"]
+                                       if r.get("DestinationCidrBlock") == "0.0.0.0/0"), None)
+    return out
+
+
+def live_nats(moto, vpc):
+    nats = moto.client("ec2").describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NatGateways"]
+    return [n["NatGatewayId"] for n in nats if n["State"] not in ("deleted", "deleting")]
+
+
+def inventory(moto):
+    ec2 = moto.client("ec2")
+    return {
+        "vpcs": vpcs(moto),
+        "eips": [a["AllocationId"] for a in ec2.describe_addresses()["Addresses"]],
+        "roles": [r["RoleName"] for r in moto.client("iam").list_roles()["Roles"]],
+        "groups": [g["logGroupName"] for g in moto.client("logs").describe_log_groups()["logGroups"]],
+    }
+
+
+def test_the_vpc_lifecycle_grows_azs_and_switches_nat_in_place(new_stack, moto, proxy):
+    before = inventory(moto)
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="single"))
+    proxy.clear_log()
+    preview = stack.preview_json()
+    assert [s["op"] for s in preview["steps"] if s["urn"].endswith("::net")] == ["create"]
+    assert proxy.log() == [], proxy.operations()
+
+    stack.up()
+    out = stack.outputs()
+    assert out["compliant"] is True and out["drift"] == []
+    assert len(out["private"]) == 2 and len(out["public"]) == 2 and len(out["isolated"]) == 2
+    assert len(out["nats"]) == 1
+    [nat] = out["nats"].values()
+    assert set(nat_routes(moto, out["tables"].values()).values()) == {nat}
+    ec2 = moto.client("ec2")
+    flows = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [out["vpcId"]]}])["FlowLogs"]
+    assert [f["TrafficType"] for f in flows] == ["ALL"]
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [out["vpcId"]]},
+                                                    {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    assert default["IpPermissions"] == [] and default["IpPermissionsEgress"] == []
+    stack.preview("--expect-no-changes")
+
+    # Two AZs to three: in place, and the original subnets keep their ids.
+    stack.write(program(availabilityZoneCount=3, natGateways="single"))
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    grown = stack.outputs()
+    assert grown["vpcId"] == out["vpcId"] and len(grown["private"]) == 3
+    assert grown["private"][:2] == out["private"] and grown["public"][:2] == out["public"]
+    assert grown["isolated"][:2] == out["isolated"]
+
+    # single -> perAz: one NAT per AZ, each private table routes to its own.
+    stack.write(program(availabilityZoneCount=3, natGateways="perAz"))
+    assert "replace" not in stack.up_summary()
+    per_az = stack.outputs()
+    assert len(per_az["nats"]) == 3 and len(live_nats(moto, out["vpcId"])) == 3
+    routes = nat_routes(moto, per_az["tables"].values())
+    for az, table in per_az["tables"].items():
+        assert routes[table] == per_az["nats"][az]
+
+    # ... and back: one NAT again, every route follows, the others are gone.
+    stack.write(program(availabilityZoneCount=3, natGateways="single"))
+    assert "replace" not in stack.up_summary()
+    back = stack.outputs()
+    [nat] = back["nats"].values()
+    assert set(nat_routes(moto, back["tables"].values()).values()) == {nat}
+    assert live_nats(moto, out["vpcId"]) == [nat]
+    stack.preview("--expect-no-changes")
+
+    stack.destroy()
+    assert inventory(moto) == before
+
+
+def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="perAz"))
+    stack.up()
+    out = stack.outputs()
+    ec2 = moto.client("ec2")
+    table = out["tables"][out["zones"][0]]
+    ec2.delete_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0")
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [out["vpcId"]]},
+                                                    {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    ec2.authorize_security_group_ingress(GroupId=default["GroupId"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    stack.refresh()
+    drift = stack.outputs()["drift"]
+    assert any("no route to a NAT gateway" in d for d in drift) and any("default security group" in d for d in drift)
+    assert stack.outputs()["compliant"] is False
+    assert stack.preview(check=False).returncode == 0
+    stack.up()
+    fixed = stack.outputs()
+    assert fixed["drift"] == [] and fixed["compliant"] is True
+    assert nat_routes(moto, [table])[table] == fixed["nats"][out["zones"][0]]
+    stack.destroy()
+
+
+def test_import_by_vpc_id_previews_with_no_changes(new_stack, tmp_path):
+    import yaml
+
+    source = new_stack(program(availabilityZoneCount=2, natGateways="none"), name="source")
+    source.up()
+    vpc_id = source.outputs()["vpcId"]
+    target = new_stack({"resources": {}}, name="target")
+    generated = tmp_path / "imported.yaml"
+    target.run("import", TOKEN, "imported", vpc_id, "--yes", "--protect=false", "--out", str(generated))
+    target.write({"resources": yaml.safe_load(generated.read_text()).get("resources", {})})
+    target.preview("--expect-no-changes")
+    target.run("state", "delete", f"urn:pulumi:e2e::healthcare-e2e::{TOKEN}::imported", "--yes")
+
+
+def test_a_failed_fourth_write_leaves_a_partial_state_that_up_completes(new_stack, moto, proxy):
+    before = inventory(moto)
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="single"))
+    proxy.add_rule("error", service="ec2", operation=WRITES, nth=4, error="access_denied")
+    failed = stack.run("up", "--yes", "--skip-preview", check=False)
+    assert failed.returncode != 0
+    [partial] = stack.resources(TOKEN)
+    assert partial["id"].startswith("vpc-") and len(vpcs(moto)) == len(before["vpcs"]) + 1
+    proxy.clear_rules()
+    stack.up()
+    assert stack.outputs()["compliant"] is True and len(vpcs(moto)) == len(before["vpcs"]) + 1
+    stack.destroy()
+    assert inventory(moto) == before
+
+
+def test_a_plugin_killed_mid_create_leaves_exactly_one_vpc(new_stack, moto, proxy):
+    before = len(vpcs(moto))
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="single"))
+    proxy.add_rule("hang", service="ec2", operation="CreateNatGateway")
+    up = subprocess.Popen(["pulumi", "up", "--yes", "--skip-preview", "--non-interactive"], cwd=stack.dir,
+                          env=stack.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while not proxy.log(operation="CreateNatGateway") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert proxy.log(operation="CreateNatGateway"), "the create never reached its NAT gateway"
+    killed = _kill_plugins(stack)
+    assert killed, "no plugin process found to kill"
+    up.wait(timeout=120)
+    proxy.clear_rules()
+    assert len(vpcs(moto)) == before + 1
+    stack.run("refresh", "--yes", "--clear-pending-creates", check=False)
+    stack.up()
+    assert len(vpcs(moto)) == before + 1
+    assert stack.outputs()["compliant"] is True
+    stack.destroy()
+    assert len(vpcs(moto)) == before
+
+
+def _kill_plugins(stack):
+    """SIGKILLs the provider processes started for this stack's PULUMI_HOME."""
+    killed = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            env = open(f"/proc/{pid}/environ", "rb").read()
+        except OSError:
+            continue
+        if cmd and cmd[0].endswith(b"pulumi-resource-healthcare") and str(stack.home).encode() in env:
+            os.kill(int(pid), signal.SIGKILL)
+            killed.append(int(pid))
+    return killed
+
+
+@pytest.mark.parametrize("props,prop", [
+    ({"cidrBlock": "10.0.0.0/8"}, "cidrBlock"),
+    ({"availabilityZoneCount": 9}, "availabilityZoneCount"),
+    ({"flowLogs": {"enabled": False}}, "flowLogs.enabled"),
+    ({"subnets": {"public": {"enabled": False}}}, "natGateways"),
+])
+def test_bad_inputs_fail_preview_naming_the_property(new_stack, props, prop):
+    stack = new_stack(program(**props))
+    result = stack.preview(check=False)
+    assert result.returncode != 0
+    assert prop in result.stdout + result.stderr

@@ -1,0 +1,136 @@
+package providertest
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// moto is a local AWS (moto's server with the project's additions) on a free loopback port.
+type moto struct {
+	Endpoint string
+}
+
+// startMoto runs `.venv/bin/python tests/harness/moto_launcher.py --exit-on-stdin-eof` for
+// the duration of the test. The launcher prints its port and serves until SIGTERM; its stdin
+// stays open (a pipe held by this process), so it also exits if the test binary dies.
+func startMoto(t *testing.T) *moto {
+	t.Helper()
+	logPath := filepath.Join(t.TempDir(), "moto.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(python(), filepath.Join(repo, "tests", "harness", "moto_launcher.py"), "--exit-on-stdin-eof")
+	cmd.Dir = repo
+	cmd.Stderr = logFile
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting moto: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = stdin.Close()
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		_ = logFile.Close()
+		if t.Failed() {
+			if b, err := os.ReadFile(logPath); err == nil && len(b) > 0 {
+				t.Logf("moto log (%s):\n%s", logPath, tail(string(b), 4000))
+			}
+		}
+	})
+
+	lines := make(chan string, 1)
+	go func() {
+		r := bufio.NewReader(stdout)
+		line, _ := r.ReadString('\n')
+		lines <- line
+		_, _ = io.Copy(io.Discard, r)
+	}()
+	var line string
+	select {
+	case line = <-lines:
+	case <-exited:
+		t.Fatalf("moto exited before printing its port; see %s", logPath)
+	case <-time.After(90 * time.Second):
+		t.Fatalf("moto printed no port within 90s; see %s", logPath)
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || port <= 0 {
+		t.Fatalf("moto printed %q instead of a port; see %s", line, logPath)
+	}
+	m := &moto{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	t.Logf("moto (local AWS) at %s, pid %d", m.Endpoint, cmd.Process.Pid)
+	return m
+}
+
+// inventory is what the pipeline's AWS services hold: stream names, IAM role names and the
+// KMS keys not pending deletion (a deleted key is only scheduled for deletion).
+type inventory struct {
+	Streams []string `json:"streams"`
+	Roles   []string `json:"roles"`
+	Keys    []string `json:"keys"`
+}
+
+const inventoryScript = `
+import json, sys, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+kms = boto3.client("kms", **kw)
+keys = [k["KeyId"] for k in kms.list_keys()["Keys"]
+        if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"]
+print(json.dumps({
+    "streams": boto3.client("kinesis", **kw).list_streams()["StreamNames"],
+    "roles": [r["RoleName"] for r in boto3.client("iam", **kw).list_roles()["Roles"]],
+    "keys": keys,
+}))
+`
+
+// inventory asks moto directly (boto3 from the project's venv), not through the provider.
+func (m *moto) inventory(t *testing.T) inventory {
+	t.Helper()
+	cmd := exec.Command(python(), "-c", inventoryScript, m.Endpoint)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("listing moto's objects: %v\n%s", err, stderr)
+	}
+	var inv inventory
+	if err := json.Unmarshal(out, &inv); err != nil {
+		t.Fatalf("listing moto's objects: %v in %q", err, out)
+	}
+	return inv
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}
