@@ -117,10 +117,14 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     ec2.authorize_security_group_ingress(GroupId=default["GroupId"], IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     stack.refresh()
-    drift = stack.outputs()["drift"]
-    assert any("no route to a NAT gateway" in d for d in drift) and any("default security group" in d for d in drift)
-    assert stack.outputs()["compliant"] is False
-    assert stack.preview(check=False).returncode == 0
+    # Stack outputs change only on `up`; the refreshed resource state shows the drift.
+    [state] = stack.resources(TOKEN)
+    drift = state["outputs"]["drift"]
+    assert any("no route to a NAT gateway" in d for d in drift), drift
+    assert any("default security group" in d for d in drift), drift
+    assert state["outputs"]["compliance"]["compliant"] is False
+    preview = stack.preview()
+    assert "healthcare:network:SecureVpc" in preview.stdout and "update" in preview.stdout, preview.stdout
     stack.up()
     fixed = stack.outputs()
     assert fixed["drift"] == [] and fixed["compliant"] is True

@@ -5,6 +5,7 @@ go 1.25.11
 require (
 	github.com/pulumi/providertest v0.7.0
 	github.com/pulumi/pulumi/sdk/v3 v3.259.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
@@ -121,6 +122,5 @@ require (
 	google.golang.org/grpc v1.82.1 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/tomb.v1 v1.0.0-20141024135613-dd632973f1e7 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 	lukechampine.com/frand v1.4.2 // indirect
 )

@@ -18,9 +18,9 @@ var repo string
 
 // Paths under the checkout that the suite needs; made by `make build`, `scripts/venv.sh`
 // and `scripts/tools.sh`.
-func binDir() string     { return filepath.Join(repo, "bin") }
-func toolsBin() string   { return filepath.Join(repo, ".tools", "bin") }
-func python() string     { return filepath.Join(repo, ".venv", "bin", "python") }
+func binDir() string      { return filepath.Join(repo, "bin") }
+func toolsBin() string    { return filepath.Join(repo, ".tools", "bin") }
+func python() string      { return filepath.Join(repo, ".venv", "bin", "python") }
 func platformDir() string { return filepath.Join(repo, "examples", "platform") }
 
 func TestMain(m *testing.M) {
