@@ -13,6 +13,8 @@ pub struct Ctx {
     pub(crate) cancel: CancellationToken,
     pub(crate) log: EngineLog,
     pub(crate) started: Instant,
+    /// Set once a status line was shown, so it can be cleared when the operation ends.
+    pub(crate) status_shown: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Ctx {
@@ -22,6 +24,7 @@ impl Ctx {
             cancel,
             log,
             started: Instant::now(),
+            status_shown: Default::default(),
         }
     }
 
@@ -64,8 +67,20 @@ impl Ctx {
 
     /// Shows a live status line next to the resource (not kept in the log).
     pub async fn status(&self, message: impl AsRef<str>) {
+        self.status_shown
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         self.log
             .log(Severity::Info, &self.urn, message.as_ref(), true)
             .await;
+    }
+
+    /// Clears the status line, if one was shown.
+    pub(crate) async fn clear_status(&self) {
+        if self
+            .status_shown
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            self.log.log(Severity::Info, &self.urn, "", true).await;
+        }
     }
 }

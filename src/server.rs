@@ -140,6 +140,7 @@ pub(crate) async fn guarded<T>(
     if let Some(timer) = timer {
         timer.abort();
     }
+    ctx.clear_status().await;
     outcome
 }
 
