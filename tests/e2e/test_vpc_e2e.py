@@ -116,12 +116,17 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
                                                     {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
     ec2.authorize_security_group_ingress(GroupId=default["GroupId"], IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.delete_nat_gateway(NatGatewayId=out["nats"][out["zones"][1]])
+    flows = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [out["vpcId"]]}])["FlowLogs"]
+    ec2.delete_flow_logs(FlowLogIds=[f["FlowLogId"] for f in flows])
     stack.refresh()
     # Stack outputs change only on `up`; the refreshed resource state shows the drift.
     [state] = stack.resources(TOKEN)
     drift = state["outputs"]["drift"]
     assert any("no route to a NAT gateway" in d for d in drift), drift
     assert any("default security group" in d for d in drift), drift
+    assert any(f"NAT gateway in {out['zones'][1]} is gone" in d for d in drift), drift
+    assert "flow logs are off" in drift
     assert state["outputs"]["compliance"]["compliant"] is False
     preview = stack.preview()
     assert "healthcare:network:SecureVpc" in preview.stdout and "update" in preview.stdout, preview.stdout
@@ -129,6 +134,38 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     fixed = stack.outputs()
     assert fixed["drift"] == [] and fixed["compliant"] is True
     assert nat_routes(moto, [table])[table] == fixed["nats"][out["zones"][0]]
+    assert len(live_nats(moto, out["vpcId"])) == 2
+    flows = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [out["vpcId"]]}])["FlowLogs"]
+    assert [f["TrafficType"] for f in flows] == ["ALL"]
+    stack.destroy()
+
+
+def test_retention_endpoints_tags_and_fewer_azs_update_in_place_and_a_new_cidr_replaces(new_stack, moto):
+    stack = new_stack(program(availabilityZoneCount=3, natGateways="none"))
+    stack.up()
+    out = stack.outputs()
+    stack.write(program(availabilityZoneCount=2, natGateways="none", flowLogs={"retentionDays": 731},
+                        endpoints={"gateway": ["s3"], "interface": ["kms"]}, tags={"team": "platform"}))
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    after = stack.outputs()
+    assert after["vpcId"] == out["vpcId"] and after["private"] == out["private"][:2]
+    ec2, logs = moto.client("ec2"), moto.client("logs")
+    [state] = stack.resources(TOKEN)
+    group = state["outputs"]["flowLogGroupName"]
+    assert logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"][0]["retentionInDays"] == 731
+    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [out["vpcId"]]}])["VpcEndpoints"]
+    assert sorted(e["ServiceName"].rsplit(".", 1)[-1] for e in endpoints) == ["kms", "s3"]
+    tags = {t["Key"]: t["Value"] for t in ec2.describe_vpcs(VpcIds=[out["vpcId"]])["Vpcs"][0]["Tags"]}
+    assert tags["team"] == "platform"
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [out["vpcId"]]}])["Subnets"]]
+    assert out["private"][2] not in subnets and len(subnets) == 6
+    stack.preview("--expect-no-changes")
+
+    stack.write(program(availabilityZoneCount=2, natGateways="none", cidrBlock="10.9.0.0/16"))
+    changes = stack.up_summary()
+    assert changes.get("replace") == 1, changes
+    assert stack.outputs()["vpcId"] != out["vpcId"] and out["vpcId"] not in vpcs(moto)
     stack.destroy()
 
 

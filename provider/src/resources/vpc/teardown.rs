@@ -52,13 +52,25 @@ async fn delete_subnet(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
 /// Deletes a route table after taking it off its subnets.
 async fn delete_table(cx: &AwsContext, table: &RouteTableView) -> Result<()> {
     for association in table.associations.values() {
-        match cx.ec2.disassociate_route_table().association_id(association).send().await {
+        match cx
+            .ec2
+            .disassociate_route_table()
+            .association_id(association)
+            .send()
+            .await
+        {
             Ok(_) => {}
             Err(e) if e.code() == Some("InvalidAssociationID.NotFound") => {}
             Err(e) => return Err(Error::aws("ec2:DisassociateRouteTable", e)),
         }
     }
-    match cx.ec2.delete_route_table().route_table_id(&table.id).send().await {
+    match cx
+        .ec2
+        .delete_route_table()
+        .route_table_id(&table.id)
+        .send()
+        .await
+    {
         Ok(_) => Ok(()),
         Err(e) if e.code() == Some("InvalidRouteTableID.NotFound") => Ok(()),
         Err(e) => Err(Error::aws("ec2:DeleteRouteTable", e)),
