@@ -6,7 +6,7 @@ STAGE := scripts/stage.sh
 BIN := bin/pulumi-resource-healthcare
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema lint unit venv tools test test-python bench demo install clean
+.PHONY: build schema lint unit venv tools test test-python test-providertest bench demo install clean
 
 ## build: the release binary at bin/pulumi-resource-healthcare
 build:
@@ -34,8 +34,12 @@ tools:
 test-python: build venv tools
 	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider tests
 
+## providertest: Pulumi's own provider test library (Go) on examples/platform
+test-providertest: build venv tools
+	@$(STAGE) providertest scripts/providertest.sh
+
 ## test: every test (formatting, lints, unit tests, protocol conformance, gRPC suites)
-test: lint unit test-python
+test: lint unit test-python test-providertest
 
 ## demo: examples/platform up and down through the real pulumi CLI against moto (KEEP=1 keeps it up)
 demo: build venv tools

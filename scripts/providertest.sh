@@ -24,15 +24,18 @@ export GOTOOLCHAIN=local
 export GOFLAGS=-mod=readonly
 export CGO_ENABLED=${CGO_ENABLED:-0}
 
-# Pulumi: the pinned CLI first on PATH, a throw-away PULUMI_HOME, no update checks, no plugin
-# downloads. pulumitest gives every stack its own file backend and a fixed passphrase.
-# (The test binary sets all of this again itself, so `go test` alone behaves the same.)
-home=$(mktemp -d "${TMPDIR:-/tmp}/healthcare-providertest-home.XXXXXX")
-trap 'rm -rf "$home"' EXIT
+# Pulumi: the pinned CLI first on PATH, no update checks, no plugin downloads. The test binary
+# sets all of this again itself (so `go test` alone behaves the same) and makes its own
+# throw-away PULUMI_HOME; pulumitest gives every stack its own file backend and passphrase.
 export PATH=$repo/.tools/bin:$PATH
-export PULUMI_HOME=$home
 export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-unset PULUMI_BACKEND_URL PULUMI_ACCESS_TOKEN PULUMI_DEBUG_PROVIDERS || true
+unset PULUMI_HOME PULUMI_BACKEND_URL PULUMI_ACCESS_TOKEN PULUMI_DEBUG_PROVIDERS || true
+
+# Every temporary file of the run (PULUMI_HOME, program copies, state backends, gRPC logs, moto's
+# log) goes under one directory: removed after a pass, kept after a failure (pulumitest keeps a
+# failed test's files for debugging) unless CI=true.
+work=$(mktemp -d "${TMPDIR:-/tmp}/healthcare-providertest.XXXXXX")
+export TMPDIR=$work
 
 # AWS: moto (started by the tests on a free loopback port) and nothing from the machine.
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
@@ -40,10 +43,11 @@ export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_M
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL || true
 
 start=$(date +%s)
-echo "providertest.sh: go test in tests/providertest ($(go version | cut -d' ' -f3), $("$repo/.tools/bin/pulumi" version))"
+echo "providertest.sh: go test in tests/providertest ($(go version | cut -d' ' -f3))"
 set +e
 (cd "$suite" && go test -count=1 -v -timeout "${PROVIDERTEST_TIMEOUT:-20m}" "$@" ./...)
 rc=$?
 set -e
+if ((rc == 0)) || [[ ${CI:-} == true ]]; then rm -rf "$work"; else echo "providertest.sh: the failed run's files are in $work"; fi
 echo "providertest.sh: $( ((rc == 0)) && echo passed || echo "FAILED (exit $rc)") in $(($(date +%s) - start))s"
 exit "$rc"

@@ -74,7 +74,33 @@ def kms_schedule_key_deletion_key_arn():
     KmsBackend.schedule_key_deletion = schedule_key_deletion
 
 
-ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn]
+def ec2_delete_nat_gateway_frees_address():
+    """EC2 DeleteNatGateway: free the gateway's Elastic IP (moto 5.2.5 leaves it associated).
+
+    AWS documents that deleting a NAT gateway "disassociates its Elastic IP address, but does
+    not release the address"; moto keeps the association, so the address cannot serve a new
+    NAT gateway. The addition disassociates it, leaving it allocated.
+    """
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+
+    original = NatGatewayBackend.delete_nat_gateway
+    if getattr(original, "healthcare_addition", False):
+        return
+
+    def delete_nat_gateway(self, nat_gateway_id):
+        nat = original(self, nat_gateway_id)
+        for address in nat.address_set:
+            for eip in self.address_by_allocation([address["allocationId"]]) if address.get("allocationId") else []:
+                eip.eni = None
+                eip.instance = None
+                eip.association_id = None
+        return nat
+
+    delete_nat_gateway.healthcare_addition = True
+    NatGatewayBackend.delete_nat_gateway = delete_nat_gateway
+
+
+ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_delete_nat_gateway_frees_address]
 
 
 def apply_additions():

@@ -87,3 +87,17 @@ def test_kms_schedule_key_deletion_accepts_a_key_arn(moto):
     answer = kms.schedule_key_deletion(KeyId=meta["Arn"], PendingWindowInDays=7)
     assert answer["KeyId"] == meta["Arn"]
     assert kms.describe_key(KeyId=meta["KeyId"])["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
+def test_ec2_delete_nat_gateway_frees_its_address(moto):
+    ec2 = moto.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.0.0/24")["Subnet"]["SubnetId"]
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
+    ec2.delete_nat_gateway(NatGatewayId=nat)
+    [address] = ec2.describe_addresses(AllocationIds=[allocation])["Addresses"]
+    assert not address.get("AssociationId") and not address.get("NetworkInterfaceId")
+    again = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
+    ec2.delete_nat_gateway(NatGatewayId=again)
+    ec2.release_address(AllocationId=allocation)

@@ -58,7 +58,7 @@ func startMoto(t *testing.T) *moto {
 		_ = logFile.Close()
 		if t.Failed() {
 			if b, err := os.ReadFile(logPath); err == nil && len(b) > 0 {
-				t.Logf("moto log (%s):\n%s", logPath, tail(string(b), 4000))
+				t.Logf("moto log, without its 2xx access lines (%s):\n%s", logPath, tail(notOK(string(b)), 4000))
 			}
 		}
 	})
@@ -87,12 +87,14 @@ func startMoto(t *testing.T) *moto {
 	return m
 }
 
-// inventory is what the pipeline's AWS services hold: stream names, IAM role names and the
-// KMS keys not pending deletion (a deleted key is only scheduled for deletion).
+// inventory is what the program's AWS services hold: Kinesis streams, IAM roles, KMS keys not
+// pending deletion (a deleted key is only scheduled for deletion), VPCs and log groups.
 type inventory struct {
-	Streams []string `json:"streams"`
-	Roles   []string `json:"roles"`
-	Keys    []string `json:"keys"`
+	Streams   []string `json:"streams"`
+	Roles     []string `json:"roles"`
+	Keys      []string `json:"keys"`
+	Vpcs      []string `json:"vpcs"`
+	LogGroups []string `json:"logGroups"`
 }
 
 const inventoryScript = `
@@ -106,6 +108,8 @@ print(json.dumps({
     "streams": boto3.client("kinesis", **kw).list_streams()["StreamNames"],
     "roles": [r["RoleName"] for r in boto3.client("iam", **kw).list_roles()["Roles"]],
     "keys": keys,
+    "vpcs": [v["VpcId"] for v in boto3.client("ec2", **kw).describe_vpcs()["Vpcs"]],
+    "logGroups": [g["logGroupName"] for g in boto3.client("logs", **kw).describe_log_groups()["logGroups"]],
 }))
 `
 
@@ -126,6 +130,17 @@ func (m *moto) inventory(t *testing.T) inventory {
 		t.Fatalf("listing moto's objects: %v in %q", err, out)
 	}
 	return inv
+}
+
+// notOK drops the access-log lines of successful requests.
+func notOK(log string) string {
+	var keep []string
+	for _, line := range strings.Split(log, "\n") {
+		if !strings.Contains(line, "HTTP/1.1\" 2") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 func tail(s string, n int) string {

@@ -50,8 +50,8 @@ func TestPlatform(t *testing.T) {
 			}
 		}
 		// A preview makes nothing.
-		if inv := m.inventory(t); !slices.Equal(inv.Streams, before.Streams) {
-			t.Errorf("streams after preview: %v, before: %v", inv.Streams, before.Streams)
+		if inv := m.inventory(t); fmt.Sprint(inv) != fmt.Sprint(before) {
+			t.Errorf("moto after preview: %+v; before: %+v", inv, before)
 		}
 	})
 
@@ -122,16 +122,12 @@ func TestPlatform(t *testing.T) {
 		}
 		t.Logf("pulumi import --out wrote:\n%s", code)
 
-		t.Run("program-previews-no-changes", func(t *testing.T) {
-			// The adopted stream under the program's own name: the program that made it
-			// asks for nothing different.
-			assertpreview.HasNoChanges(t, imp.Preview(t, optpreview.Diff()))
-		})
-		t.Run("generated-code-previews-no-changes", func(t *testing.T) {
-			// The program `pulumi import` generated for it previews clean as well.
-			useGeneratedProgram(t, imp, code)
-			assertpreview.HasNoChanges(t, imp.Preview(t, optpreview.Diff()))
-		})
+		// The program pulumi import wrote for the stream is the import's result: with it as
+		// the stack's program, a preview must show no changes. (examples/platform itself is
+		// not expected to: it leaves streamName to auto-naming, so the adopted stream's name
+		// differs from a newly generated one, and it declares more than the stream.)
+		useGeneratedProgram(t, imp, code)
+		assertpreview.HasNoChanges(t, imp.Preview(t, optpreview.Diff()))
 
 		// Let go of the stream without deleting it: drop the stack's state.
 		stack := imp.CurrentStack()
@@ -149,7 +145,7 @@ func TestPlatform(t *testing.T) {
 		if n := (*res.Summary.ResourceChanges)[string(apitype.OpDelete)]; n < 2 {
 			t.Errorf("destroy deleted %d resources (summary %v), want the stack and the pipeline", n, *res.Summary.ResourceChanges)
 		}
-		// Everything the pipeline made is gone again (its KMS key is pending deletion).
+		// Everything the program made is gone again (KMS keys are pending deletion).
 		after := m.inventory(t)
 		if fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Errorf("moto after destroy: %+v; before up: %+v", after, before)

@@ -1,8 +1,10 @@
 package providertest
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -21,32 +23,63 @@ const (
 	pipelineName = "clinicalEvents"
 )
 
-// newPlatformTest copies examples/platform to a temporary directory (pulumitest's default) and
-// creates a fresh stack in its own file backend, configured for moto.
+// newPlatformTest makes a pulumitest of examples/platform with a fresh stack in its own file
+// backend (pulumitest's default), configured for moto.
 //
 // The plugin is the local binary <repo>/bin/pulumi-resource-healthcare, started by pulumitest
 // for every operation and attached to the engine (opttest.AttachProviderBinary, i.e.
-// PULUMI_DEBUG_PROVIDERS=healthcare:PORT). The copy's Pulumi.yaml declares
-// `plugins.providers: [{name: healthcare, path: ../../bin}]`, which is relative to
-// examples/platform and would point nowhere from the temporary copy: pinProviderPath rewrites
-// it to the absolute <repo>/bin, so the copied program names the same binary.
+// PULUMI_DEBUG_PROVIDERS=healthcare:PORT). pulumitest runs a copy of the program in a
+// temporary directory, where the program's `plugins.providers: [{name: healthcare, path:
+// ../../bin}]` (relative to examples/platform) would point nowhere; so the source handed to
+// pulumitest is itself a copy whose path is the absolute <repo>/bin (platformSource), and
+// every later copy pulumitest makes (CopyToTempDir, PreviewProviderUpgrade) inherits it.
 //
 // `pulumi install` is skipped: a YAML program has no dependencies to install, and plugin
 // acquisition is disabled (PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).
 func newPlatformTest(t *testing.T, m *moto, stack string, stackOpts ...optnewstack.NewStackOpt) *pulumitest.PulumiTest {
 	t.Helper()
-	pt := pulumitest.NewPulumiTest(t, platformDir(),
+	pt := pulumitest.NewPulumiTest(t, platformSource(t),
 		opttest.AttachProviderBinary(providerName, binDir()),
 		opttest.SkipInstall(),
-		opttest.SkipStackCreate(),
 		opttest.StackName(stack),
+		opttest.NewStackOptions(stackOpts...),
 	)
-	pinProviderPath(t, filepath.Join(pt.WorkingDir(), "Pulumi.yaml"))
-	pt.NewStack(t, stack, stackOpts...)
 	pt.SetConfig(t, "healthcare:endpoint", m.Endpoint)
 	pt.SetConfig(t, "healthcare:region", "us-east-1")
 	return pt
 }
+
+// platformSource copies examples/platform (without any Pulumi.<stack>.yaml left by a demo
+// run) to <tmp>/platform and pins its provider path to the absolute <repo>/bin.
+func platformSource(t *testing.T) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(platformDir()))
+	err := filepath.WalkDir(platformDir(), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(platformDir(), path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if stackConfig.MatchString(d.Name()) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copying %s: %v", platformDir(), err)
+	}
+	pinProviderPath(t, filepath.Join(dst, "Pulumi.yaml"))
+	return dst
+}
+
+var stackConfig = regexp.MustCompile(`^Pulumi\.[^.]+\.ya?ml$`)
 
 // pinProviderPath sets `plugins.providers[name=healthcare].path` of a Pulumi.yaml to the
 // absolute <repo>/bin, editing the YAML tree so the program itself is left as written.

@@ -339,7 +339,7 @@ mod tests {
             }),
             ..Default::default()
         };
-        assert_eq!(failures_of(a), vec!["subnets.public"]);
+        assert_eq!(failures_of(a), vec!["subnets.private"]);
         let outside = TierArgs {
             cidrs: Some(BTreeMap::from([(
                 "us-east-1a".to_string(),

@@ -14,6 +14,10 @@ use crate::error::{Error, Result};
 pub const PART_TAG: &str = "healthcare:part";
 /// On objects that have no VPC of their own (Elastic IPs): the VPC they serve.
 pub const VPC_TAG: &str = "healthcare:vpc";
+/// Set on the VPC once a create has finished; a VPC without it was left by an attempt
+/// that died, and the next create adopts it. A finished VPC is never adopted, so the
+/// replacement of a VPC (same URN) makes a new one.
+pub const COMPLETE_TAG: &str = "healthcare:complete";
 
 pub fn tags_of(tags: &[Tag]) -> BTreeMap<String, String> {
     tags.iter()
@@ -134,7 +138,7 @@ impl Inventory {
     }
 }
 
-/// The id of the VPC this URN owns, if one exists (a create that did not finish).
+/// The id of a VPC this URN owns whose create did not finish, if there is one.
 pub async fn owned_vpc(cx: &AwsContext, urn: &str) -> Result<Option<String>> {
     let found = cx
         .ec2

@@ -163,6 +163,7 @@ async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Resul
     endpoints::converge(job, &inv, a, &tables, &ids(Tier::Private)).await?;
     teardown::prune(job, &inv, &plan, a).await?;
 
+    network::converge_tags(job, &current(job).await?).await?;
     let settled = current(job).await?;
     let resolved = VpcArgs {
         availability_zones: Some(zones),

@@ -89,7 +89,9 @@ pub async fn from_inventory(
         Some(k) => kms::owned(cx, &k.arn, ctx.urn()).await?,
         None => false,
     };
-    let drift = drift(&args, inv, &nat_gateway_ids);
+    // Drift is measured against what was asked for, not against what AWS now suggests.
+    let wanted = VpcArgs { nat_gateways: given.and_then(|g| g.nat_gateways).or(args.nat_gateways), ..args.clone() };
+    let drift = drift(&wanted, inv, &nat_gateway_ids);
     let default_rules = inv
         .default_group()
         .map(|g| g.ingress + g.egress)
@@ -185,6 +187,7 @@ fn tags_out(
     let mut user = user_tags(&inv.vpc_tags, &cx.default_tags);
     user.remove(inventory::PART_TAG);
     user.remove("Name");
+    user.remove(inventory::COMPLETE_TAG);
     if user.is_empty() && given.is_none_or(|g| g.tags.is_none()) {
         None
     } else {
