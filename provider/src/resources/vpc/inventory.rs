@@ -153,6 +153,7 @@ pub async fn owned_vpc(cx: &AwsContext, urn: &str) -> Result<Option<String>> {
     Ok(found
         .vpcs()
         .iter()
+        .filter(|v| !tags_of(v.tags()).contains_key(COMPLETE_TAG))
         .find_map(|v| v.vpc_id().map(String::from)))
 }
 

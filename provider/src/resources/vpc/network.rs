@@ -402,26 +402,77 @@ pub async fn offered_zones(cx: &AwsContext) -> Result<Vec<String>> {
 pub async fn converge_tags(job: &Job<'_>, inv: &Inventory) -> Result<()> {
     let mut ids = vec![inv.vpc_id.clone()];
     ids.extend(inv.igw.clone());
-    ids.extend(inv.subnets.iter().filter(|s| s.part.is_some()).map(|s| s.id.clone()));
-    ids.extend(inv.route_tables.iter().filter(|t| t.part.is_some()).map(|t| t.id.clone()));
-    ids.extend(inv.nats.iter().filter(|n| n.part.is_some()).map(|n| n.id.clone()));
+    ids.extend(
+        inv.subnets
+            .iter()
+            .filter(|s| s.part.is_some())
+            .map(|s| s.id.clone()),
+    );
+    ids.extend(
+        inv.route_tables
+            .iter()
+            .filter(|t| t.part.is_some())
+            .map(|t| t.id.clone()),
+    );
+    ids.extend(
+        inv.nats
+            .iter()
+            .filter(|n| n.part.is_some())
+            .map(|n| n.id.clone()),
+    );
     ids.extend(inv.eips.values().cloned());
-    ids.extend(inv.endpoints.iter().filter(|e| e.part.is_some()).map(|e| e.id.clone()));
-    ids.extend(inv.groups.iter().filter(|g| g.part.is_some()).map(|g| g.id.clone()));
-    let own = |k: &str| k == PART_TAG || k == VPC_TAG || k == COMPLETE_TAG || k == "Name" || k == "healthcare:tier";
-    let stale: Vec<Tag> = inv.vpc_tags.keys().filter(|k| !own(k) && !job.tags.contains_key(*k)).map(|k| Tag::builder().key(k).build()).collect();
+    ids.extend(
+        inv.endpoints
+            .iter()
+            .filter(|e| e.part.is_some())
+            .map(|e| e.id.clone()),
+    );
+    ids.extend(
+        inv.groups
+            .iter()
+            .filter(|g| g.part.is_some())
+            .map(|g| g.id.clone()),
+    );
+    let own = |k: &str| {
+        k == PART_TAG || k == VPC_TAG || k == COMPLETE_TAG || k == "Name" || k == "healthcare:tier"
+    };
+    let stale: Vec<Tag> = inv
+        .vpc_tags
+        .keys()
+        .filter(|k| !own(k) && !job.tags.contains_key(*k))
+        .map(|k| Tag::builder().key(k).build())
+        .collect();
     let changed = job.tags.iter().any(|(k, v)| inv.vpc_tags.get(k) != Some(v));
     let ec2 = &job.cx.ec2;
     if changed {
-        let tags: Vec<Tag> = job.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
-        ec2.create_tags().set_resources(Some(ids.clone())).set_tags(Some(tags)).send().await.map_err(|e| Error::aws("ec2:CreateTags", e))?;
+        let tags: Vec<Tag> = job
+            .tags
+            .iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect();
+        ec2.create_tags()
+            .set_resources(Some(ids.clone()))
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:CreateTags", e))?;
     }
     if !stale.is_empty() {
-        ec2.delete_tags().set_resources(Some(ids)).set_tags(Some(stale)).send().await.map_err(|e| Error::aws("ec2:DeleteTags", e))?;
+        ec2.delete_tags()
+            .set_resources(Some(ids))
+            .set_tags(Some(stale))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DeleteTags", e))?;
     }
     if !inv.vpc_tags.contains_key(COMPLETE_TAG) {
         let done = Tag::builder().key(COMPLETE_TAG).value("true").build();
-        ec2.create_tags().resources(&inv.vpc_id).tags(done).send().await.map_err(|e| Error::aws("ec2:CreateTags", e))?;
+        ec2.create_tags()
+            .resources(&inv.vpc_id)
+            .tags(done)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:CreateTags", e))?;
     }
     Ok(())
 }

@@ -90,7 +90,10 @@ pub async fn from_inventory(
         None => false,
     };
     // Drift is measured against what was asked for, not against what AWS now suggests.
-    let wanted = VpcArgs { nat_gateways: given.and_then(|g| g.nat_gateways).or(args.nat_gateways), ..args.clone() };
+    let wanted = VpcArgs {
+        nat_gateways: given.and_then(|g| g.nat_gateways).or(args.nat_gateways),
+        ..args.clone()
+    };
     let drift = drift(&wanted, inv, &nat_gateway_ids);
     let default_rules = inv
         .default_group()
