@@ -36,24 +36,7 @@ impl ObjectInfo {
             .into_generator()
             .into_root_schema_for::<T>()
             .to_value();
-        let required: Vec<&str> = root["required"]
-            .as_array()
-            .map(|r| r.iter().filter_map(J::as_str).collect())
-            .unwrap_or_default();
-        let props = root["properties"]
-            .as_object()
-            .map(|p| {
-                p.iter()
-                    .map(|(name, schema)| PropInfo {
-                        name: name.clone(),
-                        required: required.contains(&name.as_str()),
-                        secret: schema["secret"] == J::Bool(true),
-                        replace: schema["replaceOnChanges"] == J::Bool(true),
-                        schema: schema.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let props = object_props(&root);
         ObjectInfo {
             description: root["description"].as_str().unwrap_or_default().to_string(),
             props,
@@ -241,6 +224,7 @@ fn enum_values(def: &J) -> Option<Vec<J>> {
         .collect()
 }
 
+/// The properties of an object schema; `replaceOnChanges` counts at the top level only.
 fn object_props(def: &J) -> Vec<PropInfo> {
     let required: Vec<&str> = def["required"]
         .as_array()
@@ -254,7 +238,7 @@ fn object_props(def: &J) -> Vec<PropInfo> {
                     name: name.clone(),
                     required: required.contains(&name.as_str()),
                     secret: schema["secret"] == J::Bool(true),
-                    replace: false,
+                    replace: schema["replaceOnChanges"] == J::Bool(true),
                     schema: schema.clone(),
                 })
                 .collect()
