@@ -1,0 +1,49 @@
+use super::*;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Args {
+    subnet_ids: Vec<String>,
+    shard_count: Option<u32>,
+    #[schemars(extend("secret" = true))]
+    token: Option<String>,
+}
+
+#[test]
+fn unknown_inputs_stand_in_with_values_of_their_type() {
+    let info = ObjectInfo::of::<Args>();
+    let map = PropertyMap::from([
+        ("subnetIds".into(), Value::Array(vec![Value::Unknown])),
+        ("shardCount".into(), Value::Unknown),
+    ]);
+    let decoded = Decoded::new(map, &info);
+    let args: Args = decoded.typed("inputs").unwrap();
+    assert_eq!(args.subnet_ids, vec![String::new()]);
+    assert_eq!(args.shard_count, Some(0));
+    assert_eq!(decoded.unknown.len(), 2);
+}
+
+#[test]
+fn secret_inputs_and_schema_secrets_come_out_secret() {
+    let info = ObjectInfo::of::<Args>();
+    let map = PropertyMap::from([(
+        "subnetIds".into(),
+        Value::Secret(Box::new(Value::Array(vec![Value::String("a".into())]))),
+    )]);
+    let decoded = Decoded::new(map, &info);
+    let args: Args = decoded.typed("inputs").unwrap();
+    let out = encode(
+        &Args {
+            token: Some("t".into()),
+            ..args
+        },
+        &decoded.secret,
+        &info,
+    )
+    .unwrap();
+    assert!(matches!(out["subnetIds"], Value::Secret(_)));
+    assert!(matches!(out["token"], Value::Secret(_)));
+    assert!(!out.contains_key("shardCount"), "nulls are left out");
+}
