@@ -41,8 +41,9 @@ pulumi stack output compliance --json | "$repo/.venv/bin/python" "$repo/scripts/
 if [[ ${KEEP:-0} == 1 ]]; then
   echo
   echo "KEEP=1: the stack 'demo' and moto (pid $moto_pid, port $port) are still up."
-  echo "Tear down: (cd examples/platform && PATH=.tools/bin:\$PATH PULUMI_BACKEND_URL=file://$state \\"
-  echo "  PULUMI_CONFIG_PASSPHRASE=$PULUMI_CONFIG_PASSPHRASE PULUMI_HOME=$PULUMI_HOME pulumi destroy --yes); kill $moto_pid"
+  echo "Tear down: (cd examples/platform && PATH=\$PWD/../../.tools/bin:\$PATH PULUMI_BACKEND_URL=file://$state \\"
+  echo "  PULUMI_CONFIG_PASSPHRASE=$PULUMI_CONFIG_PASSPHRASE PULUMI_HOME=$PULUMI_HOME \\"
+  echo "  AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo pulumi destroy --yes); kill $moto_pid"
   exit 0
 fi
 echo
