@@ -36,48 +36,29 @@ pub async fn converge(
         let is_gateway = GATEWAY_SERVICES.contains(&service.as_str()) && gateway.contains(service);
         let id = match inv.endpoint(service) {
             Some(e) => {
-                if is_gateway {
-                    let add: Vec<String> = tables
-                        .iter()
-                        .filter(|t| !e.route_table_ids.contains(t))
-                        .cloned()
-                        .collect();
-                    let remove: Vec<String> = e
-                        .route_table_ids
-                        .iter()
-                        .filter(|t| !tables.contains(t))
-                        .cloned()
-                        .collect();
-                    if !add.is_empty() || !remove.is_empty() {
-                        ec2.modify_vpc_endpoint()
-                            .vpc_endpoint_id(&e.id)
-                            .set_add_route_table_ids(Some(add))
-                            .set_remove_route_table_ids(Some(remove))
-                            .send()
-                            .await
-                            .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))?;
-                    }
+                let (add_tables, remove_tables) = if is_gateway {
+                    delta(tables, &e.route_table_ids)
                 } else {
-                    let add: Vec<String> = private_subnets
-                        .iter()
-                        .filter(|s| !e.subnet_ids.contains(s))
-                        .cloned()
-                        .collect();
-                    let remove: Vec<String> = e
-                        .subnet_ids
-                        .iter()
-                        .filter(|s| !private_subnets.contains(s))
-                        .cloned()
-                        .collect();
-                    if !add.is_empty() || !remove.is_empty() {
-                        ec2.modify_vpc_endpoint()
-                            .vpc_endpoint_id(&e.id)
-                            .set_add_subnet_ids(Some(add))
-                            .set_remove_subnet_ids(Some(remove))
-                            .send()
-                            .await
-                            .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))?;
-                    }
+                    Default::default()
+                };
+                let (add_subnets, remove_subnets) = if is_gateway {
+                    Default::default()
+                } else {
+                    delta(private_subnets, &e.subnet_ids)
+                };
+                if [&add_tables, &remove_tables, &add_subnets, &remove_subnets]
+                    .iter()
+                    .any(|v| !v.is_empty())
+                {
+                    ec2.modify_vpc_endpoint()
+                        .vpc_endpoint_id(&e.id)
+                        .set_add_route_table_ids(Some(add_tables).filter(|v| !v.is_empty()))
+                        .set_remove_route_table_ids(Some(remove_tables).filter(|v| !v.is_empty()))
+                        .set_add_subnet_ids(Some(add_subnets).filter(|v| !v.is_empty()))
+                        .set_remove_subnet_ids(Some(remove_subnets).filter(|v| !v.is_empty()))
+                        .send()
+                        .await
+                        .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))?;
                 }
                 e.id.clone()
             }
@@ -140,6 +121,13 @@ pub async fn converge(
             .map_err(|e| Error::aws("ec2:DeleteSecurityGroup", e))?;
     }
     Ok((ids, group))
+}
+
+/// What to add to and remove from `have` to make it `want`.
+fn delta(want: &[String], have: &[String]) -> (Vec<String>, Vec<String>) {
+    let add = want.iter().filter(|w| !have.contains(w)).cloned().collect();
+    let remove = have.iter().filter(|h| !want.contains(h)).cloned().collect();
+    (add, remove)
 }
 
 async fn ensure_group(job: &Job<'_>, inv: &Inventory) -> Result<String> {

@@ -282,6 +282,23 @@ pub async fn ensure_table(
 }
 
 /// Points `0.0.0.0/0` of a table at `target` (an internet or NAT gateway), or removes it.
+/// Sends a create- or replace-route request for `0.0.0.0/0` towards an internet gateway
+/// or, when `nat`, a NAT gateway (the two requests are distinct types with the same setters).
+macro_rules! to_target {
+    ($request:expr, $table:expr, $target:expr, $nat:expr, $operation:literal) => {{
+        let r = $request
+            .route_table_id($table)
+            .destination_cidr_block("0.0.0.0/0");
+        let r = if $nat {
+            r.nat_gateway_id($target)
+        } else {
+            r.gateway_id($target)
+        };
+        r.send().await.map_err(|e| Error::aws($operation, e))?;
+        Ok(())
+    }};
+}
+
 pub async fn default_route(
     job: &Job<'_>,
     inv: &Inventory,
@@ -309,35 +326,9 @@ pub async fn default_route(
             Ok(())
         }
         (Some(_), Some((t, nat))) => {
-            let r = ec2
-                .replace_route()
-                .route_table_id(table)
-                .destination_cidr_block(ANY);
-            let r = if nat {
-                r.nat_gateway_id(t)
-            } else {
-                r.gateway_id(t)
-            };
-            r.send()
-                .await
-                .map_err(|e| Error::aws("ec2:ReplaceRoute", e))?;
-            Ok(())
+            to_target!(ec2.replace_route(), table, t, nat, "ec2:ReplaceRoute")
         }
-        (None, Some((t, nat))) => {
-            let r = ec2
-                .create_route()
-                .route_table_id(table)
-                .destination_cidr_block(ANY);
-            let r = if nat {
-                r.nat_gateway_id(t)
-            } else {
-                r.gateway_id(t)
-            };
-            r.send()
-                .await
-                .map_err(|e| Error::aws("ec2:CreateRoute", e))?;
-            Ok(())
-        }
+        (None, Some((t, nat))) => to_target!(ec2.create_route(), table, t, nat, "ec2:CreateRoute"),
     }
 }
 
