@@ -65,6 +65,11 @@ impl CheckCtx {
         &self.name
     }
 
+    /// The warnings logged so far.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// Logs a warning through the engine once the check is done.
     pub fn warn(&mut self, message: impl Into<String>) {
         self.warnings.push(message.into());

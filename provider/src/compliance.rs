@@ -44,6 +44,39 @@ pub const LEAST_PRIVILEGE: Rule = Rule {
     safeguard: "164.312(a)(1) access control",
 };
 
+pub const SG_AUTHORIZED_PORTS: Rule = Rule {
+    name: "vpc-sg-open-only-to-authorized-ports",
+    safeguard: "164.312(a)(1) access control",
+};
+pub const REDIS_SUBNET_GROUP: Rule = Rule {
+    name: "elasticache-subnet-group-check",
+    safeguard: "164.312(a)(1) access control",
+};
+pub const REDIS_BACKUP: Rule = Rule {
+    name: "elasticache-redis-cluster-automatic-backup-check",
+    safeguard: "164.312(a)(2)(ii) emergency access",
+};
+pub const REDIS_AUTO_FAILOVER: Rule = Rule {
+    name: "elasticache-repl-grp-auto-failover-enabled",
+    safeguard: "164.312(a)(2)(ii) emergency access",
+};
+pub const REDIS_ENCRYPTED_AT_REST: Rule = Rule {
+    name: "elasticache-repl-grp-encrypted-at-rest",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const SECRET_CMK: Rule = Rule {
+    name: "secretsmanager-using-cmk",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const REDIS_AUTH: Rule = Rule {
+    name: "elasticache-repl-grp-redis-auth-enabled",
+    safeguard: "164.312(d) person or entity authentication",
+};
+pub const REDIS_ENCRYPTED_IN_TRANSIT: Rule = Rule {
+    name: "elasticache-repl-grp-encrypted-in-transit",
+    safeguard: "164.312(e)(1) transmission security",
+};
+
 impl Rule {
     /// The reason of a check failure for this rule.
     pub fn violation(&self, why: impl std::fmt::Display) -> String {

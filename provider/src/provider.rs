@@ -7,6 +7,7 @@ use pulumi_provider::{
 use crate::aws::AwsContext;
 use crate::config::Config;
 use crate::resources::kinesis::KinesisPipeline;
+use crate::resources::redis::EncryptedRedis;
 use crate::resources::vpc::SecureVpc;
 
 pub struct Healthcare;
@@ -16,6 +17,7 @@ pub fn server() -> ProviderServer<Healthcare> {
     ProviderServer::new(Healthcare)
         .resource(KinesisPipeline)
         .resource(SecureVpc)
+        .resource(EncryptedRedis)
 }
 
 #[async_trait]

@@ -22,10 +22,12 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct AwsContext {
     pub ec2: aws_sdk_ec2::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub kinesis: aws_sdk_kinesis::Client,
     pub kms: aws_sdk_kms::Client,
     pub iam: aws_sdk_iam::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
     sts: aws_sdk_sts::Client,
     /// The account the credentials belong to, asked of STS once, on first need; never
     /// during preview, so a preview makes no AWS call at all.
@@ -76,18 +78,22 @@ impl AwsContext {
                 .cloned()
         };
         let ec2 = client!(aws_sdk_ec2, &sdk, endpoint("ec2"));
+        let elasticache = client!(aws_sdk_elasticache, &sdk, endpoint("elasticache"));
         let logs = client!(aws_sdk_cloudwatchlogs, &sdk, endpoint("logs"));
         let kinesis = client!(aws_sdk_kinesis, &sdk, endpoint("kinesis"));
         let kms = client!(aws_sdk_kms, &sdk, endpoint("kms"));
         let iam = client!(aws_sdk_iam, &sdk, endpoint("iam"));
+        let secrets = client!(aws_sdk_secretsmanager, &sdk, endpoint("secretsmanager"));
         let sts = client!(aws_sdk_sts, &sdk, endpoint("sts"));
         let partition = partition_of(&region).to_string();
         Ok(AwsContext {
             ec2,
+            elasticache,
             logs,
             kinesis,
             kms,
             iam,
+            secrets,
             sts,
             identity: tokio::sync::OnceCell::new(),
             validate: !config.skip_credentials_validation.unwrap_or(false),

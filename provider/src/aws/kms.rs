@@ -73,6 +73,27 @@ pub async fn ensure_owned_key(
     })
 }
 
+/// The key a resource encrypts with: the user's (`given`, which must exist; `property`
+/// names the input in the error), or one it owns behind `alias`.
+pub async fn user_or_owned(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    given: Option<&str>,
+    property: &str,
+    alias: &str,
+    description: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<Key> {
+    match given {
+        Some(id) => describe(cx, id).await?.ok_or_else(|| {
+            Error::Unexpected(format!(
+                "{property}: the KMS key {id} does not exist or is pending deletion"
+            ))
+        }),
+        None => ensure_owned_key(cx, ctx, alias, description, None, tags).await,
+    }
+}
+
 async fn enable_rotation(cx: &AwsContext, arn: &str) -> Result<()> {
     cx.kms
         .enable_key_rotation()

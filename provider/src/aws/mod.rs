@@ -1,8 +1,11 @@
-//! The AWS layer: clients built once from the provider config, waiting, tags, keys, roles.
+//! The AWS layer: clients built once from the provider config, waiting, tags, keys, roles,
+//! secrets and port-only security groups.
 
 pub mod context;
+pub mod firewall;
 pub mod iam;
 pub mod kms;
+pub mod secrets;
 pub mod tags;
 pub mod wait;
 

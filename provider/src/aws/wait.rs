@@ -77,6 +77,35 @@ where
     }
 }
 
+/// Error codes with which AWS refuses a delete while dependents are still going away.
+const STILL_IN_USE: [&str; 3] = [
+    "DependencyViolation",
+    "CacheSubnetGroupInUse",
+    "InvalidDBSubnetGroupStateFault",
+];
+
+/// Retries a delete that AWS refuses while dependents are still going away.
+pub async fn when_free<F, Fut>(ctx: &Ctx, what: &str, mut attempt: F) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let label = format!("{what} to be deletable");
+    until(ctx, &label, Backoff::default(), || {
+        let next = attempt();
+        async move {
+            match next.await {
+                Ok(()) => Ok(Poll::Ready(())),
+                Err(Error::Aws { code, .. }) if STILL_IN_USE.contains(&code.as_str()) => {
+                    Ok(Poll::Pending("dependencies still present".into()))
+                }
+                Err(e) => Err(e),
+            }
+        }
+    })
+    .await
+}
+
 #[cfg(test)]
 #[path = "wait_tests.rs"]
 mod tests;

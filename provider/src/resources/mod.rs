@@ -1,4 +1,5 @@
 //! One module per resource.
 
 pub mod kinesis;
+pub mod redis;
 pub mod vpc;

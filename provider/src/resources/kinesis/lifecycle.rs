@@ -27,22 +27,21 @@ async fn principals(cx: &AwsContext, given: &Option<Vec<String>>) -> Result<Vec<
 
 /// The key to encrypt with: the user's (which must exist), or one this resource owns.
 async fn key(cx: &AwsContext, ctx: &Ctx, a: &PipelineArgs) -> Result<kms::Key> {
-    match &a.kms_key_id {
-        Some(id) => match kms::describe(cx, id).await? {
-            Some(k) => Ok(k),
-            None => Err(Error::Unexpected(format!(
-                "kmsKeyId: the KMS key {id} does not exist or is pending deletion"
-            ))),
-        },
-        None => {
-            let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
-            let description = format!(
-                "Encrypts the Kinesis stream {} (managed by Pulumi)",
-                a.name()
-            );
-            kms::ensure_owned_key(cx, ctx, &key_alias(a.name()), &description, None, &tags).await
-        }
-    }
+    let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
+    let description = format!(
+        "Encrypts the Kinesis stream {} (managed by Pulumi)",
+        a.name()
+    );
+    kms::user_or_owned(
+        cx,
+        ctx,
+        a.kms_key_id.as_deref(),
+        "kmsKeyId",
+        &key_alias(a.name()),
+        &description,
+        &tags,
+    )
+    .await
 }
 
 /// Makes AWS match `a`. Returns the stream's name once it exists, so a failure after that

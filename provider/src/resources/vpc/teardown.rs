@@ -12,31 +12,9 @@ use super::inventory::{self, Inventory, RouteTableView};
 use super::layout::Tier;
 use super::network::{Job, private_table_part};
 use super::{flowlogs, nat};
-use crate::aws::AwsContext;
-use crate::aws::wait::{self, Backoff, Poll};
+use crate::aws::wait::{self, Backoff, Poll, when_free};
+use crate::aws::{AwsContext, firewall};
 use crate::error::{Error, Result};
-
-/// Retries a delete that AWS refuses while dependents are still going away.
-async fn when_free<F, Fut>(ctx: &Ctx, what: &str, mut attempt: F) -> Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<()>>,
-{
-    let label = format!("{what} to be deletable");
-    wait::until(ctx, &label, Backoff::default(), || {
-        let next = attempt();
-        async move {
-            match next.await {
-                Ok(()) => Ok(Poll::Ready(())),
-                Err(Error::Aws { code, .. }) if code == "DependencyViolation" => {
-                    Ok(Poll::Pending("dependencies still present".into()))
-                }
-                Err(e) => Err(e),
-            }
-        }
-    })
-    .await
-}
 
 async fn delete_subnet(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
     when_free(ctx, &format!("subnet {id}"), || async {
@@ -203,16 +181,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
         delete_igw(cx, &state.vpc_id, igw).await?;
     }
     for g in inv.groups.iter().filter(|g| g.part.is_some()) {
-        when_free(ctx, &format!("security group {}", g.id), || async {
-            cx.ec2
-                .delete_security_group()
-                .group_id(&g.id)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| Error::aws("ec2:DeleteSecurityGroup", e))
-        })
-        .await?;
+        firewall::delete(cx, ctx, &g.id).await?;
     }
     when_free(ctx, &format!("VPC {}", state.vpc_id), || async {
         match cx.ec2.delete_vpc().vpc_id(&state.vpc_id).send().await {

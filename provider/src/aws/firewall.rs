@@ -1,0 +1,303 @@
+//! A security group that opens one TCP port to named security groups and CIDR blocks and
+//! nothing else (vpc-sg-open-only-to-authorized-ports): no other port, no egress.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::{
+    Filter, IpPermission, IpRange, Ipv6Range, ResourceType, Tag, TagSpecification, UserIdGroupPair,
+};
+use pulumi_provider::Ctx;
+
+use super::AwsContext;
+use super::wait::when_free;
+use crate::error::{Error, Result};
+
+/// Where traffic may come from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    Group(String),
+    Cidr(String),
+}
+
+/// One opening of a security group: a protocol, a port range and a source.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Opening {
+    /// `tcp`, `udp`, `icmp` or `-1` (everything).
+    pub protocol: String,
+    pub from: i32,
+    pub to: i32,
+    pub source: Source,
+}
+
+impl Opening {
+    pub fn port(port: i32, source: Source) -> Self {
+        Opening {
+            protocol: "tcp".into(),
+            from: port,
+            to: port,
+            source,
+        }
+    }
+
+    /// True when this is exactly `port` over TCP.
+    pub fn is_port(&self, port: i32) -> bool {
+        self.protocol == "tcp" && self.from == port && self.to == port
+    }
+
+    fn permission(&self) -> IpPermission {
+        let b = IpPermission::builder()
+            .ip_protocol(&self.protocol)
+            .from_port(self.from)
+            .to_port(self.to);
+        match &self.source {
+            Source::Group(id) => {
+                b.user_id_group_pairs(UserIdGroupPair::builder().group_id(id).build())
+            }
+            Source::Cidr(c) if c.contains(':') => {
+                b.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(c).build())
+            }
+            Source::Cidr(c) => b.ip_ranges(IpRange::builder().cidr_ip(c).build()),
+        }
+        .build()
+    }
+}
+
+impl std::fmt::Display for Opening {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.protocol.as_str() {
+            "-1" => "all traffic".to_string(),
+            p if self.from == self.to => format!("{p} port {}", self.from),
+            p => format!("{p} ports {}-{}", self.from, self.to),
+        };
+        let from = match &self.source {
+            Source::Group(g) => g.as_str(),
+            Source::Cidr(c) => c.as_str(),
+        };
+        write!(f, "{what} from {from}")
+    }
+}
+
+/// A security group as AWS reports it.
+#[derive(Debug, Clone, Default)]
+pub struct GroupView {
+    pub id: String,
+    pub tags: BTreeMap<String, String>,
+    pub ingress: BTreeSet<Opening>,
+    pub egress: BTreeSet<Opening>,
+}
+
+fn openings(perms: &[IpPermission]) -> BTreeSet<Opening> {
+    let mut out = BTreeSet::new();
+    for p in perms {
+        let protocol = p.ip_protocol().unwrap_or("-1").to_string();
+        let (from, to) = match protocol.as_str() {
+            "-1" => (0, 65535),
+            _ => (p.from_port().unwrap_or(0), p.to_port().unwrap_or(65535)),
+        };
+        let sources = p
+            .user_id_group_pairs()
+            .iter()
+            .filter_map(|g| g.group_id().map(|g| Source::Group(g.into())))
+            .chain(
+                p.ip_ranges()
+                    .iter()
+                    .filter_map(|r| r.cidr_ip().map(|c| Source::Cidr(c.into()))),
+            )
+            .chain(
+                p.ipv6_ranges()
+                    .iter()
+                    .filter_map(|r| r.cidr_ipv6().map(|c| Source::Cidr(c.into()))),
+            );
+        for source in sources {
+            out.insert(Opening {
+                protocol: protocol.clone(),
+                from,
+                to,
+                source,
+            });
+        }
+    }
+    out
+}
+
+fn view(g: &aws_sdk_ec2::types::SecurityGroup) -> GroupView {
+    GroupView {
+        id: g.group_id().unwrap_or_default().to_string(),
+        tags: g
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
+        ingress: openings(g.ip_permissions()),
+        egress: openings(g.ip_permissions_egress()),
+    }
+}
+
+async fn first(cx: &AwsContext, filters: Vec<Filter>) -> Result<Option<GroupView>> {
+    let found = cx
+        .ec2
+        .describe_security_groups()
+        .set_filters(Some(filters))
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))?;
+    Ok(found.security_groups().first().map(view))
+}
+
+/// The group with this name in this VPC.
+pub async fn find(cx: &AwsContext, vpc_id: &str, name: &str) -> Result<Option<GroupView>> {
+    first(
+        cx,
+        vec![
+            Filter::builder().name("vpc-id").values(vpc_id).build(),
+            Filter::builder().name("group-name").values(name).build(),
+        ],
+    )
+    .await
+}
+
+/// The group with this id, if it still exists.
+pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
+    first(
+        cx,
+        vec![Filter::builder().name("group-id").values(id).build()],
+    )
+    .await
+}
+
+/// Creates the group (no rules yet) and returns it as AWS reports it.
+pub async fn create(
+    cx: &AwsContext,
+    vpc_id: &str,
+    name: &str,
+    description: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<GroupView> {
+    let spec = TagSpecification::builder()
+        .resource_type(ResourceType::SecurityGroup)
+        .set_tags(Some(ec2_tags(tags)))
+        .build();
+    let made = cx
+        .ec2
+        .create_security_group()
+        .group_name(name)
+        .description(description)
+        .vpc_id(vpc_id)
+        .tag_specifications(spec)
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))?;
+    let id = made.group_id().unwrap_or_default();
+    describe(cx, id).await?.ok_or_else(|| {
+        Error::Unexpected(format!(
+            "security group {id} vanished right after it was made"
+        ))
+    })
+}
+
+fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// Makes the group's rules exactly `port` from each source: what is missing is authorized,
+/// everything else (other ports, other sources, every egress rule) is revoked. Returns the
+/// openings it revoked.
+pub async fn converge_rules(
+    cx: &AwsContext,
+    g: &GroupView,
+    port: i32,
+    sources: &[Source],
+) -> Result<Vec<Opening>> {
+    let wanted: BTreeSet<Opening> = sources
+        .iter()
+        .map(|s| Opening::port(port, s.clone()))
+        .collect();
+    let extra: Vec<Opening> = g.ingress.difference(&wanted).cloned().collect();
+    let missing: Vec<IpPermission> = wanted
+        .difference(&g.ingress)
+        .map(Opening::permission)
+        .collect();
+    if !extra.is_empty() {
+        cx.ec2
+            .revoke_security_group_ingress()
+            .group_id(&g.id)
+            .set_ip_permissions(Some(extra.iter().map(Opening::permission).collect()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:RevokeSecurityGroupIngress", e))?;
+    }
+    if !missing.is_empty() {
+        cx.ec2
+            .authorize_security_group_ingress()
+            .group_id(&g.id)
+            .set_ip_permissions(Some(missing))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e))?;
+    }
+    if !g.egress.is_empty() {
+        cx.ec2
+            .revoke_security_group_egress()
+            .group_id(&g.id)
+            .set_ip_permissions(Some(g.egress.iter().map(Opening::permission).collect()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:RevokeSecurityGroupEgress", e))?;
+    }
+    Ok(extra)
+}
+
+/// Brings the group's tags to `want` (AWS's own `aws:` tags are left alone).
+pub async fn retag(cx: &AwsContext, g: &GroupView, want: &BTreeMap<String, String>) -> Result<()> {
+    let stale: Vec<Tag> = g
+        .tags
+        .keys()
+        .filter(|k| !k.starts_with("aws:") && !want.contains_key(*k))
+        .map(|k| Tag::builder().key(k).build())
+        .collect();
+    if !stale.is_empty() {
+        cx.ec2
+            .delete_tags()
+            .resources(&g.id)
+            .set_tags(Some(stale))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DeleteTags", e))?;
+    }
+    let changed: BTreeMap<String, String> = want
+        .iter()
+        .filter(|(k, v)| g.tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !changed.is_empty() {
+        cx.ec2
+            .create_tags()
+            .resources(&g.id)
+            .set_tags(Some(ec2_tags(&changed)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:CreateTags", e))?;
+    }
+    Ok(())
+}
+
+/// Deletes the group, waiting while network interfaces that use it drain. A group already
+/// gone is fine.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
+    when_free(ctx, &format!("security group {id}"), || async {
+        match cx.ec2.delete_security_group().group_id(id).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("InvalidGroup.NotFound") => Ok(()),
+            Err(e) => Err(Error::aws("ec2:DeleteSecurityGroup", e)),
+        }
+    })
+    .await
+}

@@ -1,0 +1,162 @@
+//! Secrets Manager secrets a resource owns: encrypted with a customer-managed key
+//! (secretsmanager-using-cmk), found again by name, never logged.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_secretsmanager::types::Tag;
+
+use super::AwsContext;
+use crate::error::{Error, Result, found};
+
+/// A secret as AWS describes it (never its value).
+#[derive(Debug, Clone, Default)]
+pub struct SecretView {
+    pub arn: String,
+    pub kms_key_id: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    /// True when the secret is scheduled for deletion (it can still be restored).
+    pub pending_deletion: bool,
+}
+
+/// The secret with this name or ARN, including one pending deletion.
+pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<SecretView>> {
+    let found = found(
+        "secretsmanager:DescribeSecret",
+        cx.secrets.describe_secret().secret_id(id).send().await,
+        |e| e.is_resource_not_found_exception(),
+    )?;
+    Ok(found.map(|d| SecretView {
+        arn: d.arn().unwrap_or_default().to_string(),
+        kms_key_id: d.kms_key_id().map(String::from),
+        tags: d
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
+        pending_deletion: d.deleted_date().is_some(),
+    }))
+}
+
+/// The current value of the secret, if it has one.
+pub async fn value(cx: &AwsContext, arn: &str) -> Result<Option<String>> {
+    let got = found(
+        "secretsmanager:GetSecretValue",
+        cx.secrets.get_secret_value().secret_id(arn).send().await,
+        |e| e.is_resource_not_found_exception(),
+    )?;
+    Ok(got.and_then(|g| g.secret_string().map(String::from)))
+}
+
+fn sm_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// Creates the secret with its first value; returns its ARN.
+pub async fn create(
+    cx: &AwsContext,
+    name: &str,
+    description: &str,
+    kms_key: &str,
+    value: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<String> {
+    let made = cx
+        .secrets
+        .create_secret()
+        .name(name)
+        .description(description)
+        .kms_key_id(kms_key)
+        .secret_string(value)
+        .set_tags(Some(sm_tags(tags)))
+        .send()
+        .await
+        .map_err(|e| Error::aws("secretsmanager:CreateSecret", e))?;
+    Ok(made.arn().unwrap_or_default().to_string())
+}
+
+/// Stores a new current value (the old one stays readable as AWSPREVIOUS).
+pub async fn put(cx: &AwsContext, arn: &str, value: &str) -> Result<()> {
+    cx.secrets
+        .put_secret_value()
+        .secret_id(arn)
+        .secret_string(value)
+        .send()
+        .await
+        .map_err(|e| Error::aws("secretsmanager:PutSecretValue", e))?;
+    Ok(())
+}
+
+/// Cancels a scheduled deletion.
+pub async fn restore(cx: &AwsContext, arn: &str) -> Result<()> {
+    cx.secrets
+        .restore_secret()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("secretsmanager:RestoreSecret", e))?;
+    Ok(())
+}
+
+/// Brings the secret's tags to `want`.
+pub async fn retag(cx: &AwsContext, s: &SecretView, want: &BTreeMap<String, String>) -> Result<()> {
+    let stale: Vec<String> = s
+        .tags
+        .keys()
+        .filter(|k| !k.starts_with("aws:") && !want.contains_key(*k))
+        .cloned()
+        .collect();
+    if !stale.is_empty() {
+        cx.secrets
+            .untag_resource()
+            .secret_id(&s.arn)
+            .set_tag_keys(Some(stale))
+            .send()
+            .await
+            .map_err(|e| Error::aws("secretsmanager:UntagResource", e))?;
+    }
+    let changed: BTreeMap<String, String> = want
+        .iter()
+        .filter(|(k, v)| s.tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !changed.is_empty() {
+        cx.secrets
+            .tag_resource()
+            .secret_id(&s.arn)
+            .set_tags(Some(sm_tags(&changed)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("secretsmanager:TagResource", e))?;
+    }
+    Ok(())
+}
+
+/// Deletes the secret: after `recovery_days` (7 to 30) during which it can be restored, or
+/// at once when `recovery_days` is 0. A secret already gone is fine.
+pub async fn delete(cx: &AwsContext, arn: &str, recovery_days: i64) -> Result<()> {
+    let req = cx.secrets.delete_secret().secret_id(arn);
+    let req = if recovery_days == 0 {
+        req.force_delete_without_recovery(true)
+    } else {
+        req.recovery_window_in_days(recovery_days)
+    };
+    match req.send().await {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error().is_some_and(|s| {
+                s.is_resource_not_found_exception() || s.is_invalid_request_exception()
+            }) =>
+        {
+            // InvalidRequest: the secret is already scheduled for deletion.
+            Ok(())
+        }
+        Err(e) => Err(Error::aws("secretsmanager:DeleteSecret", e)),
+    }
+}

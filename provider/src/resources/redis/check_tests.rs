@@ -1,0 +1,185 @@
+use super::*;
+use crate::resources::redis::args::Engine;
+
+fn base() -> RedisArgs {
+    RedisArgs {
+        replication_group_id: Some("sessions".into()),
+        vpc_id: "vpc-1".into(),
+        subnet_ids: vec!["subnet-b".into(), "subnet-a".into()],
+        allowed_security_group_ids: Some(vec!["sg-app".into()]),
+        ..Default::default()
+    }
+}
+
+fn run(a: RedisArgs, olds: Option<&RedisArgs>) -> (RedisArgs, Vec<CheckFailure>, Vec<String>) {
+    let mut ctx = CheckCtx::default();
+    let (a, f) = check(&mut ctx, a, olds);
+    (a, f, ctx.warnings().to_vec())
+}
+
+fn props(f: &[CheckFailure]) -> Vec<&str> {
+    f.iter().map(|f| f.property.as_str()).collect()
+}
+
+#[test]
+fn defaults_are_safe_and_complete() {
+    let (a, f, w) = run(base(), None);
+    assert!(f.is_empty(), "{f:?}");
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(a.engine, Some(Engine::Redis));
+    assert_eq!(a.engine_version.as_deref(), Some("7.1"));
+    assert_eq!(a.node_type.as_deref(), Some(DEFAULT_NODE_TYPE));
+    assert_eq!(a.replicas, Some(1));
+    assert_eq!(a.port, Some(6379));
+    assert_eq!(a.transit_encryption, Some(true));
+    assert_eq!(a.at_rest_encryption, Some(true));
+    assert_eq!(a.snapshot_retention_days, Some(15));
+    assert_eq!(a.skip_final_snapshot, Some(false));
+    assert_eq!(a.secret_recovery_days, Some(30));
+    assert_eq!(a.cluster_mode, Some(false));
+    assert_eq!(a.shards, None);
+    assert_eq!(a.subnet_ids, vec!["subnet-a", "subnet-b"]);
+}
+
+#[test]
+fn the_issue_s_three_refusals_name_their_property_and_rule() {
+    let (_, f, _) = run(
+        RedisArgs {
+            transit_encryption: Some(false),
+            snapshot_retention_days: Some(0),
+            allowed_cidr_blocks: Some(vec!["0.0.0.0/0".into()]),
+            ..base()
+        },
+        None,
+    );
+    assert_eq!(
+        props(&f),
+        vec![
+            "allowedCidrBlocks[0]",
+            "transitEncryption",
+            "snapshotRetentionDays"
+        ]
+    );
+    assert!(
+        f[0].reason.contains("vpc-sg-open-only-to-authorized-ports"),
+        "{}",
+        f[0].reason
+    );
+    assert!(
+        f[1].reason
+            .contains("elasticache-repl-grp-encrypted-in-transit")
+    );
+    assert!(
+        f[2].reason
+            .contains("elasticache-redis-cluster-automatic-backup-check")
+    );
+}
+
+#[test]
+fn at_rest_encryption_and_the_ipv6_internet_are_refused_too() {
+    let (_, f, _) = run(
+        RedisArgs {
+            at_rest_encryption: Some(false),
+            allowed_cidr_blocks: Some(vec!["::/0".into(), "10.0.0.1/16".into()]),
+            ..base()
+        },
+        None,
+    );
+    assert_eq!(
+        props(&f),
+        vec![
+            "allowedCidrBlocks[0]",
+            "allowedCidrBlocks[1]",
+            "atRestEncryption"
+        ]
+    );
+    assert!(f[1].reason.contains("10.0.0.0/16"));
+}
+
+#[test]
+fn one_node_warns_and_failover_needs_two_subnets() {
+    let (_, f, w) = run(
+        RedisArgs {
+            replicas: Some(0),
+            subnet_ids: vec!["subnet-a".into()],
+            ..base()
+        },
+        None,
+    );
+    assert!(f.is_empty(), "{f:?}");
+    assert!(w[0].contains("elasticache-repl-grp-auto-failover-enabled"));
+    let (_, f, _) = run(
+        RedisArgs {
+            subnet_ids: vec!["subnet-a".into()],
+            ..base()
+        },
+        None,
+    );
+    assert_eq!(props(&f), vec!["subnetIds"]);
+}
+
+#[test]
+fn names_are_lowercase_and_shaped_as_aws_requires() {
+    for bad in ["Sessions", "1cache", "cache-", "a--b", &"x".repeat(41)] {
+        let (_, f, _) = run(
+            RedisArgs {
+                replication_group_id: Some(bad.to_string()),
+                ..base()
+            },
+            None,
+        );
+        assert_eq!(props(&f), vec!["replicationGroupId"], "{bad}");
+    }
+}
+
+#[test]
+fn engine_versions_never_go_down() {
+    let old = RedisArgs {
+        engine_version: Some("7.1".into()),
+        ..base()
+    };
+    let (_, f, _) = run(
+        RedisArgs {
+            engine_version: Some("6.2".into()),
+            ..base()
+        },
+        Some(&old),
+    );
+    assert_eq!(props(&f), vec!["engineVersion"]);
+    let (_, f, _) = run(
+        RedisArgs {
+            engine_version: Some("7.2".into()),
+            ..base()
+        },
+        Some(&old),
+    );
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn windows_shards_and_recovery_are_validated() {
+    let (_, f, _) = run(
+        RedisArgs {
+            snapshot_window: Some("5-6".into()),
+            maintenance_window: Some("sun:06:00-mon:07:00".into()),
+            shards: Some(3),
+            secret_recovery_days: Some(3),
+            replicas: Some(6),
+            ..base()
+        },
+        None,
+    );
+    assert_eq!(
+        props(&f),
+        vec!["replicas", "shards", "snapshotWindow", "secretRecoveryDays"]
+    );
+    let (a, f, _) = run(
+        RedisArgs {
+            cluster_mode: Some(true),
+            ..base()
+        },
+        None,
+    );
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(a.shards, Some(DEFAULT_SHARDS));
+}

@@ -1,0 +1,417 @@
+//! The replication group itself: what AWS reports, create, modify, replicas, wait, delete.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_elasticache::types::{
+    AuthTokenUpdateStrategyType, AutomaticFailoverStatus, ClusterMode, MultiAzStatus, Tag,
+    TransitEncryptionMode,
+};
+use pulumi_provider::Ctx;
+
+use super::args::RedisArgs;
+use crate::aws::AwsContext;
+use crate::aws::wait::{self, Backoff, Poll};
+use crate::error::{Error, Result, found};
+
+/// Status AWS reports once a group is usable.
+pub const AVAILABLE: &str = "available";
+/// ElastiCache changes take minutes; poll gently.
+const POLL: Backoff = Backoff {
+    first: Duration::from_secs(5),
+    cap: Duration::from_secs(30),
+};
+
+/// A replication group as AWS reports it, with the facts only its first member carries.
+#[derive(Debug, Clone, Default)]
+pub struct GroupView {
+    pub id: String,
+    pub arn: String,
+    pub status: String,
+    pub engine: String,
+    pub node_type: String,
+    pub members: Vec<String>,
+    pub shards: i32,
+    /// Replicas of the shard with the fewest.
+    pub replicas: i32,
+    pub cluster: bool,
+    pub failover: bool,
+    pub multi_az: bool,
+    pub snapshot_days: i32,
+    pub snapshot_window: Option<String>,
+    pub transit: bool,
+    pub transit_required: bool,
+    pub at_rest: bool,
+    pub kms_key_id: Option<String>,
+    pub auth: bool,
+    pub primary: String,
+    pub reader: String,
+    pub port: i32,
+    pub engine_version: String,
+    pub maintenance_window: Option<String>,
+    pub subnet_group: String,
+    pub security_groups: Vec<String>,
+    pub parameter_group: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// The group with this id, `None` when it does not exist or is being deleted.
+pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
+    let got = found(
+        "elasticache:DescribeReplicationGroups",
+        cx.elasticache
+            .describe_replication_groups()
+            .replication_group_id(id)
+            .send()
+            .await,
+        |e| e.is_replication_group_not_found_fault(),
+    )?;
+    let Some(g) = got.and_then(|g| g.replication_groups.and_then(|mut v| v.pop())) else {
+        return Ok(None);
+    };
+    let status = g.status().unwrap_or_default().to_string();
+    if status == "deleting" {
+        return Ok(None);
+    }
+    let groups = g.node_groups();
+    let endpoint = |e: Option<&aws_sdk_elasticache::types::Endpoint>| {
+        e.and_then(|e| e.address()).unwrap_or_default().to_string()
+    };
+    let cluster = g.cluster_enabled().unwrap_or(false);
+    let first = groups.first();
+    let (primary, reader, port) = if cluster {
+        let c = g.configuration_endpoint();
+        (endpoint(c), String::new(), c.and_then(|c| c.port()))
+    } else {
+        let p = first.and_then(|n| n.primary_endpoint());
+        (
+            endpoint(p),
+            endpoint(first.and_then(|n| n.reader_endpoint())),
+            p.and_then(|p| p.port()),
+        )
+    };
+    let mut view = GroupView {
+        id: id.to_string(),
+        arn: g.arn().unwrap_or_default().to_string(),
+        status,
+        engine: g.engine().unwrap_or("redis").to_string(),
+        node_type: g.cache_node_type().unwrap_or_default().to_string(),
+        members: g.member_clusters().to_vec(),
+        shards: groups.len() as i32,
+        replicas: groups
+            .iter()
+            .map(|n| n.node_group_members().len() as i32 - 1)
+            .min()
+            .unwrap_or(0)
+            .max(0),
+        cluster,
+        failover: matches!(
+            g.automatic_failover(),
+            Some(AutomaticFailoverStatus::Enabled | AutomaticFailoverStatus::Enabling)
+        ),
+        multi_az: matches!(g.multi_az(), Some(MultiAzStatus::Enabled)),
+        snapshot_days: g.snapshot_retention_limit().unwrap_or(0),
+        snapshot_window: g.snapshot_window().map(String::from),
+        transit: g.transit_encryption_enabled().unwrap_or(false),
+        // A group made with TLS and no mode is `required`; AWS reports the mode only
+        // while a migration is underway or once it was set.
+        transit_required: g.transit_encryption_enabled().unwrap_or(false)
+            && !matches!(
+                g.transit_encryption_mode(),
+                Some(TransitEncryptionMode::Preferred)
+            ),
+        at_rest: g.at_rest_encryption_enabled().unwrap_or(false),
+        kms_key_id: g.kms_key_id().map(String::from),
+        auth: g.auth_token_enabled().unwrap_or(false),
+        primary,
+        reader,
+        port: port.unwrap_or(0),
+        ..GroupView::default()
+    };
+    if let Some(member) = view.members.first() {
+        let clusters = found(
+            "elasticache:DescribeCacheClusters",
+            cx.elasticache
+                .describe_cache_clusters()
+                .cache_cluster_id(member)
+                .send()
+                .await,
+            |e| e.is_cache_cluster_not_found_fault(),
+        )?;
+        if let Some(c) = clusters.and_then(|c| c.cache_clusters.and_then(|mut v| v.pop())) {
+            view.engine_version = c.engine_version().unwrap_or_default().to_string();
+            view.maintenance_window = c.preferred_maintenance_window().map(String::from);
+            view.subnet_group = c.cache_subnet_group_name().unwrap_or_default().to_string();
+            view.security_groups = c
+                .security_groups()
+                .iter()
+                .filter_map(|s| s.security_group_id().map(String::from))
+                .collect();
+            view.parameter_group = c
+                .cache_parameter_group()
+                .and_then(|p| p.cache_parameter_group_name())
+                .map(String::from);
+        }
+    }
+    view.tags = list_tags(cx, &view.arn).await?;
+    Ok(Some(view))
+}
+
+/// The tags of an ElastiCache object.
+pub async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
+    if arn.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let listed = cx
+        .elasticache
+        .list_tags_for_resource()
+        .resource_name(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("elasticache:ListTagsForResource", e))?;
+    Ok(listed
+        .tag_list()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect())
+}
+
+pub fn tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// Brings an ElastiCache object's tags from `have` to `want`.
+pub async fn retag(
+    cx: &AwsContext,
+    arn: &str,
+    have: &BTreeMap<String, String>,
+    want: &BTreeMap<String, String>,
+) -> Result<()> {
+    let stale: Vec<String> = have
+        .keys()
+        .filter(|k| !k.starts_with("aws:") && !want.contains_key(*k))
+        .cloned()
+        .collect();
+    if !stale.is_empty() {
+        cx.elasticache
+            .remove_tags_from_resource()
+            .resource_name(arn)
+            .set_tag_keys(Some(stale))
+            .send()
+            .await
+            .map_err(|e| Error::aws("elasticache:RemoveTagsFromResource", e))?;
+    }
+    let changed: BTreeMap<String, String> = want
+        .iter()
+        .filter(|(k, v)| have.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !changed.is_empty() {
+        cx.elasticache
+            .add_tags_to_resource()
+            .resource_name(arn)
+            .set_tags(Some(tags(&changed)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("elasticache:AddTagsToResource", e))?;
+    }
+    Ok(())
+}
+
+/// What a new group is made from, besides the inputs.
+pub struct Parts<'a> {
+    pub key_arn: &'a str,
+    pub token: &'a str,
+    pub security_group: &'a str,
+    pub subnet_group: &'a str,
+    pub tags: &'a BTreeMap<String, String>,
+}
+
+/// The parameter group a cluster-mode group needs when the user names none.
+fn cluster_parameter_group(a: &RedisArgs) -> Option<String> {
+    let major = a
+        .engine_version
+        .as_deref()
+        .and_then(super::check::parse_version)
+        .map(|v| v.0)?;
+    Some(format!("default.{}{major}.cluster.on", a.engine().as_str()))
+}
+
+/// Starts creating the group; AWS then takes minutes to make it available.
+pub async fn create(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> Result<()> {
+    let ha = a.replicas() > 0;
+    let req = cx
+        .elasticache
+        .create_replication_group()
+        .replication_group_id(a.id())
+        .replication_group_description("Encrypted Redis (managed by Pulumi)")
+        .engine(a.engine().as_str())
+        .set_engine_version(a.engine_version.clone())
+        .set_cache_node_type(a.node_type.clone())
+        .port(a.port())
+        .cache_subnet_group_name(p.subnet_group)
+        .security_group_ids(p.security_group)
+        .transit_encryption_enabled(true)
+        .transit_encryption_mode(TransitEncryptionMode::Required)
+        .at_rest_encryption_enabled(true)
+        .kms_key_id(p.key_arn)
+        .auth_token(p.token)
+        .automatic_failover_enabled(ha)
+        .multi_az_enabled(ha)
+        .auto_minor_version_upgrade(true)
+        .set_snapshot_retention_limit(a.snapshot_retention_days)
+        .set_snapshot_window(a.snapshot_window.clone())
+        .set_preferred_maintenance_window(a.maintenance_window.clone())
+        .set_tags(Some(tags(p.tags)));
+    let req = if a.cluster() {
+        req.cluster_mode(ClusterMode::Enabled)
+            .num_node_groups(a.shards())
+            .replicas_per_node_group(a.replicas())
+            .set_cache_parameter_group_name(
+                a.parameter_group_name
+                    .clone()
+                    .or_else(|| cluster_parameter_group(a)),
+            )
+    } else {
+        req.num_cache_clusters(a.replicas() + 1)
+            .set_cache_parameter_group_name(a.parameter_group_name.clone())
+    };
+    req.send()
+        .await
+        .map_err(|e| Error::aws("elasticache:CreateReplicationGroup", e))?;
+    Ok(())
+}
+
+/// Waits until the group is `available`, saying what AWS is doing meanwhile.
+pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<GroupView> {
+    let what = format!("replication group {id} to be available");
+    wait::until(ctx, &what, POLL, || async {
+        match describe(cx, id).await? {
+            Some(g) if g.status == AVAILABLE => Ok(Poll::Ready(g)),
+            Some(g) => Ok(Poll::Pending(g.status)),
+            None => Err(Error::Unexpected(format!(
+                "replication group {id} disappeared while it was being made ready; run `pulumi refresh`"
+            ))),
+        }
+    })
+    .await
+}
+
+/// One ModifyReplicationGroup, applied immediately; the caller builds the changes.
+pub async fn modify(
+    cx: &AwsContext,
+    id: &str,
+    change: impl FnOnce(
+        aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder,
+    ) -> aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder,
+) -> Result<()> {
+    let req = cx
+        .elasticache
+        .modify_replication_group()
+        .replication_group_id(id)
+        .apply_immediately(true);
+    change(req)
+        .send()
+        .await
+        .map_err(|e| Error::aws("elasticache:ModifyReplicationGroup", e))?;
+    Ok(())
+}
+
+/// A new AUTH token: `Rotate` keeps the old one valid too, `Set` then makes the new one the
+/// only one.
+pub async fn set_token(
+    cx: &AwsContext,
+    id: &str,
+    token: &str,
+    strategy: AuthTokenUpdateStrategyType,
+) -> Result<()> {
+    modify(cx, id, |r| {
+        r.auth_token(token).auth_token_update_strategy(strategy)
+    })
+    .await
+}
+
+/// Adds or removes read replicas (in every shard) to reach `count`.
+pub async fn set_replicas(cx: &AwsContext, id: &str, have: i32, count: i32) -> Result<()> {
+    if count > have {
+        cx.elasticache
+            .increase_replica_count()
+            .replication_group_id(id)
+            .new_replica_count(count)
+            .apply_immediately(true)
+            .send()
+            .await
+            .map_err(|e| Error::aws("elasticache:IncreaseReplicaCount", e))?;
+    } else if count < have {
+        cx.elasticache
+            .decrease_replica_count()
+            .replication_group_id(id)
+            .new_replica_count(count)
+            .apply_immediately(true)
+            .send()
+            .await
+            .map_err(|e| Error::aws("elasticache:DecreaseReplicaCount", e))?;
+    }
+    Ok(())
+}
+
+/// The group's raw status, including `deleting`; `None` once it is gone.
+async fn raw_status(cx: &AwsContext, id: &str) -> Result<Option<String>> {
+    let got = found(
+        "elasticache:DescribeReplicationGroups",
+        cx.elasticache
+            .describe_replication_groups()
+            .replication_group_id(id)
+            .send()
+            .await,
+        |e| e.is_replication_group_not_found_fault(),
+    )?;
+    Ok(got
+        .and_then(|g| g.replication_groups.and_then(|mut v| v.pop()))
+        .map(|g| g.status().unwrap_or_default().to_string()))
+}
+
+/// Deletes the group, with a final snapshot unless `snapshot` is `None`, and waits until
+/// it is gone. A group still being made or changed is waited for first; a group already
+/// gone is fine.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, snapshot: Option<&str>) -> Result<()> {
+    let what = format!("replication group {id} to be deleted");
+    wait::until(ctx, &what, POLL, || async {
+        let status = match raw_status(cx, id).await? {
+            None => return Ok(Poll::Ready(())),
+            Some(s) if s == "deleting" => return Ok(Poll::Pending(s)),
+            Some(s) => s,
+        };
+        let sent = cx
+            .elasticache
+            .delete_replication_group()
+            .replication_group_id(id)
+            .set_final_snapshot_identifier(snapshot.map(String::from))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(Poll::Pending("deleting".into())),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_replication_group_not_found_fault()) =>
+            {
+                Ok(Poll::Ready(()))
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_invalid_replication_group_state_fault()) =>
+            {
+                Ok(Poll::Pending(format!("{status}, not yet deletable")))
+            }
+            Err(e) => Err(Error::aws("elasticache:DeleteReplicationGroup", e)),
+        }
+    })
+    .await
+}

@@ -1,0 +1,398 @@
+//! Create, update and delete of an EncryptedRedis, built on one idempotent `converge`:
+//! whatever exists and is owned is adopted, whatever is missing is made, whatever differs
+//! is changed in place.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_elasticache::types::{AuthTokenUpdateStrategyType, TransitEncryptionMode};
+use pulumi_provider::Ctx;
+
+use super::args::{RedisArgs, RedisState};
+use super::check::parse_version;
+use super::group::{self, GroupView, Parts};
+use super::token::{self, Connection, Held};
+use super::{network, state};
+use crate::aws::tags::{owned_by, tags_for};
+use crate::aws::{AwsContext, firewall, kms, secrets};
+use crate::error::{Error, Result};
+
+pub fn key_alias(id: &str) -> String {
+    format!("alias/healthcare/redis/{id}")
+}
+
+/// Makes AWS match `a`. Once anything exists, a failure is reported as a partial failure
+/// carrying the replication group id, so the engine keeps track of what was made.
+pub async fn converge(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &RedisArgs,
+    previous: Option<&RedisState>,
+) -> Result<RedisState> {
+    cx.validate().await?;
+    let id = a.id();
+    let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
+    let existing = group::describe(cx, id).await?;
+    if let Some(g) = &existing
+        && previous.is_none()
+        && !owned_by(
+            g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ctx.urn(),
+        )
+    {
+        return Err(Error::Unexpected(format!(
+            "replicationGroupId: a replication group named {id} already exists and is not owned by this resource; import it with `pulumi import` or choose another id"
+        )));
+    }
+    network::check_subnets(cx, a).await?;
+    let description =
+        format!("Encrypts the Redis {id}, its snapshots and its AUTH secret (managed by Pulumi)");
+    let key = kms::user_or_owned(
+        cx,
+        ctx,
+        a.kms_key_id.as_deref(),
+        "kmsKeyId",
+        &key_alias(id),
+        &description,
+        &tags,
+    )
+    .await?;
+    match build(cx, ctx, a, previous, &key, &tags).await {
+        Ok(state) => Ok(state),
+        Err(cause) => Err(partial(cx, ctx, a, previous, &key, cause).await),
+    }
+}
+
+async fn build(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &RedisArgs,
+    previous: Option<&RedisState>,
+    key: &kms::Key,
+    tags: &BTreeMap<String, String>,
+) -> Result<RedisState> {
+    let id = a.id();
+    let sg = network::ensure_security_group(cx, ctx, a, tags).await?;
+    let subnets = network::ensure_subnet_group(cx, ctx.urn(), a, tags).await?;
+    let mut held = token::ensure(cx, ctx.urn(), id, a.port(), &key.arn, tags).await?;
+    let g = match group::describe(cx, id).await? {
+        Some(g) => g,
+        None => {
+            ctx.status(format!(
+                "creating replication group {id}: {} node(s) of {}",
+                a.shards() * (a.replicas() + 1),
+                a.node_type.as_deref().unwrap_or_default()
+            ))
+            .await;
+            let parts = Parts {
+                key_arn: &key.arn,
+                token: &held.connection.auth_token,
+                security_group: &sg.id,
+                subnet_group: id,
+                tags,
+            };
+            group::create(cx, a, &parts).await?;
+            ctx.info(format!(
+                "replication group {id} is being created in subnet group {} ({})",
+                id,
+                subnets.subnets.join(", ")
+            ))
+            .await;
+            group::wait_available(cx, ctx, id).await?
+        }
+    };
+    let g = ready(cx, ctx, g).await?;
+    let g = settle(cx, ctx, a, g, &sg.id, &held.connection.auth_token).await?;
+    let rotate = previous.is_some_and(|p| p.args.auth_token_rotation != a.auth_token_rotation);
+    if rotate {
+        held = rotate_token(cx, ctx, id, held, &g).await?;
+    }
+    let connection = Connection {
+        host: g.primary.clone(),
+        port: g.port,
+        tls: true,
+        auth_token: held.connection.auth_token.clone(),
+    };
+    token::store(cx, &held, &connection).await?;
+    group::retag(cx, &g.arn, &g.tags, tags).await?;
+    if let Some(old) = previous.filter(|p| p.kms_key_managed && p.kms_key_arn != key.arn) {
+        ctx.info(format!(
+            "the previous key {} is kept: snapshots may be encrypted with it",
+            old.kms_key_arn
+        ))
+        .await;
+    }
+    state::read(cx, ctx, id, Some(a)).await?.ok_or_else(|| {
+        Error::Unexpected(format!(
+            "replication group {id} vanished right after it was made"
+        ))
+    })
+}
+
+async fn ready(cx: &AwsContext, ctx: &Ctx, g: GroupView) -> Result<GroupView> {
+    if g.status == group::AVAILABLE {
+        Ok(g)
+    } else {
+        group::wait_available(cx, ctx, &g.id).await
+    }
+}
+
+/// Changes what differs from `a` in place: replicas first (or last, when failover has to be
+/// turned off before the last replica goes), then one ModifyReplicationGroup for the rest.
+async fn settle(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &RedisArgs,
+    mut g: GroupView,
+    security_group: &str,
+    auth_token: &str,
+) -> Result<GroupView> {
+    let id = a.id().to_string();
+    let wanted = a.replicas();
+    let ha = wanted > 0;
+    if g.replicas != wanted && ha {
+        ctx.status(format!("{id}: {} to {wanted} replica(s)", g.replicas))
+            .await;
+        group::set_replicas(cx, &id, g.replicas, wanted).await?;
+        g = group::wait_available(cx, ctx, &id).await?;
+    }
+    let mut changes = Vec::new();
+    let node_type = a.node_type.clone().filter(|t| *t != g.node_type);
+    if let Some(t) = &node_type {
+        changes.push(format!("node type {} to {t}", g.node_type));
+    }
+    let version = a.engine_version.clone().filter(|v| {
+        parse_version(v) > parse_version(&g.engine_version) && !g.engine_version.is_empty()
+    });
+    if let Some(v) = &version {
+        changes.push(format!("engine {} to {v}", g.engine_version));
+    }
+    let days = a.snapshot_retention_days.filter(|d| *d != g.snapshot_days);
+    if let Some(d) = days {
+        changes.push(format!("snapshots kept {} to {d} days", g.snapshot_days));
+    }
+    let snapshot_window = a
+        .snapshot_window
+        .clone()
+        .filter(|w| Some(w) != g.snapshot_window.as_ref());
+    if let Some(w) = &snapshot_window {
+        changes.push(format!("snapshot window {w}"));
+    }
+    let maintenance = a.maintenance_window.clone().filter(|w| {
+        g.maintenance_window
+            .as_ref()
+            .is_none_or(|m| !m.eq_ignore_ascii_case(w))
+    });
+    if let Some(w) = &maintenance {
+        changes.push(format!("maintenance window {w}"));
+    }
+    let parameters = a
+        .parameter_group_name
+        .clone()
+        .filter(|p| Some(p) != g.parameter_group.as_ref());
+    if let Some(p) = &parameters {
+        changes.push(format!("parameter group {p}"));
+    }
+    let groups = (g.security_groups != [security_group.to_string()]).then(|| {
+        changes.push(format!("security groups to {security_group}"));
+        vec![security_group.to_string()]
+    });
+    let failover = (g.failover != ha || g.multi_az != ha).then(|| {
+        changes.push(format!(
+            "Multi-AZ automatic failover {}",
+            if ha { "on" } else { "off" }
+        ));
+        ha
+    });
+    let tls = (!g.transit_required).then(|| {
+        changes.push("transit encryption mode to required".into());
+    });
+    if !changes.is_empty() {
+        ctx.status(format!("{id}: {}", changes.join(", "))).await;
+        group::modify(cx, &id, |r| {
+            let r = r
+                .set_cache_node_type(node_type)
+                .set_engine_version(version)
+                .set_snapshot_retention_limit(days)
+                .set_snapshot_window(snapshot_window)
+                .set_preferred_maintenance_window(maintenance)
+                .set_cache_parameter_group_name(parameters)
+                .set_security_group_ids(groups)
+                .set_automatic_failover_enabled(failover)
+                .set_multi_az_enabled(failover);
+            match tls {
+                Some(()) => r
+                    .transit_encryption_enabled(true)
+                    .transit_encryption_mode(TransitEncryptionMode::Required),
+                None => r,
+            }
+        })
+        .await?;
+        g = group::wait_available(cx, ctx, &id).await?;
+    }
+    if g.replicas != wanted {
+        ctx.status(format!("{id}: {} to {wanted} replica(s)", g.replicas))
+            .await;
+        group::set_replicas(cx, &id, g.replicas, wanted).await?;
+        g = group::wait_available(cx, ctx, &id).await?;
+    }
+    if !g.auth {
+        ctx.status(format!("{id}: turning AUTH back on")).await;
+        group::set_token(cx, &id, auth_token, AuthTokenUpdateStrategyType::Rotate).await?;
+        group::wait_available(cx, ctx, &id).await?;
+        group::set_token(cx, &id, auth_token, AuthTokenUpdateStrategyType::Set).await?;
+        g = group::wait_available(cx, ctx, &id).await?;
+    }
+    Ok(g)
+}
+
+/// ROTATE (old and new tokens both accepted), then the secret, then SET (only the new one).
+async fn rotate_token(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    id: &str,
+    held: Held,
+    g: &GroupView,
+) -> Result<Held> {
+    let next = Connection {
+        host: g.primary.clone(),
+        port: g.port,
+        tls: true,
+        auth_token: token::generate(),
+    };
+    ctx.status(format!(
+        "{id}: rotating the AUTH token (old and new both valid)"
+    ))
+    .await;
+    group::set_token(
+        cx,
+        id,
+        &next.auth_token,
+        AuthTokenUpdateStrategyType::Rotate,
+    )
+    .await?;
+    group::wait_available(cx, ctx, id).await?;
+    token::store(cx, &held, &next).await?;
+    ctx.status(format!("{id}: retiring the old AUTH token"))
+        .await;
+    group::set_token(cx, id, &next.auth_token, AuthTokenUpdateStrategyType::Set).await?;
+    group::wait_available(cx, ctx, id).await?;
+    ctx.info(format!(
+        "{id}: AUTH token rotated; the secret {} holds the new one",
+        held.view.arn
+    ))
+    .await;
+    Ok(Held {
+        view: held.view,
+        connection: next,
+    })
+}
+
+/// A failure once parts may exist: hand the engine what there is. The rotation trigger
+/// stays at its previous value, so an interrupted rotation is done again next time.
+async fn partial(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &RedisArgs,
+    previous: Option<&RedisState>,
+    key: &kms::Key,
+    cause: Error,
+) -> Error {
+    let id = a.id();
+    let mut state = match state::read(cx, ctx, id, Some(a)).await {
+        Ok(Some(state)) => state,
+        _ => {
+            let secret = secrets::describe(cx, &token::secret_name(id))
+                .await
+                .ok()
+                .flatten();
+            let token = match &secret {
+                Some(s) => token::read(cx, &s.arn).await.ok().flatten(),
+                None => None,
+            };
+            RedisState {
+                args: a.clone(),
+                auth_secret_arn: secret.map(|s| s.arn).unwrap_or_default(),
+                auth_token: token.map(|t| t.auth_token).unwrap_or_default(),
+                kms_key_arn: key.arn.clone(),
+                kms_key_managed: a.kms_key_id.is_none(),
+                ..RedisState::default()
+            }
+        }
+    };
+    state.args.auth_token_rotation = match previous {
+        Some(p) => p.args.auth_token_rotation.clone(),
+        None => a.auth_token_rotation.clone(),
+    };
+    pulumi_provider::Error::partial(id, &state, cause).into()
+}
+
+/// Deletes the group (after a final snapshot unless skipped), then its subnet group,
+/// security group and secret. A key this resource made is scheduled for deletion only when
+/// no final snapshot depends on it.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &RedisState) -> Result<()> {
+    cx.validate().await?;
+    let snapshot = (!s.args.skip_final_snapshot.unwrap_or(false)).then(|| {
+        s.args.final_snapshot_name.clone().unwrap_or_else(|| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default();
+            format!("{id}-final-{now}")
+        })
+    });
+    ctx.status(match &snapshot {
+        Some(name) => format!("deleting replication group {id} after a final snapshot {name}"),
+        None => format!("deleting replication group {id} (no final snapshot)"),
+    })
+    .await;
+    group::delete(cx, ctx, id, snapshot.as_deref()).await?;
+    let subnet_group = if s.subnet_group_name.is_empty() {
+        id
+    } else {
+        &s.subnet_group_name
+    };
+    network::delete_subnet_group(cx, ctx, subnet_group).await?;
+    if !s.security_group_id.is_empty() {
+        firewall::delete(cx, ctx, &s.security_group_id).await?;
+    } else if let Some(g) =
+        firewall::find(cx, &s.args.vpc_id, &network::security_group_name(id)).await?
+        && owned_by(
+            g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ctx.urn(),
+        )
+    {
+        firewall::delete(cx, ctx, &g.id).await?;
+    }
+    let secret = if s.auth_secret_arn.is_empty() {
+        token::secret_name(id)
+    } else {
+        s.auth_secret_arn.clone()
+    };
+    let recovery = s
+        .args
+        .secret_recovery_days
+        .unwrap_or(super::check::DEFAULT_SECRET_RECOVERY_DAYS);
+    secrets::delete(cx, &secret, recovery).await?;
+    if s.kms_key_managed && !s.kms_key_arn.is_empty() {
+        match &snapshot {
+            Some(name) => {
+                ctx.info(format!(
+                    "kept KMS key {}: the final snapshot {name} is encrypted with it; schedule its deletion once the snapshot is no longer needed",
+                    s.kms_key_arn
+                ))
+                .await
+            }
+            None => {
+                kms::retire(cx, &key_alias(id), &s.kms_key_arn).await?;
+                ctx.info(format!(
+                    "scheduled deletion of KMS key {} (30 days)",
+                    s.kms_key_arn
+                ))
+                .await;
+            }
+        }
+    } else if let Some(name) = &snapshot {
+        ctx.info(format!("final snapshot {name} taken")).await;
+    }
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Where the cache lives: its subnet group (never the default one) and its security group
+//! (the port, from the allowed sources, nothing else).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_ec2::types::Filter;
+use aws_sdk_elasticache::error::ProvideErrorMetadata;
+use pulumi_provider::Ctx;
+
+use super::args::RedisArgs;
+use super::group;
+use crate::aws::AwsContext;
+use crate::aws::firewall::{self, GroupView, Source};
+use crate::aws::tags::owned_by;
+use crate::aws::wait::when_free;
+use crate::error::{Error, Result, found};
+
+/// A cache subnet group as AWS reports it.
+#[derive(Debug, Clone, Default)]
+pub struct SubnetGroupView {
+    pub arn: String,
+    pub vpc_id: String,
+    pub subnets: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// The security group's name: one per cache, named after it.
+pub fn security_group_name(id: &str) -> String {
+    format!("{id}-redis")
+}
+
+/// The allowed sources the inputs name.
+pub fn sources(a: &RedisArgs) -> Vec<Source> {
+    let groups = a.allowed_security_group_ids.iter().flatten().cloned();
+    let cidrs = a.allowed_cidr_blocks.iter().flatten().cloned();
+    groups
+        .map(Source::Group)
+        .chain(cidrs.map(Source::Cidr))
+        .collect()
+}
+
+/// Checks what Check cannot know: the subnets exist, lie in `vpcId`, and span two AZs when
+/// the cache has replicas to fail over to.
+pub async fn check_subnets(cx: &AwsContext, a: &RedisArgs) -> Result<()> {
+    let found = cx
+        .ec2
+        .describe_subnets()
+        .filters(
+            Filter::builder()
+                .name("subnet-id")
+                .set_values(Some(a.subnet_ids.clone()))
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeSubnets", e))?;
+    let subnets = found.subnets();
+    for id in &a.subnet_ids {
+        match subnets.iter().find(|s| s.subnet_id() == Some(id.as_str())) {
+            None => {
+                return Err(Error::Unexpected(format!(
+                    "subnetIds: subnet {id} does not exist"
+                )));
+            }
+            Some(s) if s.vpc_id() != Some(a.vpc_id.as_str()) => {
+                return Err(Error::Unexpected(format!(
+                    "subnetIds: subnet {id} is in {}, not in vpcId {}",
+                    s.vpc_id().unwrap_or("another VPC"),
+                    a.vpc_id
+                )));
+            }
+            Some(s) if s.map_public_ip_on_launch() == Some(true) => {
+                return Err(Error::Unexpected(format!(
+                    "subnetIds: subnet {id} gives out public IPs; use private or isolated subnets"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    let zones: BTreeSet<&str> = subnets
+        .iter()
+        .filter_map(|s| s.availability_zone())
+        .collect();
+    if a.replicas() > 0 && zones.len() < 2 {
+        return Err(Error::Unexpected(format!(
+            "subnetIds: Multi-AZ failover needs subnets in two AZs; these are all in {}",
+            zones.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(())
+}
+
+pub async fn describe_subnet_group(cx: &AwsContext, name: &str) -> Result<Option<SubnetGroupView>> {
+    let got = found(
+        "elasticache:DescribeCacheSubnetGroups",
+        cx.elasticache
+            .describe_cache_subnet_groups()
+            .cache_subnet_group_name(name)
+            .send()
+            .await,
+        |e| e.is_cache_subnet_group_not_found_fault(),
+    )?;
+    let Some(g) = got.and_then(|g| g.cache_subnet_groups.and_then(|mut v| v.pop())) else {
+        return Ok(None);
+    };
+    let arn = g.arn().unwrap_or_default().to_string();
+    let mut subnets: Vec<String> = g
+        .subnets()
+        .iter()
+        .filter_map(|s| s.subnet_identifier().map(String::from))
+        .collect();
+    subnets.sort();
+    Ok(Some(SubnetGroupView {
+        tags: group::list_tags(cx, &arn).await?,
+        arn,
+        vpc_id: g.vpc_id().unwrap_or_default().to_string(),
+        subnets,
+    }))
+}
+
+/// Makes the subnet group hold exactly `a.subnetIds`, creating it if needed.
+pub async fn ensure_subnet_group(
+    cx: &AwsContext,
+    urn: &str,
+    a: &RedisArgs,
+    tags: &BTreeMap<String, String>,
+) -> Result<SubnetGroupView> {
+    let name = a.id();
+    let description = format!("Subnets of the encrypted Redis {name} (managed by Pulumi)");
+    match describe_subnet_group(cx, name).await? {
+        None => {
+            cx.elasticache
+                .create_cache_subnet_group()
+                .cache_subnet_group_name(name)
+                .cache_subnet_group_description(&description)
+                .set_subnet_ids(Some(a.subnet_ids.clone()))
+                .set_tags(Some(group::tags(tags)))
+                .send()
+                .await
+                .map_err(|e| Error::aws("elasticache:CreateCacheSubnetGroup", e))?;
+        }
+        Some(g) if !owned_by(g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), urn) => {
+            return Err(Error::Unexpected(format!(
+                "replicationGroupId: a cache subnet group named {name} already exists and is not owned by this resource"
+            )));
+        }
+        Some(g) => {
+            if g.subnets != a.subnet_ids {
+                cx.elasticache
+                    .modify_cache_subnet_group()
+                    .cache_subnet_group_name(name)
+                    .set_subnet_ids(Some(a.subnet_ids.clone()))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("elasticache:ModifyCacheSubnetGroup", e))?;
+            }
+            group::retag(cx, &g.arn, &g.tags, tags).await?;
+        }
+    }
+    describe_subnet_group(cx, name).await?.ok_or_else(|| {
+        Error::Unexpected(format!(
+            "cache subnet group {name} vanished right after it was made"
+        ))
+    })
+}
+
+/// Deletes the subnet group once no cluster uses it. Already gone is fine.
+pub async fn delete_subnet_group(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
+    when_free(ctx, &format!("cache subnet group {name}"), || async {
+        match cx
+            .elasticache
+            .delete_cache_subnet_group()
+            .cache_subnet_group_name(name)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("CacheSubnetGroupNotFoundFault") => Ok(()),
+            Err(e) => Err(Error::aws("elasticache:DeleteCacheSubnetGroup", e)),
+        }
+    })
+    .await
+}
+
+/// The cache's security group, created if needed, with its rules and tags converged.
+/// Returns the group as it was before, so drift can be reported.
+pub async fn ensure_security_group(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &RedisArgs,
+    tags: &BTreeMap<String, String>,
+) -> Result<GroupView> {
+    let name = security_group_name(a.id());
+    let g = match firewall::find(cx, &a.vpc_id, &name).await? {
+        Some(g)
+            if !owned_by(
+                g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ctx.urn(),
+            ) =>
+        {
+            return Err(Error::Unexpected(format!(
+                "replicationGroupId: the security group {name} ({}) already exists in {} and is not owned by this resource",
+                g.id, a.vpc_id
+            )));
+        }
+        Some(g) => g,
+        None => {
+            let description = format!(
+                "Encrypted Redis {}: port {} from allowed sources only",
+                a.id(),
+                a.port()
+            );
+            firewall::create(cx, &a.vpc_id, &name, &description, tags).await?
+        }
+    };
+    let revoked = firewall::converge_rules(cx, &g, a.port(), &sources(a)).await?;
+    for r in revoked {
+        ctx.info(format!("security group {}: revoked {r}", g.id))
+            .await;
+    }
+    firewall::retag(cx, &g, tags).await?;
+    Ok(g)
+}

@@ -1,0 +1,283 @@
+//! The state of an EncryptedRedis as AWS reports it: outputs, the inputs that would produce
+//! it (so import and refresh need no program), drift, and compliance.
+
+use pulumi_provider::Ctx;
+
+use super::args::{Engine, RedisArgs, RedisState};
+use super::check::{DEFAULT_SECRET_RECOVERY_DAYS, parse_version};
+use super::group::{self, GroupView};
+use super::network::{self, security_group_name};
+use super::token;
+use crate::aws::firewall::{self, Source};
+use crate::aws::secrets;
+use crate::aws::tags::user_tags;
+use crate::aws::{AwsContext, kms};
+use crate::compliance::{
+    CMK_ROTATION, Compliance, REDIS_AUTH, REDIS_AUTO_FAILOVER, REDIS_BACKUP,
+    REDIS_ENCRYPTED_AT_REST, REDIS_ENCRYPTED_IN_TRANSIT, REDIS_SUBNET_GROUP, SECRET_CMK,
+    SG_AUTHORIZED_PORTS,
+};
+use crate::error::Result;
+
+/// Reads the cache back. `given` is the inputs as the program wrote them, so values AWS
+/// spells differently (a key alias, `7.1` reported as `7.1.0`) keep the program's spelling.
+pub async fn read(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    id: &str,
+    given: Option<&RedisArgs>,
+) -> Result<Option<RedisState>> {
+    cx.validate().await?;
+    let Some(g) = group::describe(cx, id).await? else {
+        return Ok(None);
+    };
+    let subnets = network::describe_subnet_group(cx, &g.subnet_group).await?;
+    let vpc_id = subnets
+        .as_ref()
+        .map(|s| s.vpc_id.clone())
+        .unwrap_or_default();
+    let sg = if vpc_id.is_empty() {
+        None
+    } else {
+        firewall::find(cx, &vpc_id, &security_group_name(id)).await?
+    };
+    let secret = secrets::describe(cx, &token::secret_name(id))
+        .await?
+        .filter(|s| !s.pending_deletion);
+    let connection = match &secret {
+        Some(s) => token::read(cx, &s.arn).await?,
+        None => None,
+    };
+    let key = match &g.kms_key_id {
+        Some(k) => kms::describe(cx, k).await?,
+        None => None,
+    };
+    let managed = match &key {
+        Some(k) => kms::owned(cx, &k.arn, ctx.urn()).await?,
+        None => false,
+    };
+
+    let mut groups = Vec::new();
+    let mut cidrs = Vec::new();
+    let mut drift = Vec::new();
+    for o in sg.iter().flat_map(|s| s.ingress.iter()) {
+        match (&o.source, o.is_port(g.port)) {
+            (Source::Group(id), true) => groups.push(id.clone()),
+            (Source::Cidr(c), true) => cidrs.push(c.clone()),
+            (_, false) => drift.push(format!("the security group allows {o}")),
+        }
+    }
+    if let Some(s) = &sg
+        && !s.egress.is_empty()
+    {
+        drift.push(format!(
+            "the security group {} has {} egress rule(s)",
+            s.id,
+            s.egress.len()
+        ));
+    }
+    if g.replicas > 0 && !(g.failover && g.multi_az) {
+        drift.push("Multi-AZ automatic failover is off".into());
+    }
+    if g.transit && !g.transit_required {
+        drift.push("transit encryption mode is preferred, not required".into());
+    }
+    if !g.auth {
+        drift.push("the AUTH token is off".into());
+    }
+    match &sg {
+        Some(s) if !g.security_groups.contains(&s.id) || g.security_groups.len() > 1 => {
+            drift.push(format!(
+                "the cache uses security groups {}, not only {}",
+                g.security_groups.join(", "),
+                s.id
+            ))
+        }
+        None => drift.push(format!(
+            "the security group {} is missing",
+            security_group_name(id)
+        )),
+        _ => {}
+    }
+
+    let listed = |v: Vec<String>, given: Option<&Option<Vec<String>>>| match (v.is_empty(), given) {
+        (true, Some(None)) | (true, None) => None,
+        (_, _) => Some(v),
+    };
+    let key_arn = key.as_ref().map(|k| k.arn.clone()).unwrap_or_default();
+    let kms_key_id = match given.and_then(|g| g.kms_key_id.clone()) {
+        _ if managed => None,
+        Some(k) => Some(k),
+        None => g.kms_key_id.clone(),
+    };
+    let engine = if g.engine == "valkey" {
+        Engine::Valkey
+    } else {
+        Engine::Redis
+    };
+    let engine_version = match given.and_then(|a| a.engine_version.clone()) {
+        Some(v)
+            if parse_version(&v).is_some()
+                && parse_version(&v) == parse_version(&g.engine_version) =>
+        {
+            v
+        }
+        _ if g.engine_version.is_empty() => given
+            .and_then(|a| a.engine_version.clone())
+            .unwrap_or_default(),
+        _ => g.engine_version.clone(),
+    };
+    let kept = |f: fn(&RedisArgs) -> &Option<String>, aws: &Option<String>| {
+        given.and_then(|a| f(a).as_ref()).and(aws.clone())
+    };
+    let user = user_tags(&g.tags, &cx.default_tags);
+    let args = RedisArgs {
+        replication_group_id: Some(id.to_string()),
+        vpc_id,
+        subnet_ids: subnets
+            .as_ref()
+            .map(|s| s.subnets.clone())
+            .unwrap_or_default(),
+        allowed_security_group_ids: listed(groups, given.map(|a| &a.allowed_security_group_ids)),
+        allowed_cidr_blocks: listed(cidrs, given.map(|a| &a.allowed_cidr_blocks)),
+        port: Some(g.port),
+        engine: Some(engine),
+        engine_version: Some(engine_version),
+        node_type: Some(g.node_type.clone()),
+        replicas: Some(g.replicas),
+        cluster_mode: Some(g.cluster),
+        shards: g.cluster.then_some(g.shards),
+        transit_encryption: Some(g.transit),
+        at_rest_encryption: Some(g.at_rest),
+        kms_key_id,
+        snapshot_retention_days: Some(g.snapshot_days),
+        snapshot_window: kept(|a| &a.snapshot_window, &g.snapshot_window),
+        maintenance_window: kept(|a| &a.maintenance_window, &g.maintenance_window),
+        parameter_group_name: match given.and_then(|a| a.parameter_group_name.clone()) {
+            Some(_) => g.parameter_group.clone(),
+            None => g
+                .parameter_group
+                .clone()
+                .filter(|p| !p.starts_with("default.")),
+        },
+        skip_final_snapshot: Some(given.and_then(|a| a.skip_final_snapshot).unwrap_or(false)),
+        final_snapshot_name: given.and_then(|a| a.final_snapshot_name.clone()),
+        secret_recovery_days: Some(
+            given
+                .and_then(|a| a.secret_recovery_days)
+                .unwrap_or(DEFAULT_SECRET_RECOVERY_DAYS),
+        ),
+        auth_token_rotation: given.and_then(|a| a.auth_token_rotation.clone()),
+        tags: if user.is_empty() && given.is_none_or(|a| a.tags.is_none()) {
+            None
+        } else {
+            Some(user)
+        },
+    };
+    let compliance = compliance(&g, &key, sg.as_ref(), secret.as_ref(), connection.is_some());
+    Ok(Some(RedisState {
+        args,
+        primary_endpoint: g.primary.clone(),
+        reader_endpoint: g.reader.clone(),
+        arn: g.arn.clone(),
+        security_group_id: sg.map(|s| s.id).unwrap_or_default(),
+        subnet_group_name: g.subnet_group.clone(),
+        auth_secret_arn: secret.map(|s| s.arn).unwrap_or_default(),
+        auth_token: connection.map(|c| c.auth_token).unwrap_or_default(),
+        kms_key_arn: key_arn,
+        kms_key_managed: managed,
+        member_clusters: g.members.clone(),
+        engine_version_actual: g.engine_version.clone(),
+        status: g.status.clone(),
+        drift,
+        compliance: Some(compliance),
+    }))
+}
+
+fn compliance(
+    g: &GroupView,
+    key: &Option<kms::Key>,
+    sg: Option<&firewall::GroupView>,
+    secret: Option<&secrets::SecretView>,
+    token_kept: bool,
+) -> Compliance {
+    let rotation = key.as_ref().is_some_and(|k| k.rotation);
+    let ha = g.failover && g.multi_az && g.members.len() >= 2;
+    let open: Vec<String> = sg
+        .iter()
+        .flat_map(|s| s.ingress.iter())
+        .filter(|o| !o.is_port(g.port) || matches!(&o.source, Source::Cidr(c) if c.ends_with("/0")))
+        .map(|o| o.to_string())
+        .collect();
+    let secret_key = secret.and_then(|s| s.kms_key_id.clone());
+    Compliance::new(vec![
+        REDIS_ENCRYPTED_IN_TRANSIT.control(
+            g.transit && g.transit_required,
+            match (g.transit, g.transit_required) {
+                (true, true) => "TLS on, mode required".to_string(),
+                (true, false) => {
+                    "TLS on, but mode preferred: plain-text clients are accepted".into()
+                }
+                _ => "TLS is off".into(),
+            },
+        ),
+        REDIS_ENCRYPTED_AT_REST.control(
+            g.at_rest && key.is_some(),
+            match (&key, g.at_rest) {
+                (Some(k), true) => format!("at-rest encryption with {}", k.arn),
+                (None, true) => "at-rest encryption with an AWS-owned key, not a CMK".into(),
+                _ => "at-rest encryption is off".into(),
+            },
+        ),
+        CMK_ROTATION.control(
+            rotation,
+            if rotation {
+                "key rotation is on"
+            } else {
+                "key rotation is off"
+            },
+        ),
+        REDIS_AUTH.control(
+            g.auth && token_kept,
+            match (g.auth, token_kept) {
+                (true, true) => "AUTH on; the 64-character token is kept in Secrets Manager",
+                (true, false) => "AUTH on, but the token's secret is missing",
+                _ => "AUTH is off",
+            },
+        ),
+        SECRET_CMK.control(
+            secret_key.is_some(),
+            match &secret_key {
+                Some(k) => format!("AUTH secret encrypted with {k}"),
+                None => "AUTH secret missing or encrypted with the AWS-managed key".into(),
+            },
+        ),
+        REDIS_AUTO_FAILOVER.control(
+            ha,
+            format!(
+                "{} node(s); automatic failover {}, Multi-AZ {}",
+                g.members.len(),
+                if g.failover { "on" } else { "off" },
+                if g.multi_az { "on" } else { "off" }
+            ),
+        ),
+        REDIS_BACKUP.control(
+            g.snapshot_days >= 1,
+            format!("automatic snapshots kept {} days", g.snapshot_days),
+        ),
+        REDIS_SUBNET_GROUP.control(
+            !g.subnet_group.is_empty() && g.subnet_group != "default",
+            format!("runs in the subnet group {}", g.subnet_group),
+        ),
+        SG_AUTHORIZED_PORTS.control(
+            sg.is_some() && open.is_empty(),
+            if sg.is_none() {
+                "the security group is missing".to_string()
+            } else if open.is_empty() {
+                format!("only port {} is open, and only to named sources", g.port)
+            } else {
+                format!("also open: {}", open.join("; "))
+            },
+        ),
+    ])
+}

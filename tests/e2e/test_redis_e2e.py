@@ -1,0 +1,215 @@
+"""EncryptedRedis inside a SecureVpc, through the real pulumi CLI and YAML language host, against moto."""
+
+import json
+import re
+
+import pytest
+import yaml
+
+TOKEN = "healthcare:cache:EncryptedRedis"
+APP_CIDR = "10.40.0.0/20"
+
+
+def program(**props):
+    cache = {"vpcId": "${network.vpcId}", "subnetIds": "${network.isolatedSubnetIds}",
+             "allowedCidrBlocks": [APP_CIDR], "skipFinalSnapshot": False, **props}
+    return {
+        "resources": {
+            "network": {"type": "healthcare:network:SecureVpc",
+                        "properties": {"cidrBlock": "10.40.0.0/16", "availabilityZoneCount": 2,
+                                       "natGateways": "none"}},
+            "cache": {"type": TOKEN, "properties": cache},
+        },
+        "outputs": {"id": "${cache.replicationGroupId}", "primary": "${cache.primaryEndpoint}",
+                    "reader": "${cache.readerEndpoint}", "sg": "${cache.securityGroupId}",
+                    "secret": "${cache.authSecretArn}", "token": "${cache.authToken}",
+                    "members": "${cache.memberClusters}", "key": "${cache.kmsKeyArn}",
+                    "compliant": "${cache.compliance.compliant}", "drift": "${cache.drift}",
+                    "isolated": "${network.isolatedSubnetIds}"},
+    }
+
+
+def group(moto, rg_id):
+    return moto.client("elasticache").describe_replication_groups(ReplicationGroupId=rg_id)["ReplicationGroups"][0]
+
+
+def secret(moto, arn):
+    return json.loads(moto.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])
+
+
+def live_groups(moto):
+    groups = moto.client("elasticache").describe_replication_groups()["ReplicationGroups"]
+    return [g["ReplicationGroupId"] for g in groups if g["Status"] != "deleting"]
+
+
+def inventory(moto):
+    ec = moto.client("elasticache")
+    sm = moto.client("secretsmanager")
+    return {
+        "groups": live_groups(moto),
+        "subnet_groups": [g["CacheSubnetGroupName"] for g in ec.describe_cache_subnet_groups()["CacheSubnetGroups"]],
+        "secrets": [s["Name"] for s in sm.list_secrets()["SecretList"] if not s.get("DeletedDate")],
+        "vpcs": [v["VpcId"] for v in moto.client("ec2").describe_vpcs()["Vpcs"] if not v.get("IsDefault")],
+    }
+
+
+def ingress(moto, sg):
+    [g] = moto.client("ec2").describe_security_groups(GroupIds=[sg])["SecurityGroups"]
+    return g["IpPermissions"], g["IpPermissionsEgress"]
+
+
+def test_the_redis_lifecycle_inside_a_secure_vpc(new_stack, moto, proxy):
+    before = inventory(moto)
+    stack = new_stack(program())
+    proxy.clear_log()
+    preview = stack.preview_json()
+    ops = {s["urn"].rsplit("::", 1)[-1]: s["op"] for s in preview["steps"]}
+    assert ops["network"] == "create" and ops["cache"] == "create", ops
+    assert proxy.log() == [], proxy.operations()
+
+    stack.up()
+    out = stack.outputs(show_secrets=True)
+    assert out["compliant"] is True and out["drift"] == [], out
+    rg = group(moto, out["id"])
+    assert rg["TransitEncryptionEnabled"] and rg["AtRestEncryptionEnabled"] and rg["AuthTokenEnabled"]
+    assert rg["KmsKeyId"] == out["key"]
+    assert rg["AutomaticFailover"] == "enabled" and rg["MultiAZ"] == "enabled"
+    assert rg["MemberClusters"] == out["members"] and len(out["members"]) == 2
+    assert rg["SnapshotRetentionLimit"] == 15
+    held = secret(moto, out["secret"])
+    assert held == {"host": out["primary"], "port": 6379, "tls": True, "authToken": out["token"]}
+    assert len(out["token"]) == 64
+    described = moto.client("secretsmanager").describe_secret(SecretId=out["secret"])
+    assert described["KmsKeyId"] == out["key"]
+    rules, egress = ingress(moto, out["sg"])
+    assert [(r["IpProtocol"], r["FromPort"], r["ToPort"], [c["CidrIp"] for c in r["IpRanges"]]) for r in rules] == \
+        [("tcp", 6379, 6379, [APP_CIDR])]
+    assert egress == []
+    subnet_group = moto.client("elasticache").describe_cache_subnet_groups(
+        CacheSubnetGroupName=out["id"])["CacheSubnetGroups"][0]
+    assert sorted(s["SubnetIdentifier"] for s in subnet_group["Subnets"]) == sorted(out["isolated"])
+    stack.preview("--expect-no-changes")
+
+    # Node type and replicas change in place: the same replication group, three nodes.
+    stack.write(program(nodeType="cache.r7g.large", replicas=2))
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    grown = stack.outputs(show_secrets=True)
+    rg = group(moto, out["id"])
+    assert grown["id"] == out["id"] and rg["CacheNodeType"] == "cache.r7g.large"
+    assert len(rg["MemberClusters"]) == 3 and grown["members"] == rg["MemberClusters"]
+    assert grown["token"] == out["token"]
+
+    # A rotation trigger: in place, a new token, the secret holds it, the group is the same.
+    stack.write(program(nodeType="cache.r7g.large", replicas=2, authTokenRotation="2026-11"))
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    rotated = stack.outputs(show_secrets=True)
+    assert rotated["id"] == out["id"] and rotated["token"] != out["token"] and len(rotated["token"]) == 64
+    assert secret(moto, out["secret"])["authToken"] == rotated["token"]
+    assert live_groups(moto).count(out["id"]) == 1
+    stack.preview("--expect-no-changes")
+
+    stack.destroy()
+    after = inventory(moto)
+    assert after == before, after
+    snapshots = moto.client("elasticache").describe_snapshots()["Snapshots"]
+    assert any(s["SnapshotName"].startswith(f"{out['id']}-final-") for s in snapshots), snapshots
+    deleted = moto.client("secretsmanager").describe_secret(SecretId=out["secret"])
+    assert deleted.get("DeletedDate"), "the secret is kept for its recovery window"
+    # The key stays usable: the final snapshot is encrypted with it.
+    assert moto.client("kms").describe_key(KeyId=out["key"])["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+# Pulumi's engine itself logs every property value it marshals, secrets in plaintext, at -v=9
+# ("Marshaling property for RPC[...]"); that is the engine's logging, outside the plugin.
+ENGINE_PROPERTY_LOG = re.compile(r'"msg":"(Un)?[Mm]arshaling property for RPC\[')
+
+
+def test_the_auth_token_is_ciphertext_in_state_and_in_no_log(new_stack):
+    stack = new_stack(program(replicas=0, skipFinalSnapshot=True, secretRecoveryDays=0))
+    log = stack.run("up", "--yes", "--skip-preview", "-v=9", "--logflow", "--logtostderr")
+    assert stack.outputs()["token"] == "[secret]"
+    token = stack.outputs(show_secrets=True)["token"]
+    assert len(token) == 64
+    exported = json.dumps(stack.export())
+    assert token not in exported and "ciphertext" in exported
+    assert token not in log.stdout
+    plugin_or_cli = [line for line in log.stderr.splitlines()
+                     if token in line and not ENGINE_PROPERTY_LOG.search(line)]
+    assert plugin_or_cli == []
+    destroyed = stack.run("destroy", "--yes", "-v=9", "--logflow", "--logtostderr")
+    assert token not in destroyed.stdout
+    assert [line for line in destroyed.stderr.splitlines()
+            if token in line and not ENGINE_PROPERTY_LOG.search(line)] == []
+
+
+def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
+    stack = new_stack(program(skipFinalSnapshot=True, secretRecoveryDays=0))
+    stack.up()
+    out = stack.outputs()
+    ec = moto.client("elasticache")
+    ec.modify_replication_group(ReplicationGroupId=out["id"], AutomaticFailoverEnabled=False,
+                                MultiAZEnabled=False, ApplyImmediately=True)
+    ec.decrease_replica_count(ReplicationGroupId=out["id"], NewReplicaCount=0, ApplyImmediately=True)
+    moto.client("ec2").authorize_security_group_ingress(GroupId=out["sg"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    drift = state["outputs"]["drift"]
+    assert "Multi-AZ automatic failover is off" not in drift  # one node: nothing to fail over to
+    assert any("tcp port 22 from 0.0.0.0/0" in d for d in drift), drift
+    assert state["outputs"]["replicas"] == 0
+    assert state["outputs"]["compliance"]["compliant"] is False
+    preview = stack.preview()
+    assert TOKEN in preview.stdout and "update" in preview.stdout, preview.stdout
+    stack.up()
+    fixed = stack.outputs()
+    assert fixed["drift"] == [] and fixed["compliant"] is True
+    rg = group(moto, out["id"])
+    assert len(rg["MemberClusters"]) == 2 and rg["AutomaticFailover"] == "enabled"
+    rules, _ = ingress(moto, out["sg"])
+    assert [r["FromPort"] for r in rules] == [6379]
+    stack.destroy()
+
+
+def test_import_by_replication_group_id_previews_with_no_changes(new_stack, tmp_path):
+    source = new_stack(program(skipFinalSnapshot=True, secretRecoveryDays=0), name="source")
+    source.up()
+    rg_id = source.outputs()["id"]
+    target = new_stack({"resources": {}}, name="target")
+    generated = tmp_path / "imported.yaml"
+    target.run("import", TOKEN, "imported", rg_id, "--yes", "--protect=false", "--out", str(generated))
+    target.write({"resources": yaml.safe_load(generated.read_text()).get("resources", {})})
+    target.preview("--expect-no-changes")
+    target.run("state", "delete", f"urn:pulumi:e2e::healthcare-e2e::{TOKEN}::imported", "--yes")
+
+
+def test_a_failed_create_leaves_a_partial_state_that_up_completes(new_stack, moto, proxy):
+    before = inventory(moto)
+    stack = new_stack(program(skipFinalSnapshot=True, secretRecoveryDays=0))
+    proxy.add_rule("error", service="elasticache", operation="CreateReplicationGroup", error="access_denied")
+    failed = stack.run("up", "--yes", "--skip-preview", check=False)
+    assert failed.returncode != 0 and "CreateReplicationGroup" in failed.stdout + failed.stderr
+    [partial] = stack.resources(TOKEN)
+    assert partial["id"] and partial["outputs"]["authSecretArn"]
+    assert live_groups(moto) == before["groups"]
+    proxy.clear_rules()
+    stack.up()
+    out = stack.outputs(show_secrets=True)
+    assert out["compliant"] is True and out["id"] == partial["id"]
+    assert secret(moto, out["secret"])["authToken"] == out["token"]
+    stack.destroy()
+    assert inventory(moto) == before
+
+
+@pytest.mark.parametrize("props,prop", [
+    ({"transitEncryption": False}, "transitEncryption"),
+    ({"snapshotRetentionDays": 0}, "snapshotRetentionDays"),
+    ({"allowedCidrBlocks": ["0.0.0.0/0"]}, "allowedCidrBlocks[0]"),
+])
+def test_bad_inputs_fail_preview_naming_the_property(new_stack, props, prop):
+    stack = new_stack(program(**props))
+    result = stack.preview(check=False)
+    assert result.returncode != 0
+    assert prop in result.stdout + result.stderr
