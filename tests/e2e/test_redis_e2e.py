@@ -213,3 +213,42 @@ def test_bad_inputs_fail_preview_naming_the_property(new_stack, props, prop):
     result = stack.preview(check=False)
     assert result.returncode != 0
     assert prop in result.stdout + result.stderr
+
+
+def test_a_new_port_replaces_the_cache_under_a_new_name(new_stack, moto):
+    quick = {"replicas": 0, "skipFinalSnapshot": True, "secretRecoveryDays": 0}
+    stack = new_stack(program(**quick))
+    stack.up()
+    out = stack.outputs(show_secrets=True)
+    stack.write(program(port=6380, **quick))
+    changes = stack.up_summary()
+    assert changes.get("replace") == 1, changes
+    new = stack.outputs(show_secrets=True)
+    assert new["id"] != out["id"] and new["token"] != out["token"]
+    assert live_groups(moto).count(new["id"]) == 1 and out["id"] not in live_groups(moto)
+    rules, _ = ingress(moto, new["sg"])
+    assert [r["FromPort"] for r in rules] == [6380]
+    assert secret(moto, new["secret"])["port"] == 6380
+    stack.destroy()
+
+
+def test_waiting_for_the_cache_shows_what_aws_is_doing(new_stack, proxy):
+    stack = new_stack(program(replicas=0, skipFinalSnapshot=True, secretRecoveryDays=0))
+    # Two lookups find no group; the first poll after CreateReplicationGroup then sees `creating`.
+    proxy.add_rule("rewrite", service="elasticache", operation="DescribeReplicationGroups",
+                   find="<Status>available</Status>", replace="<Status>creating</Status>", times=3)
+    up = stack.up()
+    assert re.search(r"waiting for replication group \S+ to be available \(creating\), 0m0\ds", up.stdout), up.stdout
+    stack.destroy()
+
+
+def test_cluster_mode_shards_behind_a_configuration_endpoint(new_stack, moto):
+    stack = new_stack(program(clusterMode=True, shards=2, skipFinalSnapshot=True, secretRecoveryDays=0))
+    stack.up()
+    out = stack.outputs(show_secrets=True)
+    rg = group(moto, out["id"])
+    assert rg["ClusterEnabled"] is True and len(rg["NodeGroups"]) == 2 and len(out["members"]) == 4
+    assert out["primary"] == rg["ConfigurationEndpoint"]["Address"] and out["reader"] == ""
+    assert out["compliant"] is True and secret(moto, out["secret"])["host"] == out["primary"]
+    stack.preview("--expect-no-changes")
+    stack.destroy()
