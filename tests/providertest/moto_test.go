@@ -88,13 +88,18 @@ func startMoto(t *testing.T) *moto {
 }
 
 // inventory is what the program's AWS services hold: Kinesis streams, IAM roles, KMS keys not
-// pending deletion (a deleted key is only scheduled for deletion), VPCs and log groups.
+// pending deletion (a deleted key is only scheduled for deletion) and not kept for a final
+// snapshot encrypted with them, VPCs, log groups, replication groups, cache subnet groups
+// and secrets not pending deletion.
 type inventory struct {
-	Streams   []string `json:"streams"`
-	Roles     []string `json:"roles"`
-	Keys      []string `json:"keys"`
-	Vpcs      []string `json:"vpcs"`
-	LogGroups []string `json:"logGroups"`
+	Streams      []string `json:"streams"`
+	Roles        []string `json:"roles"`
+	Keys         []string `json:"keys"`
+	Vpcs         []string `json:"vpcs"`
+	LogGroups    []string `json:"logGroups"`
+	Caches       []string `json:"caches"`
+	SubnetGroups []string `json:"subnetGroups"`
+	Secrets      []string `json:"secrets"`
 }
 
 const inventoryScript = `
@@ -102,14 +107,24 @@ import json, sys, boto3
 kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
           aws_access_key_id="testing", aws_secret_access_key="testing")
 kms = boto3.client("kms", **kw)
-keys = [k["KeyId"] for k in kms.list_keys()["Keys"]
-        if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"]
+ec = boto3.client("elasticache", **kw)
+sm = boto3.client("secretsmanager", **kw)
+for_snapshots = {s.get("KmsKeyId") for s in ec.describe_snapshots()["Snapshots"]}
+keys = []
+for k in kms.list_keys()["Keys"]:
+    meta = kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
+    if meta["KeyState"] != "PendingDeletion" and meta["Arn"] not in for_snapshots:
+        keys.append(k["KeyId"])
 print(json.dumps({
     "streams": boto3.client("kinesis", **kw).list_streams()["StreamNames"],
     "roles": [r["RoleName"] for r in boto3.client("iam", **kw).list_roles()["Roles"]],
     "keys": keys,
     "vpcs": [v["VpcId"] for v in boto3.client("ec2", **kw).describe_vpcs()["Vpcs"]],
     "logGroups": [g["logGroupName"] for g in boto3.client("logs", **kw).describe_log_groups()["logGroups"]],
+    "caches": [g["ReplicationGroupId"] for g in ec.describe_replication_groups()["ReplicationGroups"]
+               if g["Status"] != "deleting"],
+    "subnetGroups": [g["CacheSubnetGroupName"] for g in ec.describe_cache_subnet_groups()["CacheSubnetGroups"]],
+    "secrets": [s["Name"] for s in sm.list_secrets()["SecretList"] if not s.get("DeletedDate")],
 }))
 `
 

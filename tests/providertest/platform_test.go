@@ -91,6 +91,11 @@ func TestPlatform(t *testing.T) {
 		if events["compliant"] != true {
 			t.Errorf("compliance.%s = %v, want compliant: true", pipelineName, compliance[pipelineName])
 		}
+		for _, name := range []string{"network", "sessionCache"} {
+			if report, _ := compliance[name].(map[string]any); report["compliant"] != true {
+				t.Errorf("compliance.%s = %v, want compliant: true", name, compliance[name])
+			}
+		}
 		// The stream exists in the (local) AWS.
 		if inv := m.inventory(t); !slices.Contains(inv.Streams, streamName) {
 			t.Errorf("moto holds streams %v; %q is not among them", inv.Streams, streamName)
@@ -145,7 +150,8 @@ func TestPlatform(t *testing.T) {
 		if n := (*res.Summary.ResourceChanges)[string(apitype.OpDelete)]; n < 2 {
 			t.Errorf("destroy deleted %d resources (summary %v), want the stack and the pipeline", n, *res.Summary.ResourceChanges)
 		}
-		// Everything the program made is gone again (KMS keys are pending deletion).
+		// Everything the program made is gone again (KMS keys are pending deletion, or kept
+		// for the cache's final snapshot, which is encrypted with its key).
 		after := m.inventory(t)
 		if fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Errorf("moto after destroy: %+v; before up: %+v", after, before)
