@@ -92,8 +92,7 @@ async fn build(
             };
             group::create(cx, a, &parts).await?;
             ctx.info(format!(
-                "replication group {id} is being created in subnet group {} ({})",
-                id,
+                "replication group {id} is being created in subnets {}",
                 subnets.subnets.join(", ")
             ))
             .await;
@@ -114,13 +113,6 @@ async fn build(
     };
     token::store(cx, &held, &connection).await?;
     group::retag(cx, &g.arn, &g.tags, tags).await?;
-    if let Some(old) = previous.filter(|p| p.kms_key_managed && p.kms_key_arn != key.arn) {
-        ctx.info(format!(
-            "the previous key {} is kept: snapshots may be encrypted with it",
-            old.kms_key_arn
-        ))
-        .await;
-    }
     state::read(cx, ctx, id, Some(a)).await?.ok_or_else(|| {
         Error::Unexpected(format!(
             "replication group {id} vanished right after it was made"
