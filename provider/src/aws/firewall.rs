@@ -257,10 +257,9 @@ pub async fn converge_rules(
 
 /// Brings the group's tags to `want` (AWS's own `aws:` tags are left alone).
 pub async fn retag(cx: &AwsContext, g: &GroupView, want: &BTreeMap<String, String>) -> Result<()> {
-    let stale: Vec<Tag> = g
-        .tags
-        .keys()
-        .filter(|k| !k.starts_with("aws:") && !want.contains_key(*k))
+    let (stale, changed) = super::tags::delta(&g.tags, want);
+    let stale: Vec<Tag> = stale
+        .iter()
         .map(|k| Tag::builder().key(k).build())
         .collect();
     if !stale.is_empty() {
@@ -272,11 +271,6 @@ pub async fn retag(cx: &AwsContext, g: &GroupView, want: &BTreeMap<String, Strin
             .await
             .map_err(|e| Error::aws("ec2:DeleteTags", e))?;
     }
-    let changed: BTreeMap<String, String> = want
-        .iter()
-        .filter(|(k, v)| g.tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
     if !changed.is_empty() {
         cx.ec2
             .create_tags()

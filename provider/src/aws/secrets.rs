@@ -106,12 +106,7 @@ pub async fn restore(cx: &AwsContext, arn: &str) -> Result<()> {
 
 /// Brings the secret's tags to `want`.
 pub async fn retag(cx: &AwsContext, s: &SecretView, want: &BTreeMap<String, String>) -> Result<()> {
-    let stale: Vec<String> = s
-        .tags
-        .keys()
-        .filter(|k| !k.starts_with("aws:") && !want.contains_key(*k))
-        .cloned()
-        .collect();
+    let (stale, changed) = super::tags::delta(&s.tags, want);
     if !stale.is_empty() {
         cx.secrets
             .untag_resource()
@@ -121,11 +116,6 @@ pub async fn retag(cx: &AwsContext, s: &SecretView, want: &BTreeMap<String, Stri
             .await
             .map_err(|e| Error::aws("secretsmanager:UntagResource", e))?;
     }
-    let changed: BTreeMap<String, String> = want
-        .iter()
-        .filter(|(k, v)| s.tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
     if !changed.is_empty() {
         cx.secrets
             .tag_resource()

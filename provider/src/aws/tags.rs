@@ -48,6 +48,25 @@ pub fn user_tags(
         .collect()
 }
 
+/// What to change to bring an object's tags from `have` to `want`: the keys to remove
+/// (AWS's own `aws:` tags are left alone) and the tags to set.
+pub fn delta(
+    have: &BTreeMap<String, String>,
+    want: &BTreeMap<String, String>,
+) -> (Vec<String>, BTreeMap<String, String>) {
+    let stale = have
+        .keys()
+        .filter(|k| !k.starts_with("aws:") && !want.contains_key(*k))
+        .cloned()
+        .collect();
+    let changed = want
+        .iter()
+        .filter(|(k, v)| have.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (stale, changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

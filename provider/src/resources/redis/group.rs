@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_elasticache::types::{
-    AuthTokenUpdateStrategyType, AutomaticFailoverStatus, ClusterMode, MultiAzStatus, Tag,
-    TransitEncryptionMode,
+    AuthTokenUpdateStrategyType, AutomaticFailoverStatus, ClusterMode, MultiAzStatus,
+    ReplicationGroup, Tag, TransitEncryptionMode,
 };
 use pulumi_provider::Ctx;
 
@@ -55,8 +55,8 @@ pub struct GroupView {
     pub tags: BTreeMap<String, String>,
 }
 
-/// The group with this id, `None` when it does not exist or is being deleted.
-pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
+/// The group as AWS describes it, in whatever status; `None` once it is gone.
+async fn fetch(cx: &AwsContext, id: &str) -> Result<Option<ReplicationGroup>> {
     let got = found(
         "elasticache:DescribeReplicationGroups",
         cx.elasticache
@@ -66,7 +66,12 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
             .await,
         |e| e.is_replication_group_not_found_fault(),
     )?;
-    let Some(g) = got.and_then(|g| g.replication_groups.and_then(|mut v| v.pop())) else {
+    Ok(got.and_then(|g| g.replication_groups.and_then(|mut v| v.pop())))
+}
+
+/// The group with this id, `None` when it does not exist or is being deleted.
+pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
+    let Some(g) = fetch(cx, id).await? else {
         return Ok(None);
     };
     let status = g.status().unwrap_or_default().to_string();
@@ -194,11 +199,7 @@ pub async fn retag(
     have: &BTreeMap<String, String>,
     want: &BTreeMap<String, String>,
 ) -> Result<()> {
-    let stale: Vec<String> = have
-        .keys()
-        .filter(|k| !k.starts_with("aws:") && !want.contains_key(*k))
-        .cloned()
-        .collect();
+    let (stale, changed) = crate::aws::tags::delta(have, want);
     if !stale.is_empty() {
         cx.elasticache
             .remove_tags_from_resource()
@@ -208,11 +209,6 @@ pub async fn retag(
             .await
             .map_err(|e| Error::aws("elasticache:RemoveTagsFromResource", e))?;
     }
-    let changed: BTreeMap<String, String> = want
-        .iter()
-        .filter(|(k, v)| have.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
     if !changed.is_empty() {
         cx.elasticache
             .add_tags_to_resource()
@@ -362,29 +358,13 @@ pub async fn set_replicas(cx: &AwsContext, id: &str, have: i32, count: i32) -> R
     Ok(())
 }
 
-/// The group's raw status, including `deleting`; `None` once it is gone.
-async fn raw_status(cx: &AwsContext, id: &str) -> Result<Option<String>> {
-    let got = found(
-        "elasticache:DescribeReplicationGroups",
-        cx.elasticache
-            .describe_replication_groups()
-            .replication_group_id(id)
-            .send()
-            .await,
-        |e| e.is_replication_group_not_found_fault(),
-    )?;
-    Ok(got
-        .and_then(|g| g.replication_groups.and_then(|mut v| v.pop()))
-        .map(|g| g.status().unwrap_or_default().to_string()))
-}
-
 /// Deletes the group, with a final snapshot unless `snapshot` is `None`, and waits until
 /// it is gone. A group still being made or changed is waited for first; a group already
 /// gone is fine.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, snapshot: Option<&str>) -> Result<()> {
     let what = format!("replication group {id} to be deleted");
     wait::until(ctx, &what, POLL, || async {
-        let status = match raw_status(cx, id).await? {
+        let status = match fetch(cx, id).await?.map(|g| g.status.unwrap_or_default()) {
             None => return Ok(Poll::Ready(())),
             Some(s) if s == "deleting" => return Ok(Poll::Pending(s)),
             Some(s) => s,
