@@ -47,5 +47,12 @@ if [[ ${KEEP:-0} == 1 ]]; then
   exit 0
 fi
 echo
+echo "== destroy: deletion protection first refuses, then is turned off with pulumi up"
+if pulumi destroy --yes; then
+  echo "destroy succeeded although the database has deletion protection on" >&2
+  exit 1
+fi
+pulumi config set databaseDeletionProtection false
+pulumi up --yes --skip-preview
 pulumi destroy --yes
 pulumi stack rm --yes demo

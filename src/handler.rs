@@ -9,7 +9,7 @@ use crate::check::{CheckCtx, CheckFailure};
 use crate::context::Ctx;
 use crate::diff::{DiffResult, diff_inputs};
 use crate::error::Error;
-use crate::resource::Resource;
+use crate::resource::{Resource, Timeouts};
 use crate::schema::ObjectInfo;
 use crate::typed::{DEFAULTS_KEY, Decoded, encode, encode_json, restore_unknowns};
 use crate::value::{PropertyMap, Value};
@@ -46,6 +46,7 @@ pub(crate) trait Handler<C>: Send + Sync {
     fn description(&self) -> &'static str;
     fn inputs(&self) -> &ObjectInfo;
     fn outputs(&self) -> &ObjectInfo;
+    fn timeouts(&self) -> Timeouts;
     fn check(
         &self,
         ctx: &mut CheckCtx,
@@ -163,6 +164,10 @@ where
 
     fn outputs(&self) -> &ObjectInfo {
         &self.outputs
+    }
+
+    fn timeouts(&self) -> Timeouts {
+        R::DEFAULT_TIMEOUTS
     }
 
     fn check(

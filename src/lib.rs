@@ -28,7 +28,7 @@ pub use context::Ctx;
 pub use diff::{ChangeKind, DiffResult, PropertyChange};
 pub use engine::{EngineLog, Severity};
 pub use error::{Error, Result};
-pub use resource::{PackageInfo, Provider, ReadOutcome, Resource};
+pub use resource::{PackageInfo, Provider, ReadOutcome, Resource, Timeouts};
 pub use serve::{Launch, serve};
 pub use server::ProviderServer;
 pub use tokio_util::sync::CancellationToken;

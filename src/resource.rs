@@ -63,6 +63,8 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     /// The input property whose value is the physical name, if the resource is auto-named.
     /// A user-given name forces delete-before-replace.
     const NAME_PROPERTY: Option<&'static str> = None;
+    /// Timeouts used when the program sets no `customTimeouts` for the operation.
+    const DEFAULT_TIMEOUTS: Timeouts = Timeouts::NONE;
 
     /// Inputs. Doc comments become schema descriptions; see [`crate::schema`] for markers.
     type Args: DeserializeOwned + Serialize + JsonSchema + Clone + Send + Sync;
@@ -131,5 +133,27 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     /// Deletes the resource. Deleting something already gone is success.
     async fn delete(&self, _cx: &C, _ctx: &Ctx, _id: &str, _state: Self::State) -> Result<()> {
         Ok(())
+    }
+}
+
+/// Default timeouts of one resource type, in seconds; 0 means none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timeouts {
+    pub create: f64,
+    pub update: f64,
+    pub delete: f64,
+}
+
+impl Timeouts {
+    /// No default: an operation runs until it ends or the engine cancels it.
+    pub const NONE: Timeouts = Timeouts {
+        create: 0.0,
+        update: 0.0,
+        delete: 0.0,
+    };
+
+    /// The program's timeout when it set one, else this default.
+    pub fn or_default(requested: f64, default: f64) -> f64 {
+        if requested > 0.0 { requested } else { default }
     }
 }

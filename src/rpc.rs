@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::handler::{Change, Failed};
 use crate::proto::google_rpc;
 use crate::proto::pulumirpc::{self as rpc, resource_provider_server::ResourceProvider};
-use crate::resource::Provider;
+use crate::resource::{Provider, Timeouts};
 use crate::server::{ProviderServer, guarded};
 use crate::value::{PropertyMap, from_struct, to_struct};
 
@@ -249,9 +249,13 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
                 .create(cx.as_deref(), &ctx, props(&req.properties), req.preview)
                 .await
         };
-        let (id, properties) = guarded(&ctx, req.timeout, work)
-            .await
-            .map_err(|f| failed(f, &req.properties))?;
+        let (id, properties) = guarded(
+            &ctx,
+            Timeouts::or_default(req.timeout, handler.timeouts().create),
+            work,
+        )
+        .await
+        .map_err(|f| failed(f, &req.properties))?;
         Ok(Response::new(rpc::CreateResponse {
             id,
             properties: Some(to_struct(&properties)),
@@ -314,9 +318,13 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
                 .update(cx.as_deref(), &ctx, &req.id, change, req.preview)
                 .await
         };
-        let properties = guarded(&ctx, req.timeout, work)
-            .await
-            .map_err(|f| failed(f, &req.news))?;
+        let properties = guarded(
+            &ctx,
+            Timeouts::or_default(req.timeout, handler.timeouts().update),
+            work,
+        )
+        .await
+        .map_err(|f| failed(f, &req.news))?;
         Ok(Response::new(rpc::UpdateResponse {
             properties: Some(to_struct(&properties)),
             refresh_before_update: false,
@@ -333,9 +341,13 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
                 .delete(&cx, &ctx, &req.id, props(&req.properties))
                 .await
         };
-        guarded(&ctx, req.timeout, work)
-            .await
-            .map_err(|f| failed(f, &req.old_inputs))?;
+        guarded(
+            &ctx,
+            Timeouts::or_default(req.timeout, handler.timeouts().delete),
+            work,
+        )
+        .await
+        .map_err(|f| failed(f, &req.old_inputs))?;
         Ok(Response::new(()))
     }
 

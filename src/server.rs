@@ -132,6 +132,15 @@ pub(crate) async fn guarded<T>(
     let outcome = tokio::select! {
         r = AssertUnwindSafe(work).catch_unwind() => match r {
             Ok(Err(Failed::Error(Error::Cancelled))) => Err(stopped().into()),
+            // A half-made resource stopped by the timeout: say so, not just "cancelled".
+            Ok(Err(Failed::Partial { id, properties, reasons }))
+                if timed_out.load(std::sync::atomic::Ordering::SeqCst) =>
+            {
+                let mut reasons = reasons;
+                reasons.retain(|r| r != &Error::Cancelled.to_string());
+                reasons.insert(0, stopped().to_string());
+                Err(Failed::Partial { id, properties, reasons })
+            }
             Ok(answer) => answer,
             Err(panic) => Err(Error::Internal(panic_message(panic.as_ref())).into()),
         },

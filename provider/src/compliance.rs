@@ -76,6 +76,38 @@ pub const REDIS_ENCRYPTED_IN_TRANSIT: Rule = Rule {
     name: "elasticache-repl-grp-encrypted-in-transit",
     safeguard: "164.312(e)(1) transmission security",
 };
+pub const RDS_PUBLIC_ACCESS: Rule = Rule {
+    name: "rds-instance-public-access-check",
+    safeguard: "164.312(a)(1) access control",
+};
+pub const RDS_MULTI_AZ: Rule = Rule {
+    name: "rds-multi-az-support",
+    safeguard: "164.312(a)(2)(ii) emergency access",
+};
+pub const RDS_BACKUP: Rule = Rule {
+    name: "db-instance-backup-enabled",
+    safeguard: "164.312(a)(2)(ii) emergency access",
+};
+pub const RDS_STORAGE_ENCRYPTED: Rule = Rule {
+    name: "rds-storage-encrypted",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const RDS_LOGGING: Rule = Rule {
+    name: "rds-logging-enabled",
+    safeguard: "164.312(b) audit controls",
+};
+pub const RDS_DELETION_PROTECTION: Rule = Rule {
+    name: "rds-instance-deletion-protection-enabled",
+    safeguard: "164.312(c)(1) integrity",
+};
+pub const SECRET_ROTATION: Rule = Rule {
+    name: "secretsmanager-rotation-enabled-check",
+    safeguard: "164.312(d) person or entity authentication",
+};
+pub const RDS_IN_TRANSIT: Rule = Rule {
+    name: "rds-postgres-instance-encrypted-in-transit",
+    safeguard: "164.312(e)(1) transmission security",
+};
 
 impl Rule {
     /// The reason of a check failure for this rule.

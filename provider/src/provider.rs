@@ -7,6 +7,7 @@ use pulumi_provider::{
 use crate::aws::AwsContext;
 use crate::config::Config;
 use crate::resources::kinesis::KinesisPipeline;
+use crate::resources::postgres::HipaaPostgres;
 use crate::resources::redis::EncryptedRedis;
 use crate::resources::vpc::SecureVpc;
 
@@ -18,6 +19,7 @@ pub fn server() -> ProviderServer<Healthcare> {
         .resource(KinesisPipeline)
         .resource(SecureVpc)
         .resource(EncryptedRedis)
+        .resource(HipaaPostgres)
 }
 
 #[async_trait]

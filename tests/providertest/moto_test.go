@@ -89,8 +89,8 @@ func startMoto(t *testing.T) *moto {
 
 // inventory is what the program's AWS services hold: Kinesis streams, IAM roles, KMS keys not
 // pending deletion (a deleted key is only scheduled for deletion) and not kept for a final
-// snapshot encrypted with them, VPCs, log groups, replication groups, cache subnet groups
-// and secrets not pending deletion.
+// snapshot (cache or database) encrypted with them, VPCs, log groups, replication groups, cache subnet groups
+// and secrets not pending deletion, DB instances, DB subnet groups and parameter groups.
 type inventory struct {
 	Streams      []string `json:"streams"`
 	Roles        []string `json:"roles"`
@@ -100,6 +100,9 @@ type inventory struct {
 	Caches       []string `json:"caches"`
 	SubnetGroups []string `json:"subnetGroups"`
 	Secrets      []string `json:"secrets"`
+	Databases    []string `json:"databases"`
+	DBSubnets    []string `json:"dbSubnetGroups"`
+	DBParameters []string `json:"dbParameterGroups"`
 }
 
 const inventoryScript = `
@@ -109,7 +112,9 @@ kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
 kms = boto3.client("kms", **kw)
 ec = boto3.client("elasticache", **kw)
 sm = boto3.client("secretsmanager", **kw)
+rds = boto3.client("rds", **kw)
 for_snapshots = {s.get("KmsKeyId") for s in ec.describe_snapshots()["Snapshots"]}
+for_snapshots |= {s.get("KmsKeyId") for s in rds.describe_db_snapshots()["DBSnapshots"]}
 keys = []
 for k in kms.list_keys()["Keys"]:
     meta = kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
@@ -125,6 +130,11 @@ print(json.dumps({
                if g["Status"] != "deleting"],
     "subnetGroups": [g["CacheSubnetGroupName"] for g in ec.describe_cache_subnet_groups()["CacheSubnetGroups"]],
     "secrets": [s["Name"] for s in sm.list_secrets()["SecretList"] if not s.get("DeletedDate")],
+    "databases": [d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]
+                  if d["DBInstanceStatus"] != "deleting"],
+    "dbSubnetGroups": [g["DBSubnetGroupName"] for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]],
+    "dbParameterGroups": [g["DBParameterGroupName"] for g in rds.describe_db_parameter_groups()["DBParameterGroups"]
+                          if not g["DBParameterGroupName"].startswith("default.")],
 }))
 `
 

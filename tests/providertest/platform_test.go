@@ -21,7 +21,8 @@ import (
 
 // TestPlatform takes examples/platform through its life on one stack, in order:
 // preview (fresh stack), up, preview with no changes, refresh with no changes, import of the
-// stream into a fresh stack that then previews with no changes, destroy.
+// stream into a fresh stack that then previews with no changes, destroy (after an up that
+// turns the database's deletion protection off).
 // Each step is a subtest; a failed step stops the rest (they depend on it).
 func TestPlatform(t *testing.T) {
 	m := startMoto(t) // started first, so it outlives every stack's cleanup
@@ -91,7 +92,7 @@ func TestPlatform(t *testing.T) {
 		if events["compliant"] != true {
 			t.Errorf("compliance.%s = %v, want compliant: true", pipelineName, compliance[pipelineName])
 		}
-		for _, name := range []string{"network", "sessionCache"} {
+		for _, name := range []string{"network", "sessionCache", "clinicalRecords"} {
 			if report, _ := compliance[name].(map[string]any); report["compliant"] != true {
 				t.Errorf("compliance.%s = %v, want compliant: true", name, compliance[name])
 			}
@@ -145,6 +146,9 @@ func TestPlatform(t *testing.T) {
 	})
 
 	step("6-destroy", func(t *testing.T) {
+		// Deletion protection keeps the database: turn it off with an up, then destroy.
+		pt.SetConfig(t, "databaseDeletionProtection", "false")
+		pt.Up(t)
 		res := pt.Destroy(t)
 		t.Log(res.StdOut)
 		if n := (*res.Summary.ResourceChanges)[string(apitype.OpDelete)]; n < 2 {

@@ -27,6 +27,7 @@ pub struct AwsContext {
     pub kinesis: aws_sdk_kinesis::Client,
     pub kms: aws_sdk_kms::Client,
     pub iam: aws_sdk_iam::Client,
+    pub rds: aws_sdk_rds::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
     sts: aws_sdk_sts::Client,
     /// The account the credentials belong to, asked of STS once, on first need; never
@@ -83,6 +84,7 @@ impl AwsContext {
         let kinesis = client!(aws_sdk_kinesis, &sdk, endpoint("kinesis"));
         let kms = client!(aws_sdk_kms, &sdk, endpoint("kms"));
         let iam = client!(aws_sdk_iam, &sdk, endpoint("iam"));
+        let rds = client!(aws_sdk_rds, &sdk, endpoint("rds"));
         let secrets = client!(aws_sdk_secretsmanager, &sdk, endpoint("secretsmanager"));
         let sts = client!(aws_sdk_sts, &sdk, endpoint("sts"));
         let partition = partition_of(&region).to_string();
@@ -93,6 +95,7 @@ impl AwsContext {
             kinesis,
             kms,
             iam,
+            rds,
             secrets,
             sts,
             identity: tokio::sync::OnceCell::new(),

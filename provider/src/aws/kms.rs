@@ -175,3 +175,32 @@ pub async fn retire(cx: &AwsContext, alias: &str, arn: &str) -> Result<()> {
         Err(e) => Err(Error::aws("kms:ScheduleKeyDeletion", e)),
     }
 }
+
+/// What becomes of a resource's key once the resource is deleted: a key it made (`managed`)
+/// is scheduled for deletion, unless the final snapshot `snapshot` is encrypted with it, in
+/// which case it is kept and the engine log says so.
+pub async fn release(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    managed: bool,
+    arn: &str,
+    alias: &str,
+    snapshot: Option<&str>,
+) -> Result<()> {
+    match (managed && !arn.is_empty(), snapshot) {
+        (true, Some(name)) => {
+            ctx.info(format!(
+                "kept KMS key {arn}: the final snapshot {name} is encrypted with it; schedule its deletion once the snapshot is no longer needed"
+            ))
+            .await
+        }
+        (true, None) => {
+            retire(cx, alias, arn).await?;
+            ctx.info(format!("scheduled deletion of KMS key {arn} (30 days)"))
+                .await;
+        }
+        (false, Some(name)) => ctx.info(format!("final snapshot {name} taken")).await,
+        (false, None) => {}
+    }
+    Ok(())
+}

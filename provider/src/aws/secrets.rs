@@ -16,6 +16,8 @@ pub struct SecretView {
     pub tags: BTreeMap<String, String>,
     /// True when the secret is scheduled for deletion (it can still be restored).
     pub pending_deletion: bool,
+    /// Days between automatic rotations, when rotation is on.
+    pub rotation_days: Option<i64>,
 }
 
 /// The secret with this name or ARN, including one pending deletion.
@@ -39,7 +41,33 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<SecretView>> {
             })
             .collect(),
         pending_deletion: d.deleted_date().is_some(),
+        rotation_days: d
+            .rotation_enabled()
+            .unwrap_or(false)
+            .then(|| {
+                d.rotation_rules()
+                    .and_then(|r| r.automatically_after_days())
+            })
+            .flatten(),
     }))
+}
+
+/// Sets the schedule of a secret whose rotation the owning service manages (an RDS master
+/// secret), without rotating it now.
+pub async fn schedule_rotation(cx: &AwsContext, arn: &str, days: i64) -> Result<()> {
+    cx.secrets
+        .rotate_secret()
+        .secret_id(arn)
+        .rotation_rules(
+            aws_sdk_secretsmanager::types::RotationRulesType::builder()
+                .automatically_after_days(days)
+                .build(),
+        )
+        .rotate_immediately(false)
+        .send()
+        .await
+        .map_err(|e| Error::aws("secretsmanager:RotateSecret", e))?;
+    Ok(())
 }
 
 /// The current value of the secret, if it has one.

@@ -78,10 +78,11 @@ where
 }
 
 /// Error codes with which AWS refuses a delete while dependents are still going away.
-const STILL_IN_USE: [&str; 3] = [
+const STILL_IN_USE: [&str; 4] = [
     "DependencyViolation",
     "CacheSubnetGroupInUse",
     "InvalidDBSubnetGroupStateFault",
+    "InvalidDBParameterGroupState",
 ];
 
 /// Retries a delete that AWS refuses while dependents are still going away.

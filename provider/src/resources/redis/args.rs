@@ -10,6 +10,7 @@ use crate::compliance::Compliance;
 /// The cache engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "CacheEngine")]
 pub enum Engine {
     /// Redis OSS.
     #[default]

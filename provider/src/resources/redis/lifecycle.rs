@@ -365,26 +365,13 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &RedisState) -> Res
         .secret_recovery_days
         .unwrap_or(super::check::DEFAULT_SECRET_RECOVERY_DAYS);
     secrets::delete(cx, &secret, recovery).await?;
-    if s.kms_key_managed && !s.kms_key_arn.is_empty() {
-        match &snapshot {
-            Some(name) => {
-                ctx.info(format!(
-                    "kept KMS key {}: the final snapshot {name} is encrypted with it; schedule its deletion once the snapshot is no longer needed",
-                    s.kms_key_arn
-                ))
-                .await
-            }
-            None => {
-                kms::retire(cx, &key_alias(id), &s.kms_key_arn).await?;
-                ctx.info(format!(
-                    "scheduled deletion of KMS key {} (30 days)",
-                    s.kms_key_arn
-                ))
-                .await;
-            }
-        }
-    } else if let Some(name) = &snapshot {
-        ctx.info(format!("final snapshot {name} taken")).await;
-    }
-    Ok(())
+    kms::release(
+        cx,
+        ctx,
+        s.kms_key_managed,
+        &s.kms_key_arn,
+        &key_alias(id),
+        snapshot.as_deref(),
+    )
+    .await
 }

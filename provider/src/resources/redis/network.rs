@@ -1,16 +1,16 @@
 //! Where the cache lives: its subnet group (never the default one) and its security group
 //! (the port, from the allowed sources, nothing else).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::Filter;
 use aws_sdk_elasticache::error::ProvideErrorMetadata;
 use pulumi_provider::Ctx;
 
 use super::args::RedisArgs;
 use super::group;
 use crate::aws::AwsContext;
-use crate::aws::firewall::{self, GroupView, Source};
+use crate::aws::firewall::{GroupView, Source};
+use crate::aws::placement;
 use crate::aws::tags::owned_by;
 use crate::aws::wait::when_free;
 use crate::error::{Error, Result, found};
@@ -31,63 +31,14 @@ pub fn security_group_name(id: &str) -> String {
 
 /// The allowed sources the inputs name.
 pub fn sources(a: &RedisArgs) -> Vec<Source> {
-    let groups = a.allowed_security_group_ids.iter().flatten().cloned();
-    let cidrs = a.allowed_cidr_blocks.iter().flatten().cloned();
-    groups
-        .map(Source::Group)
-        .chain(cidrs.map(Source::Cidr))
-        .collect()
+    placement::sources(&a.allowed_security_group_ids, &a.allowed_cidr_blocks)
 }
 
 /// Checks what Check cannot know: the subnets exist, lie in `vpcId`, and span two AZs when
 /// the cache has replicas to fail over to.
 pub async fn check_subnets(cx: &AwsContext, a: &RedisArgs) -> Result<()> {
-    let found = cx
-        .ec2
-        .describe_subnets()
-        .filters(
-            Filter::builder()
-                .name("subnet-id")
-                .set_values(Some(a.subnet_ids.clone()))
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:DescribeSubnets", e))?;
-    let subnets = found.subnets();
-    for id in &a.subnet_ids {
-        match subnets.iter().find(|s| s.subnet_id() == Some(id.as_str())) {
-            None => {
-                return Err(Error::Unexpected(format!(
-                    "subnetIds: subnet {id} does not exist"
-                )));
-            }
-            Some(s) if s.vpc_id() != Some(a.vpc_id.as_str()) => {
-                return Err(Error::Unexpected(format!(
-                    "subnetIds: subnet {id} is in {}, not in vpcId {}",
-                    s.vpc_id().unwrap_or("another VPC"),
-                    a.vpc_id
-                )));
-            }
-            Some(s) if s.map_public_ip_on_launch() == Some(true) => {
-                return Err(Error::Unexpected(format!(
-                    "subnetIds: subnet {id} gives out public IPs; use private or isolated subnets"
-                )));
-            }
-            Some(_) => {}
-        }
-    }
-    let zones: BTreeSet<&str> = subnets
-        .iter()
-        .filter_map(|s| s.availability_zone())
-        .collect();
-    if a.replicas() > 0 && zones.len() < 2 {
-        return Err(Error::Unexpected(format!(
-            "subnetIds: Multi-AZ failover needs subnets in two AZs; these are all in {}",
-            zones.into_iter().collect::<Vec<_>>().join(", ")
-        )));
-    }
-    Ok(())
+    let zones = if a.replicas() > 0 { 2 } else { 1 };
+    placement::check_subnets(cx, &a.vpc_id, &a.subnet_ids, zones, "Multi-AZ failover").await
 }
 
 pub async fn describe_subnet_group(cx: &AwsContext, name: &str) -> Result<Option<SubnetGroupView>> {
@@ -183,41 +134,23 @@ pub async fn delete_subnet_group(cx: &AwsContext, ctx: &Ctx, name: &str) -> Resu
 }
 
 /// The cache's security group, created if needed, with its rules and tags converged.
-/// Returns the group as it was before, so drift can be reported.
 pub async fn ensure_security_group(
     cx: &AwsContext,
     ctx: &Ctx,
     a: &RedisArgs,
     tags: &BTreeMap<String, String>,
 ) -> Result<GroupView> {
-    let name = security_group_name(a.id());
-    let g = match firewall::find(cx, &a.vpc_id, &name).await? {
-        Some(g)
-            if !owned_by(
-                g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-                ctx.urn(),
-            ) =>
-        {
-            return Err(Error::Unexpected(format!(
-                "replicationGroupId: the security group {name} ({}) already exists in {} and is not owned by this resource",
-                g.id, a.vpc_id
-            )));
-        }
-        Some(g) => g,
-        None => {
-            let description = format!(
-                "Encrypted Redis {}: port {} from allowed sources only",
-                a.id(),
-                a.port()
-            );
-            firewall::create(cx, &a.vpc_id, &name, &description, tags).await?
-        }
+    let firewall = placement::Firewall {
+        vpc_id: &a.vpc_id,
+        name: security_group_name(a.id()),
+        description: format!(
+            "Encrypted Redis {}: port {} from allowed sources only",
+            a.id(),
+            a.port()
+        ),
+        port: a.port(),
+        sources: sources(a),
+        property: "replicationGroupId",
     };
-    let revoked = firewall::converge_rules(cx, &g, a.port(), &sources(a)).await?;
-    for r in revoked {
-        ctx.info(format!("security group {}: revoked {r}", g.id))
-            .await;
-    }
-    firewall::retag(cx, &g, tags).await?;
-    Ok(g)
+    placement::ensure_security_group(cx, ctx, &firewall, tags).await
 }

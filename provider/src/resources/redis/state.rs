@@ -8,14 +8,14 @@ use super::check::{DEFAULT_SECRET_RECOVERY_DAYS, parse_version};
 use super::group::{self, GroupView};
 use super::network::{self, security_group_name};
 use super::token;
-use crate::aws::firewall::{self, Source};
+use crate::aws::firewall;
+use crate::aws::placement;
 use crate::aws::secrets;
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms};
 use crate::compliance::{
     CMK_ROTATION, Compliance, REDIS_AUTH, REDIS_AUTO_FAILOVER, REDIS_BACKUP,
     REDIS_ENCRYPTED_AT_REST, REDIS_ENCRYPTED_IN_TRANSIT, REDIS_SUBNET_GROUP, SECRET_CMK,
-    SG_AUTHORIZED_PORTS,
 };
 use crate::error::Result;
 
@@ -57,25 +57,13 @@ pub async fn read(
         None => false,
     };
 
-    let mut groups = Vec::new();
-    let mut cidrs = Vec::new();
-    let mut drift = Vec::new();
-    for o in sg.iter().flat_map(|s| s.ingress.iter()) {
-        match (&o.source, o.is_port(g.port)) {
-            (Source::Group(id), true) => groups.push(id.clone()),
-            (Source::Cidr(c), true) => cidrs.push(c.clone()),
-            (_, false) => drift.push(format!("the security group allows {o}")),
-        }
-    }
-    if let Some(s) = &sg
-        && !s.egress.is_empty()
-    {
-        drift.push(format!(
-            "the security group {} has {} egress rule(s)",
-            s.id,
-            s.egress.len()
-        ));
-    }
+    let seen = placement::observe(
+        sg.as_ref(),
+        &security_group_name(id),
+        g.port,
+        &g.security_groups,
+    );
+    let mut drift = seen.drift;
     if g.replicas > 0 && !(g.failover && g.multi_az) {
         drift.push("Multi-AZ automatic failover is off".into());
     }
@@ -85,25 +73,7 @@ pub async fn read(
     if !g.auth {
         drift.push("the AUTH token is off".into());
     }
-    match &sg {
-        Some(s) if !g.security_groups.contains(&s.id) || g.security_groups.len() > 1 => {
-            drift.push(format!(
-                "the cache uses security groups {}, not only {}",
-                g.security_groups.join(", "),
-                s.id
-            ))
-        }
-        None => drift.push(format!(
-            "the security group {} is missing",
-            security_group_name(id)
-        )),
-        _ => {}
-    }
 
-    let listed = |v: Vec<String>, given: Option<&Option<Vec<String>>>| match (v.is_empty(), given) {
-        (true, Some(None)) | (true, None) => None,
-        (_, _) => Some(v),
-    };
     let key_arn = key.as_ref().map(|k| k.arn.clone()).unwrap_or_default();
     let kms_key_id = match given.and_then(|g| g.kms_key_id.clone()) {
         _ if managed => None,
@@ -138,8 +108,11 @@ pub async fn read(
             .as_ref()
             .map(|s| s.subnets.clone())
             .unwrap_or_default(),
-        allowed_security_group_ids: listed(groups, given.map(|a| &a.allowed_security_group_ids)),
-        allowed_cidr_blocks: listed(cidrs, given.map(|a| &a.allowed_cidr_blocks)),
+        allowed_security_group_ids: placement::listed(
+            seen.groups,
+            given.map(|a| &a.allowed_security_group_ids),
+        ),
+        allowed_cidr_blocks: placement::listed(seen.cidrs, given.map(|a| &a.allowed_cidr_blocks)),
         port: Some(g.port),
         engine: Some(engine),
         engine_version: Some(engine_version),
@@ -203,12 +176,6 @@ fn compliance(
 ) -> Compliance {
     let rotation = key.as_ref().is_some_and(|k| k.rotation);
     let ha = g.failover && g.multi_az && g.members.len() >= 2;
-    let open: Vec<String> = sg
-        .iter()
-        .flat_map(|s| s.ingress.iter())
-        .filter(|o| !o.is_port(g.port) || matches!(&o.source, Source::Cidr(c) if c.ends_with("/0")))
-        .map(|o| o.to_string())
-        .collect();
     let secret_key = secret.and_then(|s| s.kms_key_id.clone());
     Compliance::new(vec![
         REDIS_ENCRYPTED_IN_TRANSIT.control(
@@ -269,15 +236,6 @@ fn compliance(
             !g.subnet_group.is_empty() && g.subnet_group != "default",
             format!("runs in the subnet group {}", g.subnet_group),
         ),
-        SG_AUTHORIZED_PORTS.control(
-            sg.is_some() && open.is_empty(),
-            if sg.is_none() {
-                "the security group is missing".to_string()
-            } else if open.is_empty() {
-                format!("only port {} is open, and only to named sources", g.port)
-            } else {
-                format!("also open: {}", open.join("; "))
-            },
-        ),
+        placement::control(sg, g.port),
     ])
 }

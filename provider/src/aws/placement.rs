@@ -1,0 +1,192 @@
+//! Where a VPC resource runs and who may reach it: subnets checked against EC2, the
+//! port-only security group made and converged, and what a security group found in AWS
+//! says about sources, drift and compliance.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_ec2::types::Filter;
+use pulumi_provider::Ctx;
+
+use super::AwsContext;
+use super::firewall::{self, GroupView, Source};
+use super::tags::owned_by;
+use crate::compliance::{Control, SG_AUTHORIZED_PORTS};
+use crate::error::{Error, Result};
+
+/// The allowed sources the inputs name.
+pub fn sources(groups: &Option<Vec<String>>, cidrs: &Option<Vec<String>>) -> Vec<Source> {
+    let groups = groups.iter().flatten().cloned().map(Source::Group);
+    let cidrs = cidrs.iter().flatten().cloned().map(Source::Cidr);
+    groups.chain(cidrs).collect()
+}
+
+/// Checks what Check cannot know: the subnets exist, lie in `vpc_id`, give out no public
+/// IPs, and span `min_zones` AZs (`why` says what needs them).
+pub async fn check_subnets(
+    cx: &AwsContext,
+    vpc_id: &str,
+    subnet_ids: &[String],
+    min_zones: usize,
+    why: &str,
+) -> Result<()> {
+    let found = cx
+        .ec2
+        .describe_subnets()
+        .filters(
+            Filter::builder()
+                .name("subnet-id")
+                .set_values(Some(subnet_ids.to_vec()))
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeSubnets", e))?;
+    let subnets = found.subnets();
+    for id in subnet_ids {
+        match subnets.iter().find(|s| s.subnet_id() == Some(id.as_str())) {
+            None => {
+                return Err(Error::Unexpected(format!(
+                    "subnetIds: subnet {id} does not exist"
+                )));
+            }
+            Some(s) if s.vpc_id() != Some(vpc_id) => {
+                return Err(Error::Unexpected(format!(
+                    "subnetIds: subnet {id} is in {}, not in vpcId {vpc_id}",
+                    s.vpc_id().unwrap_or("another VPC"),
+                )));
+            }
+            Some(s) if s.map_public_ip_on_launch() == Some(true) => {
+                return Err(Error::Unexpected(format!(
+                    "subnetIds: subnet {id} gives out public IPs; use private or isolated subnets"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    let zones: BTreeSet<&str> = subnets
+        .iter()
+        .filter_map(|s| s.availability_zone())
+        .collect();
+    if zones.len() < min_zones {
+        return Err(Error::Unexpected(format!(
+            "subnetIds: {why} needs subnets in {min_zones} AZs; these are all in {}",
+            zones.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// The security group a resource opens to its sources.
+pub struct Firewall<'a> {
+    pub vpc_id: &'a str,
+    pub name: String,
+    pub description: String,
+    pub port: i32,
+    pub sources: Vec<Source>,
+    /// The input whose value names the group, for the error when someone else owns it.
+    pub property: &'static str,
+}
+
+/// The security group, created if needed, with its rules and tags converged. Rules that
+/// were revoked are reported through the engine log.
+pub async fn ensure_security_group(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    f: &Firewall<'_>,
+    tags: &BTreeMap<String, String>,
+) -> Result<GroupView> {
+    let g = match firewall::find(cx, f.vpc_id, &f.name).await? {
+        Some(g)
+            if !owned_by(
+                g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ctx.urn(),
+            ) =>
+        {
+            return Err(Error::Unexpected(format!(
+                "{}: the security group {} ({}) already exists in {} and is not owned by this resource",
+                f.property, f.name, g.id, f.vpc_id
+            )));
+        }
+        Some(g) => g,
+        None => firewall::create(cx, f.vpc_id, &f.name, &f.description, tags).await?,
+    };
+    let revoked = firewall::converge_rules(cx, &g, f.port, &f.sources).await?;
+    for r in revoked {
+        ctx.info(format!("security group {}: revoked {r}", g.id))
+            .await;
+    }
+    firewall::retag(cx, &g, tags).await?;
+    Ok(g)
+}
+
+/// What a security group found in AWS says: the sources it lets in on the port, and every
+/// way it or the resource's attachments differ from the safe form.
+#[derive(Debug, Default)]
+pub struct Observed {
+    pub groups: Vec<String>,
+    pub cidrs: Vec<String>,
+    pub drift: Vec<String>,
+}
+
+/// Reads `sg` (the group named `name`, if found) for a resource on `port` that is attached
+/// to the security groups `attached`.
+pub fn observe(sg: Option<&GroupView>, name: &str, port: i32, attached: &[String]) -> Observed {
+    let mut seen = Observed::default();
+    for o in sg.iter().flat_map(|s| s.ingress.iter()) {
+        match (&o.source, o.is_port(port)) {
+            (Source::Group(id), true) => seen.groups.push(id.clone()),
+            (Source::Cidr(c), true) => seen.cidrs.push(c.clone()),
+            (_, false) => seen.drift.push(format!("the security group allows {o}")),
+        }
+    }
+    match sg {
+        Some(s) => {
+            if !s.egress.is_empty() {
+                seen.drift.push(format!(
+                    "the security group {} has {} egress rule(s)",
+                    s.id,
+                    s.egress.len()
+                ));
+            }
+            if !attached.contains(&s.id) || attached.len() > 1 {
+                seen.drift.push(format!(
+                    "security groups {} are attached, not only {}",
+                    attached.join(", "),
+                    s.id
+                ));
+            }
+        }
+        None => seen
+            .drift
+            .push(format!("the security group {name} is missing")),
+    }
+    seen
+}
+
+/// A source list as the inputs would hold it: empty and never given stays absent.
+pub fn listed(found: Vec<String>, given: Option<&Option<Vec<String>>>) -> Option<Vec<String>> {
+    match (found.is_empty(), given) {
+        (true, Some(None)) | (true, None) => None,
+        _ => Some(found),
+    }
+}
+
+/// The vpc-sg-open-only-to-authorized-ports control for a group serving `port`.
+pub fn control(sg: Option<&GroupView>, port: i32) -> Control {
+    let open: Vec<String> = sg
+        .iter()
+        .flat_map(|s| s.ingress.iter())
+        .filter(|o| !o.is_port(port) || matches!(&o.source, Source::Cidr(c) if c.ends_with("/0")))
+        .map(|o| o.to_string())
+        .collect();
+    SG_AUTHORIZED_PORTS.control(
+        sg.is_some() && open.is_empty(),
+        if sg.is_none() {
+            "the security group is missing".to_string()
+        } else if open.is_empty() {
+            format!("only port {port} is open, and only to named sources")
+        } else {
+            format!("also open: {}", open.join("; "))
+        },
+    )
+}

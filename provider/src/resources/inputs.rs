@@ -1,0 +1,191 @@
+//! Input checks shared by the resources that live in a VPC: where they run, who may connect,
+//! windows, versions, identifiers and tags.
+
+use ipnet::IpNet;
+use pulumi_provider::{CheckCtx, CheckFailure};
+
+use crate::compliance::SG_AUTHORIZED_PORTS;
+
+/// `vpcId` and `subnetIds`: ids of the right kinds, at least one subnet.
+pub fn placement(vpc_id: &str, subnet_ids: &[String], failures: &mut Vec<CheckFailure>) {
+    if !vpc_id.starts_with("vpc-") {
+        failures.push(CheckFailure::new(
+            "vpcId",
+            format!("{vpc_id:?} is not a VPC id (vpc-...)"),
+        ));
+    }
+    if subnet_ids.is_empty() {
+        failures.push(CheckFailure::new(
+            "subnetIds",
+            "at least one private or isolated subnet is required",
+        ));
+    }
+    for (i, s) in subnet_ids.iter().enumerate() {
+        if !s.starts_with("subnet-") {
+            failures.push(CheckFailure::new(
+                format!("subnetIds[{i}]"),
+                format!("{s:?} is not a subnet id (subnet-...)"),
+            ));
+        }
+    }
+}
+
+/// The allowed sources: security group ids and CIDRs, never the whole internet. `what`
+/// names the thing they connect to ("the cache").
+pub fn sources(
+    ctx: &mut CheckCtx,
+    groups: &Option<Vec<String>>,
+    cidrs: &Option<Vec<String>>,
+    what: &str,
+    failures: &mut Vec<CheckFailure>,
+) {
+    for (i, g) in groups.iter().flatten().enumerate() {
+        if !g.starts_with("sg-") {
+            failures.push(CheckFailure::new(
+                format!("allowedSecurityGroupIds[{i}]"),
+                format!("{g:?} is not a security group id (sg-...)"),
+            ));
+        }
+    }
+    for (i, c) in cidrs.iter().flatten().enumerate() {
+        let property = format!("allowedCidrBlocks[{i}]");
+        match c.parse::<IpNet>() {
+            Err(e) => failures.push(CheckFailure::new(
+                property,
+                format!("{c:?} is not a CIDR block: {e}"),
+            )),
+            Ok(net) if net.prefix_len() == 0 => failures.push(CheckFailure::new(
+                property,
+                SG_AUTHORIZED_PORTS.violation(format!(
+                    "{c} opens {what} to the whole internet; name the networks that need it"
+                )),
+            )),
+            Ok(net) if net.trunc() != net => failures.push(CheckFailure::new(
+                property,
+                format!("{c} has host bits set; did you mean {}?", net.trunc()),
+            )),
+            Ok(_) => {}
+        }
+    }
+    let none = |v: &Option<Vec<String>>| v.as_ref().is_none_or(|v| v.is_empty());
+    if none(groups) && none(cidrs) {
+        ctx.warn(format!(
+            "neither allowedSecurityGroupIds nor allowedCidrBlocks is set: nothing can connect to {what}"
+        ));
+    }
+}
+
+/// Sorts and deduplicates id lists once their failures (which carry the program's
+/// indices) are recorded.
+pub fn canonical(lists: [Option<&mut Vec<String>>; 3]) {
+    for list in lists.into_iter().flatten() {
+        list.sort();
+        list.dedup();
+    }
+}
+
+/// Lowercases an auto-name; refuses a given name AWS would change or reject. `service`
+/// names who stores it in lowercase ("ElastiCache").
+pub fn lowercase_id(name: String, given: bool, service: &str) -> Result<String, String> {
+    if given && name.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(format!(
+            "{name:?}: use lowercase; {service} stores ids in lowercase"
+        ));
+    }
+    let name = name.to_ascii_lowercase();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err(format!("{name:?} must start with a letter"));
+    }
+    if name.ends_with('-') || name.contains("--") {
+        return Err(format!(
+            "{name:?} may not end with a hyphen or contain two hyphens in a row"
+        ));
+    }
+    Ok(name)
+}
+
+/// `major.minor[.patch]`, as a comparable pair.
+pub fn parse_version(v: &str) -> Option<(u32, u32)> {
+    let mut parts = v.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = match parts.next() {
+        Some(m) => m.parse().ok()?,
+        None => 0,
+    };
+    parts
+        .all(|p| p.parse::<u32>().is_ok() || p == "x")
+        .then_some((major, minor))
+}
+
+/// `hh24:mi-hh24:mi`, or with `weekly` `ddd:hh24:mi-ddd:hh24:mi`.
+pub fn window(w: &str, weekly: bool) -> bool {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let time = |t: &str| {
+        let (h, m) = t.split_once(':').unwrap_or(("", ""));
+        h.len() == 2
+            && m.len() == 2
+            && h.parse::<u32>().is_ok_and(|h| h < 24)
+            && m.parse::<u32>().is_ok_and(|m| m < 60)
+    };
+    let point = |p: &str| {
+        if weekly {
+            p.split_once(':')
+                .is_some_and(|(d, t)| DAYS.contains(&d.to_ascii_lowercase().as_str()) && time(t))
+        } else {
+            time(p)
+        }
+    };
+    w.split_once('-')
+        .is_some_and(|(from, to)| point(from) && point(to))
+}
+
+/// The backup and maintenance windows, when given.
+pub fn windows(
+    daily: (&str, &Option<String>),
+    weekly: (&str, &Option<String>),
+    failures: &mut Vec<CheckFailure>,
+) {
+    if let Some(w) = daily.1
+        && !window(w, false)
+    {
+        failures.push(CheckFailure::new(
+            daily.0,
+            format!("{w:?} is not a daily UTC window such as 05:00-06:00"),
+        ));
+    }
+    if let Some(w) = weekly.1
+        && !window(w, true)
+    {
+        failures.push(CheckFailure::new(
+            weekly.0,
+            format!("{w:?} is not a weekly UTC window such as sun:06:00-sun:07:00"),
+        ));
+    }
+}
+
+/// A snapshot name AWS accepts, when given.
+pub fn snapshot_name(property: &str, name: &Option<String>, failures: &mut Vec<CheckFailure>) {
+    if let Some(name) = name
+        && (name.is_empty()
+            || name.len() > 255
+            || !name.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
+        failures.push(CheckFailure::new(
+            property,
+            "must be 1 to 255 letters, digits and hyphens, starting with a letter",
+        ));
+    }
+}
+
+/// Tag keys AWS accepts from users.
+pub fn tags<'a>(keys: impl Iterator<Item = &'a String>, failures: &mut Vec<CheckFailure>) {
+    for key in keys {
+        if key.to_ascii_lowercase().starts_with("aws:") || key.is_empty() || key.len() > 128 {
+            failures.push(CheckFailure::new(
+                format!("tags.{key}"),
+                "tag keys are 1 to 128 characters and may not start with aws:",
+            ));
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Create, update and delete of a HipaaPostgres, built on one idempotent `converge`:
+//! whatever exists and is owned is adopted, whatever is missing is made, whatever differs
+//! is changed in place.
+
+use std::collections::BTreeMap;
+
+use pulumi_provider::Ctx;
+
+use super::args::{PostgresArgs, PostgresState};
+use super::observed::Db;
+use super::parts::Parts;
+use super::{cluster, instance, monitoring, network, params, solo, state};
+use crate::aws::tags::{owned_by, tags_for};
+use crate::aws::{AwsContext, firewall, kms, placement, secrets};
+use crate::error::{Error, Result};
+
+pub fn key_alias(id: &str) -> String {
+    format!("alias/healthcare/postgres/{id}")
+}
+
+/// Makes AWS match `a`. Once anything exists, a failure is reported as a partial failure
+/// carrying the identifier, so the engine keeps track of what was made.
+pub async fn converge(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PostgresArgs,
+    previous: Option<&PostgresState>,
+) -> Result<PostgresState> {
+    cx.validate().await?;
+    let id = a.id();
+    let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
+    if previous.is_none()
+        && let Some(db) = state::observe(cx, id, a.engine().aurora()).await?
+        && !owned_by(
+            db.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ctx.urn(),
+        )
+    {
+        return Err(Error::Unexpected(format!(
+            "identifier: a database named {id} already exists and is not owned by this resource; import it with `pulumi import` or choose another identifier"
+        )));
+    }
+    placement::check_subnets(cx, &a.vpc_id, &a.subnet_ids, 2, "an RDS subnet group").await?;
+    let key = kms::user_or_owned(
+        cx,
+        ctx,
+        a.kms_key_id.as_deref(),
+        "kmsKeyId",
+        &key_alias(id),
+        &format!(
+            "Encrypts the PostgreSQL {id}, its snapshots, Performance Insights and master secret (managed by Pulumi)"
+        ),
+        &tags,
+    )
+    .await?;
+    match build(cx, ctx, a, &key, &tags).await {
+        Ok(state) => Ok(state),
+        Err(cause) => Err(partial(cx, ctx, a, &key, cause).await),
+    }
+}
+
+async fn build(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PostgresArgs,
+    key: &kms::Key,
+    tags: &BTreeMap<String, String>,
+) -> Result<PostgresState> {
+    let id = a.id();
+    let aurora = a.engine().aurora();
+    let sg = network::ensure_security_group(cx, ctx, a, tags).await?;
+    let subnets = network::ensure_subnet_group(cx, ctx.urn(), a, tags).await?;
+    let group = params::ensure(cx, ctx, a, tags).await?;
+    let (role, fresh_role) = if a.monitoring() > 0 {
+        let existed = monitoring::find(cx, id).await?.is_some();
+        (Some(monitoring::ensure(cx, ctx, id, tags).await?), !existed)
+    } else {
+        (None, false)
+    };
+    let parts = Parts {
+        key_arn: &key.arn,
+        security_group: &sg.id,
+        subnet_group: id,
+        parameter_group: &group.name,
+        monitoring_role: role.as_deref(),
+        tags,
+    };
+    let db = if aurora {
+        let c = match cluster::describe(cx, id).await? {
+            Some(c) => c,
+            None => {
+                ctx.status(format!(
+                    "creating Aurora cluster {id} ({} {}) in subnets {}",
+                    a.engine().as_str(),
+                    a.engine_version.as_deref().unwrap_or_default(),
+                    subnets.subnets.join(", ")
+                ))
+                .await;
+                cluster::create(cx, a, &parts).await?;
+                cluster::wait_ready(cx, ctx, id).await?
+            }
+        };
+        let c = cluster::settle(cx, ctx, a, c, &parts).await?;
+        let members = monitoring::while_role_propagates(ctx, fresh_role, || {
+            cluster::converge_members(cx, ctx, a, &c, &parts)
+        })
+        .await?;
+        let c = cluster::wait_ready(cx, ctx, id).await?;
+        network::retag(cx, &c.arn, &c.tags, tags).await?;
+        for m in &members {
+            network::retag(cx, &m.arn, &m.tags, tags).await?;
+        }
+        Db::aurora(c, &members)
+    } else {
+        let d = match instance::describe(cx, id).await? {
+            Some(d) => d,
+            None => {
+                ctx.status(format!(
+                    "creating DB instance {id} ({}, {} GiB gp3, Multi-AZ {}) in subnets {}",
+                    a.instance_class(),
+                    a.allocated_storage.unwrap_or_default(),
+                    if a.multi_az.unwrap_or(true) {
+                        "on"
+                    } else {
+                        "off"
+                    },
+                    subnets.subnets.join(", ")
+                ))
+                .await;
+                monitoring::while_role_propagates(ctx, fresh_role, || solo::create(cx, a, &parts))
+                    .await?;
+                ctx.info(format!(
+                    "DB instance {id} is being created; RDS usually takes 15 to 20 minutes"
+                ))
+                .await;
+                instance::wait_ready(cx, ctx, id).await?
+            }
+        };
+        let d = if d.ready() {
+            d
+        } else {
+            instance::wait_ready(cx, ctx, id).await?
+        };
+        let d = solo::settle(cx, ctx, a, d, &parts).await?;
+        network::retag(cx, &d.arn, &d.tags, tags).await?;
+        Db::solo(d)
+    };
+    if !group.static_changes.is_empty() {
+        ctx.warn(format!(
+            "{id}: {} change(s) take effect at the next reboot of the database; pendingReboot says when one is due",
+            group.static_changes.join(", ")
+        ))
+        .await;
+    }
+    rotation(cx, ctx, a, &db).await?;
+    let stale = params::all_groups(cx, a).await?;
+    for old in stale.into_iter().filter(|g| *g != group.name) {
+        if params::retire(cx, aurora, &old).await? {
+            ctx.info(format!("deleted the parameter group {old}, no longer used"))
+                .await;
+        } else {
+            ctx.info(format!(
+                "kept the parameter group {old}: the database still uses it until the pending upgrade applies"
+            ))
+            .await;
+        }
+    }
+    state::read(cx, ctx, id, Some(a))
+        .await?
+        .ok_or_else(|| Error::Unexpected(format!("database {id} vanished right after it was made")))
+}
+
+/// Puts the master secret's rotation on the asked schedule.
+async fn rotation(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, db: &Db) -> Result<()> {
+    let Some(arn) = &db.secret_arn else {
+        return Err(Error::Unexpected(format!(
+            "database {}: RDS reports no managed master secret",
+            a.id()
+        )));
+    };
+    let days = a
+        .password_rotation_days
+        .unwrap_or(super::check::DEFAULT_ROTATION_DAYS);
+    let secret = secrets::describe(cx, arn).await?;
+    if secret.and_then(|s| s.rotation_days) != Some(days) {
+        ctx.status(format!("master secret: rotation every {days} days"))
+            .await;
+        secrets::schedule_rotation(cx, arn, days).await?;
+    }
+    Ok(())
+}
+
+/// A failure once parts may exist: hand the engine what there is.
+async fn partial(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PostgresArgs,
+    key: &kms::Key,
+    cause: Error,
+) -> Error {
+    let id = a.id();
+    // Cancelled or timed out: the engine gives a moment only, so report without asking AWS.
+    let read = if ctx.cancellation().is_cancelled() {
+        Ok(None)
+    } else {
+        state::read(cx, ctx, id, Some(a)).await
+    };
+    let state = match read {
+        Ok(Some(state)) => state,
+        _ => PostgresState {
+            args: a.clone(),
+            kms_key_arn: key.arn.clone(),
+            kms_key_managed: a.kms_key_id.is_none(),
+            ..PostgresState::default()
+        },
+    };
+    pulumi_provider::Error::partial(id, &state, cause).into()
+}
+
+/// Deletes the database (refusing while deletion protection is on), then its parameter
+/// group, subnet group, security group and monitoring role. A key this resource made is
+/// scheduled for deletion only when no final snapshot depends on it.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &PostgresState) -> Result<()> {
+    cx.validate().await?;
+    let aurora = s.args.engine().aurora();
+    if let Some(db) = state::observe(cx, id, aurora).await?
+        && db.deletion_protection
+    {
+        return Err(Error::Unexpected(format!(
+            "{} {id} has deletion protection on, so it was not deleted and nothing else was removed. \
+             To delete it, set `deletionProtection: false` on this resource and run `pulumi up`, then run `pulumi destroy` again.",
+            if aurora {
+                "Aurora cluster"
+            } else {
+                "DB instance"
+            }
+        )));
+    }
+    let snapshot = (!s.args.skip_final_snapshot.unwrap_or(false)).then(|| {
+        s.args.final_snapshot_name.clone().unwrap_or_else(|| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default();
+            format!("{id}-final-{now}")
+        })
+    });
+    ctx.status(match &snapshot {
+        Some(name) => format!("deleting {id} after a final snapshot {name}"),
+        None => format!("deleting {id} (no final snapshot)"),
+    })
+    .await;
+    if aurora {
+        cluster::delete(cx, ctx, id, snapshot.as_deref()).await?;
+    } else {
+        instance::delete(cx, ctx, id, snapshot.as_deref(), false).await?;
+    }
+    for group in params::all_groups(cx, &s.args).await? {
+        params::delete(cx, ctx, aurora, &group).await?;
+    }
+    network::delete_subnet_group(cx, ctx, id).await?;
+    if !s.security_group_id.is_empty() {
+        firewall::delete(cx, ctx, &s.security_group_id).await?;
+    } else if let Some(g) =
+        firewall::find(cx, &s.args.vpc_id, &network::security_group_name(id)).await?
+        && owned_by(
+            g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ctx.urn(),
+        )
+    {
+        firewall::delete(cx, ctx, &g.id).await?;
+    }
+    monitoring::delete(cx, id).await?;
+    kms::release(
+        cx,
+        ctx,
+        s.kms_key_managed,
+        &s.kms_key_arn,
+        &key_alias(id),
+        snapshot.as_deref(),
+    )
+    .await
+}
