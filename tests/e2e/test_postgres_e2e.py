@@ -133,6 +133,7 @@ def test_the_postgres_lifecycle_inside_a_secure_vpc(new_stack, moto, proxy):
     subnets = rds(moto).describe_db_subnet_groups(DBSubnetGroupName=out["subnetGroup"])["DBSubnetGroups"][0]
     assert sorted(s["SubnetIdentifier"] for s in subnets["Subnets"]) == sorted(out["isolated"])
     stack.preview("--expect-no-changes")
+    stack.run("refresh", "--yes", "--expect-no-changes")
 
     # Instance class and backup retention change in place, at once when asked.
     stack.write(program(instanceClass="db.r7g.large", backupRetentionDays=14, applyImmediately=True))
@@ -195,6 +196,9 @@ def test_the_aurora_lifecycle_inside_a_secure_vpc(new_stack, moto):
         db = instance(moto, member)
         assert db["PubliclyAccessible"] is False and db["DBInstanceClass"] == "db.t4g.medium"
         assert db["PerformanceInsightsEnabled"] is True and db["MonitoringInterval"] == 60
+    stack.preview("--expect-no-changes")
+    refreshed = stack.run("refresh", "--yes", "--expect-no-changes")
+    assert refreshed.returncode == 0
     stack.preview("--expect-no-changes")
 
     # A second reader and a new class, in place.
@@ -320,8 +324,9 @@ def test_deletion_protection_turned_off_outside_pulumi_is_put_back(new_stack, mo
     stack.destroy()
 
 
-def test_import_by_identifier_previews_with_no_changes(new_stack, tmp_path):
-    source = new_stack(program(**DISPOSABLE), name="source")
+@pytest.mark.parametrize("engine", ["postgres", "aurora-postgresql"])
+def test_import_by_identifier_previews_with_no_changes(new_stack, tmp_path, engine):
+    source = new_stack(program(engine=engine, **DISPOSABLE), name="source")
     source.up()
     db_id = source.outputs()["id"]
     target = new_stack({"resources": {}}, name="target")
