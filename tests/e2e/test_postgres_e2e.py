@@ -428,3 +428,20 @@ def test_a_major_upgrade_is_in_place_and_a_downgrade_replaces(new_stack, moto):
     assert old["id"] not in live_instances(moto)
     stack.destroy()
 
+
+
+def test_parameters_removed_from_the_program_are_reset(new_stack, moto):
+    params = {"log_min_duration_statement": "500", "log_connections": "1"}
+    stack = new_stack(program(parameters=params, **DISPOSABLE))
+    stack.up()
+    out = stack.outputs()
+    assert user_parameters(moto, out["params"]) == {"rds.force_ssl": "1", **params}
+    stack.write(program(parameters={"log_connections": "1"}, **DISPOSABLE))
+    changes = stack.up_summary()
+    assert changes.get("update") == 1, changes
+    assert user_parameters(moto, out["params"]) == {"rds.force_ssl": "1", "log_connections": "1"}
+    stack.write(program(**DISPOSABLE))
+    stack.up()
+    assert user_parameters(moto, out["params"]) == {"rds.force_ssl": "1"}
+    stack.preview("--expect-no-changes")
+    stack.destroy()

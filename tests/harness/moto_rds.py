@@ -12,8 +12,10 @@ launcher.
 
 if __package__:
     from .moto_rds_parameters import RDS_PARAMETER_ADDITIONS
+    from .moto_rds_reset import RDS_RESET_ADDITIONS
 else:  # run as a program, with tests/harness first on sys.path
     from moto_rds_parameters import RDS_PARAMETER_ADDITIONS
+    from moto_rds_reset import RDS_RESET_ADDITIONS
 
 # AWS ModifyDBInstance: the settings that, without ApplyImmediately, wait for the next
 # maintenance window in PendingModifiedValues (member name: DBInstance attribute).
@@ -283,4 +285,5 @@ RDS_ADDITIONS = [
     rds_delete_db_parameter_group_in_use,
     rds_delete_db_cluster_parameter_group_in_use,
     *RDS_PARAMETER_ADDITIONS,
+    *RDS_RESET_ADDITIONS,
 ]

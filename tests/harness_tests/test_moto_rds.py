@@ -447,3 +447,62 @@ def test_modify_db_instance_parameter_group_waits_for_a_reboot(moto):
     assert _apply_status(moto, instance_id) == [(new_group, "pending-reboot")]
     rds.reboot_db_instance(DBInstanceIdentifier=instance_id)
     assert _apply_status(moto, instance_id) == [(new_group, "in-sync")]
+
+
+def _user_values(moto, group, cluster=False):
+    rds = moto.client("rds")
+    if cluster:
+        found = rds.describe_db_cluster_parameters(DBClusterParameterGroupName=group, Source="user")
+    else:
+        found = rds.describe_db_parameters(DBParameterGroupName=group, Source="user")
+    return {p["ParameterName"]: p["ParameterValue"] for p in found["Parameters"]}
+
+
+def test_reset_db_parameter_group_returns_parameters_to_their_defaults(moto):
+    rds = moto.client("rds")
+    group = _parameter_group(moto)
+    instance_id = _instance(moto, DBParameterGroupName=group)
+    rds.modify_db_parameter_group(DBParameterGroupName=group, Parameters=[
+        {"ParameterName": "work_mem", "ParameterValue": "8192", "ApplyMethod": "immediate"},
+        {"ParameterName": "log_connections", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+    answer = rds.reset_db_parameter_group(DBParameterGroupName=group, Parameters=[
+        {"ParameterName": "work_mem", "ApplyMethod": "immediate"}])
+    assert answer["DBParameterGroupName"] == group
+    assert _user_values(moto, group) == {"log_connections": "1"}
+    assert _apply_status(moto, instance_id) == [(group, "in-sync")]
+    everything = rds.describe_db_parameters(DBParameterGroupName=group)["Parameters"]
+    assert {p["ParameterName"]: p["Source"] for p in everything}["work_mem"] == "engine-default"
+    rds.reset_db_parameter_group(DBParameterGroupName=group, ResetAllParameters=True)
+    assert _user_values(moto, group) == {}
+
+
+def test_reset_db_parameter_group_of_a_static_parameter_waits_for_a_reboot(moto):
+    rds = moto.client("rds")
+    group = _parameter_group(moto)
+    instance_id = _instance(moto, DBParameterGroupName=group)
+    rds.modify_db_parameter_group(DBParameterGroupName=group, Parameters=[
+        {"ParameterName": "max_connections", "ParameterValue": "200", "ApplyMethod": "pending-reboot"}])
+    rds.reboot_db_instance(DBInstanceIdentifier=instance_id)
+    assert _error_code(rds.reset_db_parameter_group, DBParameterGroupName=group, Parameters=[
+        {"ParameterName": "max_connections", "ApplyMethod": "immediate"}]) == "InvalidParameterCombination"
+    assert _user_values(moto, group) == {"max_connections": "200"}
+    rds.reset_db_parameter_group(DBParameterGroupName=group, Parameters=[
+        {"ParameterName": "max_connections", "ApplyMethod": "pending-reboot"}])
+    assert _user_values(moto, group) == {}
+    assert _apply_status(moto, instance_id) == [(group, "pending-reboot")]
+    assert _error_code(rds.reset_db_parameter_group, DBParameterGroupName=_name("missing"),
+                       ResetAllParameters=True) == "DBParameterGroupNotFound"
+
+
+def test_reset_db_cluster_parameter_group_returns_parameters_to_their_defaults(moto):
+    rds = moto.client("rds")
+    group = _cluster_parameter_group(moto)
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"},
+        {"ParameterName": "work_mem", "ParameterValue": "8192", "ApplyMethod": "immediate"}])
+    answer = rds.reset_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "work_mem", "ApplyMethod": "immediate"}])
+    assert answer["DBClusterParameterGroupName"] == group
+    assert _user_values(moto, group, cluster=True) == {"rds.force_ssl": "1"}
+    assert _error_code(rds.reset_db_cluster_parameter_group, DBClusterParameterGroupName=_name("missing"),
+                       ResetAllParameters=True) == "DBParameterGroupNotFound"
