@@ -197,6 +197,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_partial_failure_stopped_by_the_timeout_says_it_timed_out() {
+        let c = ctx();
+        let token = c.cancellation().clone();
+        let r: Answer<()> = guarded(&c, 0.2, async move {
+            token.cancelled().await;
+            Err(Failed::Partial {
+                id: "db-1".into(),
+                properties: Default::default(),
+                reasons: vec![Error::Cancelled.to_string()],
+            })
+        })
+        .await;
+        match r {
+            Err(Failed::Partial { id, reasons, .. }) => {
+                assert_eq!(id, "db-1");
+                assert_eq!(reasons.len(), 1, "{reasons:?}");
+                assert!(reasons[0].contains("timed out"), "{reasons:?}");
+            }
+            _ => panic!("expected a partial failure"),
+        }
+    }
+
+    #[test]
+    fn a_resource_default_timeout_applies_only_when_the_program_sets_none() {
+        use crate::resource::Timeouts;
+        assert_eq!(Timeouts::or_default(0.0, 3600.0), 3600.0);
+        assert_eq!(Timeouts::or_default(30.0, 3600.0), 30.0);
+        assert_eq!(Timeouts::or_default(0.0, Timeouts::NONE.create), 0.0);
+    }
+
+    #[tokio::test]
     async fn cancellation_stops_a_handler_promptly() {
         let c = ctx();
         let token = c.cancellation().clone();
