@@ -2,12 +2,49 @@
 //! windows, versions, identifiers and tags.
 
 use ipnet::IpNet;
-use pulumi_provider::{CheckCtx, CheckFailure};
+use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
 
 use crate::compliance::SG_AUTHORIZED_PORTS;
 
+/// The physical name in `value` (property `property`): auto-named from the resource name
+/// when absent, kept from `previous` on update, lowercased; `service` names who stores it.
+pub fn identifier(
+    ctx: &mut CheckCtx,
+    property: &str,
+    value: &mut Option<String>,
+    previous: Option<&str>,
+    rules: NameRules,
+    service: &str,
+    failures: &mut Vec<CheckFailure>,
+) {
+    let given = value.is_some();
+    match ctx.physical_name(property, value.take(), previous, rules) {
+        Ok(name) => match lowercase_id(name, given, service) {
+            Ok(name) => *value = Some(name),
+            Err(why) => failures.push(CheckFailure::new(property, why)),
+        },
+        Err(f) => failures.push(f),
+    }
+}
+
+/// Where a VPC resource runs and who may reach it (`what`, "the cache"): ids checked with
+/// the program's indices, then the lists sorted and deduplicated.
+pub fn network(
+    ctx: &mut CheckCtx,
+    vpc_id: &str,
+    subnet_ids: &mut Vec<String>,
+    groups: &mut Option<Vec<String>>,
+    cidrs: &mut Option<Vec<String>>,
+    what: &str,
+    failures: &mut Vec<CheckFailure>,
+) {
+    placement(vpc_id, subnet_ids, failures);
+    sources(ctx, groups, cidrs, what, failures);
+    canonical([Some(subnet_ids), groups.as_mut(), cidrs.as_mut()]);
+}
+
 /// `vpcId` and `subnetIds`: ids of the right kinds, at least one subnet.
-pub fn placement(vpc_id: &str, subnet_ids: &[String], failures: &mut Vec<CheckFailure>) {
+fn placement(vpc_id: &str, subnet_ids: &[String], failures: &mut Vec<CheckFailure>) {
     if !vpc_id.starts_with("vpc-") {
         failures.push(CheckFailure::new(
             "vpcId",
@@ -32,7 +69,7 @@ pub fn placement(vpc_id: &str, subnet_ids: &[String], failures: &mut Vec<CheckFa
 
 /// The allowed sources: security group ids and CIDRs, never the whole internet. `what`
 /// names the thing they connect to ("the cache").
-pub fn sources(
+fn sources(
     ctx: &mut CheckCtx,
     groups: &Option<Vec<String>>,
     cidrs: &Option<Vec<String>>,
@@ -77,7 +114,7 @@ pub fn sources(
 
 /// Sorts and deduplicates id lists once their failures (which carry the program's
 /// indices) are recorded.
-pub fn canonical(lists: [Option<&mut Vec<String>>; 3]) {
+fn canonical(lists: [Option<&mut Vec<String>>; 3]) {
     for list in lists.into_iter().flatten() {
         list.sort();
         list.dedup();
@@ -86,7 +123,7 @@ pub fn canonical(lists: [Option<&mut Vec<String>>; 3]) {
 
 /// Lowercases an auto-name; refuses a given name AWS would change or reject. `service`
 /// names who stores it in lowercase ("ElastiCache").
-pub fn lowercase_id(name: String, given: bool, service: &str) -> Result<String, String> {
+fn lowercase_id(name: String, given: bool, service: &str) -> Result<String, String> {
     if given && name.chars().any(|c| c.is_ascii_uppercase()) {
         return Err(format!(
             "{name:?}: use lowercase; {service} stores ids in lowercase"

@@ -40,28 +40,25 @@ pub fn check(
     olds: Option<&PostgresArgs>,
 ) -> (PostgresArgs, Vec<CheckFailure>) {
     let mut failures = Vec::new();
-    let given = a.identifier.is_some();
     let previous = olds.and_then(|o| o.identifier.as_deref());
-    match ctx.physical_name("identifier", a.identifier.take(), previous, NAME_RULES) {
-        Ok(name) => match inputs::lowercase_id(name, given, "RDS") {
-            Ok(name) => a.identifier = Some(name),
-            Err(why) => failures.push(CheckFailure::new("identifier", why)),
-        },
-        Err(f) => failures.push(f),
-    }
-    inputs::placement(&a.vpc_id, &a.subnet_ids, &mut failures);
-    inputs::sources(
+    inputs::identifier(
         ctx,
-        &a.allowed_security_group_ids,
-        &a.allowed_cidr_blocks,
+        "identifier",
+        &mut a.identifier,
+        previous,
+        NAME_RULES,
+        "RDS",
+        &mut failures,
+    );
+    inputs::network(
+        ctx,
+        &a.vpc_id,
+        &mut a.subnet_ids,
+        &mut a.allowed_security_group_ids,
+        &mut a.allowed_cidr_blocks,
         "the database",
         &mut failures,
     );
-    inputs::canonical([
-        Some(&mut a.subnet_ids),
-        a.allowed_security_group_ids.as_mut(),
-        a.allowed_cidr_blocks.as_mut(),
-    ]);
     if a.subnet_ids.len() == 1 {
         failures.push(CheckFailure::new(
             "subnetIds",

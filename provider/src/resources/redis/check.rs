@@ -29,34 +29,25 @@ pub fn check(
     olds: Option<&RedisArgs>,
 ) -> (RedisArgs, Vec<CheckFailure>) {
     let mut failures = Vec::new();
-    let given = a.replication_group_id.is_some();
     let previous = olds.and_then(|o| o.replication_group_id.as_deref());
-    match ctx.physical_name(
+    inputs::identifier(
+        ctx,
         "replicationGroupId",
-        a.replication_group_id.take(),
+        &mut a.replication_group_id,
         previous,
         NAME_RULES,
-    ) {
-        Ok(name) => match inputs::lowercase_id(name, given, "ElastiCache") {
-            Ok(name) => a.replication_group_id = Some(name),
-            Err(why) => failures.push(CheckFailure::new("replicationGroupId", why)),
-        },
-        Err(f) => failures.push(f),
-    }
-    inputs::placement(&a.vpc_id, &a.subnet_ids, &mut failures);
-    inputs::sources(
+        "ElastiCache",
+        &mut failures,
+    );
+    inputs::network(
         ctx,
-        &a.allowed_security_group_ids,
-        &a.allowed_cidr_blocks,
+        &a.vpc_id,
+        &mut a.subnet_ids,
+        &mut a.allowed_security_group_ids,
+        &mut a.allowed_cidr_blocks,
         "the cache",
         &mut failures,
     );
-    // Failures above carry the program's indices; from here on the order is canonical.
-    inputs::canonical([
-        Some(&mut a.subnet_ids),
-        a.allowed_security_group_ids.as_mut(),
-        a.allowed_cidr_blocks.as_mut(),
-    ]);
 
     let port = *a.port.get_or_insert(DEFAULT_PORT);
     if !(1024..=65535).contains(&port) {
