@@ -11,7 +11,13 @@ use crate::proto::pulumirpc::{LogRequest, LogSeverity, engine_client::EngineClie
 /// known (attach mode) or when the engine does not answer, messages go to tracing only.
 #[derive(Clone, Default)]
 pub struct EngineLog {
-    client: Arc<RwLock<Option<EngineClient<Channel>>>>,
+    client: Arc<RwLock<Option<Engine>>>,
+}
+
+/// The engine's address and a (lazily connected) client of it.
+struct Engine {
+    address: String,
+    client: EngineClient<Channel>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +29,17 @@ pub enum Severity {
 }
 
 impl EngineLog {
-    /// Points the handle at the engine's gRPC address (`host:port`).
+    /// Points the handle at the engine's gRPC address (`host:port`). The same address
+    /// again (the launch argument, then Handshake) keeps the connection there is.
     pub fn connect(&self, address: &str) {
+        let known = self
+            .client
+            .read()
+            .ok()
+            .and_then(|c| c.as_ref().map(|engine| engine.address == address));
+        if known == Some(true) {
+            return;
+        }
         let uri = format!("http://{address}");
         match Endpoint::from_shared(uri) {
             Ok(endpoint) => {
@@ -32,7 +47,10 @@ impl EngineLog {
                     .connect_timeout(Duration::from_secs(5))
                     .connect_lazy();
                 if let Ok(mut slot) = self.client.write() {
-                    *slot = Some(EngineClient::new(channel));
+                    *slot = Some(Engine {
+                        address: address.to_string(),
+                        client: EngineClient::new(channel),
+                    });
                 }
             }
             Err(e) => tracing::warn!("engine address {address} is not usable: {e}"),
@@ -42,7 +60,11 @@ impl EngineLog {
     /// Sends one message. Failures to log never fail the operation being logged.
     pub async fn log(&self, severity: Severity, urn: &str, message: &str, ephemeral: bool) {
         tracing::debug!(urn, ephemeral, "{message}");
-        let client = self.client.read().ok().and_then(|c| c.clone());
+        let client = self
+            .client
+            .read()
+            .ok()
+            .and_then(|c| c.as_ref().map(|engine| engine.client.clone()));
         let Some(mut client) = client else { return };
         let request = LogRequest {
             severity: match severity {

@@ -113,7 +113,7 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
             return Err(Status::not_found("this provider has no subpackages"));
         }
         Ok(Response::new(rpc::GetSchemaResponse {
-            schema: self.schema().to_string(),
+            schema: self.schema_text().to_owned(),
         }))
     }
 

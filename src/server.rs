@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use futures::FutureExt;
@@ -31,6 +31,8 @@ pub struct ProviderServer<P: Provider> {
     pub(crate) log: EngineLog,
     /// Tells the serving loop that the engine attached (attach mode).
     pub(crate) attached: tokio::sync::Notify,
+    /// The schema as sent to the engine, serialised on first request.
+    schema_text: OnceLock<String>,
 }
 
 impl<P: Provider> ProviderServer<P> {
@@ -43,6 +45,7 @@ impl<P: Provider> ProviderServer<P> {
             cancel: CancellationToken::new(),
             log: EngineLog::default(),
             attached: tokio::sync::Notify::new(),
+            schema_text: OnceLock::new(),
         }
     }
 
@@ -68,6 +71,11 @@ impl<P: Provider> ProviderServer<P> {
             })
             .collect();
         package_schema(&self.provider.package(), &self.config_info, &resources)
+    }
+
+    /// The schema as JSON text, built once: resources are all registered before serving.
+    pub(crate) fn schema_text(&self) -> &str {
+        self.schema_text.get_or_init(|| self.schema().to_string())
     }
 
     pub(crate) fn handler(
