@@ -6,7 +6,7 @@ STAGE := scripts/stage.sh
 BIN := bin/pulumi-resource-healthcare
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema lint unit venv tools test test-python test-providertest bench demo install clean
+.PHONY: build schema lint unit venv tools test test-latency test-python test-providertest bench demo install clean
 
 ## build: the release binary at bin/pulumi-resource-healthcare
 build:
@@ -34,12 +34,17 @@ tools:
 test-python: build venv tools
 	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider tests
 
+## test-latency: many small sequential calls through grpc-go (the engine's gRPC stack) are
+## not held by the socket (bench/rpc/floor_test.go)
+test-latency: build
+	@$(STAGE) latency-floor scripts/rpcbench.sh floor
+
 ## providertest: Pulumi's own provider test library (Go) on examples/platform
 test-providertest: build venv tools
 	@$(STAGE) providertest scripts/providertest.sh
 
 ## test: every test (formatting, lints, unit tests, protocol conformance, gRPC suites)
-test: lint unit test-python test-providertest
+test: lint unit test-latency test-python test-providertest
 
 ## demo: examples/platform up and down through the real pulumi CLI against moto (KEEP=1 keeps it up)
 demo: build venv tools
@@ -54,6 +59,9 @@ install: build tools
 clean:
 	rm -rf bin .venv
 
-## bench: start-up time and memory of the release binary (figures, not pass/fail)
-bench: build venv
-	.venv/bin/python bench/startup.py 20
+## bench: figures, not pass/fail (see BENCHMARKS.md): every RPC through grpc-go, cold start,
+## memory and size; `pulumi preview` at 1/10/40/100 resources; creates with 50 ms per AWS call
+bench: build venv tools
+	@$(STAGE) bench-rpc scripts/rpcbench.sh bench
+	@$(STAGE) bench-preview .venv/bin/python bench/preview.py
+	@$(STAGE) bench-latency .venv/bin/python bench/latency.py

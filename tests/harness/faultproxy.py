@@ -2,7 +2,7 @@
 """A fault-injecting HTTP/1.1 reverse proxy for putting between an AWS SDK and moto.
 
 Every request is forwarded to the upstream (moto) and recorded in a request log with its
-AWS service and operation. Rules, matched on service and/or operation, inject faults:
+AWS service and operation, when it arrived (``time``) and when it was answered (``ended``). Rules, matched on service and/or operation, inject faults:
 
 - ``delay``: wait ``seconds`` before forwarding;
 - ``error``: answer ``status`` with an AWS error body shaped for the request's protocol
@@ -247,6 +247,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         protocol, service, region, operation = identify(self.command, self.path, self.headers, body)
         entry = self.proxy._record(protocol=protocol, service=service, region=region,
                                    operation=operation, method=self.command, path=self.path)
+        try:
+            self._answer(entry, protocol, service, operation, body)
+        finally:
+            entry["ended"] = time.time()
+
+    def _answer(self, entry, protocol, service, operation, body):
         rule = self.proxy._pick(service, operation)
         if rule:
             entry.update(fault=rule.action, rule=rule.id)
@@ -407,7 +413,8 @@ class FaultProxy:
         self.stop()
 
     def _record(self, **fields):
-        entry = dict(fields, time=time.time(), status=None, code=None, fault=None, rule=None)
+        entry = dict(fields, time=time.time(), ended=None, status=None, code=None, fault=None,
+                     rule=None)
         with self._lock:
             self._log.append(entry)
         return entry

@@ -98,3 +98,9 @@ class MotoServer:
         if self.process.stdin:
             self.process.stdin.close()
         return code
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -183,7 +183,9 @@ def test_delay(proxy):
     started = time.monotonic()
     kinesis.list_streams()
     assert time.monotonic() - started >= 0.5
-    assert proxy.log()[0]["status"] == 200
+    entry = proxy.log()[0]
+    assert entry["status"] == 200
+    assert entry["ended"] - entry["time"] >= 0.5, "the log says when the call was answered"
 
 
 def test_rewrite(moto, proxy):

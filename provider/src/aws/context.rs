@@ -1,35 +1,63 @@
-//! One `AwsContext` per configured provider: every SDK client, built once.
+//! One `AwsContext` per configured provider: the shared SDK config, and each service's
+//! client built on its first use.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-use aws_config::{BehaviorVersion, Region, retry::RetryConfig, sts::AssumeRoleProvider};
-
-/// A service client from the shared config, with its endpoint override if any.
-macro_rules! client {
-    ($sdk:ident, $config:expr, $endpoint:expr) => {{
-        let mut builder = $sdk::config::Builder::from($config);
-        if let Some(url) = $endpoint {
-            builder = builder.endpoint_url(url);
-        }
-        $sdk::Client::from_conf(builder.build())
-    }};
-}
+use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, sts::AssumeRoleProvider};
 
 use crate::config::{Config, DEFAULT_MAX_RETRIES};
 use crate::error::{Error, Result};
 
+/// Declares the context's service clients: a lazily built client per service, and an
+/// accessor that builds it from the shared config (with the service's endpoint override)
+/// the first time it is asked for. Configure and preview build none, so they stay cheap in
+/// time and in memory (a client's construction touches megabytes of code).
+macro_rules! clients {
+    ($($name:ident: $sdk:ident = $service:literal;)*) => {
+        /// Each service's client, built on first use.
+        #[derive(Debug, Clone, Default)]
+        struct Clients {
+            $($name: OnceLock<$sdk::Client>,)*
+        }
+
+        impl AwsContext {
+            $(
+                #[doc = concat!("The ", $service, " client.")]
+                pub fn $name(&self) -> &$sdk::Client {
+                    self.clients.$name.get_or_init(|| {
+                        let mut builder = $sdk::config::Builder::from(&self.sdk);
+                        if let Some(url) = self.endpoint($service) {
+                            builder = builder.endpoint_url(url);
+                        }
+                        $sdk::Client::from_conf(builder.build())
+                    })
+                }
+            )*
+        }
+    };
+}
+
+clients! {
+    ec2: aws_sdk_ec2 = "ec2";
+    elasticache: aws_sdk_elasticache = "elasticache";
+    logs: aws_sdk_cloudwatchlogs = "logs";
+    kinesis: aws_sdk_kinesis = "kinesis";
+    kms: aws_sdk_kms = "kms";
+    iam: aws_sdk_iam = "iam";
+    rds: aws_sdk_rds = "rds";
+    secrets: aws_sdk_secretsmanager = "secretsmanager";
+    sts: aws_sdk_sts = "sts";
+}
+
 /// The clients and facts every handler needs.
 #[derive(Debug, Clone)]
 pub struct AwsContext {
-    pub ec2: aws_sdk_ec2::Client,
-    pub elasticache: aws_sdk_elasticache::Client,
-    pub logs: aws_sdk_cloudwatchlogs::Client,
-    pub kinesis: aws_sdk_kinesis::Client,
-    pub kms: aws_sdk_kms::Client,
-    pub iam: aws_sdk_iam::Client,
-    pub rds: aws_sdk_rds::Client,
-    pub secrets: aws_sdk_secretsmanager::Client,
-    sts: aws_sdk_sts::Client,
+    sdk: SdkConfig,
+    /// Endpoint overrides: per service, else one for all.
+    endpoints: BTreeMap<String, String>,
+    endpoint: Option<String>,
+    clients: Clients,
     /// The account the credentials belong to, asked of STS once, on first need; never
     /// during preview, so a preview makes no AWS call at all.
     identity: tokio::sync::OnceCell<String>,
@@ -70,40 +98,22 @@ impl AwsContext {
                 ))
                 .build();
         }
-        let endpoint = |service: &str| {
-            config
-                .endpoints
-                .as_ref()
-                .and_then(|e| e.get(service))
-                .or(config.endpoint.as_ref())
-                .cloned()
-        };
-        let ec2 = client!(aws_sdk_ec2, &sdk, endpoint("ec2"));
-        let elasticache = client!(aws_sdk_elasticache, &sdk, endpoint("elasticache"));
-        let logs = client!(aws_sdk_cloudwatchlogs, &sdk, endpoint("logs"));
-        let kinesis = client!(aws_sdk_kinesis, &sdk, endpoint("kinesis"));
-        let kms = client!(aws_sdk_kms, &sdk, endpoint("kms"));
-        let iam = client!(aws_sdk_iam, &sdk, endpoint("iam"));
-        let rds = client!(aws_sdk_rds, &sdk, endpoint("rds"));
-        let secrets = client!(aws_sdk_secretsmanager, &sdk, endpoint("secretsmanager"));
-        let sts = client!(aws_sdk_sts, &sdk, endpoint("sts"));
         let partition = partition_of(&region).to_string();
         Ok(AwsContext {
-            ec2,
-            elasticache,
-            logs,
-            kinesis,
-            kms,
-            iam,
-            rds,
-            secrets,
-            sts,
+            sdk,
+            endpoints: config.endpoints.clone().unwrap_or_default(),
+            endpoint: config.endpoint.clone(),
+            clients: Clients::default(),
             identity: tokio::sync::OnceCell::new(),
             validate: !config.skip_credentials_validation.unwrap_or(false),
             region,
             partition,
             default_tags: config.default_tags.clone().unwrap_or_default(),
         })
+    }
+
+    fn endpoint(&self, service: &str) -> Option<&String> {
+        self.endpoints.get(service).or(self.endpoint.as_ref())
     }
 
     /// Checks the credentials (once) before the first real operation, unless configured not to.
@@ -119,7 +129,7 @@ impl AwsContext {
         let id = self
             .identity
             .get_or_try_init(|| async {
-                let me = self.sts.get_caller_identity().send().await.map_err(|e| {
+                let me = self.sts().get_caller_identity().send().await.map_err(|e| {
                     Error::Config(format!(
                         "the AWS credentials could not be validated (STS GetCallerIdentity): {}; \
                          check AWS_PROFILE / AWS_ACCESS_KEY_ID, or set healthcare:skipCredentialsValidation \

@@ -141,7 +141,7 @@ fn view(g: &aws_sdk_ec2::types::SecurityGroup) -> GroupView {
 
 async fn first(cx: &AwsContext, filters: Vec<Filter>) -> Result<Option<GroupView>> {
     let found = cx
-        .ec2
+        .ec2()
         .describe_security_groups()
         .set_filters(Some(filters))
         .send()
@@ -184,7 +184,7 @@ pub async fn create(
         .set_tags(Some(ec2_tags(tags)))
         .build();
     let made = cx
-        .ec2
+        .ec2()
         .create_security_group()
         .group_name(name)
         .description(description)
@@ -226,7 +226,7 @@ pub async fn converge_rules(
         .map(Opening::permission)
         .collect();
     if !extra.is_empty() {
-        cx.ec2
+        cx.ec2()
             .revoke_security_group_ingress()
             .group_id(&g.id)
             .set_ip_permissions(Some(extra.iter().map(Opening::permission).collect()))
@@ -235,7 +235,7 @@ pub async fn converge_rules(
             .map_err(|e| Error::aws("ec2:RevokeSecurityGroupIngress", e))?;
     }
     if !missing.is_empty() {
-        cx.ec2
+        cx.ec2()
             .authorize_security_group_ingress()
             .group_id(&g.id)
             .set_ip_permissions(Some(missing))
@@ -244,7 +244,7 @@ pub async fn converge_rules(
             .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e))?;
     }
     if !g.egress.is_empty() {
-        cx.ec2
+        cx.ec2()
             .revoke_security_group_egress()
             .group_id(&g.id)
             .set_ip_permissions(Some(g.egress.iter().map(Opening::permission).collect()))
@@ -263,7 +263,7 @@ pub async fn retag(cx: &AwsContext, g: &GroupView, want: &BTreeMap<String, Strin
         .map(|k| Tag::builder().key(k).build())
         .collect();
     if !stale.is_empty() {
-        cx.ec2
+        cx.ec2()
             .delete_tags()
             .resources(&g.id)
             .set_tags(Some(stale))
@@ -272,7 +272,7 @@ pub async fn retag(cx: &AwsContext, g: &GroupView, want: &BTreeMap<String, Strin
             .map_err(|e| Error::aws("ec2:DeleteTags", e))?;
     }
     if !changed.is_empty() {
-        cx.ec2
+        cx.ec2()
             .create_tags()
             .resources(&g.id)
             .set_tags(Some(ec2_tags(&changed)))
@@ -287,7 +287,7 @@ pub async fn retag(cx: &AwsContext, g: &GroupView, want: &BTreeMap<String, Strin
 /// gone is fine.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
     when_free(ctx, &format!("security group {id}"), || async {
-        match cx.ec2.delete_security_group().group_id(id).send().await {
+        match cx.ec2().delete_security_group().group_id(id).send().await {
             Ok(_) => Ok(()),
             Err(e) if e.code() == Some("InvalidGroup.NotFound") => Ok(()),
             Err(e) => Err(Error::aws("ec2:DeleteSecurityGroup", e)),

@@ -84,7 +84,7 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
     let trust = trust_policy(spec.principals).to_string();
     let existing = found(
         "iam:GetRole",
-        cx.iam.get_role().role_name(spec.name).send().await,
+        cx.iam().get_role().role_name(spec.name).send().await,
         |e| e.is_no_such_entity_exception(),
     )?;
     let arn = match existing.and_then(|r| r.role) {
@@ -95,14 +95,14 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
                     spec.name
                 )));
             }
-            cx.iam
+            cx.iam()
                 .update_assume_role_policy()
                 .role_name(spec.name)
                 .policy_document(&trust)
                 .send()
                 .await
                 .map_err(|e| Error::aws("iam:UpdateAssumeRolePolicy", e))?;
-            cx.iam
+            cx.iam()
                 .tag_role()
                 .role_name(spec.name)
                 .set_tags(Some(iam_tags(spec.tags)?))
@@ -113,7 +113,7 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
         }
         None => {
             let created = cx
-                .iam
+                .iam()
                 .create_role()
                 .role_name(spec.name)
                 .description(spec.description)
@@ -128,7 +128,7 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
                 .ok_or_else(|| Error::Unexpected("IAM CreateRole returned no role".into()))?
         }
     };
-    cx.iam
+    cx.iam()
         .put_role_policy()
         .role_name(spec.name)
         .policy_name(spec.policy_name)
@@ -143,7 +143,7 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
 pub async fn read_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result<Option<Role>> {
     let got = found(
         "iam:GetRole",
-        cx.iam.get_role().role_name(name).send().await,
+        cx.iam().get_role().role_name(name).send().await,
         |e| e.is_no_such_entity_exception(),
     )?;
     let Some(role) = got.and_then(|r| r.role) else {
@@ -155,7 +155,7 @@ pub async fn read_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result
     };
     let policy = found(
         "iam:GetRolePolicy",
-        cx.iam
+        cx.iam()
             .get_role_policy()
             .role_name(name)
             .policy_name(policy_name)
@@ -178,7 +178,7 @@ pub async fn read_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result
 pub async fn delete_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result<()> {
     found(
         "iam:DeleteRolePolicy",
-        cx.iam
+        cx.iam()
             .delete_role_policy()
             .role_name(name)
             .policy_name(policy_name)
@@ -188,7 +188,7 @@ pub async fn delete_role(cx: &AwsContext, name: &str, policy_name: &str) -> Resu
     )?;
     found(
         "iam:DeleteRole",
-        cx.iam.delete_role().role_name(name).send().await,
+        cx.iam().delete_role().role_name(name).send().await,
         |e| e.is_no_such_entity_exception(),
     )?;
     Ok(())

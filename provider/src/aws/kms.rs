@@ -41,7 +41,7 @@ pub async fn ensure_owned_key(
         )));
     }
     let created = cx
-        .kms
+        .kms()
         .create_key()
         .description(description)
         .set_policy(policy)
@@ -60,7 +60,7 @@ pub async fn ensure_owned_key(
         .ok_or_else(|| Error::Unexpected("KMS CreateKey returned no key ARN".into()))?
         .to_string();
     enable_rotation(cx, &arn).await?;
-    cx.kms
+    cx.kms()
         .create_alias()
         .alias_name(alias)
         .target_key_id(&arn)
@@ -95,7 +95,7 @@ pub async fn user_or_owned(
 }
 
 async fn enable_rotation(cx: &AwsContext, arn: &str) -> Result<()> {
-    cx.kms
+    cx.kms()
         .enable_key_rotation()
         .key_id(arn)
         .send()
@@ -108,7 +108,7 @@ async fn enable_rotation(cx: &AwsContext, arn: &str) -> Result<()> {
 pub async fn describe(cx: &AwsContext, key_id: &str) -> Result<Option<Key>> {
     let described = found(
         "kms:DescribeKey",
-        cx.kms.describe_key().key_id(key_id).send().await,
+        cx.kms().describe_key().key_id(key_id).send().await,
         |e| e.is_not_found_exception(),
     )?;
     let Some(meta) = described.and_then(|d| d.key_metadata) else {
@@ -122,7 +122,7 @@ pub async fn describe(cx: &AwsContext, key_id: &str) -> Result<Option<Key>> {
     }
     let arn = meta.arn().unwrap_or_default().to_string();
     let rotation = cx
-        .kms
+        .kms()
         .get_key_rotation_status()
         .key_id(&arn)
         .send()
@@ -135,7 +135,7 @@ pub async fn describe(cx: &AwsContext, key_id: &str) -> Result<Option<Key>> {
 /// True when the key carries this URN's ownership tag.
 pub async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
     let tags = cx
-        .kms
+        .kms()
         .list_resource_tags()
         .key_id(arn)
         .send()
@@ -153,11 +153,11 @@ pub async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
 pub async fn retire(cx: &AwsContext, alias: &str, arn: &str) -> Result<()> {
     found(
         "kms:DeleteAlias",
-        cx.kms.delete_alias().alias_name(alias).send().await,
+        cx.kms().delete_alias().alias_name(alias).send().await,
         |e| e.is_not_found_exception(),
     )?;
     let scheduled = cx
-        .kms
+        .kms()
         .schedule_key_deletion()
         .key_id(arn)
         .pending_window_in_days(30)

@@ -30,7 +30,7 @@ pub async fn check_subnets(
     why: &str,
 ) -> Result<()> {
     let found = cx
-        .ec2
+        .ec2()
         .describe_subnets()
         .filters(
             Filter::builder()

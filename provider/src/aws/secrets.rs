@@ -24,7 +24,7 @@ pub struct SecretView {
 pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<SecretView>> {
     let found = found(
         "secretsmanager:DescribeSecret",
-        cx.secrets.describe_secret().secret_id(id).send().await,
+        cx.secrets().describe_secret().secret_id(id).send().await,
         |e| e.is_resource_not_found_exception(),
     )?;
     Ok(found.map(|d| SecretView {
@@ -55,7 +55,7 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<SecretView>> {
 /// Sets the schedule of a secret whose rotation the owning service manages (an RDS master
 /// secret), without rotating it now.
 pub async fn schedule_rotation(cx: &AwsContext, arn: &str, days: i64) -> Result<()> {
-    cx.secrets
+    cx.secrets()
         .rotate_secret()
         .secret_id(arn)
         .rotation_rules(
@@ -74,7 +74,7 @@ pub async fn schedule_rotation(cx: &AwsContext, arn: &str, days: i64) -> Result<
 pub async fn value(cx: &AwsContext, arn: &str) -> Result<Option<String>> {
     let got = found(
         "secretsmanager:GetSecretValue",
-        cx.secrets.get_secret_value().secret_id(arn).send().await,
+        cx.secrets().get_secret_value().secret_id(arn).send().await,
         |e| e.is_resource_not_found_exception(),
     )?;
     Ok(got.and_then(|g| g.secret_string().map(String::from)))
@@ -96,7 +96,7 @@ pub async fn create(
     tags: &BTreeMap<String, String>,
 ) -> Result<String> {
     let made = cx
-        .secrets
+        .secrets()
         .create_secret()
         .name(name)
         .description(description)
@@ -111,7 +111,7 @@ pub async fn create(
 
 /// Stores a new current value (the old one stays readable as AWSPREVIOUS).
 pub async fn put(cx: &AwsContext, arn: &str, value: &str) -> Result<()> {
-    cx.secrets
+    cx.secrets()
         .put_secret_value()
         .secret_id(arn)
         .secret_string(value)
@@ -123,7 +123,7 @@ pub async fn put(cx: &AwsContext, arn: &str, value: &str) -> Result<()> {
 
 /// Cancels a scheduled deletion.
 pub async fn restore(cx: &AwsContext, arn: &str) -> Result<()> {
-    cx.secrets
+    cx.secrets()
         .restore_secret()
         .secret_id(arn)
         .send()
@@ -136,7 +136,7 @@ pub async fn restore(cx: &AwsContext, arn: &str) -> Result<()> {
 pub async fn retag(cx: &AwsContext, s: &SecretView, want: &BTreeMap<String, String>) -> Result<()> {
     let (stale, changed) = super::tags::delta(&s.tags, want);
     if !stale.is_empty() {
-        cx.secrets
+        cx.secrets()
             .untag_resource()
             .secret_id(&s.arn)
             .set_tag_keys(Some(stale))
@@ -145,7 +145,7 @@ pub async fn retag(cx: &AwsContext, s: &SecretView, want: &BTreeMap<String, Stri
             .map_err(|e| Error::aws("secretsmanager:UntagResource", e))?;
     }
     if !changed.is_empty() {
-        cx.secrets
+        cx.secrets()
             .tag_resource()
             .secret_id(&s.arn)
             .set_tags(Some(sm_tags(&changed)))
@@ -159,7 +159,7 @@ pub async fn retag(cx: &AwsContext, s: &SecretView, want: &BTreeMap<String, Stri
 /// Deletes the secret: after `recovery_days` (7 to 30) during which it can be restored, or
 /// at once when `recovery_days` is 0. A secret already gone is fine.
 pub async fn delete(cx: &AwsContext, arn: &str, recovery_days: i64) -> Result<()> {
-    let req = cx.secrets.delete_secret().secret_id(arn);
+    let req = cx.secrets().delete_secret().secret_id(arn);
     let req = if recovery_days == 0 {
         req.force_delete_without_recovery(true)
     } else {

@@ -23,10 +23,12 @@ pub struct Backoff {
     pub cap: Duration,
 }
 
+/// Starts short: many objects (subnets, route tables, a stream's first poll after a small
+/// change) are ready within a second, and each wait overshoots by at most one delay.
 impl Default for Backoff {
     fn default() -> Self {
         Backoff {
-            first: Duration::from_secs(1),
+            first: Duration::from_millis(200),
             cap: Duration::from_secs(30),
         }
     }

@@ -30,7 +30,7 @@ pub struct StreamView {
 pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<StreamView>> {
     let summary = found(
         "kinesis:DescribeStreamSummary",
-        cx.kinesis
+        cx.kinesis()
             .describe_stream_summary()
             .stream_name(name)
             .send()
@@ -55,7 +55,7 @@ pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<StreamView>>
     };
     let tags = found(
         "kinesis:ListTagsForStream",
-        cx.kinesis
+        cx.kinesis()
             .list_tags_for_stream()
             .stream_name(name)
             .send()
@@ -122,7 +122,7 @@ pub async fn create(
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
     let mut req = cx
-        .kinesis
+        .kinesis()
         .create_stream()
         .stream_name(a.name())
         .set_tags(Some(tags.clone().into_iter().collect()));
@@ -163,7 +163,7 @@ pub async fn converge(
 ) -> Result<StreamView> {
     let name = want.name();
     if v.mode != want.mode() {
-        cx.kinesis
+        cx.kinesis()
             .update_stream_mode()
             .stream_arn(&v.arn)
             .stream_mode_details(mode_details(want.mode())?)
@@ -175,7 +175,7 @@ pub async fn converge(
     if let (StreamMode::Provisioned, Some(n)) = (want.mode(), want.shard_count)
         && v.open_shards != n
     {
-        cx.kinesis
+        cx.kinesis()
             .update_shard_count()
             .stream_name(name)
             .target_shard_count(n as i32)
@@ -187,7 +187,7 @@ pub async fn converge(
     }
     let hours = want.retention_hours.unwrap_or(v.retention_hours);
     if hours > v.retention_hours {
-        cx.kinesis
+        cx.kinesis()
             .increase_stream_retention_period()
             .stream_name(name)
             .retention_period_hours(hours as i32)
@@ -196,7 +196,7 @@ pub async fn converge(
             .map_err(|e| Error::aws("kinesis:IncreaseStreamRetentionPeriod", e))?;
         v = wait_active(cx, ctx, name).await?;
     } else if hours < v.retention_hours {
-        cx.kinesis
+        cx.kinesis()
             .decrease_stream_retention_period()
             .stream_name(name)
             .retention_period_hours(hours as i32)
@@ -206,7 +206,7 @@ pub async fn converge(
         v = wait_active(cx, ctx, name).await?;
     }
     if !v.encrypted || v.key_id.as_deref() != Some(key_arn) {
-        cx.kinesis
+        cx.kinesis()
             .start_stream_encryption()
             .stream_name(name)
             .encryption_type(EncryptionType::Kms)
@@ -229,7 +229,7 @@ pub async fn converge(
         .map(|m| MetricsName::from(m.as_str()))
         .collect();
     if !enable.is_empty() {
-        cx.kinesis
+        cx.kinesis()
             .enable_enhanced_monitoring()
             .stream_name(name)
             .set_shard_level_metrics(Some(enable))
@@ -239,7 +239,7 @@ pub async fn converge(
         v = wait_active(cx, ctx, name).await?;
     }
     if !disable.is_empty() {
-        cx.kinesis
+        cx.kinesis()
             .disable_enhanced_monitoring()
             .stream_name(name)
             .set_shard_level_metrics(Some(disable))
@@ -265,7 +265,7 @@ async fn converge_tags(
         .cloned()
         .collect();
     for chunk in stale.chunks(10) {
-        cx.kinesis
+        cx.kinesis()
             .remove_tags_from_stream()
             .stream_name(name)
             .set_tag_keys(Some(chunk.to_vec()))
@@ -279,7 +279,7 @@ async fn converge_tags(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     for chunk in changed.chunks(10) {
-        cx.kinesis
+        cx.kinesis()
             .add_tags_to_stream()
             .stream_name(name)
             .set_tags(Some(chunk.iter().cloned().collect()))
@@ -294,7 +294,7 @@ async fn converge_tags(
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
     let deleted = found(
         "kinesis:DeleteStream",
-        cx.kinesis
+        cx.kinesis()
             .delete_stream()
             .stream_name(name)
             .enforce_consumer_deletion(true)

@@ -113,7 +113,7 @@ fn view(c: &DbCluster) -> ClusterView {
 pub async fn fetch(cx: &AwsContext, id: &str) -> Result<Option<ClusterView>> {
     let got = found(
         "rds:DescribeDBClusters",
-        cx.rds
+        cx.rds()
             .describe_db_clusters()
             .db_cluster_identifier(id)
             .send()
@@ -159,7 +159,7 @@ fn scaling(a: &PostgresArgs) -> Option<ServerlessV2ScalingConfiguration> {
 
 /// CreateDBCluster with every input; members are made by `converge_members`.
 pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<()> {
-    cx.rds
+    cx.rds()
         .create_db_cluster()
         .db_cluster_identifier(a.id())
         .engine(a.engine().as_str())
@@ -245,7 +245,7 @@ pub async fn settle(
     }
     let id = a.id();
     ctx.status(format!("{id}: {}", changes.join(", "))).await;
-    cx.rds
+    cx.rds()
         .modify_db_cluster()
         .db_cluster_identifier(id)
         .apply_immediately(now)
@@ -320,7 +320,7 @@ async fn create_member(
     p: &Parts<'_>,
 ) -> Result<()> {
     let pi = a.performance_insights.unwrap_or(true);
-    cx.rds
+    cx.rds()
         .create_db_instance()
         .db_instance_identifier(member)
         .db_cluster_identifier(a.id())
@@ -414,7 +414,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, snapshot: Option<&str>
             Some(c) if c.status == "deleting" => return Ok(Poll::Pending(c.status)),
             Some(c) => c.status,
         };
-        let req = cx.rds.delete_db_cluster().db_cluster_identifier(id);
+        let req = cx.rds().delete_db_cluster().db_cluster_identifier(id);
         let req = match snapshot {
             Some(name) => req.final_db_snapshot_identifier(name),
             None => req.skip_final_snapshot(true),

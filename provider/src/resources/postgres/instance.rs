@@ -160,7 +160,7 @@ fn view(d: &DbInstance) -> DbView {
 pub async fn fetch(cx: &AwsContext, id: &str) -> Result<Option<DbView>> {
     let got = found(
         "rds:DescribeDBInstances",
-        cx.rds
+        cx.rds()
             .describe_db_instances()
             .db_instance_identifier(id)
             .send()
@@ -198,7 +198,7 @@ pub async fn modify(
     change: impl FnOnce(ModifyDBInstanceFluentBuilder) -> ModifyDBInstanceFluentBuilder,
 ) -> Result<DbView> {
     let req = cx
-        .rds
+        .rds()
         .modify_db_instance()
         .db_instance_identifier(id)
         .apply_immediately(apply_immediately);
@@ -228,7 +228,7 @@ pub async fn delete(
             Some(d) if d.status == "deleting" => return Ok(Poll::Pending(d.status)),
             Some(d) => d.status,
         };
-        let req = cx.rds.delete_db_instance().db_instance_identifier(id);
+        let req = cx.rds().delete_db_instance().db_instance_identifier(id);
         let req = match (member, snapshot) {
             (true, _) => req,
             (false, Some(name)) => req.final_db_snapshot_identifier(name),

@@ -51,7 +51,7 @@ pub async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, St
         return Ok(BTreeMap::new());
     }
     let listed = cx
-        .rds
+        .rds()
         .list_tags_for_resource()
         .resource_name(arn)
         .send()
@@ -69,7 +69,7 @@ pub async fn retag(
 ) -> Result<()> {
     let (stale, changed) = crate::aws::tags::delta(have, want);
     if !stale.is_empty() {
-        cx.rds
+        cx.rds()
             .remove_tags_from_resource()
             .resource_name(arn)
             .set_tag_keys(Some(stale))
@@ -78,7 +78,7 @@ pub async fn retag(
             .map_err(|e| Error::aws("rds:RemoveTagsFromResource", e))?;
     }
     if !changed.is_empty() {
-        cx.rds
+        cx.rds()
             .add_tags_to_resource()
             .resource_name(arn)
             .set_tags(Some(rds_tags(&changed)))
@@ -92,7 +92,7 @@ pub async fn retag(
 pub async fn describe_subnet_group(cx: &AwsContext, name: &str) -> Result<Option<SubnetGroupView>> {
     let got = found(
         "rds:DescribeDBSubnetGroups",
-        cx.rds
+        cx.rds()
             .describe_db_subnet_groups()
             .db_subnet_group_name(name)
             .send()
@@ -127,7 +127,7 @@ pub async fn ensure_subnet_group(
     let name = a.id();
     match describe_subnet_group(cx, name).await? {
         None => {
-            cx.rds
+            cx.rds()
                 .create_db_subnet_group()
                 .db_subnet_group_name(name)
                 .db_subnet_group_description(format!(
@@ -146,7 +146,7 @@ pub async fn ensure_subnet_group(
         }
         Some(g) => {
             if g.subnets != a.subnet_ids {
-                cx.rds
+                cx.rds()
                     .modify_db_subnet_group()
                     .db_subnet_group_name(name)
                     .set_subnet_ids(Some(a.subnet_ids.clone()))
@@ -168,7 +168,7 @@ pub async fn ensure_subnet_group(
 pub async fn delete_subnet_group(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
     when_free(ctx, &format!("DB subnet group {name}"), || async {
         match cx
-            .rds
+            .rds()
             .delete_db_subnet_group()
             .db_subnet_group_name(name)
             .send()

@@ -58,7 +58,7 @@ async fn describe(
 ) -> Result<Option<(String, BTreeMap<String, String>)>> {
     let arn = if aurora {
         match cx
-            .rds
+            .rds()
             .describe_db_cluster_parameter_groups()
             .db_cluster_parameter_group_name(name)
             .send()
@@ -73,7 +73,7 @@ async fn describe(
         }
     } else {
         match cx
-            .rds
+            .rds()
             .describe_db_parameter_groups()
             .db_parameter_group_name(name)
             .send()
@@ -107,7 +107,7 @@ pub async fn settings(
     loop {
         let (page, next): (Vec<Parameter>, Option<String>) = if aurora {
             let r = cx
-                .rds
+                .rds()
                 .describe_db_cluster_parameters()
                 .db_cluster_parameter_group_name(name)
                 .set_marker(marker.take())
@@ -117,7 +117,7 @@ pub async fn settings(
             (r.parameters().to_vec(), r.marker().map(String::from))
         } else {
             let r = cx
-                .rds
+                .rds()
                 .describe_db_parameters()
                 .db_parameter_group_name(name)
                 .set_marker(marker.take())
@@ -184,7 +184,7 @@ pub async fn ensure(
     );
     match describe(cx, aurora, &name).await? {
         None if aurora => {
-            cx.rds
+            cx.rds()
                 .create_db_cluster_parameter_group()
                 .db_cluster_parameter_group_name(&name)
                 .db_parameter_group_family(family(a))
@@ -195,7 +195,7 @@ pub async fn ensure(
                 .map_err(|e| Error::aws("rds:CreateDBClusterParameterGroup", e))?;
         }
         None => {
-            cx.rds
+            cx.rds()
                 .create_db_parameter_group()
                 .db_parameter_group_name(&name)
                 .db_parameter_group_family(family(a))
@@ -285,7 +285,7 @@ pub async fn ensure(
 
 async fn modify(cx: &AwsContext, aurora: bool, name: &str, batch: Vec<Parameter>) -> Result<()> {
     if aurora {
-        cx.rds
+        cx.rds()
             .modify_db_cluster_parameter_group()
             .db_cluster_parameter_group_name(name)
             .set_parameters(Some(batch))
@@ -293,7 +293,7 @@ async fn modify(cx: &AwsContext, aurora: bool, name: &str, batch: Vec<Parameter>
             .await
             .map_err(|e| Error::aws("rds:ModifyDBClusterParameterGroup", e))?;
     } else {
-        cx.rds
+        cx.rds()
             .modify_db_parameter_group()
             .db_parameter_group_name(name)
             .set_parameters(Some(batch))
@@ -311,7 +311,7 @@ async fn reset_batch(
     batch: Vec<Parameter>,
 ) -> Result<()> {
     if aurora {
-        cx.rds
+        cx.rds()
             .reset_db_cluster_parameter_group()
             .db_cluster_parameter_group_name(name)
             .set_parameters(Some(batch))
@@ -319,7 +319,7 @@ async fn reset_batch(
             .await
             .map_err(|e| Error::aws("rds:ResetDBClusterParameterGroup", e))?;
     } else {
-        cx.rds
+        cx.rds()
             .reset_db_parameter_group()
             .db_parameter_group_name(name)
             .set_parameters(Some(batch))
@@ -333,7 +333,7 @@ async fn reset_batch(
 /// One DeleteDB(Cluster)ParameterGroup; a group already gone is fine.
 async fn delete_once(cx: &AwsContext, aurora: bool, name: &str) -> Result<()> {
     let deleted = if aurora {
-        cx.rds
+        cx.rds()
             .delete_db_cluster_parameter_group()
             .db_cluster_parameter_group_name(name)
             .send()
@@ -341,7 +341,7 @@ async fn delete_once(cx: &AwsContext, aurora: bool, name: &str) -> Result<()> {
             .map(|_| ())
             .map_err(|e| Error::aws("rds:DeleteDBClusterParameterGroup", e))
     } else {
-        cx.rds
+        cx.rds()
             .delete_db_parameter_group()
             .db_parameter_group_name(name)
             .send()
@@ -387,7 +387,7 @@ pub async fn all_groups(cx: &AwsContext, a: &PostgresArgs) -> Result<Vec<String>
     loop {
         let (page, next): (Vec<String>, Option<String>) = if aurora {
             let r = cx
-                .rds
+                .rds()
                 .describe_db_cluster_parameter_groups()
                 .set_marker(marker.take())
                 .send()
@@ -401,7 +401,7 @@ pub async fn all_groups(cx: &AwsContext, a: &PostgresArgs) -> Result<Vec<String>
             (page, r.marker().map(String::from))
         } else {
             let r = cx
-                .rds
+                .rds()
                 .describe_db_parameter_groups()
                 .set_marker(marker.take())
                 .send()

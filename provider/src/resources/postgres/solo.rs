@@ -17,7 +17,7 @@ pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<
     let pi = a.performance_insights.unwrap_or(true);
     let interval = a.monitoring();
     let max = a.max_allocated_storage.filter(|m| *m > 0);
-    cx.rds
+    cx.rds()
         .create_db_instance()
         .db_instance_identifier(a.id())
         .engine(a.engine().as_str())

@@ -59,7 +59,7 @@ pub struct GroupView {
 async fn fetch(cx: &AwsContext, id: &str) -> Result<Option<ReplicationGroup>> {
     let got = found(
         "elasticache:DescribeReplicationGroups",
-        cx.elasticache
+        cx.elasticache()
             .describe_replication_groups()
             .replication_group_id(id)
             .send()
@@ -136,7 +136,7 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
     if let Some(member) = view.members.first() {
         let clusters = found(
             "elasticache:DescribeCacheClusters",
-            cx.elasticache
+            cx.elasticache()
                 .describe_cache_clusters()
                 .cache_cluster_id(member)
                 .send()
@@ -168,7 +168,7 @@ pub async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, St
         return Ok(BTreeMap::new());
     }
     let listed = cx
-        .elasticache
+        .elasticache()
         .list_tags_for_resource()
         .resource_name(arn)
         .send()
@@ -201,7 +201,7 @@ pub async fn retag(
 ) -> Result<()> {
     let (stale, changed) = crate::aws::tags::delta(have, want);
     if !stale.is_empty() {
-        cx.elasticache
+        cx.elasticache()
             .remove_tags_from_resource()
             .resource_name(arn)
             .set_tag_keys(Some(stale))
@@ -210,7 +210,7 @@ pub async fn retag(
             .map_err(|e| Error::aws("elasticache:RemoveTagsFromResource", e))?;
     }
     if !changed.is_empty() {
-        cx.elasticache
+        cx.elasticache()
             .add_tags_to_resource()
             .resource_name(arn)
             .set_tags(Some(tags(&changed)))
@@ -244,7 +244,7 @@ fn cluster_parameter_group(a: &RedisArgs) -> Option<String> {
 pub async fn create(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> Result<()> {
     let ha = a.replicas() > 0;
     let req = cx
-        .elasticache
+        .elasticache()
         .create_replication_group()
         .replication_group_id(a.id())
         .replication_group_description("Encrypted Redis (managed by Pulumi)")
@@ -309,7 +309,7 @@ pub async fn modify(
     ) -> aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder,
 ) -> Result<()> {
     let req = cx
-        .elasticache
+        .elasticache()
         .modify_replication_group()
         .replication_group_id(id)
         .apply_immediately(true);
@@ -337,7 +337,7 @@ pub async fn set_token(
 /// Adds or removes read replicas (in every shard) to reach `count`.
 pub async fn set_replicas(cx: &AwsContext, id: &str, have: i32, count: i32) -> Result<()> {
     if count > have {
-        cx.elasticache
+        cx.elasticache()
             .increase_replica_count()
             .replication_group_id(id)
             .new_replica_count(count)
@@ -346,7 +346,7 @@ pub async fn set_replicas(cx: &AwsContext, id: &str, have: i32, count: i32) -> R
             .await
             .map_err(|e| Error::aws("elasticache:IncreaseReplicaCount", e))?;
     } else if count < have {
-        cx.elasticache
+        cx.elasticache()
             .decrease_replica_count()
             .replication_group_id(id)
             .new_replica_count(count)
@@ -370,7 +370,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, snapshot: Option<&str>
             Some(s) => s,
         };
         let sent = cx
-            .elasticache
+            .elasticache()
             .delete_replication_group()
             .replication_group_id(id)
             .set_final_snapshot_identifier(snapshot.map(String::from))

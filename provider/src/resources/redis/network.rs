@@ -44,7 +44,7 @@ pub async fn check_subnets(cx: &AwsContext, a: &RedisArgs) -> Result<()> {
 pub async fn describe_subnet_group(cx: &AwsContext, name: &str) -> Result<Option<SubnetGroupView>> {
     let got = found(
         "elasticache:DescribeCacheSubnetGroups",
-        cx.elasticache
+        cx.elasticache()
             .describe_cache_subnet_groups()
             .cache_subnet_group_name(name)
             .send()
@@ -80,7 +80,7 @@ pub async fn ensure_subnet_group(
     let description = format!("Subnets of the encrypted Redis {name} (managed by Pulumi)");
     match describe_subnet_group(cx, name).await? {
         None => {
-            cx.elasticache
+            cx.elasticache()
                 .create_cache_subnet_group()
                 .cache_subnet_group_name(name)
                 .cache_subnet_group_description(&description)
@@ -97,7 +97,7 @@ pub async fn ensure_subnet_group(
         }
         Some(g) => {
             if g.subnets != a.subnet_ids {
-                cx.elasticache
+                cx.elasticache()
                     .modify_cache_subnet_group()
                     .cache_subnet_group_name(name)
                     .set_subnet_ids(Some(a.subnet_ids.clone()))
@@ -119,7 +119,7 @@ pub async fn ensure_subnet_group(
 pub async fn delete_subnet_group(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
     when_free(ctx, &format!("cache subnet group {name}"), || async {
         match cx
-            .elasticache
+            .elasticache()
             .delete_cache_subnet_group()
             .cache_subnet_group_name(name)
             .send()

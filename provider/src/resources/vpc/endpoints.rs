@@ -25,7 +25,7 @@ pub async fn converge(
     let wanted = a.endpoints.clone().unwrap_or_default();
     let gateway = wanted.gateway.unwrap_or_default();
     let interface = wanted.interface.unwrap_or_default();
-    let ec2 = &job.cx.ec2;
+    let ec2 = &job.cx.ec2();
     let group = if interface.is_empty() {
         None
     } else {
@@ -134,7 +134,7 @@ async fn ensure_group(job: &Job<'_>, inv: &Inventory) -> Result<String> {
     if let Some(g) = inv.group(GROUP_PART) {
         return Ok(g.id.clone());
     }
-    let ec2 = &job.cx.ec2;
+    let ec2 = &job.cx.ec2();
     let made = ec2
         .create_security_group()
         .group_name(format!("{}-endpoints", job.vpc_id))

@@ -43,7 +43,7 @@ pub struct Group {
 
 pub async fn describe_group(cx: &AwsContext, name: &str) -> Result<Option<Group>> {
     let out = cx
-        .logs
+        .logs()
         .describe_log_groups()
         .log_group_name_prefix(name)
         .send()
@@ -123,7 +123,7 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
             };
             match describe_group(cx, &group).await? {
                 None => {
-                    cx.logs
+                    cx.logs()
                         .create_log_group()
                         .log_group_name(&group)
                         .kms_key_id(&key_arn)
@@ -164,7 +164,7 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
         Some(f) => f.id.clone(),
         None => {
             let made = cx
-                .ec2
+                .ec2()
                 .create_flow_logs()
                 .resource_ids(&job.vpc_id)
                 .resource_type(FlowLogsResourceType::Vpc)
@@ -198,7 +198,7 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
 }
 
 async fn set_retention(cx: &AwsContext, group: &str, days: i32) -> Result<()> {
-    cx.logs
+    cx.logs()
         .put_retention_policy()
         .log_group_name(group)
         .retention_in_days(days)
@@ -218,7 +218,7 @@ pub async fn delete(
 ) -> Result<()> {
     let ids: Vec<String> = inv.flow_logs.iter().map(|f| f.id.clone()).collect();
     if !ids.is_empty() {
-        cx.ec2
+        cx.ec2()
             .delete_flow_logs()
             .set_flow_log_ids(Some(ids))
             .send()
@@ -228,7 +228,7 @@ pub async fn delete(
     if managed_group {
         found(
             "logs:DeleteLogGroup",
-            cx.logs
+            cx.logs()
                 .delete_log_group()
                 .log_group_name(group_name(&inv.vpc_id))
                 .send()

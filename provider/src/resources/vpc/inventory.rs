@@ -141,7 +141,7 @@ impl Inventory {
 /// The id of a VPC this URN owns whose create did not finish, if there is one.
 pub async fn owned_vpc(cx: &AwsContext, urn: &str) -> Result<Option<String>> {
     let found = cx
-        .ec2
+        .ec2()
         .describe_vpcs()
         .filters(filter(
             &format!("tag:{}", crate::aws::tags::URN_TAG),
@@ -159,7 +159,7 @@ pub async fn owned_vpc(cx: &AwsContext, urn: &str) -> Result<Option<String>> {
 
 /// Gathers the VPC's contents; `None` when the VPC does not exist.
 pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> {
-    let vpcs = match cx.ec2.describe_vpcs().vpc_ids(vpc_id).send().await {
+    let vpcs = match cx.ec2().describe_vpcs().vpc_ids(vpc_id).send().await {
         Ok(v) => v,
         Err(e) if e.code() == Some("InvalidVpcID.NotFound") => return Ok(None),
         Err(e) => return Err(Error::aws("ec2:DescribeVpcs", e)),
@@ -168,7 +168,7 @@ pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> 
         return Ok(None);
     };
     let by_vpc = || filter("vpc-id", vpc_id);
-    let ec2 = &cx.ec2;
+    let ec2 = &cx.ec2();
     let (igws, subnets, tables, nats, eips, endpoints, groups, flows, dns_support, dns_hostnames) =
         tokio::try_join!(
             async {

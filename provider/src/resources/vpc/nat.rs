@@ -67,7 +67,7 @@ pub async fn ensure(
             Some(id) => id.clone(),
             None => job
                 .cx
-                .ec2
+                .ec2()
                 .allocate_address()
                 .domain(DomainType::Vpc)
                 .tag_specifications(job.spec(
@@ -87,7 +87,7 @@ pub async fn ensure(
         })?;
         let made = job
             .cx
-            .ec2
+            .ec2()
             .create_nat_gateway()
             .subnet_id(subnet)
             .allocation_id(&allocation_id)
@@ -113,7 +113,7 @@ async fn wait_state(job: &Job<'_>, id: &str, target: &str) -> Result<()> {
     wait::until(job.ctx, &what, Backoff::default(), || async {
         let out = job
             .cx
-            .ec2
+            .ec2()
             .describe_nat_gateways()
             .nat_gateway_ids(id)
             .send()
@@ -154,7 +154,7 @@ pub async fn retire(job: &Job<'_>, inv: &Inventory, keep: &BTreeMap<String, Nat>
         .collect();
     try_join_all(doomed.iter().map(|n| async move {
         job.cx
-            .ec2
+            .ec2()
             .delete_nat_gateway()
             .nat_gateway_id(&n.id)
             .send()
@@ -170,7 +170,7 @@ pub async fn retire(job: &Job<'_>, inv: &Inventory, keep: &BTreeMap<String, Nat>
         .filter(|(p, a)| p.starts_with("eip/") && !kept_allocations.contains(a))
     {
         job.cx
-            .ec2
+            .ec2()
             .release_address()
             .allocation_id(allocation)
             .send()

@@ -72,7 +72,7 @@ pub async fn ensure_vpc(
                 vpc_id: String::new(),
             };
             let made = cx
-                .ec2
+                .ec2()
                 .create_vpc()
                 .cidr_block(cidr)
                 .tag_specifications(job.spec(ResourceType::Vpc, "vpc", &[]))
@@ -88,7 +88,7 @@ pub async fn ensure_vpc(
     let what = format!("VPC {vpc_id} to be available");
     wait::until(ctx, &what, Backoff::default(), || async {
         let v = cx
-            .ec2
+            .ec2()
             .describe_vpcs()
             .vpc_ids(&vpc_id)
             .send()
@@ -115,7 +115,7 @@ pub async fn ensure_dns(job: &Job<'_>, inv: &Inventory) -> Result<()> {
     let on = || AttributeBooleanValue::builder().value(true).build();
     if !inv.dns_support {
         job.cx
-            .ec2
+            .ec2()
             .modify_vpc_attribute()
             .vpc_id(&job.vpc_id)
             .enable_dns_support(on())
@@ -125,7 +125,7 @@ pub async fn ensure_dns(job: &Job<'_>, inv: &Inventory) -> Result<()> {
     }
     if !inv.dns_hostnames {
         job.cx
-            .ec2
+            .ec2()
             .modify_vpc_attribute()
             .vpc_id(&job.vpc_id)
             .enable_dns_hostnames(on())
@@ -143,7 +143,7 @@ pub async fn ensure_igw(job: &Job<'_>, inv: &Inventory) -> Result<String> {
     }
     let made = job
         .cx
-        .ec2
+        .ec2()
         .create_internet_gateway()
         .tag_specifications(job.spec(
             ResourceType::InternetGateway,
@@ -159,7 +159,7 @@ pub async fn ensure_igw(job: &Job<'_>, inv: &Inventory) -> Result<String> {
         .unwrap_or_default()
         .to_string();
     job.cx
-        .ec2
+        .ec2()
         .attach_internet_gateway()
         .internet_gateway_id(&id)
         .vpc_id(&job.vpc_id)
@@ -182,7 +182,7 @@ pub async fn ensure_subnets(
                 let part = subnet_part(p.tier, &p.az);
                 let out = job
                     .cx
-                    .ec2
+                    .ec2()
                     .create_subnet()
                     .vpc_id(&job.vpc_id)
                     .cidr_block(p.cidr.to_string())
@@ -214,7 +214,7 @@ pub async fn ensure_subnets(
     // Never hand out public IPs automatically (subnet-auto-assign-public-ip-disabled).
     for s in inv.subnets.iter().filter(|s| s.public_ip_on_launch) {
         job.cx
-            .ec2
+            .ec2()
             .modify_subnet_attribute()
             .subnet_id(&s.id)
             .map_public_ip_on_launch(AttributeBooleanValue::builder().value(false).build())
@@ -236,7 +236,7 @@ pub async fn ensure_table(
         Some(t) => t.id.clone(),
         None => job
             .cx
-            .ec2
+            .ec2()
             .create_route_table()
             .vpc_id(&job.vpc_id)
             .tag_specifications(job.spec(ResourceType::RouteTable, part, &[]))
@@ -258,7 +258,7 @@ pub async fn ensure_table(
             Some((table, _)) if table == id => {}
             Some((_, association)) => {
                 job.cx
-                    .ec2
+                    .ec2()
                     .replace_route_table_association()
                     .association_id(association)
                     .route_table_id(&id)
@@ -268,7 +268,7 @@ pub async fn ensure_table(
             }
             None => {
                 job.cx
-                    .ec2
+                    .ec2()
                     .associate_route_table()
                     .route_table_id(&id)
                     .subnet_id(subnet)
@@ -312,7 +312,7 @@ pub async fn default_route(
         .find(|t| t.id == table)
         .and_then(|t| t.routes.get(ANY))
         .cloned();
-    let ec2 = &job.cx.ec2;
+    let ec2 = &job.cx.ec2();
     match (current, target) {
         (Some(c), Some((t, _))) if c == t => Ok(()),
         (None, None) => Ok(()),
@@ -336,7 +336,7 @@ pub async fn default_route(
 pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
     let groups = job
         .cx
-        .ec2
+        .ec2()
         .describe_security_groups()
         .filters(filter("vpc-id", &job.vpc_id))
         .filters(filter("group-name", "default"))
@@ -347,7 +347,7 @@ pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
         let id = g.group_id().unwrap_or_default();
         if !g.ip_permissions().is_empty() {
             job.cx
-                .ec2
+                .ec2()
                 .revoke_security_group_ingress()
                 .group_id(id)
                 .set_ip_permissions(Some(g.ip_permissions().to_vec()))
@@ -357,7 +357,7 @@ pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
         }
         if !g.ip_permissions_egress().is_empty() {
             job.cx
-                .ec2
+                .ec2()
                 .revoke_security_group_egress()
                 .group_id(id)
                 .set_ip_permissions(Some(g.ip_permissions_egress().to_vec()))
@@ -372,7 +372,7 @@ pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
 /// The AZs the region offers, in its order.
 pub async fn offered_zones(cx: &AwsContext) -> Result<Vec<String>> {
     let azs = cx
-        .ec2
+        .ec2()
         .describe_availability_zones()
         .filters(filter("state", "available"))
         .filters(filter("zone-type", "availability-zone"))
@@ -434,7 +434,7 @@ pub async fn converge_tags(job: &Job<'_>, inv: &Inventory) -> Result<()> {
         .map(|k| Tag::builder().key(k).build())
         .collect();
     let changed = job.tags.iter().any(|(k, v)| inv.vpc_tags.get(k) != Some(v));
-    let ec2 = &job.cx.ec2;
+    let ec2 = &job.cx.ec2();
     if changed {
         let tags: Vec<Tag> = job
             .tags

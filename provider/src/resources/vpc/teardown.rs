@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 
 async fn delete_subnet(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
     when_free(ctx, &format!("subnet {id}"), || async {
-        match cx.ec2.delete_subnet().subnet_id(id).send().await {
+        match cx.ec2().delete_subnet().subnet_id(id).send().await {
             Ok(_) => Ok(()),
             Err(e) if e.code() == Some("InvalidSubnetID.NotFound") => Ok(()),
             Err(e) => Err(Error::aws("ec2:DeleteSubnet", e)),
@@ -31,7 +31,7 @@ async fn delete_subnet(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
 async fn delete_table(cx: &AwsContext, table: &RouteTableView) -> Result<()> {
     for association in table.associations.values() {
         match cx
-            .ec2
+            .ec2()
             .disassociate_route_table()
             .association_id(association)
             .send()
@@ -43,7 +43,7 @@ async fn delete_table(cx: &AwsContext, table: &RouteTableView) -> Result<()> {
         }
     }
     match cx
-        .ec2
+        .ec2()
         .delete_route_table()
         .route_table_id(&table.id)
         .send()
@@ -96,14 +96,14 @@ pub async fn prune(job: &Job<'_>, inv: &Inventory, plan: &[SubnetPlan], a: &VpcA
 }
 
 async fn delete_igw(cx: &AwsContext, vpc_id: &str, igw: &str) -> Result<()> {
-    cx.ec2
+    cx.ec2()
         .detach_internet_gateway()
         .internet_gateway_id(igw)
         .vpc_id(vpc_id)
         .send()
         .await
         .map_err(|e| Error::aws("ec2:DetachInternetGateway", e))?;
-    cx.ec2
+    cx.ec2()
         .delete_internet_gateway()
         .internet_gateway_id(igw)
         .send()
@@ -127,7 +127,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
     };
     let endpoint_ids: Vec<String> = inv.endpoints.iter().map(|e| e.id.clone()).collect();
     if !endpoint_ids.is_empty() {
-        cx.ec2
+        cx.ec2()
             .delete_vpc_endpoints()
             .set_vpc_endpoint_ids(Some(endpoint_ids.clone()))
             .send()
@@ -139,7 +139,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
             Backoff::default(),
             || async {
                 let left = cx
-                    .ec2
+                    .ec2()
                     .describe_vpc_endpoints()
                     .filters(inventory::filter("vpc-id", &state.vpc_id))
                     .send()
@@ -184,7 +184,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
         firewall::delete(cx, ctx, &g.id).await?;
     }
     when_free(ctx, &format!("VPC {}", state.vpc_id), || async {
-        match cx.ec2.delete_vpc().vpc_id(&state.vpc_id).send().await {
+        match cx.ec2().delete_vpc().vpc_id(&state.vpc_id).send().await {
             Ok(_) => Ok(()),
             Err(e) if e.code() == Some("InvalidVpcID.NotFound") => Ok(()),
             Err(e) => Err(Error::aws("ec2:DeleteVpc", e)),
