@@ -172,6 +172,9 @@ def error_body(protocol, status, code, message, content_type=None):
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "faultproxy"
+    # Headers and body go out as separate writes; without TCP_NODELAY the body waits for
+    # the client's delayed ACK (~40 ms), a stall AWS does not have.
+    disable_nagle_algorithm = True
     proxy = None  # set on the subclass made by FaultProxy.start
 
     def log_message(self, *args):

@@ -121,8 +121,12 @@ def apply_additions():
 def start(port=0):
     """Start moto with the additions on 127.0.0.1:port (0 = free); return (server, port)."""
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from werkzeug.serving import WSGIRequestHandler
 
     apply_additions()
+    # Answers are written in pieces; without TCP_NODELAY each piece after the first waits
+    # for the client's delayed ACK (~40 ms), a stall AWS does not have.
+    WSGIRequestHandler.disable_nagle_algorithm = True
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server, server.get_host_and_port()[1]

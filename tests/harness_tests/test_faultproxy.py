@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -85,6 +86,17 @@ def test_keep_alive_and_chunked_body(proxy):
     assert conn.sock is sock  # the same connection served both
     conn.close()
     assert proxy.operations() == ["ListStreams", "ListStreams"]
+
+
+def test_answers_are_sent_without_waiting_for_acks(proxy):
+    """TCP_NODELAY on the proxy's side of each connection: its answers go out in more than one
+    write, and without it every later write waits for the client's delayed ACK (~40 ms)."""
+    conn = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=5)
+    conn.request("POST", "/", body=b"{}", headers=LIST_STREAMS)
+    assert conn.getresponse().status == 200
+    [served] = proxy._conns
+    assert served.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    conn.close()
 
 
 @pytest.mark.parametrize("service,call,preset,status,code", [
