@@ -73,23 +73,32 @@ pub async fn ensure_owned_key(
     })
 }
 
-/// The key a resource encrypts with: the user's (`given`, which must exist; `property`
-/// names the input in the error), or one it owns behind `alias`.
-pub async fn user_or_owned(
+/// The key the user named (`given`), which must exist (`property` names the input in the
+/// error); `None` when the user named none. Asked before anything is made, so that a wrong
+/// key makes nothing.
+pub async fn given(cx: &AwsContext, given: Option<&str>, property: &str) -> Result<Option<Key>> {
+    let Some(id) = given else {
+        return Ok(None);
+    };
+    describe(cx, id).await?.map(Some).ok_or_else(|| {
+        Error::Unexpected(format!(
+            "{property}: the KMS key {id} does not exist or is pending deletion"
+        ))
+    })
+}
+
+/// The key a resource encrypts with: the user's, found by [`given`], or one the resource
+/// owns behind `alias`, made if need be (alongside the resource's other parts).
+pub async fn or_owned(
     cx: &AwsContext,
     ctx: &Ctx,
-    given: Option<&str>,
-    property: &str,
+    given: Option<Key>,
     alias: &str,
     description: &str,
     tags: &BTreeMap<String, String>,
 ) -> Result<Key> {
     match given {
-        Some(id) => describe(cx, id).await?.ok_or_else(|| {
-            Error::Unexpected(format!(
-                "{property}: the KMS key {id} does not exist or is pending deletion"
-            ))
-        }),
+        Some(key) => Ok(key),
         None => ensure_owned_key(cx, ctx, alias, description, None, tags).await,
     }
 }
@@ -130,6 +139,23 @@ pub async fn describe(cx: &AwsContext, key_id: &str) -> Result<Option<Key>> {
         .map(|r| r.key_rotation_enabled())
         .unwrap_or(false);
     Ok(Some(Key { arn, rotation }))
+}
+
+/// A resource's key as AWS reports it, and whether the resource owns it (made it).
+pub async fn observe(
+    cx: &AwsContext,
+    key_id: Option<&str>,
+    urn: &str,
+) -> Result<(Option<Key>, bool)> {
+    let key = match key_id {
+        Some(id) => describe(cx, id).await?,
+        None => None,
+    };
+    let managed = match &key {
+        Some(k) => owned(cx, &k.arn, urn).await?,
+        None => false,
+    };
+    Ok((key, managed))
 }
 
 /// True when the key carries this URN's ownership tag.

@@ -87,6 +87,15 @@ pub struct Firewall<'a> {
     pub property: &'static str,
 }
 
+/// The resource's security group `name` in the VPC its subnet group is in (`vpc_id`, empty
+/// when the subnet group is gone).
+pub async fn group_in_vpc(cx: &AwsContext, vpc_id: &str, name: &str) -> Result<Option<GroupView>> {
+    if vpc_id.is_empty() {
+        return Ok(None);
+    }
+    firewall::find(cx, vpc_id, name).await
+}
+
 /// The security group, created if needed, with its rules and tags converged. Rules that
 /// were revoked are reported through the engine log.
 pub async fn ensure_security_group(

@@ -25,23 +25,19 @@ async fn principals(cx: &AwsContext, given: &Option<Vec<String>>) -> Result<Vec<
     }
 }
 
-/// The key to encrypt with: the user's (which must exist), or one this resource owns.
-async fn key(cx: &AwsContext, ctx: &Ctx, a: &PipelineArgs) -> Result<kms::Key> {
+/// The key to encrypt with: the user's (`given`), or one this resource owns.
+async fn key(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PipelineArgs,
+    given: Option<kms::Key>,
+) -> Result<kms::Key> {
     let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
     let description = format!(
         "Encrypts the Kinesis stream {} (managed by Pulumi)",
         a.name()
     );
-    kms::user_or_owned(
-        cx,
-        ctx,
-        a.kms_key_id.as_deref(),
-        "kmsKeyId",
-        &key_alias(a.name()),
-        &description,
-        &tags,
-    )
-    .await
+    kms::or_owned(cx, ctx, given, &key_alias(a.name()), &description, &tags).await
 }
 
 /// Makes AWS match `a`. Returns the stream's name once it exists, so a failure after that
@@ -52,9 +48,9 @@ pub async fn converge(
     a: &PipelineArgs,
     previous: Option<&PipelineState>,
 ) -> Result<PipelineState> {
-    cx.validate().await?;
     let name = a.name();
     let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
+    cx.validate().await?;
     let existing = stream::describe(cx, name).await?;
     if let Some(v) = &existing
         && previous.is_none()
@@ -67,11 +63,23 @@ pub async fn converge(
             "streamName: a Kinesis stream named {name} already exists and is not owned by this resource; import it with `pulumi import` or choose another name"
         )));
     }
-    let key = key(cx, ctx, a).await?;
-    if existing.is_none() {
-        ctx.status(format!("creating Kinesis stream {name}")).await;
-        stream::create(cx, ctx, a, &tags).await?;
-    }
+    // A key the user names must exist before anything is made. A key of the resource's own
+    // is made alongside the stream, which does not need it until it is encrypted.
+    let given = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
+    let key = key(cx, ctx, a, given);
+    let create = async {
+        if existing.is_none() {
+            ctx.status(format!("creating Kinesis stream {name}")).await;
+            stream::create(cx, ctx, a, &tags).await?;
+        }
+        Ok(())
+    };
+    let (key, created): (_, Result<()>) = futures::join!(key, create);
+    created?;
+    let key = match key {
+        Ok(key) => key,
+        Err(e) => return Err(partial(cx, ctx, a, e).await),
+    };
     let result = finish(cx, ctx, a, &key, &tags).await;
     if let Err(e) = result {
         return Err(partial(cx, ctx, a, e).await);
@@ -141,19 +149,15 @@ pub async fn read(
     let Some(v) = stream::describe(cx, name).await? else {
         return Ok(None);
     };
-    let key = match &v.key_id {
-        Some(id) => kms::describe(cx, id).await?,
-        None => None,
-    };
+    // The key and the two roles are independent of each other: ask about them at once.
+    let (producer_name, consumer_name) = (roles::producer_name(name), roles::consumer_name(name));
+    let (keyed, producer, consumer) = futures::join!(
+        kms::observe(cx, v.key_id.as_deref(), ctx.urn()),
+        crate::aws::iam::read_role(cx, &producer_name, roles::PRODUCER_POLICY),
+        crate::aws::iam::read_role(cx, &consumer_name, roles::CONSUMER_POLICY),
+    );
+    let ((key, managed), producer, consumer) = (keyed?, producer?, consumer?);
     let key_arn = key.as_ref().map(|k| k.arn.clone()).unwrap_or_default();
-    let managed = match &key {
-        Some(k) => kms::owned(cx, &k.arn, ctx.urn()).await?,
-        None => false,
-    };
-    let producer =
-        crate::aws::iam::read_role(cx, &roles::producer_name(name), roles::PRODUCER_POLICY).await?;
-    let consumer =
-        crate::aws::iam::read_role(cx, &roles::consumer_name(name), roles::CONSUMER_POLICY).await?;
     let kms_key_id = match given.and_then(|g| g.kms_key_id.clone()) {
         Some(id) if !managed => Some(id),
         _ if managed => None,

@@ -53,32 +53,33 @@ pub async fn ensure(
     consumers: &[String],
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
-    iam::ensure_role(
-        cx,
-        ctx,
-        &RoleSpec {
-            name: &producer_name(stream),
+    let (producer, consumer) = (producer_name(stream), consumer_name(stream));
+    let (producer_spec, consumer_spec) = (
+        RoleSpec {
+            name: &producer,
             description: &format!("Writes to the Kinesis stream {stream}"),
             principals: producers,
             policy_name: PRODUCER_POLICY,
             policy: producer_policy(stream_arn, key_arn),
             tags,
         },
-    )
-    .await?;
-    iam::ensure_role(
-        cx,
-        ctx,
-        &RoleSpec {
-            name: &consumer_name(stream),
+        RoleSpec {
+            name: &consumer,
             description: &format!("Reads from the Kinesis stream {stream}"),
             principals: consumers,
             policy_name: CONSUMER_POLICY,
             policy: consumer_policy(stream_arn, key_arn),
             tags,
         },
-    )
-    .await?;
+    );
+    // The two roles are independent: made at once, each to the end, then the first
+    // failure is reported.
+    let (made_producer, made_consumer) = futures::join!(
+        iam::ensure_role(cx, ctx, &producer_spec),
+        iam::ensure_role(cx, ctx, &consumer_spec),
+    );
+    made_producer?;
+    made_consumer?;
     Ok(())
 }
 

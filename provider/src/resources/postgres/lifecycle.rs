@@ -26,11 +26,22 @@ pub async fn converge(
     a: &PostgresArgs,
     previous: Option<&PostgresState>,
 ) -> Result<PostgresState> {
-    cx.validate().await?;
     let id = a.id();
     let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
-    if previous.is_none()
-        && let Some(db) = state::observe(cx, id, a.engine().aurora()).await?
+    // The credentials are checked before any other call. Then two questions before anything
+    // is made, asked at once: a database of this name that is not ours, and the subnets.
+    cx.validate().await?;
+    let existing = async {
+        match previous {
+            None => state::observe(cx, id, a.engine().aurora()).await,
+            Some(_) => Ok(None),
+        }
+    };
+    let (existing, subnets) = futures::join!(
+        existing,
+        placement::check_subnets(cx, &a.vpc_id, &a.subnet_ids, 2, "an RDS subnet group"),
+    );
+    if let Some(db) = existing?
         && !owned_by(
             db.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             ctx.urn(),
@@ -40,23 +51,68 @@ pub async fn converge(
             "identifier: a database named {id} already exists and is not owned by this resource; import it with `pulumi import` or choose another identifier"
         )));
     }
-    placement::check_subnets(cx, &a.vpc_id, &a.subnet_ids, 2, "an RDS subnet group").await?;
-    let key = kms::user_or_owned(
-        cx,
-        ctx,
-        a.kms_key_id.as_deref(),
-        "kmsKeyId",
-        &key_alias(id),
-        &format!(
-            "Encrypts the PostgreSQL {id}, its snapshots, Performance Insights and master secret (managed by Pulumi)"
-        ),
-        &tags,
-    )
-    .await?;
-    match build(cx, ctx, a, &key, &tags).await {
+    subnets?;
+    // A key the user names must exist before anything is made; a key of the database's own
+    // is made alongside its other parts.
+    let description = format!(
+        "Encrypts the PostgreSQL {id}, its snapshots, Performance Insights and master secret (managed by Pulumi)"
+    );
+    let alias = key_alias(id);
+    let given = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
+    let key = kms::or_owned(cx, ctx, given, &alias, &description, &tags);
+    let (key, made) = futures::join!(key, parts(cx, ctx, a, &tags));
+    let (key, made) = match (key, made) {
+        (Ok(key), Ok(made)) => (key, made),
+        (Ok(key), Err(cause)) => return Err(partial(cx, ctx, a, Some(&key), cause).await),
+        (Err(cause), _) => return Err(partial(cx, ctx, a, None, cause).await),
+    };
+    match build(cx, ctx, a, &key, made, &tags).await {
         Ok(state) => Ok(state),
-        Err(cause) => Err(partial(cx, ctx, a, &key, cause).await),
+        Err(cause) => Err(partial(cx, ctx, a, Some(&key), cause).await),
     }
+}
+
+/// The parts a database needs besides its key, which depend on nothing but the inputs.
+struct Made {
+    sg: crate::aws::firewall::GroupView,
+    subnets: network::SubnetGroupView,
+    group: params::Ensured,
+    role: Option<String>,
+    fresh_role: bool,
+}
+
+/// Makes the parts at once. Each is awaited to the end (none is dropped half-made), then
+/// the first failure, in this order, is reported.
+async fn parts(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PostgresArgs,
+    tags: &BTreeMap<String, String>,
+) -> Result<Made> {
+    let id = a.id();
+    let role = async {
+        if a.monitoring() > 0 {
+            let existed = monitoring::find(cx, id).await?.is_some();
+            Ok::<_, Error>((Some(monitoring::ensure(cx, ctx, id, tags).await?), !existed))
+        } else {
+            Ok((None, false))
+        }
+    };
+    let (sg, subnets, group, role) = futures::join!(
+        network::ensure_security_group(cx, ctx, a, tags),
+        network::ensure_subnet_group(cx, ctx.urn(), a, tags),
+        params::ensure(cx, ctx, a, tags),
+        role,
+    );
+    let (sg, subnets, group) = (sg?, subnets?, group?);
+    let (role, fresh_role) = role?;
+    Ok(Made {
+        sg,
+        subnets,
+        group,
+        role,
+        fresh_role,
+    })
 }
 
 async fn build(
@@ -64,19 +120,18 @@ async fn build(
     ctx: &Ctx,
     a: &PostgresArgs,
     key: &kms::Key,
+    made: Made,
     tags: &BTreeMap<String, String>,
 ) -> Result<PostgresState> {
     let id = a.id();
     let aurora = a.engine().aurora();
-    let sg = network::ensure_security_group(cx, ctx, a, tags).await?;
-    let subnets = network::ensure_subnet_group(cx, ctx.urn(), a, tags).await?;
-    let group = params::ensure(cx, ctx, a, tags).await?;
-    let (role, fresh_role) = if a.monitoring() > 0 {
-        let existed = monitoring::find(cx, id).await?.is_some();
-        (Some(monitoring::ensure(cx, ctx, id, tags).await?), !existed)
-    } else {
-        (None, false)
-    };
+    let Made {
+        sg,
+        subnets,
+        group,
+        role,
+        fresh_role,
+    } = made;
     let parts = Parts {
         key_arn: &key.arn,
         security_group: &sg.id,
@@ -195,7 +250,7 @@ async fn partial(
     cx: &AwsContext,
     ctx: &Ctx,
     a: &PostgresArgs,
-    key: &kms::Key,
+    key: Option<&kms::Key>,
     cause: Error,
 ) -> Error {
     let id = a.id();
@@ -209,8 +264,8 @@ async fn partial(
         Ok(Some(state)) => state,
         _ => PostgresState {
             args: a.clone(),
-            kms_key_arn: key.arn.clone(),
-            kms_key_managed: a.kms_key_id.is_none(),
+            kms_key_arn: key.map(|k| k.arn.clone()).unwrap_or_default(),
+            kms_key_managed: key.is_some() && a.kms_key_id.is_none(),
             ..PostgresState::default()
         },
     };

@@ -9,7 +9,7 @@ use super::network::{self, security_group_name};
 use super::observed::Db;
 use super::settings::on;
 use super::{cluster, instance, params};
-use crate::aws::firewall::{self, GroupView};
+use crate::aws::firewall::GroupView;
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, placement, secrets};
 use crate::compliance::{
@@ -69,32 +69,31 @@ pub async fn read(
     let Some(db) = observe(cx, id, aurora_first).await? else {
         return Ok(None);
     };
-    let subnets = network::describe_subnet_group(cx, &db.subnet_group).await?;
-    let vpc_id = subnets
-        .as_ref()
-        .map(|s| s.vpc_id.clone())
-        .unwrap_or_default();
-    let sg = if vpc_id.is_empty() {
-        None
-    } else {
-        firewall::find(cx, &vpc_id, &security_group_name(id)).await?
+    // The parts are independent of each other: ask about them all at once.
+    let placed = async {
+        let subnets = network::describe_subnet_group(cx, &db.subnet_group).await?;
+        let vpc_id = subnets.as_ref().map(|s| s.vpc_id.clone());
+        let vpc_id = vpc_id.unwrap_or_default();
+        let sg = placement::group_in_vpc(cx, &vpc_id, &security_group_name(id)).await?;
+        Ok((subnets, vpc_id, sg))
     };
-    let key = match &db.kms_key_id {
-        Some(k) => kms::describe(cx, k).await?,
-        None => None,
+    let keyed = kms::observe(cx, db.kms_key_id.as_deref(), ctx.urn());
+    let secret = async {
+        match &db.secret_arn {
+            Some(arn) => secrets::describe(cx, arn).await,
+            None => Ok(None),
+        }
     };
-    let managed = match &key {
-        Some(k) => kms::owned(cx, &k.arn, ctx.urn()).await?,
-        None => false,
+    let settings = async {
+        match &db.parameter_group {
+            Some(g) => params::settings(cx, db.engine.aurora(), g).await,
+            None => Ok(Default::default()),
+        }
     };
-    let secret = match &db.secret_arn {
-        Some(arn) => secrets::describe(cx, arn).await?,
-        None => None,
-    };
-    let settings = match &db.parameter_group {
-        Some(g) => params::settings(cx, db.engine.aurora(), g).await?,
-        None => Default::default(),
-    };
+    let (placed, keyed, secret, settings): (Result<_>, Result<_>, _, _) =
+        futures::join!(placed, keyed, secret, settings);
+    let ((subnets, vpc_id, sg), (key, managed)) = (placed?, keyed?);
+    let (secret, settings) = (secret?, settings?);
     let force_ssl = settings
         .get(FORCE_SSL)
         .and_then(|s| s.value.clone())

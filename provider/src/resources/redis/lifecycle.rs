@@ -28,11 +28,14 @@ pub async fn converge(
     a: &RedisArgs,
     previous: Option<&RedisState>,
 ) -> Result<RedisState> {
-    cx.validate().await?;
     let id = a.id();
     let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
-    let existing = group::describe(cx, id).await?;
-    if let Some(g) = &existing
+    // The credentials are checked before any other call. Then two questions before anything
+    // is made, asked at once: a group of this id that is not ours, and the subnets.
+    cx.validate().await?;
+    let (existing, subnets) =
+        futures::join!(group::describe(cx, id), network::check_subnets(cx, a));
+    if let Some(g) = &existing?
         && previous.is_none()
         && !owned_by(
             g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -43,23 +46,50 @@ pub async fn converge(
             "replicationGroupId: a replication group named {id} already exists and is not owned by this resource; import it with `pulumi import` or choose another id"
         )));
     }
-    network::check_subnets(cx, a).await?;
+    subnets?;
+    // A key the user names must exist before anything is made; a key of the group's own is
+    // made alongside the security group and subnet group, then the AUTH secret it encrypts.
     let description =
         format!("Encrypts the Redis {id}, its snapshots and its AUTH secret (managed by Pulumi)");
-    let key = kms::user_or_owned(
-        cx,
-        ctx,
-        a.kms_key_id.as_deref(),
-        "kmsKeyId",
-        &key_alias(id),
-        &description,
-        &tags,
-    )
-    .await?;
-    match build(cx, ctx, a, previous, &key, &tags).await {
+    let alias = key_alias(id);
+    let given = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
+    let keyed = async {
+        let key = kms::or_owned(cx, ctx, given, &alias, &description, &tags)
+            .await
+            .map_err(|cause| (None, cause))?;
+        match token::ensure(cx, ctx.urn(), id, a.port(), &key.arn, &tags).await {
+            Ok(held) => Ok((key, held)),
+            Err(cause) => Err((Some(key), cause)),
+        }
+    };
+    // Each part is awaited to the end (none is dropped half-made), then the first failure,
+    // in this order, is reported.
+    let (keyed, sg, subnets) = futures::join!(
+        keyed,
+        network::ensure_security_group(cx, ctx, a, &tags),
+        network::ensure_subnet_group(cx, ctx.urn(), a, &tags),
+    );
+    let (key, held) = match keyed {
+        Ok(keyed) => keyed,
+        Err((key, cause)) => return Err(partial(cx, ctx, a, previous, key.as_ref(), cause).await),
+    };
+    let made = match (sg, subnets) {
+        (Ok(sg), Ok(subnets)) => Made { sg, subnets, held },
+        (Err(cause), _) | (_, Err(cause)) => {
+            return Err(partial(cx, ctx, a, previous, Some(&key), cause).await);
+        }
+    };
+    match build(cx, ctx, a, previous, &key, made, &tags).await {
         Ok(state) => Ok(state),
-        Err(cause) => Err(partial(cx, ctx, a, previous, &key, cause).await),
+        Err(cause) => Err(partial(cx, ctx, a, previous, Some(&key), cause).await),
     }
+}
+
+/// The parts a replication group needs besides its key.
+struct Made {
+    sg: crate::aws::firewall::GroupView,
+    subnets: network::SubnetGroupView,
+    held: token::Held,
 }
 
 async fn build(
@@ -68,12 +98,15 @@ async fn build(
     a: &RedisArgs,
     previous: Option<&RedisState>,
     key: &kms::Key,
+    made: Made,
     tags: &BTreeMap<String, String>,
 ) -> Result<RedisState> {
     let id = a.id();
-    let sg = network::ensure_security_group(cx, ctx, a, tags).await?;
-    let subnets = network::ensure_subnet_group(cx, ctx.urn(), a, tags).await?;
-    let mut held = token::ensure(cx, ctx.urn(), id, a.port(), &key.arn, tags).await?;
+    let Made {
+        sg,
+        subnets,
+        mut held,
+    } = made;
     let g = match group::describe(cx, id).await? {
         Some(g) => g,
         None => {
@@ -286,7 +319,7 @@ async fn partial(
     ctx: &Ctx,
     a: &RedisArgs,
     previous: Option<&RedisState>,
-    key: &kms::Key,
+    key: Option<&kms::Key>,
     cause: Error,
 ) -> Error {
     let id = a.id();
@@ -305,8 +338,8 @@ async fn partial(
                 args: a.clone(),
                 auth_secret_arn: secret.map(|s| s.arn).unwrap_or_default(),
                 auth_token: token.map(|t| t.auth_token).unwrap_or_default(),
-                kms_key_arn: key.arn.clone(),
-                kms_key_managed: a.kms_key_id.is_none(),
+                kms_key_arn: key.map(|k| k.arn.clone()).unwrap_or_default(),
+                kms_key_managed: key.is_some() && a.kms_key_id.is_none(),
                 ..RedisState::default()
             }
         }

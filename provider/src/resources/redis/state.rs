@@ -31,31 +31,27 @@ pub async fn read(
     let Some(g) = group::describe(cx, id).await? else {
         return Ok(None);
     };
-    let subnets = network::describe_subnet_group(cx, &g.subnet_group).await?;
-    let vpc_id = subnets
-        .as_ref()
-        .map(|s| s.vpc_id.clone())
-        .unwrap_or_default();
-    let sg = if vpc_id.is_empty() {
-        None
-    } else {
-        firewall::find(cx, &vpc_id, &security_group_name(id)).await?
+    // The parts are independent of each other: ask about them all at once.
+    let placed = async {
+        let subnets = network::describe_subnet_group(cx, &g.subnet_group).await?;
+        let vpc_id = subnets.as_ref().map(|s| s.vpc_id.clone());
+        let vpc_id = vpc_id.unwrap_or_default();
+        let sg = placement::group_in_vpc(cx, &vpc_id, &security_group_name(id)).await?;
+        Ok((subnets, vpc_id, sg))
     };
-    let secret = secrets::describe(cx, &token::secret_name(id))
-        .await?
-        .filter(|s| !s.pending_deletion);
-    let connection = match &secret {
-        Some(s) => token::read(cx, &s.arn).await?,
-        None => None,
+    let held = async {
+        let secret = secrets::describe(cx, &token::secret_name(id))
+            .await?
+            .filter(|s| !s.pending_deletion);
+        let connection = match &secret {
+            Some(s) => token::read(cx, &s.arn).await?,
+            None => None,
+        };
+        Ok((secret, connection))
     };
-    let key = match &g.kms_key_id {
-        Some(k) => kms::describe(cx, k).await?,
-        None => None,
-    };
-    let managed = match &key {
-        Some(k) => kms::owned(cx, &k.arn, ctx.urn()).await?,
-        None => false,
-    };
+    let keyed = kms::observe(cx, g.kms_key_id.as_deref(), ctx.urn());
+    let (placed, held, keyed): (Result<_>, Result<_>, _) = futures::join!(placed, held, keyed);
+    let ((subnets, vpc_id, sg), (secret, connection), (key, managed)) = (placed?, held?, keyed?);
 
     let seen = placement::observe(
         sg.as_ref(),

@@ -2,10 +2,12 @@
 //! its tags) to what the inputs ask for. A failure once the VPC exists is a partial failure,
 //! so the engine keeps the VPC's id and the next `pulumi up` carries on from there.
 
+use std::collections::BTreeMap;
+
 use pulumi_provider::Ctx;
 
 use super::args::{VpcArgs, VpcState};
-use super::check::{self, tier_enabled};
+use super::check::{self, SubnetPlan, tier_enabled};
 use super::inventory::{self, Inventory};
 use super::layout::Tier;
 use super::network::{self, Job, private_table_part, subnet_part};
@@ -101,65 +103,31 @@ async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Resul
     let zones = check::zones(a, &kept, &offered);
     let plan = check::plan(a, &zones)
         .map_err(|f| Error::Unexpected(format!("{}: {}", f.property, f.reason)))?;
-    let strategy = a.nat_gateways.unwrap_or_default();
 
     job.ctx
         .status(format!("creating subnets in {}", zones.join(", ")))
         .await;
-    let igw = if tier_enabled(a, Tier::Public) {
-        Some(network::ensure_igw(job, &inv).await?)
-    } else {
-        None
+    // What depends only on the VPC is made alongside the network: the flow logs (key, log
+    // group, role) and closing the default security group. Every branch runs to its end
+    // (nothing is dropped half-made); then the first failure, in this order, is reported.
+    let flow = async {
+        job.ctx.status("turning on flow logs").await;
+        flowlogs::ensure(job, &inv, a).await
     };
-    let subnets = network::ensure_subnets(job, &inv, &plan).await?;
+    let (network, flow, closed) = futures::join!(
+        network_and_nat(job, &inv, a, &zones, &plan),
+        flow,
+        network::close_default_group(job),
+    );
+    let (subnets, tables) = network?;
+    let flow = flow?;
+    closed?;
     let ids = |tier: Tier| -> Vec<String> {
         zones
             .iter()
             .filter_map(|az| subnets.get(&subnet_part(tier, az)).cloned())
             .collect()
     };
-    if let Some(igw) = &igw {
-        let table = network::ensure_table(job, &inv, "rt/public", &ids(Tier::Public)).await?;
-        network::default_route(job, &inv, &table, Some((igw, false))).await?;
-    }
-    let mut private_tables = Vec::new();
-    if tier_enabled(a, Tier::Private) {
-        for az in &zones {
-            let subnet: Vec<String> = subnets
-                .get(&subnet_part(Tier::Private, az))
-                .cloned()
-                .into_iter()
-                .collect();
-            private_tables.push((
-                az.clone(),
-                network::ensure_table(job, &inv, &private_table_part(az), &subnet).await?,
-            ));
-        }
-    }
-    let isolated_table = if tier_enabled(a, Tier::Isolated) {
-        Some(network::ensure_table(job, &inv, "rt/isolated", &ids(Tier::Isolated)).await?)
-    } else {
-        None
-    };
-
-    let wanted = nat::nat_zones(strategy, &zones);
-    if !wanted.is_empty() {
-        job.ctx
-            .status(format!("creating NAT gateways in {}", wanted.join(", ")))
-            .await;
-    }
-    let nats = nat::ensure(job, &inv, &wanted, &subnets).await?;
-    for (az, table) in &private_tables {
-        let target = nat::nat_for(strategy, &zones, &nats, az).map(|n| (n.id.as_str(), true));
-        network::default_route(job, &inv, table, target).await?;
-    }
-    nat::retire(job, &inv, &nats).await?;
-    network::close_default_group(job).await?;
-
-    job.ctx.status("turning on flow logs").await;
-    let flow = flowlogs::ensure(job, &inv, a).await?;
-    let mut tables: Vec<String> = private_tables.iter().map(|(_, t)| t.clone()).collect();
-    tables.extend(isolated_table);
     endpoints::converge(job, &inv, a, &tables, &ids(Tier::Private)).await?;
     teardown::prune(job, &inv, &plan, a).await?;
 
@@ -172,4 +140,89 @@ async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Resul
     let mut out = state::from_inventory(job.cx, job.ctx, resolved, &settled, Some(a)).await?;
     out.flow_log_role_arn = Some(flow.role_arn);
     Ok(out)
+}
+
+/// Subnets, route tables, the internet gateway and the NAT gateways, with the default
+/// routes through them: the subnet ids by part, and the private and isolated route tables.
+async fn network_and_nat(
+    job: &Job<'_>,
+    inv: &Inventory,
+    a: &VpcArgs,
+    zones: &[String],
+    plan: &[SubnetPlan],
+) -> Result<(BTreeMap<String, String>, Vec<String>)> {
+    let igw = async {
+        if tier_enabled(a, Tier::Public) {
+            network::ensure_igw(job, inv).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (igw, subnets) = futures::join!(igw, network::ensure_subnets(job, inv, plan));
+    let (igw, subnets) = (igw?, subnets?);
+    let ids = |tier: Tier| -> Vec<String> {
+        zones
+            .iter()
+            .filter_map(|az| subnets.get(&subnet_part(tier, az)).cloned())
+            .collect()
+    };
+    let public = async {
+        if let Some(igw) = &igw {
+            let table = network::ensure_table(job, inv, "rt/public", &ids(Tier::Public)).await?;
+            network::default_route(job, inv, &table, Some((igw, false))).await?;
+        }
+        Ok(())
+    };
+    let private = async {
+        if !tier_enabled(a, Tier::Private) {
+            return Ok(Vec::new());
+        }
+        let tables = zones.iter().map(|az| async {
+            let subnet: Vec<String> = subnets
+                .get(&subnet_part(Tier::Private, az))
+                .cloned()
+                .into_iter()
+                .collect();
+            let table = network::ensure_table(job, inv, &private_table_part(az), &subnet).await?;
+            Ok::<_, Error>((az.clone(), table))
+        });
+        futures::future::join_all(tables)
+            .await
+            .into_iter()
+            .collect()
+    };
+    let isolated = async {
+        if tier_enabled(a, Tier::Isolated) {
+            network::ensure_table(job, inv, "rt/isolated", &ids(Tier::Isolated))
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let strategy = a.nat_gateways.unwrap_or_default();
+    let wanted = nat::nat_zones(strategy, zones);
+    let nats = async {
+        if !wanted.is_empty() {
+            job.ctx
+                .status(format!("creating NAT gateways in {}", wanted.join(", ")))
+                .await;
+        }
+        nat::ensure(job, inv, &wanted, &subnets).await
+    };
+    let (public, private, isolated, nats): (Result<()>, Result<Vec<_>>, _, _) =
+        futures::join!(public, private, isolated, nats);
+    public?;
+    let (private_tables, isolated_table, nats) = (private?, isolated?, nats?);
+    let routes = private_tables.iter().map(|(az, table)| {
+        let target = nat::nat_for(strategy, zones, &nats, az).map(|n| (n.id.as_str(), true));
+        network::default_route(job, inv, table, target)
+    });
+    for routed in futures::future::join_all(routes).await {
+        routed?;
+    }
+    nat::retire(job, inv, &nats).await?;
+    let mut tables: Vec<String> = private_tables.into_iter().map(|(_, t)| t).collect();
+    tables.extend(isolated_table);
+    Ok((subnets, tables))
 }
