@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Create wall time of each resource with LATENCY of latency added to every AWS call.
+"""Create wall time of each resource with latency added to every AWS call (BENCH_LATENCY
+seconds, default 0.05).
 
 Real AWS answers in tens of milliseconds, not moto's one; what a user waits for is the
 number of calls that cannot overlap. Each resource of the demo platform is created alone in
@@ -8,12 +9,15 @@ without latency), through the real CLI, with the fault proxy between the plugin 
 delaying every call. From the proxy's log of that `pulumi up`:
 
 - calls: the AWS calls the create made;
-- chain: the longest run of calls each of which started after the one before it ended
-  (the calls that did not overlap; with every independent part made concurrently, this is
-  the chain of calls that depend on each other);
+- chain: the critical path, the calls that did not overlap and whose durations (the added
+  latency plus the emulator's own time) add up the most; with every independent part made
+  concurrently, these are the calls that depend on each other;
+- chain time: those durations added up, the least the create could take;
 - wall: from the first call's start to the last call's end;
-- wall / (chain x latency): 1.0 means the create spent no time beyond its chain of calls
-  (no sleeping in waits, no work between calls).
+- wall / chain time: 1.0 means the create spent no time beyond its chain of calls (no
+  sleeping in waits, no work between calls).
+
+BENCH_VERBOSE=1 prints each chain's calls.
 
 Then the whole demo platform is brought up once with the same latency and its wall time
 printed. Figures, not pass/fail. Run with `make bench`.
@@ -55,13 +59,21 @@ def resources(vpc_id, subnets):
     }
 
 
-def chain(calls):
-    """The longest sequence of calls each starting after the previous one ended."""
+def critical_path(calls):
+    """The chain of calls that decided the wall time: of every sequence of calls each
+    starting after the one before it ended, the one whose durations add up the most."""
     calls = sorted(calls, key=lambda c: c["time"])
-    best = []
+    best, prev = [], []
     for i, c in enumerate(calls):
-        best.append(1 + max((best[j] for j in range(i) if calls[j]["ended"] <= c["time"]), default=0))
-    return max(best, default=0)
+        before = [j for j in range(i) if calls[j]["ended"] <= c["time"]]
+        j = max(before, key=lambda k: best[k], default=None)
+        best.append(c["ended"] - c["time"] + (best[j] if j is not None else 0))
+        prev.append(j)
+    path, i = [], max(range(len(calls)), key=lambda k: best[k], default=None)
+    while i is not None:
+        path.append(calls[i])
+        i = prev[i]
+    return path[::-1]
 
 
 def measure(stack, proxy):
@@ -73,7 +85,15 @@ def measure(stack, proxy):
     proxy.remove_rule(rule)
     calls = [c for c in proxy.log() if c.get("ended")]
     wall = max(c["ended"] for c in calls) - min(c["time"] for c in calls)
-    return len(calls), chain(calls), wall, total
+    path = critical_path(calls)
+    if os.environ.get("BENCH_VERBOSE"):
+        print("   chain: " + " ".join(f"{c['service']}:{c['operation']}" for c in path))
+    return len(calls), path, wall, total
+
+
+def row(name, calls, path, wall, total):
+    spent = sum(c["ended"] - c["time"] for c in path)
+    print(f"| {name} | {calls} | {len(path)} | {spent:.2f} s | {wall:.2f} s | {wall / spent:.2f} | {total:.2f} s |")
 
 
 def main():
@@ -90,26 +110,23 @@ def main():
         out = base.outputs()
         stacks = []
         print(f"latency added to every AWS call: {LATENCY * 1000:.0f} ms\n")
-        print("| resource | AWS calls | chain | create wall | wall / (chain x latency) | pulumi up |")
-        print("|---|---|---|---|---|---|")
+        print("| resource | AWS calls | chain | chain time | create wall | wall / chain time | pulumi up |")
+        print("|---|---|---|---|---|---|---|")
         try:
             for name, (token, props) in resources(out["vpcId"], out["isolated"]).items():
                 props = {**props, "cidrBlock": "10.60.0.0/16"} if name == "SecureVpc" else props
                 stack = Stack(Path(tmp) / name, {"resources": {"it": {"type": token, "properties": props}}},
                               proxy.url, stack="bench")
                 stacks.append(stack)
-                calls, depth, wall, total = measure(stack, proxy)
-                ratio = wall / (depth * LATENCY) if depth else 0
-                print(f"| {name} | {calls} | {depth} | {wall:.2f} s | {ratio:.2f} | {total:.2f} s |")
+                row(name, *measure(stack, proxy))
             platform = yaml.safe_load((REPO / "examples" / "platform" / "Pulumi.yaml").read_text())
             platform.pop("plugins", None)
             platform.pop("name", None)
             demo = Stack(Path(tmp) / "platform", platform, proxy.url, stack="bench")
             demo.run("config", "set", "databaseDeletionProtection", "false")
             stacks.append(demo)
-            calls, depth, wall, total = measure(demo, proxy)
-            print(f"\nthe demo platform, one `pulumi up`: {calls} AWS calls, chain {depth}, "
-                  f"AWS wall {wall:.2f} s, pulumi up {total:.2f} s")
+            print()
+            row("the demo platform, one `pulumi up`", *measure(demo, proxy))
         finally:
             for stack in [*stacks, base]:
                 stack.run("destroy", "--yes", "--continue-on-error", check=False)
