@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as J};
 
 use crate::check::CheckFailure;
+use crate::decode::{self, kind};
 use crate::schema::ObjectInfo;
 use crate::value::{PropertyMap, Value};
 
@@ -46,16 +47,16 @@ pub(crate) fn decode<T: DeserializeOwned>(
         if let Some(t) = expected.filter(|t| !matches_type(&plain, t)) {
             failures.push(CheckFailure::new(
                 key,
-                format!("expected a value of type {t}, got {plain}"),
+                format!("expected a value of type {t}, got {}", kind(&plain)),
             ));
             continue;
         }
         json.insert(key.clone(), plain);
     }
-    match serde_json::from_value(J::Object(json)) {
+    match decode::decode(J::Object(json)) {
         Ok(config) => (Some(config), failures),
-        Err(e) => {
-            failures.push(CheckFailure::new("", format!("invalid configuration: {e}")));
+        Err(u) => {
+            failures.push(CheckFailure::new(u.path, u.reason));
             (None, failures)
         }
     }

@@ -40,3 +40,31 @@ fn each_bad_key_gets_its_own_failure() {
     let props: Vec<_> = failures.iter().map(|f| f.property.as_str()).collect();
     assert_eq!(props, vec!["maxRetries", "regoin"]);
 }
+
+#[test]
+fn a_secret_value_of_the_wrong_type_is_named_but_never_printed() {
+    let info = ObjectInfo::of::<Cfg>();
+    let secret = |text: &str| Value::Secret(Box::new(Value::String(text.into())));
+    let map = PropertyMap::from([
+        ("maxRetries".into(), secret("hunter2-not-a-number")),
+        (
+            "defaultTags".into(),
+            secret(r#"{"team": ["hunter2-list"]}"#),
+        ),
+    ]);
+    let (_, failures) = decode::<Cfg>(&map, &info);
+    let props: Vec<_> = failures.iter().map(|f| f.property.as_str()).collect();
+    assert_eq!(props, ["maxRetries", "defaultTags.team"]);
+    for f in &failures {
+        assert!(
+            !f.reason.contains("hunter2"),
+            "{}: {}",
+            f.property,
+            f.reason
+        );
+    }
+    assert_eq!(
+        failures[0].reason,
+        "expected a value of type integer, got a string"
+    );
+}

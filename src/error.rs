@@ -10,6 +10,14 @@ pub enum Error {
     /// The program gave input the provider cannot accept.
     #[error("{0}")]
     InvalidInput(String),
+    /// A property map (`what`: inputs, state) did not decode into the resource's types: the
+    /// property's path and what was expected, never the value itself.
+    #[error("{what}: {}{reason}", at(.path))]
+    Undecodable {
+        what: String,
+        path: String,
+        reason: String,
+    },
     /// The cloud or another service the provider called refused or failed.
     #[error("{0}")]
     Upstream(String),
@@ -57,12 +65,20 @@ impl Error {
 
     pub(crate) fn code(&self) -> Code {
         match self {
-            Error::InvalidInput(_) => Code::InvalidArgument,
+            Error::InvalidInput(_) | Error::Undecodable { .. } => Code::InvalidArgument,
             Error::Upstream(_) | Error::PartialFailure { .. } => Code::Unknown,
             Error::Cancelled => Code::Cancelled,
             Error::Timeout(_) => Code::DeadlineExceeded,
             Error::Internal(_) | Error::Transport(_) | Error::Io(_) => Code::Internal,
             Error::UnknownType(_) => Code::InvalidArgument,
         }
+    }
+}
+
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
     }
 }

@@ -180,8 +180,8 @@ where
         let olds = Decoded::new(olds, &self.inputs);
         let args: R::Args = match news.typed("inputs") {
             Ok(args) => args,
-            Err(Error::InvalidInput(reason)) => {
-                let failure = CheckFailure::new("", reason);
+            Err(Error::Undecodable { path, reason, .. }) => {
+                let failure = CheckFailure::new(path, reason);
                 return Ok((news.original.clone(), vec![failure]));
             }
             Err(e) => return Err(e.into()),

@@ -8,6 +8,7 @@
 mod check;
 mod config;
 mod context;
+mod decode;
 mod diff;
 mod engine;
 mod error;

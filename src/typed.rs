@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value as J};
 
+use crate::decode::decode;
 use crate::error::{Error, Result};
 use crate::schema::ObjectInfo;
 use crate::value::{PropertyMap, Value};
@@ -56,10 +57,13 @@ impl Decoded {
         !self.unknown.is_empty()
     }
 
-    /// The typed view.
+    /// The typed view; a failure names the property's path, never its value.
     pub fn typed<T: DeserializeOwned>(&self, what: &str) -> Result<T> {
-        serde_json::from_value(J::Object(self.json.clone()))
-            .map_err(|e| Error::InvalidInput(format!("{what}: {e}")))
+        decode(J::Object(self.json.clone())).map_err(|u| Error::Undecodable {
+            what: what.to_string(),
+            path: u.path,
+            reason: u.reason,
+        })
     }
 }
 

@@ -11,6 +11,7 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2
 
 from client import Provider, code_of
+from harness.props import secret
 
 
 def test_the_plugin_prints_its_port_and_reports_a_semver_version(plugin):
@@ -50,6 +51,18 @@ def test_config_values_sent_as_json_strings_are_accepted(plugin, moto):
     _, failures = p.check_config(region="us-east-1", maxRetries="2", defaultTags='{"team":"x"}',
                                  endpoint=moto.url)
     assert failures == []
+
+
+def test_a_wrong_typed_secret_is_named_but_never_echoed(plugin):
+    p = Provider(plugin())
+    _, failures = p.check_config(region="us-east-1", maxRetries=secret("hunter2-config"))
+    assert [prop for prop, _ in failures] == ["maxRetries"]
+    assert "hunter2" not in failures[0][1] and "integer" in failures[0][1]
+    _, failures = p.check("typed", {"shardCount": secret("hunter2-input")})
+    assert failures == [("shardCount", "expected an integer, got a string")]
+    _, failures = p.check("typed", {"producerPrincipals": ["arn:aws:iam::123456789012:role/a",
+                                                           secret({"hunter2": "object"})]})
+    assert failures == [("producerPrincipals[1]", "expected a string, got an object")]
 
 
 def test_configure_makes_no_aws_call_and_bad_credentials_fail_the_first_operation(plugin, proxy):
