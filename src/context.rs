@@ -6,10 +6,23 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::{EngineLog, Severity};
 
+/// What the engine asked of the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Operation {
+    /// Configure, or anything outside a resource operation.
+    #[default]
+    Other,
+    Create,
+    Read,
+    Update,
+    Delete,
+}
+
 /// Passed by reference to every create, read, update and delete.
 #[derive(Clone)]
 pub struct Ctx {
     pub(crate) urn: String,
+    pub(crate) operation: Operation,
     pub(crate) cancel: CancellationToken,
     pub(crate) log: EngineLog,
     pub(crate) started: Instant,
@@ -21,6 +34,7 @@ impl Ctx {
     pub fn new(urn: impl Into<String>, cancel: CancellationToken, log: EngineLog) -> Self {
         Ctx {
             urn: urn.into(),
+            operation: Operation::Other,
             cancel,
             log,
             started: Instant::now(),
@@ -30,6 +44,23 @@ impl Ctx {
 
     pub fn urn(&self) -> &str {
         &self.urn
+    }
+
+    /// The same context, for `operation`.
+    pub fn for_operation(mut self, operation: Operation) -> Self {
+        self.operation = operation;
+        self
+    }
+
+    /// The operation this context serves.
+    pub fn operation(&self) -> Operation {
+        self.operation
+    }
+
+    /// True when the engine already holds the resource's id: every operation but a create.
+    /// What a known resource's id names is its own, whatever its URN has become since.
+    pub fn is_known(&self) -> bool {
+        !matches!(self.operation, Operation::Create | Operation::Other)
     }
 
     /// The resource's logical name, the last part of its URN.

@@ -21,11 +21,15 @@ pub enum Error {
     /// The cloud or another service the provider called refused or failed.
     #[error("{0}")]
     Upstream(String),
-    /// Something was made but could not be finished; the engine must record `id` and `state`.
-    #[error("resource {id} was created but is not healthy: {}", reasons.join("; "))]
+    /// The credentials the provider was given were refused.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Something exists but the operation could not finish; the engine must record `id` and
+    /// `state` (the next `pulumi up` carries on from them).
+    #[error("{id} is not finished: {}", reasons.join("; "))]
     PartialFailure {
         id: String,
-        state: serde_json::Value,
+        state: PartialState,
         reasons: Vec<String>,
     },
     /// The engine cancelled the operation.
@@ -56,7 +60,7 @@ impl Error {
         match serde_json::to_value(state) {
             Ok(state) => Error::PartialFailure {
                 id: id.into(),
-                state,
+                state: PartialState(state),
                 reasons: vec![reason.to_string()],
             },
             Err(e) => Error::Internal(format!("cannot encode partial state: {e}")),
@@ -67,11 +71,26 @@ impl Error {
         match self {
             Error::InvalidInput(_) | Error::Undecodable { .. } => Code::InvalidArgument,
             Error::Upstream(_) | Error::PartialFailure { .. } => Code::Unknown,
+            Error::Unauthenticated(_) => Code::Unauthenticated,
             Error::Cancelled => Code::Cancelled,
             Error::Timeout(_) => Code::DeadlineExceeded,
             Error::Internal(_) | Error::Transport(_) | Error::Io(_) => Code::Internal,
             Error::UnknownType(_) => Code::InvalidArgument,
         }
+    }
+}
+
+/// The state carried by a partial failure. Its `Debug` shows only which fields it has, as
+/// a state may hold secrets.
+pub struct PartialState(pub serde_json::Value);
+
+impl std::fmt::Debug for PartialState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let fields: Vec<&str> = match &self.0 {
+            serde_json::Value::Object(map) => map.keys().map(String::as_str).collect(),
+            _ => Vec::new(),
+        };
+        write!(f, "PartialState {{ fields: {fields:?} }}")
     }
 }
 

@@ -11,7 +11,9 @@ use crate::diff::{DiffResult, diff_inputs};
 use crate::error::Error;
 use crate::resource::{Resource, Timeouts};
 use crate::schema::ObjectInfo;
-use crate::typed::{DEFAULTS_KEY, Decoded, encode, encode_json, restore_unknowns};
+use crate::typed::{
+    DEFAULTS_KEY, Decoded, STATE_VERSION_KEY, encode, encode_json, restore_unknowns, typed_json,
+};
 use crate::value::{PropertyMap, Value};
 
 /// A failure as the server must report it.
@@ -106,11 +108,11 @@ impl<R> Typed<R> {
         }
     }
 
-    fn partial(&self, secret: &BTreeSet<String>, e: Error) -> Failed {
+    fn partial(&self, secret: &BTreeSet<String>, version: u32, e: Error) -> Failed {
         match e {
             Error::PartialFailure { id, state, reasons } => Failed::Partial {
                 id,
-                properties: encode_json(state, secret, &self.outputs),
+                properties: versioned(encode_json(state.0, secret, &self.outputs), version),
                 reasons,
             },
             other => Failed::Error(other),
@@ -130,6 +132,64 @@ impl<R> Typed<R> {
         base.remove(DEFAULTS_KEY);
         base
     }
+}
+
+/// A state as this release writes it: with its shape's version.
+fn versioned(mut map: PropertyMap, version: u32) -> PropertyMap {
+    map.insert(
+        STATE_VERSION_KEY.to_string(),
+        Value::Number(f64::from(version)),
+    );
+    map
+}
+
+/// The typed state of a saved property map: migrated from the version it was saved in,
+/// then decoded. A failure names the resource type and the field, never a value.
+fn typed_state<C, R>(resource: &R, saved: &Decoded) -> Result<R::State, Error>
+where
+    C: Send + Sync + 'static,
+    R: Resource<C>,
+{
+    let what = format!("the saved state of this {}", R::TOKEN);
+    let from = saved.version.unwrap_or(0);
+    if from > u64::from(R::STATE_VERSION) {
+        return Err(Error::InvalidInput(format!(
+            "{what} was written by a newer release of the provider (state version {from}; this \
+             release reads up to {}): use that release or a later one",
+            R::STATE_VERSION
+        )));
+    }
+    let mut json = saved.json.clone();
+    for step in from..u64::from(R::STATE_VERSION) {
+        json = resource.migrate(step as u32, json)?;
+    }
+    typed_json(over_defaults::<R::State>(json), &what)
+}
+
+/// `saved` over the JSON of `T::default()`: a field added since it was saved takes its
+/// default instead of failing the decode.
+fn over_defaults<T: Default + serde::Serialize>(
+    saved: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
+    let mut base = match serde_json::to_value(T::default()) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    base.extend(saved);
+    serde_json::Value::Object(base)
+}
+
+/// Typed old inputs, or `None` when there are none; a failure names the resource type.
+fn typed_old_inputs<C, R>(old: &Decoded) -> Result<Option<R::Args>, Error>
+where
+    C: Send + Sync + 'static,
+    R: Resource<C>,
+{
+    if old.json.is_empty() {
+        return Ok(None);
+    }
+    let what = format!("the saved inputs of this {}", R::TOKEN);
+    typed_json(over_defaults::<R::Args>(old.json.clone()), &what).map(Some)
 }
 
 fn not_configured() -> Error {
@@ -186,11 +246,7 @@ where
             }
             Err(e) => return Err(e.into()),
         };
-        let old_args: Option<R::Args> = if olds.json.is_empty() {
-            None
-        } else {
-            olds.typed("old inputs").ok()
-        };
+        let old_args = typed_old_inputs::<C, R>(&olds)?;
         ctx.old_defaults = olds.defaults.clone();
         let (checked, failures) = self.resource.check(ctx, args, old_args.as_ref());
         // A failure about a value not known yet is premature: it is checked again at update.
@@ -224,22 +280,27 @@ where
             ignore,
             &self.inputs,
         );
+        if !R::UPDATES_IN_PLACE {
+            for change in base.changes.values_mut() {
+                change.replace = true;
+            }
+        }
         if let Some(name) = R::NAME_PROPERTY {
             let auto_named = news.defaults.iter().any(|d| d == name);
             base.delete_before_replace = !base.replaces().is_empty() && !auto_named;
         }
-        if news.has_unknowns() || old_inputs.json.is_empty() {
+        // The saved state and inputs must decode whatever the new inputs are: a state this
+        // release cannot read is an error now, not a diff that skips the resource's rules.
+        let olds = Decoded::new(olds, &self.outputs);
+        let state = typed_state::<C, R>(&self.resource, &olds)?;
+        let Some(old_args) = typed_old_inputs::<C, R>(&old_inputs)? else {
+            return Ok(base);
+        };
+        if news.has_unknowns() {
             return Ok(base);
         }
-        let olds = Decoded::new(olds, &self.outputs);
-        match (
-            olds.typed("state"),
-            old_inputs.typed("old inputs"),
-            news.typed("inputs"),
-        ) {
-            (Ok(s), Ok(o), Ok(n)) => Ok(self.resource.diff(&s, &o, &n, base)),
-            _ => Ok(base),
-        }
+        let args = news.typed("inputs")?;
+        Ok(self.resource.diff(&state, &old_args, &args, base))
     }
 
     async fn create(
@@ -259,8 +320,14 @@ where
         let args = news.typed("inputs")?;
         let cx = cx.ok_or_else(not_configured)?;
         match self.resource.create(cx, ctx, args).await {
-            Ok((id, state)) => Ok((id, encode(&state, &news.secret, &self.outputs)?)),
-            Err(e) => Err(self.partial(&news.secret, e)),
+            Ok((id, state)) => Ok((
+                id,
+                versioned(
+                    encode(&state, &news.secret, &self.outputs)?,
+                    R::STATE_VERSION,
+                ),
+            )),
+            Err(e) => Err(self.partial(&news.secret, R::STATE_VERSION, e)),
         }
     }
 
@@ -277,13 +344,9 @@ where
         let old_state = if state.json.is_empty() {
             None
         } else {
-            state.typed("state").ok()
+            Some(typed_state::<C, R>(&self.resource, &state)?)
         };
-        let old_inputs = if inputs.json.is_empty() {
-            None
-        } else {
-            inputs.typed("inputs").ok()
-        };
+        let old_inputs = typed_old_inputs::<C, R>(&inputs)?;
         let Some(found) = self
             .resource
             .read(cx, ctx, id, old_state, old_inputs)
@@ -292,7 +355,10 @@ where
             return Ok(None);
         };
         let secret: BTreeSet<String> = state.secret.union(&inputs.secret).cloned().collect();
-        let new_state = encode(&found.state, &secret, &self.outputs)?;
+        let new_state = versioned(
+            encode(&found.state, &secret, &self.outputs)?,
+            R::STATE_VERSION,
+        );
         let new_inputs = with_defaults(
             encode(&found.inputs, &secret, &self.inputs)?,
             &inputs.defaults,
@@ -315,12 +381,8 @@ where
         }
         let cx = cx.ok_or_else(not_configured)?;
         let old_inputs = Decoded::new(change.old_inputs, &self.inputs);
-        let old_args = if old_inputs.json.is_empty() {
-            None
-        } else {
-            old_inputs.typed("old inputs").ok()
-        };
-        let state = olds.typed("state")?;
+        let old_args = typed_old_inputs::<C, R>(&old_inputs)?;
+        let state = typed_state::<C, R>(&self.resource, &olds)?;
         let args = news.typed("inputs")?;
         let secret: BTreeSet<String> = news.secret.union(&olds.secret).cloned().collect();
         match self
@@ -328,13 +390,20 @@ where
             .update(cx, ctx, id, state, args, old_args)
             .await
         {
-            Ok(state) => Ok(encode(&state, &secret, &self.outputs)?),
-            Err(e) => Err(self.partial(&secret, e)),
+            Ok(state) => Ok(versioned(
+                encode(&state, &secret, &self.outputs)?,
+                R::STATE_VERSION,
+            )),
+            Err(e) => Err(self.partial(&secret, R::STATE_VERSION, e)),
         }
     }
 
     async fn delete(&self, cx: &C, ctx: &Ctx, id: &str, state: PropertyMap) -> Answer<()> {
-        let state = Decoded::new(state, &self.outputs).typed("state")?;
+        let state = typed_state::<C, R>(&self.resource, &Decoded::new(state, &self.outputs))?;
         Ok(self.resource.delete(cx, ctx, id, state).await?)
     }
 }
+
+#[cfg(test)]
+#[path = "handler_tests.rs"]
+mod tests;

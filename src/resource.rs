@@ -65,11 +65,20 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     const NAME_PROPERTY: Option<&'static str> = None;
     /// Timeouts used when the program sets no `customTimeouts` for the operation.
     const DEFAULT_TIMEOUTS: Timeouts = Timeouts::NONE;
+    /// Whether [`Resource::update`] is implemented. When it is not, every change to an input
+    /// plans a replacement, never an in-place update that could only fail.
+    const UPDATES_IN_PLACE: bool = false;
+    /// The shape of the state this release writes, saved with it. A field added with a
+    /// default needs no new version; a field renamed, removed or given a new meaning does,
+    /// with a step in [`Resource::migrate`] (docs/state.md).
+    const STATE_VERSION: u32 = 0;
 
     /// Inputs. Doc comments become schema descriptions; see [`crate::schema`] for markers.
-    type Args: DeserializeOwned + Serialize + JsonSchema + Clone + Send + Sync;
-    /// Outputs: a superset of the inputs.
-    type State: DeserializeOwned + Serialize + JsonSchema + Clone + Send + Sync;
+    /// `Default` gives every field a value when saved inputs of an older release lack it.
+    type Args: DeserializeOwned + Serialize + JsonSchema + Clone + Default + Send + Sync;
+    /// Outputs: a superset of the inputs. `Default` gives every field a value when a state
+    /// saved by an older release lacks it.
+    type State: DeserializeOwned + Serialize + JsonSchema + Clone + Default + Send + Sync;
 
     /// A description of the resource for the schema.
     fn description() -> &'static str;
@@ -93,6 +102,16 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
         base: DiffResult,
     ) -> DiffResult {
         base
+    }
+
+    /// Brings a state saved under an older [`Resource::STATE_VERSION`] (`from`) to the
+    /// current shape, as JSON, before it is decoded. The default keeps it as it is.
+    fn migrate(
+        &self,
+        _from: u32,
+        state: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        Ok(state)
     }
 
     /// Creates the resource; returns its id and state. A half-made resource is reported

@@ -8,6 +8,7 @@ use tonic::{Code, Request, Response, Status};
 
 use crate::check::{Autonaming, CheckCtx};
 use crate::config;
+use crate::context::Operation;
 use crate::error::Error;
 use crate::handler::{Change, Failed};
 use crate::proto::google_rpc;
@@ -35,8 +36,9 @@ fn failed(f: Failed, inputs: &Option<Struct>) -> Status {
             properties,
             reasons,
         } => {
+            // The engine shows this after the resource's name; what there is is in the state.
             let message = format!(
-                "resource {id} was created but is not healthy: {}",
+                "{id} exists but is not finished (the next `pulumi up` carries on): {}",
                 reasons.join("; ")
             );
             let detail = rpc::ErrorResourceInitFailed {
@@ -171,7 +173,7 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
                 )));
             }
         };
-        let ctx = self.ctx(req.urn.as_deref().unwrap_or_default());
+        let ctx = self.ctx(req.urn.as_deref().unwrap_or_default(), Operation::Other);
         let context = self.provider.configure(cfg, &ctx).await.map_err(status)?;
         if let Ok(mut slot) = self.context.write() {
             *slot = Some(Arc::new(context));
@@ -238,7 +240,7 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
     async fn create(&self, req: Request<rpc::CreateRequest>) -> Reply<rpc::CreateResponse> {
         let req = req.into_inner();
         let handler = self.handler(&req.urn, &req.r#type).map_err(status)?;
-        let ctx = self.ctx(&req.urn);
+        let ctx = self.ctx(&req.urn, Operation::Create);
         let work = async {
             let cx = if req.preview {
                 None
@@ -266,7 +268,7 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
     async fn read(&self, req: Request<rpc::ReadRequest>) -> Reply<rpc::ReadResponse> {
         let req = req.into_inner();
         let handler = self.handler(&req.urn, &req.r#type).map_err(status)?;
-        let ctx = self.ctx(&req.urn);
+        let ctx = self.ctx(&req.urn, Operation::Read);
         let work = async {
             let cx = self.configured()?;
             handler
@@ -302,7 +304,7 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
     async fn update(&self, req: Request<rpc::UpdateRequest>) -> Reply<rpc::UpdateResponse> {
         let req = req.into_inner();
         let handler = self.handler(&req.urn, &req.r#type).map_err(status)?;
-        let ctx = self.ctx(&req.urn);
+        let ctx = self.ctx(&req.urn, Operation::Update);
         let work = async {
             let change = Change {
                 olds: props(&req.olds),
@@ -334,7 +336,7 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
     async fn delete(&self, req: Request<rpc::DeleteRequest>) -> Reply<()> {
         let req = req.into_inner();
         let handler = self.handler(&req.urn, &req.r#type).map_err(status)?;
-        let ctx = self.ctx(&req.urn);
+        let ctx = self.ctx(&req.urn, Operation::Delete);
         let work = async {
             let cx = self.configured()?;
             handler

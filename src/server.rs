@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::context::Ctx;
+use crate::context::{Ctx, Operation};
 use crate::engine::EngineLog;
 use crate::error::Error;
 use crate::handler::{Answer, Failed, Handler, Typed};
@@ -102,8 +102,8 @@ impl<P: Provider> ProviderServer<P> {
             .ok_or_else(|| Error::Internal("the provider was used before Configure".into()))
     }
 
-    pub(crate) fn ctx(&self, urn: &str) -> Ctx {
-        Ctx::new(urn, self.cancel.child_token(), self.log.clone())
+    pub(crate) fn ctx(&self, urn: &str, operation: Operation) -> Ctx {
+        Ctx::new(urn, self.cancel.child_token(), self.log.clone()).for_operation(operation)
     }
 }
 

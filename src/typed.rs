@@ -14,6 +14,9 @@ use crate::value::{PropertyMap, Value};
 
 /// The key under which Check records which inputs the provider chose itself.
 pub const DEFAULTS_KEY: &str = "__defaults";
+/// The key under which a resource's state records the shape it was written in
+/// ([`crate::Resource::STATE_VERSION`]); a state without it is version 0.
+pub const STATE_VERSION_KEY: &str = "__stateVersion";
 
 /// A decoded property map.
 #[derive(Debug, Default)]
@@ -24,6 +27,8 @@ pub(crate) struct Decoded {
     pub original: PropertyMap,
     /// The provider-chosen properties recorded by an earlier Check.
     pub defaults: Vec<String>,
+    /// The state version recorded with a state, if any.
+    pub version: Option<u64>,
 }
 
 impl Decoded {
@@ -37,6 +42,10 @@ impl Decoded {
                         .filter_map(|i| i.as_str().map(String::from))
                         .collect();
                 }
+                continue;
+            }
+            if key == STATE_VERSION_KEY {
+                out.version = value.to_plain_json().and_then(|v| v.as_u64());
                 continue;
             }
             if value.contains_secrets() {
@@ -59,12 +68,17 @@ impl Decoded {
 
     /// The typed view; a failure names the property's path, never its value.
     pub fn typed<T: DeserializeOwned>(&self, what: &str) -> Result<T> {
-        decode(J::Object(self.json.clone())).map_err(|u| Error::Undecodable {
-            what: what.to_string(),
-            path: u.path,
-            reason: u.reason,
-        })
+        typed_json(J::Object(self.json.clone()), what)
     }
+}
+
+/// A typed value from JSON; a failure names the property's path, never its value.
+pub(crate) fn typed_json<T: DeserializeOwned>(json: J, what: &str) -> Result<T> {
+    decode(json).map_err(|u| Error::Undecodable {
+        what: what.to_string(),
+        path: u.path,
+        reason: u.reason,
+    })
 }
 
 /// Plain JSON of a value, with each unknown replaced by a value of its schema's type.

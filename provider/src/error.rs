@@ -21,6 +21,20 @@ pub enum Error {
     /// The provider is configured wrongly.
     #[error("provider configuration: {0}")]
     Config(String),
+    /// The AWS credentials were refused.
+    #[error("{0}")]
+    Credentials(String),
+    /// An AWS object this resource would make under a name (`property` says which input
+    /// gives it) already exists and belongs to something else.
+    #[error(
+        "{property}: {what} already exists and belongs to something else (it does not carry this \
+         resource's pulumi:urn tag); choose another {property}, or bring the existing one under \
+         Pulumi with `pulumi import`"
+    )]
+    NotOwned {
+        property: &'static str,
+        what: String,
+    },
     /// AWS reports something the provider cannot work with.
     #[error("{0}")]
     Unexpected(String),
@@ -84,6 +98,7 @@ impl From<Error> for pulumi_provider::Error {
         match e {
             Error::Framework(inner) => inner,
             Error::Config(m) => pulumi_provider::Error::InvalidInput(m),
+            Error::Credentials(m) => pulumi_provider::Error::Unauthenticated(m),
             other => pulumi_provider::Error::Upstream(other.to_string()),
         }
     }

@@ -31,18 +31,19 @@ func recordedDir() string {
 	return filepath.Join("testdata", "recorded", "TestProviderUpgrade", upgradeProgram)
 }
 
-// TestProviderUpgrade: state recorded with the previous release of this provider previews with
-// no changes under the new one (the binary in <repo>/bin).
+// TestProviderUpgrade: state recorded with an earlier release of this provider previews with
+// no changes and no error under the new one (the binary in <repo>/bin).
 //
-// The previous release's state is read from
-// testdata/recorded/TestProviderUpgrade/platform/<version>/stack.json (the newest <version>).
-// No release of pulumi-resource-healthcare has been made yet, so none is recorded and the test
-// skips. providertest would record a missing baseline itself by downloading the released plugin
+// The earlier release's state is read from
+// testdata/recorded/TestProviderUpgrade/platform/<version>/stack.json (the newest <version>;
+// v0.1.0 is recorded). The preview runs Check and Diff on every recorded resource, and Diff
+// decodes the saved state and inputs, so a state the new release cannot read fails here.
+// providertest would record a missing baseline itself by downloading the released plugin
 // (`pulumi plugin install resource healthcare <version>`); this provider is published nowhere,
-// so the baseline is recorded from a local build of the release instead:
+// so a baseline is recorded from a local build of the release instead:
 //
-//	git checkout v0.1.0 && make build
-//	HEALTHCARE_PROVIDERTEST_RECORD_BASELINE=v0.1.0 scripts/providertest.sh   # writes stack.json
+//	git checkout vX.Y.Z && make build
+//	HEALTHCARE_PROVIDERTEST_RECORD_BASELINE=vX.Y.Z scripts/providertest.sh -run TestProviderUpgrade
 //	git checkout - && make build && scripts/providertest.sh                  # the check
 func TestProviderUpgrade(t *testing.T) {
 	if version := os.Getenv(recordEnv); version != "" {
@@ -51,9 +52,8 @@ func TestProviderUpgrade(t *testing.T) {
 	}
 	baseline, state := newestRecording(t)
 	if baseline == "" {
-		t.Skipf("no previous release of pulumi-resource-healthcare is recorded (no %s/<version>/stack.json): "+
-			"nothing to upgrade from yet. NOT a pass. Record one with %s=<version> (see upgrade_test.go)",
-			recordedDir(), recordEnv)
+		t.Fatalf("no earlier release of pulumi-resource-healthcare is recorded (no %s/<version>/stack.json); "+
+			"record one with %s=<version> (see upgrade_test.go)", recordedDir(), recordEnv)
 	}
 	t.Logf("baseline: %s (%s)", baseline, state)
 
@@ -169,7 +169,8 @@ func recordBaseline(t *testing.T, version string) {
 		t.Fatalf("%s already exists; delete it to record %s again", path, version)
 	}
 	m := startMoto(t)
-	pt := newPlatformTest(t, m, upgradeStack)
+	// Not destroyed afterwards: the moto it ran against goes with the test.
+	pt := newPlatformTest(t, m, upgradeStack, optnewstack.DisableAutoDestroy())
 	pt.Up(t)
 	state := pt.ExportStack(t)
 	sanitized, err := sanitize.SanitizeSecretsInStackState(&state)

@@ -130,7 +130,7 @@ impl AwsContext {
             .identity
             .get_or_try_init(|| async {
                 let me = self.sts().get_caller_identity().send().await.map_err(|e| {
-                    Error::Config(format!(
+                    Error::Credentials(format!(
                         "the AWS credentials could not be validated (STS GetCallerIdentity): {}; \
                          check AWS_PROFILE / AWS_ACCESS_KEY_ID, or set healthcare:skipCredentialsValidation \
                          and give every account-dependent input explicitly",

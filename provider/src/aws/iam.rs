@@ -8,7 +8,7 @@ use pulumi_provider::Ctx;
 use serde_json::{Value as J, json};
 
 use super::AwsContext;
-use super::tags::owned_by;
+use super::tags::may_take;
 use crate::error::{Error, Result, found};
 
 /// The role as it should be.
@@ -89,7 +89,7 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
     )?;
     let arn = match existing.and_then(|r| r.role) {
         Some(role) => {
-            if !owned_by(role.tags().iter().map(|t| (t.key(), t.value())), ctx.urn()) {
+            if !may_take(ctx, role.tags().iter().map(|t| (t.key(), t.value()))) {
                 return Err(Error::Unexpected(format!(
                     "an IAM role named {} already exists and belongs to something else",
                     spec.name

@@ -6,7 +6,7 @@ use aws_sdk_kms::types::{KeyState, Tag};
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::tags::owned_by;
+use super::tags::{delta, owned_by};
 use crate::error::{Error, Result, found};
 
 /// A key as a resource sees it.
@@ -27,10 +27,13 @@ pub async fn ensure_owned_key(
     tags: &BTreeMap<String, String>,
 ) -> Result<Key> {
     if let Some(key) = describe(cx, alias).await? {
-        if owned(cx, &key.arn, ctx.urn()).await? {
+        // The alias is named from the resource's id: once the engine knows the resource, the
+        // key behind it is the resource's own (see `tags::may_take`).
+        if ctx.is_known() || owned(cx, &key.arn, ctx.urn()).await? {
             if !key.rotation {
                 enable_rotation(cx, &key.arn).await?;
             }
+            retag(cx, &key.arn, tags).await?;
             return Ok(Key {
                 rotation: true,
                 ..key
@@ -45,12 +48,7 @@ pub async fn ensure_owned_key(
         .create_key()
         .description(description)
         .set_policy(policy)
-        .set_tags(Some(
-            tags.iter()
-                .map(|(k, v)| Tag::builder().tag_key(k).tag_value(v).build())
-                .collect::<Result<_, _>>()
-                .map_err(|e| Error::Unexpected(e.to_string()))?,
-        ))
+        .set_tags(Some(kms_tags(tags)?))
         .send()
         .await
         .map_err(|e| Error::aws("kms:CreateKey", e))?;
@@ -141,25 +139,35 @@ pub async fn describe(cx: &AwsContext, key_id: &str) -> Result<Option<Key>> {
     Ok(Some(Key { arn, rotation }))
 }
 
-/// A resource's key as AWS reports it, and whether the resource owns it (made it).
+/// A resource's key as AWS reports it, and whether the resource owns it: the key is the
+/// one behind the resource's own alias (`own_alias`, named from its id), which only the
+/// resource makes. This holds whatever URN the resource has now.
 pub async fn observe(
     cx: &AwsContext,
     key_id: Option<&str>,
-    urn: &str,
+    own_alias: &str,
 ) -> Result<(Option<Key>, bool)> {
-    let key = match key_id {
-        Some(id) => describe(cx, id).await?,
-        None => None,
+    let Some(id) = key_id else {
+        return Ok((None, false));
     };
-    let managed = match &key {
-        Some(k) => owned(cx, &k.arn, urn).await?,
-        None => false,
-    };
+    let (key, own) = futures::join!(describe(cx, id), describe(cx, own_alias));
+    let (key, own) = (key?, own?);
+    let managed = matches!((&key, &own), (Some(k), Some(o)) if k.arn == o.arn);
     Ok((key, managed))
 }
 
 /// True when the key carries this URN's ownership tag.
-pub async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
+async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
+    Ok(owned_by(
+        tags_of(cx, arn)
+            .await?
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+        urn,
+    ))
+}
+
+async fn tags_of(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
     let tags = cx
         .kms()
         .list_resource_tags()
@@ -167,10 +175,43 @@ pub async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
         .send()
         .await
         .map_err(|e| Error::aws("kms:ListResourceTags", e))?;
-    Ok(owned_by(
-        tags.tags().iter().map(|t| (t.tag_key(), t.tag_value())),
-        urn,
-    ))
+    Ok(tags
+        .tags()
+        .iter()
+        .map(|t| (t.tag_key().to_string(), t.tag_value().to_string()))
+        .collect())
+}
+
+/// Brings a key's tags to `want` (the current URN among them).
+async fn retag(cx: &AwsContext, arn: &str, want: &BTreeMap<String, String>) -> Result<()> {
+    let have = tags_of(cx, arn).await?;
+    let (stale, changed) = delta(&have, want);
+    if !stale.is_empty() {
+        cx.kms()
+            .untag_resource()
+            .key_id(arn)
+            .set_tag_keys(Some(stale))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:UntagResource", e))?;
+    }
+    if !changed.is_empty() {
+        cx.kms()
+            .tag_resource()
+            .key_id(arn)
+            .set_tags(Some(kms_tags(&changed)?))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:TagResource", e))?;
+    }
+    Ok(())
+}
+
+fn kms_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().tag_key(k).tag_value(v).build())
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::Unexpected(e.to_string()))
 }
 
 /// Deletes the alias and schedules the key's deletion (the shortest window AWS allows is

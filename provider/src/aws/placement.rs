@@ -9,7 +9,7 @@ use pulumi_provider::Ctx;
 
 use super::AwsContext;
 use super::firewall::{self, GroupView, Source};
-use super::tags::owned_by;
+use super::tags::may_take;
 use crate::compliance::{Control, SG_AUTHORIZED_PORTS};
 use crate::error::{Error, Result};
 
@@ -105,16 +105,11 @@ pub async fn ensure_security_group(
     tags: &BTreeMap<String, String>,
 ) -> Result<GroupView> {
     let g = match firewall::find(cx, f.vpc_id, &f.name).await? {
-        Some(g)
-            if !owned_by(
-                g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-                ctx.urn(),
-            ) =>
-        {
-            return Err(Error::Unexpected(format!(
-                "{}: the security group {} ({}) already exists in {} and is not owned by this resource",
-                f.property, f.name, g.id, f.vpc_id
-            )));
+        Some(g) if !may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
+            return Err(Error::NotOwned {
+                property: f.property,
+                what: format!("the security group {} ({}) in {}", f.name, g.id, f.vpc_id),
+            });
         }
         Some(g) => g,
         None => firewall::create(cx, f.vpc_id, &f.name, &f.description, tags).await?,

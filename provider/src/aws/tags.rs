@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use pulumi_provider::Ctx;
+
 /// The tag that names the Pulumi resource owning an AWS object.
 pub const URN_TAG: &str = "pulumi:urn";
 const MAX_VALUE: usize = 256;
@@ -29,6 +31,18 @@ pub fn urn_value(urn: &str) -> String {
         start += 1;
     }
     urn[start..].to_string()
+}
+
+/// The one ownership rule for an AWS object a resource finds under a name it would give.
+///
+/// Once the engine holds the resource (every operation but a create), what its id names is
+/// its own, whatever `pulumi:urn` tag it carries: the stack, the project or a parent may have
+/// been renamed, an alias may have moved it, or it may have been imported. The update then
+/// tags it with the current URN. At create, only an object tagged with this very URN (left
+/// by an earlier attempt of the same create) is taken over; anything else belongs to
+/// someone else and is refused.
+pub fn may_take<'a>(ctx: &Ctx, tags: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
+    ctx.is_known() || owned_by(tags, ctx.urn())
 }
 
 /// True when tags name this URN as owner.

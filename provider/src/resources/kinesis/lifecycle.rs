@@ -5,8 +5,8 @@ use pulumi_provider::Ctx;
 
 use super::args::{EncryptionType, PipelineArgs, PipelineState};
 use super::{roles, stream};
-use crate::aws::tags::{owned_by, tags_for, user_tags};
-use crate::aws::{AwsContext, kms};
+use crate::aws::tags::{may_take, tags_for, user_tags};
+use crate::aws::{AwsContext, kms, partial};
 use crate::compliance::{CMK_ROTATION, Compliance, KINESIS_STREAM_ENCRYPTED, LEAST_PRIVILEGE};
 use crate::error::{Error, Result};
 
@@ -53,15 +53,12 @@ pub async fn converge(
     cx.validate().await?;
     let existing = stream::describe(cx, name).await?;
     if let Some(v) = &existing
-        && previous.is_none()
-        && !owned_by(
-            v.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            ctx.urn(),
-        )
+        && !may_take(ctx, v.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     {
-        return Err(Error::Unexpected(format!(
-            "streamName: a Kinesis stream named {name} already exists and is not owned by this resource; import it with `pulumi import` or choose another name"
-        )));
+        return Err(Error::NotOwned {
+            property: "streamName",
+            what: format!("a Kinesis stream named {name}"),
+        });
     }
     // A key the user names must exist before anything is made. A key of the resource's own
     // is made alongside the stream, which does not need it until it is encrypted.
@@ -92,7 +89,7 @@ pub async fn converge(
         .await;
         kms::retire(cx, &key_alias(name), &old.kms_key_arn).await?;
     }
-    match read(cx, ctx, name, Some(a)).await? {
+    match read(cx, name, Some(a)).await? {
         Some(state) => Ok(state),
         None => Err(Error::Unexpected(format!(
             "Kinesis stream {name} vanished right after it was made"
@@ -127,21 +124,18 @@ async fn finish(
 
 /// A failure once the stream exists: hand the engine what there is.
 async fn partial(cx: &AwsContext, ctx: &Ctx, a: &PipelineArgs, cause: Error) -> Error {
-    let state = match read(cx, ctx, a.name(), Some(a)).await {
-        Ok(Some(state)) => state,
-        _ => PipelineState {
-            args: a.clone(),
-            ..PipelineState::default()
-        },
+    let known = PipelineState {
+        args: a.clone(),
+        ..PipelineState::default()
     };
-    pulumi_provider::Error::partial(a.name(), &state, cause).into()
+    partial::report(ctx, a.name(), cause, known, read(cx, a.name(), Some(a))).await
 }
 
 /// Reads the pipeline back from AWS. `given` is the inputs as the program wrote them, so
 /// values AWS spells differently (a key alias) keep the program's spelling.
 pub async fn read(
     cx: &AwsContext,
-    ctx: &Ctx,
+
     name: &str,
     given: Option<&PipelineArgs>,
 ) -> Result<Option<PipelineState>> {
@@ -151,8 +145,9 @@ pub async fn read(
     };
     // The key and the two roles are independent of each other: ask about them at once.
     let (producer_name, consumer_name) = (roles::producer_name(name), roles::consumer_name(name));
+    let own_alias = key_alias(name);
     let (keyed, producer, consumer) = futures::join!(
-        kms::observe(cx, v.key_id.as_deref(), ctx.urn()),
+        kms::observe(cx, v.key_id.as_deref(), &own_alias),
         crate::aws::iam::read_role(cx, &producer_name, roles::PRODUCER_POLICY),
         crate::aws::iam::read_role(cx, &consumer_name, roles::CONSUMER_POLICY),
     );

@@ -19,6 +19,7 @@ pub struct KinesisPipeline;
 #[async_trait]
 impl Resource<AwsContext> for KinesisPipeline {
     const TOKEN: &'static str = "healthcare:streaming:KinesisPipeline";
+    const UPDATES_IN_PLACE: bool = true;
     const NAME_PROPERTY: Option<&'static str> = Some("streamName");
     type Args = PipelineArgs;
     type State = PipelineState;
@@ -53,12 +54,12 @@ impl Resource<AwsContext> for KinesisPipeline {
     async fn read(
         &self,
         cx: &AwsContext,
-        ctx: &Ctx,
+        _ctx: &Ctx,
         id: &str,
         _state: Option<PipelineState>,
         inputs: Option<PipelineArgs>,
     ) -> Result<Option<ReadOutcome<PipelineArgs, PipelineState>>> {
-        let found = lifecycle::read(cx, ctx, id, inputs.as_ref()).await?;
+        let found = lifecycle::read(cx, id, inputs.as_ref()).await?;
         Ok(found.map(|state| ReadOutcome {
             id: id.to_string(),
             inputs: state.args.clone(),

@@ -10,8 +10,8 @@ use super::args::{PostgresArgs, PostgresState};
 use super::observed::Db;
 use super::parts::Parts;
 use super::{cluster, instance, monitoring, network, params, solo, state};
-use crate::aws::tags::{owned_by, tags_for};
-use crate::aws::{AwsContext, firewall, kms, placement, secrets};
+use crate::aws::tags::{may_take, owned_by, tags_for};
+use crate::aws::{AwsContext, firewall, kms, partial, placement, secrets};
 use crate::error::{Error, Result};
 
 pub fn key_alias(id: &str) -> String {
@@ -42,14 +42,12 @@ pub async fn converge(
         placement::check_subnets(cx, &a.vpc_id, &a.subnet_ids, 2, "an RDS subnet group"),
     );
     if let Some(db) = existing?
-        && !owned_by(
-            db.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            ctx.urn(),
-        )
+        && !may_take(ctx, db.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     {
-        return Err(Error::Unexpected(format!(
-            "identifier: a database named {id} already exists and is not owned by this resource; import it with `pulumi import` or choose another identifier"
-        )));
+        return Err(Error::NotOwned {
+            property: "identifier",
+            what: format!("a database named {id}"),
+        });
     }
     subnets?;
     // A key the user names must exist before anything is made; a key of the database's own
@@ -100,7 +98,7 @@ async fn parts(
     };
     let (sg, subnets, group, role) = futures::join!(
         network::ensure_security_group(cx, ctx, a, tags),
-        network::ensure_subnet_group(cx, ctx.urn(), a, tags),
+        network::ensure_subnet_group(cx, ctx, a, tags),
         params::ensure(cx, ctx, a, tags),
         role,
     );
@@ -220,7 +218,7 @@ async fn build(
             .await;
         }
     }
-    state::read(cx, ctx, id, Some(a))
+    state::read(cx, id, Some(a))
         .await?
         .ok_or_else(|| Error::Unexpected(format!("database {id} vanished right after it was made")))
 }
@@ -254,22 +252,13 @@ async fn partial(
     cause: Error,
 ) -> Error {
     let id = a.id();
-    // Cancelled or timed out: the engine gives a moment only, so report without asking AWS.
-    let read = if ctx.cancellation().is_cancelled() {
-        Ok(None)
-    } else {
-        state::read(cx, ctx, id, Some(a)).await
+    let known = PostgresState {
+        args: a.clone(),
+        kms_key_arn: key.map(|k| k.arn.clone()).unwrap_or_default(),
+        kms_key_managed: key.is_some() && a.kms_key_id.is_none(),
+        ..PostgresState::default()
     };
-    let state = match read {
-        Ok(Some(state)) => state,
-        _ => PostgresState {
-            args: a.clone(),
-            kms_key_arn: key.map(|k| k.arn.clone()).unwrap_or_default(),
-            kms_key_managed: key.is_some() && a.kms_key_id.is_none(),
-            ..PostgresState::default()
-        },
-    };
-    pulumi_provider::Error::partial(id, &state, cause).into()
+    partial::report(ctx, id, cause, known, state::read(cx, id, Some(a))).await
 }
 
 /// Deletes the database (refusing while deletion protection is on), then its parameter

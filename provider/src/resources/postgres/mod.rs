@@ -35,6 +35,7 @@ const HOUR: f64 = 3600.0;
 #[async_trait]
 impl Resource<AwsContext> for HipaaPostgres {
     const TOKEN: &'static str = "healthcare:database:HipaaPostgres";
+    const UPDATES_IN_PLACE: bool = true;
     const NAME_PROPERTY: Option<&'static str> = Some("identifier");
     const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
         create: HOUR,
@@ -108,12 +109,12 @@ impl Resource<AwsContext> for HipaaPostgres {
     async fn read(
         &self,
         cx: &AwsContext,
-        ctx: &Ctx,
+        _ctx: &Ctx,
         id: &str,
         _state: Option<PostgresState>,
         inputs: Option<PostgresArgs>,
     ) -> Result<Option<ReadOutcome<PostgresArgs, PostgresState>>> {
-        let found = state::read(cx, ctx, id, inputs.as_ref()).await?;
+        let found = state::read(cx, id, inputs.as_ref()).await?;
         Ok(found.map(|state| ReadOutcome {
             id: id.to_string(),
             inputs: state.args.clone(),

@@ -11,7 +11,7 @@ use super::args::PostgresArgs;
 use crate::aws::AwsContext;
 use crate::aws::firewall::GroupView;
 use crate::aws::placement;
-use crate::aws::tags::owned_by;
+use crate::aws::tags::may_take;
 use crate::aws::wait::when_free;
 use crate::error::{Error, Result, found};
 
@@ -120,7 +120,7 @@ pub async fn describe_subnet_group(cx: &AwsContext, name: &str) -> Result<Option
 /// Makes the subnet group (named after the database) hold exactly `a.subnetIds`.
 pub async fn ensure_subnet_group(
     cx: &AwsContext,
-    urn: &str,
+    ctx: &Ctx,
     a: &PostgresArgs,
     tags: &BTreeMap<String, String>,
 ) -> Result<SubnetGroupView> {
@@ -139,10 +139,11 @@ pub async fn ensure_subnet_group(
                 .await
                 .map_err(|e| Error::aws("rds:CreateDBSubnetGroup", e))?;
         }
-        Some(g) if !owned_by(g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), urn) => {
-            return Err(Error::Unexpected(format!(
-                "identifier: a DB subnet group named {name} already exists and is not owned by this resource"
-            )));
+        Some(g) if !may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
+            return Err(Error::NotOwned {
+                property: "identifier",
+                what: format!("a DB subnet group named {name}"),
+            });
         }
         Some(g) => {
             if g.subnets != a.subnet_ids {

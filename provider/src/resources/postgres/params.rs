@@ -12,7 +12,7 @@ use super::args::PostgresArgs;
 use super::check::FORCE_SSL;
 use super::network::{list_tags, rds_tags, retag};
 use crate::aws::AwsContext;
-use crate::aws::tags::owned_by;
+use crate::aws::tags::may_take;
 use crate::aws::wait::when_free;
 use crate::error::{Error, Result};
 use crate::resources::inputs::parse_version;
@@ -205,15 +205,11 @@ pub async fn ensure(
                 .await
                 .map_err(|e| Error::aws("rds:CreateDBParameterGroup", e))?;
         }
-        Some((_, have))
-            if !owned_by(
-                have.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-                ctx.urn(),
-            ) =>
-        {
-            return Err(Error::Unexpected(format!(
-                "identifier: a parameter group named {name} already exists and is not owned by this resource"
-            )));
+        Some((_, have)) if !may_take(ctx, have.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
+            return Err(Error::NotOwned {
+                property: "identifier",
+                what: format!("a parameter group named {name}"),
+            });
         }
         Some((arn, have)) => retag(cx, &arn, &have, tags).await?,
     }

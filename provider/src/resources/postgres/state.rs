@@ -1,8 +1,6 @@
 //! The state of a HipaaPostgres as AWS reports it: outputs, the inputs that would produce
 //! it (so import and refresh need no program), drift, and compliance.
 
-use pulumi_provider::Ctx;
-
 use super::args::{Engine, PostgresArgs, PostgresState};
 use super::check::FORCE_SSL;
 use super::network::{self, security_group_name};
@@ -60,7 +58,7 @@ pub async fn observe(cx: &AwsContext, id: &str, aurora_first: bool) -> Result<Op
 /// spelling.
 pub async fn read(
     cx: &AwsContext,
-    ctx: &Ctx,
+
     id: &str,
     given: Option<&PostgresArgs>,
 ) -> Result<Option<PostgresState>> {
@@ -77,7 +75,8 @@ pub async fn read(
         let sg = placement::group_in_vpc(cx, &vpc_id, &security_group_name(id)).await?;
         Ok((subnets, vpc_id, sg))
     };
-    let keyed = kms::observe(cx, db.kms_key_id.as_deref(), ctx.urn());
+    let own_alias = super::lifecycle::key_alias(id);
+    let keyed = kms::observe(cx, db.kms_key_id.as_deref(), &own_alias);
     let secret = async {
         match &db.secret_arn {
             Some(arn) => secrets::describe(cx, arn).await,

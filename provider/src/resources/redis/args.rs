@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use pulumi_provider::Secret;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -117,7 +118,7 @@ pub struct RedisState {
     pub auth_secret_arn: String,
     /// The AUTH token clients present. Always secret.
     #[schemars(extend("secret" = true))]
-    pub auth_token: String,
+    pub auth_token: Secret,
     /// The ARN of the key encrypting the cache, its snapshots and the secret.
     pub kms_key_arn: String,
     /// True when this resource created the key.

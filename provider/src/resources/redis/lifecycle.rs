@@ -12,8 +12,8 @@ use super::check::parse_version;
 use super::group::{self, GroupView, Parts};
 use super::token::{self, Connection, Held};
 use super::{network, state};
-use crate::aws::tags::{owned_by, tags_for};
-use crate::aws::{AwsContext, firewall, kms, secrets};
+use crate::aws::tags::{may_take, owned_by, tags_for};
+use crate::aws::{AwsContext, firewall, kms, partial, secrets};
 use crate::error::{Error, Result};
 
 pub fn key_alias(id: &str) -> String {
@@ -36,15 +36,12 @@ pub async fn converge(
     let (existing, subnets) =
         futures::join!(group::describe(cx, id), network::check_subnets(cx, a));
     if let Some(g) = &existing?
-        && previous.is_none()
-        && !owned_by(
-            g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            ctx.urn(),
-        )
+        && !may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     {
-        return Err(Error::Unexpected(format!(
-            "replicationGroupId: a replication group named {id} already exists and is not owned by this resource; import it with `pulumi import` or choose another id"
-        )));
+        return Err(Error::NotOwned {
+            property: "replicationGroupId",
+            what: format!("a replication group named {id}"),
+        });
     }
     subnets?;
     // A key the user names must exist before anything is made; a key of the group's own is
@@ -57,7 +54,7 @@ pub async fn converge(
         let key = kms::or_owned(cx, ctx, given, &alias, &description, &tags)
             .await
             .map_err(|cause| (None, cause))?;
-        match token::ensure(cx, ctx.urn(), id, a.port(), &key.arn, &tags).await {
+        match token::ensure(cx, ctx, id, a.port(), &key.arn, &tags).await {
             Ok(held) => Ok((key, held)),
             Err(cause) => Err((Some(key), cause)),
         }
@@ -67,7 +64,7 @@ pub async fn converge(
     let (keyed, sg, subnets) = futures::join!(
         keyed,
         network::ensure_security_group(cx, ctx, a, &tags),
-        network::ensure_subnet_group(cx, ctx.urn(), a, &tags),
+        network::ensure_subnet_group(cx, ctx, a, &tags),
     );
     let (key, held) = match keyed {
         Ok(keyed) => keyed,
@@ -146,7 +143,7 @@ async fn build(
     };
     token::store(cx, &held, &connection).await?;
     group::retag(cx, &g.arn, &g.tags, tags).await?;
-    state::read(cx, ctx, id, Some(a)).await?.ok_or_else(|| {
+    state::read(cx, id, Some(a)).await?.ok_or_else(|| {
         Error::Unexpected(format!(
             "replication group {id} vanished right after it was made"
         ))
@@ -323,32 +320,35 @@ async fn partial(
     cause: Error,
 ) -> Error {
     let id = a.id();
-    let mut state = match state::read(cx, ctx, id, Some(a)).await {
-        Ok(Some(state)) => state,
-        _ => {
-            let secret = secrets::describe(cx, &token::secret_name(id))
-                .await
-                .ok()
-                .flatten();
-            let token = match &secret {
-                Some(s) => token::read(cx, &s.arn).await.ok().flatten(),
-                None => None,
-            };
-            RedisState {
-                args: a.clone(),
-                auth_secret_arn: secret.map(|s| s.arn).unwrap_or_default(),
-                auth_token: token.map(|t| t.auth_token).unwrap_or_default(),
-                kms_key_arn: key.map(|k| k.arn.clone()).unwrap_or_default(),
-                kms_key_managed: key.is_some() && a.kms_key_id.is_none(),
-                ..RedisState::default()
-            }
-        }
-    };
-    state.args.auth_token_rotation = match previous {
+    // The rotation trigger kept is the one already applied.
+    let mut args = a.clone();
+    args.auth_token_rotation = match previous {
         Some(p) => p.args.auth_token_rotation.clone(),
         None => a.auth_token_rotation.clone(),
     };
-    pulumi_provider::Error::partial(id, &state, cause).into()
+    let known = RedisState {
+        args: args.clone(),
+        kms_key_arn: key.map(|k| k.arn.clone()).unwrap_or_default(),
+        kms_key_managed: key.is_some() && a.kms_key_id.is_none(),
+        ..RedisState::default()
+    };
+    // Without the group, the secret (made first) still holds the token clients will use.
+    let read = async {
+        if let Some(mut state) = state::read(cx, id, Some(a)).await? {
+            state.args.auth_token_rotation = args.auth_token_rotation.clone();
+            return Ok(Some(state));
+        }
+        let Some(secret) = secrets::describe(cx, &token::secret_name(id)).await? else {
+            return Ok(None);
+        };
+        let token = token::read(cx, &secret.arn).await?;
+        Ok(Some(RedisState {
+            auth_secret_arn: secret.arn,
+            auth_token: token.map(|t| t.auth_token.into()).unwrap_or_default(),
+            ..known.clone()
+        }))
+    };
+    partial::report(ctx, id, cause, known.clone(), read).await
 }
 
 /// Deletes the group (after a final snapshot unless skipped), then its subnet group,

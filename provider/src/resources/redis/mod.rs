@@ -23,6 +23,7 @@ pub struct EncryptedRedis;
 #[async_trait]
 impl Resource<AwsContext> for EncryptedRedis {
     const TOKEN: &'static str = "healthcare:cache:EncryptedRedis";
+    const UPDATES_IN_PLACE: bool = true;
     const NAME_PROPERTY: Option<&'static str> = Some("replicationGroupId");
     type Args = RedisArgs;
     type State = RedisState;
@@ -75,12 +76,12 @@ impl Resource<AwsContext> for EncryptedRedis {
     async fn read(
         &self,
         cx: &AwsContext,
-        ctx: &Ctx,
+        _ctx: &Ctx,
         id: &str,
         _state: Option<RedisState>,
         inputs: Option<RedisArgs>,
     ) -> Result<Option<ReadOutcome<RedisArgs, RedisState>>> {
-        let found = state::read(cx, ctx, id, inputs.as_ref()).await?;
+        let found = state::read(cx, id, inputs.as_ref()).await?;
         Ok(found.map(|state| ReadOutcome {
             id: id.to_string(),
             inputs: state.args.clone(),

@@ -11,7 +11,7 @@ use super::group;
 use crate::aws::AwsContext;
 use crate::aws::firewall::{GroupView, Source};
 use crate::aws::placement;
-use crate::aws::tags::owned_by;
+use crate::aws::tags::may_take;
 use crate::aws::wait::when_free;
 use crate::error::{Error, Result, found};
 
@@ -72,7 +72,7 @@ pub async fn describe_subnet_group(cx: &AwsContext, name: &str) -> Result<Option
 /// Makes the subnet group hold exactly `a.subnetIds`, creating it if needed.
 pub async fn ensure_subnet_group(
     cx: &AwsContext,
-    urn: &str,
+    ctx: &Ctx,
     a: &RedisArgs,
     tags: &BTreeMap<String, String>,
 ) -> Result<SubnetGroupView> {
@@ -90,10 +90,11 @@ pub async fn ensure_subnet_group(
                 .await
                 .map_err(|e| Error::aws("elasticache:CreateCacheSubnetGroup", e))?;
         }
-        Some(g) if !owned_by(g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), urn) => {
-            return Err(Error::Unexpected(format!(
-                "replicationGroupId: a cache subnet group named {name} already exists and is not owned by this resource"
-            )));
+        Some(g) if !may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
+            return Err(Error::NotOwned {
+                property: "replicationGroupId",
+                what: format!("a cache subnet group named {name}"),
+            });
         }
         Some(g) => {
             if g.subnets != a.subnet_ids {

@@ -1,8 +1,6 @@
 //! The state of an EncryptedRedis as AWS reports it: outputs, the inputs that would produce
 //! it (so import and refresh need no program), drift, and compliance.
 
-use pulumi_provider::Ctx;
-
 use super::args::{Engine, RedisArgs, RedisState};
 use super::check::{DEFAULT_SECRET_RECOVERY_DAYS, parse_version};
 use super::group::{self, GroupView};
@@ -23,7 +21,7 @@ use crate::error::Result;
 /// spells differently (a key alias, `7.1` reported as `7.1.0`) keep the program's spelling.
 pub async fn read(
     cx: &AwsContext,
-    ctx: &Ctx,
+
     id: &str,
     given: Option<&RedisArgs>,
 ) -> Result<Option<RedisState>> {
@@ -49,7 +47,8 @@ pub async fn read(
         };
         Ok((secret, connection))
     };
-    let keyed = kms::observe(cx, g.kms_key_id.as_deref(), ctx.urn());
+    let own_alias = super::lifecycle::key_alias(id);
+    let keyed = kms::observe(cx, g.kms_key_id.as_deref(), &own_alias);
     let (placed, held, keyed): (Result<_>, Result<_>, _) = futures::join!(placed, held, keyed);
     let ((subnets, vpc_id, sg), (secret, connection), (key, managed)) = (placed?, held?, keyed?);
 
@@ -152,7 +151,7 @@ pub async fn read(
         security_group_id: sg.map(|s| s.id).unwrap_or_default(),
         subnet_group_name: g.subnet_group.clone(),
         auth_secret_arn: secret.map(|s| s.arn).unwrap_or_default(),
-        auth_token: connection.map(|c| c.auth_token).unwrap_or_default(),
+        auth_token: connection.map(|c| c.auth_token.into()).unwrap_or_default(),
         kms_key_arn: key_arn,
         kms_key_managed: managed,
         member_clusters: g.members.clone(),

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use pulumi_provider::Ctx;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::aws::AwsContext;
 use crate::aws::secrets::{self, SecretView};
-use crate::aws::tags::owned_by;
+use crate::aws::tags::may_take;
 use crate::error::{Error, Result};
 
 /// Characters of a token: letters, digits and the only punctuation ElastiCache accepts in
@@ -66,7 +67,7 @@ pub struct Held {
 /// two never loses it.
 pub async fn ensure(
     cx: &AwsContext,
-    urn: &str,
+    ctx: &Ctx,
     id: &str,
     port: i32,
     key_arn: &str,
@@ -74,10 +75,11 @@ pub async fn ensure(
 ) -> Result<Held> {
     let name = secret_name(id);
     if let Some(view) = secrets::describe(cx, &name).await? {
-        if !owned_by(view.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), urn) {
-            return Err(Error::Unexpected(format!(
-                "replicationGroupId: the secret {name} already exists and is not owned by this resource"
-            )));
+        if !may_take(ctx, view.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            return Err(Error::NotOwned {
+                property: "replicationGroupId",
+                what: format!("the secret {name}"),
+            });
         }
         if view.pending_deletion {
             // The cache it served was deleted: restore the secret, but with a new token.

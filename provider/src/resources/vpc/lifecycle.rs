@@ -12,8 +12,8 @@ use super::inventory::{self, Inventory};
 use super::layout::Tier;
 use super::network::{self, Job, private_table_part, subnet_part};
 use super::{endpoints, flowlogs, nat, state, teardown};
-use crate::aws::AwsContext;
 use crate::aws::tags::tags_for;
+use crate::aws::{AwsContext, partial};
 use crate::error::{Error, Result};
 
 pub async fn converge(
@@ -32,14 +32,14 @@ pub async fn converge(
         .cidr_block
         .clone()
         .unwrap_or_else(|| check::DEFAULT_CIDR.to_string());
-    let vpc_id = match previous
+    let (vpc_id, made) = match previous
         .map(|p| p.vpc_id.clone())
         .filter(|id| !id.is_empty())
     {
-        Some(id) => id,
+        Some(id) => (id, false),
         None => {
             ctx.status(format!("creating VPC {cidr}")).await;
-            network::ensure_vpc(cx, ctx, &cidr, &tags).await?
+            (network::ensure_vpc(cx, ctx, &cidr, &tags).await?, true)
         }
     };
     let job = Job {
@@ -48,21 +48,31 @@ pub async fn converge(
         tags,
         vpc_id: vpc_id.clone(),
     };
-    match build(&job, a, previous).await {
+    // From here on the VPC exists: a failure, or a cancel while it becomes available, is
+    // reported with its id.
+    let built = async {
+        if made {
+            network::wait_available(cx, ctx, &vpc_id).await?;
+        }
+        build(&job, a, previous).await
+    };
+    match built.await {
         Ok(state) => Ok(state),
         Err(cause) => {
-            let partial = match inventory::gather(cx, &vpc_id).await {
-                Ok(Some(inv)) => state::from_inventory(cx, ctx, a.clone(), &inv, Some(a))
-                    .await
-                    .ok(),
-                _ => None,
-            };
-            let partial = partial.unwrap_or_else(|| VpcState {
+            let known = VpcState {
                 args: a.clone(),
                 vpc_id: vpc_id.clone(),
                 ..VpcState::default()
-            });
-            Err(pulumi_provider::Error::partial(vpc_id, &partial, cause).into())
+            };
+            let read = async {
+                match inventory::gather(cx, &vpc_id).await? {
+                    Some(inv) => state::from_inventory(cx, a.clone(), &inv, Some(a))
+                        .await
+                        .map(Some),
+                    None => Ok(None),
+                }
+            };
+            Err(partial::report(ctx, &vpc_id, cause, known, read).await)
         }
     }
 }
@@ -137,7 +147,7 @@ async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Resul
         availability_zones: Some(zones),
         ..a.clone()
     };
-    let mut out = state::from_inventory(job.cx, job.ctx, resolved, &settled, Some(a)).await?;
+    let mut out = state::from_inventory(job.cx, resolved, &settled, Some(a)).await?;
     out.flow_log_role_arn = Some(flow.role_arn);
     Ok(out)
 }

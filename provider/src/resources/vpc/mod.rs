@@ -26,6 +26,7 @@ pub struct SecureVpc;
 #[async_trait]
 impl Resource<AwsContext> for SecureVpc {
     const TOKEN: &'static str = "healthcare:network:SecureVpc";
+    const UPDATES_IN_PLACE: bool = true;
     type Args = VpcArgs;
     type State = VpcState;
 
@@ -74,13 +75,13 @@ impl Resource<AwsContext> for SecureVpc {
     async fn read(
         &self,
         cx: &AwsContext,
-        ctx: &Ctx,
+        _ctx: &Ctx,
         id: &str,
         state: Option<VpcState>,
         inputs: Option<VpcArgs>,
     ) -> Result<Option<ReadOutcome<VpcArgs, VpcState>>> {
         let kept = state.and_then(|s| s.args.availability_zones);
-        let found = state::read(cx, ctx, id, inputs.as_ref(), kept).await?;
+        let found = state::read(cx, id, inputs.as_ref(), kept).await?;
         Ok(found.map(|(state, inputs)| ReadOutcome {
             id: id.to_string(),
             state,

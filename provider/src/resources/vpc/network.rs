@@ -51,7 +51,7 @@ pub fn private_table_part(az: &str) -> String {
     format!("rt/private/{az}")
 }
 
-/// The VPC this URN owns, made if missing; waits for `available` and turns DNS on.
+/// The VPC this URN owns (made by an earlier attempt of this create), else a new one.
 pub async fn ensure_vpc(
     cx: &AwsContext,
     ctx: &Ctx,
@@ -85,12 +85,17 @@ pub async fn ensure_vpc(
                 .to_string()
         }
     };
+    Ok(vpc_id)
+}
+
+/// Waits for a VPC just made to be `available`.
+pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, vpc_id: &str) -> Result<()> {
     let what = format!("VPC {vpc_id} to be available");
     wait::until(ctx, &what, Backoff::default(), || async {
         let v = cx
             .ec2()
             .describe_vpcs()
-            .vpc_ids(&vpc_id)
+            .vpc_ids(vpc_id)
             .send()
             .await
             .map_err(|e| Error::aws("ec2:DescribeVpcs", e))?;
@@ -107,8 +112,7 @@ pub async fn ensure_vpc(
             },
         )
     })
-    .await?;
-    Ok(vpc_id)
+    .await
 }
 
 pub async fn ensure_dns(job: &Job<'_>, inv: &Inventory) -> Result<()> {

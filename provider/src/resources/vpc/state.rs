@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use pulumi_provider::Ctx;
-
 use super::args::{EndpointArgs, FlowLogArgs, NatStrategy, SubnetInfo, VpcArgs, VpcState};
 use super::check::GATEWAY_SERVICES;
 use super::flowlogs;
@@ -22,7 +20,7 @@ use crate::error::Result;
 /// The outputs for `args` (AZs resolved) from what the VPC holds.
 pub async fn from_inventory(
     cx: &AwsContext,
-    ctx: &Ctx,
+
     args: VpcArgs,
     inv: &Inventory,
     given: Option<&VpcArgs>,
@@ -81,14 +79,12 @@ pub async fn from_inventory(
         Some(f) => flowlogs::describe_group(cx, &f.log_group).await?,
         None => None,
     };
-    let key = match group.as_ref().and_then(|g| g.kms_key_id.clone()) {
-        Some(id) => kms::describe(cx, &id).await?,
-        None => None,
-    };
-    let key_managed = match &key {
-        Some(k) => kms::owned(cx, &k.arn, ctx.urn()).await?,
-        None => false,
-    };
+    let (key, key_managed) = kms::observe(
+        cx,
+        group.as_ref().and_then(|g| g.kms_key_id.as_deref()),
+        &flowlogs::key_alias(&inv.vpc_id),
+    )
+    .await?;
     // Drift is measured against what was asked for, not against what AWS now suggests.
     let wanted = VpcArgs {
         nat_gateways: given.and_then(|g| g.nat_gateways).or(args.nat_gateways),
@@ -233,7 +229,6 @@ fn drift(args: &VpcArgs, inv: &Inventory, nats: &BTreeMap<String, String>) -> Ve
 /// Reads a VPC by id. `given` holds the inputs as last written, kept where AWS has no say.
 pub async fn read(
     cx: &AwsContext,
-    ctx: &Ctx,
     vpc_id: &str,
     given: Option<&VpcArgs>,
     kept_zones: Option<Vec<String>>,
@@ -294,7 +289,7 @@ pub async fn read(
         availability_zones: Some(zones),
         ..inputs.clone()
     };
-    let state = from_inventory(cx, ctx, resolved, &inv, given).await?;
+    let state = from_inventory(cx, resolved, &inv, given).await?;
     inputs.tags = state.args.tags.clone();
     inputs.flow_logs = state.args.flow_logs.clone();
     if let Some(f) = inputs.flow_logs.as_mut() {
