@@ -192,6 +192,21 @@ where
     typed_json(over_defaults::<R::Args>(old.json.clone()), &what).map(Some)
 }
 
+/// A failure about a secret input, made so that the engine cannot print the value: the engine
+/// shows the value of the property a failure names, so the property's name goes into the
+/// reason instead.
+fn unechoed(failure: CheckFailure, secret: &BTreeSet<String>) -> CheckFailure {
+    let top = failure
+        .property
+        .split(['.', '['])
+        .next()
+        .unwrap_or_default();
+    if failure.property.is_empty() || !secret.contains(top) {
+        return failure;
+    }
+    CheckFailure::new("", format!("{}: {}", failure.property, failure.reason))
+}
+
 fn not_configured() -> Error {
     Error::Internal("the provider was used before Configure".into())
 }
@@ -241,7 +256,7 @@ where
         let args: R::Args = match news.typed("inputs") {
             Ok(args) => args,
             Err(Error::Undecodable { path, reason, .. }) => {
-                let failure = CheckFailure::new(path, reason);
+                let failure = unechoed(CheckFailure::new(path, reason), &news.secret);
                 return Ok((news.original.clone(), vec![failure]));
             }
             Err(e) => return Err(e.into()),
@@ -258,6 +273,7 @@ where
                     .iter()
                     .any(|u| f.property.starts_with(u.as_str()))
             })
+            .map(|f| unechoed(f, &news.secret))
             .collect();
         let mut out = encode(&checked, &news.secret, &self.inputs)?;
         restore_unknowns(&mut out, &news);

@@ -179,3 +179,13 @@ fn the_partial_state_debug_shows_field_names_only() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_failure_about_a_secret_input_names_it_in_the_reason_so_the_engine_prints_no_value() {
+    let secret = BTreeSet::from(["token".to_string()]);
+    let f = unechoed(CheckFailure::new("token[0]", "expected a string"), &secret);
+    assert_eq!(f.property, "");
+    assert_eq!(f.reason, "token[0]: expected a string");
+    let plain = unechoed(CheckFailure::new("size", "too big"), &secret);
+    assert_eq!(plain.property, "size");
+}

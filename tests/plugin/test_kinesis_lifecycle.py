@@ -156,3 +156,16 @@ def test_switching_capacity_mode_updates_in_place(provider, moto, mode):
     state = provider.update(NAME, sid, state, news, old_inputs=inputs)
     assert stream(moto, sid)["StreamModeDetails"]["StreamMode"] == other
     provider.delete(NAME, sid, state)
+
+
+def test_a_rotation_status_aws_refuses_to_show_is_not_reported_as_rotation_off(provider, proxy):
+    inputs = settle(provider, {"shardCount": 1})
+    sid, state = provider.create(NAME, inputs)
+    proxy.add_rule("error", service="kms", operation="GetKeyRotationStatus", error="access_denied")
+    _, read_state, _ = provider.read(NAME, sid, state, inputs)
+    proxy.clear_rules()
+    [control] = [c for c in read_state["compliance"]["controls"] if c["rule"] == "cmk-backing-key-rotation-enabled"]
+    assert control["satisfied"] is False
+    assert "could not be read" in control["detail"] and "AccessDenied" in control["detail"], control
+    assert "rotation is off" not in control["detail"]
+    provider.delete(NAME, sid, state)

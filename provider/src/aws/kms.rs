@@ -14,6 +14,24 @@ use crate::error::{Error, Result, found};
 pub struct Key {
     pub arn: String,
     pub rotation: bool,
+    /// Why the rotation status could not be read (the AWS error), when it could not.
+    pub rotation_unread: Option<String>,
+}
+
+impl Key {
+    /// Whether the key's rotation is known to be on, and the evidence for the compliance
+    /// output. A status that could not be read is not satisfied, and says why.
+    pub fn rotation_evidence(key: Option<&Key>) -> (bool, String) {
+        match key {
+            None => (false, "no customer-managed key".into()),
+            Some(Key {
+                rotation_unread: Some(why),
+                ..
+            }) => (false, format!("key rotation could not be read: {why}")),
+            Some(k) if k.rotation => (true, "key rotation is on".into()),
+            Some(_) => (false, "key rotation is off".into()),
+        }
+    }
 }
 
 /// Finds the key behind `alias` that this URN owns, or creates one with rotation on.
@@ -36,6 +54,7 @@ pub async fn ensure_owned_key(
             retag(cx, &key.arn, tags).await?;
             return Ok(Key {
                 rotation: true,
+                rotation_unread: None,
                 ..key
             });
         }
@@ -68,6 +87,7 @@ pub async fn ensure_owned_key(
     Ok(Key {
         arn,
         rotation: true,
+        rotation_unread: None,
     })
 }
 
@@ -128,15 +148,21 @@ pub async fn describe(cx: &AwsContext, key_id: &str) -> Result<Option<Key>> {
         return Ok(None);
     }
     let arn = meta.arn().unwrap_or_default().to_string();
-    let rotation = cx
-        .kms()
-        .get_key_rotation_status()
-        .key_id(&arn)
-        .send()
-        .await
-        .map(|r| r.key_rotation_enabled())
-        .unwrap_or(false);
-    Ok(Some(Key { arn, rotation }))
+    // A key the provider may not read the rotation of (another account's, a tight policy) is
+    // still usable; only the compliance control says it could not be verified.
+    let (rotation, rotation_unread) =
+        match cx.kms().get_key_rotation_status().key_id(&arn).send().await {
+            Ok(r) => (r.key_rotation_enabled(), None),
+            Err(e) => (
+                false,
+                Some(Error::aws("kms:GetKeyRotationStatus", e).to_string()),
+            ),
+        };
+    Ok(Some(Key {
+        arn,
+        rotation,
+        rotation_unread,
+    }))
 }
 
 /// A resource's key as AWS reports it, and whether the resource owns it: the key is the

@@ -205,14 +205,10 @@ pub async fn read(
                 "stream is not encrypted".into()
             },
         ),
-        CMK_ROTATION.control(
-            key.as_ref().is_some_and(|k| k.rotation),
-            if key.as_ref().is_some_and(|k| k.rotation) {
-                "key rotation is on"
-            } else {
-                "key rotation is off"
-            },
-        ),
+        {
+            let (rotation, evidence) = kms::Key::rotation_evidence(key.as_ref());
+            CMK_ROTATION.control(rotation, evidence)
+        },
         LEAST_PRIVILEGE.control(
             policies_tight,
             if policies_tight {

@@ -215,7 +215,7 @@ fn compliance(
     secret: Option<&secrets::SecretView>,
     force_ssl: &str,
 ) -> Compliance {
-    let rotation = key.as_ref().is_some_and(|k| k.rotation);
+    let (rotation, rotation_evidence) = kms::Key::rotation_evidence(key.as_ref());
     let secret_key = secret.and_then(|s| s.kms_key_id.clone());
     let secret_cmk = secret_key
         .as_deref()
@@ -258,7 +258,7 @@ fn compliance(
                 _ => "storage is not encrypted".into(),
             },
         ),
-        CMK_ROTATION.control(rotation, format!("key rotation is {}", on(rotation))),
+        CMK_ROTATION.control(rotation, rotation_evidence),
         SECRET_CMK.control(
             secret_cmk,
             match &secret_key {

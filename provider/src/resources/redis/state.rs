@@ -169,7 +169,7 @@ fn compliance(
     secret: Option<&secrets::SecretView>,
     token_kept: bool,
 ) -> Compliance {
-    let rotation = key.as_ref().is_some_and(|k| k.rotation);
+    let (rotation, rotation_evidence) = kms::Key::rotation_evidence(key.as_ref());
     let ha = g.failover && g.multi_az && g.members.len() >= 2;
     let secret_key = secret.and_then(|s| s.kms_key_id.clone());
     Compliance::new(vec![
@@ -191,14 +191,7 @@ fn compliance(
                 _ => "at-rest encryption is off".into(),
             },
         ),
-        CMK_ROTATION.control(
-            rotation,
-            if rotation {
-                "key rotation is on"
-            } else {
-                "key rotation is off"
-            },
-        ),
+        CMK_ROTATION.control(rotation, rotation_evidence),
         REDIS_AUTH.control(
             g.auth && token_kept,
             match (g.auth, token_kept) {
