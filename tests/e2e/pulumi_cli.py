@@ -63,6 +63,11 @@ class Stack:
     def preview_json(self):
         return json.loads(self.run("preview", "--json").stdout)
 
+    def preview_steps(self):
+        """`pulumi preview --json`'s steps by resource name (the URN's last part): each with
+        "op" and, for an update or replace, "diffReasons" and "detailedDiff"."""
+        return {s["urn"].rsplit("::", 1)[-1]: s for s in self.preview_json()["steps"]}
+
     def up(self, *extra):
         return self.run("up", "--yes", "--skip-preview", *extra)
 

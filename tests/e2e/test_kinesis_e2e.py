@@ -68,8 +68,10 @@ def test_the_pipeline_lifecycle_through_the_cli(new_stack, moto, proxy):
     stack.refresh()
     [state] = stack.resources(TOKEN)
     assert state["outputs"]["retentionHours"] == 96
-    drift = stack.preview(check=False)
-    assert "retentionHours" in drift.stdout, drift.stdout
+    step = stack.preview_steps()["events"]
+    assert step["op"] == "update" and step["diffReasons"] == ["retentionHours"], step
+    assert {key: change["kind"] for key, change in step["detailedDiff"].items()} == {
+        "retentionHours": "update"}, step
     stack.up()
     assert moto.client("kinesis").describe_stream_summary(StreamName=out["stream"])[
         "StreamDescriptionSummary"]["RetentionPeriodHours"] == 48

@@ -13,6 +13,8 @@ import itertools
 # AWS: "The maximum permitted value for NumCacheClusters is 6 (1 primary plus 5 replicas)."
 MAX_REPLICAS = 5
 AUTH_TOKEN_UPDATE_STRATEGIES = ("SET", "ROTATE", "DELETE")
+# The token of a group made without the additions seeing its AuthToken.
+UNSEEN_AUTH_TOKEN = object()
 
 
 def _installed(cls, name):
@@ -85,8 +87,9 @@ def elasticache_create_replication_group():
     NumCacheClusters=N now makes the primary ``<id>-001`` and replicas ``<id>-002``.. in the
     zones of PreferredCacheClusterAZs. A CacheSubnetGroupName naming no subnet group is refused
     with CacheSubnetGroupNotFoundFault, and "AuthToken can be specified only on replication
-    groups where TransitEncryptionEnabled is true" with InvalidParameterCombination. Moto's
-    behaviour is kept otherwise.
+    groups where TransitEncryptionEnabled is true" with InvalidParameterCombination. The AUTH
+    token is recorded for ModifyReplicationGroup's update strategies. Moto's behaviour is kept
+    otherwise.
     """
     from moto.elasticache.exceptions import (CacheSubnetGroupNotFound,
                                              InvalidParameterCombinationException)
@@ -107,7 +110,9 @@ def elasticache_create_replication_group():
         if (kwargs["cluster_mode"] != "enabled" and kwargs["num_cache_clusters"]
                 and not kwargs["replicas_per_node_group"]):
             kwargs["replicas_per_node_group"] = kwargs["num_cache_clusters"] - 1
-        return original(self, **kwargs)
+        group = original(self, **kwargs)
+        group.auth_tokens = [kwargs["auth_token"] or None]
+        return group
 
     _install(ElastiCacheBackend, create_replication_group)
 
@@ -205,17 +210,81 @@ def elasticache_decrease_replica_count():
     _install(ElastiCacheResponse, decrease_replica_count)
 
 
+def _auth_tokens(group):
+    """The group's live AUTH tokens, oldest first; None stands for connecting without one.
+
+    CreateReplicationGroup records them: [AuthToken], or [None] for a group without AUTH.
+    """
+    tokens = getattr(group, "auth_tokens", None)
+    if tokens is None:
+        tokens = group.auth_tokens = [UNSEEN_AUTH_TOKEN if group.auth_token_enabled else None]
+    return tokens
+
+
+def _auth_update(group, strategy, auth_token, user_groups, added):
+    """The group's tokens after an AuthTokenUpdateStrategy (None: no strategy), or AWS's refusal.
+
+    ``user_groups`` are the group's user groups once this call's removals are made, ``added``
+    the UserGroupIdsToAdd. ROTATE adds the token and keeps the previous one (the two most
+    recent stay; a third drops the oldest); on a group without a token the new one is
+    optional, connecting without one still working. SET leaves only the given token, and
+    only right after a ROTATE (two tokens, or one optional). DELETE drops the token, only to
+    move the group to RBAC, with user groups added in the same call. A strategy refused in
+    the group's state is InvalidParameterValue, the code AWS answers a strategy it will not
+    take; user groups beside a live token are InvalidParameterCombination.
+    """
+    from moto.elasticache.exceptions import (InvalidParameterCombinationException,
+                                             InvalidParameterValueException)
+
+    tokens = _auth_tokens(group)
+    has_token = any(token is not None for token in tokens)
+    if strategy is None:
+        if added and has_token:
+            raise InvalidParameterCombinationException(
+                "A user group can't be associated while an AUTH token is enabled; use "
+                "AuthTokenUpdateStrategy DELETE.")
+        return tokens
+    if strategy == "DELETE":
+        if not has_token:
+            raise InvalidParameterValueException(
+                "AuthTokenUpdateStrategy DELETE applies only to a replication group with an "
+                "AUTH token.")
+        if not added:
+            raise InvalidParameterValueException(
+                "AuthTokenUpdateStrategy DELETE is allowed only when moving to RBAC, with "
+                "UserGroupIdsToAdd.")
+        return [None]
+    if user_groups or added:
+        raise InvalidParameterCombinationException(
+            "AUTH tokens can't be enabled with a user group associated; remove the user "
+            "groups (RemoveUserGroups) first.")
+    if strategy == "SET":
+        if len(tokens) != 2:
+            raise InvalidParameterValueException(
+                "AuthTokenUpdateStrategy SET is allowed only after ROTATE.")
+        return [auth_token]
+    return [*tokens, auth_token][-2:]
+
+
 def elasticache_modify_replication_group():
     """ElastiCache ModifyReplicationGroup: apply the settings moto 5.2.5 ignores.
 
     Moto applies only the description, engine, node type, failover, Multi-AZ and snapshot
     retention. The addition also applies SnapshotWindow, PreferredMaintenanceWindow,
     SecurityGroupIds, EngineVersion, AutoMinorVersionUpgrade and CacheParameterGroupName (seen
-    in DescribeCacheClusters), and AuthToken with AuthTokenUpdateStrategy: "ROTATE - default,
-    if no update strategy is provided", SET, or DELETE. SET and ROTATE need an AuthToken
-    (InvalidParameterValue otherwise), and AUTH needs encryption in transit
-    (InvalidParameterCombination otherwise); AuthTokenEnabled and AuthTokenLastModifiedDate
-    follow. A group not available is InvalidReplicationGroupState.
+    in DescribeCacheClusters), and AuthToken with AuthTokenUpdateStrategy, tracking the live
+    tokens on the group. AWS's API reference lists ROTATE (the default when a token is
+    given), SET "allowed only after ROTATE" and DELETE "allowed only when transitioning to
+    RBAC"; its AUTH guide adds that ROTATE keeps the previous token valid beside the new one
+    (at most the two most recent), that ROTATE on a group without a token leaves connecting
+    without one possible until a SET, and that SET needs a group with two tokens or one such
+    optional token, after which only the given token works; its RBAC guide moves a group to
+    RBAC with DELETE and UserGroupIdsToAdd in one call, and back with RemoveUserGroups and
+    ROTATE. ``_auth_update`` applies those rules, and UserGroupIdsToAdd, UserGroupIdsToRemove
+    and RemoveUserGroups set UserGroupIds (the user groups themselves are not checked: moto
+    has none). SET and ROTATE need an AuthToken (InvalidParameterValue otherwise), and AUTH
+    needs encryption in transit (InvalidParameterCombination otherwise); AuthTokenEnabled and
+    AuthTokenLastModifiedDate follow. A group not available is InvalidReplicationGroupState.
     """
     from moto.core.utils import utcnow
     from moto.elasticache.exceptions import (InvalidParameterCombinationException,
@@ -250,13 +319,21 @@ def elasticache_modify_replication_group():
                 raise InvalidParameterCombinationException(
                     "AuthToken can be modified only on replication groups where "
                     "TransitEncryptionEnabled is true.")
+        removed = self._get_param("UserGroupIdsToRemove") or []
+        user_groups = [] if self._get_bool_param("RemoveUserGroups") else [
+            user_group for user_group in group.user_group_ids if user_group not in removed]
+        added = [user_group for user_group in self._get_param("UserGroupIdsToAdd") or []
+                 if user_group not in user_groups]
+        tokens = _auth_update(group, strategy, auth_token, user_groups, added)
         result = original(self)
         for param, attribute in settings.items():
             value = self._get_param(param)
             if value is not None:
                 setattr(group, attribute, value)
+        group.user_group_ids = [*user_groups, *added]
         if strategy is not None:
-            group.auth_token_enabled = strategy != "DELETE"
+            group.auth_tokens = tokens
+            group.auth_token_enabled = any(token is not None for token in tokens)
             group.auth_token_last_modified_date = utcnow()
         return result
 

@@ -4,8 +4,9 @@ Each addition is one function named after the AWS operation it completes, patchi
 RDS backend, model or response class (idempotently, like the launcher's own additions).
 Moto 5.2.5 knows only the parameters a user set, without their apply type; the additions
 add a small table of PostgreSQL engine defaults (``ENGINE_DEFAULT_PARAMETERS``), refuse what
-AWS refuses for static parameters, and report when an instance waits for a reboot to take a
-parameter group's changes. ``RDS_PARAMETER_ADDITIONS`` lists them for ``moto_rds.py``.
+AWS refuses for static parameters, and report when an instance, or a member of an Aurora
+cluster, waits for a reboot to take a parameter group's changes. ``RDS_PARAMETER_ADDITIONS``
+lists them for ``moto_rds.py``.
 """
 
 import bisect
@@ -18,9 +19,10 @@ def _family_defaults(force_ssl):
     """A few engine-default parameters of an RDS or Aurora PostgreSQL family, as RDS lists them
     in the family's default parameter group (a formula or nothing when the engine decides).
 
-    ApplyType is AWS's: "static" parameters need a reboot, "dynamic" ones apply at once.
-    rds.force_ssl defaults to 1 on RDS for PostgreSQL 15 and later ("0" on 14), and on Aurora
-    PostgreSQL 17 and later ("0" on 14 to 16), as the RDS and Aurora user guides say.
+    ApplyType is AWS's: "static" parameters need a reboot, "dynamic" ones apply at once, the
+    same in every family from 13 to 17. rds.force_ssl defaults to 1 on RDS for PostgreSQL 15
+    and later ("0" on 13 and 14), and on Aurora PostgreSQL 17 and later ("0" on 13 to 16), as
+    the RDS and Aurora user guides say.
     """
     parameters = {
         "log_connections": ("0", "dynamic"),
@@ -41,9 +43,9 @@ def _family_defaults(force_ssl):
 
 ENGINE_DEFAULT_PARAMETERS = {
     **{f"postgres{major}": _family_defaults("1" if major >= 15 else "0")
-       for major in range(14, 18)},
+       for major in range(13, 18)},
     **{f"aurora-postgresql{major}": _family_defaults("1" if major >= 17 else "0")
-       for major in range(14, 18)},
+       for major in range(13, 18)},
 }
 
 
@@ -258,10 +260,98 @@ def rds_reboot_db_instance_parameter_apply_status():
     _install(RDSBackend, reboot_db_instance)
 
 
+# Aurora PostgreSQL versions from which a reboot of the writer no longer reboots the readers
+# ("read availability"), by major; every later major has it, PostgreSQL 11 never.
+READ_AVAILABILITY_FROM = {11: None, 12: (12, 14), 13: (13, 10), 14: (14, 7), 15: (15, 2)}
+
+
+def _version(text):
+    """(major, minor) of an engine version such as "16.4", or None."""
+    try:
+        major, minor, *_ = f"{text}.0".split(".")
+        return int(major), int(minor)
+    except (TypeError, ValueError):
+        return None
+
+
+def _writer_reboots_readers(cluster):
+    """True when rebooting the cluster's writer reboots its readers too (Aurora PostgreSQL)."""
+    version = _version(cluster.engine_version)
+    if cluster.engine != "aurora-postgresql" or version is None:
+        return False
+    if version[0] not in READ_AVAILABILITY_FROM:
+        return version[0] < min(READ_AVAILABILITY_FROM)
+    since = READ_AVAILABILITY_FROM[version[0]]
+    return since is None or version < since
+
+
+def _mark_cluster_members_pending(backend, group_name):
+    """Every member of the DB clusters using the cluster parameter group waits for a reboot."""
+    for cluster in backend.clusters.values():
+        if cluster.parameter_group.lower() == group_name.lower():
+            for member in cluster.members:
+                member.cluster_parameter_apply_status = "pending-reboot"
+
+
+def rds_reboot_db_instance_cluster_parameter_apply_status():
+    """RDS RebootDBInstance: apply the DB cluster parameter changes that wait for a reboot.
+
+    AWS: DBClusterMember's DBClusterParameterGroupStatus is "the status of the DB cluster
+    parameter group for this member of the DB cluster"; static parameters of an Aurora DB
+    cluster parameter group take effect when the DB instances reboot, until which the member
+    says "pending-reboot". Moto 5.2.5 always says "in-sync". Now a
+    ModifyDBClusterParameterGroup with ApplyMethod "pending-reboot" puts every member of the
+    clusters using the group in "pending-reboot", and RebootDBInstance brings a member back to
+    "in-sync". The Aurora user guide's reboot rules are kept: with "read availability"
+    (Aurora PostgreSQL 12.14, 13.10, 14.7, 15.2 and later) each instance reboots on its own;
+    before it, "rebooting the writer DB instance also initiates a reboot for each reader DB
+    instance in the cluster". Immediate changes leave members "in-sync".
+    """
+    from moto.rds.models import DBCluster, RDSBackend
+
+    if _installed(DBCluster, "db_cluster_members"):
+        return
+    original_members = DBCluster.db_cluster_members
+    original_modify_group = RDSBackend.modify_db_cluster_parameter_group
+    original_reboot = RDSBackend.reboot_db_instance
+
+    def db_cluster_members(self):
+        members = original_members.fget(self)
+        status = {member.db_instance_identifier: getattr(
+            member, "cluster_parameter_apply_status", "in-sync") for member in self.members}
+        for member in members:
+            member["DBClusterParameterGroupStatus"] = status[member["DBInstanceIdentifier"]]
+        return members
+
+    def modify_db_cluster_parameter_group(self, db_cluster_parameter_group_name,
+                                          db_cluster_parameter_group_parameters):
+        parameters = list(db_cluster_parameter_group_parameters)
+        group = original_modify_group(self, db_cluster_parameter_group_name, parameters)
+        if any(parameter.get("ApplyMethod") == "pending-reboot" for parameter in parameters):
+            _mark_cluster_members_pending(self, group.name)
+        return group
+
+    def reboot_db_instance(self, db_instance_identifier):
+        database = original_reboot(self, db_instance_identifier)
+        cluster = getattr(database, "cluster", None)
+        rebooted = [database]
+        if cluster is not None and database.is_cluster_writer and _writer_reboots_readers(
+                cluster):
+            rebooted = cluster.members
+        for member in rebooted:
+            member.cluster_parameter_apply_status = "in-sync"
+        return database
+
+    DBCluster.db_cluster_members = _AdditionProperty(db_cluster_members)
+    _install(RDSBackend, modify_db_cluster_parameter_group)
+    _install(RDSBackend, reboot_db_instance)
+
+
 RDS_PARAMETER_ADDITIONS = [
     rds_describe_db_parameters_engine_defaults,
     rds_describe_db_cluster_parameters_engine_defaults,
     rds_modify_db_parameter_group_apply_method,
     rds_modify_db_cluster_parameter_group_apply_method,
     rds_reboot_db_instance_parameter_apply_status,
+    rds_reboot_db_instance_cluster_parameter_apply_status,
 ]

@@ -6,9 +6,11 @@ response class idempotently like the others; ``RDS_RESET_ADDITIONS`` lists them.
 """
 
 if __package__:
-    from .moto_rds_parameters import _install, _installed, _refuse_immediate_static
+    from .moto_rds_parameters import (_install, _installed, _mark_cluster_members_pending,
+                                      _refuse_immediate_static)
 else:  # run as a program, with tests/harness first on sys.path
-    from moto_rds_parameters import _install, _installed, _refuse_immediate_static
+    from moto_rds_parameters import (_install, _installed, _mark_cluster_members_pending,
+                                     _refuse_immediate_static)
 
 
 def _reset(params, group, family, mark_pending):
@@ -75,7 +77,9 @@ def rds_reset_db_cluster_parameter_group():
     """RDS ResetDBClusterParameterGroup: the same for a cluster parameter group.
 
     AWS documents it as ResetDBParameterGroup for clusters; the answer is
-    {DBClusterParameterGroupName}; an unknown group is DBParameterGroupNotFound.
+    {DBClusterParameterGroupName}; an unknown group is DBParameterGroupNotFound. A
+    "pending-reboot" reset leaves the members of the clusters using the group
+    "pending-reboot", as ModifyDBClusterParameterGroup does.
     """
     from moto.core.responses import ActionResult
     from moto.rds.exceptions import DBClusterParameterGroupNotFoundError
@@ -89,7 +93,8 @@ def rds_reset_db_cluster_parameter_group():
         group = self.backend.db_cluster_parameter_groups.get(name)
         if group is None:
             raise DBClusterParameterGroupNotFoundError(name)
-        _reset(self.params, group, group.db_parameter_group_family, lambda: None)
+        _reset(self.params, group, group.db_parameter_group_family,
+               lambda: _mark_cluster_members_pending(self.backend, group.name))
         return ActionResult({"DBClusterParameterGroupName": group.name})
 
     _install(RDSResponse, reset_db_cluster_parameter_group)

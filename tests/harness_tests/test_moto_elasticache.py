@@ -211,21 +211,75 @@ def test_modify_replication_group_applies_the_settings_moto_ignored(moto):
         assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == "default.redis7"
 
 
-def test_modify_replication_group_auth_token_strategies(moto):
-    elasticache = moto.client("elasticache")
+def _modify_token(moto, group_id, strategy, token=None, **kwargs):
+    if token:
+        kwargs["AuthToken"] = token
+    return moto.client("elasticache").modify_replication_group(
+        ReplicationGroupId=group_id, ApplyImmediately=True, AuthTokenUpdateStrategy=strategy,
+        **kwargs)["ReplicationGroup"]
+
+
+def test_modify_replication_group_rotates_then_sets_the_auth_token(moto):
     group_id = _replication_group(moto)
     before = _describe_group(moto, group_id)["AuthTokenLastModifiedDate"]
-    rotated = elasticache.modify_replication_group(
-        ReplicationGroupId=group_id, ApplyImmediately=True, AuthToken="another-auth-token-22",
-        AuthTokenUpdateStrategy="ROTATE")["ReplicationGroup"]
+    rotated = _modify_token(moto, group_id, "ROTATE", "another-auth-token-22")
     assert rotated["AuthTokenEnabled"] and rotated["AuthTokenLastModifiedDate"] > before
-    deleted = elasticache.modify_replication_group(
-        ReplicationGroupId=group_id, ApplyImmediately=True,
-        AuthTokenUpdateStrategy="DELETE")["ReplicationGroup"]
-    assert deleted["AuthTokenEnabled"] is False
+    # Two tokens live; a third ROTATE drops the oldest and keeps two, so SET is still allowed.
+    _modify_token(moto, group_id, "ROTATE", "a-third-auth-token-333")
+    assert _modify_token(moto, group_id, "SET", "a-third-auth-token-333")["AuthTokenEnabled"]
+    assert _cache_cluster(moto, f"{group_id}-002")["AuthTokenEnabled"] is True
+
+
+def test_modify_replication_group_sets_only_right_after_a_rotate(moto):
+    modify = moto.client("elasticache").modify_replication_group
+    group_id = _replication_group(moto)
+    set_token = dict(ReplicationGroupId=group_id, ApplyImmediately=True,
+                     AuthToken="another-auth-token-22", AuthTokenUpdateStrategy="SET")
+    # AWS: SET is "allowed only after ROTATE"; a group with its one creation token has none.
+    assert _error_code(modify, **set_token) == "InvalidParameterValue"
+    _modify_token(moto, group_id, "ROTATE", "another-auth-token-22")
+    _modify_token(moto, group_id, "SET", "another-auth-token-22")
+    # Back to one token: another SET needs another ROTATE first.
+    assert _error_code(modify, **set_token) == "InvalidParameterValue"
+    assert _describe_group(moto, group_id)["AuthTokenEnabled"] is True
+
+
+def test_modify_replication_group_deletes_the_token_only_moving_to_rbac(moto):
+    modify = moto.client("elasticache").modify_replication_group
+    group_id = _replication_group(moto)
+    delete = dict(ReplicationGroupId=group_id, ApplyImmediately=True,
+                  AuthTokenUpdateStrategy="DELETE")
+    # AWS: DELETE is "allowed only when transitioning to RBAC", with a user group to add.
+    assert _error_code(modify, **delete) == "InvalidParameterValue"
+    assert _describe_group(moto, group_id)["AuthTokenEnabled"] is True
+    # A user group beside a live token is refused unless the token goes in the same call.
+    assert _error_code(modify, ReplicationGroupId=group_id, ApplyImmediately=True,
+                       UserGroupIdsToAdd=["phi-users"]) == "InvalidParameterCombination"
+    deleted = _modify_token(moto, group_id, "DELETE", UserGroupIdsToAdd=["phi-users"])
+    assert deleted["AuthTokenEnabled"] is False and deleted["UserGroupIds"] == ["phi-users"]
     assert _cache_cluster(moto, f"{group_id}-002")["AuthTokenEnabled"] is False
-    elasticache.modify_replication_group(ReplicationGroupId=group_id, ApplyImmediately=True,
-                                         AuthToken=AUTH_TOKEN, AuthTokenUpdateStrategy="SET")
+    assert _error_code(modify, **delete, UserGroupIdsToAdd=["more-users"]) == \
+        "InvalidParameterValue"
+    # Back to AUTH: the user groups go, and a ROTATE makes the token optional until a SET.
+    assert _error_code(modify, ReplicationGroupId=group_id, ApplyImmediately=True,
+                       AuthToken=AUTH_TOKEN, AuthTokenUpdateStrategy="ROTATE"
+                       ) == "InvalidParameterCombination"
+    rotated = _modify_token(moto, group_id, "ROTATE", AUTH_TOKEN, RemoveUserGroups=True)
+    assert rotated["AuthTokenEnabled"] is True and rotated.get("UserGroupIds", []) == []
+    _modify_token(moto, group_id, "SET", AUTH_TOKEN)
+    assert _describe_group(moto, group_id)["AuthTokenEnabled"] is True
+
+
+def test_modify_replication_group_turns_auth_on_with_rotate_then_set(moto):
+    group_id = _replication_group(moto, AuthToken=None)
+    assert _describe_group(moto, group_id)["AuthTokenEnabled"] is False
+    modify = moto.client("elasticache").modify_replication_group
+    assert _error_code(modify, ReplicationGroupId=group_id, ApplyImmediately=True,
+                       AuthToken=AUTH_TOKEN, AuthTokenUpdateStrategy="SET"
+                       ) == "InvalidParameterValue"
+    # AWS: after this ROTATE the token is optional (no token still connects) until a SET.
+    assert _modify_token(moto, group_id, "ROTATE", AUTH_TOKEN)["AuthTokenEnabled"] is True
+    _modify_token(moto, group_id, "SET", AUTH_TOKEN)
     assert _describe_group(moto, group_id)["AuthTokenEnabled"] is True
 
 

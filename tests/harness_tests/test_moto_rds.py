@@ -301,8 +301,9 @@ def test_delete_db_cluster_parameter_group_in_use(moto):
 # DescribeDBParameters / DescribeDBClusterParameters: engine defaults and apply types
 
 
-@pytest.mark.parametrize("family, force_ssl", [("postgres14", "0"), ("postgres15", "1"),
-                                               ("postgres16", "1"), ("postgres17", "1")])
+@pytest.mark.parametrize("family, force_ssl", [("postgres13", "0"), ("postgres14", "0"),
+                                               ("postgres15", "1"), ("postgres16", "1"),
+                                               ("postgres17", "1")])
 def test_describe_db_parameters_lists_engine_defaults(moto, family, force_ssl):
     parameters = _parameters(moto, _parameter_group(moto, family))
     assert sorted(parameters) == DEFAULT_NAMES
@@ -358,7 +359,8 @@ def test_describe_db_parameters_pages_with_marker(moto):
                        MaxRecords=10) == "InvalidParameterValue"
 
 
-@pytest.mark.parametrize("family, force_ssl", [("aurora-postgresql14", "0"),
+@pytest.mark.parametrize("family, force_ssl", [("aurora-postgresql13", "0"),
+                                               ("aurora-postgresql14", "0"),
                                                ("aurora-postgresql16", "0"),
                                                ("aurora-postgresql17", "1")])
 def test_describe_db_cluster_parameters_lists_engine_defaults(moto, family, force_ssl):
@@ -449,6 +451,79 @@ def test_modify_db_instance_parameter_group_waits_for_a_reboot(moto):
     assert _apply_status(moto, instance_id) == [(new_group, "in-sync")]
 
 
+def test_a_postgresql_13_static_parameter_waits_for_a_reboot(moto):
+    rds = moto.client("rds")
+    group = _parameter_group(moto, "postgres13")
+    instance_id = _instance(moto, EngineVersion="13.15", DBParameterGroupName=group)
+    assert _parameters(moto, group)["shared_preload_libraries"]["ApplyType"] == "static"
+    libraries = {"ParameterName": "shared_preload_libraries",
+                 "ParameterValue": "pg_stat_statements,pgaudit"}
+    assert _error_code(rds.modify_db_parameter_group, DBParameterGroupName=group, Parameters=[
+        {**libraries, "ApplyMethod": "immediate"}]) == "InvalidParameterCombination"
+    rds.modify_db_parameter_group(DBParameterGroupName=group, Parameters=[
+        {**libraries, "ApplyMethod": "pending-reboot"}])
+    assert _apply_status(moto, instance_id) == [(group, "pending-reboot")]
+    rds.reboot_db_instance(DBInstanceIdentifier=instance_id)
+    assert _apply_status(moto, instance_id) == [(group, "in-sync")]
+
+
+def _cluster_status(moto, cluster_id):
+    [cluster] = moto.client("rds").describe_db_clusters(
+        DBClusterIdentifier=cluster_id)["DBClusters"]
+    return {member["DBInstanceIdentifier"]: member["DBClusterParameterGroupStatus"]
+            for member in cluster["DBClusterMembers"]}
+
+
+def _aurora(moto, engine_version="16.4"):
+    """A cluster with its own cluster parameter group, a writer and a reader."""
+    group = _cluster_parameter_group(moto, f"aurora-postgresql{engine_version.split('.')[0]}")
+    cluster_id = _cluster(moto, EngineVersion=engine_version, DBClusterParameterGroupName=group)
+    writer, reader = _member(moto, cluster_id), _member(moto, cluster_id)
+    return group, cluster_id, writer, reader
+
+
+def test_pending_reboot_cluster_parameter_changes_wait_for_each_member_to_reboot(moto):
+    rds = moto.client("rds")
+    group, cluster_id, writer, reader = _aurora(moto)
+    _, other_cluster, *_ = _aurora(moto)
+    assert _cluster_status(moto, cluster_id) == {writer: "in-sync", reader: "in-sync"}
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "work_mem", "ParameterValue": "8192", "ApplyMethod": "immediate"}])
+    assert _cluster_status(moto, cluster_id) == {writer: "in-sync", reader: "in-sync"}
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "shared_preload_libraries",
+         "ParameterValue": "pg_stat_statements,pgaudit", "ApplyMethod": "pending-reboot"}])
+    assert _cluster_status(moto, cluster_id) == {writer: "pending-reboot",
+                                                 reader: "pending-reboot"}
+    assert set(_cluster_status(moto, other_cluster).values()) == {"in-sync"}
+    # Aurora PostgreSQL 16 has read availability: the writer's reboot leaves the reader alone.
+    rds.reboot_db_instance(DBInstanceIdentifier=writer)
+    assert _cluster_status(moto, cluster_id) == {writer: "in-sync", reader: "pending-reboot"}
+    rds.reboot_db_instance(DBInstanceIdentifier=reader)
+    assert _cluster_status(moto, cluster_id) == {writer: "in-sync", reader: "in-sync"}
+
+
+@pytest.mark.parametrize("engine_version, readers_reboot", [("13.9", True), ("13.10", False),
+                                                            ("14.6", True), ("14.7", False),
+                                                            ("15.2", False), ("17.4", False)])
+def test_a_writer_reboot_reboots_the_readers_only_before_read_availability(
+        moto, engine_version, readers_reboot):
+    rds = moto.client("rds")
+    group, cluster_id, writer, reader = _aurora(moto, engine_version)
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "max_connections", "ParameterValue": "200",
+         "ApplyMethod": "pending-reboot"}])
+    rds.reboot_db_instance(DBInstanceIdentifier=writer)
+    assert _cluster_status(moto, cluster_id) == {
+        writer: "in-sync", reader: "in-sync" if readers_reboot else "pending-reboot"}
+    # A reader's own reboot never reboots the writer.
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "max_connections", "ParameterValue": "300",
+         "ApplyMethod": "pending-reboot"}])
+    rds.reboot_db_instance(DBInstanceIdentifier=reader)
+    assert _cluster_status(moto, cluster_id) == {writer: "pending-reboot", reader: "in-sync"}
+
+
 def _user_values(moto, group, cluster=False):
     rds = moto.client("rds")
     if cluster:
@@ -506,3 +581,21 @@ def test_reset_db_cluster_parameter_group_returns_parameters_to_their_defaults(m
     assert _user_values(moto, group, cluster=True) == {"rds.force_ssl": "1"}
     assert _error_code(rds.reset_db_cluster_parameter_group, DBClusterParameterGroupName=_name("missing"),
                        ResetAllParameters=True) == "DBParameterGroupNotFound"
+
+
+def test_reset_db_cluster_parameter_group_of_a_static_parameter_waits_for_a_reboot(moto):
+    rds = moto.client("rds")
+    group, cluster_id, writer, reader = _aurora(moto)
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "work_mem", "ParameterValue": "8192", "ApplyMethod": "immediate"},
+        {"ParameterName": "max_connections", "ParameterValue": "200",
+         "ApplyMethod": "pending-reboot"}])
+    for member in (writer, reader):
+        rds.reboot_db_instance(DBInstanceIdentifier=member)
+    rds.reset_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "work_mem", "ApplyMethod": "immediate"}])
+    assert _cluster_status(moto, cluster_id) == {writer: "in-sync", reader: "in-sync"}
+    rds.reset_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+        {"ParameterName": "max_connections", "ApplyMethod": "pending-reboot"}])
+    assert _user_values(moto, group, cluster=True) == {}
+    assert _cluster_status(moto, cluster_id) == {writer: "pending-reboot", reader: "pending-reboot"}
