@@ -175,6 +175,27 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     stack.destroy()
 
 
+def test_auth_switched_to_rbac_outside_pulumi_is_put_back_and_the_user_groups_detached(new_stack, moto):
+    stack = new_stack(program(skipFinalSnapshot=True, secretRecoveryDays=0))
+    stack.up()
+    out = stack.outputs(show_secrets=True)
+    ec = moto.client("elasticache")
+    # As AWS requires, AUTH is deleted only together with a move to RBAC user groups.
+    ec.modify_replication_group(ReplicationGroupId=out["id"], AuthTokenUpdateStrategy="DELETE",
+                                UserGroupIdsToAdd=["outside-pulumi"], ApplyImmediately=True)
+    switched = group(moto, out["id"])
+    assert not switched["AuthTokenEnabled"] and switched["UserGroupIds"] == ["outside-pulumi"]
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    [auth] = [c for c in state["outputs"]["compliance"]["controls"] if not c["satisfied"]]
+    assert "AUTH" in auth["detail"] or "auth" in auth["rule"], auth
+    stack.up()
+    fixed = group(moto, out["id"])
+    assert fixed["AuthTokenEnabled"] and not fixed.get("UserGroupIds"), fixed
+    assert stack.outputs()["compliant"] is True
+    stack.destroy()
+
+
 def test_import_by_replication_group_id_previews_with_no_changes(new_stack, tmp_path):
     source = new_stack(program(skipFinalSnapshot=True, secretRecoveryDays=0), name="source")
     source.up()

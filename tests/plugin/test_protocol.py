@@ -58,11 +58,15 @@ def test_a_wrong_typed_secret_is_named_but_never_echoed(plugin):
     _, failures = p.check_config(region="us-east-1", maxRetries=secret("hunter2-config"))
     assert [prop for prop, _ in failures] == ["maxRetries"]
     assert "hunter2" not in failures[0][1] and "integer" in failures[0][1]
+    # The engine prints the value of the property a check failure names, so a failure about a
+    # secret input names the property in its reason instead.
     _, failures = p.check("typed", {"shardCount": secret("hunter2-input")})
-    assert failures == [("shardCount", "expected an integer, got a string")]
+    assert failures == [("", "shardCount: expected an integer, got a string")]
     _, failures = p.check("typed", {"producerPrincipals": ["arn:aws:iam::123456789012:role/a",
                                                            secret({"hunter2": "object"})]})
-    assert failures == [("producerPrincipals[1]", "expected a string, got an object")]
+    assert failures == [("", "producerPrincipals[1]: expected a string, got an object")]
+    _, failures = p.check("typed", {"shardCount": "not-secret"})
+    assert failures == [("shardCount", "expected an integer, got a string")]
 
 
 def test_configure_makes_no_aws_call_and_bad_credentials_fail_the_first_operation(plugin, proxy):

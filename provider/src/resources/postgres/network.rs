@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::error::ProvideErrorMetadata;
 use aws_sdk_rds::types::Tag;
 use pulumi_provider::Ctx;
 
@@ -176,7 +175,12 @@ pub async fn delete_subnet_group(cx: &AwsContext, ctx: &Ctx, name: &str) -> Resu
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) if e.code() == Some("DBSubnetGroupNotFoundFault") => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_db_subnet_group_not_found_fault()) =>
+            {
+                Ok(())
+            }
             Err(e) => Err(Error::aws("rds:DeleteDBSubnetGroup", e)),
         }
     })

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::error::ProvideErrorMetadata;
 use aws_sdk_rds::types::{ApplyMethod, Parameter};
 use pulumi_provider::Ctx;
 
@@ -68,7 +67,12 @@ async fn describe(
                 .db_cluster_parameter_groups()
                 .first()
                 .and_then(|g| g.db_cluster_parameter_group_arn().map(String::from)),
-            Err(e) if e.code() == Some("DBParameterGroupNotFound") => None,
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_db_parameter_group_not_found_fault()) =>
+            {
+                None
+            }
             Err(e) => return Err(Error::aws("rds:DescribeDBClusterParameterGroups", e)),
         }
     } else {
@@ -83,7 +87,12 @@ async fn describe(
                 .db_parameter_groups()
                 .first()
                 .and_then(|g| g.db_parameter_group_arn().map(String::from)),
-            Err(e) if e.code() == Some("DBParameterGroupNotFound") => None,
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_db_parameter_group_not_found_fault()) =>
+            {
+                None
+            }
             Err(e) => return Err(Error::aws("rds:DescribeDBParameterGroups", e)),
         }
     };

@@ -44,6 +44,8 @@ pub struct GroupView {
     pub at_rest: bool,
     pub kms_key_id: Option<String>,
     pub auth: bool,
+    /// RBAC user groups attached (in place of an AUTH token), e.g. by a change outside Pulumi.
+    pub user_groups: Vec<String>,
     pub primary: String,
     pub reader: String,
     pub port: i32,
@@ -128,6 +130,7 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
         at_rest: g.at_rest_encryption_enabled().unwrap_or(false),
         kms_key_id: g.kms_key_id().map(String::from),
         auth: g.auth_token_enabled().unwrap_or(false),
+        user_groups: g.user_group_ids().to_vec(),
         primary,
         reader,
         port: port.unwrap_or(0),
@@ -330,6 +333,19 @@ pub async fn set_token(
 ) -> Result<()> {
     modify(cx, id, |r| {
         r.auth_token(token).auth_token_update_strategy(strategy)
+    })
+    .await
+}
+
+/// Puts an AUTH token back on a group that has none: ROTATE (which AWS accepts on a group
+/// without a token, and which detaches any RBAC user groups, as a token and user groups
+/// cannot coexist), then SET once the group is available again.
+pub async fn restore_token(cx: &AwsContext, g: &GroupView, token: &str) -> Result<()> {
+    let detach = !g.user_groups.is_empty();
+    modify(cx, &g.id, |r| {
+        r.auth_token(token)
+            .auth_token_update_strategy(AuthTokenUpdateStrategyType::Rotate)
+            .set_remove_user_groups(detach.then_some(true))
     })
     .await
 }

@@ -259,7 +259,7 @@ async fn settle(
     }
     if !g.auth {
         ctx.status(format!("{id}: turning AUTH back on")).await;
-        group::set_token(cx, &id, auth_token, AuthTokenUpdateStrategyType::Rotate).await?;
+        group::restore_token(cx, &g, auth_token).await?;
         group::wait_available(cx, ctx, &id).await?;
         group::set_token(cx, &id, auth_token, AuthTokenUpdateStrategyType::Set).await?;
         g = group::wait_available(cx, ctx, &id).await?;

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_elasticache::error::ProvideErrorMetadata;
 use pulumi_provider::Ctx;
 
 use super::args::RedisArgs;
@@ -127,7 +126,12 @@ pub async fn delete_subnet_group(cx: &AwsContext, ctx: &Ctx, name: &str) -> Resu
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) if e.code() == Some("CacheSubnetGroupNotFoundFault") => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_cache_subnet_group_not_found_fault()) =>
+            {
+                Ok(())
+            }
             Err(e) => Err(Error::aws("elasticache:DeleteCacheSubnetGroup", e)),
         }
     })
