@@ -35,6 +35,23 @@ pub enum Error {
         property: &'static str,
         what: String,
     },
+    /// An input names something AWS does not have, or has in a form the rules refuse; found
+    /// when the resource is made, before anything is.
+    #[error("{property}: {reason}")]
+    Input {
+        property: &'static str,
+        reason: String,
+    },
+    /// An AWS object the operation made or waits on is gone (deleted outside Pulumi, or
+    /// dropped by AWS); `what` names it, `when` says at which point.
+    #[error("{what} {when}; run `pulumi refresh`, then `pulumi up` again")]
+    Vanished { what: String, when: &'static str },
+    /// AWS answered a call without what the call is for.
+    #[error("AWS {operation} answered without {missing}")]
+    Incomplete {
+        operation: &'static str,
+        missing: &'static str,
+    },
     /// AWS reports something the provider cannot work with.
     #[error("{0}")]
     Unexpected(String),
@@ -99,6 +116,7 @@ impl From<Error> for pulumi_provider::Error {
             Error::Framework(inner) => inner,
             Error::Config(m) => pulumi_provider::Error::InvalidInput(m),
             Error::Credentials(m) => pulumi_provider::Error::Unauthenticated(m),
+            e @ Error::Input { .. } => pulumi_provider::Error::InvalidInput(e.to_string()),
             other => pulumi_provider::Error::Upstream(other.to_string()),
         }
     }

@@ -194,10 +194,9 @@ pub async fn create(
         .await
         .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))?;
     let id = made.group_id().unwrap_or_default();
-    describe(cx, id).await?.ok_or_else(|| {
-        Error::Unexpected(format!(
-            "security group {id} vanished right after it was made"
-        ))
+    describe(cx, id).await?.ok_or_else(|| Error::Vanished {
+        what: format!("security group {id}"),
+        when: "vanished right after it was made",
     })
 }
 
@@ -257,30 +256,7 @@ pub async fn converge_rules(
 
 /// Brings the group's tags to `want` (AWS's own `aws:` tags are left alone).
 pub async fn retag(cx: &AwsContext, g: &GroupView, want: &BTreeMap<String, String>) -> Result<()> {
-    let (stale, changed) = super::tags::delta(&g.tags, want);
-    let stale: Vec<Tag> = stale
-        .iter()
-        .map(|k| Tag::builder().key(k).build())
-        .collect();
-    if !stale.is_empty() {
-        cx.ec2()
-            .delete_tags()
-            .resources(&g.id)
-            .set_tags(Some(stale))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:DeleteTags", e))?;
-    }
-    if !changed.is_empty() {
-        cx.ec2()
-            .create_tags()
-            .resources(&g.id)
-            .set_tags(Some(ec2_tags(&changed)))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:CreateTags", e))?;
-    }
-    Ok(())
+    super::tagging::retag(cx.ec2(), &g.id, &g.tags, want).await
 }
 
 /// Deletes the group, waiting while network interfaces that use it drain. A group already

@@ -125,7 +125,10 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
             created
                 .role
                 .map(|r| r.arn)
-                .ok_or_else(|| Error::Unexpected("IAM CreateRole returned no role".into()))?
+                .ok_or_else(|| Error::Incomplete {
+                    operation: "iam:CreateRole",
+                    missing: "the role",
+                })?
         }
     };
     cx.iam()

@@ -6,7 +6,7 @@ use aws_sdk_kms::types::{KeyState, Tag};
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::tags::{delta, owned_by};
+use super::tags::owned_by;
 use crate::error::{Error, Result, found};
 
 /// A key as a resource sees it.
@@ -74,7 +74,10 @@ pub async fn ensure_owned_key(
     let arn = created
         .key_metadata()
         .and_then(|m| m.arn())
-        .ok_or_else(|| Error::Unexpected("KMS CreateKey returned no key ARN".into()))?
+        .ok_or_else(|| Error::Incomplete {
+            operation: "kms:CreateKey",
+            missing: "the key ARN",
+        })?
         .to_string();
     enable_rotation(cx, &arn).await?;
     cx.kms()
@@ -94,15 +97,21 @@ pub async fn ensure_owned_key(
 /// The key the user named (`given`), which must exist (`property` names the input in the
 /// error); `None` when the user named none. Asked before anything is made, so that a wrong
 /// key makes nothing.
-pub async fn given(cx: &AwsContext, given: Option<&str>, property: &str) -> Result<Option<Key>> {
+pub async fn given(
+    cx: &AwsContext,
+    given: Option<&str>,
+    property: &'static str,
+) -> Result<Option<Key>> {
     let Some(id) = given else {
         return Ok(None);
     };
-    describe(cx, id).await?.map(Some).ok_or_else(|| {
-        Error::Unexpected(format!(
-            "{property}: the KMS key {id} does not exist or is pending deletion"
-        ))
-    })
+    describe(cx, id)
+        .await?
+        .map(Some)
+        .ok_or_else(|| Error::Input {
+            property,
+            reason: format!("the KMS key {id} does not exist or is pending deletion"),
+        })
 }
 
 /// The key a resource encrypts with: the user's, found by [`given`], or one the resource
@@ -211,26 +220,7 @@ async fn tags_of(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>>
 /// Brings a key's tags to `want` (the current URN among them).
 async fn retag(cx: &AwsContext, arn: &str, want: &BTreeMap<String, String>) -> Result<()> {
     let have = tags_of(cx, arn).await?;
-    let (stale, changed) = delta(&have, want);
-    if !stale.is_empty() {
-        cx.kms()
-            .untag_resource()
-            .key_id(arn)
-            .set_tag_keys(Some(stale))
-            .send()
-            .await
-            .map_err(|e| Error::aws("kms:UntagResource", e))?;
-    }
-    if !changed.is_empty() {
-        cx.kms()
-            .tag_resource()
-            .key_id(arn)
-            .set_tags(Some(kms_tags(&changed)?))
-            .send()
-            .await
-            .map_err(|e| Error::aws("kms:TagResource", e))?;
-    }
-    Ok(())
+    super::tagging::retag(cx.kms(), arn, &have, want).await
 }
 
 fn kms_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {

@@ -8,6 +8,9 @@ pub mod kms;
 pub mod partial;
 pub mod placement;
 pub mod secrets;
+pub mod snapshot;
+pub mod subnet_groups;
+pub mod tagging;
 pub mod tags;
 pub mod wait;
 

@@ -45,20 +45,27 @@ pub async fn check_subnets(
     for id in subnet_ids {
         match subnets.iter().find(|s| s.subnet_id() == Some(id.as_str())) {
             None => {
-                return Err(Error::Unexpected(format!(
-                    "subnetIds: subnet {id} does not exist"
-                )));
+                return Err(Error::Input {
+                    property: "subnetIds",
+                    reason: format!("subnet {id} does not exist"),
+                });
             }
             Some(s) if s.vpc_id() != Some(vpc_id) => {
-                return Err(Error::Unexpected(format!(
-                    "subnetIds: subnet {id} is in {}, not in vpcId {vpc_id}",
-                    s.vpc_id().unwrap_or("another VPC"),
-                )));
+                return Err(Error::Input {
+                    property: "subnetIds",
+                    reason: format!(
+                        "subnet {id} is in {}, not in vpcId {vpc_id}",
+                        s.vpc_id().unwrap_or("another VPC"),
+                    ),
+                });
             }
             Some(s) if s.map_public_ip_on_launch() == Some(true) => {
-                return Err(Error::Unexpected(format!(
-                    "subnetIds: subnet {id} gives out public IPs; use private or isolated subnets"
-                )));
+                return Err(Error::Input {
+                    property: "subnetIds",
+                    reason: format!(
+                        "subnet {id} gives out public IPs; use private or isolated subnets"
+                    ),
+                });
             }
             Some(_) => {}
         }
@@ -68,10 +75,13 @@ pub async fn check_subnets(
         .filter_map(|s| s.availability_zone())
         .collect();
     if zones.len() < min_zones {
-        return Err(Error::Unexpected(format!(
-            "subnetIds: {why} needs subnets in {min_zones} AZs; these are all in {}",
-            zones.into_iter().collect::<Vec<_>>().join(", ")
-        )));
+        return Err(Error::Input {
+            property: "subnetIds",
+            reason: format!(
+                "{why} needs subnets in {min_zones} AZs; these are all in {}",
+                zones.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        });
     }
     Ok(())
 }

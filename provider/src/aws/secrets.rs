@@ -134,26 +134,7 @@ pub async fn restore(cx: &AwsContext, arn: &str) -> Result<()> {
 
 /// Brings the secret's tags to `want`.
 pub async fn retag(cx: &AwsContext, s: &SecretView, want: &BTreeMap<String, String>) -> Result<()> {
-    let (stale, changed) = super::tags::delta(&s.tags, want);
-    if !stale.is_empty() {
-        cx.secrets()
-            .untag_resource()
-            .secret_id(&s.arn)
-            .set_tag_keys(Some(stale))
-            .send()
-            .await
-            .map_err(|e| Error::aws("secretsmanager:UntagResource", e))?;
-    }
-    if !changed.is_empty() {
-        cx.secrets()
-            .tag_resource()
-            .secret_id(&s.arn)
-            .set_tags(Some(sm_tags(&changed)))
-            .send()
-            .await
-            .map_err(|e| Error::aws("secretsmanager:TagResource", e))?;
-    }
-    Ok(())
+    super::tagging::retag(cx.secrets(), &s.arn, &s.tags, want).await
 }
 
 /// Deletes the secret: after `recovery_days` (7 to 30) during which it can be restored, or

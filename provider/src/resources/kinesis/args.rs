@@ -7,6 +7,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::compliance::Compliance;
 
+/// Every shard-level metric Kinesis offers.
+pub const ALL_METRICS: [&str; 7] = [
+    "IncomingBytes",
+    "IncomingRecords",
+    "IteratorAgeMilliseconds",
+    "OutgoingBytes",
+    "OutgoingRecords",
+    "ReadProvisionedThroughputExceeded",
+    "WriteProvisionedThroughputExceeded",
+];
+pub const DEFAULT_RETENTION_HOURS: i64 = 168;
+
 /// The stream's capacity mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -99,4 +111,9 @@ impl PipelineArgs {
     pub fn metrics(&self) -> Vec<String> {
         self.shard_level_metrics.clone().unwrap_or_default()
     }
+}
+
+/// The alias of the key the resource makes for itself, named from the stream.
+pub fn key_alias(stream: &str) -> String {
+    format!("alias/healthcare/kinesis/{stream}")
 }

@@ -2,20 +2,9 @@
 
 use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
 
-use super::args::{EncryptionType, PipelineArgs, StreamMode};
+use super::args::{ALL_METRICS, DEFAULT_RETENTION_HOURS, EncryptionType, PipelineArgs, StreamMode};
 use crate::compliance::KINESIS_STREAM_ENCRYPTED;
 
-/// Every shard-level metric Kinesis offers.
-pub const ALL_METRICS: [&str; 7] = [
-    "IncomingBytes",
-    "IncomingRecords",
-    "IteratorAgeMilliseconds",
-    "OutgoingBytes",
-    "OutgoingRecords",
-    "ReadProvisionedThroughputExceeded",
-    "WriteProvisionedThroughputExceeded",
-];
-pub const DEFAULT_RETENTION_HOURS: i64 = 168;
 const MAX_SHARDS: i64 = 10_000;
 
 /// Role names derive from the stream name (`<stream>-producer`), and IAM allows 64 characters.

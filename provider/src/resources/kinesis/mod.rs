@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod lifecycle;
 mod roles;
+mod state;
 mod stream;
 
 use pulumi_provider::{CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, async_trait};
@@ -59,7 +60,7 @@ impl Resource<AwsContext> for KinesisPipeline {
         _state: Option<PipelineState>,
         inputs: Option<PipelineArgs>,
     ) -> Result<Option<ReadOutcome<PipelineArgs, PipelineState>>> {
-        let found = lifecycle::read(cx, id, inputs.as_ref()).await?;
+        let found = state::read(cx, id, inputs.as_ref()).await?;
         Ok(found.map(|state| ReadOutcome {
             id: id.to_string(),
             inputs: state.args.clone(),

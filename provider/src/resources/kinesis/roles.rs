@@ -110,6 +110,18 @@ pub fn least_privilege(policy: &J) -> bool {
     })
 }
 
+/// The principals a role trusts: the given ones, else the account itself.
+pub async fn principals(cx: &AwsContext, given: &Option<Vec<String>>) -> Result<Vec<String>> {
+    match given {
+        Some(list) if !list.is_empty() => Ok(list.clone()),
+        _ => Ok(vec![format!(
+            "arn:{}:iam::{}:root",
+            cx.partition,
+            cx.account().await?
+        )]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,9 +94,10 @@ pub async fn wait_active(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<Strea
         match describe(cx, name).await? {
             Some(v) if v.status == StreamStatus::Active.as_str() => Ok(Poll::Ready(v)),
             Some(v) => Ok(Poll::Pending(v.status)),
-            None => Err(Error::Unexpected(format!(
-                "Kinesis stream {name} disappeared while waiting for it"
-            ))),
+            None => Err(Error::Vanished {
+                what: format!("Kinesis stream {name}"),
+                when: "disappeared while it was being waited on",
+            }),
         }
     })
     .await

@@ -7,6 +7,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::compliance::Compliance;
 
+pub const DEFAULT_PORT: i32 = 5432;
+pub const DEFAULT_VERSION: &str = "16.4";
+pub const DEFAULT_CLASS: &str = "db.t4g.medium";
+pub const SERVERLESS_CLASS: &str = "db.serverless";
+pub const DEFAULT_STORAGE: i32 = 20;
+pub const DEFAULT_MAX_STORAGE: i32 = 100;
+pub const DEFAULT_DATABASE: &str = "healthcare";
+pub const DEFAULT_MASTER: &str = "healthcare_admin";
+pub const DEFAULT_ROTATION_DAYS: i64 = 30;
+pub const DEFAULT_BACKUP_DAYS: i32 = 30;
+pub const MIN_BACKUP_DAYS: i32 = 7;
+pub const DEFAULT_PI_DAYS: i32 = 7;
+pub const DEFAULT_MONITORING: i32 = 60;
+/// The parameter that makes the server refuse connections without TLS.
+pub const FORCE_SSL: &str = "rds.force_ssl";
+
 /// The database engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "DatabaseEngine")]
@@ -177,7 +193,7 @@ impl PostgresArgs {
     }
 
     pub fn port(&self) -> i32 {
-        self.port.unwrap_or(super::check::DEFAULT_PORT)
+        self.port.unwrap_or(DEFAULT_PORT)
     }
 
     pub fn serverless(&self) -> bool {
@@ -199,4 +215,9 @@ impl PostgresArgs {
     pub fn tags(&self) -> BTreeMap<String, String> {
         self.tags.clone().unwrap_or_default()
     }
+}
+
+/// The alias of the key the resource makes for itself, named from its id.
+pub fn key_alias(id: &str) -> String {
+    format!("alias/healthcare/postgres/{id}")
 }

@@ -2,28 +2,17 @@
 
 use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
 
-use super::args::{Engine, PostgresArgs};
+use super::args::{
+    DEFAULT_BACKUP_DAYS, DEFAULT_CLASS, DEFAULT_DATABASE, DEFAULT_MASTER, DEFAULT_MAX_STORAGE,
+    DEFAULT_MONITORING, DEFAULT_PI_DAYS, DEFAULT_PORT, DEFAULT_ROTATION_DAYS, DEFAULT_STORAGE,
+    DEFAULT_VERSION, Engine, FORCE_SSL, MIN_BACKUP_DAYS, PostgresArgs, SERVERLESS_CLASS,
+};
 use crate::compliance::{
     RDS_BACKUP, RDS_DELETION_PROTECTION, RDS_IN_TRANSIT, RDS_LOGGING, RDS_MULTI_AZ,
     RDS_PUBLIC_ACCESS, RDS_STORAGE_ENCRYPTED, SECRET_ROTATION,
 };
 use crate::resources::inputs::{self, parse_version};
 
-pub const DEFAULT_PORT: i32 = 5432;
-pub const DEFAULT_VERSION: &str = "16.4";
-pub const DEFAULT_CLASS: &str = "db.t4g.medium";
-pub const SERVERLESS_CLASS: &str = "db.serverless";
-pub const DEFAULT_STORAGE: i32 = 20;
-pub const DEFAULT_MAX_STORAGE: i32 = 100;
-pub const DEFAULT_DATABASE: &str = "healthcare";
-pub const DEFAULT_MASTER: &str = "healthcare_admin";
-pub const DEFAULT_ROTATION_DAYS: i64 = 30;
-pub const DEFAULT_BACKUP_DAYS: i32 = 30;
-pub const MIN_BACKUP_DAYS: i32 = 7;
-pub const DEFAULT_PI_DAYS: i32 = 7;
-pub const DEFAULT_MONITORING: i32 = 60;
-/// The parameter that makes the server refuse connections without TLS.
-pub const FORCE_SSL: &str = "rds.force_ssl";
 const MONITORING_INTERVALS: [i32; 7] = [0, 1, 5, 10, 15, 30, 60];
 const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 13..=17;
 

@@ -7,11 +7,11 @@ use aws_sdk_rds::types::{DbCluster, ServerlessV2ScalingConfiguration};
 use pulumi_provider::Ctx;
 
 use super::args::PostgresArgs;
-use super::instance::{self, DbView, POLL};
-use super::network::{rds_tags, tag_map};
+use super::instance::{self, AVAILABLE, DELETING, DbView, POLL};
 use super::parts::Parts;
 use super::settings::{self, Have};
 use crate::aws::AwsContext;
+use crate::aws::tagging;
 use crate::aws::wait::{self, Poll};
 use crate::error::{Error, Result, found};
 use crate::resources::inputs::parse_version;
@@ -105,7 +105,7 @@ fn view(c: &DbCluster) -> ClusterView {
             .db_cluster_members()
             .iter()
             .any(|m| m.db_cluster_parameter_group_status() == Some("pending-reboot")),
-        tags: tag_map(c.tag_list()),
+        tags: tagging::from_rds(c.tag_list()),
     }
 }
 
@@ -125,7 +125,7 @@ pub async fn fetch(cx: &AwsContext, id: &str) -> Result<Option<ClusterView>> {
 
 /// The cluster, `None` when it does not exist or is being deleted.
 pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<ClusterView>> {
-    Ok(fetch(cx, id).await?.filter(|c| c.status != "deleting"))
+    Ok(fetch(cx, id).await?.filter(|c| c.status != DELETING))
 }
 
 /// The instance id of member `n` (1 is the first writer).
@@ -138,11 +138,12 @@ pub async fn wait_ready(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<ClusterV
     let what = format!("Aurora cluster {id} to be available");
     wait::until(ctx, &what, POLL, || async {
         match describe(cx, id).await? {
-            Some(c) if c.status == "available" => Ok(Poll::Ready(c)),
+            Some(c) if c.status == AVAILABLE => Ok(Poll::Ready(c)),
             Some(c) => Ok(Poll::Pending(c.status)),
-            None => Err(Error::Unexpected(format!(
-                "Aurora cluster {id} disappeared while it was being made ready; run `pulumi refresh`"
-            ))),
+            None => Err(Error::Vanished {
+                what: format!("Aurora cluster {id}"),
+                when: "disappeared while it was being made ready",
+            }),
         }
     })
     .await
@@ -182,7 +183,7 @@ pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<
         .port(a.port())
         .copy_tags_to_snapshot(true)
         .set_serverless_v2_scaling_configuration(scaling(a))
-        .set_tags(Some(rds_tags(p.tags)))
+        .set_tags(Some(tagging::rds(p.tags)))
         .send()
         .await
         .map_err(|e| Error::aws("rds:CreateDBCluster", e))?;
@@ -335,7 +336,7 @@ async fn create_member(
         .monitoring_interval(a.monitoring())
         .set_monitoring_role_arn(p.monitoring_role.map(String::from))
         .auto_minor_version_upgrade(true)
-        .set_tags(Some(rds_tags(p.tags)))
+        .set_tags(Some(tagging::rds(p.tags)))
         .send()
         .await
         .map_err(|e| Error::aws("rds:CreateDBInstance", e))?;
@@ -411,7 +412,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, snapshot: Option<&str>
     wait::until(ctx, &what, POLL, || async {
         let status = match fetch(cx, id).await? {
             None => return Ok(Poll::Ready(())),
-            Some(c) if c.status == "deleting" => return Ok(Poll::Pending(c.status)),
+            Some(c) if c.status == DELETING => return Ok(Poll::Pending(c.status)),
             Some(c) => c.status,
         };
         let req = cx.rds().delete_db_cluster().db_cluster_identifier(id);
@@ -420,7 +421,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, snapshot: Option<&str>
             None => req.skip_final_snapshot(true),
         };
         match req.send().await {
-            Ok(_) => Ok(Poll::Pending("deleting".into())),
+            Ok(_) => Ok(Poll::Pending(DELETING.into())),
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|s| s.is_db_cluster_not_found_fault()) =>

@@ -8,8 +8,8 @@ use aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluent
 use aws_sdk_rds::types::DbInstance;
 use pulumi_provider::Ctx;
 
-use super::network::tag_map;
 use crate::aws::AwsContext;
+use crate::aws::tagging;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
@@ -21,7 +21,11 @@ pub const POLL: Backoff = Backoff {
 
 /// Statuses in which an instance serves and accepts changes. `storage-optimization`
 /// follows a storage change for hours while the instance is fully usable.
-const READY: [&str; 2] = ["available", "storage-optimization"];
+const READY: [&str; 2] = [AVAILABLE, "storage-optimization"];
+/// Status RDS reports once a database or cluster is usable.
+pub const AVAILABLE: &str = "available";
+/// Status RDS reports while a database or cluster is being deleted.
+pub const DELETING: &str = "deleting";
 
 /// A DB instance as AWS reports it.
 #[derive(Debug, Clone, Default)]
@@ -152,7 +156,7 @@ fn view(d: &DbInstance) -> DbView {
         pending,
         cluster: d.db_cluster_identifier().map(String::from),
         zone: d.availability_zone().map(String::from),
-        tags: tag_map(d.tag_list()),
+        tags: tagging::from_rds(d.tag_list()),
     }
 }
 
@@ -172,7 +176,7 @@ pub async fn fetch(cx: &AwsContext, id: &str) -> Result<Option<DbView>> {
 
 /// The instance with this id, `None` when it does not exist or is being deleted.
 pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<DbView>> {
-    Ok(fetch(cx, id).await?.filter(|d| d.status != "deleting"))
+    Ok(fetch(cx, id).await?.filter(|d| d.status != DELETING))
 }
 
 /// Waits until the instance serves, saying what RDS is doing meanwhile.
@@ -182,9 +186,10 @@ pub async fn wait_ready(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<DbView> 
         match describe(cx, id).await? {
             Some(d) if d.ready() => Ok(Poll::Ready(d)),
             Some(d) => Ok(Poll::Pending(d.status)),
-            None => Err(Error::Unexpected(format!(
-                "DB instance {id} disappeared while it was being made ready; run `pulumi refresh`"
-            ))),
+            None => Err(Error::Vanished {
+                what: format!("DB instance {id}"),
+                when: "disappeared while it was being made ready",
+            }),
         }
     })
     .await
@@ -209,7 +214,10 @@ pub async fn modify(
     answer
         .db_instance()
         .map(view)
-        .ok_or_else(|| Error::Unexpected(format!("ModifyDBInstance {id} returned no instance")))
+        .ok_or_else(|| Error::Incomplete {
+            operation: "rds:ModifyDBInstance",
+            missing: "the instance",
+        })
 }
 
 /// Deletes the instance and waits until it is gone. `snapshot` is the final snapshot's
@@ -225,7 +233,7 @@ pub async fn delete(
     wait::until(ctx, &what, POLL, || async {
         let status = match fetch(cx, id).await? {
             None => return Ok(Poll::Ready(())),
-            Some(d) if d.status == "deleting" => return Ok(Poll::Pending(d.status)),
+            Some(d) if d.status == DELETING => return Ok(Poll::Pending(d.status)),
             Some(d) => d.status,
         };
         let req = cx.rds().delete_db_instance().db_instance_identifier(id);
@@ -235,7 +243,7 @@ pub async fn delete(
             (false, None) => req.skip_final_snapshot(true),
         };
         match req.send().await {
-            Ok(_) => Ok(Poll::Pending("deleting".into())),
+            Ok(_) => Ok(Poll::Pending(DELETING.into())),
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|s| s.is_db_instance_not_found_fault()) =>

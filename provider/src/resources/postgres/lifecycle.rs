@@ -6,17 +6,15 @@ use std::collections::BTreeMap;
 
 use pulumi_provider::Ctx;
 
-use super::args::{PostgresArgs, PostgresState};
+use super::args::{PostgresArgs, PostgresState, key_alias};
 use super::observed::Db;
 use super::parts::Parts;
 use super::{cluster, instance, monitoring, network, params, solo, state};
+use crate::aws::subnet_groups;
+use crate::aws::tagging;
 use crate::aws::tags::{may_take, owned_by, tags_for};
-use crate::aws::{AwsContext, firewall, kms, partial, placement, secrets};
+use crate::aws::{AwsContext, firewall, kms, partial, placement, secrets, snapshot};
 use crate::error::{Error, Result};
-
-pub fn key_alias(id: &str) -> String {
-    format!("alias/healthcare/postgres/{id}")
-}
 
 /// Makes AWS match `a`. Once anything exists, a failure is reported as a partial failure
 /// carrying the identifier, so the engine keeps track of what was made.
@@ -139,64 +137,9 @@ async fn build(
         tags,
     };
     let db = if aurora {
-        let c = match cluster::describe(cx, id).await? {
-            Some(c) => c,
-            None => {
-                ctx.status(format!(
-                    "creating Aurora cluster {id} ({} {}) in subnets {}",
-                    a.engine().as_str(),
-                    a.engine_version.as_deref().unwrap_or_default(),
-                    subnets.subnets.join(", ")
-                ))
-                .await;
-                cluster::create(cx, a, &parts).await?;
-                cluster::wait_ready(cx, ctx, id).await?
-            }
-        };
-        let c = cluster::settle(cx, ctx, a, c, &parts).await?;
-        let members = monitoring::while_role_propagates(ctx, fresh_role, || {
-            cluster::converge_members(cx, ctx, a, &c, &parts)
-        })
-        .await?;
-        let c = cluster::wait_ready(cx, ctx, id).await?;
-        network::retag(cx, &c.arn, &c.tags, tags).await?;
-        for m in &members {
-            network::retag(cx, &m.arn, &m.tags, tags).await?;
-        }
-        Db::aurora(c, &members)
+        build_aurora(cx, ctx, a, &parts, &subnets, fresh_role).await?
     } else {
-        let d = match instance::describe(cx, id).await? {
-            Some(d) => d,
-            None => {
-                ctx.status(format!(
-                    "creating DB instance {id} ({}, {} GiB gp3, Multi-AZ {}) in subnets {}",
-                    a.instance_class(),
-                    a.allocated_storage.unwrap_or_default(),
-                    if a.multi_az.unwrap_or(true) {
-                        "on"
-                    } else {
-                        "off"
-                    },
-                    subnets.subnets.join(", ")
-                ))
-                .await;
-                monitoring::while_role_propagates(ctx, fresh_role, || solo::create(cx, a, &parts))
-                    .await?;
-                ctx.info(format!(
-                    "DB instance {id} is being created; RDS usually takes 15 to 20 minutes"
-                ))
-                .await;
-                instance::wait_ready(cx, ctx, id).await?
-            }
-        };
-        let d = if d.ready() {
-            d
-        } else {
-            instance::wait_ready(cx, ctx, id).await?
-        };
-        let d = solo::settle(cx, ctx, a, d, &parts).await?;
-        network::retag(cx, &d.arn, &d.tags, tags).await?;
-        Db::solo(d)
+        build_solo(cx, ctx, a, &parts, &subnets, fresh_role).await?
     };
     if !group.static_changes.is_empty() {
         ctx.warn(format!(
@@ -206,8 +149,106 @@ async fn build(
         .await;
     }
     rotation(cx, ctx, a, &db).await?;
+    retire_stale_groups(cx, ctx, a, &group.name).await?;
+    state::read(cx, id, Some(a))
+        .await?
+        .ok_or_else(|| Error::Vanished {
+            what: format!("database {id}"),
+            when: "vanished right after it was made",
+        })
+}
+
+/// The Aurora cluster and its members, made if missing and brought to `a`.
+async fn build_aurora(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PostgresArgs,
+    parts: &Parts<'_>,
+    subnets: &network::SubnetGroupView,
+    fresh_role: bool,
+) -> Result<Db> {
+    let id = a.id();
+    let c = match cluster::describe(cx, id).await? {
+        Some(c) => c,
+        None => {
+            ctx.status(format!(
+                "creating Aurora cluster {id} ({} {}) in subnets {}",
+                a.engine().as_str(),
+                a.engine_version.as_deref().unwrap_or_default(),
+                subnets.subnets.join(", ")
+            ))
+            .await;
+            cluster::create(cx, a, parts).await?;
+            cluster::wait_ready(cx, ctx, id).await?
+        }
+    };
+    let c = cluster::settle(cx, ctx, a, c, parts).await?;
+    let members = monitoring::while_role_propagates(ctx, fresh_role, || {
+        cluster::converge_members(cx, ctx, a, &c, parts)
+    })
+    .await?;
+    let c = cluster::wait_ready(cx, ctx, id).await?;
+    tagging::retag(cx.rds(), &c.arn, &c.tags, parts.tags).await?;
+    for m in &members {
+        tagging::retag(cx.rds(), &m.arn, &m.tags, parts.tags).await?;
+    }
+    Ok(Db::aurora(c, &members))
+}
+
+/// The DB instance, made if missing and brought to `a`.
+async fn build_solo(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PostgresArgs,
+    parts: &Parts<'_>,
+    subnets: &network::SubnetGroupView,
+    fresh_role: bool,
+) -> Result<Db> {
+    let id = a.id();
+    let d = match instance::describe(cx, id).await? {
+        Some(d) => d,
+        None => {
+            ctx.status(format!(
+                "creating DB instance {id} ({}, {} GiB gp3, Multi-AZ {}) in subnets {}",
+                a.instance_class(),
+                a.allocated_storage.unwrap_or_default(),
+                if a.multi_az.unwrap_or(true) {
+                    "on"
+                } else {
+                    "off"
+                },
+                subnets.subnets.join(", ")
+            ))
+            .await;
+            monitoring::while_role_propagates(ctx, fresh_role, || solo::create(cx, a, parts))
+                .await?;
+            ctx.info(format!(
+                "DB instance {id} is being created; RDS usually takes 15 to 20 minutes"
+            ))
+            .await;
+            instance::wait_ready(cx, ctx, id).await?
+        }
+    };
+    let d = if d.ready() {
+        d
+    } else {
+        instance::wait_ready(cx, ctx, id).await?
+    };
+    let d = solo::settle(cx, ctx, a, d, parts).await?;
+    tagging::retag(cx.rds(), &d.arn, &d.tags, parts.tags).await?;
+    Ok(Db::solo(d))
+}
+
+/// Deletes the database's parameter groups other than `current`, once no longer used.
+async fn retire_stale_groups(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PostgresArgs,
+    current: &str,
+) -> Result<()> {
+    let aurora = a.engine().aurora();
     let stale = params::all_groups(cx, a).await?;
-    for old in stale.into_iter().filter(|g| *g != group.name) {
+    for old in stale.into_iter().filter(|g| g != current) {
         if params::retire(cx, aurora, &old).await? {
             ctx.info(format!("deleted the parameter group {old}, no longer used"))
                 .await;
@@ -218,9 +259,7 @@ async fn build(
             .await;
         }
     }
-    state::read(cx, id, Some(a))
-        .await?
-        .ok_or_else(|| Error::Unexpected(format!("database {id} vanished right after it was made")))
+    Ok(())
 }
 
 /// Puts the master secret's rotation on the asked schedule.
@@ -233,7 +272,7 @@ async fn rotation(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, db: &Db) -> Resu
     };
     let days = a
         .password_rotation_days
-        .unwrap_or(super::check::DEFAULT_ROTATION_DAYS);
+        .unwrap_or(super::args::DEFAULT_ROTATION_DAYS);
     let secret = secrets::describe(cx, arn).await?;
     if secret.and_then(|s| s.rotation_days) != Some(days) {
         ctx.status(format!("master secret: rotation every {days} days"))
@@ -280,15 +319,11 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &PostgresState) -> 
             }
         )));
     }
-    let snapshot = (!s.args.skip_final_snapshot.unwrap_or(false)).then(|| {
-        s.args.final_snapshot_name.clone().unwrap_or_else(|| {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or_default();
-            format!("{id}-final-{now}")
-        })
-    });
+    let snapshot = snapshot::final_name(
+        id,
+        s.args.skip_final_snapshot,
+        s.args.final_snapshot_name.as_deref(),
+    );
     ctx.status(match &snapshot {
         Some(name) => format!("deleting {id} after a final snapshot {name}"),
         None => format!("deleting {id} (no final snapshot)"),
@@ -302,7 +337,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &PostgresState) -> 
     for group in params::all_groups(cx, &s.args).await? {
         params::delete(cx, ctx, aurora, &group).await?;
     }
-    network::delete_subnet_group(cx, ctx, id).await?;
+    subnet_groups::delete(cx.rds(), ctx, id).await?;
     if !s.security_group_id.is_empty() {
         firewall::delete(cx, ctx, &s.security_group_id).await?;
     } else if let Some(g) =

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use aws_sdk_rds::types::{ApplyMethod, Parameter};
 use pulumi_provider::Ctx;
 
-use super::args::PostgresArgs;
-use super::check::FORCE_SSL;
-use super::network::{list_tags, rds_tags, retag};
+use super::args::{FORCE_SSL, PostgresArgs};
+use super::network::list_tags;
 use crate::aws::AwsContext;
+use crate::aws::tagging;
 use crate::aws::tags::may_take;
 use crate::aws::wait::when_free;
 use crate::error::{Error, Result};
@@ -187,70 +187,9 @@ pub async fn ensure(
 ) -> Result<Ensured> {
     let aurora = a.engine().aurora();
     let name = group_name(a);
-    let description = format!(
-        "HIPAA PostgreSQL {}: rds.force_ssl = 1 (managed by Pulumi)",
-        a.id()
-    );
-    match describe(cx, aurora, &name).await? {
-        None if aurora => {
-            cx.rds()
-                .create_db_cluster_parameter_group()
-                .db_cluster_parameter_group_name(&name)
-                .db_parameter_group_family(family(a))
-                .description(description)
-                .set_tags(Some(rds_tags(tags)))
-                .send()
-                .await
-                .map_err(|e| Error::aws("rds:CreateDBClusterParameterGroup", e))?;
-        }
-        None => {
-            cx.rds()
-                .create_db_parameter_group()
-                .db_parameter_group_name(&name)
-                .db_parameter_group_family(family(a))
-                .description(description)
-                .set_tags(Some(rds_tags(tags)))
-                .send()
-                .await
-                .map_err(|e| Error::aws("rds:CreateDBParameterGroup", e))?;
-        }
-        Some((_, have)) if !may_take(ctx, have.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
-            return Err(Error::NotOwned {
-                property: "identifier",
-                what: format!("a parameter group named {name}"),
-            });
-        }
-        Some((arn, have)) => retag(cx, &arn, &have, tags).await?,
-    }
+    made_or_taken(cx, ctx, a, &name, tags).await?;
     let all = settings(cx, aurora, &name).await?;
-    let want = desired(a);
-    // `rds.force_ssl` is set explicitly even where 1 is the family's default (PostgreSQL
-    // 15+), so the group says so on its own; once set, it is never sent again.
-    let set: Vec<Parameter> = want
-        .iter()
-        .filter(|(n, v)| {
-            let have = all.get(*n);
-            have.and_then(|s| s.value.as_ref()) != Some(*v)
-                || (n.as_str() == FORCE_SSL && !have.is_some_and(|s| s.user))
-        })
-        .map(|(n, v)| {
-            Parameter::builder()
-                .parameter_name(n)
-                .parameter_value(v)
-                .apply_method(method(all.get(n)))
-                .build()
-        })
-        .collect();
-    let reset: Vec<Parameter> = all
-        .iter()
-        .filter(|(n, s)| s.user && !want.contains_key(*n))
-        .map(|(n, s)| {
-            Parameter::builder()
-                .parameter_name(n)
-                .apply_method(method(Some(s)))
-                .build()
-        })
-        .collect();
+    let (set, reset) = changes(a, &all);
     let static_changes: Vec<String> = set
         .iter()
         .chain(reset.iter())
@@ -286,6 +225,88 @@ pub async fn ensure(
         name,
         static_changes,
     })
+}
+
+/// The group, made if missing, or one found under its name taken over (see
+/// `tags::may_take`) and re-tagged.
+async fn made_or_taken(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &PostgresArgs,
+    name: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<()> {
+    let aurora = a.engine().aurora();
+    let description = format!(
+        "HIPAA PostgreSQL {}: rds.force_ssl = 1 (managed by Pulumi)",
+        a.id()
+    );
+    match describe(cx, aurora, name).await? {
+        None if aurora => {
+            cx.rds()
+                .create_db_cluster_parameter_group()
+                .db_cluster_parameter_group_name(name)
+                .db_parameter_group_family(family(a))
+                .description(description)
+                .set_tags(Some(tagging::rds(tags)))
+                .send()
+                .await
+                .map_err(|e| Error::aws("rds:CreateDBClusterParameterGroup", e))?;
+        }
+        None => {
+            cx.rds()
+                .create_db_parameter_group()
+                .db_parameter_group_name(name)
+                .db_parameter_group_family(family(a))
+                .description(description)
+                .set_tags(Some(tagging::rds(tags)))
+                .send()
+                .await
+                .map_err(|e| Error::aws("rds:CreateDBParameterGroup", e))?;
+        }
+        Some((_, have)) if !may_take(ctx, have.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
+            return Err(Error::NotOwned {
+                property: "identifier",
+                what: format!("a parameter group named {name}"),
+            });
+        }
+        Some((arn, have)) => tagging::retag(cx.rds(), &arn, &have, tags).await?,
+    }
+    Ok(())
+}
+
+/// The parameters to set (the asked values that differ) and to reset (set by the user
+/// before, no longer asked for).
+fn changes(a: &PostgresArgs, all: &BTreeMap<String, Setting>) -> (Vec<Parameter>, Vec<Parameter>) {
+    let want = desired(a);
+    // `rds.force_ssl` is set explicitly even where 1 is the family's default (PostgreSQL
+    // 15+), so the group says so on its own; once set, it is never sent again.
+    let set: Vec<Parameter> = want
+        .iter()
+        .filter(|(n, v)| {
+            let have = all.get(*n);
+            have.and_then(|s| s.value.as_ref()) != Some(*v)
+                || (n.as_str() == FORCE_SSL && !have.is_some_and(|s| s.user))
+        })
+        .map(|(n, v)| {
+            Parameter::builder()
+                .parameter_name(n)
+                .parameter_value(v)
+                .apply_method(method(all.get(n)))
+                .build()
+        })
+        .collect();
+    let reset: Vec<Parameter> = all
+        .iter()
+        .filter(|(n, s)| s.user && !want.contains_key(*n))
+        .map(|(n, s)| {
+            Parameter::builder()
+                .parameter_name(n)
+                .apply_method(method(Some(s)))
+                .build()
+        })
+        .collect();
+    (set, reset)
 }
 
 async fn modify(cx: &AwsContext, aurora: bool, name: &str, batch: Vec<Parameter>) -> Result<()> {

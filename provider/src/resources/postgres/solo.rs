@@ -5,10 +5,10 @@ use pulumi_provider::Ctx;
 
 use super::args::PostgresArgs;
 use super::instance::{self, DbView};
-use super::network::rds_tags;
 use super::parts::Parts;
 use super::settings::{self, Have, on};
 use crate::aws::AwsContext;
+use crate::aws::tagging;
 use crate::error::{Error, Result};
 use crate::resources::inputs::parse_version;
 
@@ -53,7 +53,7 @@ pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<
         .port(a.port())
         .copy_tags_to_snapshot(true)
         .auto_minor_version_upgrade(true)
-        .set_tags(Some(rds_tags(p.tags)))
+        .set_tags(Some(tagging::rds(p.tags)))
         .send()
         .await
         .map_err(|e| Error::aws("rds:CreateDBInstance", e))?;
@@ -71,47 +71,16 @@ pub async fn settle(
     p: &Parts<'_>,
 ) -> Result<DbView> {
     let now = a.apply_immediately.unwrap_or(false);
-    let at = |input: &str, current: String| {
-        if now {
-            current
-        } else {
-            d.effective(input, current)
-        }
-    };
     let mut changes: Vec<String> = Vec::new();
     let mut note = |what: String| changes.push(what);
-
-    let class =
-        Some(a.instance_class().to_string()).filter(|c| *c != at("instanceClass", d.class.clone()));
-    if let Some(c) = &class {
-        note(format!("instance class {} to {c}", d.class));
-    }
-    let storage = a
-        .allocated_storage
-        .filter(|s| s.to_string() != at("allocatedStorage", d.storage.to_string()));
-    if let Some(s) = storage {
-        note(format!("storage {} to {s} GiB", d.storage));
-    }
-    let max_storage = a.max_allocated_storage.filter(|m| *m != d.max_storage);
-    if let Some(m) = max_storage {
-        note(format!("storage autoscaling ceiling {m} GiB"));
-    }
-    let multi_az = a
-        .multi_az
-        .filter(|m| m.to_string() != at("multiAz", d.multi_az.to_string()));
-    if let Some(m) = multi_az {
-        note(format!("Multi-AZ {}", on(m)));
-    }
-    let version = a.engine_version.clone().filter(|v| {
-        let have = at("engineVersion", d.engine_version.clone());
-        !have.is_empty() && parse_version(v) > parse_version(&have)
-    });
-    let major = version.as_ref().is_some_and(|v| {
-        parse_version(v).map(|v| v.0) != parse_version(&d.engine_version).map(|v| v.0)
-    });
-    if let Some(v) = &version {
-        note(format!("engine {} to {v}", d.engine_version));
-    }
+    let Sizing {
+        class,
+        storage,
+        max_storage,
+        multi_az,
+        version,
+        major,
+    } = sizing(a, &d, now, &mut note);
     let shared = settings::shared(
         a,
         &Have {
@@ -131,21 +100,8 @@ pub async fn settle(
         note("public access off".into());
         false
     });
-    let pi = a.performance_insights.unwrap_or(true);
-    let pi_days = a.performance_insights_retention_days.filter(|_| pi);
-    let pi_change = (pi != d.performance_insights
-        || (pi && (d.performance_insights_days != pi_days)))
-        .then(|| {
-            note(format!("Performance Insights {}", on(pi)));
-            pi
-        });
-    let interval = a.monitoring();
-    let monitoring = (interval != d.monitoring_interval
-        || (interval > 0 && d.monitoring_role.as_deref() != p.monitoring_role))
-        .then(|| {
-            note(format!("Enhanced Monitoring every {interval} s"));
-            interval
-        });
+    let (pi_change, pi_days) = insights(a, &d, &mut note);
+    let monitoring = monitoring(a, &d, p, &mut note);
     if changes.is_empty() {
         return Ok(d);
     }
@@ -193,4 +149,96 @@ pub async fn settle(
         .await;
     }
     instance::wait_ready(cx, ctx, id).await
+}
+
+/// The size, availability and engine changes `a` asks of the instance `d`.
+struct Sizing {
+    class: Option<String>,
+    storage: Option<i32>,
+    max_storage: Option<i32>,
+    multi_az: Option<bool>,
+    version: Option<String>,
+    major: bool,
+}
+
+fn sizing(a: &PostgresArgs, d: &DbView, now: bool, note: &mut impl FnMut(String)) -> Sizing {
+    let at = |input: &str, current: String| {
+        if now {
+            current
+        } else {
+            d.effective(input, current)
+        }
+    };
+    let class =
+        Some(a.instance_class().to_string()).filter(|c| *c != at("instanceClass", d.class.clone()));
+    if let Some(c) = &class {
+        note(format!("instance class {} to {c}", d.class));
+    }
+    let storage = a
+        .allocated_storage
+        .filter(|s| s.to_string() != at("allocatedStorage", d.storage.to_string()));
+    if let Some(s) = storage {
+        note(format!("storage {} to {s} GiB", d.storage));
+    }
+    let max_storage = a.max_allocated_storage.filter(|m| *m != d.max_storage);
+    if let Some(m) = max_storage {
+        note(format!("storage autoscaling ceiling {m} GiB"));
+    }
+    let multi_az = a
+        .multi_az
+        .filter(|m| m.to_string() != at("multiAz", d.multi_az.to_string()));
+    if let Some(m) = multi_az {
+        note(format!("Multi-AZ {}", on(m)));
+    }
+    let version = a.engine_version.clone().filter(|v| {
+        let have = at("engineVersion", d.engine_version.clone());
+        !have.is_empty() && parse_version(v) > parse_version(&have)
+    });
+    let major = version.as_ref().is_some_and(|v| {
+        parse_version(v).map(|v| v.0) != parse_version(&d.engine_version).map(|v| v.0)
+    });
+    if let Some(v) = &version {
+        note(format!("engine {} to {v}", d.engine_version));
+    }
+    Sizing {
+        class,
+        storage,
+        max_storage,
+        multi_az,
+        version,
+        major,
+    }
+}
+
+/// The Performance Insights change, if any, and the retention it asks for.
+fn insights(
+    a: &PostgresArgs,
+    d: &DbView,
+    note: &mut impl FnMut(String),
+) -> (Option<bool>, Option<i32>) {
+    let pi = a.performance_insights.unwrap_or(true);
+    let pi_days = a.performance_insights_retention_days.filter(|_| pi);
+    let pi_change = (pi != d.performance_insights
+        || (pi && (d.performance_insights_days != pi_days)))
+        .then(|| {
+            note(format!("Performance Insights {}", on(pi)));
+            pi
+        });
+    (pi_change, pi_days)
+}
+
+/// The Enhanced Monitoring change, if any.
+fn monitoring(
+    a: &PostgresArgs,
+    d: &DbView,
+    p: &Parts<'_>,
+    note: &mut impl FnMut(String),
+) -> Option<i32> {
+    let interval = a.monitoring();
+    (interval != d.monitoring_interval
+        || (interval > 0 && d.monitoring_role.as_deref() != p.monitoring_role))
+        .then(|| {
+            note(format!("Enhanced Monitoring every {interval} s"));
+            interval
+        })
 }

@@ -1,13 +1,15 @@
 //! The state of a HipaaPostgres as AWS reports it: outputs, the inputs that would produce
 //! it (so import and refresh need no program), drift, and compliance.
 
-use super::args::{Engine, PostgresArgs, PostgresState};
-use super::check::FORCE_SSL;
-use super::network::{self, security_group_name};
+use std::collections::BTreeMap;
+
+use super::args::{Engine, FORCE_SSL, PostgresArgs, PostgresState};
+use super::network::security_group_name;
 use super::observed::Db;
 use super::settings::on;
 use super::{cluster, instance, params};
 use crate::aws::firewall::GroupView;
+use crate::aws::subnet_groups;
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, placement, secrets};
 use crate::compliance::{
@@ -58,7 +60,6 @@ pub async fn observe(cx: &AwsContext, id: &str, aurora_first: bool) -> Result<Op
 /// spelling.
 pub async fn read(
     cx: &AwsContext,
-
     id: &str,
     given: Option<&PostgresArgs>,
 ) -> Result<Option<PostgresState>> {
@@ -69,13 +70,13 @@ pub async fn read(
     };
     // The parts are independent of each other: ask about them all at once.
     let placed = async {
-        let subnets = network::describe_subnet_group(cx, &db.subnet_group).await?;
+        let subnets = subnet_groups::describe(cx.rds(), &db.subnet_group).await?;
         let vpc_id = subnets.as_ref().map(|s| s.vpc_id.clone());
         let vpc_id = vpc_id.unwrap_or_default();
         let sg = placement::group_in_vpc(cx, &vpc_id, &security_group_name(id)).await?;
         Ok((subnets, vpc_id, sg))
     };
-    let own_alias = super::lifecycle::key_alias(id);
+    let own_alias = super::args::key_alias(id);
     let keyed = kms::observe(cx, db.kms_key_id.as_deref(), &own_alias);
     let secret = async {
         match &db.secret_arn {
@@ -111,10 +112,58 @@ pub async fn read(
             force_ssl
         ));
     }
-    let user = params::user_parameters(&settings);
     let key_arn = key.as_ref().map(|k| k.arn.clone()).unwrap_or_default();
+    let found = Found {
+        vpc_id,
+        subnets: subnets.map(|s| s.subnets).unwrap_or_default(),
+        groups: seen.groups,
+        cidrs: seen.cidrs,
+        rotation_days: secret.as_ref().and_then(|s| s.rotation_days),
+        parameters: params::user_parameters(&settings),
+        tags: user_tags(&db.tags, &cx.default_tags),
+        managed_key: managed,
+    };
+    let args = inputs(id, &db, given, found);
+    let compliance = compliance(&db, &key, sg.as_ref(), secret.as_ref(), &force_ssl);
+    Ok(Some(PostgresState {
+        args,
+        endpoint: db.endpoint.clone(),
+        reader_endpoint: db.reader_endpoint.clone(),
+        arn: db.arn.clone(),
+        master_user_secret_arn: db.secret_arn.clone().unwrap_or_default(),
+        security_group_id: sg.map(|s| s.id).unwrap_or_default(),
+        subnet_group_name: db.subnet_group.clone(),
+        parameter_group_name: db.parameter_group.clone().unwrap_or_default(),
+        kms_key_arn: key_arn,
+        kms_key_managed: managed,
+        monitoring_role_arn: db.monitoring_role.clone().unwrap_or_default(),
+        pending_modifications: db.pending.clone(),
+        pending_reboot: db.pending_reboot,
+        instances: db.instances.clone(),
+        engine_version_actual: db.engine_version_actual.clone(),
+        status: db.status.clone(),
+        drift,
+        compliance: Some(compliance),
+    }))
+}
+
+/// What the parts of a database say, for the inputs that would produce it.
+struct Found {
+    vpc_id: String,
+    subnets: Vec<String>,
+    groups: Vec<String>,
+    cidrs: Vec<String>,
+    rotation_days: Option<i64>,
+    parameters: BTreeMap<String, String>,
+    tags: BTreeMap<String, String>,
+    managed_key: bool,
+}
+
+/// The inputs that would produce the database as found, in the program's spelling where
+/// AWS spells a value differently.
+fn inputs(id: &str, db: &Db, given: Option<&PostgresArgs>, found: Found) -> PostgresArgs {
     let kms_key_id = match given.and_then(|g| g.kms_key_id.clone()) {
-        _ if managed => None,
+        _ if found.managed_key => None,
         Some(k) => Some(k),
         None => db.kms_key_id.clone(),
     };
@@ -130,17 +179,17 @@ pub async fn read(
     let kept = |f: fn(&PostgresArgs) -> &Option<String>, aws: &Option<String>| {
         given.and_then(|a| f(a).as_ref()).and(aws.clone())
     };
-    let tags = user_tags(&db.tags, &cx.default_tags);
+    let (user, tags) = (found.parameters, found.tags);
     let pi = db.performance_insights;
-    let args = PostgresArgs {
+    PostgresArgs {
         identifier: Some(id.to_string()),
-        vpc_id,
-        subnet_ids: subnets.map(|s| s.subnets).unwrap_or_default(),
+        vpc_id: found.vpc_id,
+        subnet_ids: found.subnets,
         allowed_security_group_ids: placement::listed(
-            seen.groups,
+            found.groups,
             given.map(|a| &a.allowed_security_group_ids),
         ),
-        allowed_cidr_blocks: placement::listed(seen.cidrs, given.map(|a| &a.allowed_cidr_blocks)),
+        allowed_cidr_blocks: placement::listed(found.cidrs, given.map(|a| &a.allowed_cidr_blocks)),
         port: Some(db.port),
         engine: Some(db.engine),
         engine_version: Some(engine_version),
@@ -157,7 +206,7 @@ pub async fn read(
         max_capacity: db.capacity.map(|c| c.1),
         database_name: db.db_name.clone(),
         master_username: Some(db.master_username.clone()),
-        password_rotation_days: secret.as_ref().and_then(|s| s.rotation_days),
+        password_rotation_days: found.rotation_days,
         multi_az: Some(db.multi_az),
         backup_retention_days: Some(db.backup_days),
         backup_window: kept(|a| &a.backup_window, &db.backup_window),
@@ -184,28 +233,7 @@ pub async fn read(
         } else {
             Some(tags)
         },
-    };
-    let compliance = compliance(&db, &key, sg.as_ref(), secret.as_ref(), &force_ssl);
-    Ok(Some(PostgresState {
-        args,
-        endpoint: db.endpoint.clone(),
-        reader_endpoint: db.reader_endpoint.clone(),
-        arn: db.arn.clone(),
-        master_user_secret_arn: db.secret_arn.clone().unwrap_or_default(),
-        security_group_id: sg.map(|s| s.id).unwrap_or_default(),
-        subnet_group_name: db.subnet_group.clone(),
-        parameter_group_name: db.parameter_group.clone().unwrap_or_default(),
-        kms_key_arn: key_arn,
-        kms_key_managed: managed,
-        monitoring_role_arn: db.monitoring_role.clone().unwrap_or_default(),
-        pending_modifications: db.pending.clone(),
-        pending_reboot: db.pending_reboot,
-        instances: db.instances.clone(),
-        engine_version_actual: db.engine_version_actual.clone(),
-        status: db.status.clone(),
-        drift,
-        compliance: Some(compliance),
-    }))
+    }
 }
 
 fn compliance(
@@ -247,7 +275,7 @@ fn compliance(
             },
         ),
         RDS_BACKUP.control(
-            db.backup_days >= super::check::MIN_BACKUP_DAYS,
+            db.backup_days >= super::args::MIN_BACKUP_DAYS,
             format!("automated backups kept {} days", db.backup_days),
         ),
         RDS_STORAGE_ENCRYPTED.control(

@@ -8,6 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::compliance::Compliance;
 
+pub const DEFAULT_PORT: i32 = 6379;
+pub const DEFAULT_REPLICAS: i32 = 1;
+pub const DEFAULT_SHARDS: i32 = 2;
+pub const DEFAULT_NODE_TYPE: &str = "cache.t4g.medium";
+pub const DEFAULT_SNAPSHOT_DAYS: i32 = 15;
+pub const DEFAULT_SECRET_RECOVERY_DAYS: i64 = 30;
+
 /// The cache engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -146,11 +153,11 @@ impl RedisArgs {
     }
 
     pub fn port(&self) -> i32 {
-        self.port.unwrap_or(super::check::DEFAULT_PORT)
+        self.port.unwrap_or(DEFAULT_PORT)
     }
 
     pub fn replicas(&self) -> i32 {
-        self.replicas.unwrap_or(super::check::DEFAULT_REPLICAS)
+        self.replicas.unwrap_or(DEFAULT_REPLICAS)
     }
 
     pub fn cluster(&self) -> bool {
@@ -159,7 +166,7 @@ impl RedisArgs {
 
     pub fn shards(&self) -> i32 {
         if self.cluster() {
-            self.shards.unwrap_or(super::check::DEFAULT_SHARDS)
+            self.shards.unwrap_or(DEFAULT_SHARDS)
         } else {
             1
         }
@@ -168,4 +175,9 @@ impl RedisArgs {
     pub fn tags(&self) -> BTreeMap<String, String> {
         self.tags.clone().unwrap_or_default()
     }
+}
+
+/// The alias of the key the resource makes for itself, named from its id.
+pub fn key_alias(id: &str) -> String {
+    format!("alias/healthcare/redis/{id}")
 }

@@ -2,19 +2,16 @@
 
 use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
 
-use super::args::RedisArgs;
+use super::args::{
+    DEFAULT_NODE_TYPE, DEFAULT_PORT, DEFAULT_REPLICAS, DEFAULT_SECRET_RECOVERY_DAYS,
+    DEFAULT_SHARDS, DEFAULT_SNAPSHOT_DAYS, RedisArgs,
+};
 use crate::compliance::{
     REDIS_AUTO_FAILOVER, REDIS_BACKUP, REDIS_ENCRYPTED_AT_REST, REDIS_ENCRYPTED_IN_TRANSIT,
 };
 use crate::resources::inputs;
 pub use crate::resources::inputs::parse_version;
 
-pub const DEFAULT_PORT: i32 = 6379;
-pub const DEFAULT_REPLICAS: i32 = 1;
-pub const DEFAULT_SHARDS: i32 = 2;
-pub const DEFAULT_NODE_TYPE: &str = "cache.t4g.medium";
-pub const DEFAULT_SNAPSHOT_DAYS: i32 = 15;
-pub const DEFAULT_SECRET_RECOVERY_DAYS: i64 = 30;
 const MAX_REPLICAS: i32 = 5;
 
 /// Replication group ids: 1 to 40 letters, digits and hyphens (AWS keeps them lowercase).
@@ -56,6 +53,41 @@ pub fn check(
             format!("must be between 1024 and 65535, got {port}"),
         ));
     }
+    check_engine(&mut a, olds, &mut failures);
+    let node_type = a
+        .node_type
+        .get_or_insert_with(|| DEFAULT_NODE_TYPE.to_string());
+    if !node_type.starts_with("cache.") {
+        failures.push(CheckFailure::new(
+            "nodeType",
+            format!("{node_type:?} is not a cache node type such as {DEFAULT_NODE_TYPE}"),
+        ));
+    }
+    check_topology(ctx, &mut a, &mut failures);
+    check_encryption(&mut a, &mut failures);
+    check_snapshots(ctx, &mut a, &mut failures);
+    inputs::windows(
+        ("snapshotWindow", &a.snapshot_window),
+        ("maintenanceWindow", &a.maintenance_window),
+        &mut failures,
+    );
+    a.skip_final_snapshot.get_or_insert(false);
+    inputs::snapshot_name("finalSnapshotName", &a.final_snapshot_name, &mut failures);
+    let recovery = *a
+        .secret_recovery_days
+        .get_or_insert(DEFAULT_SECRET_RECOVERY_DAYS);
+    if recovery != 0 && !(7..=30).contains(&recovery) {
+        failures.push(CheckFailure::new(
+            "secretRecoveryDays",
+            format!("must be 0 (delete at once) or 7 to 30 days, got {recovery}"),
+        ));
+    }
+    inputs::tags(a.tags.iter().flatten().map(|(k, _)| k), &mut failures);
+    (a, failures)
+}
+
+/// The engine and its version, which may go up but not down.
+fn check_engine(a: &mut RedisArgs, olds: Option<&RedisArgs>, failures: &mut Vec<CheckFailure>) {
     let engine = *a.engine.get_or_insert_default();
     let version = a
         .engine_version
@@ -84,15 +116,10 @@ pub fn check(
             }
         }
     }
-    let node_type = a
-        .node_type
-        .get_or_insert_with(|| DEFAULT_NODE_TYPE.to_string());
-    if !node_type.starts_with("cache.") {
-        failures.push(CheckFailure::new(
-            "nodeType",
-            format!("{node_type:?} is not a cache node type such as {DEFAULT_NODE_TYPE}"),
-        ));
-    }
+}
+
+/// Replicas (Multi-AZ failover needs two subnets) and cluster mode shards.
+fn check_topology(ctx: &mut CheckCtx, a: &mut RedisArgs, failures: &mut Vec<CheckFailure>) {
     let replicas = *a.replicas.get_or_insert(DEFAULT_REPLICAS);
     if !(0..=MAX_REPLICAS).contains(&replicas) {
         failures.push(CheckFailure::new(
@@ -125,6 +152,10 @@ pub fn check(
         )),
         _ => {}
     }
+}
+
+/// Encryption in transit and at rest, which cannot be turned off, and the key.
+fn check_encryption(a: &mut RedisArgs, failures: &mut Vec<CheckFailure>) {
     if a.transit_encryption == Some(false) {
         failures.push(CheckFailure::new(
             "transitEncryption",
@@ -145,6 +176,10 @@ pub fn check(
             "must name a KMS key (id, ARN or alias/...) or be left out",
         ));
     }
+}
+
+/// How long automatic snapshots are kept.
+fn check_snapshots(ctx: &mut CheckCtx, a: &mut RedisArgs, failures: &mut Vec<CheckFailure>) {
     let days = *a
         .snapshot_retention_days
         .get_or_insert(DEFAULT_SNAPSHOT_DAYS);
@@ -161,24 +196,6 @@ pub fn check(
             REDIS_BACKUP.name
         ));
     }
-    inputs::windows(
-        ("snapshotWindow", &a.snapshot_window),
-        ("maintenanceWindow", &a.maintenance_window),
-        &mut failures,
-    );
-    a.skip_final_snapshot.get_or_insert(false);
-    inputs::snapshot_name("finalSnapshotName", &a.final_snapshot_name, &mut failures);
-    let recovery = *a
-        .secret_recovery_days
-        .get_or_insert(DEFAULT_SECRET_RECOVERY_DAYS);
-    if recovery != 0 && !(7..=30).contains(&recovery) {
-        failures.push(CheckFailure::new(
-            "secretRecoveryDays",
-            format!("must be 0 (delete at once) or 7 to 30 days, got {recovery}"),
-        ));
-    }
-    inputs::tags(a.tags.iter().flatten().map(|(k, _)| k), &mut failures);
-    (a, failures)
 }
 
 #[cfg(test)]

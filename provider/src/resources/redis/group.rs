@@ -5,17 +5,20 @@ use std::time::Duration;
 
 use aws_sdk_elasticache::types::{
     AuthTokenUpdateStrategyType, AutomaticFailoverStatus, ClusterMode, MultiAzStatus,
-    ReplicationGroup, Tag, TransitEncryptionMode,
+    ReplicationGroup, TransitEncryptionMode,
 };
 use pulumi_provider::Ctx;
 
 use super::args::RedisArgs;
 use crate::aws::AwsContext;
+use crate::aws::tagging;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
 /// Status AWS reports once a group is usable.
 pub const AVAILABLE: &str = "available";
+/// Status AWS reports while a group is being deleted.
+pub const DELETING: &str = "deleting";
 /// ElastiCache changes take minutes; poll gently.
 const POLL: Backoff = Backoff {
     first: Duration::from_secs(5),
@@ -77,7 +80,7 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
         return Ok(None);
     };
     let status = g.status().unwrap_or_default().to_string();
-    if status == "deleting" {
+    if status == DELETING {
         return Ok(None);
     }
     let groups = g.node_groups();
@@ -177,51 +180,7 @@ pub async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, St
         .send()
         .await
         .map_err(|e| Error::aws("elasticache:ListTagsForResource", e))?;
-    Ok(listed
-        .tag_list()
-        .iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
-        .collect())
-}
-
-pub fn tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
-}
-
-/// Brings an ElastiCache object's tags from `have` to `want`.
-pub async fn retag(
-    cx: &AwsContext,
-    arn: &str,
-    have: &BTreeMap<String, String>,
-    want: &BTreeMap<String, String>,
-) -> Result<()> {
-    let (stale, changed) = crate::aws::tags::delta(have, want);
-    if !stale.is_empty() {
-        cx.elasticache()
-            .remove_tags_from_resource()
-            .resource_name(arn)
-            .set_tag_keys(Some(stale))
-            .send()
-            .await
-            .map_err(|e| Error::aws("elasticache:RemoveTagsFromResource", e))?;
-    }
-    if !changed.is_empty() {
-        cx.elasticache()
-            .add_tags_to_resource()
-            .resource_name(arn)
-            .set_tags(Some(tags(&changed)))
-            .send()
-            .await
-            .map_err(|e| Error::aws("elasticache:AddTagsToResource", e))?;
-    }
-    Ok(())
+    Ok(tagging::from_elasticache(listed.tag_list()))
 }
 
 /// What a new group is made from, besides the inputs.
@@ -268,7 +227,7 @@ pub async fn create(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> Result<()>
         .set_snapshot_retention_limit(a.snapshot_retention_days)
         .set_snapshot_window(a.snapshot_window.clone())
         .set_preferred_maintenance_window(a.maintenance_window.clone())
-        .set_tags(Some(tags(p.tags)));
+        .set_tags(Some(tagging::elasticache(p.tags)));
     let req = if a.cluster() {
         req.cluster_mode(ClusterMode::Enabled)
             .num_node_groups(a.shards())
@@ -295,9 +254,10 @@ pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<Grou
         match describe(cx, id).await? {
             Some(g) if g.status == AVAILABLE => Ok(Poll::Ready(g)),
             Some(g) => Ok(Poll::Pending(g.status)),
-            None => Err(Error::Unexpected(format!(
-                "replication group {id} disappeared while it was being made ready; run `pulumi refresh`"
-            ))),
+            None => Err(Error::Vanished {
+                what: format!("replication group {id}"),
+                when: "disappeared while it was being made ready",
+            }),
         }
     })
     .await
@@ -382,7 +342,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, snapshot: Option<&str>
     wait::until(ctx, &what, POLL, || async {
         let status = match fetch(cx, id).await?.map(|g| g.status.unwrap_or_default()) {
             None => return Ok(Poll::Ready(())),
-            Some(s) if s == "deleting" => return Ok(Poll::Pending(s)),
+            Some(s) if s == DELETING => return Ok(Poll::Pending(s)),
             Some(s) => s,
         };
         let sent = cx
@@ -393,7 +353,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, snapshot: Option<&str>
             .send()
             .await;
         match sent {
-            Ok(_) => Ok(Poll::Pending("deleting".into())),
+            Ok(_) => Ok(Poll::Pending(DELETING.into())),
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|s| s.is_replication_group_not_found_fault()) =>

@@ -7,18 +7,16 @@ use std::collections::BTreeMap;
 use aws_sdk_elasticache::types::{AuthTokenUpdateStrategyType, TransitEncryptionMode};
 use pulumi_provider::Ctx;
 
-use super::args::{RedisArgs, RedisState};
+use super::args::{RedisArgs, RedisState, key_alias};
 use super::check::parse_version;
 use super::group::{self, GroupView, Parts};
 use super::token::{self, Connection, Held};
 use super::{network, state};
+use crate::aws::subnet_groups;
+use crate::aws::tagging;
 use crate::aws::tags::{may_take, owned_by, tags_for};
-use crate::aws::{AwsContext, firewall, kms, partial, secrets};
+use crate::aws::{AwsContext, firewall, kms, partial, secrets, snapshot};
 use crate::error::{Error, Result};
-
-pub fn key_alias(id: &str) -> String {
-    format!("alias/healthcare/redis/{id}")
-}
 
 /// Makes AWS match `a`. Once anything exists, a failure is reported as a partial failure
 /// carrying the replication group id, so the engine keeps track of what was made.
@@ -142,12 +140,13 @@ async fn build(
         auth_token: held.connection.auth_token.clone(),
     };
     token::store(cx, &held, &connection).await?;
-    group::retag(cx, &g.arn, &g.tags, tags).await?;
-    state::read(cx, id, Some(a)).await?.ok_or_else(|| {
-        Error::Unexpected(format!(
-            "replication group {id} vanished right after it was made"
-        ))
-    })
+    tagging::retag(cx.elasticache(), &g.arn, &g.tags, tags).await?;
+    state::read(cx, id, Some(a))
+        .await?
+        .ok_or_else(|| Error::Vanished {
+            what: format!("replication group {id}"),
+            when: "vanished right after it was made",
+        })
 }
 
 async fn ready(cx: &AwsContext, ctx: &Ctx, g: GroupView) -> Result<GroupView> {
@@ -172,10 +171,7 @@ async fn settle(
     let wanted = a.replicas();
     let ha = wanted > 0;
     if g.replicas != wanted && ha {
-        ctx.status(format!("{id}: {} to {wanted} replica(s)", g.replicas))
-            .await;
-        group::set_replicas(cx, &id, g.replicas, wanted).await?;
-        g = group::wait_available(cx, ctx, &id).await?;
+        g = scale(cx, ctx, g, wanted).await?;
     }
     let mut changes = Vec::new();
     let node_type = a.node_type.clone().filter(|t| *t != g.node_type);
@@ -252,19 +248,35 @@ async fn settle(
         g = group::wait_available(cx, ctx, &id).await?;
     }
     if g.replicas != wanted {
-        ctx.status(format!("{id}: {} to {wanted} replica(s)", g.replicas))
-            .await;
-        group::set_replicas(cx, &id, g.replicas, wanted).await?;
-        g = group::wait_available(cx, ctx, &id).await?;
+        g = scale(cx, ctx, g, wanted).await?;
     }
     if !g.auth {
-        ctx.status(format!("{id}: turning AUTH back on")).await;
-        group::restore_token(cx, &g, auth_token).await?;
-        group::wait_available(cx, ctx, &id).await?;
-        group::set_token(cx, &id, auth_token, AuthTokenUpdateStrategyType::Set).await?;
-        g = group::wait_available(cx, ctx, &id).await?;
+        g = restore_auth(cx, ctx, g, auth_token).await?;
     }
     Ok(g)
+}
+
+/// Adds or removes replicas to reach `wanted`, and waits for the group.
+async fn scale(cx: &AwsContext, ctx: &Ctx, g: GroupView, wanted: i32) -> Result<GroupView> {
+    ctx.status(format!("{}: {} to {wanted} replica(s)", g.id, g.replicas))
+        .await;
+    group::set_replicas(cx, &g.id, g.replicas, wanted).await?;
+    group::wait_available(cx, ctx, &g.id).await
+}
+
+/// Puts the AUTH token back on a group that lost it: ROTATE (detaching any RBAC user
+/// groups), then SET, waiting for the group after each.
+async fn restore_auth(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    g: GroupView,
+    auth_token: &str,
+) -> Result<GroupView> {
+    ctx.status(format!("{}: turning AUTH back on", g.id)).await;
+    group::restore_token(cx, &g, auth_token).await?;
+    group::wait_available(cx, ctx, &g.id).await?;
+    group::set_token(cx, &g.id, auth_token, AuthTokenUpdateStrategyType::Set).await?;
+    group::wait_available(cx, ctx, &g.id).await
 }
 
 /// ROTATE (old and new tokens both accepted), then the secret, then SET (only the new one).
@@ -356,15 +368,11 @@ async fn partial(
 /// no final snapshot depends on it.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &RedisState) -> Result<()> {
     cx.validate().await?;
-    let snapshot = (!s.args.skip_final_snapshot.unwrap_or(false)).then(|| {
-        s.args.final_snapshot_name.clone().unwrap_or_else(|| {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or_default();
-            format!("{id}-final-{now}")
-        })
-    });
+    let snapshot = snapshot::final_name(
+        id,
+        s.args.skip_final_snapshot,
+        s.args.final_snapshot_name.as_deref(),
+    );
     ctx.status(match &snapshot {
         Some(name) => format!("deleting replication group {id} after a final snapshot {name}"),
         None => format!("deleting replication group {id} (no final snapshot)"),
@@ -376,7 +384,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &RedisState) -> Res
     } else {
         &s.subnet_group_name
     };
-    network::delete_subnet_group(cx, ctx, subnet_group).await?;
+    subnet_groups::delete(cx.elasticache(), ctx, subnet_group).await?;
     if !s.security_group_id.is_empty() {
         firewall::delete(cx, ctx, &s.security_group_id).await?;
     } else if let Some(g) =
@@ -396,7 +404,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &RedisState) -> Res
     let recovery = s
         .args
         .secret_recovery_days
-        .unwrap_or(super::check::DEFAULT_SECRET_RECOVERY_DAYS);
+        .unwrap_or(super::args::DEFAULT_SECRET_RECOVERY_DAYS);
     secrets::delete(cx, &secret, recovery).await?;
     kms::release(
         cx,

@@ -1,14 +1,17 @@
 //! The state of an EncryptedRedis as AWS reports it: outputs, the inputs that would produce
 //! it (so import and refresh need no program), drift, and compliance.
 
-use super::args::{Engine, RedisArgs, RedisState};
-use super::check::{DEFAULT_SECRET_RECOVERY_DAYS, parse_version};
+use std::collections::BTreeMap;
+
+use super::args::{DEFAULT_SECRET_RECOVERY_DAYS, Engine, RedisArgs, RedisState};
+use super::check::parse_version;
 use super::group::{self, GroupView};
-use super::network::{self, security_group_name};
+use super::network::security_group_name;
 use super::token;
 use crate::aws::firewall;
 use crate::aws::placement;
 use crate::aws::secrets;
+use crate::aws::subnet_groups;
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms};
 use crate::compliance::{
@@ -21,7 +24,6 @@ use crate::error::Result;
 /// spells differently (a key alias, `7.1` reported as `7.1.0`) keep the program's spelling.
 pub async fn read(
     cx: &AwsContext,
-
     id: &str,
     given: Option<&RedisArgs>,
 ) -> Result<Option<RedisState>> {
@@ -31,7 +33,7 @@ pub async fn read(
     };
     // The parts are independent of each other: ask about them all at once.
     let placed = async {
-        let subnets = network::describe_subnet_group(cx, &g.subnet_group).await?;
+        let subnets = subnet_groups::describe(cx.elasticache(), &g.subnet_group).await?;
         let vpc_id = subnets.as_ref().map(|s| s.vpc_id.clone());
         let vpc_id = vpc_id.unwrap_or_default();
         let sg = placement::group_in_vpc(cx, &vpc_id, &security_group_name(id)).await?;
@@ -47,7 +49,7 @@ pub async fn read(
         };
         Ok((secret, connection))
     };
-    let own_alias = super::lifecycle::key_alias(id);
+    let own_alias = super::args::key_alias(id);
     let keyed = kms::observe(cx, g.kms_key_id.as_deref(), &own_alias);
     let (placed, held, keyed): (Result<_>, Result<_>, _) = futures::join!(placed, held, keyed);
     let ((subnets, vpc_id, sg), (secret, connection), (key, managed)) = (placed?, held?, keyed?);
@@ -70,8 +72,53 @@ pub async fn read(
     }
 
     let key_arn = key.as_ref().map(|k| k.arn.clone()).unwrap_or_default();
+    let found = Found {
+        vpc_id,
+        subnets: subnets
+            .as_ref()
+            .map(|s| s.subnets.clone())
+            .unwrap_or_default(),
+        groups: seen.groups,
+        cidrs: seen.cidrs,
+        tags: user_tags(&g.tags, &cx.default_tags),
+        managed_key: managed,
+    };
+    let args = inputs(id, &g, given, found);
+    let compliance = compliance(&g, &key, sg.as_ref(), secret.as_ref(), connection.is_some());
+    Ok(Some(RedisState {
+        args,
+        primary_endpoint: g.primary.clone(),
+        reader_endpoint: g.reader.clone(),
+        arn: g.arn.clone(),
+        security_group_id: sg.map(|s| s.id).unwrap_or_default(),
+        subnet_group_name: g.subnet_group.clone(),
+        auth_secret_arn: secret.map(|s| s.arn).unwrap_or_default(),
+        auth_token: connection.map(|c| c.auth_token.into()).unwrap_or_default(),
+        kms_key_arn: key_arn,
+        kms_key_managed: managed,
+        member_clusters: g.members.clone(),
+        engine_version_actual: g.engine_version.clone(),
+        status: g.status.clone(),
+        drift,
+        compliance: Some(compliance),
+    }))
+}
+
+/// What the parts of a cache say, for the inputs that would produce it.
+struct Found {
+    vpc_id: String,
+    subnets: Vec<String>,
+    groups: Vec<String>,
+    cidrs: Vec<String>,
+    tags: BTreeMap<String, String>,
+    managed_key: bool,
+}
+
+/// The inputs that would produce the cache as found, in the program's spelling where AWS
+/// spells a value differently.
+fn inputs(id: &str, g: &GroupView, given: Option<&RedisArgs>, found: Found) -> RedisArgs {
     let kms_key_id = match given.and_then(|g| g.kms_key_id.clone()) {
-        _ if managed => None,
+        _ if found.managed_key => None,
         Some(k) => Some(k),
         None => g.kms_key_id.clone(),
     };
@@ -95,19 +142,16 @@ pub async fn read(
     let kept = |f: fn(&RedisArgs) -> &Option<String>, aws: &Option<String>| {
         given.and_then(|a| f(a).as_ref()).and(aws.clone())
     };
-    let user = user_tags(&g.tags, &cx.default_tags);
-    let args = RedisArgs {
+    let user = found.tags;
+    RedisArgs {
         replication_group_id: Some(id.to_string()),
-        vpc_id,
-        subnet_ids: subnets
-            .as_ref()
-            .map(|s| s.subnets.clone())
-            .unwrap_or_default(),
+        vpc_id: found.vpc_id,
+        subnet_ids: found.subnets,
         allowed_security_group_ids: placement::listed(
-            seen.groups,
+            found.groups,
             given.map(|a| &a.allowed_security_group_ids),
         ),
-        allowed_cidr_blocks: placement::listed(seen.cidrs, given.map(|a| &a.allowed_cidr_blocks)),
+        allowed_cidr_blocks: placement::listed(found.cidrs, given.map(|a| &a.allowed_cidr_blocks)),
         port: Some(g.port),
         engine: Some(engine),
         engine_version: Some(engine_version),
@@ -141,25 +185,7 @@ pub async fn read(
         } else {
             Some(user)
         },
-    };
-    let compliance = compliance(&g, &key, sg.as_ref(), secret.as_ref(), connection.is_some());
-    Ok(Some(RedisState {
-        args,
-        primary_endpoint: g.primary.clone(),
-        reader_endpoint: g.reader.clone(),
-        arn: g.arn.clone(),
-        security_group_id: sg.map(|s| s.id).unwrap_or_default(),
-        subnet_group_name: g.subnet_group.clone(),
-        auth_secret_arn: secret.map(|s| s.arn).unwrap_or_default(),
-        auth_token: connection.map(|c| c.auth_token.into()).unwrap_or_default(),
-        kms_key_arn: key_arn,
-        kms_key_managed: managed,
-        member_clusters: g.members.clone(),
-        engine_version_actual: g.engine_version.clone(),
-        status: g.status.clone(),
-        drift,
-        compliance: Some(compliance),
-    }))
+    }
 }
 
 fn compliance(

@@ -101,11 +101,12 @@ pub async fn ensure(
     let description =
         format!("AUTH token and endpoint of the encrypted Redis {id} (managed by Pulumi)");
     let arn = secrets::create(cx, &name, &description, key_arn, &connection.json()?, tags).await?;
-    let view = secrets::describe(cx, &arn).await?.ok_or_else(|| {
-        Error::Unexpected(format!(
-            "the secret {name} vanished right after it was made"
-        ))
-    })?;
+    let view = secrets::describe(cx, &arn)
+        .await?
+        .ok_or_else(|| Error::Vanished {
+            what: format!("the secret {name}"),
+            when: "vanished right after it was made",
+        })?;
     Ok(Held { view, connection })
 }
 

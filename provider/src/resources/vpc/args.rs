@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::compliance::Compliance;
 
+pub const DEFAULT_CIDR: &str = "10.0.0.0/16";
+pub const DEFAULT_AZ_COUNT: u8 = 2;
+pub const MAX_AZS: usize = 6;
+pub const DEFAULT_RETENTION_DAYS: i32 = 365;
+pub const GATEWAY_SERVICES: [&str; 2] = ["s3", "dynamodb"];
+
 /// How private subnets reach the internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

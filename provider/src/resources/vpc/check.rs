@@ -5,19 +5,17 @@ use std::collections::BTreeMap;
 use ipnet::Ipv4Net;
 use pulumi_provider::CheckFailure;
 
-use super::args::{FlowLogArgs, NatStrategy, SubnetsArgs, TierArgs, VpcArgs};
+use super::args::{
+    DEFAULT_AZ_COUNT, DEFAULT_CIDR, DEFAULT_RETENTION_DAYS, FlowLogArgs, GATEWAY_SERVICES, MAX_AZS,
+    NatStrategy, SubnetsArgs, TierArgs, VpcArgs,
+};
 use super::layout::{Tier, default_cidr};
 use crate::compliance::{LOG_RETENTION, VPC_FLOW_LOGS};
 
-pub const DEFAULT_CIDR: &str = "10.0.0.0/16";
-pub const DEFAULT_AZ_COUNT: u8 = 2;
-pub const MAX_AZS: usize = 6;
-pub const DEFAULT_RETENTION_DAYS: i32 = 365;
 /// Retention values CloudWatch Logs accepts, at or above the 90-day floor.
 const RETENTIONS: [i32; 13] = [
     90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
 ];
-pub const GATEWAY_SERVICES: [&str; 2] = ["s3", "dynamodb"];
 
 /// One subnet to have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +102,33 @@ pub fn plan(a: &VpcArgs, zones: &[String]) -> Result<Vec<SubnetPlan>, CheckFailu
 
 pub fn check(mut a: VpcArgs) -> (VpcArgs, Vec<CheckFailure>) {
     let mut failures = Vec::new();
+    check_cidr(&mut a, &mut failures);
+    check_zones(&mut a, &mut failures);
+    let nat = *a.nat_gateways.get_or_insert(NatStrategy::PerAz);
+    if nat != NatStrategy::None && !tier_enabled(&a, Tier::Public) {
+        failures.push(CheckFailure::new(
+            "natGateways",
+            "NAT gateways live in public subnets: enable subnets.public or set natGateways to none",
+        ));
+    }
+    // The layout of explicitly listed AZs can be checked now; auto-chosen ones at create.
+    if failures.is_empty() {
+        let probe: Vec<String> = a.availability_zones.clone().unwrap_or_else(|| {
+            (0..a.availability_zone_count.unwrap_or(2))
+                .map(|i| format!("zone-1{}", (b'a' + i) as char))
+                .collect()
+        });
+        if let Err(f) = plan(&a, &probe) {
+            failures.push(f);
+        }
+    }
+    check_flow_logs(&mut a, &mut failures);
+    check_endpoints(&mut a, &mut failures);
+    (a, failures)
+}
+
+/// The VPC's CIDR block: an IPv4 network, /16 to /24, without host bits.
+fn check_cidr(a: &mut VpcArgs, failures: &mut Vec<CheckFailure>) {
     let cidr = a
         .cidr_block
         .get_or_insert_with(|| DEFAULT_CIDR.to_string())
@@ -127,6 +152,10 @@ pub fn check(mut a: VpcArgs) -> (VpcArgs, Vec<CheckFailure>) {
         )),
         _ => {}
     }
+}
+
+/// The AZs, listed or counted.
+fn check_zones(a: &mut VpcArgs, failures: &mut Vec<CheckFailure>) {
     match &mut a.availability_zones {
         Some(zones) => {
             let mut seen = zones.clone();
@@ -157,24 +186,10 @@ pub fn check(mut a: VpcArgs) -> (VpcArgs, Vec<CheckFailure>) {
             }
         }
     }
-    let nat = *a.nat_gateways.get_or_insert(NatStrategy::PerAz);
-    if nat != NatStrategy::None && !tier_enabled(&a, Tier::Public) {
-        failures.push(CheckFailure::new(
-            "natGateways",
-            "NAT gateways live in public subnets: enable subnets.public or set natGateways to none",
-        ));
-    }
-    // The layout of explicitly listed AZs can be checked now; auto-chosen ones at create.
-    if failures.is_empty() {
-        let probe: Vec<String> = a.availability_zones.clone().unwrap_or_else(|| {
-            (0..a.availability_zone_count.unwrap_or(2))
-                .map(|i| format!("zone-1{}", (b'a' + i) as char))
-                .collect()
-        });
-        if let Err(f) = plan(&a, &probe) {
-            failures.push(f);
-        }
-    }
+}
+
+/// Flow logs, which cannot be turned off, and their retention.
+fn check_flow_logs(a: &mut VpcArgs, failures: &mut Vec<CheckFailure>) {
     let flow = a.flow_logs.get_or_insert_with(FlowLogArgs::default);
     if flow.enabled == Some(false) {
         failures.push(CheckFailure::new(
@@ -190,7 +205,11 @@ pub fn check(mut a: VpcArgs) -> (VpcArgs, Vec<CheckFailure>) {
             LOG_RETENTION.violation(format!("{days} days is not one of the retention periods CloudWatch Logs offers at or above the 90-day floor: {RETENTIONS:?}")),
         ));
     }
-    let private_enabled = tier_enabled(&a, Tier::Private);
+}
+
+/// Gateway and interface endpoints: known services, private subnets for interfaces.
+fn check_endpoints(a: &mut VpcArgs, failures: &mut Vec<CheckFailure>) {
+    let private_enabled = tier_enabled(a, Tier::Private);
     if let Some(endpoints) = &mut a.endpoints {
         for (i, s) in endpoints.gateway.iter().flatten().enumerate() {
             if !GATEWAY_SERVICES.contains(&s.as_str()) {
@@ -223,7 +242,6 @@ pub fn check(mut a: VpcArgs) -> (VpcArgs, Vec<CheckFailure>) {
             list.dedup();
         }
     }
-    (a, failures)
 }
 
 /// The AZs to use: the explicit list, else the kept ones grown or shrunk to the count

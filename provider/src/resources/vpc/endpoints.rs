@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, VpcEndpointType};
 
-use super::args::VpcArgs;
-use super::check::GATEWAY_SERVICES;
-use super::inventory::Inventory;
+use super::args::{GATEWAY_SERVICES, VpcArgs};
+use super::inventory::{EndpointView, Inventory};
 use super::network::Job;
 use crate::error::{Error, Result};
 
@@ -36,60 +35,19 @@ pub async fn converge(
         let is_gateway = GATEWAY_SERVICES.contains(&service.as_str()) && gateway.contains(service);
         let id = match inv.endpoint(service) {
             Some(e) => {
-                let (add_tables, remove_tables) = if is_gateway {
-                    delta(tables, &e.route_table_ids)
-                } else {
-                    Default::default()
-                };
-                let (add_subnets, remove_subnets) = if is_gateway {
-                    Default::default()
-                } else {
-                    delta(private_subnets, &e.subnet_ids)
-                };
-                if [&add_tables, &remove_tables, &add_subnets, &remove_subnets]
-                    .iter()
-                    .any(|v| !v.is_empty())
-                {
-                    ec2.modify_vpc_endpoint()
-                        .vpc_endpoint_id(&e.id)
-                        .set_add_route_table_ids(Some(add_tables).filter(|v| !v.is_empty()))
-                        .set_remove_route_table_ids(Some(remove_tables).filter(|v| !v.is_empty()))
-                        .set_add_subnet_ids(Some(add_subnets).filter(|v| !v.is_empty()))
-                        .set_remove_subnet_ids(Some(remove_subnets).filter(|v| !v.is_empty()))
-                        .send()
-                        .await
-                        .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))?;
-                }
+                reattach(job, e, is_gateway, tables, private_subnets).await?;
                 e.id.clone()
             }
             None => {
-                let name = format!("com.amazonaws.{}.{service}", job.cx.region);
-                let req = ec2
-                    .create_vpc_endpoint()
-                    .vpc_id(&job.vpc_id)
-                    .service_name(name)
-                    .tag_specifications(job.spec(
-                        ResourceType::VpcEndpoint,
-                        &format!("endpoint/{service}"),
-                        &[],
-                    ));
-                let req = if is_gateway {
-                    req.vpc_endpoint_type(VpcEndpointType::Gateway)
-                        .set_route_table_ids(Some(tables.to_vec()))
-                } else {
-                    req.vpc_endpoint_type(VpcEndpointType::Interface)
-                        .set_subnet_ids(Some(private_subnets.to_vec()))
-                        .set_security_group_ids(group.clone().map(|g| vec![g]))
-                        .private_dns_enabled(true)
-                };
-                let made = req
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:CreateVpcEndpoint", e))?;
-                made.vpc_endpoint()
-                    .and_then(|e| e.vpc_endpoint_id())
-                    .unwrap_or_default()
-                    .to_string()
+                create(
+                    job,
+                    service,
+                    is_gateway,
+                    tables,
+                    private_subnets,
+                    group.clone(),
+                )
+                .await?
             }
         };
         ids.insert(service.clone(), id);
@@ -121,6 +79,84 @@ pub async fn converge(
             .map_err(|e| Error::aws("ec2:DeleteSecurityGroup", e))?;
     }
     Ok((ids, group))
+}
+
+/// Brings an existing endpoint's route tables (gateway) or subnets (interface) to the
+/// wanted ones.
+async fn reattach(
+    job: &Job<'_>,
+    e: &EndpointView,
+    is_gateway: bool,
+    tables: &[String],
+    private_subnets: &[String],
+) -> Result<()> {
+    let ec2 = &job.cx.ec2();
+    let (add_tables, remove_tables) = if is_gateway {
+        delta(tables, &e.route_table_ids)
+    } else {
+        Default::default()
+    };
+    let (add_subnets, remove_subnets) = if is_gateway {
+        Default::default()
+    } else {
+        delta(private_subnets, &e.subnet_ids)
+    };
+    if [&add_tables, &remove_tables, &add_subnets, &remove_subnets]
+        .iter()
+        .any(|v| !v.is_empty())
+    {
+        ec2.modify_vpc_endpoint()
+            .vpc_endpoint_id(&e.id)
+            .set_add_route_table_ids(Some(add_tables).filter(|v| !v.is_empty()))
+            .set_remove_route_table_ids(Some(remove_tables).filter(|v| !v.is_empty()))
+            .set_add_subnet_ids(Some(add_subnets).filter(|v| !v.is_empty()))
+            .set_remove_subnet_ids(Some(remove_subnets).filter(|v| !v.is_empty()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))?;
+    }
+    Ok(())
+}
+
+/// Creates the endpoint of `service`: a gateway on the route tables, or an interface in the
+/// private subnets behind the endpoints' security group. Returns its id.
+async fn create(
+    job: &Job<'_>,
+    service: &str,
+    is_gateway: bool,
+    tables: &[String],
+    private_subnets: &[String],
+    group: Option<String>,
+) -> Result<String> {
+    let ec2 = &job.cx.ec2();
+    let name = format!("com.amazonaws.{}.{service}", job.cx.region);
+    let req = ec2
+        .create_vpc_endpoint()
+        .vpc_id(&job.vpc_id)
+        .service_name(name)
+        .tag_specifications(job.spec(
+            ResourceType::VpcEndpoint,
+            &format!("endpoint/{service}"),
+            &[],
+        ));
+    let req = if is_gateway {
+        req.vpc_endpoint_type(VpcEndpointType::Gateway)
+            .set_route_table_ids(Some(tables.to_vec()))
+    } else {
+        req.vpc_endpoint_type(VpcEndpointType::Interface)
+            .set_subnet_ids(Some(private_subnets.to_vec()))
+            .set_security_group_ids(group.map(|g| vec![g]))
+            .private_dns_enabled(true)
+    };
+    let made = req
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:CreateVpcEndpoint", e))?;
+    Ok(made
+        .vpc_endpoint()
+        .and_then(|e| e.vpc_endpoint_id())
+        .unwrap_or_default()
+        .to_string())
 }
 
 /// What to add to and remove from `have` to make it `want`.

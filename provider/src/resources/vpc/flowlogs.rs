@@ -82,62 +82,12 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
     let flow = a.flow_logs.clone().unwrap_or_default();
     let retention = flow
         .retention_days
-        .unwrap_or(super::check::DEFAULT_RETENTION_DAYS);
+        .unwrap_or(super::args::DEFAULT_RETENTION_DAYS);
     let account = cx.account().await?.to_string();
     let (group, key_arn, key_managed) = match &flow.log_group_name {
         Some(given) => (given.clone(), None, false),
         None => {
-            let group = group_name(&job.vpc_id);
-            let (key_arn, managed) = match &a.kms_key_id {
-                Some(id) => (
-                    kms::describe(cx, id)
-                        .await?
-                        .ok_or_else(|| {
-                            Error::Unexpected(format!(
-                                "kmsKeyId: the KMS key {id} does not exist or is pending deletion"
-                            ))
-                        })?
-                        .arn,
-                    false,
-                ),
-                None => {
-                    let description = format!(
-                        "Encrypts the flow logs of VPC {} (managed by Pulumi)",
-                        job.vpc_id
-                    );
-                    let policy = key_policy(cx, &account, &group);
-                    (
-                        kms::ensure_owned_key(
-                            cx,
-                            job.ctx,
-                            &key_alias(&job.vpc_id),
-                            &description,
-                            Some(policy),
-                            &job.tags,
-                        )
-                        .await?
-                        .arn,
-                        true,
-                    )
-                }
-            };
-            match describe_group(cx, &group).await? {
-                None => {
-                    cx.logs()
-                        .create_log_group()
-                        .log_group_name(&group)
-                        .kms_key_id(&key_arn)
-                        .set_tags(Some(job.tags.clone().into_iter().collect()))
-                        .send()
-                        .await
-                        .map_err(|e| Error::aws("logs:CreateLogGroup", e))?;
-                    set_retention(cx, &group, retention).await?;
-                }
-                Some(g) if g.retention_days != Some(retention) => {
-                    set_retention(cx, &group, retention).await?
-                }
-                Some(_) => {}
-            }
+            let (group, key_arn, managed) = owned_group(job, a, &account, retention).await?;
             (group, Some(key_arn), managed)
         }
     };
@@ -195,6 +145,59 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
         key_arn,
         key_managed,
     })
+}
+
+/// The flow log group this resource makes, encrypted with the given key or one it owns, kept
+/// `retention` days: its name, the key's ARN and whether the key is the resource's own.
+async fn owned_group(
+    job: &Job<'_>,
+    a: &VpcArgs,
+    account: &str,
+    retention: i32,
+) -> Result<(String, String, bool)> {
+    let cx = job.cx;
+    let group = group_name(&job.vpc_id);
+    let (key_arn, managed) = match kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await? {
+        Some(key) => (key.arn, false),
+        None => {
+            let description = format!(
+                "Encrypts the flow logs of VPC {} (managed by Pulumi)",
+                job.vpc_id
+            );
+            let policy = key_policy(cx, account, &group);
+            (
+                kms::ensure_owned_key(
+                    cx,
+                    job.ctx,
+                    &key_alias(&job.vpc_id),
+                    &description,
+                    Some(policy),
+                    &job.tags,
+                )
+                .await?
+                .arn,
+                true,
+            )
+        }
+    };
+    match describe_group(cx, &group).await? {
+        None => {
+            cx.logs()
+                .create_log_group()
+                .log_group_name(&group)
+                .kms_key_id(&key_arn)
+                .set_tags(Some(job.tags.clone().into_iter().collect()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("logs:CreateLogGroup", e))?;
+            set_retention(cx, &group, retention).await?;
+        }
+        Some(g) if g.retention_days != Some(retention) => {
+            set_retention(cx, &group, retention).await?
+        }
+        Some(_) => {}
+    }
+    Ok((group, key_arn, managed))
 }
 
 async fn set_retention(cx: &AwsContext, group: &str, days: i32) -> Result<()> {

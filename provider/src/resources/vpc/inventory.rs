@@ -4,7 +4,19 @@
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{Filter, Tag};
+use aws_sdk_ec2::operation::describe_addresses::DescribeAddressesOutput;
+use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput;
+use aws_sdk_ec2::operation::describe_internet_gateways::DescribeInternetGatewaysOutput;
+use aws_sdk_ec2::operation::describe_nat_gateways::DescribeNatGatewaysOutput;
+use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
+use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
+use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
+use aws_sdk_ec2::operation::describe_vpc_attribute::DescribeVpcAttributeOutput;
+use aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput;
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, Filter, FlowLog, NatGateway, NatGatewayState, RouteState, RouteTable,
+    SecurityGroup, Subnet, Tag, VpcAttributeName, VpcEndpoint,
+};
 
 use super::layout::Tier;
 use crate::aws::AwsContext;
@@ -167,8 +179,91 @@ pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> 
     let Some(vpc) = vpcs.vpcs().first() else {
         return Ok(None);
     };
+    let a = describe_contents(cx, vpc_id).await?;
+    let region_prefix = format!("com.amazonaws.{}.", cx.region);
+    let on = |v: Option<&AttributeBooleanValue>| v.and_then(|a| a.value()).unwrap_or(false);
+    Ok(Some(Inventory {
+        vpc_id: vpc_id.to_string(),
+        cidr: vpc.cidr_block().unwrap_or_default().to_string(),
+        vpc_tags: tags_of(vpc.tags()),
+        dns_support: on(a.dns_support.enable_dns_support()),
+        dns_hostnames: on(a.dns_hostnames.enable_dns_hostnames()),
+        igw: a
+            .igws
+            .internet_gateways()
+            .iter()
+            .find_map(|g| g.internet_gateway_id().map(String::from)),
+        subnets: a.subnets.subnets().iter().map(subnet_view).collect(),
+        route_tables: a.tables.route_tables().iter().map(table_view).collect(),
+        nats: a
+            .nats
+            .nat_gateways()
+            .iter()
+            .filter(|n| {
+                !matches!(
+                    n.state(),
+                    Some(
+                        NatGatewayState::Deleted
+                            | NatGatewayState::Deleting
+                            | NatGatewayState::Failed
+                    )
+                )
+            })
+            .map(nat_view)
+            .collect(),
+        eips: a
+            .eips
+            .addresses()
+            .iter()
+            .filter_map(|a| {
+                Some((
+                    tags_of(a.tags()).get(PART_TAG)?.clone(),
+                    a.allocation_id()?.to_string(),
+                ))
+            })
+            .collect(),
+        endpoints: a
+            .endpoints
+            .vpc_endpoints()
+            .iter()
+            .filter(|e| {
+                !matches!(
+                    e.state().map(|s| s.as_str()),
+                    Some("deleted") | Some("deleting")
+                )
+            })
+            .map(|e| endpoint_view(e, &region_prefix))
+            .collect(),
+        groups: a.groups.security_groups().iter().map(group_view).collect(),
+        flow_logs: a.flows.flow_logs().iter().map(flow_log_view).collect(),
+    }))
+}
+
+/// What EC2 says about everything in a VPC, asked all at once.
+struct Contents {
+    igws: DescribeInternetGatewaysOutput,
+    subnets: DescribeSubnetsOutput,
+    tables: DescribeRouteTablesOutput,
+    nats: DescribeNatGatewaysOutput,
+    eips: DescribeAddressesOutput,
+    endpoints: DescribeVpcEndpointsOutput,
+    groups: DescribeSecurityGroupsOutput,
+    flows: DescribeFlowLogsOutput,
+    dns_support: DescribeVpcAttributeOutput,
+    dns_hostnames: DescribeVpcAttributeOutput,
+}
+
+async fn describe_contents(cx: &AwsContext, vpc_id: &str) -> Result<Contents> {
     let by_vpc = || filter("vpc-id", vpc_id);
     let ec2 = &cx.ec2();
+    let attribute = |name: VpcAttributeName| async move {
+        ec2.describe_vpc_attribute()
+            .vpc_id(vpc_id)
+            .attribute(name)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DescribeVpcAttribute", e))
+    };
     let (igws, subnets, tables, nats, eips, endpoints, groups, flows, dns_support, dns_hostnames) =
         tokio::try_join!(
             async {
@@ -227,158 +322,108 @@ pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> 
                     .await
                     .map_err(|e| Error::aws("ec2:DescribeFlowLogs", e))
             },
-            async {
-                ec2.describe_vpc_attribute()
-                    .vpc_id(vpc_id)
-                    .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsSupport)
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeVpcAttribute", e))
-            },
-            async {
-                ec2.describe_vpc_attribute()
-                    .vpc_id(vpc_id)
-                    .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeVpcAttribute", e))
-            },
+            attribute(VpcAttributeName::EnableDnsSupport),
+            attribute(VpcAttributeName::EnableDnsHostnames),
         )?;
-    let region_prefix = format!("com.amazonaws.{}.", cx.region);
-    Ok(Some(Inventory {
-        vpc_id: vpc_id.to_string(),
-        cidr: vpc.cidr_block().unwrap_or_default().to_string(),
-        vpc_tags: tags_of(vpc.tags()),
-        dns_support: dns_support
-            .enable_dns_support()
-            .and_then(|a| a.value())
-            .unwrap_or(false),
-        dns_hostnames: dns_hostnames
-            .enable_dns_hostnames()
-            .and_then(|a| a.value())
-            .unwrap_or(false),
-        igw: igws
-            .internet_gateways()
+    Ok(Contents {
+        igws,
+        subnets,
+        tables,
+        nats,
+        eips,
+        endpoints,
+        groups,
+        flows,
+        dns_support,
+        dns_hostnames,
+    })
+}
+
+fn subnet_view(s: &Subnet) -> SubnetView {
+    let tags = tags_of(s.tags());
+    SubnetView {
+        id: s.subnet_id().unwrap_or_default().to_string(),
+        az: s.availability_zone().unwrap_or_default().to_string(),
+        cidr: s.cidr_block().unwrap_or_default().to_string(),
+        tier: tags
+            .get("healthcare:tier")
+            .and_then(|t| Tier::ALL.into_iter().find(|x| x.name() == t)),
+        part: tags.get(PART_TAG).cloned(),
+        public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+    }
+}
+
+fn table_view(t: &RouteTable) -> RouteTableView {
+    RouteTableView {
+        id: t.route_table_id().unwrap_or_default().to_string(),
+        part: tags_of(t.tags()).get(PART_TAG).cloned(),
+        main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+        routes: t
+            .routes()
             .iter()
-            .find_map(|g| g.internet_gateway_id().map(String::from)),
-        subnets: subnets
-            .subnets()
-            .iter()
-            .map(|s| {
-                let tags = tags_of(s.tags());
-                SubnetView {
-                    id: s.subnet_id().unwrap_or_default().to_string(),
-                    az: s.availability_zone().unwrap_or_default().to_string(),
-                    cidr: s.cidr_block().unwrap_or_default().to_string(),
-                    tier: tags
-                        .get("healthcare:tier")
-                        .and_then(|t| Tier::ALL.into_iter().find(|x| x.name() == t)),
-                    part: tags.get(PART_TAG).cloned(),
-                    public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
-                }
+            .filter(|r| r.state().is_none_or(|s| *s == RouteState::Active))
+            .filter_map(|r| {
+                let target = r.nat_gateway_id().or(r.gateway_id())?;
+                Some((r.destination_cidr_block()?.to_string(), target.to_string()))
             })
             .collect(),
-        route_tables: tables
-            .route_tables()
-            .iter()
-            .map(|t| RouteTableView {
-                id: t.route_table_id().unwrap_or_default().to_string(),
-                part: tags_of(t.tags()).get(PART_TAG).cloned(),
-                main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
-                routes: t
-                    .routes()
-                    .iter()
-                    .filter(|r| r.state().is_none_or(|s| s.as_str() == "active"))
-                    .filter_map(|r| {
-                        let target = r.nat_gateway_id().or(r.gateway_id())?;
-                        Some((r.destination_cidr_block()?.to_string(), target.to_string()))
-                    })
-                    .collect(),
-                associations: t
-                    .associations()
-                    .iter()
-                    .filter_map(|a| {
-                        Some((
-                            a.subnet_id()?.to_string(),
-                            a.route_table_association_id()?.to_string(),
-                        ))
-                    })
-                    .collect(),
-            })
-            .collect(),
-        nats: nats
-            .nat_gateways()
-            .iter()
-            .filter(|n| {
-                !matches!(
-                    n.state().map(|s| s.as_str()),
-                    Some("deleted") | Some("deleting") | Some("failed")
-                )
-            })
-            .map(|n| NatView {
-                id: n.nat_gateway_id().unwrap_or_default().to_string(),
-                part: tags_of(n.tags()).get(PART_TAG).cloned(),
-                subnet_id: n.subnet_id().unwrap_or_default().to_string(),
-                allocation_id: n
-                    .nat_gateway_addresses()
-                    .iter()
-                    .find_map(|a| a.allocation_id().map(String::from)),
-            })
-            .collect(),
-        eips: eips
-            .addresses()
+        associations: t
+            .associations()
             .iter()
             .filter_map(|a| {
                 Some((
-                    tags_of(a.tags()).get(PART_TAG)?.clone(),
-                    a.allocation_id()?.to_string(),
+                    a.subnet_id()?.to_string(),
+                    a.route_table_association_id()?.to_string(),
                 ))
             })
             .collect(),
-        endpoints: endpoints
-            .vpc_endpoints()
+    }
+}
+
+fn nat_view(n: &NatGateway) -> NatView {
+    NatView {
+        id: n.nat_gateway_id().unwrap_or_default().to_string(),
+        part: tags_of(n.tags()).get(PART_TAG).cloned(),
+        subnet_id: n.subnet_id().unwrap_or_default().to_string(),
+        allocation_id: n
+            .nat_gateway_addresses()
             .iter()
-            .filter(|e| {
-                !matches!(
-                    e.state().map(|s| s.as_str()),
-                    Some("deleted") | Some("deleting")
-                )
-            })
-            .map(|e| EndpointView {
-                id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
-                service: e
-                    .service_name()
-                    .unwrap_or_default()
-                    .trim_start_matches(&region_prefix)
-                    .to_string(),
-                part: tags_of(e.tags()).get(PART_TAG).cloned(),
-                route_table_ids: e.route_table_ids().to_vec(),
-                subnet_ids: e.subnet_ids().to_vec(),
-            })
-            .collect(),
-        groups: groups
-            .security_groups()
-            .iter()
-            .map(|g| GroupView {
-                id: g.group_id().unwrap_or_default().to_string(),
-                name: g.group_name().unwrap_or_default().to_string(),
-                part: tags_of(g.tags()).get(PART_TAG).cloned(),
-                ingress: g.ip_permissions().len(),
-                egress: g.ip_permissions_egress().len(),
-            })
-            .collect(),
-        flow_logs: flows
-            .flow_logs()
-            .iter()
-            .map(|f| FlowLogView {
-                id: f.flow_log_id().unwrap_or_default().to_string(),
-                log_group: f.log_group_name().unwrap_or_default().to_string(),
-                traffic: f
-                    .traffic_type()
-                    .map(|t| t.as_str().to_string())
-                    .unwrap_or_default(),
-                role_arn: f.deliver_logs_permission_arn().map(String::from),
-            })
-            .collect(),
-    }))
+            .find_map(|a| a.allocation_id().map(String::from)),
+    }
+}
+
+fn endpoint_view(e: &VpcEndpoint, region_prefix: &str) -> EndpointView {
+    EndpointView {
+        id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
+        service: e
+            .service_name()
+            .unwrap_or_default()
+            .trim_start_matches(region_prefix)
+            .to_string(),
+        part: tags_of(e.tags()).get(PART_TAG).cloned(),
+        route_table_ids: e.route_table_ids().to_vec(),
+        subnet_ids: e.subnet_ids().to_vec(),
+    }
+}
+
+fn group_view(g: &SecurityGroup) -> GroupView {
+    GroupView {
+        id: g.group_id().unwrap_or_default().to_string(),
+        name: g.group_name().unwrap_or_default().to_string(),
+        part: tags_of(g.tags()).get(PART_TAG).cloned(),
+        ingress: g.ip_permissions().len(),
+        egress: g.ip_permissions_egress().len(),
+    }
+}
+
+fn flow_log_view(f: &FlowLog) -> FlowLogView {
+    FlowLogView {
+        id: f.flow_log_id().unwrap_or_default().to_string(),
+        log_group: f.log_group_name().unwrap_or_default().to_string(),
+        traffic: f
+            .traffic_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        role_arn: f.deliver_logs_permission_arn().map(String::from),
+    }
 }

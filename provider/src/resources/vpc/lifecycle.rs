@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use pulumi_provider::Ctx;
 
-use super::args::{VpcArgs, VpcState};
+use super::args::{self, VpcArgs, VpcState};
 use super::check::{self, SubnetPlan, tier_enabled};
 use super::inventory::{self, Inventory};
 use super::layout::Tier;
@@ -31,7 +31,7 @@ pub async fn converge(
     let cidr = a
         .cidr_block
         .clone()
-        .unwrap_or_else(|| check::DEFAULT_CIDR.to_string());
+        .unwrap_or_else(|| args::DEFAULT_CIDR.to_string());
     let (vpc_id, made) = match previous
         .map(|p| p.vpc_id.clone())
         .filter(|id| !id.is_empty())
@@ -178,7 +178,8 @@ async fn network_and_nat(
     };
     let public = async {
         if let Some(igw) = &igw {
-            let table = network::ensure_table(job, inv, "rt/public", &ids(Tier::Public)).await?;
+            let table =
+                network::ensure_table(job, inv, network::PUBLIC_TABLE, &ids(Tier::Public)).await?;
             network::default_route(job, inv, &table, Some((igw, false))).await?;
         }
         Ok(())
@@ -203,7 +204,7 @@ async fn network_and_nat(
     };
     let isolated = async {
         if tier_enabled(a, Tier::Isolated) {
-            network::ensure_table(job, inv, "rt/isolated", &ids(Tier::Isolated))
+            network::ensure_table(job, inv, network::ISOLATED_TABLE, &ids(Tier::Isolated))
                 .await
                 .map(Some)
         } else {

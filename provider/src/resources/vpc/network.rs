@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, Tag, TagSpecification};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, ResourceType, Tag, TagSpecification, VpcState as AwsVpcState,
+};
 use futures::future::try_join_all;
 use pulumi_provider::Ctx;
 
@@ -47,6 +49,11 @@ pub fn subnet_part(tier: Tier, az: &str) -> String {
     format!("subnet/{}/{az}", tier.name())
 }
 
+/// The part key of the public subnets' route table.
+pub const PUBLIC_TABLE: &str = "rt/public";
+/// The part key of the isolated subnets' route table.
+pub const ISOLATED_TABLE: &str = "rt/isolated";
+
 pub fn private_table_part(az: &str) -> String {
     format!("rt/private/{az}")
 }
@@ -81,7 +88,10 @@ pub async fn ensure_vpc(
                 .map_err(|e| Error::aws("ec2:CreateVpc", e))?;
             made.vpc()
                 .and_then(|v| v.vpc_id())
-                .ok_or_else(|| Error::Unexpected("CreateVpc returned no id".into()))?
+                .ok_or_else(|| Error::Incomplete {
+                    operation: "ec2:CreateVpc",
+                    missing: "the VPC id",
+                })?
                 .to_string()
         }
     };
@@ -99,18 +109,11 @@ pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, vpc_id: &str) -> Result<
             .send()
             .await
             .map_err(|e| Error::aws("ec2:DescribeVpcs", e))?;
-        Ok(
-            match v
-                .vpcs()
-                .first()
-                .and_then(|v| v.state())
-                .map(|s| s.as_str().to_string())
-            {
-                Some(s) if s == "available" => Poll::Ready(()),
-                Some(s) => Poll::Pending(s),
-                None => Poll::Pending("not visible yet".into()),
-            },
-        )
+        Ok(match v.vpcs().first().and_then(|v| v.state()) {
+            Some(AwsVpcState::Available) => Poll::Ready(()),
+            Some(s) => Poll::Pending(s.as_str().to_string()),
+            None => Poll::Pending("not visible yet".into()),
+        })
     })
     .await
 }

@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use super::args::{EndpointArgs, FlowLogArgs, NatStrategy, SubnetInfo, VpcArgs, VpcState};
-use super::check::GATEWAY_SERVICES;
+use super::args::{
+    EndpointArgs, FlowLogArgs, GATEWAY_SERVICES, NatStrategy, SubnetInfo, VpcArgs, VpcState,
+};
 use super::flowlogs;
-use super::inventory::{self, Inventory};
+use super::inventory::{self, FlowLogView, Inventory};
 use super::layout::Tier;
 use super::nat::nat_zones;
-use super::network::private_table_part;
+use super::network::{ISOLATED_TABLE, PUBLIC_TABLE, private_table_part};
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms};
 use crate::compliance::{
@@ -20,33 +21,12 @@ use crate::error::Result;
 /// The outputs for `args` (AZs resolved) from what the VPC holds.
 pub async fn from_inventory(
     cx: &AwsContext,
-
     args: VpcArgs,
     inv: &Inventory,
     given: Option<&VpcArgs>,
 ) -> Result<VpcState> {
     let zones = args.availability_zones.clone().unwrap_or_default();
-    let table_of = |subnet: &str| {
-        inv.route_tables
-            .iter()
-            .find(|t| t.associations.contains_key(subnet))
-            .map(|t| t.id.clone())
-            .unwrap_or_default()
-    };
-    let mut subnet_map = BTreeMap::new();
-    for s in inv.subnets.iter().filter(|s| s.tier.is_some()) {
-        let tier = s.tier.map(Tier::name).unwrap_or_default();
-        subnet_map.insert(
-            format!("{tier}/{}", s.az),
-            SubnetInfo {
-                id: s.id.clone(),
-                tier: tier.into(),
-                availability_zone: s.az.clone(),
-                cidr_block: s.cidr.clone(),
-                route_table_id: table_of(&s.id),
-            },
-        );
-    }
+    let subnet_map = subnet_map(inv);
     let ids = |tier: Tier| -> Vec<String> {
         zones
             .iter()
@@ -57,23 +37,7 @@ pub async fn from_inventory(
             })
             .collect()
     };
-    let nat_az = |subnet: &str| {
-        inv.subnets
-            .iter()
-            .find(|s| s.id == subnet)
-            .map(|s| s.az.clone())
-            .unwrap_or_default()
-    };
-    let nat_gateway_ids: BTreeMap<String, String> = inv
-        .nats
-        .iter()
-        .map(|n| (nat_az(&n.subnet_id), n.id.clone()))
-        .collect();
-    let elastic_ip_allocation_ids: BTreeMap<String, String> = inv
-        .nats
-        .iter()
-        .filter_map(|n| Some((nat_az(&n.subnet_id), n.allocation_id.clone()?)))
-        .collect();
+    let (nat_gateway_ids, elastic_ip_allocation_ids) = nats_by_zone(inv);
     let flow = inv.flow_logs.iter().find(|f| f.traffic == "ALL");
     let group = match flow {
         Some(f) => flowlogs::describe_group(cx, &f.log_group).await?,
@@ -91,47 +55,9 @@ pub async fn from_inventory(
         ..args.clone()
     };
     let drift = drift(&wanted, inv, &nat_gateway_ids);
-    let default_rules = inv
-        .default_group()
-        .map(|g| g.ingress + g.egress)
-        .unwrap_or(0);
-    let public_ip = inv
-        .subnets
-        .iter()
-        .filter(|s| s.public_ip_on_launch && s.tier != Some(Tier::Public))
-        .count();
     let retention = group.as_ref().and_then(|g| g.retention_days);
-    let compliance = Compliance::new(vec![
-        VPC_FLOW_LOGS.control(
-            flow.is_some(),
-            flow.map(|f| format!("flow log {} of ALL traffic to {}", f.id, f.log_group))
-                .unwrap_or_else(|| "no flow log of ALL traffic".into()),
-        ),
-        DEFAULT_SG_CLOSED.control(
-            default_rules == 0,
-            format!("the default security group has {default_rules} rules"),
-        ),
-        NO_PUBLIC_IP.control(
-            public_ip == 0,
-            format!("{public_ip} private or isolated subnets assign public IPs"),
-        ),
-        LOG_GROUP_ENCRYPTED.control(
-            key.is_some(),
-            key.as_ref()
-                .map(|k| format!("flow log group encrypted with {}", k.arn))
-                .unwrap_or_else(|| "flow log group not encrypted with KMS".into()),
-        ),
-        LOG_RETENTION.control(
-            retention.is_some_and(|d| d >= 90),
-            format!(
-                "flow logs kept {} days",
-                retention
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "forever or no".into())
-            ),
-        ),
-    ]);
-    let public_table = inv.route_table("rt/public").map(|t| t.id.clone());
+    let compliance = compliance(inv, flow, key.as_ref(), retention);
+    let public_table = inv.route_table(PUBLIC_TABLE).map(|t| t.id.clone());
     let mut out = VpcState {
         vpc_id: inv.vpc_id.clone(),
         public_subnet_ids: ids(Tier::Public),
@@ -151,7 +77,7 @@ pub async fn from_inventory(
                 ))
             })
             .collect(),
-        isolated_route_table_id: inv.route_table("rt/isolated").map(|t| t.id.clone()),
+        isolated_route_table_id: inv.route_table(ISOLATED_TABLE).map(|t| t.id.clone()),
         flow_log_id: flow.map(|f| f.id.clone()),
         flow_log_group_name: flow.map(|f| f.log_group.clone()),
         flow_log_role_arn: flow.and_then(|f| f.role_arn.clone()),
@@ -176,6 +102,101 @@ pub async fn from_inventory(
         log_group_name: given.and_then(|g| g.flow_logs.as_ref()?.log_group_name.clone()),
     });
     Ok(out)
+}
+
+/// The flow log, default group, public IP, log encryption and retention controls.
+fn compliance(
+    inv: &Inventory,
+    flow: Option<&FlowLogView>,
+    key: Option<&kms::Key>,
+    retention: Option<i32>,
+) -> Compliance {
+    let default_rules = inv
+        .default_group()
+        .map(|g| g.ingress + g.egress)
+        .unwrap_or(0);
+    let public_ip = inv
+        .subnets
+        .iter()
+        .filter(|s| s.public_ip_on_launch && s.tier != Some(Tier::Public))
+        .count();
+    Compliance::new(vec![
+        VPC_FLOW_LOGS.control(
+            flow.is_some(),
+            flow.map(|f| format!("flow log {} of ALL traffic to {}", f.id, f.log_group))
+                .unwrap_or_else(|| "no flow log of ALL traffic".into()),
+        ),
+        DEFAULT_SG_CLOSED.control(
+            default_rules == 0,
+            format!("the default security group has {default_rules} rules"),
+        ),
+        NO_PUBLIC_IP.control(
+            public_ip == 0,
+            format!("{public_ip} private or isolated subnets assign public IPs"),
+        ),
+        LOG_GROUP_ENCRYPTED.control(
+            key.is_some(),
+            key.map(|k| format!("flow log group encrypted with {}", k.arn))
+                .unwrap_or_else(|| "flow log group not encrypted with KMS".into()),
+        ),
+        LOG_RETENTION.control(
+            retention.is_some_and(|d| d >= 90),
+            format!(
+                "flow logs kept {} days",
+                retention
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "forever or no".into())
+            ),
+        ),
+    ])
+}
+
+/// Every tiered subnet, keyed `<tier>/<az>`, with its route table.
+fn subnet_map(inv: &Inventory) -> BTreeMap<String, SubnetInfo> {
+    let table_of = |subnet: &str| {
+        inv.route_tables
+            .iter()
+            .find(|t| t.associations.contains_key(subnet))
+            .map(|t| t.id.clone())
+            .unwrap_or_default()
+    };
+    inv.subnets
+        .iter()
+        .filter(|s| s.tier.is_some())
+        .map(|s| {
+            let tier = s.tier.map(Tier::name).unwrap_or_default();
+            let info = SubnetInfo {
+                id: s.id.clone(),
+                tier: tier.into(),
+                availability_zone: s.az.clone(),
+                cidr_block: s.cidr.clone(),
+                route_table_id: table_of(&s.id),
+            };
+            (format!("{tier}/{}", s.az), info)
+        })
+        .collect()
+}
+
+/// The NAT gateways and their Elastic IP allocations, keyed by the AZ of their subnet.
+fn nats_by_zone(inv: &Inventory) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let nat_az = |subnet: &str| {
+        inv.subnets
+            .iter()
+            .find(|s| s.id == subnet)
+            .map(|s| s.az.clone())
+            .unwrap_or_default()
+    };
+    let gateways = inv
+        .nats
+        .iter()
+        .map(|n| (nat_az(&n.subnet_id), n.id.clone()))
+        .collect();
+    let allocations = inv
+        .nats
+        .iter()
+        .filter_map(|n| Some((nat_az(&n.subnet_id), n.allocation_id.clone()?)))
+        .collect();
+    (gateways, allocations)
 }
 
 fn tags_out(

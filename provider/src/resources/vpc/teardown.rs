@@ -10,7 +10,7 @@ use super::args::{VpcArgs, VpcState};
 use super::check::{SubnetPlan, keyed, tier_enabled};
 use super::inventory::{self, Inventory, RouteTableView};
 use super::layout::Tier;
-use super::network::{Job, private_table_part};
+use super::network::{ISOLATED_TABLE, Job, PUBLIC_TABLE, private_table_part};
 use super::{flowlogs, nat};
 use crate::aws::wait::{self, Backoff, Poll, when_free};
 use crate::aws::{AwsContext, firewall};
@@ -77,8 +77,8 @@ pub async fn prune(job: &Job<'_>, inv: &Inventory, plan: &[SubnetPlan], a: &VpcA
             continue;
         };
         let keep = match part {
-            "rt/public" => tier_enabled(a, Tier::Public),
-            "rt/isolated" => tier_enabled(a, Tier::Isolated),
+            PUBLIC_TABLE => tier_enabled(a, Tier::Public),
+            ISOLATED_TABLE => tier_enabled(a, Tier::Isolated),
             p => {
                 tier_enabled(a, Tier::Private) && zones.iter().any(|az| private_table_part(az) == p)
             }

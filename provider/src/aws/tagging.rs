@@ -1,0 +1,238 @@
+//! Tag sync, once for every service: [`Tagging`] is implemented per service client (the
+//! three calls each service spells its own way), and [`retag`] brings any object's tags to
+//! what the resource wants with them.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use super::tags::delta;
+use crate::error::{Error, Result};
+
+/// A service's tag calls on one object (named by ARN or id, as the service names it).
+pub trait Tagging {
+    fn add(
+        &self,
+        object: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    fn remove(&self, object: &str, keys: Vec<String>) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// Brings an object's tags from `have` to `want`: the keys no longer wanted removed (AWS's
+/// own `aws:` tags are left alone), the changed and new ones set.
+pub async fn retag<T: Tagging>(
+    service: &T,
+    object: &str,
+    have: &BTreeMap<String, String>,
+    want: &BTreeMap<String, String>,
+) -> Result<()> {
+    let (stale, changed) = delta(have, want);
+    if !stale.is_empty() {
+        service.remove(object, stale).await?;
+    }
+    if !changed.is_empty() {
+        service.add(object, &changed).await?;
+    }
+    Ok(())
+}
+
+/// An RDS object's tags.
+pub async fn list_rds(rds: &aws_sdk_rds::Client, arn: &str) -> Result<BTreeMap<String, String>> {
+    let listed = rds
+        .list_tags_for_resource()
+        .resource_name(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("rds:ListTagsForResource", e))?;
+    Ok(from_rds(listed.tag_list()))
+}
+
+/// An ElastiCache object's tags.
+pub async fn list_elasticache(
+    elasticache: &aws_sdk_elasticache::Client,
+    arn: &str,
+) -> Result<BTreeMap<String, String>> {
+    let listed = elasticache
+        .list_tags_for_resource()
+        .resource_name(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("elasticache:ListTagsForResource", e))?;
+    Ok(from_elasticache(listed.tag_list()))
+}
+
+/// RDS tags, as RDS's create calls take them.
+pub fn rds(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_rds::types::Tag> {
+    tags.iter()
+        .map(|(k, v)| aws_sdk_rds::types::Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// RDS tags as a map.
+pub fn from_rds(tags: &[aws_sdk_rds::types::Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| {
+            let (k, v) = (t.key().unwrap_or_default(), t.value().unwrap_or_default());
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+/// ElastiCache tags, as ElastiCache's create calls take them.
+pub fn elasticache(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_elasticache::types::Tag> {
+    tags.iter()
+        .map(|(k, v)| {
+            aws_sdk_elasticache::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+        })
+        .collect()
+}
+
+/// ElastiCache tags as a map.
+pub fn from_elasticache(tags: &[aws_sdk_elasticache::types::Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| {
+            let (k, v) = (t.key().unwrap_or_default(), t.value().unwrap_or_default());
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+impl Tagging for aws_sdk_rds::Client {
+    async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
+        self.add_tags_to_resource()
+            .resource_name(arn)
+            .set_tags(Some(rds(tags)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("rds:AddTagsToResource", e))?;
+        Ok(())
+    }
+
+    async fn remove(&self, arn: &str, keys: Vec<String>) -> Result<()> {
+        self.remove_tags_from_resource()
+            .resource_name(arn)
+            .set_tag_keys(Some(keys))
+            .send()
+            .await
+            .map_err(|e| Error::aws("rds:RemoveTagsFromResource", e))?;
+        Ok(())
+    }
+}
+
+impl Tagging for aws_sdk_elasticache::Client {
+    async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
+        self.add_tags_to_resource()
+            .resource_name(arn)
+            .set_tags(Some(elasticache(tags)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("elasticache:AddTagsToResource", e))?;
+        Ok(())
+    }
+
+    async fn remove(&self, arn: &str, keys: Vec<String>) -> Result<()> {
+        self.remove_tags_from_resource()
+            .resource_name(arn)
+            .set_tag_keys(Some(keys))
+            .send()
+            .await
+            .map_err(|e| Error::aws("elasticache:RemoveTagsFromResource", e))?;
+        Ok(())
+    }
+}
+
+impl Tagging for aws_sdk_secretsmanager::Client {
+    async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
+        let tags = tags
+            .iter()
+            .map(|(k, v)| {
+                aws_sdk_secretsmanager::types::Tag::builder()
+                    .key(k)
+                    .value(v)
+                    .build()
+            })
+            .collect();
+        self.tag_resource()
+            .secret_id(arn)
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(|e| Error::aws("secretsmanager:TagResource", e))?;
+        Ok(())
+    }
+
+    async fn remove(&self, arn: &str, keys: Vec<String>) -> Result<()> {
+        self.untag_resource()
+            .secret_id(arn)
+            .set_tag_keys(Some(keys))
+            .send()
+            .await
+            .map_err(|e| Error::aws("secretsmanager:UntagResource", e))?;
+        Ok(())
+    }
+}
+
+impl Tagging for aws_sdk_ec2::Client {
+    async fn add(&self, id: &str, tags: &BTreeMap<String, String>) -> Result<()> {
+        let tags = tags
+            .iter()
+            .map(|(k, v)| aws_sdk_ec2::types::Tag::builder().key(k).value(v).build())
+            .collect();
+        self.create_tags()
+            .resources(id)
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:CreateTags", e))?;
+        Ok(())
+    }
+
+    async fn remove(&self, id: &str, keys: Vec<String>) -> Result<()> {
+        let tags = keys
+            .iter()
+            .map(|k| aws_sdk_ec2::types::Tag::builder().key(k).build())
+            .collect();
+        self.delete_tags()
+            .resources(id)
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DeleteTags", e))?;
+        Ok(())
+    }
+}
+
+impl Tagging for aws_sdk_kms::Client {
+    async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
+        let tags = tags
+            .iter()
+            .map(|(k, v)| {
+                aws_sdk_kms::types::Tag::builder()
+                    .tag_key(k)
+                    .tag_value(v)
+                    .build()
+                    .map_err(|e| Error::Unexpected(e.to_string()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.tag_resource()
+            .key_id(arn)
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:TagResource", e))?;
+        Ok(())
+    }
+
+    async fn remove(&self, arn: &str, keys: Vec<String>) -> Result<()> {
+        self.untag_resource()
+            .key_id(arn)
+            .set_tag_keys(Some(keys))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:UntagResource", e))?;
+        Ok(())
+    }
+}
