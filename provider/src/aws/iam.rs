@@ -14,6 +14,9 @@ use crate::error::{Error, Result, found};
 /// The role as it should be.
 pub struct RoleSpec<'a> {
     pub name: &'a str,
+    /// The input the role's name derives from, named when a role of that name belongs to
+    /// something else; `None` when no input names it (the name derives from an AWS id).
+    pub property: Option<&'static str>,
     pub description: &'a str,
     pub principals: &'a [String],
     pub policy_name: &'a str,
@@ -90,10 +93,13 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
     let arn = match existing.and_then(|r| r.role) {
         Some(role) => {
             if !may_take(ctx, role.tags().iter().map(|t| (t.key(), t.value()))) {
-                return Err(Error::Unexpected(format!(
-                    "an IAM role named {} already exists and belongs to something else",
-                    spec.name
-                )));
+                let what = format!("an IAM role named {}", spec.name);
+                return Err(match spec.property {
+                    Some(property) => Error::NotOwned { property, what },
+                    None => Error::Unexpected(format!(
+                        "{what} already exists and belongs to something else"
+                    )),
+                });
             }
             cx.iam()
                 .update_assume_role_policy()

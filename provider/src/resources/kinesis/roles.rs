@@ -57,6 +57,7 @@ pub async fn ensure(
     let (producer_spec, consumer_spec) = (
         RoleSpec {
             name: &producer,
+            property: Some("streamName"),
             description: &format!("Writes to the Kinesis stream {stream}"),
             principals: producers,
             policy_name: PRODUCER_POLICY,
@@ -65,6 +66,7 @@ pub async fn ensure(
         },
         RoleSpec {
             name: &consumer,
+            property: Some("streamName"),
             description: &format!("Reads from the Kinesis stream {stream}"),
             principals: consumers,
             policy_name: CONSUMER_POLICY,

@@ -55,6 +55,7 @@ pub async fn ensure(
         ctx,
         &RoleSpec {
             name: &name,
+            property: Some("identifier"),
             description: &format!(
                 "Enhanced Monitoring of the HIPAA PostgreSQL {id} (managed by Pulumi)"
             ),

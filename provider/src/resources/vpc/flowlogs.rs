@@ -96,6 +96,7 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
         cx.partition, cx.region
     );
     let role_arn = iam::ensure_role(cx, job.ctx, &RoleSpec {
+        property: None,
         name: &role_name(&job.vpc_id),
         description: &format!("Delivers the flow logs of VPC {}", job.vpc_id),
         principals: &["vpc-flow-logs.amazonaws.com".to_string()],
