@@ -19,6 +19,9 @@ pub enum ChangeKind {
 pub struct PropertyChange {
     pub kind: ChangeKind,
     pub replace: bool,
+    /// Whether the change is in the inputs (shown against the old inputs) or in an output
+    /// (shown against the old outputs: drift the inputs cannot express).
+    pub input: bool,
 }
 
 /// The answer of a diff, keyed by property path.
@@ -39,8 +42,26 @@ impl DiffResult {
 
     /// Marks a property as changed, with or without replacement.
     pub fn set(&mut self, path: impl Into<String>, kind: ChangeKind, replace: bool) {
-        self.changes
-            .insert(path.into(), PropertyChange { kind, replace });
+        self.changes.insert(
+            path.into(),
+            PropertyChange {
+                kind,
+                replace,
+                input: true,
+            },
+        );
+    }
+
+    /// Marks an output as changing without any input changing (drift an update repairs).
+    pub fn set_output(&mut self, path: impl Into<String>, kind: ChangeKind) {
+        self.changes.insert(
+            path.into(),
+            PropertyChange {
+                kind,
+                replace: false,
+                input: false,
+            },
+        );
     }
 }
 

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use crate::check::{CheckCtx, CheckFailure};
 use crate::context::Ctx;
-use crate::diff::{DiffResult, diff_inputs};
+use crate::diff::{ChangeKind, DiffResult, diff_inputs};
 use crate::error::Error;
 use crate::resource::{Resource, Timeouts};
 use crate::schema::ObjectInfo;
@@ -308,6 +308,15 @@ where
         // The saved state and inputs must decode whatever the new inputs are: a state this
         // release cannot read is an error now, not a diff that skips the resource's rules.
         let olds = Decoded::new(olds, &self.outputs);
+        if let Some(drift) = R::DRIFT_PROPERTY
+            && olds
+                .json
+                .get(drift)
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|found| !found.is_empty())
+        {
+            base.set_output(drift, ChangeKind::Delete);
+        }
         let state = typed_state::<C, R>(&self.resource, &olds)?;
         let Some(old_args) = typed_old_inputs::<C, R>(&old_inputs)? else {
             return Ok(base);

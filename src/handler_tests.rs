@@ -189,3 +189,105 @@ fn a_failure_about_a_secret_input_names_it_in_the_reason_so_the_engine_prints_no
     let plain = unechoed(CheckFailure::new("size", "too big"), &secret);
     assert_eq!(plain.property, "size");
 }
+
+/// A resource written the converging way: no create or update of its own.
+struct Named;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct NamedArgs {
+    bucket_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct NamedState {
+    #[serde(flatten)]
+    args: NamedArgs,
+    drift: Vec<String>,
+    previous: Option<String>,
+}
+
+#[async_trait]
+impl Resource<()> for Named {
+    const TOKEN: &'static str = "test:index:Named";
+    const NAME_PROPERTY: Option<&'static str> = Some("bucketName");
+    const UPDATES_IN_PLACE: bool = true;
+    const DRIFT_PROPERTY: Option<&'static str> = Some("drift");
+    type Args = NamedArgs;
+    type State = NamedState;
+
+    fn description() -> &'static str {
+        "a named thing"
+    }
+
+    async fn converge(
+        &self,
+        _: &(),
+        _: &Ctx,
+        inputs: &NamedArgs,
+        previous: Option<&NamedState>,
+    ) -> Result<NamedState, Error> {
+        Ok(NamedState {
+            args: inputs.clone(),
+            drift: Vec::new(),
+            previous: previous.and_then(|p| p.args.bucket_name.clone()),
+        })
+    }
+}
+
+fn ctx() -> Ctx {
+    Ctx::new(
+        "urn:pulumi:s::p::test:index:Named::n",
+        tokio_util::sync::CancellationToken::new(),
+        crate::engine::EngineLog::default(),
+    )
+}
+
+#[tokio::test]
+async fn converge_serves_create_with_the_name_property_as_id_and_update_from_the_old_state() {
+    let args = NamedArgs {
+        bucket_name: Some("b-1".into()),
+    };
+    let (id, state) = Named.create(&(), &ctx(), args.clone()).await.unwrap();
+    assert_eq!(id, "b-1");
+    assert_eq!(state.previous, None);
+    let renamed = NamedArgs {
+        bucket_name: Some("b-2".into()),
+    };
+    let updated = Named
+        .update(&(), &ctx(), &id, state, renamed, Some(args))
+        .await
+        .unwrap();
+    assert_eq!(updated.args.bucket_name.as_deref(), Some("b-2"));
+    assert_eq!(updated.previous.as_deref(), Some("b-1"));
+
+    let unnamed = Named.create(&(), &ctx(), NamedArgs::default()).await;
+    assert!(unnamed.unwrap_err().to_string().contains("id_of"));
+}
+
+#[test]
+fn drift_in_the_old_state_plans_an_update_on_the_drift_output_alone() {
+    let h = Typed::new::<()>(Named);
+    let inputs = json!({"bucketName": "b"});
+    let drifted = json!({"bucketName": "b", "drift": ["a rule was added"]});
+    let Ok(d) = Handler::<()>::diff(
+        &h,
+        map(drifted),
+        map(inputs.clone()),
+        map(inputs.clone()),
+        &[],
+    ) else {
+        panic!("the diff failed");
+    };
+    assert_eq!(d.changes.keys().collect::<Vec<_>>(), ["drift"]);
+    let change = &d.changes["drift"];
+    assert!(!change.input && !change.replace);
+    assert_eq!(change.kind, crate::diff::ChangeKind::Delete);
+
+    let clean = json!({"bucketName": "b", "drift": []});
+    let Ok(d) = Handler::<()>::diff(&h, map(clean), map(inputs.clone()), map(inputs), &[]) else {
+        panic!("the diff failed");
+    };
+    assert!(d.changes.is_empty());
+}

@@ -54,8 +54,9 @@ pub struct ReadOutcome<A, S> {
 
 /// One resource type. `C` is the provider's context.
 ///
-/// Only `create` is required; the others have defaults that suit a resource whose every
-/// input forces replacement and which cannot be read back.
+/// A resource implements `converge` (or `create` and `update`); the other methods have
+/// defaults that suit a resource whose every input forces replacement and which cannot be
+/// read back.
 #[async_trait]
 pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     /// The type token, e.g. `pkg:module:Type`.
@@ -72,6 +73,11 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     /// default needs no new version; a field renamed, removed or given a new meaning does,
     /// with a step in [`Resource::migrate`] (docs/state.md).
     const STATE_VERSION: u32 = 0;
+    /// An output listing how the cloud differs from what the inputs ask for, in ways no
+    /// input can show (a rule added outside Pulumi, a setting turned off). When a refresh
+    /// left it non-empty, diff plans an update, shown as this output going away, and no
+    /// input the user did not touch is marked changed.
+    const DRIFT_PROPERTY: Option<&'static str> = None;
 
     /// Inputs. Doc comments become schema descriptions; see [`crate::schema`] for markers.
     /// `Default` gives every field a value when saved inputs of an older release lack it.
@@ -114,9 +120,44 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
         Ok(state)
     }
 
-    /// Creates the resource; returns its id and state. A half-made resource is reported
-    /// with [`crate::Error::PartialFailure`] so the engine keeps track of it.
-    async fn create(&self, cx: &C, ctx: &Ctx, inputs: Self::Args) -> Result<(String, Self::State)>;
+    /// Create and update as one operation: brings the cloud to `inputs`, from nothing
+    /// (`previous` is `None`) or from the saved state. The default [`Resource::create`] and
+    /// [`Resource::update`] call it, so a resource implements either this or those two.
+    /// A half-made resource is reported with [`crate::Error::PartialFailure`] so the engine
+    /// keeps track of it.
+    async fn converge(
+        &self,
+        _cx: &C,
+        _ctx: &Ctx,
+        _inputs: &Self::Args,
+        _previous: Option<&Self::State>,
+    ) -> Result<Self::State> {
+        Err(crate::Error::Internal(format!(
+            "{} implements neither create nor converge",
+            Self::TOKEN
+        )))
+    }
+
+    /// The id of a resource just made from `inputs`. The default is the value of
+    /// [`Resource::NAME_PROPERTY`] in the inputs (after check filled in any auto-name).
+    fn id_of(&self, inputs: &Self::Args, _state: &Self::State) -> Result<String> {
+        let named = Self::NAME_PROPERTY.and_then(|property| {
+            let json = serde_json::to_value(inputs).ok()?;
+            json.get(property)?.as_str().map(String::from)
+        });
+        named.ok_or_else(|| {
+            crate::Error::Internal(format!(
+                "{} has no name property to use as its id; it must implement id_of",
+                Self::TOKEN
+            ))
+        })
+    }
+
+    /// Creates the resource; returns its id and state. The default converges from nothing.
+    async fn create(&self, cx: &C, ctx: &Ctx, inputs: Self::Args) -> Result<(String, Self::State)> {
+        let state = self.converge(cx, ctx, &inputs, None).await?;
+        Ok((self.id_of(&inputs, &state)?, state))
+    }
 
     /// Reads the resource by id. `None` means it no longer exists.
     async fn read(
@@ -133,20 +174,18 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
         )))
     }
 
-    /// Updates in place. The default refuses, since every input then forces replacement.
+    /// Updates in place (called only when [`Resource::UPDATES_IN_PLACE`]). The default
+    /// converges from the saved state.
     async fn update(
         &self,
-        _cx: &C,
-        _ctx: &Ctx,
-        id: &str,
-        _olds: Self::State,
-        _news: Self::Args,
+        cx: &C,
+        ctx: &Ctx,
+        _id: &str,
+        olds: Self::State,
+        news: Self::Args,
         _old_inputs: Option<Self::Args>,
     ) -> Result<Self::State> {
-        Err(crate::Error::Internal(format!(
-            "{} {id} does not support update",
-            Self::TOKEN
-        )))
+        self.converge(cx, ctx, &news, Some(&olds)).await
     }
 
     /// Deletes the resource. Deleting something already gone is success.

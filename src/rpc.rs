@@ -422,7 +422,7 @@ fn diff_response(d: crate::DiffResult) -> rpc::DiffResponse {
                 path.clone(),
                 rpc::PropertyDiff {
                     kind: kind as i32,
-                    input_diff: true,
+                    input_diff: c.input,
                 },
             )
         })

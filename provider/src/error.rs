@@ -35,13 +35,36 @@ pub enum Error {
         property: &'static str,
         what: String,
     },
+    /// An AWS object this resource would make under a name derived from an AWS-assigned id
+    /// (so no input can change it) already exists and belongs to something else.
+    #[error(
+        "{what} already exists and belongs to something else (it does not carry this \
+         resource's pulumi:urn tag); remove it, or bring it under Pulumi with `pulumi import`"
+    )]
+    Taken { what: String },
     /// An input names something AWS does not have, or has in a form the rules refuse; found
     /// when the resource is made, before anything is.
     #[error("{property}: {reason}")]
-    Input {
-        property: &'static str,
-        reason: String,
+    Input { property: String, reason: String },
+    /// AWS reports that an object it was asked to make could not be made.
+    #[error("{what} could not be made: {reason}")]
+    Failed { what: String, reason: String },
+    /// Deletion protection is on, so delete stopped before removing anything.
+    #[error(
+        "{what} has deletion protection on, so it was not deleted and nothing else was removed. \
+         To delete it, set `deletionProtection: false` on this resource and run `pulumi up`, \
+         then run `pulumi destroy` again."
+    )]
+    Protected { what: String },
+    /// A document AWS returned, or one this provider writes, is not the JSON it should be.
+    #[error("{what} is not valid JSON: {source}")]
+    Json {
+        what: &'static str,
+        source: serde_json::Error,
     },
+    /// An SDK request could not be built from the values given (a required field missing).
+    #[error("an AWS request could not be built: {0}")]
+    Request(#[from] aws_smithy_types::error::operation::BuildError),
     /// An AWS object the operation made or waits on is gone (deleted outside Pulumi, or
     /// dropped by AWS); `what` names it, `when` says at which point.
     #[error("{what} {when}; run `pulumi refresh`, then `pulumi up` again")]

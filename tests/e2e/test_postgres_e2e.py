@@ -297,7 +297,11 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     step = stack.preview_steps()["db"]
     assert step["op"] == "update", step
     assert {"backupRetentionDays", "publiclyAccessible", "logExports"} <= set(step["diffReasons"]), step
-    assert {change["kind"] for change in step["detailedDiff"].values()} == {"update"}, step
+    assert "subnetIds" not in step["diffReasons"], step
+    assert {key: change["kind"] for key, change in step["detailedDiff"].items()} == {
+        "backupRetentionDays": "update", "publiclyAccessible": "update", "logExports": "update",
+        "drift": "delete"}, step
+    assert step["detailedDiff"]["drift"]["inputDiff"] is False, step
     stack.up()
     fixed = stack.outputs()
     assert fixed["drift"] == [] and unsatisfied(fixed) == []

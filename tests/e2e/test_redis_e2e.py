@@ -162,9 +162,9 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     assert state["outputs"]["replicas"] == 0
     assert state["outputs"]["compliance"]["compliant"] is False
     step = stack.preview_steps()["cache"]
-    assert step["op"] == "update" and step["diffReasons"] == ["replicas"], step
+    assert step["op"] == "update" and sorted(step["diffReasons"]) == ["drift", "replicas"], step
     assert {key: change["kind"] for key, change in step["detailedDiff"].items()} == {
-        "replicas": "update"}, step
+        "replicas": "update", "drift": "delete"}, step
     stack.up()
     fixed = stack.outputs()
     assert fixed["drift"] == [] and fixed["compliant"] is True

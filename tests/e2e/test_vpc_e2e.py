@@ -130,7 +130,10 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     assert "flow logs are off" in drift
     assert state["outputs"]["compliance"]["compliant"] is False
     step = stack.preview_steps()["net"]
-    assert step["op"] == "update" and step["diffReasons"], step
+    # Shown where it is: the drift output goes away, beside the inputs the refresh read back
+    # (flow logs off, a NAT gateway gone).
+    assert step["op"] == "update" and "drift" in step["diffReasons"], step
+    assert step["detailedDiff"].pop("drift") == {"kind": "delete", "inputDiff": False}, step
     assert {change["kind"] for change in step["detailedDiff"].values()} == {"update"}, step
     stack.up()
     fixed = stack.outputs()
@@ -139,6 +142,27 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     assert len(live_nats(moto, out["vpcId"])) == 2
     flows = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [out["vpcId"]]}])["FlowLogs"]
     assert [f["TrafficType"] for f in flows] == ["ALL"]
+    stack.destroy()
+
+
+def test_drift_no_input_can_show_previews_as_the_drift_output_going_away(new_stack, moto):
+    stack = new_stack(program(availabilityZoneCount=2))
+    stack.up()
+    vpc_id = stack.outputs()["vpcId"]
+    ec2 = moto.client("ec2")
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
+                                                    {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    ec2.authorize_security_group_ingress(GroupId=default["GroupId"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    stack.refresh()
+    step = stack.preview_steps()["net"]
+    assert step["op"] == "update" and step["diffReasons"] == ["drift"], step
+    assert step["detailedDiff"] == {"drift": {"kind": "delete", "inputDiff": False}}, step
+    shown = stack.preview().stdout
+    assert "- drift" in shown and "default security group" in shown, shown
+    stack.up()
+    assert stack.outputs()["drift"] == []
+    stack.preview("--expect-no-changes")
     stack.destroy()
 
 

@@ -137,7 +137,10 @@ impl AwsContext {
                         aws_sdk_sts::error::DisplayErrorContext(&e)
                     ))
                 })?;
-                me.account().map(String::from).ok_or_else(|| Error::Unexpected("STS named no account".into()))
+                me.account().map(String::from).ok_or(Error::Incomplete {
+                    operation: "sts:GetCallerIdentity",
+                    missing: "the account",
+                })
             })
             .await?;
         Ok(id)

@@ -66,19 +66,15 @@ fn principals_of(trust: &J) -> Vec<String> {
 /// IAM returns policy documents URL-encoded.
 fn decode_document(doc: &str) -> Result<J> {
     let text = percent_encoding::percent_decode_str(doc).decode_utf8_lossy();
-    serde_json::from_str(&text)
-        .map_err(|e| Error::Unexpected(format!("IAM returned a policy that is not JSON: {e}")))
+    serde_json::from_str(&text).map_err(|source| Error::Json {
+        what: "a policy document IAM returned",
+        source,
+    })
 }
 
 fn iam_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {
     tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| Error::Unexpected(e.to_string()))
-        })
+        .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(Error::from))
         .collect()
 }
 
@@ -96,9 +92,7 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
                 let what = format!("an IAM role named {}", spec.name);
                 return Err(match spec.property {
                     Some(property) => Error::NotOwned { property, what },
-                    None => Error::Unexpected(format!(
-                        "{what} already exists and belongs to something else"
-                    )),
+                    None => Error::Taken { what },
                 });
             }
             cx.iam()

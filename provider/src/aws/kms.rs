@@ -58,9 +58,9 @@ pub async fn ensure_owned_key(
                 ..key
             });
         }
-        return Err(Error::Unexpected(format!(
-            "the KMS alias {alias} already names a key this resource does not own"
-        )));
+        return Err(Error::Taken {
+            what: format!("the KMS alias {alias} (and the key it names)"),
+        });
     }
     let created = cx
         .kms()
@@ -109,7 +109,7 @@ pub async fn given(
         .await?
         .map(Some)
         .ok_or_else(|| Error::Input {
-            property,
+            property: property.into(),
             reason: format!("the KMS key {id} does not exist or is pending deletion"),
         })
 }
@@ -227,7 +227,7 @@ fn kms_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {
     tags.iter()
         .map(|(k, v)| Tag::builder().tag_key(k).tag_value(v).build())
         .collect::<Result<_, _>>()
-        .map_err(|e| Error::Unexpected(e.to_string()))
+        .map_err(Error::from)
 }
 
 /// Deletes the alias and schedules the key's deletion (the shortest window AWS allows is

@@ -46,13 +46,13 @@ pub async fn check_subnets(
         match subnets.iter().find(|s| s.subnet_id() == Some(id.as_str())) {
             None => {
                 return Err(Error::Input {
-                    property: "subnetIds",
+                    property: "subnetIds".into(),
                     reason: format!("subnet {id} does not exist"),
                 });
             }
             Some(s) if s.vpc_id() != Some(vpc_id) => {
                 return Err(Error::Input {
-                    property: "subnetIds",
+                    property: "subnetIds".into(),
                     reason: format!(
                         "subnet {id} is in {}, not in vpcId {vpc_id}",
                         s.vpc_id().unwrap_or("another VPC"),
@@ -61,7 +61,7 @@ pub async fn check_subnets(
             }
             Some(s) if s.map_public_ip_on_launch() == Some(true) => {
                 return Err(Error::Input {
-                    property: "subnetIds",
+                    property: "subnetIds".into(),
                     reason: format!(
                         "subnet {id} gives out public IPs; use private or isolated subnets"
                     ),
@@ -76,7 +76,7 @@ pub async fn check_subnets(
         .collect();
     if zones.len() < min_zones {
         return Err(Error::Input {
-            property: "subnetIds",
+            property: "subnetIds".into(),
             reason: format!(
                 "{why} needs subnets in {min_zones} AZs; these are all in {}",
                 zones.into_iter().collect::<Vec<_>>().join(", ")

@@ -214,7 +214,7 @@ impl Tagging for aws_sdk_kms::Client {
                     .tag_key(k)
                     .tag_value(v)
                     .build()
-                    .map_err(|e| Error::Unexpected(e.to_string()))
+                    .map_err(Error::from)
             })
             .collect::<Result<Vec<_>>>()?;
         self.tag_resource()

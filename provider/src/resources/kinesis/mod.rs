@@ -42,14 +42,14 @@ impl Resource<AwsContext> for KinesisPipeline {
         check::check(ctx, news, olds)
     }
 
-    async fn create(
+    async fn converge(
         &self,
         cx: &AwsContext,
         ctx: &Ctx,
-        inputs: PipelineArgs,
-    ) -> Result<(String, PipelineState)> {
-        let state = lifecycle::converge(cx, ctx, &inputs, None).await?;
-        Ok((inputs.name().to_string(), state))
+        inputs: &PipelineArgs,
+        previous: Option<&PipelineState>,
+    ) -> Result<PipelineState> {
+        Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
     async fn read(
@@ -66,18 +66,6 @@ impl Resource<AwsContext> for KinesisPipeline {
             inputs: state.args.clone(),
             state,
         }))
-    }
-
-    async fn update(
-        &self,
-        cx: &AwsContext,
-        ctx: &Ctx,
-        _id: &str,
-        olds: PipelineState,
-        news: PipelineArgs,
-        _old_inputs: Option<PipelineArgs>,
-    ) -> Result<PipelineState> {
-        Ok(lifecycle::converge(cx, ctx, &news, Some(&olds)).await?)
     }
 
     async fn delete(

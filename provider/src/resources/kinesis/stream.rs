@@ -149,7 +149,7 @@ fn mode_details(mode: StreamMode) -> Result<StreamModeDetails> {
     StreamModeDetails::builder()
         .stream_mode(aws_mode)
         .build()
-        .map_err(|e| Error::Unexpected(e.to_string()))
+        .map_err(Error::from)
 }
 
 /// Brings an existing stream's settings to `want`, one change at a time, waiting for

@@ -265,10 +265,10 @@ async fn retire_stale_groups(
 /// Puts the master secret's rotation on the asked schedule.
 async fn rotation(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, db: &Db) -> Result<()> {
     let Some(arn) = &db.secret_arn else {
-        return Err(Error::Unexpected(format!(
-            "database {}: RDS reports no managed master secret",
-            a.id()
-        )));
+        return Err(Error::Incomplete {
+            operation: "rds:Describe (the database)",
+            missing: "the managed master secret",
+        });
     };
     let days = a
         .password_rotation_days
@@ -309,15 +309,14 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &PostgresState) -> 
     if let Some(db) = state::observe(cx, id, aurora).await?
         && db.deletion_protection
     {
-        return Err(Error::Unexpected(format!(
-            "{} {id} has deletion protection on, so it was not deleted and nothing else was removed. \
-             To delete it, set `deletionProtection: false` on this resource and run `pulumi up`, then run `pulumi destroy` again.",
-            if aurora {
-                "Aurora cluster"
-            } else {
-                "DB instance"
-            }
-        )));
+        let kind = if aurora {
+            "Aurora cluster"
+        } else {
+            "DB instance"
+        };
+        return Err(Error::Protected {
+            what: format!("{kind} {id}"),
+        });
     }
     let snapshot = snapshot::final_name(
         id,

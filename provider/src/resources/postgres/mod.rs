@@ -36,6 +36,7 @@ const HOUR: f64 = 3600.0;
 impl Resource<AwsContext> for HipaaPostgres {
     const TOKEN: &'static str = "healthcare:database:HipaaPostgres";
     const UPDATES_IN_PLACE: bool = true;
+    const DRIFT_PROPERTY: Option<&'static str> = Some("drift");
     const NAME_PROPERTY: Option<&'static str> = Some("identifier");
     const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
         create: HOUR,
@@ -69,11 +70,9 @@ impl Resource<AwsContext> for HipaaPostgres {
     }
 
     /// A major version downgrade replaces the database (RDS cannot downgrade in place).
-    /// Drift the inputs cannot express (a rule opened on another port, `rds.force_ssl`
-    /// changed) still calls for an update, which puts it right.
     fn diff(
         &self,
-        olds: &PostgresState,
+        _olds: &PostgresState,
         old_inputs: &PostgresArgs,
         news: &PostgresArgs,
         mut base: DiffResult,
@@ -90,20 +89,17 @@ impl Resource<AwsContext> for HipaaPostgres {
         {
             base.set("engineVersion", ChangeKind::Update, true);
         }
-        if !olds.drift.is_empty() && !base.changes.contains_key("subnetIds") {
-            base.set("subnetIds", ChangeKind::Update, false);
-        }
         base
     }
 
-    async fn create(
+    async fn converge(
         &self,
         cx: &AwsContext,
         ctx: &Ctx,
-        inputs: PostgresArgs,
-    ) -> Result<(String, PostgresState)> {
-        let state = lifecycle::converge(cx, ctx, &inputs, None).await?;
-        Ok((inputs.id().to_string(), state))
+        inputs: &PostgresArgs,
+        previous: Option<&PostgresState>,
+    ) -> Result<PostgresState> {
+        Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
     async fn read(
@@ -120,18 +116,6 @@ impl Resource<AwsContext> for HipaaPostgres {
             inputs: state.args.clone(),
             state,
         }))
-    }
-
-    async fn update(
-        &self,
-        cx: &AwsContext,
-        ctx: &Ctx,
-        _id: &str,
-        olds: PostgresState,
-        news: PostgresArgs,
-        _old_inputs: Option<PostgresArgs>,
-    ) -> Result<PostgresState> {
-        Ok(lifecycle::converge(cx, ctx, &news, Some(&olds)).await?)
     }
 
     async fn delete(

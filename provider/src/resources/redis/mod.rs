@@ -9,9 +9,7 @@ mod network;
 mod state;
 mod token;
 
-use pulumi_provider::{
-    ChangeKind, CheckCtx, CheckFailure, Ctx, DiffResult, ReadOutcome, Resource, Result, async_trait,
-};
+use pulumi_provider::{CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, async_trait};
 
 pub use args::{RedisArgs, RedisState};
 
@@ -24,6 +22,7 @@ pub struct EncryptedRedis;
 impl Resource<AwsContext> for EncryptedRedis {
     const TOKEN: &'static str = "healthcare:cache:EncryptedRedis";
     const UPDATES_IN_PLACE: bool = true;
+    const DRIFT_PROPERTY: Option<&'static str> = Some("drift");
     const NAME_PROPERTY: Option<&'static str> = Some("replicationGroupId");
     type Args = RedisArgs;
     type State = RedisState;
@@ -48,29 +47,14 @@ impl Resource<AwsContext> for EncryptedRedis {
         check::check(ctx, news, olds)
     }
 
-    /// Drift the inputs cannot express (failover turned off, a rule opened on another
-    /// port) still calls for an update, which puts it right.
-    fn diff(
-        &self,
-        olds: &RedisState,
-        _old_inputs: &RedisArgs,
-        _news: &RedisArgs,
-        mut base: DiffResult,
-    ) -> DiffResult {
-        if !olds.drift.is_empty() && !base.changes.contains_key("replicas") {
-            base.set("replicas", ChangeKind::Update, false);
-        }
-        base
-    }
-
-    async fn create(
+    async fn converge(
         &self,
         cx: &AwsContext,
         ctx: &Ctx,
-        inputs: RedisArgs,
-    ) -> Result<(String, RedisState)> {
-        let state = lifecycle::converge(cx, ctx, &inputs, None).await?;
-        Ok((inputs.id().to_string(), state))
+        inputs: &RedisArgs,
+        previous: Option<&RedisState>,
+    ) -> Result<RedisState> {
+        Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
     async fn read(
@@ -87,18 +71,6 @@ impl Resource<AwsContext> for EncryptedRedis {
             inputs: state.args.clone(),
             state,
         }))
-    }
-
-    async fn update(
-        &self,
-        cx: &AwsContext,
-        ctx: &Ctx,
-        _id: &str,
-        olds: RedisState,
-        news: RedisArgs,
-        _old_inputs: Option<RedisArgs>,
-    ) -> Result<RedisState> {
-        Ok(lifecycle::converge(cx, ctx, &news, Some(&olds)).await?)
     }
 
     async fn delete(&self, cx: &AwsContext, ctx: &Ctx, id: &str, state: RedisState) -> Result<()> {

@@ -42,8 +42,10 @@ pub struct Connection {
 
 impl Connection {
     fn json(&self) -> Result<String> {
-        serde_json::to_string(self)
-            .map_err(|e| Error::Unexpected(format!("the AUTH secret could not be written: {e}")))
+        serde_json::to_string(self).map_err(|source| Error::Json {
+            what: "the AUTH secret",
+            source,
+        })
     }
 }
 

@@ -132,9 +132,10 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
                     .error()
                     .and_then(|e| e.message())
                     .unwrap_or("unknown reason");
-                return Err(Error::Unexpected(format!(
-                    "flow logs could not be created: {why}"
-                )));
+                return Err(Error::Failed {
+                    what: "the VPC's flow logs".into(),
+                    reason: why.into(),
+                });
             }
             made.flow_log_ids().first().cloned().unwrap_or_default()
         }

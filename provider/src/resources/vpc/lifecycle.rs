@@ -80,11 +80,9 @@ pub async fn converge(
 async fn current(job: &Job<'_>) -> Result<Inventory> {
     inventory::gather(job.cx, &job.vpc_id)
         .await?
-        .ok_or_else(|| {
-            Error::Unexpected(format!(
-                "VPC {} no longer exists; run `pulumi refresh`",
-                job.vpc_id
-            ))
+        .ok_or_else(|| Error::Vanished {
+            what: format!("VPC {}", job.vpc_id),
+            when: "was gone when its parts were read",
         })
 }
 
@@ -111,8 +109,10 @@ async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Resul
         network::offered_zones(job.cx).await?
     };
     let zones = check::zones(a, &kept, &offered);
-    let plan = check::plan(a, &zones)
-        .map_err(|f| Error::Unexpected(format!("{}: {}", f.property, f.reason)))?;
+    let plan = check::plan(a, &zones).map_err(|f| Error::Input {
+        property: f.property,
+        reason: f.reason,
+    })?;
 
     job.ctx
         .status(format!("creating subnets in {}", zones.join(", ")))

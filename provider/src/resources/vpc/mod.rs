@@ -12,9 +12,7 @@ mod network;
 mod state;
 mod teardown;
 
-use pulumi_provider::{
-    ChangeKind, CheckCtx, CheckFailure, Ctx, DiffResult, ReadOutcome, Resource, Result, async_trait,
-};
+use pulumi_provider::{CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, async_trait};
 
 pub use args::{VpcArgs, VpcState};
 
@@ -27,6 +25,7 @@ pub struct SecureVpc;
 impl Resource<AwsContext> for SecureVpc {
     const TOKEN: &'static str = "healthcare:network:SecureVpc";
     const UPDATES_IN_PLACE: bool = true;
+    const DRIFT_PROPERTY: Option<&'static str> = Some("drift");
     type Args = VpcArgs;
     type State = VpcState;
 
@@ -47,29 +46,18 @@ impl Resource<AwsContext> for SecureVpc {
         check::check(news)
     }
 
-    /// Drift that leaves the inputs as they were (a route removed, a rule added to the
-    /// default security group) still calls for an update, which puts it right.
-    fn diff(
-        &self,
-        olds: &VpcState,
-        _old_inputs: &VpcArgs,
-        _news: &VpcArgs,
-        mut base: DiffResult,
-    ) -> DiffResult {
-        if !olds.drift.is_empty() && !base.changes.contains_key("natGateways") {
-            base.set("natGateways", ChangeKind::Update, false);
-        }
-        base
+    fn id_of(&self, _inputs: &VpcArgs, state: &VpcState) -> Result<String> {
+        Ok(state.vpc_id.clone())
     }
 
-    async fn create(
+    async fn converge(
         &self,
         cx: &AwsContext,
         ctx: &Ctx,
-        inputs: VpcArgs,
-    ) -> Result<(String, VpcState)> {
-        let state = lifecycle::converge(cx, ctx, &inputs, None).await?;
-        Ok((state.vpc_id.clone(), state))
+        inputs: &VpcArgs,
+        previous: Option<&VpcState>,
+    ) -> Result<VpcState> {
+        Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
     async fn read(
@@ -87,18 +75,6 @@ impl Resource<AwsContext> for SecureVpc {
             state,
             inputs,
         }))
-    }
-
-    async fn update(
-        &self,
-        cx: &AwsContext,
-        ctx: &Ctx,
-        _id: &str,
-        olds: VpcState,
-        news: VpcArgs,
-        _old: Option<VpcArgs>,
-    ) -> Result<VpcState> {
-        Ok(lifecycle::converge(cx, ctx, &news, Some(&olds)).await?)
     }
 
     async fn delete(&self, cx: &AwsContext, ctx: &Ctx, _id: &str, state: VpcState) -> Result<()> {

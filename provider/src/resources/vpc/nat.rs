@@ -82,9 +82,12 @@ pub async fn ensure(
                 .unwrap_or_default()
                 .to_string(),
         };
-        let subnet = subnets.get(&subnet_part(Tier::Public, az)).ok_or_else(|| {
-            Error::Unexpected(format!("no public subnet in {az} for its NAT gateway"))
-        })?;
+        let subnet = subnets
+            .get(&subnet_part(Tier::Public, az))
+            .ok_or_else(|| Error::Failed {
+                what: format!("the NAT gateway of {az}"),
+                reason: format!("no public subnet in {az} to put it in"),
+            })?;
         let made = job
             .cx
             .ec2()
@@ -130,9 +133,10 @@ async fn wait_state(job: &Job<'_>, id: &str, target: &str) -> Result<()> {
         Ok(match state {
             Some(s) if s == target => Poll::Ready(()),
             Some(s) if s == "failed" && target == "available" => {
-                return Err(Error::Unexpected(format!(
-                    "NAT gateway {id} failed to start"
-                )));
+                return Err(Error::Failed {
+                    what: format!("NAT gateway {id}"),
+                    reason: "AWS reports it failed".into(),
+                });
             }
             Some(s) => Poll::Pending(s),
             None if target == "deleted" => Poll::Ready(()),
