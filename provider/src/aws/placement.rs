@@ -9,7 +9,7 @@ use pulumi_provider::Ctx;
 
 use super::AwsContext;
 use super::firewall::{self, GroupView, Source};
-use super::tags::may_take;
+use super::tags::claim;
 use crate::compliance::{Control, SG_AUTHORIZED_PORTS};
 use crate::error::{Error, Result};
 
@@ -115,13 +115,12 @@ pub async fn ensure_security_group(
     tags: &BTreeMap<String, String>,
 ) -> Result<GroupView> {
     let g = match firewall::find(cx, f.vpc_id, &f.name).await? {
-        Some(g) if !may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
-            return Err(Error::NotOwned {
-                property: f.property,
-                what: format!("the security group {} ({}) in {}", f.name, g.id, f.vpc_id),
-            });
+        Some(g) => {
+            claim(ctx, &g.tags, f.property, || {
+                format!("the security group {} ({}) in {}", f.name, g.id, f.vpc_id)
+            })?;
+            g
         }
-        Some(g) => g,
         None => firewall::create(cx, f.vpc_id, &f.name, &f.description, tags).await?,
     };
     let revoked = firewall::converge_rules(cx, &g, f.port, &f.sources).await?;

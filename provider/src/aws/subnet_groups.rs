@@ -8,7 +8,7 @@ use std::future::Future;
 use pulumi_provider::Ctx;
 
 use super::tagging::{self, Tagging};
-use super::tags::may_take;
+use super::tags::claim;
 use super::wait::when_free;
 use crate::error::{Error, Result, found};
 
@@ -68,13 +68,10 @@ pub async fn ensure<S: SubnetGroups>(
 ) -> Result<SubnetGroupView> {
     match describe(svc, name).await? {
         None => svc.create(name, description, subnets, tags).await?,
-        Some(g) if !may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
-            return Err(Error::NotOwned {
-                property,
-                what: format!("a {} named {name}", S::KIND),
-            });
-        }
         Some(g) => {
+            claim(ctx, &g.tags, property, || {
+                format!("a {} named {name}", S::KIND)
+            })?;
             if g.subnets != subnets {
                 svc.modify(name, subnets).await?;
             }

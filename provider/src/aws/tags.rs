@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use pulumi_provider::Ctx;
 
+use crate::error::{Error, Result};
+
 /// The tag that names the Pulumi resource owning an AWS object.
 pub const URN_TAG: &str = "pulumi:urn";
 const MAX_VALUE: usize = 256;
@@ -43,6 +45,24 @@ pub fn urn_value(urn: &str) -> String {
 /// someone else and is refused.
 pub fn may_take<'a>(ctx: &Ctx, tags: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
     ctx.is_known() || owned_by(tags, ctx.urn())
+}
+
+/// [`may_take`] as a refusal: an object found under a name `property` gives, carrying
+/// `tags`, is taken over or refused with [`Error::NotOwned`] naming it (`what`).
+pub fn claim(
+    ctx: &Ctx,
+    tags: &BTreeMap<String, String>,
+    property: &'static str,
+    what: impl FnOnce() -> String,
+) -> Result<()> {
+    if may_take(ctx, tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(())
+    } else {
+        Err(Error::NotOwned {
+            property,
+            what: what(),
+        })
+    }
 }
 
 /// True when tags name this URN as owner.

@@ -5,7 +5,7 @@ use pulumi_provider::Ctx;
 
 use super::args::{PipelineArgs, PipelineState, key_alias};
 use super::{roles, state, stream};
-use crate::aws::tags::{may_take, tags_for};
+use crate::aws::tags::{claim, tags_for};
 use crate::aws::{AwsContext, kms, partial};
 use crate::error::{Error, Result};
 
@@ -36,13 +36,10 @@ pub async fn converge(
     let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
     cx.validate().await?;
     let existing = stream::describe(cx, name).await?;
-    if let Some(v) = &existing
-        && !may_take(ctx, v.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    {
-        return Err(Error::NotOwned {
-            property: "streamName",
-            what: format!("a Kinesis stream named {name}"),
-        });
+    if let Some(v) = &existing {
+        claim(ctx, &v.tags, "streamName", || {
+            format!("a Kinesis stream named {name}")
+        })?;
     }
     // A key the user names must exist before anything is made. A key of the resource's own
     // is made alongside the stream, which does not need it until it is encrypted.

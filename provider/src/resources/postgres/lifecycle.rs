@@ -12,7 +12,7 @@ use super::parts::Parts;
 use super::{cluster, instance, monitoring, network, params, solo, state};
 use crate::aws::subnet_groups;
 use crate::aws::tagging;
-use crate::aws::tags::{may_take, owned_by, tags_for};
+use crate::aws::tags::{claim, owned_by, tags_for};
 use crate::aws::{AwsContext, firewall, kms, partial, placement, secrets, snapshot};
 use crate::error::{Error, Result};
 
@@ -39,13 +39,10 @@ pub async fn converge(
         existing,
         placement::check_subnets(cx, &a.vpc_id, &a.subnet_ids, 2, "an RDS subnet group"),
     );
-    if let Some(db) = existing?
-        && !may_take(ctx, db.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    {
-        return Err(Error::NotOwned {
-            property: "identifier",
-            what: format!("a database named {id}"),
-        });
+    if let Some(db) = existing? {
+        claim(ctx, &db.tags, "identifier", || {
+            format!("a database named {id}")
+        })?;
     }
     subnets?;
     // A key the user names must exist before anything is made; a key of the database's own

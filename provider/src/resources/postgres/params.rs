@@ -11,7 +11,7 @@ use super::args::{FORCE_SSL, PostgresArgs};
 use super::network::list_tags;
 use crate::aws::AwsContext;
 use crate::aws::tagging;
-use crate::aws::tags::may_take;
+use crate::aws::tags::claim;
 use crate::aws::wait::when_free;
 use crate::error::{Error, Result};
 use crate::resources::inputs::parse_version;
@@ -264,13 +264,12 @@ async fn made_or_taken(
                 .await
                 .map_err(|e| Error::aws("rds:CreateDBParameterGroup", e))?;
         }
-        Some((_, have)) if !may_take(ctx, have.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
-            return Err(Error::NotOwned {
-                property: "identifier",
-                what: format!("a parameter group named {name}"),
-            });
+        Some((arn, have)) => {
+            claim(ctx, &have, "identifier", || {
+                format!("a parameter group named {name}")
+            })?;
+            tagging::retag(cx.rds(), &arn, &have, tags).await?
         }
-        Some((arn, have)) => tagging::retag(cx.rds(), &arn, &have, tags).await?,
     }
     Ok(())
 }

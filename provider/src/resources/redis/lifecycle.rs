@@ -14,7 +14,7 @@ use super::token::{self, Connection, Held};
 use super::{network, state};
 use crate::aws::subnet_groups;
 use crate::aws::tagging;
-use crate::aws::tags::{may_take, owned_by, tags_for};
+use crate::aws::tags::{claim, owned_by, tags_for};
 use crate::aws::{AwsContext, firewall, kms, partial, secrets, snapshot};
 use crate::error::{Error, Result};
 
@@ -33,13 +33,10 @@ pub async fn converge(
     cx.validate().await?;
     let (existing, subnets) =
         futures::join!(group::describe(cx, id), network::check_subnets(cx, a));
-    if let Some(g) = &existing?
-        && !may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    {
-        return Err(Error::NotOwned {
-            property: "replicationGroupId",
-            what: format!("a replication group named {id}"),
-        });
+    if let Some(g) = &existing? {
+        claim(ctx, &g.tags, "replicationGroupId", || {
+            format!("a replication group named {id}")
+        })?;
     }
     subnets?;
     // A key the user names must exist before anything is made; a key of the group's own is

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::AwsContext;
 use crate::aws::secrets::{self, SecretView};
-use crate::aws::tags::may_take;
+use crate::aws::tags::claim;
 use crate::error::{Error, Result};
 
 /// Characters of a token: letters, digits and the only punctuation ElastiCache accepts in
@@ -77,12 +77,9 @@ pub async fn ensure(
 ) -> Result<Held> {
     let name = secret_name(id);
     if let Some(view) = secrets::describe(cx, &name).await? {
-        if !may_take(ctx, view.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-            return Err(Error::NotOwned {
-                property: "replicationGroupId",
-                what: format!("the secret {name}"),
-            });
-        }
+        claim(ctx, &view.tags, "replicationGroupId", || {
+            format!("the secret {name}")
+        })?;
         if view.pending_deletion {
             // The cache it served was deleted: restore the secret, but with a new token.
             secrets::restore(cx, &view.arn).await?;
