@@ -8,6 +8,10 @@ use rand_chacha::ChaCha8Rng;
 pub struct CheckFailure {
     pub property: String,
     pub reason: String,
+    /// The value of `property` must never be shown. The engine prints the value of the
+    /// property a failure names, so such a failure reaches it naming no property, with the
+    /// property's name in the reason ([`CheckFailure::as_reported`]).
+    pub hidden: bool,
 }
 
 impl CheckFailure {
@@ -15,6 +19,25 @@ impl CheckFailure {
         CheckFailure {
             property: property.into(),
             reason: reason.into(),
+            hidden: false,
+        }
+    }
+
+    /// A failure about a property whose value must never be shown (a credential given in
+    /// plain text, a secret input).
+    pub fn unechoed(property: impl Into<String>, reason: impl Into<String>) -> Self {
+        CheckFailure {
+            hidden: true,
+            ..CheckFailure::new(property, reason)
+        }
+    }
+
+    /// The failure as the engine is told it: (property, reason).
+    pub fn as_reported(&self) -> (String, String) {
+        if self.hidden {
+            (String::new(), format!("{}: {}", self.property, self.reason))
+        } else {
+            (self.property.clone(), self.reason.clone())
         }
     }
 }

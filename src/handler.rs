@@ -192,9 +192,8 @@ where
     typed_json(over_defaults::<R::Args>(old.json.clone()), &what).map(Some)
 }
 
-/// A failure about a secret input, made so that the engine cannot print the value: the engine
-/// shows the value of the property a failure names, so the property's name goes into the
-/// reason instead.
+/// A failure about a secret input is hidden: the engine, which prints the value of the
+/// property a failure names, is told the property in the reason only.
 fn unechoed(failure: CheckFailure, secret: &BTreeSet<String>) -> CheckFailure {
     let top = failure
         .property
@@ -204,7 +203,7 @@ fn unechoed(failure: CheckFailure, secret: &BTreeSet<String>) -> CheckFailure {
     if failure.property.is_empty() || !secret.contains(top) {
         return failure;
     }
-    CheckFailure::new("", format!("{}: {}", failure.property, failure.reason))
+    CheckFailure::unechoed(failure.property, failure.reason)
 }
 
 fn not_configured() -> Error {
@@ -267,12 +266,7 @@ where
         // A failure about a value not known yet is premature: it is checked again at update.
         let failures = failures
             .into_iter()
-            .filter(|f| {
-                !news
-                    .unknown
-                    .iter()
-                    .any(|u| f.property.starts_with(u.as_str()))
-            })
+            .filter(|f| !news.is_unknown_at(&f.property))
             .map(|f| unechoed(f, &news.secret))
             .collect();
         let mut out = encode(&checked, &news.secret, &self.inputs)?;

@@ -184,10 +184,12 @@ fn the_partial_state_debug_shows_field_names_only() {
 fn a_failure_about_a_secret_input_names_it_in_the_reason_so_the_engine_prints_no_value() {
     let secret = BTreeSet::from(["token".to_string()]);
     let f = unechoed(CheckFailure::new("token[0]", "expected a string"), &secret);
-    assert_eq!(f.property, "");
-    assert_eq!(f.reason, "token[0]: expected a string");
+    assert_eq!(
+        f.as_reported(),
+        (String::new(), "token[0]: expected a string".to_string())
+    );
     let plain = unechoed(CheckFailure::new("size", "too big"), &secret);
-    assert_eq!(plain.property, "size");
+    assert_eq!(plain.as_reported(), ("size".into(), "too big".into()));
 }
 
 /// A resource written the converging way: no create or update of its own.

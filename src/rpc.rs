@@ -73,9 +73,9 @@ fn check_response(inputs: PropertyMap, failures: Vec<crate::CheckFailure>) -> rp
         inputs: Some(to_struct(&inputs)),
         failures: failures
             .into_iter()
-            .map(|f| rpc::CheckFailure {
-                property: f.property,
-                reason: f.reason,
+            .map(|f| {
+                let (property, reason) = f.as_reported();
+                rpc::CheckFailure { property, reason }
             })
             .collect(),
     }

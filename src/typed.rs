@@ -24,6 +24,8 @@ pub(crate) struct Decoded {
     pub json: Map<String, J>,
     pub secret: BTreeSet<String>,
     pub unknown: BTreeSet<String>,
+    /// The full path of every unknown value, nested ones included (`services.api.vpcId`).
+    pub unknown_paths: Vec<String>,
     pub original: PropertyMap,
     /// The provider-chosen properties recorded by an earlier Check.
     pub defaults: Vec<String>,
@@ -54,6 +56,7 @@ impl Decoded {
             let schema = info.prop(key).map(|p| p.schema.clone()).unwrap_or(J::Null);
             if value.contains_unknowns() {
                 out.unknown.insert(key.clone());
+                value.unknown_paths(key, &mut out.unknown_paths);
             }
             out.json
                 .insert(key.clone(), known_or_zero(value, &schema, info));
@@ -64,6 +67,18 @@ impl Decoded {
 
     pub fn has_unknowns(&self) -> bool {
         !self.unknown.is_empty()
+    }
+
+    /// True when the value at `property` (a path) is not wholly known: it is unknown, lies
+    /// inside a value that is, or holds one.
+    pub fn is_unknown_at(&self, property: &str) -> bool {
+        let under = |path: &str, root: &str| {
+            path.strip_prefix(root)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        };
+        self.unknown_paths
+            .iter()
+            .any(|u| under(property, u) || (!property.is_empty() && under(u, property)))
     }
 
     /// The typed view; a failure names the property's path, never its value.

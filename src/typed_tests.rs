@@ -47,3 +47,29 @@ fn secret_inputs_and_schema_secrets_come_out_secret() {
     assert!(matches!(out["token"], Value::Secret(_)));
     assert!(!out.contains_key("shardCount"), "nulls are left out");
 }
+
+#[test]
+fn a_value_is_unknown_at_an_unknown_path_inside_it_and_around_it_but_not_beside_it() {
+    let info = ObjectInfo::of::<Args>();
+    let map = PropertyMap::from([
+        (
+            "subnetIds".into(),
+            Value::Array(vec![Value::String("subnet-1".into()), Value::Unknown]),
+        ),
+        ("shardCount".into(), Value::Number(2.0)),
+    ]);
+    let decoded = Decoded::new(map, &info);
+    assert_eq!(decoded.unknown_paths, ["subnetIds[1]"]);
+    assert!(decoded.is_unknown_at("subnetIds[1]"));
+    assert!(
+        decoded.is_unknown_at("subnetIds"),
+        "a failure about the whole list"
+    );
+    assert!(!decoded.is_unknown_at("subnetIds[0]"));
+    assert!(!decoded.is_unknown_at("subnet"));
+    assert!(!decoded.is_unknown_at("shardCount"));
+    assert!(
+        !decoded.is_unknown_at(""),
+        "a failure that names no property stays"
+    );
+}

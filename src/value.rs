@@ -77,6 +77,28 @@ impl Value {
         }
     }
 
+    /// The paths (`a.b[0].c`, under `at`) of every unknown inside the value.
+    pub fn unknown_paths(&self, at: &str, out: &mut Vec<String>) {
+        match self {
+            Value::Unknown | Value::Output { value: None, .. } => out.push(at.to_string()),
+            Value::Output { value: Some(v), .. } | Value::Secret(v) => v.unknown_paths(at, out),
+            Value::ResourceRef { id: Some(v), .. } if v.contains_unknowns() => {
+                out.push(at.to_string())
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    item.unknown_paths(&format!("{at}[{i}]"), out);
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    v.unknown_paths(&format!("{at}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// True when the value or anything inside it is secret.
     pub fn contains_secrets(&self) -> bool {
         match self {

@@ -44,6 +44,35 @@ pub const LEAST_PRIVILEGE: Rule = Rule {
     safeguard: "164.312(a)(1) access control",
 };
 
+pub const ECS_CONTAINER_INSIGHTS: Rule = Rule {
+    name: "ecs-container-insights-enabled",
+    safeguard: "164.312(b) audit controls",
+};
+pub const ECS_LOG_CONFIGURATION: Rule = Rule {
+    name: "ecs-task-definition-log-configuration",
+    safeguard: "164.312(b) audit controls",
+};
+pub const ECS_READONLY_ROOT: Rule = Rule {
+    name: "ecs-containers-readonly-access",
+    safeguard: "164.312(c)(1) integrity",
+};
+pub const ECS_NONPRIVILEGED: Rule = Rule {
+    name: "ecs-containers-nonprivileged",
+    safeguard: "164.312(c)(1) integrity",
+};
+pub const ECS_NO_ENVIRONMENT_SECRETS: Rule = Rule {
+    name: "ecs-no-environment-secrets",
+    safeguard: "164.312(d) person or entity authentication",
+};
+pub const ECS_NO_PUBLIC_IP: Rule = Rule {
+    name: "ecs-task-definition-no-public-ip",
+    safeguard: "164.312(a)(1) access control",
+};
+pub const ECS_EXEC_LOGGING: Rule = Rule {
+    name: "ecs-exec-session-logging",
+    safeguard: "164.312(b) audit controls",
+};
+
 pub const SG_AUTHORIZED_PORTS: Rule = Rule {
     name: "vpc-sg-open-only-to-authorized-ports",
     safeguard: "164.312(a)(1) access control",

@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Services whose endpoint can be overridden one by one.
-pub const SERVICES: [&str; 11] = [
+pub const SERVICES: [&str; 12] = [
+    "application-autoscaling",
     "ec2",
     "ecs",
     "elasticache",
@@ -34,7 +35,7 @@ pub struct Config {
     pub assume_role_arn: Option<String>,
     /// One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
     pub endpoint: Option<String>,
-    /// Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `logs`, `secretsmanager`); these win over `endpoint`.
+    /// Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
     pub endpoints: Option<BTreeMap<String, String>>,
     /// Tags put on every AWS object the provider creates; a resource's own tags win.
     pub default_tags: Option<BTreeMap<String, String>>,

@@ -6,6 +6,7 @@ use pulumi_provider::{
 
 use crate::aws::AwsContext;
 use crate::config::Config;
+use crate::resources::fargate::FargateCluster;
 use crate::resources::kinesis::KinesisPipeline;
 use crate::resources::postgres::HipaaPostgres;
 use crate::resources::redis::EncryptedRedis;
@@ -20,6 +21,7 @@ pub fn server() -> ProviderServer<Healthcare> {
         .resource(SecureVpc)
         .resource(EncryptedRedis)
         .resource(HipaaPostgres)
+        .resource(FargateCluster)
 }
 
 #[async_trait]

@@ -20,7 +20,8 @@ def program(**props):
         "outputs": {"vpcId": "${net.vpcId}", "private": "${net.privateSubnetIds}", "public": "${net.publicSubnetIds}",
                     "isolated": "${net.isolatedSubnetIds}", "nats": "${net.natGatewayIds}",
                     "tables": "${net.privateRouteTableIds}", "zones": "${net.availabilityZones}",
-                    "compliant": "${net.compliance.compliant}", "drift": "${net.drift}"},
+                    "compliant": "${net.compliance.compliant}", "drift": "${net.drift}",
+                    "appGroup": "${net.applicationSecurityGroupId}"},
     }
 
 
@@ -164,6 +165,27 @@ def test_drift_no_input_can_show_previews_as_the_drift_output_going_away(new_sta
     assert stack.outputs()["drift"] == []
     stack.preview("--expect-no-changes")
     stack.destroy()
+
+
+def test_the_application_group_carries_no_rule_and_is_kept_so(new_stack, moto):
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="none"))
+    stack.up()
+    out = stack.outputs()
+    ec2 = moto.client("ec2")
+    [group] = ec2.describe_security_groups(GroupIds=[out["appGroup"]])["SecurityGroups"]
+    assert group["VpcId"] == out["vpcId"]
+    assert group["IpPermissions"] == [] and group["IpPermissionsEgress"] == [], group
+    ec2.authorize_security_group_egress(GroupId=out["appGroup"], IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    assert "the application security group has 1 rules; it should have none" in state["outputs"]["drift"]
+    stack.up()
+    [group] = ec2.describe_security_groups(GroupIds=[out["appGroup"]])["SecurityGroups"]
+    assert group["IpPermissionsEgress"] == [], group
+    assert stack.outputs()["drift"] == []
+    stack.destroy()
+    assert ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": [out["appGroup"]]}])["SecurityGroups"] == []
 
 
 def test_retention_endpoints_tags_and_fewer_azs_update_in_place_and_a_new_cidr_replaces(new_stack, moto):

@@ -92,7 +92,7 @@ func TestPlatform(t *testing.T) {
 		if events["compliant"] != true {
 			t.Errorf("compliance.%s = %v, want compliant: true", pipelineName, compliance[pipelineName])
 		}
-		for _, name := range []string{"network", "sessionCache", "clinicalRecords"} {
+		for _, name := range []string{"network", "sessionCache", "clinicalRecords", "clinicalServices"} {
 			if report, _ := compliance[name].(map[string]any); report["compliant"] != true {
 				t.Errorf("compliance.%s = %v, want compliant: true", name, compliance[name])
 			}

@@ -31,14 +31,20 @@ const (
 // PULUMI_DEBUG_PROVIDERS=healthcare:PORT). pulumitest runs a copy of the program in a
 // temporary directory, where the program's `plugins.providers: [{name: healthcare, path:
 // ../../bin}]` (relative to examples/platform) would point nowhere; so the source handed to
-// pulumitest is itself a copy whose path is the absolute <repo>/bin (platformSource), and
+// pulumitest is itself a copy whose path is the absolute <repo>/bin (programSource), and
 // every later copy pulumitest makes (CopyToTempDir, PreviewProviderUpgrade) inherits it.
 //
 // `pulumi install` is skipped: a YAML program has no dependencies to install, and plugin
 // acquisition is disabled (PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).
 func newPlatformTest(t *testing.T, m *moto, stack string, stackOpts ...optnewstack.NewStackOpt) *pulumitest.PulumiTest {
 	t.Helper()
-	pt := pulumitest.NewPulumiTest(t, platformSource(t),
+	return newProgramTest(t, m, programSource(t, platformDir()), stack, stackOpts...)
+}
+
+// newProgramTest is newPlatformTest for the program in src (a copy made by programSource).
+func newProgramTest(t *testing.T, m *moto, src, stack string, stackOpts ...optnewstack.NewStackOpt) *pulumitest.PulumiTest {
+	t.Helper()
+	pt := pulumitest.NewPulumiTest(t, src,
 		opttest.AttachProviderBinary(providerName, binDir()),
 		opttest.SkipInstall(),
 		opttest.StackName(stack),
@@ -49,16 +55,16 @@ func newPlatformTest(t *testing.T, m *moto, stack string, stackOpts ...optnewsta
 	return pt
 }
 
-// platformSource copies examples/platform (without any Pulumi.<stack>.yaml left by a demo
+// programSource copies the program in dir (without any Pulumi.<stack>.yaml left by a demo
 // run) to <tmp>/platform and pins its provider path to the absolute <repo>/bin.
-func platformSource(t *testing.T) string {
+func programSource(t *testing.T, dir string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), filepath.Base(platformDir()))
-	err := filepath.WalkDir(platformDir(), func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(platformDir(), path)
+		rel, _ := filepath.Rel(dir, path)
 		target := filepath.Join(dst, rel)
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
@@ -73,7 +79,7 @@ func platformSource(t *testing.T) string {
 		return os.WriteFile(target, b, 0o644)
 	})
 	if err != nil {
-		t.Fatalf("copying %s: %v", platformDir(), err)
+		t.Fatalf("copying %s: %v", dir, err)
 	}
 	pinProviderPath(t, filepath.Join(dst, "Pulumi.yaml"))
 	return dst

@@ -36,7 +36,8 @@ func recordedDir() string {
 //
 // The earlier release's state is read from
 // testdata/recorded/TestProviderUpgrade/platform/<version>/stack.json (the newest <version>;
-// v0.1.0 is recorded). The preview runs Check and Diff on every recorded resource, and Diff
+// v0.1.0 is recorded), and previewed with the program it was recorded with (Pulumi.yaml
+// beside it, the examples/platform of that release). The preview runs Check and Diff on every recorded resource, and Diff
 // decodes the saved state and inputs, so a state the new release cannot read fails here.
 // providertest would record a missing baseline itself by downloading the released plugin
 // (`pulumi plugin install resource healthcare <version>`); this provider is published nowhere,
@@ -66,13 +67,33 @@ func TestProviderUpgrade(t *testing.T) {
 	}
 
 	// The stack whose config (endpoint, region) the upgrade preview copies; it stays empty.
-	pt := newPlatformTest(t, m, upgradeStack, optnewstack.DisableAutoDestroy())
+	// Its program is the one the state was recorded with: a user upgrading the provider
+	// keeps their program, and a resource examples/platform gained since is no change of
+	// the upgrade's making.
+	pt := newProgramTest(t, m, programSource(t, recordedProgram(t, baseline)), upgradeStack, optnewstack.DisableAutoDestroy())
 	// Imports the recorded state into a fresh stack of the program and previews it with the
 	// plugin under test. The recorded resources are never read (no refresh), so they need not
 	// exist in this moto.
 	res := providertest.PreviewProviderUpgrade(t, pt, providerName, baseline, optproviderupgrade.CacheDir(cache))
 	t.Log(res.StdOut)
 	assertpreview.HasNoChanges(t, res)
+}
+
+// recordedProgram is a directory holding the Pulumi.yaml recorded with the baseline.
+func recordedProgram(t *testing.T, version string) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(recordedDir(), version, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatalf("the program of the %s recording: %v (record it again, see upgrade_test.go)", version, err)
+	}
+	dir := filepath.Join(t.TempDir(), "program")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // newestRecording returns the highest recorded baseline version and its stack.json, or "".
@@ -185,6 +206,13 @@ func recordBaseline(t *testing.T, version string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	program, err := os.ReadFile(filepath.Join(platformDir(), "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "Pulumi.yaml"), program, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Skip(fmt.Sprintf("recorded the state of %s at %s (a recording, not a check); commit it and run the suite with the newer build", version, path))

@@ -39,7 +39,9 @@ macro_rules! clients {
 }
 
 clients! {
+    autoscaling: aws_sdk_applicationautoscaling = "application-autoscaling";
     ec2: aws_sdk_ec2 = "ec2";
+    ecs: aws_sdk_ecs = "ecs";
     elasticache: aws_sdk_elasticache = "elasticache";
     logs: aws_sdk_cloudwatchlogs = "logs";
     kinesis: aws_sdk_kinesis = "kinesis";

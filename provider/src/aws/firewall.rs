@@ -1,5 +1,6 @@
 //! A security group that opens one TCP port to named security groups and CIDR blocks and
-//! nothing else (vpc-sg-open-only-to-authorized-ports): no other port, no egress.
+//! nothing else (vpc-sg-open-only-to-authorized-ports): no other port, and no egress but
+//! what the resource names (none for a database or cache).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -206,14 +207,15 @@ fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-/// Makes the group's rules exactly `port` from each source: what is missing is authorized,
-/// everything else (other ports, other sources, every egress rule) is revoked. Returns the
-/// openings it revoked.
+/// Makes the group's rules exactly `port` from each source, and exactly `egress` out: what
+/// is missing is authorized, everything else (other ports, other sources, other egress) is
+/// revoked. Returns the ingress openings it revoked.
 pub async fn converge_rules(
     cx: &AwsContext,
     g: &GroupView,
     port: i32,
     sources: &[Source],
+    egress: &BTreeSet<Opening>,
 ) -> Result<Vec<Opening>> {
     let wanted: BTreeSet<Opening> = sources
         .iter()
@@ -242,14 +244,32 @@ pub async fn converge_rules(
             .await
             .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e))?;
     }
-    if !g.egress.is_empty() {
+    let stale: Vec<IpPermission> = g
+        .egress
+        .difference(egress)
+        .map(Opening::permission)
+        .collect();
+    if !stale.is_empty() {
         cx.ec2()
             .revoke_security_group_egress()
             .group_id(&g.id)
-            .set_ip_permissions(Some(g.egress.iter().map(Opening::permission).collect()))
+            .set_ip_permissions(Some(stale))
             .send()
             .await
             .map_err(|e| Error::aws("ec2:RevokeSecurityGroupEgress", e))?;
+    }
+    let wanted_out: Vec<IpPermission> = egress
+        .difference(&g.egress)
+        .map(Opening::permission)
+        .collect();
+    if !wanted_out.is_empty() {
+        cx.ec2()
+            .authorize_security_group_egress()
+            .group_id(&g.id)
+            .set_ip_permissions(Some(wanted_out))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupEgress", e))?;
     }
     Ok(extra)
 }

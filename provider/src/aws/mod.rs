@@ -5,6 +5,7 @@ pub mod context;
 pub mod firewall;
 pub mod iam;
 pub mod kms;
+pub mod logs;
 pub mod partial;
 pub mod placement;
 pub mod secrets;

@@ -8,7 +8,7 @@ use aws_sdk_ec2::types::Filter;
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::firewall::{self, GroupView, Source};
+use super::firewall::{self, GroupView, Opening, Source};
 use super::tags::claim;
 use crate::compliance::{Control, SG_AUTHORIZED_PORTS};
 use crate::error::{Error, Result};
@@ -95,6 +95,8 @@ pub struct Firewall<'a> {
     pub sources: Vec<Source>,
     /// The input whose value names the group, for the error when someone else owns it.
     pub property: &'static str,
+    /// What may go out (nothing for a database or cache).
+    pub egress: BTreeSet<Opening>,
 }
 
 /// The resource's security group `name` in the VPC its subnet group is in (`vpc_id`, empty
@@ -123,7 +125,7 @@ pub async fn ensure_security_group(
         }
         None => firewall::create(cx, f.vpc_id, &f.name, &f.description, tags).await?,
     };
-    let revoked = firewall::converge_rules(cx, &g, f.port, &f.sources).await?;
+    let revoked = firewall::converge_rules(cx, &g, f.port, &f.sources, &f.egress).await?;
     for r in revoked {
         ctx.info(format!("security group {}: revoked {r}", g.id))
             .await;
@@ -142,8 +144,14 @@ pub struct Observed {
 }
 
 /// Reads `sg` (the group named `name`, if found) for a resource on `port` that is attached
-/// to the security groups `attached`.
-pub fn observe(sg: Option<&GroupView>, name: &str, port: i32, attached: &[String]) -> Observed {
+/// to the security groups `attached` and may send out `egress` only.
+pub fn observe(
+    sg: Option<&GroupView>,
+    name: &str,
+    port: i32,
+    attached: &[String],
+    egress: &BTreeSet<Opening>,
+) -> Observed {
     let mut seen = Observed::default();
     for o in sg.iter().flat_map(|s| s.ingress.iter()) {
         match (&o.source, o.is_port(port)) {
@@ -154,11 +162,13 @@ pub fn observe(sg: Option<&GroupView>, name: &str, port: i32, attached: &[String
     }
     match sg {
         Some(s) => {
-            if !s.egress.is_empty() {
+            let extra: Vec<String> = s.egress.difference(egress).map(|o| o.to_string()).collect();
+            if !extra.is_empty() {
                 seen.drift.push(format!(
-                    "the security group {} has {} egress rule(s)",
+                    "the security group {} has {} egress rule(s) it should not: {}",
                     s.id,
-                    s.egress.len()
+                    extra.len(),
+                    extra.join(", ")
                 ));
             }
             if !attached.contains(&s.id) || attached.len() > 1 {

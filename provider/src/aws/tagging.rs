@@ -236,3 +236,42 @@ impl Tagging for aws_sdk_kms::Client {
         Ok(())
     }
 }
+
+impl Tagging for aws_sdk_ecs::Client {
+    async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
+        self.tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(ecs(tags)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ecs:TagResource", e))?;
+        Ok(())
+    }
+
+    async fn remove(&self, arn: &str, keys: Vec<String>) -> Result<()> {
+        self.untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(keys))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ecs:UntagResource", e))?;
+        Ok(())
+    }
+}
+
+/// ECS tags, as ECS's calls take them.
+pub fn ecs(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_ecs::types::Tag> {
+    tags.iter()
+        .map(|(k, v)| aws_sdk_ecs::types::Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// ECS tags as a map.
+pub fn from_ecs(tags: &[aws_sdk_ecs::types::Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| {
+            let (k, v) = (t.key().unwrap_or_default(), t.value().unwrap_or_default());
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}

@@ -38,54 +38,84 @@ pub fn network(
     what: &str,
     failures: &mut Vec<CheckFailure>,
 ) {
-    placement(vpc_id, subnet_ids, failures);
-    sources(ctx, groups, cidrs, what, failures);
+    let scope = Scope {
+        prefix: "",
+        what: Some(what),
+    };
+    network_at(ctx, scope, vpc_id, subnet_ids, groups, cidrs, failures);
+}
+
+/// Where the properties of a network check sit and what the allowed sources reach.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    /// Put before every property named: "" at the top, "services.app." in a nested object.
+    pub prefix: &'a str,
+    /// What the sources connect to ("the cache"); `None` when nothing listens, so that no
+    /// warning says nothing can connect.
+    pub what: Option<&'a str>,
+}
+
+/// [`network`] for properties nested under `scope.prefix`: the failures name
+/// `<prefix>vpcId`, `<prefix>subnetIds[i]`, `<prefix>allowedCidrBlocks[i]`...
+pub fn network_at(
+    ctx: &mut CheckCtx,
+    scope: Scope,
+    vpc_id: &str,
+    subnet_ids: &mut Vec<String>,
+    groups: &mut Option<Vec<String>>,
+    cidrs: &mut Option<Vec<String>>,
+    failures: &mut Vec<CheckFailure>,
+) {
+    placement(scope.prefix, vpc_id, subnet_ids, failures);
+    sources(ctx, scope, groups, cidrs, failures);
     canonical([Some(subnet_ids), groups.as_mut(), cidrs.as_mut()]);
 }
 
 /// `vpcId` and `subnetIds`: ids of the right kinds, at least one subnet.
-fn placement(vpc_id: &str, subnet_ids: &[String], failures: &mut Vec<CheckFailure>) {
+fn placement(prefix: &str, vpc_id: &str, subnet_ids: &[String], failures: &mut Vec<CheckFailure>) {
     if !vpc_id.starts_with("vpc-") {
         failures.push(CheckFailure::new(
-            "vpcId",
+            format!("{prefix}vpcId"),
             format!("{vpc_id:?} is not a VPC id (vpc-...)"),
         ));
     }
     if subnet_ids.is_empty() {
         failures.push(CheckFailure::new(
-            "subnetIds",
+            format!("{prefix}subnetIds"),
             "at least one private or isolated subnet is required",
         ));
     }
     for (i, s) in subnet_ids.iter().enumerate() {
         if !s.starts_with("subnet-") {
             failures.push(CheckFailure::new(
-                format!("subnetIds[{i}]"),
+                format!("{prefix}subnetIds[{i}]"),
                 format!("{s:?} is not a subnet id (subnet-...)"),
             ));
         }
     }
 }
 
-/// The allowed sources: security group ids and CIDRs, never the whole internet. `what`
-/// names the thing they connect to ("the cache").
+/// The allowed sources: security group ids and CIDRs, never the whole internet.
+/// `scope.what` names the thing they connect to ("the cache").
 fn sources(
     ctx: &mut CheckCtx,
+    scope: Scope,
     groups: &Option<Vec<String>>,
     cidrs: &Option<Vec<String>>,
-    what: &str,
     failures: &mut Vec<CheckFailure>,
 ) {
+    let prefix = scope.prefix;
     for (i, g) in groups.iter().flatten().enumerate() {
         if !g.starts_with("sg-") {
             failures.push(CheckFailure::new(
-                format!("allowedSecurityGroupIds[{i}]"),
+                format!("{prefix}allowedSecurityGroupIds[{i}]"),
                 format!("{g:?} is not a security group id (sg-...)"),
             ));
         }
     }
+    let target = scope.what.unwrap_or("it");
     for (i, c) in cidrs.iter().flatten().enumerate() {
-        let property = format!("allowedCidrBlocks[{i}]");
+        let property = format!("{prefix}allowedCidrBlocks[{i}]");
         match c.parse::<IpNet>() {
             Err(e) => failures.push(CheckFailure::new(
                 property,
@@ -94,7 +124,7 @@ fn sources(
             Ok(net) if net.prefix_len() == 0 => failures.push(CheckFailure::new(
                 property,
                 SG_AUTHORIZED_PORTS.violation(format!(
-                    "{c} opens {what} to the whole internet; name the networks that need it"
+                    "{c} opens {target} to the whole internet; name the networks that need it"
                 )),
             )),
             Ok(net) if net.trunc() != net => failures.push(CheckFailure::new(
@@ -105,9 +135,12 @@ fn sources(
         }
     }
     let none = |v: &Option<Vec<String>>| v.as_ref().is_none_or(|v| v.is_empty());
-    if none(groups) && none(cidrs) {
+    if let Some(what) = scope.what
+        && none(groups)
+        && none(cidrs)
+    {
         ctx.warn(format!(
-            "neither allowedSecurityGroupIds nor allowedCidrBlocks is set: nothing can connect to {what}"
+            "neither {prefix}allowedSecurityGroupIds nor {prefix}allowedCidrBlocks is set: nothing can connect to {what}"
         ));
     }
 }

@@ -64,6 +64,7 @@ pub async fn ensure_security_group(
         port: a.port(),
         sources: placement::sources(&a.allowed_security_group_ids, &a.allowed_cidr_blocks),
         property: "identifier",
+        egress: Default::default(),
     };
     placement::ensure_security_group(cx, ctx, &firewall, tags).await
 }

@@ -104,6 +104,7 @@ pub async fn read(
         &security_group_name(id),
         db.port,
         &db.security_groups,
+        &Default::default(),
     );
     let mut drift = seen.drift;
     if force_ssl != "1" {

@@ -69,6 +69,7 @@ pub async fn ensure_security_group(
         port: a.port(),
         sources: sources(a),
         property: "replicationGroupId",
+        egress: Default::default(),
     };
     placement::ensure_security_group(cx, ctx, &firewall, tags).await
 }

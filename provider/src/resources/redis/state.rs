@@ -59,6 +59,7 @@ pub async fn read(
         &security_group_name(id),
         g.port,
         &g.security_groups,
+        &Default::default(),
     );
     let mut drift = seen.drift;
     if g.replicas > 0 && !(g.failover && g.multi_az) {

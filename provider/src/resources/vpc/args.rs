@@ -157,6 +157,8 @@ pub struct VpcState {
     pub endpoint_ids: BTreeMap<String, String>,
     /// The interface endpoints' security group.
     pub endpoint_security_group_id: Option<String>,
+    /// A security group with no rules, for the application tasks to carry (a FargateCluster service's `securityGroupIds`): the database and cache let it in by `allowedSecurityGroupIds` without depending on the services that carry it.
+    pub application_security_group_id: String,
     /// What AWS reports that differs from what the resource made (a NAT gateway gone, a route removed, a rule added to the default security group); empty when all is as made.
     pub drift: Vec<String>,
     /// The HIPAA controls this VPC satisfies, as AWS reports them.

@@ -7,8 +7,8 @@ use super::args::VpcArgs;
 use super::inventory::Inventory;
 use super::network::Job;
 use crate::aws::iam::{self, RoleSpec};
-use crate::aws::{AwsContext, kms};
-use crate::error::{Error, Result, found};
+use crate::aws::{AwsContext, kms, logs};
+use crate::error::{Error, Result};
 
 pub const POLICY: &str = "flow-log-delivery";
 
@@ -34,49 +34,6 @@ pub fn key_alias(vpc_id: &str) -> String {
     format!("alias/healthcare/vpc/{vpc_id}")
 }
 
-/// A log group as CloudWatch Logs reports it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Group {
-    pub kms_key_id: Option<String>,
-    pub retention_days: Option<i32>,
-}
-
-pub async fn describe_group(cx: &AwsContext, name: &str) -> Result<Option<Group>> {
-    let out = cx
-        .logs()
-        .describe_log_groups()
-        .log_group_name_prefix(name)
-        .send()
-        .await
-        .map_err(|e| Error::aws("logs:DescribeLogGroups", e))?;
-    Ok(Some(out).and_then(|o| {
-        o.log_groups()
-            .iter()
-            .find(|g| g.log_group_name() == Some(name))
-            .map(|g| Group {
-                kms_key_id: g.kms_key_id().map(String::from),
-                retention_days: g.retention_in_days(),
-            })
-    }))
-}
-
-/// The key policy a log group's key needs: the account administers it, and CloudWatch Logs
-/// may use it for this log group only.
-fn key_policy(cx: &AwsContext, account: &str, group: &str) -> String {
-    let group_arn = format!(
-        "arn:{}:logs:{}:{account}:log-group:{group}",
-        cx.partition, cx.region
-    );
-    json!({"Version": "2012-10-17", "Statement": [
-        {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": format!("arn:{}:iam::{account}:root", cx.partition)},
-         "Action": "kms:*", "Resource": "*"},
-        {"Sid": "LogsUseForThisGroup", "Effect": "Allow", "Principal": {"Service": format!("logs.{}.amazonaws.com", cx.region)},
-         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], "Resource": "*",
-         "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}}}
-    ]})
-    .to_string()
-}
-
 pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowLogs> {
     let cx = job.cx;
     let flow = a.flow_logs.clone().unwrap_or_default();
@@ -91,10 +48,7 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
             (group, Some(key_arn), managed)
         }
     };
-    let group_arn = format!(
-        "arn:{}:logs:{}:{account}:log-group:{group}",
-        cx.partition, cx.region
-    );
+    let group_arn = logs::group_arn(cx, &account, &group);
     let role_arn = iam::ensure_role(cx, job.ctx, &RoleSpec {
         property: None,
         name: &role_name(&job.vpc_id),
@@ -166,7 +120,8 @@ async fn owned_group(
                 "Encrypts the flow logs of VPC {} (managed by Pulumi)",
                 job.vpc_id
             );
-            let policy = key_policy(cx, account, &group);
+            let policy =
+                logs::key_policy(cx, account, &logs::group_arn(cx, account, &group)).to_string();
             (
                 kms::ensure_owned_key(
                     cx,
@@ -182,35 +137,8 @@ async fn owned_group(
             )
         }
     };
-    match describe_group(cx, &group).await? {
-        None => {
-            cx.logs()
-                .create_log_group()
-                .log_group_name(&group)
-                .kms_key_id(&key_arn)
-                .set_tags(Some(job.tags.clone().into_iter().collect()))
-                .send()
-                .await
-                .map_err(|e| Error::aws("logs:CreateLogGroup", e))?;
-            set_retention(cx, &group, retention).await?;
-        }
-        Some(g) if g.retention_days != Some(retention) => {
-            set_retention(cx, &group, retention).await?
-        }
-        Some(_) => {}
-    }
+    logs::ensure(cx, &group, &key_arn, retention, &job.tags).await?;
     Ok((group, key_arn, managed))
-}
-
-async fn set_retention(cx: &AwsContext, group: &str, days: i32) -> Result<()> {
-    cx.logs()
-        .put_retention_policy()
-        .log_group_name(group)
-        .retention_in_days(days)
-        .send()
-        .await
-        .map_err(|e| Error::aws("logs:PutRetentionPolicy", e))?;
-    Ok(())
 }
 
 /// Deletes the flow logs, and the group, role and key the resource made for them.
@@ -231,15 +159,7 @@ pub async fn delete(
             .map_err(|e| Error::aws("ec2:DeleteFlowLogs", e))?;
     }
     if managed_group {
-        found(
-            "logs:DeleteLogGroup",
-            cx.logs()
-                .delete_log_group()
-                .log_group_name(group_name(&inv.vpc_id))
-                .send()
-                .await,
-            |e| e.is_resource_not_found_exception(),
-        )?;
+        logs::delete(cx, &group_name(&inv.vpc_id)).await?;
     }
     iam::delete_role(cx, &role_name(&inv.vpc_id), POLICY).await?;
     if let Some(arn) = key {

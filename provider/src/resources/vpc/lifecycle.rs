@@ -118,20 +118,22 @@ async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Resul
         .status(format!("creating subnets in {}", zones.join(", ")))
         .await;
     // What depends only on the VPC is made alongside the network: the flow logs (key, log
-    // group, role) and closing the default security group. Every branch runs to its end
+    // group, role), closing the default security group and the application group. Every branch runs to its end
     // (nothing is dropped half-made); then the first failure, in this order, is reported.
     let flow = async {
         job.ctx.status("turning on flow logs").await;
         flowlogs::ensure(job, &inv, a).await
     };
-    let (network, flow, closed) = futures::join!(
+    let (network, flow, closed, app) = futures::join!(
         network_and_nat(job, &inv, a, &zones, &plan),
         flow,
         network::close_default_group(job),
+        network::ensure_app_group(job, &inv),
     );
     let (subnets, tables) = network?;
     let flow = flow?;
     closed?;
+    app?;
     let ids = |tier: Tier| -> Vec<String> {
         zones
             .iter()

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, ResourceType, Tag, TagSpecification, VpcState as AwsVpcState,
+    AttributeBooleanValue, Filter, ResourceType, Tag, TagSpecification, VpcState as AwsVpcState,
 };
 use futures::future::try_join_all;
 use pulumi_provider::Ctx;
@@ -339,14 +339,18 @@ pub async fn default_route(
     }
 }
 
-/// Removes every rule of the VPC's default security group (vpc-default-security-group-closed).
-pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
+/// The application group's part: a security group with no rule at all, for the platform's
+/// application tasks to carry, so that data stores can let them in by a group that exists
+/// before (and without depending on) the services that carry it.
+pub const APP_GROUP: &str = "sg/app";
+
+/// Removes every rule of the security groups the filters select.
+async fn empty_groups(job: &Job<'_>, filters: Vec<Filter>) -> Result<()> {
     let groups = job
         .cx
         .ec2()
         .describe_security_groups()
-        .filters(filter("vpc-id", &job.vpc_id))
-        .filters(filter("group-name", "default"))
+        .set_filters(Some(filters))
         .send()
         .await
         .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))?;
@@ -374,6 +378,45 @@ pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Removes every rule of the VPC's default security group (vpc-default-security-group-closed).
+pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
+    empty_groups(
+        job,
+        vec![
+            filter("vpc-id", &job.vpc_id),
+            filter("group-name", "default"),
+        ],
+    )
+    .await
+}
+
+/// The application group, made if missing, with no rule (the egress rule AWS gives a new
+/// group removed, so that carrying it opens nothing).
+pub async fn ensure_app_group(job: &Job<'_>, inv: &Inventory) -> Result<String> {
+    let id = match inv.group(APP_GROUP) {
+        Some(g) if g.ingress + g.egress == 0 => return Ok(g.id.clone()),
+        Some(g) => g.id.clone(),
+        None => job
+            .cx
+            .ec2()
+            .create_security_group()
+            .group_name(format!("{}-app", job.vpc_id))
+            .description(
+                "Application tasks: data stores allow this group in; it opens nothing itself",
+            )
+            .vpc_id(&job.vpc_id)
+            .tag_specifications(job.spec(ResourceType::SecurityGroup, APP_GROUP, &[]))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))?
+            .group_id()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    empty_groups(job, vec![filter("group-id", &id)]).await?;
+    Ok(id)
 }
 
 /// The AZs the region offers, in its order.

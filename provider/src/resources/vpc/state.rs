@@ -10,9 +10,9 @@ use super::flowlogs;
 use super::inventory::{self, FlowLogView, Inventory};
 use super::layout::Tier;
 use super::nat::nat_zones;
-use super::network::{ISOLATED_TABLE, PUBLIC_TABLE, private_table_part};
+use super::network::{APP_GROUP, ISOLATED_TABLE, PUBLIC_TABLE, private_table_part};
 use crate::aws::tags::user_tags;
-use crate::aws::{AwsContext, kms};
+use crate::aws::{AwsContext, kms, logs};
 use crate::compliance::{
     Compliance, DEFAULT_SG_CLOSED, LOG_GROUP_ENCRYPTED, LOG_RETENTION, NO_PUBLIC_IP, VPC_FLOW_LOGS,
 };
@@ -40,7 +40,7 @@ pub async fn from_inventory(
     let (nat_gateway_ids, elastic_ip_allocation_ids) = nats_by_zone(inv);
     let flow = inv.flow_logs.iter().find(|f| f.traffic == "ALL");
     let group = match flow {
-        Some(f) => flowlogs::describe_group(cx, &f.log_group).await?,
+        Some(f) => logs::describe(cx, &f.log_group).await?,
         None => None,
     };
     let (key, key_managed) = kms::observe(
@@ -91,6 +91,10 @@ pub async fn from_inventory(
         endpoint_security_group_id: inv
             .group(super::endpoints::GROUP_PART)
             .map(|g| g.id.clone()),
+        application_security_group_id: inv
+            .group(APP_GROUP)
+            .map(|g| g.id.clone())
+            .unwrap_or_default(),
         drift,
         compliance: Some(compliance),
         args,
@@ -243,6 +247,14 @@ fn drift(args: &VpcArgs, inv: &Inventory, nats: &BTreeMap<String, String>) -> Ve
             "the default security group has {} rules",
             g.ingress + g.egress
         ));
+    }
+    match inv.group(APP_GROUP) {
+        None => out.push("the application security group is missing".into()),
+        Some(g) if g.ingress + g.egress > 0 => out.push(format!(
+            "the application security group has {} rules; it should have none",
+            g.ingress + g.egress
+        )),
+        Some(_) => {}
     }
     out
 }

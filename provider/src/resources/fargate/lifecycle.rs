@@ -1,0 +1,156 @@
+//! Create and update (one converge), delete, and the partial state a failure leaves.
+
+use std::collections::BTreeMap;
+
+use pulumi_provider::Ctx;
+
+use super::args::{FargateArgs, FargateState, exec_log_group, key_alias};
+use super::cluster::{self, Wanted};
+use super::deploy::{self, Shared};
+use super::state;
+use crate::aws::tags::{claim, tags_for};
+use crate::aws::{AwsContext, kms, logs, partial};
+use crate::error::{Error, Result};
+
+/// The key: the user's, or the cluster's own, whose policy lets CloudWatch Logs use it for
+/// the cluster's log groups.
+async fn key(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &FargateArgs,
+    tags: &BTreeMap<String, String>,
+) -> Result<(kms::Key, bool)> {
+    if let Some(key) = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await? {
+        return Ok((key, false));
+    }
+    let account = cx.account().await?;
+    let groups = logs::group_arn(cx, account, &format!("/healthcare/ecs/{}/*", a.id()));
+    let description = format!(
+        "Encrypts the exec sessions and logs of ECS cluster {} (managed by Pulumi)",
+        a.id()
+    );
+    let policy = logs::key_policy(cx, account, &groups).to_string();
+    let key = kms::ensure_owned_key(
+        cx,
+        ctx,
+        &key_alias(a.id()),
+        &description,
+        Some(policy),
+        tags,
+    )
+    .await?;
+    Ok((key, true))
+}
+
+pub async fn converge(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &FargateArgs,
+    previous: Option<&FargateState>,
+) -> Result<FargateState> {
+    let name = a.id();
+    let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
+    cx.validate().await?;
+    let existing = cluster::describe(cx, name).await?;
+    if let Some(c) = &existing {
+        claim(ctx, &c.tags, "clusterName", || {
+            format!("an ECS cluster named {name}")
+        })?;
+    }
+    let (key, managed) = key(cx, ctx, a, &tags).await?;
+    let known = FargateState {
+        args: a.clone(),
+        kms_key_arn: key.arn.clone(),
+        kms_key_managed: managed,
+        exec_log_group_name: exec_log_group(name),
+        ..FargateState::default()
+    };
+    if let Err(e) = build(cx, ctx, a, previous, existing, &key.arn, &tags).await {
+        return Err(partial::report(ctx, name, e, known, state::read(cx, name, Some(a))).await);
+    }
+    match state::read(cx, name, Some(a)).await? {
+        Some(state) => Ok(state),
+        None => Err(Error::Vanished {
+            what: format!("ECS cluster {name}"),
+            when: "vanished right after it was made",
+        }),
+    }
+}
+
+async fn build(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &FargateArgs,
+    previous: Option<&FargateState>,
+    existing: Option<cluster::ClusterView>,
+    key_arn: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<()> {
+    let name = a.id();
+    let account = cx.account().await?.to_string();
+    let exec_group = exec_log_group(name);
+    logs::ensure(cx, &exec_group, key_arn, a.retention(), tags).await?;
+    let want = Wanted::of(a, key_arn, &exec_group);
+    match existing {
+        None => {
+            ctx.status(format!("creating ECS cluster {name}")).await;
+            cluster::create(cx, name, &want, tags).await?;
+        }
+        Some(have) => cluster::converge(cx, name, &have, &want, tags).await?,
+    }
+    let shared = Shared {
+        cluster: name,
+        key_arn,
+        account: &account,
+        retention: a.retention(),
+        retain_logs: a.retain_log_groups.unwrap_or(false),
+        tags,
+    };
+    let before = previous.map(|p| p.args.services()).unwrap_or_default();
+    let services = a.services();
+    let deploys = services
+        .iter()
+        .map(|(s, args)| deploy::deploy(cx, ctx, &shared, s, args, before.get(s)));
+    first_error(futures::future::join_all(deploys).await)?;
+    let gone = before.iter().filter(|(s, _)| !services.contains_key(*s));
+    let removals = gone.map(|(s, args)| deploy::remove(cx, ctx, &shared, s, &args.vpc_id));
+    first_error(futures::future::join_all(removals).await)
+}
+
+/// Every branch ran to its end; the first failure is the one reported.
+fn first_error(results: Vec<Result<()>>) -> Result<()> {
+    results.into_iter().collect()
+}
+
+/// Deletes every service (drained first) and what was made for it, the exec log group, the
+/// cluster, then schedules the deletion of the key it made.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &FargateState) -> Result<()> {
+    cx.validate().await?;
+    let tags = BTreeMap::new();
+    let shared = Shared {
+        cluster: id,
+        key_arn: &s.kms_key_arn,
+        account: "",
+        retention: s.args.retention(),
+        retain_logs: s.args.retain_log_groups.unwrap_or(false),
+        tags: &tags,
+    };
+    let services = s.args.services();
+    let removals = services
+        .iter()
+        .map(|(name, args)| deploy::remove(cx, ctx, &shared, name, &args.vpc_id));
+    first_error(futures::future::join_all(removals).await)?;
+    cluster::delete(cx, id).await?;
+    if !shared.retain_logs {
+        logs::delete(cx, &exec_log_group(id)).await?;
+    }
+    if s.kms_key_managed && !s.kms_key_arn.is_empty() {
+        kms::retire(cx, &key_alias(id), &s.kms_key_arn).await?;
+        ctx.info(format!(
+            "scheduled deletion of KMS key {} (30 days)",
+            s.kms_key_arn
+        ))
+        .await;
+    }
+    Ok(())
+}

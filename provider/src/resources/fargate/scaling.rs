@@ -1,0 +1,200 @@
+//! Target tracking of a service's task count through Application Auto Scaling: a scalable
+//! target between `minTasks` and `maxTasks`, a CPU policy and, when asked, a memory policy.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_applicationautoscaling::types::{
+    MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace,
+    TargetTrackingScalingPolicyConfiguration,
+};
+
+use super::args::ServiceAutoscaling;
+use crate::aws::AwsContext;
+use crate::error::{Error, Result};
+
+/// What Application Auto Scaling has for one service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScalingView {
+    pub min: i32,
+    pub max: i32,
+    /// Target per metric: `cpu`, `memory`.
+    pub targets: BTreeMap<&'static str, f64>,
+}
+
+fn resource_id(cluster: &str, service: &str) -> String {
+    format!("service/{cluster}/{service}")
+}
+
+pub fn policy_name(cluster: &str, service: &str, metric: &str) -> String {
+    format!("{cluster}-{service}-{metric}")
+}
+
+fn metric(name: &str) -> Option<(&'static str, MetricType)> {
+    match name {
+        "cpu" => Some(("cpu", MetricType::EcsServiceAverageCpuUtilization)),
+        "memory" => Some(("memory", MetricType::EcsServiceAverageMemoryUtilization)),
+        _ => None,
+    }
+}
+
+pub async fn describe(
+    cx: &AwsContext,
+    cluster: &str,
+    service: &str,
+) -> Result<Option<ScalingView>> {
+    let id = resource_id(cluster, service);
+    let targets = cx
+        .autoscaling()
+        .describe_scalable_targets()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_ids(&id)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .send()
+        .await
+        .map_err(|e| Error::aws("application-autoscaling:DescribeScalableTargets", e))?;
+    let Some(target) = targets.scalable_targets().first() else {
+        return Ok(None);
+    };
+    let policies = cx
+        .autoscaling()
+        .describe_scaling_policies()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(&id)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .send()
+        .await
+        .map_err(|e| Error::aws("application-autoscaling:DescribeScalingPolicies", e))?;
+    let mut view = ScalingView {
+        min: target.min_capacity(),
+        max: target.max_capacity(),
+        targets: BTreeMap::new(),
+    };
+    for p in policies.scaling_policies() {
+        let Some(config) = p.target_tracking_scaling_policy_configuration() else {
+            continue;
+        };
+        let kind = config
+            .predefined_metric_specification()
+            .map(|m| m.predefined_metric_type());
+        let name = match kind {
+            Some(MetricType::EcsServiceAverageCpuUtilization) => "cpu",
+            Some(MetricType::EcsServiceAverageMemoryUtilization) => "memory",
+            _ => continue,
+        };
+        view.targets.insert(name, config.target_value());
+    }
+    Ok(Some(view))
+}
+
+/// The wanted targets per metric.
+pub fn wanted(s: &ServiceAutoscaling) -> BTreeMap<&'static str, f64> {
+    let mut out = BTreeMap::new();
+    if let Some(cpu) = s.cpu_target {
+        out.insert("cpu", cpu);
+    }
+    if let Some(memory) = s.memory_target {
+        out.insert("memory", memory);
+    }
+    out
+}
+
+/// Brings the target and its policies to `s` (filled in by check): an update in place.
+pub async fn ensure(
+    cx: &AwsContext,
+    cluster: &str,
+    service: &str,
+    s: &ServiceAutoscaling,
+) -> Result<()> {
+    let id = resource_id(cluster, service);
+    let have = describe(cx, cluster, service).await?.unwrap_or_default();
+    let (min, max) = (s.min_tasks.unwrap_or(1), s.max_tasks.unwrap_or(1));
+    if have.min != min || have.max != max {
+        cx.autoscaling()
+            .register_scalable_target()
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id(&id)
+            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+            .min_capacity(min)
+            .max_capacity(max)
+            .send()
+            .await
+            .map_err(|e| Error::aws("application-autoscaling:RegisterScalableTarget", e))?;
+    }
+    let want = wanted(s);
+    for (name, target) in &want {
+        if have.targets.get(name) != Some(target) {
+            put_policy(cx, cluster, service, name, *target).await?;
+        }
+    }
+    for name in have.targets.keys().filter(|k| !want.contains_key(*k)) {
+        cx.autoscaling()
+            .delete_scaling_policy()
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id(&id)
+            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+            .policy_name(policy_name(cluster, service, name))
+            .send()
+            .await
+            .map_err(|e| Error::aws("application-autoscaling:DeleteScalingPolicy", e))?;
+    }
+    Ok(())
+}
+
+async fn put_policy(
+    cx: &AwsContext,
+    cluster: &str,
+    service: &str,
+    name: &str,
+    target: f64,
+) -> Result<()> {
+    let Some((_, kind)) = metric(name) else {
+        return Ok(());
+    };
+    let config = TargetTrackingScalingPolicyConfiguration::builder()
+        .target_value(target)
+        .predefined_metric_specification(
+            PredefinedMetricSpecification::builder()
+                .predefined_metric_type(kind)
+                .build()?,
+        )
+        .scale_in_cooldown(300)
+        .scale_out_cooldown(60)
+        .build()?;
+    cx.autoscaling()
+        .put_scaling_policy()
+        .policy_name(policy_name(cluster, service, name))
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(resource_id(cluster, service))
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .policy_type(PolicyType::TargetTrackingScaling)
+        .target_tracking_scaling_policy_configuration(config)
+        .send()
+        .await
+        .map_err(|e| Error::aws("application-autoscaling:PutScalingPolicy", e))?;
+    Ok(())
+}
+
+/// Deregisters the target, which deletes its policies; one already gone is success.
+pub async fn delete(cx: &AwsContext, cluster: &str, service: &str) -> Result<()> {
+    let out = cx
+        .autoscaling()
+        .deregister_scalable_target()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(resource_id(cluster, service))
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .send()
+        .await;
+    match out {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_object_not_found_exception()) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(Error::aws(
+            "application-autoscaling:DeregisterScalableTarget",
+            e,
+        )),
+    }
+}
