@@ -8,7 +8,7 @@ prints exactly one line, the port, once the server answers, and runs until SIGTE
 Each addition below is one small function named after the AWS operation it completes, and
 registered by patching moto's backend or response classes; the ElastiCache ones live in
 ``moto_elasticache.py``, the RDS ones in ``moto_rds.py`` and ``moto_rds_parameters.py``, the
-ECS and Application Auto Scaling ones in ``moto_ecs.py``.
+ECS ones in ``moto_ecs.py`` and the Application Auto Scaling ones in ``moto_autoscaling.py``.
 Each is covered by a test in ``tests/harness_tests`` that shows it behaves as AWS documents.
 Moto settings such as ``MOTO_IAM_LOAD_MANAGED_POLICIES=true`` are read from the environment
 at import time; none is needed now.
@@ -20,10 +20,12 @@ import sys
 import threading
 
 if __package__:
+    from .moto_autoscaling import AUTOSCALING_ADDITIONS
     from .moto_ecs import ECS_ADDITIONS
     from .moto_elasticache import ELASTICACHE_ADDITIONS
     from .moto_rds import RDS_ADDITIONS
 else:  # run as a program, with tests/harness first on sys.path
+    from moto_autoscaling import AUTOSCALING_ADDITIONS
     from moto_ecs import ECS_ADDITIONS
     from moto_elasticache import ELASTICACHE_ADDITIONS
     from moto_rds import RDS_ADDITIONS
@@ -112,7 +114,7 @@ def ec2_delete_nat_gateway_frees_address():
 
 
 ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_delete_nat_gateway_frees_address,
-             *ELASTICACHE_ADDITIONS, *RDS_ADDITIONS, *ECS_ADDITIONS]
+             *ELASTICACHE_ADDITIONS, *RDS_ADDITIONS, *ECS_ADDITIONS, *AUTOSCALING_ADDITIONS]
 
 
 def apply_additions():
