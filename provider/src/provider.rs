@@ -48,9 +48,12 @@ impl Provider for Healthcare {
                 "kind/component",
             ],
             language: Some(serde_json::json!({
-                "python": {"packageName": "pulumi_healthcare"},
-                "nodejs": {"packageName": "@pulumi-healthcare/healthcare"},
-                "go": {"importBasePath": "github.com/pulumi-healthcare/pulumi-healthcare/sdk/go/healthcare"},
+                "python": {"packageName": "pulumi_healthcare", "respectSchemaVersion": true},
+                "nodejs": {"packageName": "@pulumi-healthcare/healthcare", "respectSchemaVersion": true},
+                "go": {
+                    "importBasePath": "github.com/pulumi-healthcare/pulumi-healthcare/sdk/go/healthcare",
+                    "respectSchemaVersion": true
+                },
                 "csharp": {"rootNamespace": "PulumiHealthcare"}
             })),
         }

@@ -206,6 +206,7 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     [state] = stack.resources(TOKEN)
     outputs = state["outputs"]
     assert "Container Insights is off" in outputs["drift"], outputs["drift"]
+    assert "service api: its cpu target-tracking policy is missing" in outputs["drift"], outputs["drift"]
     assert outputs["compliance"]["compliant"] is False
     assert outputs["services"]["api"]["autoscaling"].get("cpuTarget") is None
     step = stack.preview_steps()["app"]
@@ -228,9 +229,15 @@ def test_services_are_added_and_removed_without_touching_the_others(new_stack, m
     api = stack.outputs()["services"]["api"]
     stack.write(program(name, {"api": service(), "worker": service(containerPort=None, allowedCidrBlocks=None,
                                                                    autoscaling={"minTasks": 1, "maxTasks": 3},
-                                                                   desiredCount=1)}))
+                                                                   desiredCount=1, enableExecuteCommand=True)}))
     stack.up()
     services = stack.outputs()["services"]
+    # Exec on the worker only: its task role gains the exec channels and the audit log, the
+    # api's task role stays bare.
+    assert service_of(moto, name, "worker")["enableExecuteCommand"] is True
+    worker_task = {s["Sid"] for s in role_policy(moto, f"{name}-worker-task", "task")["Statement"]}
+    assert {"ExecChannels", "ExecAuditLog", "ExecSessionKey"} <= worker_task, worker_task
+    assert [s["Sid"] for s in role_policy(moto, f"{name}-api-task", "task")["Statement"]] == ["DenyInsecureTransport"]
     assert services["api"] == {**api, **{k: services["api"][k] for k in ("desiredCount", "runningCount")}}
     worker = service_of(moto, name, "worker")
     assert worker["desiredCount"] == 1

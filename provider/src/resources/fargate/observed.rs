@@ -283,7 +283,7 @@ fn service_log_group_of(o: &Observed) -> String {
 }
 
 /// How the service differs from its safe form in ways no input shows.
-pub fn drift(o: &Observed, cluster: &str) -> Vec<String> {
+pub fn drift(o: &Observed, cluster: &str, given: Option<&ServiceArgs>) -> Vec<String> {
     let n = &o.name;
     let mut out: Vec<String> = o
         .seen
@@ -304,7 +304,16 @@ pub fn drift(o: &Observed, cluster: &str) -> Vec<String> {
             "service {n}: runs {} tasks, outside its scaling range {}-{}",
             o.view.desired, s.min, s.max
         )),
-        Some(_) => {}
+        Some(s) => {
+            let wanted = given
+                .map(|g| scaling::wanted(&g.scaling()))
+                .unwrap_or_default();
+            for metric in wanted.keys().filter(|m| !s.targets.contains_key(*m)) {
+                out.push(format!(
+                    "service {n}: its {metric} target-tracking policy is missing"
+                ));
+            }
+        }
     }
     if o.log_group.is_none() {
         out.push(format!(

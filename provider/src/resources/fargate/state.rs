@@ -78,7 +78,11 @@ pub async fn read(
         &exec_group,
         group.as_ref(),
     );
-    drift.extend(services.iter().flat_map(|o| observed::drift(o, id)));
+    drift.extend(
+        services
+            .iter()
+            .flat_map(|o| observed::drift(o, id, given_services.get(&o.name))),
+    );
     let compliance = controls(
         &c,
         key.as_ref(),
