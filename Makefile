@@ -6,7 +6,7 @@ STAGE := scripts/stage.sh
 BIN := bin/pulumi-resource-healthcare
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema lint unit venv tools test test-latency test-python test-providertest bench demo install clean
+.PHONY: build schema sdks lint unit venv tools test test-latency test-python test-providertest bench demo install clean
 
 ## build: the release binary at bin/pulumi-resource-healthcare
 build:
@@ -16,6 +16,10 @@ build:
 ## schema: rewrite provider/schema.json from the registered resource types
 schema: build
 	$(BIN) schema > provider/schema.json
+
+## sdks: rewrite sdk/python, sdk/nodejs and sdk/go from provider/schema.json
+sdks: tools
+	@$(STAGE) sdks scripts/sdks.sh
 
 lint:
 	@$(STAGE) fmt cargo fmt --all -- --check

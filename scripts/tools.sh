@@ -3,6 +3,7 @@
 # their Go modules (the Go module proxy is the only source; no prebuilt binaries).
 #   pulumi                 <- github.com/pulumi/pulumi/pkg/v3/cmd/pulumi via scripts/tools/pulumi
 #   pulumi-language-yaml   <- github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml via scripts/tools/pulumi-yaml
+#   sdkgen                 <- scripts/tools/pulumi/sdkgen (pkg/v3's SDK code generators)
 # A tool already at its pin is skipped, so a second run takes seconds. See docs/tools.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -97,10 +98,24 @@ install_yaml() {
   echo "$tool $PULUMI_YAML_VERSION"
 }
 
+# The SDK generator (scripts/tools/pulumi/sdkgen): pkg/v3's code generators at the CLI's pin.
+install_sdkgen() {
+  local key
+  key="$(key_of "$PULUMI_VERSION" "$wrapper") $(sha256sum < "$wrapper/sdkgen/main.go" | cut -c1-16)"
+  if stamp_ok sdkgen "$key"; then
+    echo "sdkgen $PULUMI_VERSION already installed"
+    return 0
+  fi
+  build_tool sdkgen "$wrapper" ./sdkgen "" || return 1
+  echo "$key" > "$bin/.sdkgen.version"
+  echo "sdkgen $PULUMI_VERSION"
+}
+
 total_start=$(date +%s)
 echo "tools.sh: pulumi $PULUMI_VERSION, pulumi-language-yaml $PULUMI_YAML_VERSION -> $bin ($(go version))"
 step pulumi install_pulumi
 step pulumi-language-yaml install_yaml
+step sdkgen install_sdkgen
 # pulumi-language-python is not installed: its module
 # (github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) is not served by the
 # Go module proxy reachable here, at any version. See docs/tools.md.
