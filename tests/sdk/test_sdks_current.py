@@ -54,3 +54,12 @@ def test_the_python_sdk_is_installed_from_the_repo():
               or not filecmp.cmp(installed / f, committed / f, shallow=False)]
     assert not differ, f"the venv holds another sdk/python (run make venv): {differ[:10]}"
     assert pulumi_healthcare.network.SecureVpc and pulumi_healthcare.compute.FargateCluster
+
+
+def test_the_nodejs_sdk_compiles_with_tsc():
+    done = subprocess.run([str(REPO / "scripts" / "sdk-nodejs.sh")], capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, f"scripts/sdk-nodejs.sh:\n{done.stdout}\n{done.stderr}"
+    compiled = Path(done.stdout.strip().splitlines()[-1])
+    assert "class FargateCluster" in (compiled / "compute" / "fargateCluster.js").read_text()
+    assert "export declare class SecureVpc" in (compiled / "network" / "secureVpc.d.ts").read_text()

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Compiles the Node.js SDK (sdk/nodejs) with tsc against the pinned @pulumi/pulumi, as a user's
+# build would: the toolchain (tests/sdk/nodejs/package.json and its lock) is installed with
+# `npm ci` into a cache outside the clone, reused while the lock is unchanged; the SDK is
+# compiled from a copy, so no build output lands in sdk/nodejs. Prints the compiled dir.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=${HEALTHCARE_CACHE:-$HOME/.cache/pulumi-healthcare}/sdk-nodejs
+toolchain=$root/toolchain
+export npm_config_cache=${npm_config_cache:-$HOME/.cache/pulumi-healthcare/npm}
+mkdir -p "$toolchain"
+if ! cmp -s tests/sdk/nodejs/package-lock.json "$toolchain/package-lock.json" ||
+  [[ ! -d $toolchain/node_modules ]]; then
+  cp tests/sdk/nodejs/package.json tests/sdk/nodejs/package-lock.json "$toolchain/"
+  (cd "$toolchain" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) >&2
+fi
+rm -rf "$root/sdk"
+cp -r sdk/nodejs "$root/sdk"
+ln -s "$toolchain/node_modules" "$root/sdk/node_modules"
+(cd "$root/sdk" && "$toolchain/node_modules/.bin/tsc") >&2
+echo "$root/sdk/bin"
