@@ -17,8 +17,9 @@ REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 
 
-def boto_client(service, endpoint_url, retries=None, timeout=None, **config):
-    """A boto3 client for us-east-1 with dummy credentials, pointed at endpoint_url.
+def boto_client(service, endpoint_url, retries=None, timeout=None, region=REGION, **config):
+    """A boto3 client for `region` (us-east-1 by default) with dummy credentials, pointed at
+    endpoint_url.
 
     retries: total attempts (None = botocore's default); timeout: connect/read seconds.
     """
@@ -26,7 +27,7 @@ def boto_client(service, endpoint_url, retries=None, timeout=None, **config):
         config["retries"] = {"total_max_attempts": retries, "mode": "standard"}
     if timeout is not None:
         config.update(connect_timeout=timeout, read_timeout=timeout)
-    return boto3.client(service, endpoint_url=endpoint_url, region_name=REGION,
+    return boto3.client(service, endpoint_url=endpoint_url, region_name=region,
                         aws_access_key_id="testing", aws_secret_access_key="testing",
                         config=Config(**config))
 
