@@ -2,9 +2,12 @@
 CLI against moto: preview with no AWS call, up, the stack's exports checked against what AWS
 holds, a preview with no changes, destroy leaving nothing of the stack."""
 
+import importlib.util
 from pathlib import Path
 
 import yaml
+
+from harness.inline import inline_stack, quiet
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -52,3 +55,47 @@ def test_seed003_yaml_vpc_ecs_postgres(new_stack, moto, proxy):
     assert [d for d in rds.describe_db_instances()["DBInstances"] if d["DBInstanceArn"] == out["RDSArn"]] == []
     assert [c for c in ecs.describe_clusters(clusters=[out["ECSClusterName"]])["clusters"]
             if c["status"] == "ACTIVE"] == []
+
+
+def python_example(name):
+    """The `program` function of a Python example (its program.py)."""
+    spec = importlib.util.spec_from_file_location(f"{name}.program", EXAMPLES / name / "program.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.program
+
+
+def test_seed000_python_vpc_redis_ecs(tmp_path, moto, proxy):
+    region = "eu-south-2"
+    with inline_stack(tmp_path, "seed000-python", python_example("seed000-python"), proxy.url,
+                      region=region) as stack:
+        proxy.clear_log()
+        preview = stack.preview(on_output=quiet)
+        assert preview.change_summary == {"create": 4}, preview.change_summary
+        assert proxy.log() == [], proxy.operations()
+
+        out = {k: v.value for k, v in stack.up(on_output=quiet).outputs.items()}
+        assert out["region"] == region
+        assert moto.client("ec2", region=region).describe_vpcs(VpcIds=[out["vpc_id"]])["Vpcs"]
+        [group] = moto.client("elasticache", region=region).describe_replication_groups()["ReplicationGroups"]
+        primary = group["NodeGroups"][0]["PrimaryEndpoint"]
+        assert (primary["Address"], primary["Port"]) == (out["redis_endpoint"], out["redis_port"])
+        assert group["TransitEncryptionEnabled"] and group["AtRestEncryptionEnabled"]
+        assert group["AutomaticFailover"] == "enabled" and len(group["MemberClusters"]) == 2
+        ecs = moto.client("ecs", region=region)
+        [cluster] = ecs.describe_clusters(clusters=[out["ecs_cluster_name"]], include=["SETTINGS"])["clusters"]
+        assert cluster["clusterArn"] == out["ecs_cluster_arn"]
+        assert {"name": "containerInsights", "value": "enabled"} in cluster["settings"]
+        task = ecs.describe_task_definition(taskDefinition=out["task_definition_arn"])["taskDefinition"]
+        assert (task["cpu"], task["memory"]) == ("256", "512")
+        [container] = task["containerDefinitions"]
+        assert {"name": "REDIS_HOST", "value": out["redis_endpoint"]} in container["environment"]
+        assert [s["name"] for s in container["secrets"]] == ["REDIS_AUTH_TOKEN"]
+
+        again = stack.preview(on_output=quiet)
+        assert set(again.change_summary) == {"same"}, again.change_summary
+
+        stack.destroy(on_output=quiet)
+        assert moto.client("ec2", region=region).describe_vpcs(
+            Filters=[{"Name": "vpc-id", "Values": [out["vpc_id"]]}])["Vpcs"] == []
+        assert ecs.describe_clusters(clusters=[out["ecs_cluster_name"]])["clusters"][0]["status"] == "INACTIVE"

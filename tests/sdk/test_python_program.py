@@ -2,16 +2,11 @@
 run through the real CLI with the Automation API's inline program: the Python language
 runtime is served inside this process, so no language host binary is needed (docs/sdks.md)."""
 
-import os
-from pathlib import Path
-
 import pulumi
 import pytest
-from pulumi import automation as auto
 
 import pulumi_healthcare as healthcare
-
-REPO = Path(__file__).resolve().parents[2]
+from harness.inline import inline_stack, quiet
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:2.0.0"
 
 
@@ -40,36 +35,17 @@ def program():
 
 @pytest.fixture
 def workspace(tmp_path, proxy):
-    state, home = tmp_path / "state", tmp_path / "home"
-    state.mkdir()
-    home.mkdir()
-    env = {
-        "PATH": os.pathsep.join([str(REPO / "bin"), str(REPO / ".tools" / "bin"), os.environ["PATH"]]),
-        "PULUMI_BACKEND_URL": f"file://{state}",
-        "PULUMI_CONFIG_PASSPHRASE": "sdk-python",
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-    }
-    opts = auto.LocalWorkspaceOptions(
-        work_dir=str(tmp_path), pulumi_home=str(home), env_vars=env,
-        pulumi_command=auto.PulumiCommand(root=str(REPO / ".tools")),
-        project_settings=auto.ProjectSettings(name="sdk-python", runtime="python"))
-    stack = auto.create_stack("dev", project_name="sdk-python", program=program, opts=opts)
-    stack.set_all_config({"healthcare:endpoint": auto.ConfigValue(proxy.url),
-                          "healthcare:region": auto.ConfigValue("us-east-1"),
-                          "healthcare:maxRetries": auto.ConfigValue("1")})
-    yield stack
-    stack.destroy(on_output=lambda _: None)
-    stack.workspace.remove_stack("dev")
+    with inline_stack(tmp_path, "sdk-python", program, proxy.url) as stack:
+        yield stack
 
 
 def test_a_python_program_creates_previews_and_destroys_through_the_sdk(workspace, moto, proxy):
     proxy.clear_log()
-    preview = workspace.preview(on_output=lambda _: None)
+    preview = workspace.preview(on_output=quiet)
     assert preview.change_summary == {"create": 4}, preview.change_summary
     assert proxy.log() == [], proxy.operations()
 
-    up = workspace.up(on_output=lambda _: None)
+    up = workspace.up(on_output=quiet)
     out = {k: v.value for k, v in up.outputs.items()}
     assert out["compliant"] is True
     assert moto.client("ec2").describe_vpcs(VpcIds=[out["vpcId"]])["Vpcs"]
@@ -78,8 +54,8 @@ def test_a_python_program_creates_previews_and_destroys_through_the_sdk(workspac
     [svc] = moto.client("ecs").describe_services(cluster=out["cluster"], services=["api"])["services"]
     assert svc["serviceArn"] == out["serviceArn"] and svc["status"] == "ACTIVE"
 
-    again = workspace.preview(on_output=lambda _: None)
+    again = workspace.preview(on_output=quiet)
     assert set(again.change_summary) == {"same"}, again.change_summary
 
-    workspace.destroy(on_output=lambda _: None)
+    workspace.destroy(on_output=quiet)
     assert moto.client("ecs").describe_clusters(clusters=[out["cluster"]])["clusters"][0]["status"] == "INACTIVE"
