@@ -99,3 +99,55 @@ def test_seed000_python_vpc_redis_ecs(tmp_path, moto, proxy):
         assert moto.client("ec2", region=region).describe_vpcs(
             Filters=[{"Name": "vpc-id", "Values": [out["vpc_id"]]}])["Vpcs"] == []
         assert ecs.describe_clusters(clusters=[out["ecs_cluster_name"]])["clusters"][0]["status"] == "INACTIVE"
+
+
+SEED001_EXPORTS = {
+    "region", "vpc_id", "public_subnet_ids", "private_subnet_ids", "nat_eip_id", "nat_gateway_id",
+    "public_route_table_id", "private_route_table_id", "kinesis_stream_name", "kinesis_stream_arn",
+    "rds_instance_identifier", "rds_endpoint", "rds_port", "rds_secret_arn", "rds_security_group_id",
+    "redis_primary_endpoint", "redis_reader_endpoint", "redis_port", "redis_secret_arn",
+    "redis_security_group_id", "db_subnet_group_name", "elasticache_subnet_group_name",
+    "kinesis_producer_role_arn",
+}
+
+
+def test_seed001_python_vpc_kinesis_postgres_redis(tmp_path, moto, proxy):
+    program = python_example("seed001-python")
+    config = {"seed001-python:databaseDeletionProtection": "false"}
+    with inline_stack(tmp_path, "seed001-python", program, proxy.url, config=config) as stack:
+        proxy.clear_log()
+        assert stack.preview(on_output=quiet).change_summary == {"create": 5}
+        assert proxy.log() == [], proxy.operations()
+
+        out = {k: v.value for k, v in stack.up(on_output=quiet).outputs.items()}
+        assert set(out) == SEED001_EXPORTS, set(out) ^ SEED001_EXPORTS
+        ec2 = moto.client("ec2")
+        assert out["region"] == "us-east-1"
+        [nat] = ec2.describe_nat_gateways(NatGatewayIds=[out["nat_gateway_id"]])["NatGateways"]
+        assert nat["VpcId"] == out["vpc_id"] and nat["NatGatewayAddresses"][0]["AllocationId"] == out["nat_eip_id"]
+        tables = ec2.describe_route_tables(RouteTableIds=[out["public_route_table_id"], *out["private_route_table_id"]])
+        assert len(tables["RouteTables"]) == 3
+        subnets = ec2.describe_subnets(SubnetIds=out["public_subnet_ids"] + out["private_subnet_ids"])["Subnets"]
+        assert len(subnets) == 4 and {s["VpcId"] for s in subnets} == {out["vpc_id"]}
+        stream = moto.client("kinesis").describe_stream_summary(StreamName=out["kinesis_stream_name"])
+        summary = stream["StreamDescriptionSummary"]
+        assert summary["StreamARN"] == out["kinesis_stream_arn"] and summary["OpenShardCount"] == 2
+        assert summary["RetentionPeriodHours"] == 24 and summary["EncryptionType"] == "KMS"
+        [db] = moto.client("rds").describe_db_instances(DBInstanceIdentifier=out["rds_instance_identifier"])["DBInstances"]
+        assert (db["Endpoint"]["Address"], db["Endpoint"]["Port"]) == (out["rds_endpoint"], out["rds_port"])
+        assert db["MasterUserSecret"]["SecretArn"] == out["rds_secret_arn"]
+        assert db["DBSubnetGroup"]["DBSubnetGroupName"] == out["db_subnet_group_name"]
+        assert [g["VpcSecurityGroupId"] for g in db["VpcSecurityGroups"]] == [out["rds_security_group_id"]]
+        assert db["MultiAZ"] and db["BackupRetentionPeriod"] == 30
+        [group] = moto.client("elasticache").describe_replication_groups()["ReplicationGroups"]
+        assert group["NodeGroups"][0]["PrimaryEndpoint"]["Address"] == out["redis_primary_endpoint"]
+        # (moto answers no reader endpoint; the export is what AWS answers, here nothing)
+        assert group["NodeGroups"][0].get("ReaderEndpoint", {}).get("Address", "") == out["redis_reader_endpoint"]
+        assert moto.client("secretsmanager").describe_secret(SecretId=out["redis_secret_arn"])["ARN"] == out["redis_secret_arn"]
+        assert moto.client("iam").get_role(RoleName=out["kinesis_producer_role_arn"].rsplit("/", 1)[-1])["Role"]["Arn"] \
+            == out["kinesis_producer_role_arn"]
+
+        assert set(stack.preview(on_output=quiet).change_summary) == {"same"}
+        stack.destroy(on_output=quiet)
+        assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [out["vpc_id"]]}])["Vpcs"] == []
+        assert moto.client("kinesis").list_streams()["StreamNames"].count(out["kinesis_stream_name"]) == 0
