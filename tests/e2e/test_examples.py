@@ -3,13 +3,17 @@ CLI against moto: preview with no AWS call, up, the stack's exports checked agai
 holds, a preview with no changes, destroy leaving nothing of the stack."""
 
 import importlib.util
+import json
+import os
+import subprocess
 from pathlib import Path
 
 import yaml
 
 from harness.inline import inline_stack, quiet
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
 
 
 def yaml_example(name):
@@ -151,3 +155,65 @@ def test_seed001_python_vpc_kinesis_postgres_redis(tmp_path, moto, proxy):
         stack.destroy(on_output=quiet)
         assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [out["vpc_id"]]}])["Vpcs"] == []
         assert moto.client("kinesis").list_streams()["StreamNames"].count(out["kinesis_stream_name"]) == 0
+
+
+def go_env():
+    cache = Path.home() / ".cache" / "pulumi-healthcare" / "go"
+    return {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly -buildvcs=false",
+            "GOMODCACHE": os.environ.get("GOMODCACHE", str(cache / "mod")),
+            "GOCACHE": os.environ.get("GOCACHE", str(cache / "build"))}
+
+
+def test_seed002_go_vpc_kinesis_ecs_aurora_redis(tmp_path, moto, proxy):
+    """The Go program, built with the Go SDK and run as an Automation API inline program."""
+    region = "us-west-2"
+    runner = tmp_path / "inline"
+    built = subprocess.run(["go", "build", "-o", str(runner), "./inline"], cwd=EXAMPLES / "seed002-go",
+                           env=go_env(), capture_output=True, text=True, timeout=900)
+    assert built.returncode == 0, built.stderr
+    (tmp_path / "state").mkdir()
+    (tmp_path / "work").mkdir()
+    env = {**os.environ,
+           "PATH": os.pathsep.join([str(REPO / "bin"), str(REPO / ".tools" / "bin"), os.environ["PATH"]]),
+           "PULUMI_ROOT": str(REPO / ".tools"), "INLINE_WORK_DIR": str(tmp_path / "work"),
+           "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}", "PULUMI_CONFIG_PASSPHRASE": "seed002",
+           "PULUMI_HOME": str(tmp_path / "home"), "PULUMI_SKIP_UPDATE_CHECK": "true",
+           "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+           "INLINE_CONFIG": json.dumps({"healthcare:endpoint": proxy.url, "healthcare:region": region,
+                                        "healthcare:maxRetries": "1",
+                                        "seed002-go:databaseDeletionProtection": "false"})}
+
+    def step(name):
+        done = subprocess.run([str(runner), name], env=env, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, f"inline {name}:\n{done.stderr[-3000:]}"
+        return json.loads(done.stdout)
+
+    proxy.clear_log()
+    assert step("preview") == {"create": 6}
+    assert proxy.log() == [], proxy.operations()
+    try:
+        out = step("up")
+        kinesis = moto.client("kinesis", region=region)
+        summary = kinesis.describe_stream_summary(StreamName=out["kinesis_stream_name"])["StreamDescriptionSummary"]
+        assert summary["StreamARN"] == out["kinesis_stream_arn"] and summary["OpenShardCount"] == 4
+        assert summary["KeyId"] == out["kms_key_arn"] == out["kms_key_id"]
+        [cluster] = moto.client("rds", region=region).describe_db_clusters()["DBClusters"]
+        assert cluster["Endpoint"] == out["rds_cluster_endpoint"]
+        assert cluster["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 2.0}
+        [group] = moto.client("elasticache", region=region).describe_replication_groups()["ReplicationGroups"]
+        assert group["NodeGroups"][0]["PrimaryEndpoint"]["Address"] == out["elasticache_primary_endpoint"]
+        assert group["SnapshotRetentionLimit"] == 5
+        ecs = moto.client("ecs", region=region)
+        [ecs_cluster] = ecs.describe_clusters(clusters=[out["ecs_cluster_name"]])["clusters"]
+        assert ecs_cluster["clusterArn"] == out["ecs_cluster_arn"]
+        [svc] = ecs.describe_services(cluster=out["ecs_cluster_name"], services=[out["ecs_service_name"]])["services"]
+        assert svc["status"] == "ACTIVE"
+        targets = moto.client("application-autoscaling", region=region).describe_scalable_targets(
+            ServiceNamespace="ecs")["ScalableTargets"]
+        assert [(t["MinCapacity"], t["MaxCapacity"]) for t in targets
+                if t["ResourceId"] == f"service/{out['ecs_cluster_name']}/api"] == [(2, 10)]
+        assert set(step("preview")) == {"same"}
+    finally:
+        step("destroy")
+    assert moto.client("ec2", region=region).describe_vpcs(
+        Filters=[{"Name": "vpc-id", "Values": [out["vpc_id"]]}])["Vpcs"] == []
