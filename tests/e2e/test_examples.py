@@ -5,6 +5,7 @@ holds, a preview with no changes, destroy leaving nothing of the stack."""
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -164,6 +165,18 @@ def go_env():
             "GOCACHE": os.environ.get("GOCACHE", str(cache / "build"))}
 
 
+def inline_env(tmp_path, project, config):
+    """The environment of an Automation API runner (examples/*/inline): backend, CLI, config."""
+    (tmp_path / "state").mkdir(exist_ok=True)
+    (tmp_path / "work").mkdir(exist_ok=True)
+    return {**os.environ,
+            "PATH": os.pathsep.join([str(REPO / "bin"), str(REPO / ".tools" / "bin"), os.environ["PATH"]]),
+            "PULUMI_ROOT": str(REPO / ".tools"), "INLINE_WORK_DIR": str(tmp_path / "work"),
+            "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}", "PULUMI_CONFIG_PASSPHRASE": project,
+            "PULUMI_HOME": str(tmp_path / "home"), "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true", "INLINE_CONFIG": json.dumps(config)}
+
+
 def test_seed002_go_vpc_kinesis_ecs_aurora_redis(tmp_path, moto, proxy):
     """The Go program, built with the Go SDK and run as an Automation API inline program."""
     region = "us-west-2"
@@ -171,17 +184,9 @@ def test_seed002_go_vpc_kinesis_ecs_aurora_redis(tmp_path, moto, proxy):
     built = subprocess.run(["go", "build", "-o", str(runner), "./inline"], cwd=EXAMPLES / "seed002-go",
                            env=go_env(), capture_output=True, text=True, timeout=900)
     assert built.returncode == 0, built.stderr
-    (tmp_path / "state").mkdir()
-    (tmp_path / "work").mkdir()
-    env = {**os.environ,
-           "PATH": os.pathsep.join([str(REPO / "bin"), str(REPO / ".tools" / "bin"), os.environ["PATH"]]),
-           "PULUMI_ROOT": str(REPO / ".tools"), "INLINE_WORK_DIR": str(tmp_path / "work"),
-           "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}", "PULUMI_CONFIG_PASSPHRASE": "seed002",
-           "PULUMI_HOME": str(tmp_path / "home"), "PULUMI_SKIP_UPDATE_CHECK": "true",
-           "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-           "INLINE_CONFIG": json.dumps({"healthcare:endpoint": proxy.url, "healthcare:region": region,
-                                        "healthcare:maxRetries": "1",
-                                        "seed002-go:databaseDeletionProtection": "false"})}
+    env = inline_env(tmp_path, "seed002-go", {
+        "healthcare:endpoint": proxy.url, "healthcare:region": region, "healthcare:maxRetries": "1",
+        "seed002-go:databaseDeletionProtection": "false"})
 
     def step(name):
         done = subprocess.run([str(runner), name], env=env, capture_output=True, text=True, timeout=900)
@@ -217,3 +222,53 @@ def test_seed002_go_vpc_kinesis_ecs_aurora_redis(tmp_path, moto, proxy):
         step("destroy")
     assert moto.client("ec2", region=region).describe_vpcs(
         Filters=[{"Name": "vpc-id", "Values": [out["vpc_id"]]}])["Vpcs"] == []
+
+
+def test_seed004_typescript_vpc_aurora_rotation_ecs_task(tmp_path, moto, proxy):
+    """The TypeScript program, compiled with tsc against the compiled SDK (installed as npm
+    installs it) and run as a Node.js Automation API inline program."""
+    sdk = subprocess.run([str(REPO / "scripts" / "sdk-nodejs.sh")], capture_output=True, text=True, timeout=900)
+    assert sdk.returncode == 0, sdk.stderr
+    toolchain = Path(sdk.stdout.strip().splitlines()[-1]).parent.parent / "toolchain"
+    build = tmp_path / "seed004"
+    shutil.copytree(EXAMPLES / "seed004-typescript", build)
+    (build / "node_modules").symlink_to(toolchain / "node_modules")
+    compiled = subprocess.run([str(toolchain / "node_modules" / ".bin" / "tsc")], cwd=build,
+                              capture_output=True, text=True, timeout=600)
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+    env = inline_env(tmp_path, "seed004-typescript", {
+        "healthcare:endpoint": proxy.url, "healthcare:region": "us-east-1", "healthcare:maxRetries": "1",
+        "seed004-typescript:databaseDeletionProtection": "false"})
+
+    def step(name):
+        done = subprocess.run(["node", str(build / "bin" / "inline.js"), name], env=env,
+                              capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, f"inline {name}:\n{done.stderr[-3000:]}"
+        return json.loads(done.stdout)
+
+    proxy.clear_log()
+    assert step("preview") == {"create": 4}
+    assert proxy.log() == [], proxy.operations()
+    try:
+        out = step("up")
+        ec2 = moto.client("ec2")
+        subnets = ec2.describe_subnets(SubnetIds=out["publicSubnetIds"] + out["privateSubnetIds"])["Subnets"]
+        assert len(subnets) == 4 and {s["VpcId"] for s in subnets} == {out["vpcId"]}
+        [cluster] = moto.client("rds").describe_db_clusters()["DBClusters"]
+        assert cluster["Endpoint"] == out["clusterEndpoint"]
+        assert cluster["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 1.0}
+        assert cluster["MasterUserSecret"]["SecretArn"] == out["secretArn"]
+        rotation = moto.client("secretsmanager").describe_secret(SecretId=out["secretArn"])
+        assert rotation["RotationEnabled"] and rotation["RotationRules"]["AutomaticallyAfterDays"] == 30
+        task = moto.client("ecs").describe_task_definition(taskDefinition=out["taskDefinitionArn"])["taskDefinition"]
+        assert task["networkMode"] == "awsvpc"
+        [container] = task["containerDefinitions"]
+        assert container["secrets"] == [{"name": "DB_PASSWORD", "valueFrom": f"{out['secretArn']}:password::"}]
+        [group] = moto.client("logs").describe_log_groups(
+            logGroupNamePrefix=container["logConfiguration"]["options"]["awslogs-group"])["logGroups"]
+        assert group["kmsKeyId"]
+        assert moto.client("ecs").describe_clusters(clusters=[out["ecsClusterName"]])["clusters"][0]["status"] == "ACTIVE"
+        assert set(step("preview")) == {"same"}
+    finally:
+        step("destroy")
+    assert moto.client("ec2").describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [out["vpcId"]]}])["Vpcs"] == []
