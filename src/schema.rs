@@ -213,15 +213,48 @@ impl TypeCollector {
 
 fn enum_values(def: &J) -> Option<Vec<J>> {
     if let Some(values) = def["enum"].as_array() {
-        return Some(values.iter().map(|v| json!({"value": v})).collect());
+        return Some(
+            values
+                .iter()
+                .map(|v| json!({"value": v, "name": enum_name(v)}))
+                .collect(),
+        );
     }
     let alts = def["oneOf"].as_array()?;
     alts.iter()
         .map(|a| {
             let value = a.get("const")?;
-            Some(json!({"value": value, "description": a["description"]}))
+            Some(json!({"value": value, "name": enum_name(value), "description": a["description"]}))
         })
         .collect()
+}
+
+/// The name a generated SDK gives an enum value: its words in PascalCase, so that
+/// `aurora-postgresql`, `perAz` and `FARGATE_SPOT` read `AuroraPostgresql`, `PerAz` and
+/// `FargateSpot` rather than the generators' escaped forms.
+fn enum_name(value: &J) -> J {
+    let Some(text) = value.as_str() else {
+        return J::Null;
+    };
+    let shouting = text.chars().all(|c| !c.is_ascii_lowercase());
+    let mut name = String::new();
+    for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            name.push(first.to_ascii_uppercase());
+            let rest: String = chars.collect();
+            name.push_str(&if shouting {
+                rest.to_ascii_lowercase()
+            } else {
+                rest
+            });
+        }
+    }
+    if name.is_empty() {
+        J::Null
+    } else {
+        J::String(name)
+    }
 }
 
 /// The properties of an object schema; `replaceOnChanges` counts at the top level only.
@@ -244,4 +277,20 @@ fn object_props(def: &J) -> Vec<PropInfo> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_values_get_pascal_case_names_for_the_sdks() {
+        let name = |v: &str| enum_name(&json!(v));
+        assert_eq!(name("aurora-postgresql"), json!("AuroraPostgresql"));
+        assert_eq!(name("perAz"), json!("PerAz"));
+        assert_eq!(name("FARGATE_SPOT"), json!("FargateSpot"));
+        assert_eq!(name("KMS"), json!("Kms"));
+        assert_eq!(name("none"), json!("None"));
+        assert_eq!(name("--"), J::Null);
+    }
 }

@@ -18,7 +18,7 @@ export function program() {
     // hard-coded the first one) and rotated every 30 days. Reachable on 5432 only from the
     // tasks, which carry the VPC's application security group.
     const database = new healthcare.database.HipaaPostgres("database", {
-        engine: healthcare.DatabaseEngine.Aurora_postgresql,
+        engine: healthcare.DatabaseEngine.AuroraPostgresql,
         minCapacity: 0.5,
         maxCapacity: 1,
         backupRetentionDays: 7,

@@ -43,7 +43,7 @@ func Program(ctx *pulumi.Context) error {
 	}
 	// Aurora PostgreSQL Serverless v2, 0.5 to 2 ACU, 7-day backups, logs exported.
 	db, err := database.NewHipaaPostgres(ctx, "database", &database.HipaaPostgresArgs{
-		Engine:                  healthcare.DatabaseEngine_Aurora_Postgresql,
+		Engine:                  healthcare.DatabaseEngineAuroraPostgresql,
 		MinCapacity:             pulumi.Float64(0.5),
 		MaxCapacity:             pulumi.Float64(2),
 		BackupRetentionDays:     pulumi.Int(7),

@@ -183,9 +183,9 @@ type CapacityProvider string
 
 const (
 	// On-demand Fargate capacity.
-	CapacityProviderFARGATE = CapacityProvider("FARGATE")
+	CapacityProviderFargate = CapacityProvider("FARGATE")
 	// Spare Fargate capacity, interruptible at two minutes' notice.
-	CapacityProvider_FARGATE_SPOT = CapacityProvider("FARGATE_SPOT")
+	CapacityProviderFargateSpot = CapacityProvider("FARGATE_SPOT")
 )
 
 func (CapacityProvider) ElementType() reflect.Type {
@@ -310,8 +310,8 @@ func (o CapacityProviderPtrOutput) ToStringPtrOutputWithContext(ctx context.Cont
 // CapacityProviderInput is an input type that accepts values of the CapacityProvider enum
 // A concrete instance of `CapacityProviderInput` can be one of the following:
 //
-//	CapacityProviderFARGATE
-//	CapacityProvider_FARGATE_SPOT
+//	CapacityProviderFargate
+//	CapacityProviderFargateSpot
 type CapacityProviderInput interface {
 	pulumi.Input
 
@@ -398,7 +398,7 @@ const (
 	// RDS for PostgreSQL: one DB instance (Multi-AZ by default).
 	DatabaseEnginePostgres = DatabaseEngine("postgres")
 	// Aurora PostgreSQL: a cluster with a writer and `readers`, provisioned or Serverless v2.
-	DatabaseEngine_Aurora_Postgresql = DatabaseEngine("aurora-postgresql")
+	DatabaseEngineAuroraPostgresql = DatabaseEngine("aurora-postgresql")
 )
 
 func (DatabaseEngine) ElementType() reflect.Type {
@@ -524,7 +524,7 @@ func (o DatabaseEnginePtrOutput) ToStringPtrOutputWithContext(ctx context.Contex
 // A concrete instance of `DatabaseEngineInput` can be one of the following:
 //
 //	DatabaseEnginePostgres
-//	DatabaseEngine_Aurora_Postgresql
+//	DatabaseEngineAuroraPostgresql
 type DatabaseEngineInput interface {
 	pulumi.Input
 
@@ -564,9 +564,9 @@ type EncryptionType string
 
 const (
 	// SSE with a KMS key (required).
-	EncryptionTypeKMS = EncryptionType("KMS")
+	EncryptionTypeKms = EncryptionType("KMS")
 	// No encryption; always refused (kinesis-stream-encrypted).
-	EncryptionTypeNONE = EncryptionType("NONE")
+	EncryptionTypeNone = EncryptionType("NONE")
 )
 
 func (EncryptionType) ElementType() reflect.Type {
@@ -691,8 +691,8 @@ func (o EncryptionTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Contex
 // EncryptionTypeInput is an input type that accepts values of the EncryptionType enum
 // A concrete instance of `EncryptionTypeInput` can be one of the following:
 //
-//	EncryptionTypeKMS
-//	EncryptionTypeNONE
+//	EncryptionTypeKms
+//	EncryptionTypeNone
 type EncryptionTypeInput interface {
 	pulumi.Input
 
@@ -904,9 +904,9 @@ type StreamMode string
 
 const (
 	// A fixed number of shards, set by `shardCount`.
-	StreamModePROVISIONED = StreamMode("PROVISIONED")
+	StreamModeProvisioned = StreamMode("PROVISIONED")
 	// Capacity follows traffic; no shard count.
-	StreamMode_ON_DEMAND = StreamMode("ON_DEMAND")
+	StreamModeOnDemand = StreamMode("ON_DEMAND")
 )
 
 func (StreamMode) ElementType() reflect.Type {
@@ -1031,8 +1031,8 @@ func (o StreamModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) p
 // StreamModeInput is an input type that accepts values of the StreamMode enum
 // A concrete instance of `StreamModeInput` can be one of the following:
 //
-//	StreamModePROVISIONED
-//	StreamMode_ON_DEMAND
+//	StreamModeProvisioned
+//	StreamModeOnDemand
 type StreamModeInput interface {
 	pulumi.Input
 

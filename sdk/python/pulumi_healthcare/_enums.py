@@ -40,7 +40,7 @@ class CapacityProvider(_builtins.str, Enum):
     """
     On-demand Fargate capacity.
     """
-    FARGAT_E_SPOT = "FARGATE_SPOT"
+    FARGATE_SPOT = "FARGATE_SPOT"
     """
     Spare Fargate capacity, interruptible at two minutes' notice.
     """
@@ -105,7 +105,7 @@ class StreamMode(_builtins.str, Enum):
     """
     A fixed number of shards, set by `shardCount`.
     """
-    O_N_DEMAND = "ON_DEMAND"
+    ON_DEMAND = "ON_DEMAND"
     """
     Capacity follows traffic; no shard count.
     """

@@ -22,11 +22,11 @@ export const CapacityProvider = {
     /**
      * On-demand Fargate capacity.
      */
-    FARGATE: "FARGATE",
+    Fargate: "FARGATE",
     /**
      * Spare Fargate capacity, interruptible at two minutes' notice.
      */
-    FARGATE_SPOT: "FARGATE_SPOT",
+    FargateSpot: "FARGATE_SPOT",
 } as const;
 
 /**
@@ -42,7 +42,7 @@ export const DatabaseEngine = {
     /**
      * Aurora PostgreSQL: a cluster with a writer and `readers`, provisioned or Serverless v2.
      */
-    Aurora_postgresql: "aurora-postgresql",
+    AuroraPostgresql: "aurora-postgresql",
 } as const;
 
 /**
@@ -54,11 +54,11 @@ export const EncryptionType = {
     /**
      * SSE with a KMS key (required).
      */
-    KMS: "KMS",
+    Kms: "KMS",
     /**
      * No encryption; always refused (kinesis-stream-encrypted).
      */
-    NONE: "NONE",
+    None: "NONE",
 } as const;
 
 /**
@@ -91,11 +91,11 @@ export const StreamMode = {
     /**
      * A fixed number of shards, set by `shardCount`.
      */
-    PROVISIONED: "PROVISIONED",
+    Provisioned: "PROVISIONED",
     /**
      * Capacity follows traffic; no shard count.
      */
-    ON_DEMAND: "ON_DEMAND",
+    OnDemand: "ON_DEMAND",
 } as const;
 
 /**
