@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the Python, Node.js and Go SDKs (sdk/<language>) from provider/schema.json with
 # sdkgen (pkg/v3's code generators, built by scripts/tools.sh), then completes the Go SDK's
-# go.mod/go.sum. `pulumi package gen-sdk provider/schema.json --language <language>` writes
+# go.mod/go.sum, and writes the API reference (docs/api). `pulumi package gen-sdk provider/schema.json --language <language>` writes
 # the same files where that language's host is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +14,5 @@ export GOMODCACHE=${GOMODCACHE:-$HOME/.cache/pulumi-healthcare/go/mod}
 export GOCACHE=${GOCACHE:-$HOME/.cache/pulumi-healthcare/go/build}
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 (cd sdk/go && go mod tidy)
+# The API reference pages (docs/api), from the same schema.
+python3 scripts/apidocs.py provider/schema.json docs/api

@@ -63,3 +63,17 @@ def test_the_nodejs_sdk_compiles_with_tsc():
     compiled = Path(done.stdout.strip().splitlines()[-1])
     assert "class FargateCluster" in (compiled / "compute" / "fargateCluster.js").read_text()
     assert "export declare class SecureVpc" in (compiled / "network" / "secureVpc.d.ts").read_text()
+
+
+def test_the_api_reference_is_what_the_schema_generates(tmp_path):
+    fresh = tmp_path / "api"
+    subprocess.run(["python3", str(REPO / "scripts" / "apidocs.py"), str(REPO / "provider" / "schema.json"),
+                    str(fresh)], check=True, capture_output=True, text=True)
+    committed = REPO / "docs" / "api"
+    made, kept = files(fresh), files(committed)
+    stale = sorted(made ^ kept) + sorted(
+        f for f in made & kept if not filecmp.cmp(fresh / f, committed / f, shallow=False))
+    assert not stale, f"docs/api is stale (run make sdks): {stale}"
+    index = (committed / "README.md").read_text()
+    for page in ("network-SecureVpc.md", "compute-FargateCluster.md", "types.md"):
+        assert page in index
