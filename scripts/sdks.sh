@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes the Python, Node.js and Go SDKs (sdk/<language>) from provider/schema.json with
-# sdkgen (pkg/v3's code generators, built by scripts/tools.sh), then completes the Go SDK's
-# go.mod/go.sum, and writes the API reference (docs/api). `pulumi package gen-sdk provider/schema.json --language <language>` writes
-# the same files where that language's host is installed.
+# sdkgen (pkg/v3's code generators, built by scripts/tools.sh), completes the Go SDK's
+# go.mod/go.sum, and writes the API reference (docs/api). `pulumi package gen-sdk
+# provider/schema.json --language <language>` writes the same SDK files where that
+# language's host is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sdkgen=.tools/bin/sdkgen
