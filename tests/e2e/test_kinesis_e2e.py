@@ -101,9 +101,13 @@ def test_secrets_stay_ciphertext_in_state_and_out_of_every_log(new_stack):
     exported = json.dumps(stack.export())
     assert plaintext not in exported and "ciphertext" in exported
     assert plaintext not in log.stdout
-    leaks = [line for line in log.stderr.splitlines() if plaintext in line]
-    assert leaks, "the engine's own -v=9 property logging was expected to show the value"
-    assert [line for line in leaks if not ENGINE_PROPERTY_LOG.search(line)] == []
+    # The engine's -v=9 property logging is on (so a value passed in the clear would show);
+    # the engine itself may print the secret there (v3.259 does, v3.274 masks it), nothing
+    # else may.
+    assert any("retentionHours" in line and "168" in line for line in log.stderr.splitlines()), \
+        "no -v=9 logging of property values"
+    assert [line for line in log.stderr.splitlines()
+            if plaintext in line and not ENGINE_PROPERTY_LOG.search(line)] == []
     assert stack.outputs(show_secrets=True)["tags"] == {"owner": plaintext}
 
 

@@ -23,6 +23,16 @@ export class HipaaPostgres extends pulumi.CustomResource {
         return new HipaaPostgres(name, undefined as any, { ...opts, id: id });
     }
 
+    /**
+     * Check whether an existing HipaaPostgres resource with the given ID exists.
+     *
+     * @param id The _unique_ provider ID of the resource to check.
+     * @param opts Optional settings to control the behavior of the CustomResource.
+     */
+    public static exists(id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): pulumi.Output<boolean> {
+        return pulumi.runtime.existsResource("healthcare:database:HipaaPostgres", id, {}, { ...opts }, undefined);
+    }
+
     /** @internal */
     public static readonly __pulumiType = 'healthcare:database:HipaaPostgres';
 

@@ -155,6 +155,12 @@ func (EncryptedRedisState) ElementType() reflect.Type {
 	return reflect.TypeOf((*encryptedRedisState)(nil)).Elem()
 }
 
+// EncryptedRedisExists checks whether an existing EncryptedRedis resource with the given ID exists.
+func EncryptedRedisExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *EncryptedRedisState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("healthcare:cache:EncryptedRedis", id, state, "", opts...)
+}
+
 type encryptedRedisArgs struct {
 	// CIDR blocks that may connect, on `port` only. Never 0.0.0.0/0 or ::/0.
 	AllowedCidrBlocks []string `pulumi:"allowedCidrBlocks"`

@@ -90,6 +90,12 @@ func (FargateClusterState) ElementType() reflect.Type {
 	return reflect.TypeOf((*fargateClusterState)(nil)).Elem()
 }
 
+// FargateClusterExists checks whether an existing FargateCluster resource with the given ID exists.
+func FargateClusterExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *FargateClusterState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("healthcare:compute:FargateCluster", id, state, "", opts...)
+}
+
 type fargateClusterArgs struct {
 	// `FARGATE` (the default) and/or `FARGATE_SPOT`; services run on the first.
 	CapacityProviders []healthcare.CapacityProvider `pulumi:"capacityProviders"`

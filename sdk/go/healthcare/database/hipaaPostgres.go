@@ -181,6 +181,12 @@ func (HipaaPostgresState) ElementType() reflect.Type {
 	return reflect.TypeOf((*hipaaPostgresState)(nil)).Elem()
 }
 
+// HipaaPostgresExists checks whether an existing HipaaPostgres resource with the given ID exists.
+func HipaaPostgresExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *HipaaPostgresState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("healthcare:database:HipaaPostgres", id, state, "", opts...)
+}
+
 type hipaaPostgresArgs struct {
 	// Gigabytes of gp3 storage for `postgres` (default 20, at least 20). It can only grow.
 	AllocatedStorage *int `pulumi:"allocatedStorage"`

@@ -121,6 +121,12 @@ func (SecureVpcState) ElementType() reflect.Type {
 	return reflect.TypeOf((*secureVpcState)(nil)).Elem()
 }
 
+// SecureVpcExists checks whether an existing SecureVpc resource with the given ID exists.
+func SecureVpcExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *SecureVpcState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("healthcare:network:SecureVpc", id, state, "", opts...)
+}
+
 type secureVpcArgs struct {
 	// How many AZs to use when none are listed: 1 to 6, default 2.
 	AvailabilityZoneCount *int `pulumi:"availabilityZoneCount"`

@@ -99,6 +99,12 @@ func (KinesisPipelineState) ElementType() reflect.Type {
 	return reflect.TypeOf((*kinesisPipelineState)(nil)).Elem()
 }
 
+// KinesisPipelineExists checks whether an existing KinesisPipeline resource with the given ID exists.
+func KinesisPipelineExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *KinesisPipelineState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("healthcare:streaming:KinesisPipeline", id, state, "", opts...)
+}
+
 type kinesisPipelineArgs struct {
 	// IAM principals allowed to assume the consumer role. Defaults to this account.
 	ConsumerPrincipals []string `pulumi:"consumerPrincipals"`

@@ -635,6 +635,12 @@ class EncryptedRedis(pulumi.CustomResource):
         __props__.__dict__["vpc_id"] = None
         return EncryptedRedis(resource_name, opts=opts, __props__=__props__)
 
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        return pulumi.runtime.exists_resource(None, 'healthcare:cache:EncryptedRedis', id, __props__, opts or pulumi.ResourceOptions())
+
     @_builtins.property
     @pulumi.getter(name="allowedCidrBlocks")
     def allowed_cidr_blocks(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:

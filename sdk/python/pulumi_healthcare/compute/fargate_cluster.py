@@ -151,7 +151,7 @@ class FargateCluster(pulumi.CustomResource):
                  kms_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  retain_log_groups: pulumi.Input[Optional[_builtins.bool]] = None,
-                 services: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['_root_inputs.FargateServiceArgs', '_root_inputs.FargateServiceArgsDict']]]]] = None,
+                 services: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['_root_inputs.FargateServiceArgs', '_root_inputs.FargateServiceArgsDict', '_root_outputs.FargateService']]]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         """
@@ -164,7 +164,7 @@ class FargateCluster(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] kms_key_id: A KMS key (id, ARN or alias) for exec sessions and every log group. When absent, the resource creates a customer-managed key with rotation on, and owns it. Changing it replaces the cluster.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the exec audit log and container logs are kept: 365 by default, 90 at least.
         :param pulumi.Input[_builtins.bool] retain_log_groups: Keep the log groups when the cluster or a service is deleted (default false).
-        :param pulumi.Input[Mapping[str, pulumi.Input[Union['_root_inputs.FargateServiceArgs', '_root_inputs.FargateServiceArgsDict']]]] services: The services, by name: adding or removing one touches no other.
+        :param pulumi.Input[Mapping[str, pulumi.Input[Union['_root_inputs.FargateServiceArgs', '_root_inputs.FargateServiceArgsDict', '_root_outputs.FargateService']]]] services: The services, by name: adding or removing one touches no other.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for every part; merged over the provider's default tags.
         """
         ...
@@ -196,7 +196,7 @@ class FargateCluster(pulumi.CustomResource):
                  kms_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  retain_log_groups: pulumi.Input[Optional[_builtins.bool]] = None,
-                 services: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['_root_inputs.FargateServiceArgs', '_root_inputs.FargateServiceArgsDict']]]]] = None,
+                 services: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['_root_inputs.FargateServiceArgs', '_root_inputs.FargateServiceArgsDict', '_root_outputs.FargateService']]]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -260,6 +260,12 @@ class FargateCluster(pulumi.CustomResource):
         __props__.__dict__["services"] = None
         __props__.__dict__["tags"] = None
         return FargateCluster(resource_name, opts=opts, __props__=__props__)
+
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        return pulumi.runtime.exists_resource(None, 'healthcare:compute:FargateCluster', id, __props__, opts or pulumi.ResourceOptions())
 
     @_builtins.property
     @pulumi.getter(name="capacityProviders")

@@ -891,6 +891,12 @@ class HipaaPostgres(pulumi.CustomResource):
         __props__.__dict__["vpc_id"] = None
         return HipaaPostgres(resource_name, opts=opts, __props__=__props__)
 
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        return pulumi.runtime.exists_resource(None, 'healthcare:database:HipaaPostgres', id, __props__, opts or pulumi.ResourceOptions())
+
     @_builtins.property
     @pulumi.getter(name="allocatedStorage")
     def allocated_storage(self) -> pulumi.Output[Optional[_builtins.int]]:

@@ -181,11 +181,11 @@ class SecureVpc(pulumi.CustomResource):
                  availability_zone_count: pulumi.Input[Optional[_builtins.int]] = None,
                  availability_zones: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  cidr_block: pulumi.Input[Optional[_builtins.str]] = None,
-                 endpoints: pulumi.Input[Optional[Union['_root_inputs.EndpointArgsArgs', '_root_inputs.EndpointArgsArgsDict']]] = None,
-                 flow_logs: pulumi.Input[Optional[Union['_root_inputs.FlowLogArgsArgs', '_root_inputs.FlowLogArgsArgsDict']]] = None,
+                 endpoints: pulumi.Input[Optional[Union['_root_inputs.EndpointArgsArgs', '_root_inputs.EndpointArgsArgsDict', '_root_outputs.EndpointArgs']]] = None,
+                 flow_logs: pulumi.Input[Optional[Union['_root_inputs.FlowLogArgsArgs', '_root_inputs.FlowLogArgsArgsDict', '_root_outputs.FlowLogArgs']]] = None,
                  kms_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  nat_gateways: pulumi.Input[Optional['_root_enums.NatStrategy']] = None,
-                 subnets: pulumi.Input[Optional[Union['_root_inputs.SubnetsArgsArgs', '_root_inputs.SubnetsArgsArgsDict']]] = None,
+                 subnets: pulumi.Input[Optional[Union['_root_inputs.SubnetsArgsArgs', '_root_inputs.SubnetsArgsArgsDict', '_root_outputs.SubnetsArgs']]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         """
@@ -196,11 +196,11 @@ class SecureVpc(pulumi.CustomResource):
         :param pulumi.Input[_builtins.int] availability_zone_count: How many AZs to use when none are listed: 1 to 6, default 2.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] availability_zones: The AZs to use, explicitly. When absent, the first `availabilityZoneCount` AZs the region offers are chosen once and kept.
         :param pulumi.Input[_builtins.str] cidr_block: The VPC's IPv4 CIDR. Defaults to 10.0.0.0/16. Changing it replaces the VPC and everything in it.
-        :param pulumi.Input[Union['_root_inputs.EndpointArgsArgs', '_root_inputs.EndpointArgsArgsDict']] endpoints: VPC endpoints; none by default.
-        :param pulumi.Input[Union['_root_inputs.FlowLogArgsArgs', '_root_inputs.FlowLogArgsArgsDict']] flow_logs: Flow logs; on by default.
+        :param pulumi.Input[Union['_root_inputs.EndpointArgsArgs', '_root_inputs.EndpointArgsArgsDict', '_root_outputs.EndpointArgs']] endpoints: VPC endpoints; none by default.
+        :param pulumi.Input[Union['_root_inputs.FlowLogArgsArgs', '_root_inputs.FlowLogArgsArgsDict', '_root_outputs.FlowLogArgs']] flow_logs: Flow logs; on by default.
         :param pulumi.Input[_builtins.str] kms_key_id: A KMS key (id, ARN or alias) for the flow log group. When absent the resource creates one with rotation on, and owns it.
         :param pulumi.Input['_root_enums.NatStrategy'] nat_gateways: `perAz` (default), `single` or `none`.
-        :param pulumi.Input[Union['_root_inputs.SubnetsArgsArgs', '_root_inputs.SubnetsArgsArgsDict']] subnets: The subnet tiers; all three exist by default.
+        :param pulumi.Input[Union['_root_inputs.SubnetsArgsArgs', '_root_inputs.SubnetsArgsArgsDict', '_root_outputs.SubnetsArgs']] subnets: The subnet tiers; all three exist by default.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for every object; merged over the provider's default tags.
         """
         ...
@@ -230,11 +230,11 @@ class SecureVpc(pulumi.CustomResource):
                  availability_zone_count: pulumi.Input[Optional[_builtins.int]] = None,
                  availability_zones: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  cidr_block: pulumi.Input[Optional[_builtins.str]] = None,
-                 endpoints: pulumi.Input[Optional[Union['_root_inputs.EndpointArgsArgs', '_root_inputs.EndpointArgsArgsDict']]] = None,
-                 flow_logs: pulumi.Input[Optional[Union['_root_inputs.FlowLogArgsArgs', '_root_inputs.FlowLogArgsArgsDict']]] = None,
+                 endpoints: pulumi.Input[Optional[Union['_root_inputs.EndpointArgsArgs', '_root_inputs.EndpointArgsArgsDict', '_root_outputs.EndpointArgs']]] = None,
+                 flow_logs: pulumi.Input[Optional[Union['_root_inputs.FlowLogArgsArgs', '_root_inputs.FlowLogArgsArgsDict', '_root_outputs.FlowLogArgs']]] = None,
                  kms_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  nat_gateways: pulumi.Input[Optional['_root_enums.NatStrategy']] = None,
-                 subnets: pulumi.Input[Optional[Union['_root_inputs.SubnetsArgsArgs', '_root_inputs.SubnetsArgsArgsDict']]] = None,
+                 subnets: pulumi.Input[Optional[Union['_root_inputs.SubnetsArgsArgs', '_root_inputs.SubnetsArgsArgsDict', '_root_outputs.SubnetsArgs']]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -330,6 +330,12 @@ class SecureVpc(pulumi.CustomResource):
         __props__.__dict__["tags"] = None
         __props__.__dict__["vpc_id"] = None
         return SecureVpc(resource_name, opts=opts, __props__=__props__)
+
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        return pulumi.runtime.exists_resource(None, 'healthcare:network:SecureVpc', id, __props__, opts or pulumi.ResourceOptions())
 
     @_builtins.property
     @pulumi.getter(name="applicationSecurityGroupId")

@@ -327,6 +327,12 @@ class KinesisPipeline(pulumi.CustomResource):
         __props__.__dict__["tags"] = None
         return KinesisPipeline(resource_name, opts=opts, __props__=__props__)
 
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        return pulumi.runtime.exists_resource(None, 'healthcare:streaming:KinesisPipeline', id, __props__, opts or pulumi.ResourceOptions())
+
     @_builtins.property
     @pulumi.getter
     def compliance(self) -> pulumi.Output[Optional['_root_outputs.Compliance']]:
