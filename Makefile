@@ -6,7 +6,7 @@ STAGE := scripts/stage.sh
 BIN := bin/pulumi-resource-healthcare
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema sdks lint unit venv tools test test-latency test-python test-providertest bench demo install clean
+.PHONY: build schema sdks lint unit venv tools test test-latency test-python test-providertest test-faults test-garbage bench demo install clean
 
 ## build: the release binary at bin/pulumi-resource-healthcare
 build:
@@ -46,6 +46,21 @@ test-latency: build
 ## providertest: Pulumi's own provider test library (Go) on examples/platform
 test-providertest: build venv tools
 	@$(STAGE) providertest scripts/providertest.sh
+
+## test-faults: the whole fault matrix: every resource killed at and refused at every AWS
+## write of its create, update and delete (make test runs the first, middle and last write);
+## every case lands in $(FAULT_REPORT) as a JSON line
+FAULT_REPORT ?= $(CURDIR)/.faults.jsonl
+test-faults: build venv tools
+	@rm -f $(FAULT_REPORT)
+	@$(STAGE) faults env HEALTHCARE_FAULTS=full HEALTHCARE_FAULT_REPORT=$(FAULT_REPORT) \
+		$(PYTEST) -q -s -p no:cacheprovider tests/faults; \
+		rc=$$?; .venv/bin/python tests/faults/report.py $(FAULT_REPORT); exit $$rc
+
+## test-garbage: every resource's Check and Diff fed arbitrary property values, 20000 maps
+## each (make test's unit stage runs 256)
+test-garbage:
+	@$(STAGE) garbage env PROPTEST_CASES=20000 cargo test --release --locked -p pulumi-resource-healthcare -- garbage_tests
 
 ## test: every test (formatting, lints, unit tests, protocol conformance, gRPC suites)
 test: lint unit test-latency test-python test-providertest

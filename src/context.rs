@@ -28,6 +28,8 @@ pub struct Ctx {
     pub(crate) started: Instant,
     /// Set once a status line was shown, so it can be cleared when the operation ends.
     pub(crate) status_shown: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// A create that replaces a resource the engine still holds under the same URN.
+    pub(crate) replacing: bool,
 }
 
 impl Ctx {
@@ -39,6 +41,7 @@ impl Ctx {
             log,
             started: Instant::now(),
             status_shown: Default::default(),
+            replacing: false,
         }
     }
 
@@ -61,6 +64,13 @@ impl Ctx {
     /// What a known resource's id names is its own, whatever its URN has become since.
     pub fn is_known(&self) -> bool {
         !matches!(self.operation, Operation::Create | Operation::Other)
+    }
+
+    /// True for a create that replaces a resource the engine still holds under this URN
+    /// (its Diff asked for a replacement): AWS objects tagged with the URN are the old
+    /// resource's, not an earlier attempt of this create to adopt.
+    pub fn is_replacing(&self) -> bool {
+        self.replacing
     }
 
     /// The resource's logical name, the last part of its URN.

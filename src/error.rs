@@ -41,6 +41,10 @@ pub enum Error {
     /// A bug in the provider: a panic, or a value it produced that cannot be encoded.
     #[error("internal provider error: {0}")]
     Internal(String),
+    /// The engine called out of order: before Configure, or an update of a resource it holds
+    /// no state for.
+    #[error("{0}")]
+    OutOfOrder(String),
     /// The request named a resource type this provider does not have.
     #[error("unknown resource type {0}")]
     UnknownType(String),
@@ -76,6 +80,7 @@ impl Error {
             Error::Timeout(_) => Code::DeadlineExceeded,
             Error::Internal(_) | Error::Transport(_) | Error::Io(_) => Code::Internal,
             Error::UnknownType(_) => Code::InvalidArgument,
+            Error::OutOfOrder(_) => Code::FailedPrecondition,
         }
     }
 }

@@ -119,6 +119,35 @@ impl<R> Typed<R> {
         }
     }
 
+    /// A create whose name was auto-named carries on with the name of an earlier attempt
+    /// the engine lost track of, if the resource finds one.
+    async fn carry_on<C: Send + Sync + 'static>(
+        &self,
+        cx: &C,
+        ctx: &Ctx,
+        news: &Decoded,
+        args: R::Args,
+    ) -> Result<R::Args, Error>
+    where
+        R: Resource<C>,
+    {
+        let Some(property) = R::NAME_PROPERTY else {
+            return Ok(args);
+        };
+        if ctx.is_replacing() || !news.defaults.iter().any(|d| d == property) {
+            return Ok(args);
+        }
+        let Some(name) = self.resource.abandoned(cx, ctx, &args).await? else {
+            return Ok(args);
+        };
+        ctx.info(format!(
+            "carrying on with {name}, left by an earlier attempt of this create that was \
+             interrupted; its {property} stays {name}"
+        ))
+        .await;
+        auto_named_as(args, news, Some(property), &name)
+    }
+
     /// Preview outputs: the inputs as given (unknowns and secrets kept) over `base`, and
     /// every output-only property not in `base` unknown.
     fn preview_outputs(&self, news: &Decoded, mut base: PropertyMap) -> PropertyMap {
@@ -207,7 +236,27 @@ fn unechoed(failure: CheckFailure, secret: &BTreeSet<String>) -> CheckFailure {
 }
 
 fn not_configured() -> Error {
-    Error::Internal("the provider was used before Configure".into())
+    Error::OutOfOrder("the provider was called before Configure".into())
+}
+
+/// `args` with the auto-named `property` set to `name`. A user-given name is left alone.
+fn auto_named_as<A: serde::Serialize + serde::de::DeserializeOwned>(
+    args: A,
+    decoded: &Decoded,
+    property: Option<&str>,
+    name: &str,
+) -> Result<A, Error> {
+    let Some(property) = property.filter(|p| decoded.defaults.iter().any(|d| d == *p)) else {
+        return Ok(args);
+    };
+    let mut json = serde_json::to_value(&args).map_err(|e| Error::Internal(e.to_string()))?;
+    match json.get_mut(property) {
+        Some(value) if value.as_str() != Some(name) => {
+            *value = serde_json::Value::String(name.to_string())
+        }
+        _ => return Ok(args),
+    }
+    serde_json::from_value(json).map_err(|e| Error::Internal(e.to_string()))
 }
 
 fn with_defaults(mut map: PropertyMap, defaults: &[String]) -> PropertyMap {
@@ -338,6 +387,7 @@ where
         }
         let args = news.typed("inputs")?;
         let cx = cx.ok_or_else(not_configured)?;
+        let args = self.carry_on(cx, ctx, &news, args).await?;
         match self.resource.create(cx, ctx, args).await {
             Ok((id, state)) => Ok((
                 id,
@@ -399,10 +449,18 @@ where
             return Ok(self.preview_outputs(&news, olds.original.clone()));
         }
         let cx = cx.ok_or_else(not_configured)?;
+        if olds.original.is_empty() {
+            // Every resource the engine holds has a state; none means it was never created.
+            return Err(Error::OutOfOrder(format!(
+                "update of {id} without its state: the engine holds no record of creating it \
+                 (run `pulumi refresh`, or `pulumi import` it)"
+            ))
+            .into());
+        }
         let old_inputs = Decoded::new(change.old_inputs, &self.inputs);
         let old_args = typed_old_inputs::<C, R>(&old_inputs)?;
         let state = typed_state::<C, R>(&self.resource, &olds)?;
-        let args = news.typed("inputs")?;
+        let args = auto_named_as(news.typed("inputs")?, &news, R::NAME_PROPERTY, id)?;
         let secret: BTreeSet<String> = news.secret.union(&olds.secret).cloned().collect();
         match self
             .resource
@@ -426,3 +484,7 @@ where
 #[cfg(test)]
 #[path = "handler_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "carry_on_tests.rs"]
+mod carry_on_tests;

@@ -153,6 +153,16 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
         })
     }
 
+    /// The auto-name of an earlier attempt of this create whose end the engine never heard
+    /// (the plugin or the CLI was killed while it ran), found in the cloud by the resource's
+    /// URN, so that this create carries on with what that attempt made instead of leaving it
+    /// behind under a name nothing knows. Asked only when [`Resource::NAME_PROPERTY`] was
+    /// auto-named and the create does not replace a resource the engine still holds. The
+    /// default finds none.
+    async fn abandoned(&self, _cx: &C, _ctx: &Ctx, _inputs: &Self::Args) -> Result<Option<String>> {
+        Ok(None)
+    }
+
     /// Creates the resource; returns its id and state. The default converges from nothing.
     async fn create(&self, cx: &C, ctx: &Ctx, inputs: Self::Args) -> Result<(String, Self::State)> {
         let state = self.converge(cx, ctx, &inputs, None).await?;

@@ -234,6 +234,9 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
                 &req.ignore_changes,
             )
             .map_err(|f| failed(f, &req.news))?;
+        if !d.replaces().is_empty() {
+            self.note_replacement(&req.urn);
+        }
         Ok(Response::new(diff_response(d)))
     }
 

@@ -1,10 +1,10 @@
 //! The provider server: registered resources, the configured context, cancellation, and
 //! the guard every handler runs under (timeout, cancellation, panics).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use futures::FutureExt;
@@ -33,6 +33,9 @@ pub struct ProviderServer<P: Provider> {
     pub(crate) attached: tokio::sync::Notify,
     /// The schema as sent to the engine, serialised on first request.
     schema_text: OnceLock<String>,
+    /// The URNs a Diff answered with a replacement: their next Create makes the new
+    /// resource while the engine still holds the old one under the same URN.
+    pub(crate) replacing: Mutex<HashSet<String>>,
 }
 
 impl<P: Provider> ProviderServer<P> {
@@ -46,6 +49,7 @@ impl<P: Provider> ProviderServer<P> {
             log: EngineLog::default(),
             attached: tokio::sync::Notify::new(),
             schema_text: OnceLock::new(),
+            replacing: Mutex::new(HashSet::new()),
         }
     }
 
@@ -99,11 +103,25 @@ impl<P: Provider> ProviderServer<P> {
             .read()
             .ok()
             .and_then(|c| c.clone())
-            .ok_or_else(|| Error::Internal("the provider was used before Configure".into()))
+            .ok_or_else(|| Error::OutOfOrder("the provider was called before Configure".into()))
     }
 
     pub(crate) fn ctx(&self, urn: &str, operation: Operation) -> Ctx {
-        Ctx::new(urn, self.cancel.child_token(), self.log.clone()).for_operation(operation)
+        let mut ctx =
+            Ctx::new(urn, self.cancel.child_token(), self.log.clone()).for_operation(operation);
+        ctx.replacing = operation == Operation::Create
+            && self
+                .replacing
+                .lock()
+                .is_ok_and(|replaced| replaced.contains(urn));
+        ctx
+    }
+
+    /// Remembers that the engine is replacing the resource of `urn`.
+    pub(crate) fn note_replacement(&self, urn: &str) {
+        if let Ok(mut replaced) = self.replacing.lock() {
+            replaced.insert(urn.to_string());
+        }
     }
 }
 
@@ -188,6 +206,42 @@ mod tests {
 
     fn ctx() -> Ctx {
         Ctx::new("urn", CancellationToken::new(), EngineLog::default())
+    }
+
+    struct Nothing;
+
+    #[async_trait::async_trait]
+    impl Provider for Nothing {
+        type Config = ();
+        type Context = ();
+
+        fn package(&self) -> crate::PackageInfo {
+            crate::PackageInfo {
+                name: "nothing",
+                version: "0.0.1",
+                display_name: "Nothing",
+                description: "nothing",
+                repository: "",
+                publisher: "",
+                keywords: &[],
+                language: None,
+            }
+        }
+
+        async fn configure(&self, _: (), _: &Ctx) -> crate::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_diff_that_replaces_marks_the_next_create_of_that_urn_as_a_replacement() {
+        let server = ProviderServer::new(Nothing);
+        let urn = "urn:pulumi:s::p::test:index:Stream::events";
+        assert!(!server.ctx(urn, Operation::Create).is_replacing());
+        server.note_replacement(urn);
+        assert!(server.ctx(urn, Operation::Create).is_replacing());
+        assert!(!server.ctx(urn, Operation::Update).is_replacing());
+        assert!(!server.ctx("urn:other", Operation::Create).is_replacing());
     }
 
     #[tokio::test]

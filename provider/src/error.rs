@@ -83,6 +83,13 @@ pub enum Error {
 }
 
 impl Error {
+    /// True when a name the resource would use is someone else's: reporting the resource as
+    /// half-made under it would have the engine record, and one day delete, what is not
+    /// its own.
+    pub fn is_contest(&self) -> bool {
+        matches!(self, Error::NotOwned { .. } | Error::Taken { .. })
+    }
+
     /// Classifies an SDK error by its metadata (the service's error code), never its text.
     pub fn aws<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where

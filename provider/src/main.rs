@@ -7,6 +7,8 @@ mod aws;
 mod compliance;
 mod config;
 mod error;
+#[cfg(test)]
+mod garbage_tests;
 mod provider;
 mod resources;
 

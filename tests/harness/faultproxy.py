@@ -11,9 +11,12 @@ AWS service and operation, when it arrived (``time``) and when it was answered (
   call happened upstream but its answer is lost);
 - ``rewrite``: forward, then replace substring ``find`` by ``replace`` in the raw body;
 - ``hang``: never answer, until the rule is removed/cleared or the proxy stops (then the
-  connection is closed).
+  connection is closed); ``after=True``: forward first, so the call happened upstream and
+  only its answer is held.
 
-A rule fires on every matching call, on the first ``times`` ones, or only on the ``nth``.
+A rule matches on ``service`` and ``operation`` (a name or a list), and with ``writes=True``
+only calls that change something (``is_write``: Create*, Put*, Tag*, Delete*...). A rule
+fires on every matching call, on the first ``times`` ones, or only on the ``nth``.
 Each rule counts the calls it matches (``matched``/``fired``); when several fire on one call,
 the oldest applies.
 
@@ -55,6 +58,14 @@ PRESETS = {
                             "ec2": "UnauthorizedOperation"}),
 }
 ACTIONS = ("delay", "error", "drop", "rewrite", "hang")
+# The verbs of AWS operations that change something; everything else (Describe, List,
+# Get...) only reads.
+WRITE_VERBS = ("Create", "Modify", "Put", "Attach", "Authorize", "Tag", "Associate", "Register",
+               "Update", "Enable", "Start", "Increase", "Allocate", "Set", "Run", "Replace",
+               "Rotate", "Reboot", "Apply", "Restore", "Copy", "Import", "Add", "Cancel",
+               "Delete", "Deregister", "Detach", "Disassociate", "Release", "Remove", "Revoke",
+               "Untag", "Schedule", "Disable", "Stop", "Decrease")
+WRITE_RE = re.compile(rf"(?:{'|'.join(WRITE_VERBS)})[A-Z]")
 _ids = itertools.count(1)
 
 
@@ -87,6 +98,11 @@ def identify(method, path, headers, body):
     return "rest", service, region, f"{method} {split.path}"
 
 
+def is_write(operation):
+    """True when an operation's verb changes something."""
+    return bool(operation) and WRITE_RE.match(operation) is not None
+
+
 def _one_of(wanted, value):
     if wanted is None:
         return True
@@ -110,6 +126,7 @@ class Rule:
     find: str = None
     replace: str = None
     after: bool = False
+    writes: bool = False
     id: int = dataclasses.field(default_factory=lambda: next(_ids))
     matched: int = 0
     fired: int = 0
@@ -130,6 +147,8 @@ class Rule:
     def take(self, service, operation):
         """Count a request against this rule; True if the rule fires on it."""
         if not (_one_of(self.service, service) and _one_of(self.operation, operation)):
+            return False
+        if self.writes and not is_write(operation):
             return False
         self.matched += 1
         if self.nth is not None:
@@ -271,20 +290,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._reply(status, headers, data)
         if action == "drop" and not rule.after:
             return self._drop()
-        if action == "hang":
-            while not (rule.released.wait(0.1) or self.proxy._stopping.is_set()):
-                pass
-            return self._drop()
+        if action == "hang" and not rule.after:
+            return self._hold(rule)
         try:
             status, headers, data = self._forward(body)
         except OSError as err:
             status, headers, data = 502, [("Content-Type", "text/plain")], f"upstream: {err}".encode()
         entry["status"] = status
+        if action == "hang":
+            return self._hold(rule)
         if action == "drop":
             return self._drop()
         if action == "rewrite":
             data = data.replace(rule.find.encode(), rule.replace.encode())
         self._reply(status, headers, data)
+
+    def _hold(self, rule):
+        while not (rule.released.wait(0.1) or self.proxy._stopping.is_set()):
+            pass
+        return self._drop()
 
     def _control(self, body):
         route = self.path.split("?")[0].rstrip("/")

@@ -189,6 +189,29 @@ def test_drop_after_forwarding(moto, proxy):
     assert stream in moto.client("kinesis").list_streams()["StreamNames"]
 
 
+def test_hang_after_forwarding_holds_only_the_answer(moto, proxy):
+    proxy.add_rule("hang", operation="CreateStream", after=True)
+    stream = name()
+    with pytest.raises(ReadTimeoutError):
+        via(proxy, "kinesis", timeout=0.5).create_stream(StreamName=stream, ShardCount=1)
+    assert stream in moto.client("kinesis").list_streams()["StreamNames"]
+    [entry] = proxy.log(operation="CreateStream")
+    assert entry["fault"] == "hang" and entry["status"] == 200
+
+
+def test_a_write_rule_matches_every_write_and_no_read(proxy):
+    rule = proxy.add_rule("error", error="throttle", writes=True, nth=2)
+    kinesis = via(proxy, "kinesis")
+    kinesis.list_streams()
+    for _ in range(2):
+        with pytest.raises(ClientError):
+            kinesis.delete_stream(StreamName=name())
+    assert (rule.matched, rule.fired) == (2, 1)
+    assert [e["fault"] for e in proxy.log()] == [None, None, "error"]
+    assert faultproxy.is_write("CreateNatGateway") and faultproxy.is_write("AuthorizeSecurityGroupIngress")
+    assert not faultproxy.is_write("DescribeVpcs") and not faultproxy.is_write("ListTagsForStream")
+
+
 def test_delay(proxy):
     kinesis = via(proxy, "kinesis")
     proxy.add_rule("delay", seconds=0.5, operation="ListStreams")

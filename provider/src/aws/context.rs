@@ -50,6 +50,7 @@ clients! {
     rds: aws_sdk_rds = "rds";
     secrets: aws_sdk_secretsmanager = "secretsmanager";
     sts: aws_sdk_sts = "sts";
+    tagging: aws_sdk_resourcegroupstagging = "tagging";
 }
 
 /// The clients and facts every handler needs.

@@ -62,6 +62,25 @@ pub async fn ensure_owned_key(
             what: format!("the KMS alias {alias} (and the key it names)"),
         });
     }
+    if let Some(arn) = orphan(cx, ctx).await? {
+        ctx.info(format!(
+            "carrying on with KMS key {arn}, made by an earlier attempt that was interrupted \
+             before it had its alias"
+        ))
+        .await;
+        if let Some(policy) = &policy {
+            // The policy may name things after the earlier attempt's name.
+            cx.kms()
+                .put_key_policy()
+                .key_id(&arn)
+                .policy_name("default")
+                .policy(policy)
+                .send()
+                .await
+                .map_err(|e| Error::aws("kms:PutKeyPolicy", e))?;
+        }
+        return finish_key(cx, arn, alias).await;
+    }
     let created = cx
         .kms()
         .create_key()
@@ -79,6 +98,11 @@ pub async fn ensure_owned_key(
             missing: "the key ARN",
         })?
         .to_string();
+    finish_key(cx, arn, alias).await
+}
+
+/// Turns rotation on and gives a new key its alias.
+async fn finish_key(cx: &AwsContext, arn: String, alias: &str) -> Result<Key> {
     enable_rotation(cx, &arn).await?;
     cx.kms()
         .create_alias()
@@ -92,6 +116,32 @@ pub async fn ensure_owned_key(
         rotation: true,
         rotation_unread: None,
     })
+}
+
+/// A key this URN owns that has no alias and is not pending deletion: made by an attempt
+/// killed between CreateKey and CreateAlias (each resource owns at most one key, always
+/// behind its alias once made). A create that replaces the resource finds none: the keys
+/// tagged with the URN are the old resource's.
+async fn orphan(cx: &AwsContext, ctx: &Ctx) -> Result<Option<String>> {
+    if ctx.is_replacing() {
+        return Ok(None);
+    }
+    for arn in super::abandoned::tagged(cx, ctx.urn(), "kms:key").await? {
+        if describe(cx, &arn).await?.is_none() {
+            continue;
+        }
+        let aliases = cx
+            .kms()
+            .list_aliases()
+            .key_id(&arn)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:ListAliases", e))?;
+        if aliases.aliases().is_empty() {
+            return Ok(Some(arn));
+        }
+    }
+    Ok(None)
 }
 
 /// The key the user named (`given`), which must exist (`property` names the input in the

@@ -1,6 +1,7 @@
 //! The AWS layer: clients built once from the provider config, waiting, tags, keys, roles,
 //! secrets and port-only security groups.
 
+pub mod abandoned;
 pub mod context;
 pub mod firewall;
 pub mod iam;

@@ -9,7 +9,7 @@ use super::cluster::{self, Wanted};
 use super::deploy::{self, Shared};
 use super::state;
 use crate::aws::tags::{claim, tags_for};
-use crate::aws::{AwsContext, kms, logs, partial};
+use crate::aws::{AwsContext, abandoned, kms, logs, partial};
 use crate::error::{Error, Result};
 
 /// The key: the user's, or the cluster's own, whose policy lets CloudWatch Logs use it for
@@ -40,6 +40,17 @@ async fn key(
     )
     .await?;
     Ok((key, true))
+}
+
+/// The name of a cluster an earlier, interrupted attempt of this create began: the one its
+/// key (made first, tagged with this URN, named after the cluster) or the cluster itself
+/// is named after.
+pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &FargateArgs) -> Result<Option<String>> {
+    let (urn, name) = (ctx.urn(), a.id());
+    if let Some(found) = abandoned::by_key_alias(cx, urn, name, &key_alias("")).await? {
+        return Ok(Some(found));
+    }
+    abandoned::by_arn(cx, urn, name, "ecs:cluster", "cluster/").await
 }
 
 pub async fn converge(

@@ -73,6 +73,15 @@ impl Resource<AwsContext> for FargateCluster {
         Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
+    async fn abandoned(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        inputs: &FargateArgs,
+    ) -> Result<Option<String>> {
+        Ok(lifecycle::abandoned(cx, ctx, inputs).await?)
+    }
+
     async fn read(
         &self,
         cx: &AwsContext,

@@ -5,8 +5,8 @@ use pulumi_provider::Ctx;
 
 use super::args::{PipelineArgs, PipelineState, key_alias};
 use super::{roles, state, stream};
-use crate::aws::tags::{claim, tags_for};
-use crate::aws::{AwsContext, kms, partial};
+use crate::aws::tags::{claim, owned_by, tags_for};
+use crate::aws::{AwsContext, abandoned, kms, partial};
 use crate::error::{Error, Result};
 
 /// The key to encrypt with: the user's (`given`), or one this resource owns.
@@ -22,6 +22,28 @@ async fn key(
         a.name()
     );
     kms::or_owned(cx, ctx, given, &key_alias(a.name()), &description, &tags).await
+}
+
+/// The auto-name of a stream an earlier, interrupted attempt of this create made: one of
+/// this URN under another draw of the same auto-name.
+pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &PipelineArgs) -> Result<Option<String>> {
+    let name = a.name();
+    let candidates: Vec<String> = stream::names(cx)
+        .await?
+        .into_iter()
+        .filter(|c| abandoned::is_sibling(name, c))
+        .collect();
+    for candidate in candidates {
+        if let Some(v) = stream::describe(cx, &candidate).await?
+            && owned_by(
+                v.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ctx.urn(),
+            )
+        {
+            return Ok(Some(candidate));
+        }
+    }
+    Ok(None)
 }
 
 /// Makes AWS match `a`. Returns the stream's name once it exists, so a failure after that
@@ -41,20 +63,15 @@ pub async fn converge(
             format!("a Kinesis stream named {name}")
         })?;
     }
-    // A key the user names must exist before anything is made. A key of the resource's own
-    // is made alongside the stream, which does not need it until it is encrypted.
+    // A key the user names must exist before anything is made. The stream is made first:
+    // it is what a later attempt finds if this one is killed (`abandoned`), and everything
+    // else is named after it. Its key is made while it becomes ACTIVE.
     let given = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
-    let key = key(cx, ctx, a, given);
-    let create = async {
-        if existing.is_none() {
-            ctx.status(format!("creating Kinesis stream {name}")).await;
-            stream::create(cx, ctx, a, &tags).await?;
-        }
-        Ok(())
-    };
-    let (key, created): (_, Result<()>) = futures::join!(key, create);
-    created?;
-    let key = match key {
+    if existing.is_none() {
+        ctx.status(format!("creating Kinesis stream {name}")).await;
+        stream::create(cx, ctx, a, &tags).await?;
+    }
+    let key = match key(cx, ctx, a, given).await {
         Ok(key) => key,
         Err(e) => return Err(partial(cx, ctx, a, e).await),
     };

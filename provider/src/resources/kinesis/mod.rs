@@ -52,6 +52,15 @@ impl Resource<AwsContext> for KinesisPipeline {
         Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
+    async fn abandoned(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        inputs: &PipelineArgs,
+    ) -> Result<Option<String>> {
+        Ok(lifecycle::abandoned(cx, ctx, inputs).await?)
+    }
+
     async fn read(
         &self,
         cx: &AwsContext,

@@ -87,6 +87,26 @@ pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<StreamView>>
     }))
 }
 
+/// The names of every stream in the region.
+pub async fn names(cx: &AwsContext) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = cx
+            .kinesis()
+            .list_streams()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| Error::aws("kinesis:ListStreams", e))?;
+        names.extend(page.stream_names().iter().cloned());
+        match page.next_token() {
+            Some(next) if page.has_more_streams() => token = Some(next.to_string()),
+            _ => return Ok(names),
+        }
+    }
+}
+
 /// Waits for the stream to be ACTIVE, reporting progress.
 pub async fn wait_active(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<StreamView> {
     let what = format!("Kinesis stream {name} to be ACTIVE");
@@ -133,9 +153,20 @@ pub async fn create(
             .stream_mode_details(mode_details(StreamMode::Provisioned)?),
         StreamMode::OnDemand => req.stream_mode_details(mode_details(StreamMode::OnDemand)?),
     };
-    req.send()
-        .await
-        .map_err(|e| Error::aws("kinesis:CreateStream", e))?;
+    match req.send().await {
+        Ok(_) => {}
+        // Not there a moment ago (`converge` looked), there now: made by someone else at once.
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_in_use_exception()) =>
+        {
+            return Err(Error::NotOwned {
+                property: "streamName",
+                what: format!("a Kinesis stream named {}", a.name()),
+            });
+        }
+        Err(e) => return Err(Error::aws("kinesis:CreateStream", e)),
+    }
     ctx.info(format!("created Kinesis stream {}", a.name()))
         .await;
     Ok(())

@@ -18,6 +18,13 @@ use crate::error::{Error, Result};
 
 /// Makes AWS match `a`. Once anything exists, a failure is reported as a partial failure
 /// carrying the identifier, so the engine keeps track of what was made.
+/// The id of a database an earlier, interrupted attempt of this create began: the one its
+/// security group, made first and tagged with this URN, is named after.
+pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs) -> Result<Option<String>> {
+    let suffix = network::security_group_name("");
+    crate::aws::abandoned::by_security_group(cx, ctx.urn(), a.id(), &suffix).await
+}
+
 pub async fn converge(
     cx: &AwsContext,
     ctx: &Ctx,
@@ -52,8 +59,14 @@ pub async fn converge(
     );
     let alias = key_alias(id);
     let given = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
+    // The security group is made first: it is what a later attempt finds if this one is
+    // killed (`abandoned`), and everything else is named after the database's id.
+    let sg = match network::ensure_security_group(cx, ctx, a, &tags).await {
+        Ok(sg) => sg,
+        Err(cause) => return Err(partial(cx, ctx, a, None, cause).await),
+    };
     let key = kms::or_owned(cx, ctx, given, &alias, &description, &tags);
-    let (key, made) = futures::join!(key, parts(cx, ctx, a, &tags));
+    let (key, made) = futures::join!(key, parts(cx, ctx, a, sg, &tags));
     let (key, made) = match (key, made) {
         (Ok(key), Ok(made)) => (key, made),
         (Ok(key), Err(cause)) => return Err(partial(cx, ctx, a, Some(&key), cause).await),
@@ -74,12 +87,13 @@ struct Made {
     fresh_role: bool,
 }
 
-/// Makes the parts at once. Each is awaited to the end (none is dropped half-made), then
-/// the first failure, in this order, is reported.
+/// Makes the parts besides the security group at once. Each is awaited to the end (none is
+/// dropped half-made), then the first failure, in this order, is reported.
 async fn parts(
     cx: &AwsContext,
     ctx: &Ctx,
     a: &PostgresArgs,
+    sg: crate::aws::firewall::GroupView,
     tags: &BTreeMap<String, String>,
 ) -> Result<Made> {
     let id = a.id();
@@ -91,13 +105,12 @@ async fn parts(
             Ok((None, false))
         }
     };
-    let (sg, subnets, group, role) = futures::join!(
-        network::ensure_security_group(cx, ctx, a, tags),
+    let (subnets, group, role) = futures::join!(
         network::ensure_subnet_group(cx, ctx, a, tags),
         params::ensure(cx, ctx, a, tags),
         role,
     );
-    let (sg, subnets, group) = (sg?, subnets?, group?);
+    let (subnets, group) = (subnets?, group?);
     let (role, fresh_role) = role?;
     Ok(Made {
         sg,
@@ -288,6 +301,13 @@ async fn partial(
     cause: Error,
 ) -> Error {
     let id = a.id();
+    if cause.is_contest() {
+        let owned = matches!(state::observe(cx, id, a.engine().aurora()).await, Ok(Some(db))
+            if crate::aws::tags::may_take(ctx, db.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        if !owned {
+            return cause;
+        }
+    }
     let known = PostgresState {
         args: a.clone(),
         kms_key_arn: key.map(|k| k.arn.clone()).unwrap_or_default(),

@@ -102,6 +102,15 @@ impl Resource<AwsContext> for HipaaPostgres {
         Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
+    async fn abandoned(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        inputs: &PostgresArgs,
+    ) -> Result<Option<String>> {
+        Ok(lifecycle::abandoned(cx, ctx, inputs).await?)
+    }
+
     async fn read(
         &self,
         cx: &AwsContext,

@@ -56,7 +56,14 @@ pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<
         .set_tags(Some(tagging::rds(p.tags)))
         .send()
         .await
-        .map_err(|e| Error::aws("rds:CreateDBInstance", e))?;
+        .map_err(|e| match e.as_service_error() {
+            // Not there a moment ago, there now: made by someone else at once.
+            Some(s) if s.is_db_instance_already_exists_fault() => Error::NotOwned {
+                property: "identifier",
+                what: format!("a database named {}", a.id()),
+            },
+            _ => Error::aws("rds:CreateDBInstance", e),
+        })?;
     Ok(())
 }
 

@@ -241,10 +241,20 @@ pub async fn create(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> Result<()>
         req.num_cache_clusters(a.replicas() + 1)
             .set_cache_parameter_group_name(a.parameter_group_name.clone())
     };
-    req.send()
-        .await
-        .map_err(|e| Error::aws("elasticache:CreateReplicationGroup", e))?;
-    Ok(())
+    match req.send().await {
+        Ok(_) => Ok(()),
+        // Not there a moment ago (`converge` looked), there now: made by someone else at once.
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_replication_group_already_exists_fault()) =>
+        {
+            Err(Error::NotOwned {
+                property: "replicationGroupId",
+                what: format!("a replication group named {}", a.id()),
+            })
+        }
+        Err(e) => Err(Error::aws("elasticache:CreateReplicationGroup", e)),
+    }
 }
 
 /// Waits until the group is `available`, saying what AWS is doing meanwhile.

@@ -18,6 +18,13 @@ use crate::aws::tags::{claim, owned_by, tags_for};
 use crate::aws::{AwsContext, firewall, kms, partial, secrets, snapshot};
 use crate::error::{Error, Result};
 
+/// The id of a replication group an earlier, interrupted attempt of this create began: the
+/// one its security group, made first and tagged with this URN, is named after.
+pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs) -> Result<Option<String>> {
+    let suffix = network::security_group_name("");
+    crate::aws::abandoned::by_security_group(cx, ctx.urn(), a.id(), &suffix).await
+}
+
 /// Makes AWS match `a`. Once anything exists, a failure is reported as a partial failure
 /// carrying the replication group id, so the engine keeps track of what was made.
 pub async fn converge(
@@ -54,22 +61,22 @@ pub async fn converge(
             Err(cause) => Err((Some(key), cause)),
         }
     };
-    // Each part is awaited to the end (none is dropped half-made), then the first failure,
-    // in this order, is reported.
-    let (keyed, sg, subnets) = futures::join!(
-        keyed,
-        network::ensure_security_group(cx, ctx, a, &tags),
-        network::ensure_subnet_group(cx, ctx, a, &tags),
-    );
+    // The security group is made first: it is what a later attempt finds if this one is
+    // killed (`abandoned`), and everything else is named after the group's id. Then the
+    // other parts at once, each awaited to the end (none is dropped half-made), and the
+    // first failure, in this order, is reported.
+    let sg = match network::ensure_security_group(cx, ctx, a, &tags).await {
+        Ok(sg) => sg,
+        Err(cause) => return Err(partial(cx, ctx, a, previous, None, cause).await),
+    };
+    let (keyed, subnets) = futures::join!(keyed, network::ensure_subnet_group(cx, ctx, a, &tags));
     let (key, held) = match keyed {
         Ok(keyed) => keyed,
         Err((key, cause)) => return Err(partial(cx, ctx, a, previous, key.as_ref(), cause).await),
     };
-    let made = match (sg, subnets) {
-        (Ok(sg), Ok(subnets)) => Made { sg, subnets, held },
-        (Err(cause), _) | (_, Err(cause)) => {
-            return Err(partial(cx, ctx, a, previous, Some(&key), cause).await);
-        }
+    let made = match subnets {
+        Ok(subnets) => Made { sg, subnets, held },
+        Err(cause) => return Err(partial(cx, ctx, a, previous, Some(&key), cause).await),
     };
     match build(cx, ctx, a, previous, &key, made, &tags).await {
         Ok(state) => Ok(state),
@@ -329,6 +336,9 @@ async fn partial(
     cause: Error,
 ) -> Error {
     let id = a.id();
+    if cause.is_contest() && !owns_group(cx, ctx, id).await {
+        return cause;
+    }
     // The rotation trigger kept is the one already applied.
     let mut args = a.clone();
     args.auth_token_rotation = match previous {
@@ -358,6 +368,12 @@ async fn partial(
         }))
     };
     partial::report(ctx, id, cause, known.clone(), read).await
+}
+
+/// True when the replication group `id` exists and is this resource's.
+async fn owns_group(cx: &AwsContext, ctx: &Ctx, id: &str) -> bool {
+    matches!(group::describe(cx, id).await, Ok(Some(g))
+        if crate::aws::tags::may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
 }
 
 /// Deletes the group (after a final snapshot unless skipped), then its subnet group,

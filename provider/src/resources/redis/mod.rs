@@ -57,6 +57,15 @@ impl Resource<AwsContext> for EncryptedRedis {
         Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
+    async fn abandoned(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        inputs: &RedisArgs,
+    ) -> Result<Option<String>> {
+        Ok(lifecycle::abandoned(cx, ctx, inputs).await?)
+    }
+
     async fn read(
         &self,
         cx: &AwsContext,

@@ -18,6 +18,8 @@ use aws_sdk_ec2::types::{
     SecurityGroup, Subnet, Tag, VpcAttributeName, VpcEndpoint,
 };
 
+use pulumi_provider::Ctx;
+
 use super::layout::Tier;
 use crate::aws::AwsContext;
 use crate::error::{Error, Result};
@@ -26,9 +28,10 @@ use crate::error::{Error, Result};
 pub const PART_TAG: &str = "healthcare:part";
 /// On objects that have no VPC of their own (Elastic IPs): the VPC they serve.
 pub const VPC_TAG: &str = "healthcare:vpc";
-/// Set on the VPC once a create has finished; a VPC without it was left by an attempt
-/// that died, and the next create adopts it. A finished VPC is never adopted, so the
-/// replacement of a VPC (same URN) makes a new one.
+/// Set by earlier releases on a VPC whose create had finished; kept out of the user's tags.
+/// Whether a VPC of this URN is adopted now depends on whether the create replaces one the
+/// engine holds (`Ctx::is_replacing`), not on this tag: a create killed right after it was
+/// set still left a VPC the engine never heard of.
 pub const COMPLETE_TAG: &str = "healthcare:complete";
 
 pub fn tags_of(tags: &[Tag]) -> BTreeMap<String, String> {
@@ -150,8 +153,14 @@ impl Inventory {
     }
 }
 
-/// The id of a VPC this URN owns whose create did not finish, if there is one.
-pub async fn owned_vpc(cx: &AwsContext, urn: &str) -> Result<Option<String>> {
+/// The id of a VPC this URN owns that the engine does not hold: made by an earlier attempt
+/// of this create whose end the engine never heard. A create that replaces a VPC finds none
+/// (the VPC tagged with the URN is the old one).
+pub async fn owned_vpc(cx: &AwsContext, ctx: &Ctx) -> Result<Option<String>> {
+    if ctx.is_replacing() {
+        return Ok(None);
+    }
+    let urn = ctx.urn();
     let found = cx
         .ec2()
         .describe_vpcs()
@@ -165,7 +174,6 @@ pub async fn owned_vpc(cx: &AwsContext, urn: &str) -> Result<Option<String>> {
     Ok(found
         .vpcs()
         .iter()
-        .filter(|v| !tags_of(v.tags()).contains_key(COMPLETE_TAG))
         .find_map(|v| v.vpc_id().map(String::from)))
 }
 

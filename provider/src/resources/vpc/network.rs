@@ -65,7 +65,7 @@ pub async fn ensure_vpc(
     cidr: &str,
     tags: &BTreeMap<String, String>,
 ) -> Result<String> {
-    let vpc_id = match owned_vpc(cx, ctx.urn()).await? {
+    let vpc_id = match owned_vpc(cx, ctx).await? {
         Some(id) => {
             ctx.info(format!("adopting VPC {id}, made by an earlier attempt"))
                 .await;
@@ -505,15 +505,6 @@ pub async fn converge_tags(job: &Job<'_>, inv: &Inventory) -> Result<()> {
             .send()
             .await
             .map_err(|e| Error::aws("ec2:DeleteTags", e))?;
-    }
-    if !inv.vpc_tags.contains_key(COMPLETE_TAG) {
-        let done = Tag::builder().key(COMPLETE_TAG).value("true").build();
-        ec2.create_tags()
-            .resources(&inv.vpc_id)
-            .tags(done)
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:CreateTags", e))?;
     }
     Ok(())
 }

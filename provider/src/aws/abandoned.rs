@@ -1,0 +1,168 @@
+//! What an earlier attempt of a create left, when the engine never heard its end (the plugin
+//! or the CLI was killed while it ran): the auto-name that attempt had drawn, so the next
+//! attempt carries on with it instead of leaving its objects behind under a name nothing
+//! knows. Each resource makes one object first, its anchor, tagged with the URN at creation;
+//! everything else it makes is named after the anchor's name.
+
+use aws_sdk_ec2::types::Filter;
+use aws_sdk_resourcegroupstagging::types::TagFilter;
+
+use super::AwsContext;
+use super::tags::{URN_TAG, urn_value};
+use crate::error::{Error, Result};
+
+/// True when `candidate` is another draw of the auto-name `name`: the same stem and a random
+/// suffix of the same length and alphabet (`events-k2j4h1x` for `events-a9b8c7d`).
+pub fn is_sibling(name: &str, candidate: &str) -> bool {
+    let Some((stem, suffix)) = name.rsplit_once('-') else {
+        return false;
+    };
+    candidate != name
+        && candidate
+            .strip_prefix(stem)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|s| {
+                s.len() == suffix.len()
+                    && s.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            })
+}
+
+/// The first of `found` (in name order) that is a sibling of `name`.
+pub fn first_sibling(name: &str, found: impl IntoIterator<Item = String>) -> Option<String> {
+    let mut siblings: Vec<String> = found.into_iter().filter(|c| is_sibling(name, c)).collect();
+    siblings.sort();
+    siblings.into_iter().next()
+}
+
+/// The auto-name behind a security group tagged with `urn` and named `{auto-name}{suffix}`:
+/// the anchor of a resource that lives in a VPC.
+pub async fn by_security_group(
+    cx: &AwsContext,
+    urn: &str,
+    name: &str,
+    suffix: &str,
+) -> Result<Option<String>> {
+    let found = cx
+        .ec2()
+        .describe_security_groups()
+        .filters(
+            Filter::builder()
+                .name(format!("tag:{URN_TAG}"))
+                .values(urn_value(urn))
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))?;
+    let names = found
+        .security_groups()
+        .iter()
+        .filter_map(|g| g.group_name()?.strip_suffix(suffix).map(String::from));
+    Ok(first_sibling(name, names))
+}
+
+/// The ARNs of the objects of `resource_type` (`kms:key`, `ecs:cluster`) tagged with `urn`,
+/// as the Resource Groups Tagging API finds them: one call for the region however many
+/// objects it holds.
+pub async fn tagged(cx: &AwsContext, urn: &str, resource_type: &str) -> Result<Vec<String>> {
+    let filter = TagFilter::builder()
+        .key(URN_TAG)
+        .values(urn_value(urn))
+        .build();
+    let mut arns = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = cx
+            .tagging()
+            .get_resources()
+            .resource_type_filters(resource_type)
+            .tag_filters(filter.clone())
+            .set_pagination_token(token.take())
+            .send()
+            .await
+            .map_err(|e| Error::aws("tag:GetResources", e))?;
+        arns.extend(
+            page.resource_tag_mapping_list()
+                .iter()
+                .filter_map(|m| m.resource_arn().map(String::from)),
+        );
+        match page.pagination_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_string()),
+            _ => return Ok(arns),
+        }
+    }
+}
+
+/// The auto-name behind a key tagged with `urn` whose alias is `{prefix}{auto-name}`: the
+/// anchor of a resource whose first object is its key.
+pub async fn by_key_alias(
+    cx: &AwsContext,
+    urn: &str,
+    name: &str,
+    prefix: &str,
+) -> Result<Option<String>> {
+    let mut names = Vec::new();
+    for arn in tagged(cx, urn, "kms:key").await? {
+        let aliases = cx
+            .kms()
+            .list_aliases()
+            .key_id(&arn)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:ListAliases", e))?;
+        names.extend(
+            aliases
+                .aliases()
+                .iter()
+                .filter_map(|a| a.alias_name()?.strip_prefix(prefix).map(String::from)),
+        );
+    }
+    Ok(first_sibling(name, names))
+}
+
+/// The auto-name behind an object tagged with `urn` whose ARN ends `{marker}{auto-name}`
+/// (`cluster/` for an ECS cluster).
+pub async fn by_arn(
+    cx: &AwsContext,
+    urn: &str,
+    name: &str,
+    resource_type: &str,
+    marker: &str,
+) -> Result<Option<String>> {
+    let names = tagged(cx, urn, resource_type)
+        .await?
+        .into_iter()
+        .filter_map(|arn| arn.rsplit_once(marker).map(|(_, n)| n.to_string()));
+    Ok(first_sibling(name, names))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_draw_of_the_same_auto_name_is_a_sibling() {
+        assert!(is_sibling("events-a9b8c7d", "events-k2j4h1x"));
+        assert!(is_sibling("my-events-a9b8c7d", "my-events-0000000"));
+    }
+
+    #[test]
+    fn the_name_itself_and_other_names_are_not_siblings() {
+        assert!(!is_sibling("events-a9b8c7d", "events-a9b8c7d"));
+        assert!(!is_sibling("events-a9b8c7d", "events-a9b8c7"));
+        assert!(!is_sibling("events-a9b8c7d", "events-A9B8C7D"));
+        assert!(!is_sibling("events-a9b8c7d", "other-a9b8c7x"));
+        assert!(!is_sibling("events-a9b8c7d", "events-a9b8c7d-redis"));
+        assert!(!is_sibling("events", "events-a9b8c7d"));
+    }
+
+    #[test]
+    fn the_first_sibling_by_name_is_chosen() {
+        let found = ["events-zzzzzzz", "events-aaaaaaa", "unrelated"].map(String::from);
+        assert_eq!(
+            first_sibling("events-a9b8c7d", found).as_deref(),
+            Some("events-aaaaaaa")
+        );
+    }
+}

@@ -1,0 +1,53 @@
+"""Every resource killed at, and refused at, each AWS write of its create, update and delete,
+through the real CLI against moto: nothing lost, leaked or made twice.
+
+`make test` runs the first, middle and last write of each (the same ones every run);
+`make test-faults` (HEALTHCARE_FAULTS=full) runs every write. Each test prints its table
+row; HEALTHCARE_FAULT_REPORT=FILE appends every case to FILE as JSON lines.
+"""
+
+import dataclasses
+import json
+import os
+
+import pytest
+
+from matrix import Matrix, choose, table
+from subjects import SUBJECTS
+
+FULL = os.environ.get("HEALTHCARE_FAULTS") == "full"
+CASES = [
+    (subject, fault, operation)
+    for subject in SUBJECTS
+    for fault, operation in [("kill", "create"), ("crash", "create"), ("fail", "create"),
+                             ("kill", "delete"), ("kill", "update")]
+    if operation != "update" or SUBJECTS[subject].grow
+]
+_census = {}
+
+
+@pytest.fixture
+def matrix(request, moto, proxy, network, tmp_path):
+    name = request.node.callspec.params["subject"]
+    m = Matrix(SUBJECTS[name], moto, proxy, tmp_path, network)
+    if name not in _census:
+        _census[name] = (m.census(), m.made, getattr(m, "grown", None), m.compliant)
+    m.writes, m.made, m.grown, m.compliant = _census[name]
+    return m
+
+
+@pytest.mark.parametrize("subject,fault,operation", CASES)
+def test_nothing_is_lost_leaked_or_doubled(matrix, subject, fault, operation):
+    total = matrix.writes[operation]
+    assert total > 0, f"the census of {subject} saw no write in its {operation}"
+    outcomes = [matrix.run(fault, operation, n) for n in choose(total, FULL)]
+    print(f"\n{subject} {operation}: {total} writes\n{table(outcomes)}")
+    report = os.environ.get("HEALTHCARE_FAULT_REPORT")
+    if report:
+        with open(report, "a") as f:
+            for o in outcomes:
+                f.write(json.dumps({**dataclasses.asdict(o), "writes": total}) + "\n")
+    bad = [o for o in outcomes if o.problems]
+    assert not bad, "\n\n".join(
+        f"{o.fault} at write {o.index}/{total} of the {o.operation} ({o.recovery}):\n"
+        + "\n".join(o.problems) for o in bad)
