@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use aws_sdk_ec2::operation::describe_addresses::DescribeAddressesOutput;
 use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput;
-use aws_sdk_ec2::operation::describe_internet_gateways::DescribeInternetGatewaysOutput;
 use aws_sdk_ec2::operation::describe_nat_gateways::DescribeNatGatewaysOutput;
 use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
 use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
@@ -14,8 +13,8 @@ use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
 use aws_sdk_ec2::operation::describe_vpc_attribute::DescribeVpcAttributeOutput;
 use aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput;
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, Filter, FlowLog, NatGateway, NatGatewayState, RouteState, RouteTable,
-    SecurityGroup, Subnet, Tag, VpcAttributeName, VpcEndpoint,
+    AttributeBooleanValue, Filter, FlowLog, InternetGateway, NatGateway, NatGatewayState,
+    RouteState, RouteTable, SecurityGroup, Subnet, Tag, VpcAttributeName, VpcEndpoint,
 };
 
 use pulumi_provider::Ctx;
@@ -111,7 +110,10 @@ pub struct Inventory {
     pub vpc_tags: BTreeMap<String, String>,
     pub dns_support: bool,
     pub dns_hostnames: bool,
+    /// The internet gateway: the attached one, else one made for this VPC (tagged with it)
+    /// by an attempt that died before attaching it.
     pub igw: Option<String>,
+    pub igw_attached: bool,
     pub subnets: Vec<SubnetView>,
     pub route_tables: Vec<RouteTableView>,
     /// NAT gateways not deleted or deleting.
@@ -198,9 +200,11 @@ pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> 
         dns_hostnames: on(a.dns_hostnames.enable_dns_hostnames()),
         igw: a
             .igws
-            .internet_gateways()
             .iter()
-            .find_map(|g| g.internet_gateway_id().map(String::from)),
+            .find(|g| !g.attachments().is_empty())
+            .or(a.igws.first())
+            .and_then(|g| g.internet_gateway_id().map(String::from)),
+        igw_attached: a.igws.iter().any(|g| !g.attachments().is_empty()),
         subnets: a.subnets.subnets().iter().map(subnet_view).collect(),
         route_tables: a.tables.route_tables().iter().map(table_view).collect(),
         nats: a
@@ -247,9 +251,20 @@ pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> 
     }))
 }
 
+async fn igws_where(cx: &AwsContext, name: &str, value: &str) -> Result<Vec<InternetGateway>> {
+    cx.ec2()
+        .describe_internet_gateways()
+        .filters(filter(name, value))
+        .send()
+        .await
+        .map(|out| out.internet_gateways().to_vec())
+        .map_err(|e| Error::aws("ec2:DescribeInternetGateways", e))
+}
+
 /// What EC2 says about everything in a VPC, asked all at once.
 struct Contents {
-    igws: DescribeInternetGatewaysOutput,
+    /// Attached to the VPC, or tagged as made for it.
+    igws: Vec<InternetGateway>,
     subnets: DescribeSubnetsOutput,
     tables: DescribeRouteTablesOutput,
     nats: DescribeNatGatewaysOutput,
@@ -275,11 +290,14 @@ async fn describe_contents(cx: &AwsContext, vpc_id: &str) -> Result<Contents> {
     let (igws, subnets, tables, nats, eips, endpoints, groups, flows, dns_support, dns_hostnames) =
         tokio::try_join!(
             async {
-                ec2.describe_internet_gateways()
-                    .filters(filter("attachment.vpc-id", vpc_id))
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeInternetGateways", e))
+                let by_tag = format!("tag:{VPC_TAG}");
+                let (attached, tagged) = tokio::try_join!(
+                    igws_where(cx, "attachment.vpc-id", vpc_id),
+                    igws_where(cx, &by_tag, vpc_id),
+                )?;
+                let mut all = attached;
+                all.extend(tagged.into_iter().filter(|g| g.attachments().is_empty()));
+                Ok::<_, Error>(all)
             },
             async {
                 ec2.describe_subnets()

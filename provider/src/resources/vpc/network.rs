@@ -145,8 +145,13 @@ pub async fn ensure_dns(job: &Job<'_>, inv: &Inventory) -> Result<()> {
 
 /// The internet gateway, attached; made when missing.
 pub async fn ensure_igw(job: &Job<'_>, inv: &Inventory) -> Result<String> {
-    if let Some(id) = &inv.igw {
-        return Ok(id.clone());
+    match &inv.igw {
+        Some(id) if inv.igw_attached => return Ok(id.clone()),
+        Some(id) => {
+            attach_igw(job, id).await?;
+            return Ok(id.clone());
+        }
+        None => {}
     }
     let made = job
         .cx
@@ -165,15 +170,20 @@ pub async fn ensure_igw(job: &Job<'_>, inv: &Inventory) -> Result<String> {
         .and_then(|g| g.internet_gateway_id())
         .unwrap_or_default()
         .to_string();
+    attach_igw(job, &id).await?;
+    Ok(id)
+}
+
+async fn attach_igw(job: &Job<'_>, id: &str) -> Result<()> {
     job.cx
         .ec2()
         .attach_internet_gateway()
-        .internet_gateway_id(&id)
+        .internet_gateway_id(id)
         .vpc_id(&job.vpc_id)
         .send()
         .await
         .map_err(|e| Error::aws("ec2:AttachInternetGateway", e))?;
-    Ok(id)
+    Ok(())
 }
 
 /// Every planned subnet, the missing ones made at once. Returns part to subnet id.

@@ -90,19 +90,21 @@ pub async fn prune(job: &Job<'_>, inv: &Inventory, plan: &[SubnetPlan], a: &VpcA
     if !tier_enabled(a, Tier::Public)
         && let Some(igw) = &inv.igw
     {
-        delete_igw(job.cx, &job.vpc_id, igw).await?;
+        delete_igw(job.cx, &job.vpc_id, igw, inv.igw_attached).await?;
     }
     Ok(())
 }
 
-async fn delete_igw(cx: &AwsContext, vpc_id: &str, igw: &str) -> Result<()> {
-    cx.ec2()
-        .detach_internet_gateway()
-        .internet_gateway_id(igw)
-        .vpc_id(vpc_id)
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:DetachInternetGateway", e))?;
+async fn delete_igw(cx: &AwsContext, vpc_id: &str, igw: &str, attached: bool) -> Result<()> {
+    if attached {
+        cx.ec2()
+            .detach_internet_gateway()
+            .internet_gateway_id(igw)
+            .vpc_id(vpc_id)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DetachInternetGateway", e))?;
+    }
     cx.ec2()
         .delete_internet_gateway()
         .internet_gateway_id(igw)
@@ -178,7 +180,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
         delete_table(cx, t).await?;
     }
     if let Some(igw) = &inv.igw {
-        delete_igw(cx, &state.vpc_id, igw).await?;
+        delete_igw(cx, &state.vpc_id, igw, inv.igw_attached).await?;
     }
     for g in inv.groups.iter().filter(|g| g.part.is_some()) {
         firewall::delete(cx, ctx, &g.id).await?;
