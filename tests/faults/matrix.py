@@ -30,6 +30,7 @@ import time
 
 from harness.inventory import added, counts, inventory
 from pulumi_cli import Stack
+from test_vpc_e2e import _kill_plugins as kill_plugins
 
 HOLD_TIMEOUT = 120
 
@@ -54,23 +55,6 @@ def choose(total, full):
     if full or total <= 3:
         return list(range(1, total + 1))
     return sorted({1, (total + 1) // 2, total})
-
-
-def kill_plugins(stack):
-    """SIGKILLs the provider processes started for this stack's PULUMI_HOME."""
-    killed = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
-            env = open(f"/proc/{pid}/environ", "rb").read()
-        except OSError:
-            continue
-        if cmd and cmd[0].endswith(b"pulumi-resource-healthcare") and str(stack.home).encode() in env:
-            os.kill(int(pid), signal.SIGKILL)
-            killed.append(int(pid))
-    return killed
 
 
 class Matrix:

@@ -104,18 +104,11 @@ pub async fn by_key_alias(
 ) -> Result<Option<String>> {
     let mut names = Vec::new();
     for arn in tagged(cx, urn, "kms:key").await? {
-        let aliases = cx
-            .kms()
-            .list_aliases()
-            .key_id(&arn)
-            .send()
-            .await
-            .map_err(|e| Error::aws("kms:ListAliases", e))?;
+        let aliases = super::kms::aliases_of(cx, &arn).await?;
         names.extend(
             aliases
-                .aliases()
-                .iter()
-                .filter_map(|a| a.alias_name()?.strip_prefix(prefix).map(String::from)),
+                .into_iter()
+                .filter_map(|a| a.strip_prefix(prefix).map(String::from)),
         );
     }
     Ok(first_sibling(name, names))

@@ -130,18 +130,27 @@ async fn orphan(cx: &AwsContext, ctx: &Ctx) -> Result<Option<String>> {
         if describe(cx, &arn).await?.is_none() {
             continue;
         }
-        let aliases = cx
-            .kms()
-            .list_aliases()
-            .key_id(&arn)
-            .send()
-            .await
-            .map_err(|e| Error::aws("kms:ListAliases", e))?;
-        if aliases.aliases().is_empty() {
+        if aliases_of(cx, &arn).await?.is_empty() {
             return Ok(Some(arn));
         }
     }
     Ok(None)
+}
+
+/// The names of the aliases of a key.
+pub async fn aliases_of(cx: &AwsContext, arn: &str) -> Result<Vec<String>> {
+    let aliases = cx
+        .kms()
+        .list_aliases()
+        .key_id(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("kms:ListAliases", e))?;
+    Ok(aliases
+        .aliases()
+        .iter()
+        .filter_map(|a| a.alias_name().map(String::from))
+        .collect())
 }
 
 /// The key the user named (`given`), which must exist (`property` names the input in the
