@@ -16,7 +16,10 @@ AWS service and operation, when it arrived (``time``) and when it was answered (
 
 A rule matches on ``service`` and ``operation`` (a name or a list), and with ``writes=True``
 only calls that change something (``is_write``: Create*, Put*, Tag*, Delete*...). A rule
-fires on every matching call, on the first ``times`` ones, or only on the ``nth``.
+fires on every matching call, on the first ``times`` ones, or only on the ``nth``; with
+``probability`` it fires on that share of the calls it would fire on, drawn from a random
+sequence seeded by ``seed`` (the same sequence every run). A delay waits ``seconds`` plus up
+to ``jitter`` more, drawn the same way.
 Each rule counts the calls it matches (``matched``/``fired``); when several fire on one call,
 the oldest applies.
 
@@ -32,6 +35,7 @@ import http.client
 import http.server
 import itertools
 import json
+import random
 import re
 import signal
 import socket
@@ -119,6 +123,9 @@ class Rule:
     nth: int = None
     times: int = None
     seconds: float = 0.0
+    jitter: float = 0.0
+    probability: float = None
+    seed: int = 0
     error: str = None
     status: int = None
     code: str = None
@@ -142,7 +149,10 @@ class Rule:
             raise ValueError("a rewrite rule needs find= and replace=")
         if self.nth is not None and self.times is not None:
             raise ValueError("give nth or times, not both")
+        if self.probability is not None and not 0.0 <= self.probability <= 1.0:
+            raise ValueError("probability is a share between 0 and 1")
         self.released = threading.Event()
+        self._random = random.Random(self.seed)
 
     def take(self, service, operation):
         """Count a request against this rule; True if the rule fires on it."""
@@ -155,8 +165,14 @@ class Rule:
             fire = self.matched == self.nth
         else:
             fire = self.times is None or self.matched <= self.times
+        if fire and self.probability is not None:
+            fire = self._random.random() < self.probability
         self.fired += fire
         return fire
+
+    def pause(self):
+        """How long a delay rule waits this time."""
+        return self.seconds + (self._random.uniform(0, self.jitter) if self.jitter else 0.0)
 
     def error_reply(self, protocol):
         """(status, code) for a request of this protocol."""
@@ -279,7 +295,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if rule:
             entry.update(fault=rule.action, rule=rule.id)
         action = rule.action if rule else None
-        if action == "delay" and self.proxy._stopping.wait(rule.seconds):
+        if action == "delay" and self.proxy._stopping.wait(rule.pause()):
             return self._drop()
         if action == "error":
             status, code = rule.error_reply(protocol)

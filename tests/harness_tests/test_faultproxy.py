@@ -212,6 +212,25 @@ def test_a_write_rule_matches_every_write_and_no_read(proxy):
     assert not faultproxy.is_write("DescribeVpcs") and not faultproxy.is_write("ListTagsForStream")
 
 
+def test_a_rule_with_a_probability_fires_on_that_share_the_same_way_every_run():
+    def fired(seed):
+        rule = Rule("error", error="throttle", probability=0.3, seed=seed)
+        return [rule.take("kinesis", "ListStreams") for _ in range(1000)]
+
+    first = fired(7)
+    assert 250 < sum(first) < 350, sum(first)
+    assert fired(7) == first and fired(8) != first
+    with pytest.raises(ValueError):
+        Rule("error", error="throttle", probability=1.5)
+
+
+def test_a_delay_with_jitter_waits_between_its_bounds():
+    rule = Rule("delay", seconds=0.05, jitter=0.15, seed=3)
+    pauses = [rule.pause() for _ in range(200)]
+    assert all(0.05 <= p <= 0.2 for p in pauses)
+    assert max(pauses) - min(pauses) > 0.1
+
+
 def test_delay(proxy):
     kinesis = via(proxy, "kinesis")
     proxy.add_rule("delay", seconds=0.5, operation="ListStreams")
