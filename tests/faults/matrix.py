@@ -49,10 +49,14 @@ class Outcome:
     problems: list = dataclasses.field(default_factory=list)
 
 
-def choose(total, full):
+def choose(total, full, few=False):
     """The indices a run tries: every one in the full matrix, else the first, the middle and
-    the last (the same ones on every run)."""
-    if full or total <= 3:
+    the last (the middle one only when `few`), the same ones on every run."""
+    if full:
+        return list(range(1, total + 1))
+    if few:
+        return [(total + 1) // 2]
+    if total <= 3:
         return list(range(1, total + 1))
     return sorted({1, (total + 1) // 2, total})
 
