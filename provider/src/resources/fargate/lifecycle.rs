@@ -46,6 +46,8 @@ async fn key(
 /// key (made first, tagged with this URN, named after the cluster) or the cluster itself
 /// is named after.
 pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &FargateArgs) -> Result<Option<String>> {
+    // The credentials are checked before any other call.
+    cx.validate().await?;
     let (urn, name) = (ctx.urn(), a.id());
     if let Some(found) = abandoned::by_key_alias(cx, urn, name, &key_alias("")).await? {
         return Ok(Some(found));

@@ -27,6 +27,8 @@ async fn key(
 /// The auto-name of a stream an earlier, interrupted attempt of this create made: one of
 /// this URN under another draw of the same auto-name.
 pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &PipelineArgs) -> Result<Option<String>> {
+    // The credentials are checked before any other call.
+    cx.validate().await?;
     let name = a.name();
     let candidates: Vec<String> = stream::names(cx)
         .await?

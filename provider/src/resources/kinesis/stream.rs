@@ -87,23 +87,32 @@ pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<StreamView>>
     }))
 }
 
-/// The names of every stream in the region.
+/// The names of every stream in the region, page by page: by `NextToken` where AWS gives
+/// one, else from the last name of the page (`ExclusiveStartStreamName`, the older form
+/// AWS still takes).
 pub async fn names(cx: &AwsContext) -> Result<Vec<String>> {
-    let mut names = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
     loop {
+        let after = if token.is_none() {
+            names.last().cloned()
+        } else {
+            None
+        };
         let page = cx
             .kinesis()
             .list_streams()
             .set_next_token(token.take())
+            .set_exclusive_start_stream_name(after)
             .send()
             .await
             .map_err(|e| Error::aws("kinesis:ListStreams", e))?;
+        let got = page.stream_names().len();
         names.extend(page.stream_names().iter().cloned());
-        match page.next_token() {
-            Some(next) if page.has_more_streams() => token = Some(next.to_string()),
-            _ => return Ok(names),
+        if !page.has_more_streams() || got == 0 {
+            return Ok(names);
         }
+        token = page.next_token().map(String::from);
     }
 }
 

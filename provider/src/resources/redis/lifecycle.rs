@@ -21,6 +21,8 @@ use crate::error::{Error, Result};
 /// The id of a replication group an earlier, interrupted attempt of this create began: the
 /// one its security group, made first and tagged with this URN, is named after.
 pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs) -> Result<Option<String>> {
+    // The credentials are checked before any other call.
+    cx.validate().await?;
     let suffix = network::security_group_name("");
     crate::aws::abandoned::by_security_group(cx, ctx.urn(), a.id(), &suffix).await
 }
