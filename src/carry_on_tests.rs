@@ -84,6 +84,14 @@ fn ctx(replacing: bool) -> Ctx {
     ctx
 }
 
+/// A create through the handler, as the engine calls it; its id and outputs.
+async fn create(h: &Typed<Stream>, replacing: bool, news: PropertyMap) -> (String, PropertyMap) {
+    match Handler::<()>::create(h, Some(&()), &ctx(replacing), news, false).await {
+        Ok(made) => made,
+        Err(_) => panic!("the create failed"),
+    }
+}
+
 fn handler(left: Option<&str>) -> Typed<Stream> {
     Typed::new::<()>(Stream {
         left: left.map(String::from),
@@ -94,17 +102,7 @@ fn handler(left: Option<&str>) -> Typed<Stream> {
 #[tokio::test]
 async fn an_auto_named_create_carries_on_with_the_name_an_interrupted_attempt_left() {
     let h = handler(Some("events-aaaaaaa"));
-    let Ok((id, state)) = Handler::<()>::create(
-        &h,
-        Some(&()),
-        &ctx(false),
-        auto_named("events-bbbbbbb"),
-        false,
-    )
-    .await
-    else {
-        panic!("the create failed");
-    };
+    let (id, state) = create(&h, false, auto_named("events-bbbbbbb")).await;
     assert_eq!(id, "events-aaaaaaa");
     assert_eq!(
         state.get("streamName"),
@@ -116,17 +114,7 @@ async fn an_auto_named_create_carries_on_with_the_name_an_interrupted_attempt_le
 #[tokio::test]
 async fn a_create_with_nothing_left_behind_keeps_its_own_name() {
     let h = handler(None);
-    let Ok((id, _)) = Handler::<()>::create(
-        &h,
-        Some(&()),
-        &ctx(false),
-        auto_named("events-bbbbbbb"),
-        false,
-    )
-    .await
-    else {
-        panic!("the create failed");
-    };
+    let (id, _) = create(&h, false, auto_named("events-bbbbbbb")).await;
     assert_eq!(id, "events-bbbbbbb");
     assert_eq!(*h.resource.asked.lock().unwrap(), 1);
 }
@@ -135,21 +123,9 @@ async fn a_create_with_nothing_left_behind_keeps_its_own_name() {
 async fn a_user_given_name_and_a_replacement_never_look_for_what_was_left() {
     let h = handler(Some("events-aaaaaaa"));
     let given = map(json!({"streamName": "mine"}));
-    let Ok((id, _)) = Handler::<()>::create(&h, Some(&()), &ctx(false), given, false).await else {
-        panic!("the create failed");
-    };
+    let (id, _) = create(&h, false, given).await;
     assert_eq!(id, "mine");
-    let Ok((id, _)) = Handler::<()>::create(
-        &h,
-        Some(&()),
-        &ctx(true),
-        auto_named("events-ccccccc"),
-        false,
-    )
-    .await
-    else {
-        panic!("the create failed");
-    };
+    let (id, _) = create(&h, true, auto_named("events-ccccccc")).await;
     assert_eq!(id, "events-ccccccc");
     assert_eq!(*h.resource.asked.lock().unwrap(), 0);
 }
