@@ -48,7 +48,7 @@ test-providertest: build venv tools
 	@$(STAGE) providertest scripts/providertest.sh
 
 ## test-faults: the whole fault matrix: every resource killed at and refused at every AWS
-## write of its create, update and delete (make test runs the first, middle and last write);
+## write of its create, update and delete (make test runs one write of each row);
 ## every case lands in $(FAULT_REPORT) as a JSON line
 FAULT_REPORT ?= $(CURDIR)/.faults.jsonl
 test-faults: build venv tools

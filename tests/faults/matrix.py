@@ -49,16 +49,13 @@ class Outcome:
     problems: list = dataclasses.field(default_factory=list)
 
 
-def choose(total, full, few=False):
-    """The indices a run tries: every one in the full matrix, else the first, the middle and
-    the last (the middle one only when `few`), the same ones on every run."""
+def choose(total, full, turn=0):
+    """The indices a run tries: every one in the full matrix, else one write per row, the
+    first, the middle or the last by the row's turn, so that the rows together try all
+    three kinds of position and every run tries the same ones."""
     if full:
         return list(range(1, total + 1))
-    if few:
-        return [(total + 1) // 2]
-    if total <= 3:
-        return list(range(1, total + 1))
-    return sorted({1, (total + 1) // 2, total})
+    return [[1, (total + 1) // 2, total][turn % 3]]
 
 
 class Matrix:
