@@ -35,8 +35,11 @@ venv:
 tools:
 	@$(STAGE) tools scripts/tools.sh
 
+## the bad-weather and load runs (minutes each) run in make test-faults, not make test
+SOAK_TESTS := tests/faults/test_weather.py tests/faults/test_load.py
+
 test-python: build venv tools
-	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider tests
+	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider $(SOAK_TESTS:%=--ignore=%) tests
 
 ## test-latency: many small sequential calls through grpc-go (the engine's gRPC stack) are
 ## not held by the socket (bench/rpc/floor_test.go)
@@ -49,7 +52,7 @@ test-providertest: build venv tools
 
 ## test-faults: the whole fault matrix: every resource killed at and refused at every AWS
 ## write of its create, update and delete (make test runs one write of each row);
-## every case lands in $(FAULT_REPORT) as a JSON line
+## every case lands in $(FAULT_REPORT) as a JSON line; it runs the bad-weather and load tests too
 FAULT_REPORT ?= $(CURDIR)/.faults.jsonl
 test-faults: build venv tools
 	@rm -f $(FAULT_REPORT)
