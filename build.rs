@@ -6,6 +6,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         [
             "pulumi/provider.proto",
             "pulumi/engine.proto",
+            "pulumi/resource.proto",
             "google/rpc/status.proto",
         ],
         ["proto"],

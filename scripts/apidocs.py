@@ -55,12 +55,20 @@ def property_table(props, required, with_replaces):
 def resource_page(token, res):
     module, name = token_parts(token)
     inputs = res.get("inputProperties", {})
-    outputs = {k: v for k, v in res.get("properties", {}).items() if k not in inputs}
+    if res.get("isComponent"):
+        outputs = res.get("properties", {})
+        changes = ("A component resource: it is made of child resources, each of its own type, and a change "
+                   "to an input updates or replaces only the children that input feeds "
+                   "([components](../components.md)).")
+        heading = "## Outputs\n\n"
+    else:
+        outputs = {k: v for k, v in res.get("properties", {}).items() if k not in inputs}
+        changes = "A change to an input marked *replaces* makes a new resource; every other change is made in place."
+        heading = "## Outputs\n\nEvery input, with its default filled in, and:\n\n"
     return (f"# {name}\n\n`{token}`\n\n{res.get('description', '')}\n\n"
-            f"## Inputs\n\nA change to an input marked *replaces* makes a new resource; every other change is made in place.\n\n"
-            f"{property_table(inputs, set(res.get('requiredInputs', [])), True)}\n"
-            f"## Outputs\n\nEvery input, with its default filled in, and:\n\n"
-            f"{property_table(outputs, set(res.get('required', [])), False)}")
+            f"## Inputs\n\n{changes}\n\n"
+            f"{property_table(inputs, set(res.get('requiredInputs', [])), not res.get('isComponent'))}\n"
+            f"{heading}{property_table(outputs, set(res.get('required', [])), False)}")
 
 
 def types_page(types):

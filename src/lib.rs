@@ -6,6 +6,7 @@
 //! cancellation, panics, partial failures, engine logging and the package schema.
 
 mod check;
+pub mod component;
 mod config;
 mod context;
 mod decode;
@@ -26,6 +27,7 @@ pub mod value;
 
 pub use async_trait::async_trait;
 pub use check::{Autonaming, CheckCtx, CheckFailure, NameRules};
+pub use component::{Component, Inputs, Out, Scope};
 pub use context::{Ctx, Operation};
 pub use diff::{ChangeKind, DiffResult, PropertyChange};
 pub use engine::{EngineLog, Severity};

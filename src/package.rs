@@ -11,6 +11,8 @@ pub(crate) struct ResourceSchema<'a> {
     pub description: &'a str,
     pub inputs: &'a ObjectInfo,
     pub outputs: &'a ObjectInfo,
+    /// A component resource, built by Construct from other resources.
+    pub component: bool,
 }
 
 pub(crate) fn package_schema(
@@ -24,16 +26,17 @@ pub(crate) fn package_schema(
     for r in resources {
         let (inputs, required_inputs) = properties(&mut types, r.inputs);
         let (outputs, required) = properties(&mut types, r.outputs);
-        out.insert(
-            r.token.to_string(),
-            json!({
-                "description": r.description,
-                "inputProperties": inputs,
-                "requiredInputs": required_inputs,
-                "properties": outputs,
-                "required": required,
-            }),
-        );
+        let mut spec = json!({
+            "description": r.description,
+            "inputProperties": inputs,
+            "requiredInputs": required_inputs,
+            "properties": outputs,
+            "required": required,
+        });
+        if let (true, J::Object(map)) = (r.component, &mut spec) {
+            map.insert("isComponent".into(), J::Bool(true));
+        }
+        out.insert(r.token.to_string(), spec);
     }
     let mut schema = json!({
         "name": package.name,

@@ -356,8 +356,25 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
         Ok(Response::new(()))
     }
 
-    async fn construct(&self, _: Request<rpc::ConstructRequest>) -> Reply<rpc::ConstructResponse> {
-        unimplemented("Construct (component resources)")
+    async fn construct(
+        &self,
+        req: Request<rpc::ConstructRequest>,
+    ) -> Reply<rpc::ConstructResponse> {
+        let req = req.into_inner();
+        let handler = self.component_handler(&req.r#type).map_err(status)?;
+        // The component's URN is known once it is registered; until then, messages are
+        // attached to its parent.
+        let ctx = self.ctx(&req.parent, Operation::Other);
+        let version = self.provider.package().version;
+        let work = async {
+            crate::component::construct(handler, &req, ctx.clone(), version)
+                .await
+                .map_err(Failed::from)
+        };
+        let answer = guarded(&ctx, 0.0, work)
+            .await
+            .map_err(|f| failed(f, &req.inputs))?;
+        Ok(Response::new(answer))
     }
 
     async fn cancel(&self, _: Request<()>) -> Reply<()> {

@@ -52,6 +52,7 @@ pub async fn serve<P: Provider>(server: ProviderServer<P>, launch: Launch) -> Re
     if let Some(address) = &launch.engine_address {
         server.log.connect(address);
     }
+    let signals = Signals::catch();
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     {
@@ -61,7 +62,7 @@ pub async fn serve<P: Provider>(server: ProviderServer<P>, launch: Launch) -> Re
     }
     tracing::info!(port, "provider listening");
     let stop = server.cancel.clone();
-    let shutdown = stop_when(launch.engine_address.clone(), stop.clone());
+    let shutdown = stop_when(launch.engine_address.clone(), signals, stop.clone());
     let service = ResourceProviderServer::new(server)
         .max_decoding_message_size(MAX_MESSAGE)
         .max_encoding_message_size(MAX_MESSAGE);
@@ -80,7 +81,7 @@ fn accepted(listener: TcpListener) -> TcpIncoming {
 }
 
 /// Resolves on SIGINT/SIGTERM or when the engine stops answering; cancels running work.
-async fn stop_when(engine: Option<String>, stop: CancellationToken) {
+async fn stop_when(engine: Option<String>, signals: Signals, stop: CancellationToken) {
     let engine_gone = async {
         match engine {
             Some(address) => watch_engine(&address).await,
@@ -88,30 +89,46 @@ async fn stop_when(engine: Option<String>, stop: CancellationToken) {
         }
     };
     tokio::select! {
-        _ = signal() => tracing::info!("signal received, shutting down"),
+        _ = signals.received() => tracing::info!("signal received, shutting down"),
         _ = engine_gone => tracing::info!("the engine is gone, shutting down"),
     }
     stop.cancel();
 }
 
-async fn signal() {
+/// SIGINT and SIGTERM, caught from the moment this is made: the engine may send SIGINT as
+/// soon as it has read the port, and a signal that came before its handler would be lost
+/// (or, where the plugin was started with SIGINT ignored, ignored).
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut int), Ok(mut term)) => {
-                tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    caught: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn catch() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let caught = match (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) {
+                (Ok(int), Ok(term)) => Some((int, term)),
+                _ => None,
+            };
+            Signals { caught }
+        }
+        #[cfg(not(unix))]
+        {
+            Signals {}
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    async fn received(self) {
+        #[cfg(unix)]
+        if let Some((mut int, mut term)) = self.caught {
+            tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }

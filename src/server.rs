@@ -10,6 +10,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
+use crate::component::{Component, ComponentHandler, TypedComponent};
 use crate::context::{Ctx, Operation};
 use crate::engine::EngineLog;
 use crate::error::Error;
@@ -25,6 +26,7 @@ const GRACE: Duration = Duration::from_millis(400);
 pub struct ProviderServer<P: Provider> {
     pub(crate) provider: P,
     pub(crate) handlers: HashMap<&'static str, Box<dyn Handler<P::Context>>>,
+    pub(crate) components: HashMap<&'static str, Box<dyn ComponentHandler>>,
     pub(crate) config_info: ObjectInfo,
     pub(crate) context: RwLock<Option<Arc<P::Context>>>,
     pub(crate) cancel: CancellationToken,
@@ -43,6 +45,7 @@ impl<P: Provider> ProviderServer<P> {
         ProviderServer {
             provider,
             handlers: HashMap::new(),
+            components: HashMap::new(),
             config_info: ObjectInfo::of::<P::Config>(),
             context: RwLock::new(None),
             cancel: CancellationToken::new(),
@@ -60,20 +63,31 @@ impl<P: Provider> ProviderServer<P> {
         self
     }
 
+    /// Registers one component resource type (built by Construct).
+    pub fn component<T: Component>(mut self, component: T) -> Self {
+        self.components
+            .insert(T::TOKEN, Box::new(TypedComponent::new(component)));
+        self
+    }
+
     /// The package schema as JSON.
     pub fn schema(&self) -> serde_json::Value {
-        let mut tokens: Vec<&&str> = self.handlers.keys().collect();
-        tokens.sort();
-        let resources: Vec<ResourceSchema<'_>> = tokens
-            .into_iter()
-            .filter_map(|t| self.handlers.get(*t))
-            .map(|h| ResourceSchema {
-                token: h.token(),
-                description: h.description(),
-                inputs: h.inputs(),
-                outputs: h.outputs(),
-            })
-            .collect();
+        let custom = self.handlers.values().map(|h| ResourceSchema {
+            token: h.token(),
+            description: h.description(),
+            inputs: h.inputs(),
+            outputs: h.outputs(),
+            component: false,
+        });
+        let components = self.components.values().map(|c| ResourceSchema {
+            token: c.token(),
+            description: c.description(),
+            inputs: c.inputs(),
+            outputs: c.outputs(),
+            component: true,
+        });
+        let mut resources: Vec<ResourceSchema<'_>> = custom.chain(components).collect();
+        resources.sort_by_key(|r| r.token);
         package_schema(&self.provider.package(), &self.config_info, &resources)
     }
 
@@ -95,6 +109,13 @@ impl<P: Provider> ProviderServer<P> {
         self.handlers
             .get(token)
             .map(|h| h.as_ref())
+            .ok_or_else(|| Error::UnknownType(token.to_string()))
+    }
+
+    pub(crate) fn component_handler(&self, token: &str) -> Result<&dyn ComponentHandler, Error> {
+        self.components
+            .get(token)
+            .map(|c| c.as_ref())
             .ok_or_else(|| Error::UnknownType(token.to_string()))
     }
 

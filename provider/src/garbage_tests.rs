@@ -208,11 +208,17 @@ proptest! {
 }
 
 #[test]
-fn the_fuzzed_tokens_are_every_registered_resource() {
+fn the_fuzzed_tokens_are_every_registered_custom_resource() {
     let schema = crate::provider::server().schema();
+    // Components have no Check or Diff: the engine sends their inputs to Construct.
     let mut registered: Vec<&str> = schema["resources"]
         .as_object()
-        .map(|r| r.keys().map(String::as_str).collect())
+        .map(|r| {
+            r.iter()
+                .filter(|(_, spec)| spec.get("isComponent").is_none())
+                .map(|(token, _)| token.as_str())
+                .collect()
+        })
         .unwrap_or_default();
     registered.sort_unstable();
     let mut fuzzed = TOKENS.to_vec();

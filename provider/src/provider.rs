@@ -8,6 +8,7 @@ use crate::aws::AwsContext;
 use crate::config::Config;
 use crate::resources::fargate::FargateCluster;
 use crate::resources::kinesis::KinesisPipeline;
+use crate::resources::platform::Platform;
 use crate::resources::postgres::HipaaPostgres;
 use crate::resources::redis::EncryptedRedis;
 use crate::resources::vpc::SecureVpc;
@@ -22,6 +23,7 @@ pub fn server() -> ProviderServer<Healthcare> {
         .resource(EncryptedRedis)
         .resource(HipaaPostgres)
         .resource(FargateCluster)
+        .component(Platform)
 }
 
 #[async_trait]

@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { PlatformArgs } from "./platform";
+export type Platform = import("./platform").Platform;
+export const Platform: typeof import("./platform").Platform = null as any;
+utilities.lazyLoad(exports, ["Platform"], () => require("./platform"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
@@ -32,6 +37,19 @@ export {
     streaming,
     types,
 };
+
+const _module = {
+    version: utilities.getVersion(),
+    construct: (name: string, type: string, urn: string): pulumi.Resource => {
+        switch (type) {
+            case "healthcare:index:Platform":
+                return new Platform(name, <any>undefined, { urn })
+            default:
+                throw new Error(`unknown resource type ${type}`);
+        }
+    },
+};
+pulumi.runtime.registerResourceModule("healthcare", "index", _module)
 pulumi.runtime.registerResourcePackage("healthcare", {
     version: utilities.getVersion(),
     constructProvider: (name: string, type: string, urn: string): pulumi.ProviderResource => {

@@ -1,13 +1,15 @@
 """The plugin as the engine sees it: launch, handshake, schema, config, unimplemented RPCs."""
 
 import json
+import os
 import re
 import signal
+import subprocess
 import time
 
 import grpc
 import pytest
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2
 
 from client import Provider, code_of
@@ -82,7 +84,6 @@ def test_configure_makes_no_aws_call_and_bad_credentials_fail_the_first_operatio
 
 @pytest.mark.parametrize("rpc,request_type", [
     ("Parameterize", provider_pb2.ParameterizeRequest),
-    ("Construct", provider_pb2.ConstructRequest),
     ("Call", provider_pb2.CallRequest),
     ("GetMapping", provider_pb2.GetMappingRequest),
     ("GetMappings", provider_pb2.GetMappingsRequest),
@@ -90,6 +91,24 @@ def test_configure_makes_no_aws_call_and_bad_credentials_fail_the_first_operatio
 def test_unsupported_rpcs_answer_unimplemented_with_a_message(plugin, rpc, request_type):
     code, err = code_of(lambda: getattr(plugin().stub, rpc)(request_type()))
     assert code == grpc.StatusCode.UNIMPLEMENTED and "not supported" in err.details()
+
+
+def test_construct_of_a_type_that_is_not_a_component_is_refused_naming_it(plugin):
+    for token in ("healthcare:nope:Nothing", "healthcare:network:SecureVpc"):
+        code, err = code_of(lambda: plugin().stub.Construct(provider_pb2.ConstructRequest(
+            type=token, name="x", monitorEndpoint="127.0.0.1:1")))
+        assert code == grpc.StatusCode.INVALID_ARGUMENT and token in err.details(), err.details()
+
+
+def test_construct_with_bad_inputs_is_refused_naming_them_before_the_monitor_is_called(plugin):
+    p = plugin()
+    inputs = struct_pb2.Struct()
+    inputs.update({"streamShardCount": "many", "namePrefix": "ok"})
+    # No monitor listens at this address: the refusal comes first, and names the input.
+    code, err = code_of(lambda: p.stub.Construct(provider_pb2.ConstructRequest(
+        type="healthcare:index:Platform", name="p", monitorEndpoint="127.0.0.1:1", inputs=inputs)))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT and "streamShardCount" in err.details(), err.details()
+    assert "many" not in err.details()
 
 
 def test_an_unknown_resource_type_is_refused(plugin):
@@ -109,6 +128,29 @@ def test_sigint_stops_the_plugin_cleanly(plugin):
     p = plugin()
     p.process.send_signal(signal.SIGINT)
     assert p.process.wait(timeout=5) == 0
+
+
+def provider_bin():
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.environ.get("HEALTHCARE_PROVIDER_BIN", os.path.join(repo, "bin", "pulumi-resource-healthcare"))
+
+
+def test_a_sigint_right_after_the_port_stops_the_plugin_even_when_started_ignoring_it(engine):
+    """The engine may send SIGINT as soon as it has read the port; a plugin started with
+    SIGINT ignored (as a background job's children are) must still have caught it."""
+    for _ in range(10):
+        # The shell ignores SIGINT, then becomes the plugin, which inherits that.
+        p = subprocess.Popen(["bash", "-c", 'trap "" INT; exec "$0" "$1"', provider_bin(), engine.address],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            assert p.stdout.readline().strip().isdigit()
+            p.send_signal(signal.SIGINT)
+            assert p.wait(timeout=5) == 0
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdout.close()
 
 
 def test_the_plugin_exits_when_the_engine_goes_away(plugin, engine):

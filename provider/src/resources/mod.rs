@@ -3,6 +3,7 @@
 pub mod fargate;
 mod inputs;
 pub mod kinesis;
+pub mod platform;
 pub mod postgres;
 pub mod redis;
 pub mod vpc;

@@ -1076,6 +1076,339 @@ func (o FlowLogArgsPtrOutput) RetentionDays() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// Every control of every part, as AWS reports them.
+type PlatformCompliance struct {
+	// True when every control of every part is satisfied.
+	Compliant bool `pulumi:"compliant"`
+	// Each control, with the part it belongs to.
+	Controls []PlatformControl `pulumi:"controls"`
+}
+
+// Every control of every part, as AWS reports them.
+type PlatformComplianceOutput struct{ *pulumi.OutputState }
+
+func (PlatformComplianceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PlatformCompliance)(nil)).Elem()
+}
+
+func (o PlatformComplianceOutput) ToPlatformComplianceOutput() PlatformComplianceOutput {
+	return o
+}
+
+func (o PlatformComplianceOutput) ToPlatformComplianceOutputWithContext(ctx context.Context) PlatformComplianceOutput {
+	return o
+}
+
+// True when every control of every part is satisfied.
+func (o PlatformComplianceOutput) Compliant() pulumi.BoolOutput {
+	return o.ApplyT(func(v PlatformCompliance) bool { return v.Compliant }).(pulumi.BoolOutput)
+}
+
+// Each control, with the part it belongs to.
+func (o PlatformComplianceOutput) Controls() PlatformControlArrayOutput {
+	return o.ApplyT(func(v PlatformCompliance) []PlatformControl { return v.Controls }).(PlatformControlArrayOutput)
+}
+
+// One control of one part of the platform.
+type PlatformControl struct {
+	// What was found.
+	Detail string `pulumi:"detail"`
+	// The part (`network`, `events`, `cache`, `database`, `services`).
+	Resource string `pulumi:"resource"`
+	// The AWS Config rule name.
+	Rule string `pulumi:"rule"`
+	// The HIPAA safeguard (45 CFR 164.312) the rule serves.
+	Safeguard string `pulumi:"safeguard"`
+	// Whether the setting AWS reports satisfies the rule.
+	Satisfied bool `pulumi:"satisfied"`
+}
+
+// One control of one part of the platform.
+type PlatformControlOutput struct{ *pulumi.OutputState }
+
+func (PlatformControlOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PlatformControl)(nil)).Elem()
+}
+
+func (o PlatformControlOutput) ToPlatformControlOutput() PlatformControlOutput {
+	return o
+}
+
+func (o PlatformControlOutput) ToPlatformControlOutputWithContext(ctx context.Context) PlatformControlOutput {
+	return o
+}
+
+// What was found.
+func (o PlatformControlOutput) Detail() pulumi.StringOutput {
+	return o.ApplyT(func(v PlatformControl) string { return v.Detail }).(pulumi.StringOutput)
+}
+
+// The part (`network`, `events`, `cache`, `database`, `services`).
+func (o PlatformControlOutput) Resource() pulumi.StringOutput {
+	return o.ApplyT(func(v PlatformControl) string { return v.Resource }).(pulumi.StringOutput)
+}
+
+// The AWS Config rule name.
+func (o PlatformControlOutput) Rule() pulumi.StringOutput {
+	return o.ApplyT(func(v PlatformControl) string { return v.Rule }).(pulumi.StringOutput)
+}
+
+// The HIPAA safeguard (45 CFR 164.312) the rule serves.
+func (o PlatformControlOutput) Safeguard() pulumi.StringOutput {
+	return o.ApplyT(func(v PlatformControl) string { return v.Safeguard }).(pulumi.StringOutput)
+}
+
+// Whether the setting AWS reports satisfies the rule.
+func (o PlatformControlOutput) Satisfied() pulumi.BoolOutput {
+	return o.ApplyT(func(v PlatformControl) bool { return v.Satisfied }).(pulumi.BoolOutput)
+}
+
+type PlatformControlArrayOutput struct{ *pulumi.OutputState }
+
+func (PlatformControlArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PlatformControl)(nil)).Elem()
+}
+
+func (o PlatformControlArrayOutput) ToPlatformControlArrayOutput() PlatformControlArrayOutput {
+	return o
+}
+
+func (o PlatformControlArrayOutput) ToPlatformControlArrayOutputWithContext(ctx context.Context) PlatformControlArrayOutput {
+	return o
+}
+
+func (o PlatformControlArrayOutput) Index(i pulumi.IntInput) PlatformControlOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PlatformControl {
+		return vs[0].([]PlatformControl)[vs[1].(int)]
+	}).(PlatformControlOutput)
+}
+
+// One service of the platform's Fargate cluster. The platform wires it: it runs in the
+// VPC's private subnets carrying the application security group (which lets it into the
+// database and the cache), reads the database's and the cache's secrets, and may assume
+// the stream's producer role.
+type PlatformService struct {
+	// CIDR blocks that may connect on `containerPort` (default: the VPC's own block).
+	AllowedCidrBlocks []string `pulumi:"allowedCidrBlocks"`
+	// Security groups whose members may connect on `containerPort`.
+	AllowedSecurityGroupIds []string `pulumi:"allowedSecurityGroupIds"`
+	// Target tracking of the task count (2 to 10 tasks on 70% CPU by default).
+	Autoscaling *ServiceAutoscaling `pulumi:"autoscaling"`
+	// The container's command, overriding the image's.
+	Command []string `pulumi:"command"`
+	// The port the container listens on. Without `allowedCidrBlocks` or `allowedSecurityGroupIds`, only the VPC may connect to it.
+	ContainerPort *int `pulumi:"containerPort"`
+	// CPU units of the task (256, 512, 1024, 2048, 4096, 8192 or 16384; default 256).
+	Cpu *int `pulumi:"cpu"`
+	// Tasks to run (default 2).
+	DesiredCount *int `pulumi:"desiredCount"`
+	// Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
+	EnableExecuteCommand *bool `pulumi:"enableExecuteCommand"`
+	// Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
+	Environment map[string]string `pulumi:"environment"`
+	// A health check run inside the container.
+	HealthCheck *ContainerHealthCheck `pulumi:"healthCheck"`
+	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
+	Image string `pulumi:"image"`
+	// Memory of the task in MiB (default 512).
+	Memory *int `pulumi:"memory"`
+	// Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
+	Secrets map[string]string `pulumi:"secrets"`
+	// The task role's own permissions, besides assuming the stream's producer role.
+	TaskPolicyStatements []PolicyStatement `pulumi:"taskPolicyStatements"`
+}
+
+// PlatformServiceInput is an input type that accepts PlatformServiceArgs and PlatformServiceOutput values.
+// You can construct a concrete instance of `PlatformServiceInput` via:
+//
+//	PlatformServiceArgs{...}
+type PlatformServiceInput interface {
+	pulumi.Input
+
+	ToPlatformServiceOutput() PlatformServiceOutput
+	ToPlatformServiceOutputWithContext(context.Context) PlatformServiceOutput
+}
+
+// One service of the platform's Fargate cluster. The platform wires it: it runs in the
+// VPC's private subnets carrying the application security group (which lets it into the
+// database and the cache), reads the database's and the cache's secrets, and may assume
+// the stream's producer role.
+type PlatformServiceArgs struct {
+	// CIDR blocks that may connect on `containerPort` (default: the VPC's own block).
+	AllowedCidrBlocks pulumi.StringArrayInput `pulumi:"allowedCidrBlocks"`
+	// Security groups whose members may connect on `containerPort`.
+	AllowedSecurityGroupIds pulumi.StringArrayInput `pulumi:"allowedSecurityGroupIds"`
+	// Target tracking of the task count (2 to 10 tasks on 70% CPU by default).
+	Autoscaling ServiceAutoscalingPtrInput `pulumi:"autoscaling"`
+	// The container's command, overriding the image's.
+	Command pulumi.StringArrayInput `pulumi:"command"`
+	// The port the container listens on. Without `allowedCidrBlocks` or `allowedSecurityGroupIds`, only the VPC may connect to it.
+	ContainerPort pulumi.IntPtrInput `pulumi:"containerPort"`
+	// CPU units of the task (256, 512, 1024, 2048, 4096, 8192 or 16384; default 256).
+	Cpu pulumi.IntPtrInput `pulumi:"cpu"`
+	// Tasks to run (default 2).
+	DesiredCount pulumi.IntPtrInput `pulumi:"desiredCount"`
+	// Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
+	EnableExecuteCommand pulumi.BoolPtrInput `pulumi:"enableExecuteCommand"`
+	// Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
+	Environment pulumi.StringMapInput `pulumi:"environment"`
+	// A health check run inside the container.
+	HealthCheck ContainerHealthCheckPtrInput `pulumi:"healthCheck"`
+	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
+	Image pulumi.StringInput `pulumi:"image"`
+	// Memory of the task in MiB (default 512).
+	Memory pulumi.IntPtrInput `pulumi:"memory"`
+	// Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
+	Secrets pulumi.StringMapInput `pulumi:"secrets"`
+	// The task role's own permissions, besides assuming the stream's producer role.
+	TaskPolicyStatements PolicyStatementArrayInput `pulumi:"taskPolicyStatements"`
+}
+
+func (PlatformServiceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PlatformService)(nil)).Elem()
+}
+
+func (i PlatformServiceArgs) ToPlatformServiceOutput() PlatformServiceOutput {
+	return i.ToPlatformServiceOutputWithContext(context.Background())
+}
+
+func (i PlatformServiceArgs) ToPlatformServiceOutputWithContext(ctx context.Context) PlatformServiceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PlatformServiceOutput)
+}
+
+// PlatformServiceMapInput is an input type that accepts PlatformServiceMap and PlatformServiceMapOutput values.
+// You can construct a concrete instance of `PlatformServiceMapInput` via:
+//
+//	PlatformServiceMap{ "key": PlatformServiceArgs{...} }
+type PlatformServiceMapInput interface {
+	pulumi.Input
+
+	ToPlatformServiceMapOutput() PlatformServiceMapOutput
+	ToPlatformServiceMapOutputWithContext(context.Context) PlatformServiceMapOutput
+}
+
+type PlatformServiceMap map[string]PlatformServiceInput
+
+func (PlatformServiceMap) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]PlatformService)(nil)).Elem()
+}
+
+func (i PlatformServiceMap) ToPlatformServiceMapOutput() PlatformServiceMapOutput {
+	return i.ToPlatformServiceMapOutputWithContext(context.Background())
+}
+
+func (i PlatformServiceMap) ToPlatformServiceMapOutputWithContext(ctx context.Context) PlatformServiceMapOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PlatformServiceMapOutput)
+}
+
+// One service of the platform's Fargate cluster. The platform wires it: it runs in the
+// VPC's private subnets carrying the application security group (which lets it into the
+// database and the cache), reads the database's and the cache's secrets, and may assume
+// the stream's producer role.
+type PlatformServiceOutput struct{ *pulumi.OutputState }
+
+func (PlatformServiceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PlatformService)(nil)).Elem()
+}
+
+func (o PlatformServiceOutput) ToPlatformServiceOutput() PlatformServiceOutput {
+	return o
+}
+
+func (o PlatformServiceOutput) ToPlatformServiceOutputWithContext(ctx context.Context) PlatformServiceOutput {
+	return o
+}
+
+// CIDR blocks that may connect on `containerPort` (default: the VPC's own block).
+func (o PlatformServiceOutput) AllowedCidrBlocks() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v PlatformService) []string { return v.AllowedCidrBlocks }).(pulumi.StringArrayOutput)
+}
+
+// Security groups whose members may connect on `containerPort`.
+func (o PlatformServiceOutput) AllowedSecurityGroupIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v PlatformService) []string { return v.AllowedSecurityGroupIds }).(pulumi.StringArrayOutput)
+}
+
+// Target tracking of the task count (2 to 10 tasks on 70% CPU by default).
+func (o PlatformServiceOutput) Autoscaling() ServiceAutoscalingPtrOutput {
+	return o.ApplyT(func(v PlatformService) *ServiceAutoscaling { return v.Autoscaling }).(ServiceAutoscalingPtrOutput)
+}
+
+// The container's command, overriding the image's.
+func (o PlatformServiceOutput) Command() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v PlatformService) []string { return v.Command }).(pulumi.StringArrayOutput)
+}
+
+// The port the container listens on. Without `allowedCidrBlocks` or `allowedSecurityGroupIds`, only the VPC may connect to it.
+func (o PlatformServiceOutput) ContainerPort() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PlatformService) *int { return v.ContainerPort }).(pulumi.IntPtrOutput)
+}
+
+// CPU units of the task (256, 512, 1024, 2048, 4096, 8192 or 16384; default 256).
+func (o PlatformServiceOutput) Cpu() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PlatformService) *int { return v.Cpu }).(pulumi.IntPtrOutput)
+}
+
+// Tasks to run (default 2).
+func (o PlatformServiceOutput) DesiredCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PlatformService) *int { return v.DesiredCount }).(pulumi.IntPtrOutput)
+}
+
+// Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
+func (o PlatformServiceOutput) EnableExecuteCommand() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v PlatformService) *bool { return v.EnableExecuteCommand }).(pulumi.BoolPtrOutput)
+}
+
+// Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
+func (o PlatformServiceOutput) Environment() pulumi.StringMapOutput {
+	return o.ApplyT(func(v PlatformService) map[string]string { return v.Environment }).(pulumi.StringMapOutput)
+}
+
+// A health check run inside the container.
+func (o PlatformServiceOutput) HealthCheck() ContainerHealthCheckPtrOutput {
+	return o.ApplyT(func(v PlatformService) *ContainerHealthCheck { return v.HealthCheck }).(ContainerHealthCheckPtrOutput)
+}
+
+// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
+func (o PlatformServiceOutput) Image() pulumi.StringOutput {
+	return o.ApplyT(func(v PlatformService) string { return v.Image }).(pulumi.StringOutput)
+}
+
+// Memory of the task in MiB (default 512).
+func (o PlatformServiceOutput) Memory() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v PlatformService) *int { return v.Memory }).(pulumi.IntPtrOutput)
+}
+
+// Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
+func (o PlatformServiceOutput) Secrets() pulumi.StringMapOutput {
+	return o.ApplyT(func(v PlatformService) map[string]string { return v.Secrets }).(pulumi.StringMapOutput)
+}
+
+// The task role's own permissions, besides assuming the stream's producer role.
+func (o PlatformServiceOutput) TaskPolicyStatements() PolicyStatementArrayOutput {
+	return o.ApplyT(func(v PlatformService) []PolicyStatement { return v.TaskPolicyStatements }).(PolicyStatementArrayOutput)
+}
+
+type PlatformServiceMapOutput struct{ *pulumi.OutputState }
+
+func (PlatformServiceMapOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]PlatformService)(nil)).Elem()
+}
+
+func (o PlatformServiceMapOutput) ToPlatformServiceMapOutput() PlatformServiceMapOutput {
+	return o
+}
+
+func (o PlatformServiceMapOutput) ToPlatformServiceMapOutputWithContext(ctx context.Context) PlatformServiceMapOutput {
+	return o
+}
+
+func (o PlatformServiceMapOutput) MapIndex(k pulumi.StringInput) PlatformServiceOutput {
+	return pulumi.All(o, k).ApplyT(func(vs []interface{}) PlatformService {
+		return vs[0].(map[string]PlatformService)[vs[1].(string)]
+	}).(PlatformServiceOutput)
+}
+
 // One statement of a task role's own permissions.
 type PolicyStatement struct {
 	// IAM actions, e.g. `s3:GetObject`.
@@ -1821,6 +2154,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*FargateServiceMapInput)(nil)).Elem(), FargateServiceMap{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FlowLogArgsInput)(nil)).Elem(), FlowLogArgsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FlowLogArgsPtrInput)(nil)).Elem(), FlowLogArgsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PlatformServiceInput)(nil)).Elem(), PlatformServiceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PlatformServiceMapInput)(nil)).Elem(), PlatformServiceMap{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PolicyStatementInput)(nil)).Elem(), PolicyStatementArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PolicyStatementArrayInput)(nil)).Elem(), PolicyStatementArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ServiceAutoscalingInput)(nil)).Elem(), ServiceAutoscalingArgs{})
@@ -1843,6 +2178,11 @@ func init() {
 	pulumi.RegisterOutputType(FargateServiceOutputsMapOutput{})
 	pulumi.RegisterOutputType(FlowLogArgsOutput{})
 	pulumi.RegisterOutputType(FlowLogArgsPtrOutput{})
+	pulumi.RegisterOutputType(PlatformComplianceOutput{})
+	pulumi.RegisterOutputType(PlatformControlOutput{})
+	pulumi.RegisterOutputType(PlatformControlArrayOutput{})
+	pulumi.RegisterOutputType(PlatformServiceOutput{})
+	pulumi.RegisterOutputType(PlatformServiceMapOutput{})
 	pulumi.RegisterOutputType(PolicyStatementOutput{})
 	pulumi.RegisterOutputType(PolicyStatementArrayOutput{})
 	pulumi.RegisterOutputType(ServiceAutoscalingOutput{})

@@ -151,6 +151,71 @@ export interface FlowLogArgsArgs {
 }
 
 /**
+ * One service of the platform's Fargate cluster. The platform wires it: it runs in the
+ * VPC's private subnets carrying the application security group (which lets it into the
+ * database and the cache), reads the database's and the cache's secrets, and may assume
+ * the stream's producer role.
+ */
+export interface PlatformServiceArgs {
+    /**
+     * CIDR blocks that may connect on `containerPort` (default: the VPC's own block).
+     */
+    allowedCidrBlocks?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Security groups whose members may connect on `containerPort`.
+     */
+    allowedSecurityGroupIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Target tracking of the task count (2 to 10 tasks on 70% CPU by default).
+     */
+    autoscaling?: pulumi.Input<inputs.ServiceAutoscalingArgs | undefined>;
+    /**
+     * The container's command, overriding the image's.
+     */
+    command?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The port the container listens on. Without `allowedCidrBlocks` or `allowedSecurityGroupIds`, only the VPC may connect to it.
+     */
+    containerPort?: pulumi.Input<number | undefined>;
+    /**
+     * CPU units of the task (256, 512, 1024, 2048, 4096, 8192 or 16384; default 256).
+     */
+    cpu?: pulumi.Input<number | undefined>;
+    /**
+     * Tasks to run (default 2).
+     */
+    desiredCount?: pulumi.Input<number | undefined>;
+    /**
+     * Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
+     */
+    enableExecuteCommand?: pulumi.Input<boolean | undefined>;
+    /**
+     * Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
+     */
+    environment?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * A health check run inside the container.
+     */
+    healthCheck?: pulumi.Input<inputs.ContainerHealthCheckArgs | undefined>;
+    /**
+     * The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
+     */
+    image: pulumi.Input<string>;
+    /**
+     * Memory of the task in MiB (default 512).
+     */
+    memory?: pulumi.Input<number | undefined>;
+    /**
+     * Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
+     */
+    secrets?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * The task role's own permissions, besides assuming the stream's producer role.
+     */
+    taskPolicyStatements?: pulumi.Input<pulumi.Input<inputs.PolicyStatementArgs>[] | undefined>;
+}
+
+/**
  * One statement of a task role's own permissions.
  */
 export interface PolicyStatementArgs {

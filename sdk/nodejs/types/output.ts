@@ -225,6 +225,46 @@ export interface FlowLogArgs {
 }
 
 /**
+ * Every control of every part, as AWS reports them.
+ */
+export interface PlatformCompliance {
+    /**
+     * True when every control of every part is satisfied.
+     */
+    compliant: boolean;
+    /**
+     * Each control, with the part it belongs to.
+     */
+    controls: outputs.PlatformControl[];
+}
+
+/**
+ * One control of one part of the platform.
+ */
+export interface PlatformControl {
+    /**
+     * What was found.
+     */
+    detail: string;
+    /**
+     * The part (`network`, `events`, `cache`, `database`, `services`).
+     */
+    resource: string;
+    /**
+     * The AWS Config rule name.
+     */
+    rule: string;
+    /**
+     * The HIPAA safeguard (45 CFR 164.312) the rule serves.
+     */
+    safeguard: string;
+    /**
+     * Whether the setting AWS reports satisfies the rule.
+     */
+    satisfied: boolean;
+}
+
+/**
  * One statement of a task role's own permissions.
  */
 export interface PolicyStatement {

@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from ._enums import *
+from .platform import *
 from .provider import *
 from ._inputs import *
 from . import outputs
@@ -58,6 +59,14 @@ _utilities.register(
   "fqn": "pulumi_healthcare.database",
   "classes": {
    "healthcare:database:HipaaPostgres": "HipaaPostgres"
+  }
+ },
+ {
+  "pkg": "healthcare",
+  "mod": "index",
+  "fqn": "pulumi_healthcare",
+  "classes": {
+   "healthcare:index:Platform": "Platform"
   }
  },
  {

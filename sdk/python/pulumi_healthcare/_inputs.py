@@ -24,6 +24,8 @@ __all__ = [
     'FargateServiceArgsDict',
     'FlowLogArgsArgs',
     'FlowLogArgsArgsDict',
+    'PlatformServiceArgs',
+    'PlatformServiceArgsDict',
     'PolicyStatementArgs',
     'PolicyStatementArgsDict',
     'ServiceAutoscalingArgs',
@@ -684,6 +686,305 @@ class FlowLogArgsArgs:
     @retention_days.setter
     def retention_days(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "retention_days", value)
+
+
+class PlatformServiceArgsDict(TypedDict):
+    """
+    One service of the platform's Fargate cluster. The platform wires it: it runs in the
+    VPC's private subnets carrying the application security group (which lets it into the
+    database and the cache), reads the database's and the cache's secrets, and may assume
+    the stream's producer role.
+    """
+    image: pulumi.Input[_builtins.str]
+    """
+    The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
+    """
+    allowed_cidr_blocks: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    CIDR blocks that may connect on `containerPort` (default: the VPC's own block).
+    """
+    allowed_security_group_ids: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Security groups whose members may connect on `containerPort`.
+    """
+    autoscaling: NotRequired[pulumi.Input[Optional['ServiceAutoscalingArgsDict']]]
+    """
+    Target tracking of the task count (2 to 10 tasks on 70% CPU by default).
+    """
+    command: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    The container's command, overriding the image's.
+    """
+    container_port: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    The port the container listens on. Without `allowedCidrBlocks` or `allowedSecurityGroupIds`, only the VPC may connect to it.
+    """
+    cpu: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    CPU units of the task (256, 512, 1024, 2048, 4096, 8192 or 16384; default 256).
+    """
+    desired_count: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Tasks to run (default 2).
+    """
+    enable_execute_command: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
+    """
+    environment: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
+    """
+    health_check: NotRequired[pulumi.Input[Optional['ContainerHealthCheckArgsDict']]]
+    """
+    A health check run inside the container.
+    """
+    memory: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Memory of the task in MiB (default 512).
+    """
+    secrets: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
+    """
+    task_policy_statements: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['PolicyStatementArgsDict']]]]]
+    """
+    The task role's own permissions, besides assuming the stream's producer role.
+    """
+
+@pulumi.input_type
+class PlatformServiceArgs:
+    def __init__(__self__, *,
+                 image: pulumi.Input[_builtins.str],
+                 allowed_cidr_blocks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 allowed_security_group_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 autoscaling: pulumi.Input[Optional['ServiceAutoscalingArgs']] = None,
+                 command: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 container_port: pulumi.Input[Optional[_builtins.int]] = None,
+                 cpu: pulumi.Input[Optional[_builtins.int]] = None,
+                 desired_count: pulumi.Input[Optional[_builtins.int]] = None,
+                 enable_execute_command: pulumi.Input[Optional[_builtins.bool]] = None,
+                 environment: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 health_check: pulumi.Input[Optional['ContainerHealthCheckArgs']] = None,
+                 memory: pulumi.Input[Optional[_builtins.int]] = None,
+                 secrets: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 task_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input['PolicyStatementArgs']]]] = None):
+        """
+        One service of the platform's Fargate cluster. The platform wires it: it runs in the
+        VPC's private subnets carrying the application security group (which lets it into the
+        database and the cache), reads the database's and the cache's secrets, and may assume
+        the stream's producer role.
+
+        :param pulumi.Input[_builtins.str] image: The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_cidr_blocks: CIDR blocks that may connect on `containerPort` (default: the VPC's own block).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_security_group_ids: Security groups whose members may connect on `containerPort`.
+        :param pulumi.Input['ServiceAutoscalingArgs'] autoscaling: Target tracking of the task count (2 to 10 tasks on 70% CPU by default).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] command: The container's command, overriding the image's.
+        :param pulumi.Input[_builtins.int] container_port: The port the container listens on. Without `allowedCidrBlocks` or `allowedSecurityGroupIds`, only the VPC may connect to it.
+        :param pulumi.Input[_builtins.int] cpu: CPU units of the task (256, 512, 1024, 2048, 4096, 8192 or 16384; default 256).
+        :param pulumi.Input[_builtins.int] desired_count: Tasks to run (default 2).
+        :param pulumi.Input[_builtins.bool] enable_execute_command: Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] environment: Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
+        :param pulumi.Input['ContainerHealthCheckArgs'] health_check: A health check run inside the container.
+        :param pulumi.Input[_builtins.int] memory: Memory of the task in MiB (default 512).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] secrets: Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
+        :param pulumi.Input[Sequence[pulumi.Input['PolicyStatementArgs']]] task_policy_statements: The task role's own permissions, besides assuming the stream's producer role.
+        """
+        pulumi.set(__self__, "image", image)
+        if allowed_cidr_blocks is not None:
+            pulumi.set(__self__, "allowed_cidr_blocks", allowed_cidr_blocks)
+        if allowed_security_group_ids is not None:
+            pulumi.set(__self__, "allowed_security_group_ids", allowed_security_group_ids)
+        if autoscaling is not None:
+            pulumi.set(__self__, "autoscaling", autoscaling)
+        if command is not None:
+            pulumi.set(__self__, "command", command)
+        if container_port is not None:
+            pulumi.set(__self__, "container_port", container_port)
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if desired_count is not None:
+            pulumi.set(__self__, "desired_count", desired_count)
+        if enable_execute_command is not None:
+            pulumi.set(__self__, "enable_execute_command", enable_execute_command)
+        if environment is not None:
+            pulumi.set(__self__, "environment", environment)
+        if health_check is not None:
+            pulumi.set(__self__, "health_check", health_check)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+        if secrets is not None:
+            pulumi.set(__self__, "secrets", secrets)
+        if task_policy_statements is not None:
+            pulumi.set(__self__, "task_policy_statements", task_policy_statements)
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> pulumi.Input[_builtins.str]:
+        """
+        The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
+        """
+        return pulumi.get(self, "image")
+
+    @image.setter
+    def image(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "image", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowedCidrBlocks")
+    def allowed_cidr_blocks(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        CIDR blocks that may connect on `containerPort` (default: the VPC's own block).
+        """
+        return pulumi.get(self, "allowed_cidr_blocks")
+
+    @allowed_cidr_blocks.setter
+    def allowed_cidr_blocks(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "allowed_cidr_blocks", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowedSecurityGroupIds")
+    def allowed_security_group_ids(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Security groups whose members may connect on `containerPort`.
+        """
+        return pulumi.get(self, "allowed_security_group_ids")
+
+    @allowed_security_group_ids.setter
+    def allowed_security_group_ids(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "allowed_security_group_ids", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def autoscaling(self) -> pulumi.Input[Optional['ServiceAutoscalingArgs']]:
+        """
+        Target tracking of the task count (2 to 10 tasks on 70% CPU by default).
+        """
+        return pulumi.get(self, "autoscaling")
+
+    @autoscaling.setter
+    def autoscaling(self, value: pulumi.Input[Optional['ServiceAutoscalingArgs']]):
+        pulumi.set(self, "autoscaling", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def command(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The container's command, overriding the image's.
+        """
+        return pulumi.get(self, "command")
+
+    @command.setter
+    def command(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "command", value)
+
+    @_builtins.property
+    @pulumi.getter(name="containerPort")
+    def container_port(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The port the container listens on. Without `allowedCidrBlocks` or `allowedSecurityGroupIds`, only the VPC may connect to it.
+        """
+        return pulumi.get(self, "container_port")
+
+    @container_port.setter
+    def container_port(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "container_port", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        CPU units of the task (256, 512, 1024, 2048, 4096, 8192 or 16384; default 256).
+        """
+        return pulumi.get(self, "cpu")
+
+    @cpu.setter
+    def cpu(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "cpu", value)
+
+    @_builtins.property
+    @pulumi.getter(name="desiredCount")
+    def desired_count(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Tasks to run (default 2).
+        """
+        return pulumi.get(self, "desired_count")
+
+    @desired_count.setter
+    def desired_count(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "desired_count", value)
+
+    @_builtins.property
+    @pulumi.getter(name="enableExecuteCommand")
+    def enable_execute_command(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
+        """
+        return pulumi.get(self, "enable_execute_command")
+
+    @enable_execute_command.setter
+    def enable_execute_command(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enable_execute_command", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def environment(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
+        """
+        return pulumi.get(self, "environment")
+
+    @environment.setter
+    def environment(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "environment", value)
+
+    @_builtins.property
+    @pulumi.getter(name="healthCheck")
+    def health_check(self) -> pulumi.Input[Optional['ContainerHealthCheckArgs']]:
+        """
+        A health check run inside the container.
+        """
+        return pulumi.get(self, "health_check")
+
+    @health_check.setter
+    def health_check(self, value: pulumi.Input[Optional['ContainerHealthCheckArgs']]):
+        pulumi.set(self, "health_check", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Memory of the task in MiB (default 512).
+        """
+        return pulumi.get(self, "memory")
+
+    @memory.setter
+    def memory(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "memory", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def secrets(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
+        """
+        return pulumi.get(self, "secrets")
+
+    @secrets.setter
+    def secrets(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "secrets", value)
+
+    @_builtins.property
+    @pulumi.getter(name="taskPolicyStatements")
+    def task_policy_statements(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['PolicyStatementArgs']]]]:
+        """
+        The task role's own permissions, besides assuming the stream's producer role.
+        """
+        return pulumi.get(self, "task_policy_statements")
+
+    @task_policy_statements.setter
+    def task_policy_statements(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['PolicyStatementArgs']]]]):
+        pulumi.set(self, "task_policy_statements", value)
 
 
 class PolicyStatementArgsDict(TypedDict):

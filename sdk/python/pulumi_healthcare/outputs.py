@@ -24,6 +24,8 @@ __all__ = [
     'FargateService',
     'FargateServiceOutputs',
     'FlowLogArgs',
+    'PlatformCompliance',
+    'PlatformControl',
     'PolicyStatement',
     'ServiceAutoscaling',
     'SubnetInfo',
@@ -729,6 +731,107 @@ class FlowLogArgs(dict):
         Days to keep flow logs: at least 90; defaults to 365.
         """
         return pulumi.get(self, "retention_days")
+
+
+@pulumi.output_type
+class PlatformCompliance(dict):
+    """
+    Every control of every part, as AWS reports them.
+    """
+    def __init__(__self__, *,
+                 compliant: _builtins.bool,
+                 controls: Sequence['outputs.PlatformControl']):
+        """
+        Every control of every part, as AWS reports them.
+
+        :param _builtins.bool compliant: True when every control of every part is satisfied.
+        :param Sequence['PlatformControl'] controls: Each control, with the part it belongs to.
+        """
+        pulumi.set(__self__, "compliant", compliant)
+        pulumi.set(__self__, "controls", controls)
+
+    @_builtins.property
+    @pulumi.getter
+    def compliant(self) -> _builtins.bool:
+        """
+        True when every control of every part is satisfied.
+        """
+        return pulumi.get(self, "compliant")
+
+    @_builtins.property
+    @pulumi.getter
+    def controls(self) -> Sequence['outputs.PlatformControl']:
+        """
+        Each control, with the part it belongs to.
+        """
+        return pulumi.get(self, "controls")
+
+
+@pulumi.output_type
+class PlatformControl(dict):
+    """
+    One control of one part of the platform.
+    """
+    def __init__(__self__, *,
+                 detail: _builtins.str,
+                 resource: _builtins.str,
+                 rule: _builtins.str,
+                 safeguard: _builtins.str,
+                 satisfied: _builtins.bool):
+        """
+        One control of one part of the platform.
+
+        :param _builtins.str detail: What was found.
+        :param _builtins.str resource: The part (`network`, `events`, `cache`, `database`, `services`).
+        :param _builtins.str rule: The AWS Config rule name.
+        :param _builtins.str safeguard: The HIPAA safeguard (45 CFR 164.312) the rule serves.
+        :param _builtins.bool satisfied: Whether the setting AWS reports satisfies the rule.
+        """
+        pulumi.set(__self__, "detail", detail)
+        pulumi.set(__self__, "resource", resource)
+        pulumi.set(__self__, "rule", rule)
+        pulumi.set(__self__, "safeguard", safeguard)
+        pulumi.set(__self__, "satisfied", satisfied)
+
+    @_builtins.property
+    @pulumi.getter
+    def detail(self) -> _builtins.str:
+        """
+        What was found.
+        """
+        return pulumi.get(self, "detail")
+
+    @_builtins.property
+    @pulumi.getter
+    def resource(self) -> _builtins.str:
+        """
+        The part (`network`, `events`, `cache`, `database`, `services`).
+        """
+        return pulumi.get(self, "resource")
+
+    @_builtins.property
+    @pulumi.getter
+    def rule(self) -> _builtins.str:
+        """
+        The AWS Config rule name.
+        """
+        return pulumi.get(self, "rule")
+
+    @_builtins.property
+    @pulumi.getter
+    def safeguard(self) -> _builtins.str:
+        """
+        The HIPAA safeguard (45 CFR 164.312) the rule serves.
+        """
+        return pulumi.get(self, "safeguard")
+
+    @_builtins.property
+    @pulumi.getter
+    def satisfied(self) -> _builtins.bool:
+        """
+        Whether the setting AWS reports satisfies the rule.
+        """
+        return pulumi.get(self, "satisfied")
 
 
 @pulumi.output_type

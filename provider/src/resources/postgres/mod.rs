@@ -1,7 +1,7 @@
 //! `healthcare:database:HipaaPostgres`: PostgreSQL (an RDS instance or an Aurora cluster)
 //! that passes a HIPAA audit by default.
 
-mod args;
+pub mod args;
 mod check;
 mod cluster;
 mod instance;

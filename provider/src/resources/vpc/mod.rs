@@ -1,6 +1,6 @@
 //! `healthcare:network:SecureVpc`: the network every other resource lives in.
 
-mod args;
+pub mod args;
 mod check;
 mod endpoints;
 mod flowlogs;

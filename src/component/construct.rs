@@ -1,0 +1,131 @@
+//! The Construct call: check the inputs, register the component, let it register its
+//! children, record its outputs, answer the engine.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::component::ComponentHandler;
+use crate::component::inputs::RawInputs;
+use crate::component::monitor::Monitor;
+use crate::component::options::{Inherited, component_registration};
+use crate::component::out::Out;
+use crate::component::scope::Scope;
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::proto::pulumirpc::{ConstructRequest, ConstructResponse, construct_response};
+use crate::value::{PropertyMap, Value, from_struct, to_struct};
+
+/// What a component's construction ends with: its scope and outputs.
+pub(crate) type Running<'a> =
+    Pin<Box<dyn Future<Output = Result<(Scope, BTreeMap<String, Out>)>> + Send + 'a>>;
+
+/// Everything needed to register the component, once its inputs are found good.
+pub(crate) struct Start<'a> {
+    req: &'a ConstructRequest,
+    raw: RawInputs,
+    ctx: Ctx,
+    version: &'a str,
+}
+
+impl Start<'_> {
+    pub(crate) fn inputs(&self) -> &RawInputs {
+        &self.raw
+    }
+
+    /// Connects to the monitor and registers the component itself.
+    pub(crate) async fn open(self) -> Result<Scope> {
+        let monitor = Monitor::connect(&self.req.monitor_endpoint).await?;
+        if !monitor.supports("secrets").await {
+            return Err(Error::OutOfOrder(
+                "the engine's resource monitor does not support secrets; upgrade the Pulumi CLI"
+                    .into(),
+            ));
+        }
+        let registered = monitor
+            .register(component_registration(self.req))
+            .await
+            .map_err(|s| {
+                Error::Upstream(format!(
+                    "the engine did not register {} {}: {}",
+                    self.req.r#type,
+                    self.req.name,
+                    s.message()
+                ))
+            })?;
+        let urn = registered.urn;
+        let mut ctx = self.ctx;
+        ctx.urn = urn.clone();
+        Ok(Scope {
+            monitor,
+            urn,
+            name: self.req.name.clone(),
+            dry_run: self.req.dry_run,
+            inherited: Inherited::from_request(self.req, self.version),
+            ctx,
+        })
+    }
+}
+
+/// Runs one Construct request for `handler`.
+pub(crate) async fn construct(
+    handler: &dyn ComponentHandler,
+    req: &ConstructRequest,
+    ctx: Ctx,
+    version: &str,
+) -> Result<ConstructResponse> {
+    let raw = RawInputs {
+        values: req.inputs.as_ref().map(from_struct).unwrap_or_default(),
+        deps: req
+            .input_dependencies
+            .iter()
+            .map(|(k, d)| (k.clone(), d.urns.iter().cloned().collect()))
+            .collect(),
+    };
+    let start = Start {
+        req,
+        raw,
+        ctx,
+        version,
+    };
+    let (scope, outputs) = handler.run(start).await?;
+    let secret: BTreeSet<&str> = req
+        .additional_secret_outputs
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut state = PropertyMap::new();
+    let mut dependencies = HashMap::new();
+    for (key, out) in outputs {
+        if out.value.contains_unknowns() && !scope.dry_run() {
+            return Err(Error::Internal(format!(
+                "output {key} of {} is unknown outside a preview",
+                scope.urn()
+            )));
+        }
+        let value = if secret.contains(key.as_str()) {
+            out.value.into_secret()
+        } else {
+            out.value
+        };
+        if !matches!(value, Value::Null) {
+            state.insert(key.clone(), value);
+        }
+        dependencies.insert(
+            key,
+            construct_response::PropertyDependencies {
+                urns: out.deps.into_iter().collect(),
+            },
+        );
+    }
+    scope.monitor.register_outputs(scope.urn(), &state).await?;
+    Ok(ConstructResponse {
+        urn: scope.urn().to_string(),
+        state: Some(to_struct(&state)),
+        state_dependencies: dependencies,
+    })
+}
+
+#[cfg(test)]
+#[path = "construct_tests.rs"]
+mod tests;
