@@ -1,6 +1,6 @@
 //! The command line, shared by `pulumi-healthcare-report` and `pulumi-resource-healthcare report`.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -121,7 +121,7 @@ pub fn main(args: &[String], cmd: &str) -> ExitCode {
     };
     let stdin = std::io::stdin();
     if options.help || (options.stack_export.is_none() && stdin.is_terminal()) {
-        println!("{}", usage(cmd));
+        let _ = writeln!(std::io::stdout(), "{}", usage(cmd));
         return if options.help {
             ExitCode::SUCCESS
         } else {
@@ -136,7 +136,8 @@ pub fn main(args: &[String], cmd: &str) -> ExitCode {
             } else {
                 format!(", {missing} NOT satisfied")
             };
-            println!(
+            let _ = writeln!(
+                std::io::stdout(),
                 "wrote {} and {}: {} of {} controls satisfied{verdict}",
                 written.html.display(),
                 written.markdown.display(),

@@ -6,11 +6,12 @@ use std::fmt::Write;
 
 use crate::escape::html;
 use crate::layout::{self, Layout, Rect};
+use crate::route;
 use crate::wiring::{End, LinkKind, Wiring};
 
 /// An inline `<svg>` of the wiring; `failing` names the resources with a control not satisfied.
 pub fn svg(wiring: &Wiring, failing: &[&str]) -> String {
-    let layout = layout::place(wiring);
+    let layout = layout::place(wiring, failing);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -22,31 +23,37 @@ pub fn svg(wiring: &Wiring, failing: &[&str]) -> String {
     draw_networks(&mut out, wiring, &layout, failing);
     draw_groups(&mut out, &layout);
     let links = distinct_links(wiring);
-    for &(from, to, kind, _) in &links {
-        let (a, b) = ends(&layout, from, to);
+    let paths: Vec<route::Path> = links
+        .iter()
+        .enumerate()
+        .map(|(i, &(from, to, _, _))| route::route(&layout, from, to, i))
+        .collect();
+    for (&(_, _, kind, _), path) in links.iter().zip(&paths) {
+        let points: Vec<String> = path.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
         let _ = write!(
             out,
-            r#"<line class="link {}" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" marker-end="url(#arrow-{})"/>"#,
+            r#"<polyline class="link {}" points="{}" marker-end="url(#arrow-{})"/>"#,
             class_of(kind),
-            a.0,
-            a.1,
-            b.0,
-            b.1,
+            points.join(" "),
             class_of(kind)
         );
     }
     draw_nodes(&mut out, wiring, &layout, failing);
-    for &(from, to, _, label) in &links {
-        let (a, b) = ends(&layout, from, to);
-        let (x, y) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-        let text = fit(label, 150.0, 10.5);
-        let width = text.chars().count() as f64 * 6.0 + 8.0;
+    let mut placed: Vec<Rect> = Vec::new();
+    for (&(_, _, _, label), path) in links.iter().zip(&paths) {
+        let (a, b) = route::longest_segment(path);
+        let text = fit(label, 170.0, SMALL);
+        let width = text.chars().count() as f64 * SMALL * 0.6 + 8.0;
+        let spot = label_spot(a, b, width, &placed);
+        placed.push(spot);
         let _ = write!(
             out,
-            r#"<rect class="link-label" x="{:.1}" y="{:.1}" width="{width:.1}" height="15" rx="3"/><text class="small" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            x - width / 2.0,
-            y - 8.0,
-            y + 3.5,
+            r#"<rect class="link-label" x="{:.1}" y="{:.1}" width="{width:.1}" height="{:.1}" rx="3"/><text class="small" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            spot.x,
+            spot.y,
+            spot.h,
+            spot.x + width / 2.0,
+            spot.y + 11.5,
             html(&text)
         );
     }
@@ -55,7 +62,28 @@ pub fn svg(wiring: &Wiring, failing: &[&str]) -> String {
     out
 }
 
-const DEFS: &str = r##"<defs><style>.diagram text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:#1f2328;font-size:11px}.diagram .title{font-weight:600;font-size:12px}.diagram .small{font-size:10.5px;fill:#57606a}.diagram .bad{fill:#b42318;font-weight:700}.diagram .vpc{fill:#f3f8ff;stroke:#0969da;stroke-width:1.5}.diagram .vpc.failing{stroke:#b42318;stroke-width:3}.diagram .lane{stroke:#9ec5fe;stroke-dasharray:4 3}.diagram .group{fill:#f6f8fa;stroke:#8c959f;stroke-width:1}.diagram .node{fill:#fff;stroke:#57606a;stroke-width:1.2}.diagram .node.failing{stroke:#b42318;stroke-width:3}.diagram .secret{fill:#fff8e1;stroke:#9a6700;stroke-width:1.2}.diagram .link{stroke-width:1.4;fill:none}.diagram .link.network{stroke:#0969da}.diagram .link.reads{stroke:#8250df}.diagram .link.keeps{stroke:#6e7781;stroke-dasharray:5 3}.diagram .link.uses{stroke:#6e7781;stroke-dasharray:2 3}.diagram .link-label{fill:#fff;fill-opacity:0.9}</style><marker id="arrow-network" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#0969da"/></marker><marker id="arrow-reads" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8250df"/></marker><marker id="arrow-keeps" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6e7781"/></marker><marker id="arrow-uses" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6e7781"/></marker></defs>"##;
+/// Font sizes in pixels, as the style in [`DEFS`] sets them.
+const TEXT: f64 = 12.0;
+const TITLE: f64 = 13.0;
+const SMALL: f64 = 11.0;
+
+const DEFS: &str = r##"<defs><style>.diagram text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:#1f2328;font-size:12px}.diagram .title{font-weight:600;font-size:13px}.diagram .small{font-size:11px;fill:#57606a}.diagram .bad{fill:#b42318;font-weight:700}.diagram .vpc{fill:#f3f8ff;stroke:#0969da;stroke-width:1.5}.diagram .vpc.failing{stroke:#b42318;stroke-width:3}.diagram .lane{stroke:#9ec5fe;stroke-dasharray:4 3}.diagram .group{fill:#f6f8fa;stroke:#8c959f;stroke-width:1}.diagram .node{fill:#fff;stroke:#57606a;stroke-width:1.2}.diagram .node.failing{stroke:#b42318;stroke-width:3}.diagram .secret{fill:#fff8e1;stroke:#9a6700;stroke-width:1.2}.diagram .link{stroke-width:1.4;fill:none}.diagram .link.network{stroke:#0969da}.diagram .link.reads{stroke:#8250df}.diagram .link.keeps{stroke:#6e7781;stroke-dasharray:5 3}.diagram .link.uses{stroke:#6e7781;stroke-dasharray:2 3}.diagram .link-label{fill:#fff;fill-opacity:0.9}</style><marker id="arrow-network" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#0969da"/></marker><marker id="arrow-reads" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8250df"/></marker><marker id="arrow-keeps" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6e7781"/></marker><marker id="arrow-uses" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6e7781"/></marker></defs>"##;
+
+/// Where a link's label goes: the middle of the line, or the first point further along
+/// either way whose box overlaps no label placed before.
+fn label_spot(a: (f64, f64), b: (f64, f64), width: f64, placed: &[Rect]) -> Rect {
+    let at = |t: f64| Rect {
+        x: a.0 + (b.0 - a.0) * t - width / 2.0,
+        y: a.1 + (b.1 - a.1) * t - 8.0,
+        w: width,
+        h: 15.0,
+    };
+    [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85]
+        .into_iter()
+        .map(at)
+        .find(|spot| !placed.iter().any(|p| p.overlaps(spot)))
+        .unwrap_or_else(|| at(0.5))
+}
 
 fn class_of(kind: LinkKind) -> &'static str {
     match kind {
@@ -76,18 +104,6 @@ fn distinct_links(wiring: &Wiring) -> Vec<(End, End, LinkKind, &str)> {
         }
     }
     out
-}
-
-fn rect_of(layout: &Layout, end: End) -> Rect {
-    match end {
-        End::Node(i) => layout.nodes[i],
-        End::Secret(i) => layout.secrets[i],
-    }
-}
-
-fn ends(layout: &Layout, from: End, to: End) -> ((f64, f64), (f64, f64)) {
-    let (a, b) = (rect_of(layout, from), rect_of(layout, to));
-    (a.border_toward(b.center()), b.border_toward(a.center()))
 }
 
 fn draw_networks(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[&str]) {
@@ -115,7 +131,7 @@ fn draw_networks(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[
             r.x + 12.0,
             r.y + 19.0,
             "title",
-            &fit(&title, r.w - 180.0, 12.0),
+            &fit(&title, r.w - 180.0, TITLE),
         );
         if bad {
             text(
@@ -144,9 +160,9 @@ fn draw_networks(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[
             };
             text(out, band.x + 12.0, band.y + 18.0, "title", &name);
             for (i, subnet) in subnets.iter().enumerate() {
-                let line = format!("{} {} {}", subnet.id, subnet.zone, subnet.cidr);
+                let line = format!("{} {}", subnet.id, subnet.zone);
                 let y = band.y + 34.0 + layout::SUBNET_LINE * i as f64;
-                let fitted = fit(line.trim(), layout::LANE_LABEL_WIDTH - 20.0, 10.5);
+                let fitted = fit(line.trim(), layout::LANE_LABEL_WIDTH - 20.0, SMALL);
                 text(out, band.x + 12.0, y, "small", &fitted);
             }
         }
@@ -188,30 +204,18 @@ fn draw_nodes(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[&st
             r.x + 8.0,
             r.y + 16.0,
             "title",
-            &fit(&node.label, r.w - 16.0, 12.0),
+            &fit(&node.label, r.w - 16.0, TITLE),
         );
+        let kind = fit(&node.kind, r.w - 16.0, TEXT);
+        text(out, r.x + 8.0, r.y + 31.0, "", &kind);
+        let mut y = r.y + 45.0;
         if bad {
-            let kind = fit(&node.kind, r.w - 110.0, 11.0);
-            text(out, r.x + 8.0, r.y + 31.0, "", &kind);
-            text(
-                out,
-                r.x + r.w - 8.0,
-                r.y + 31.0,
-                "bad end",
-                "✗ NOT compliant",
-            );
-        } else {
-            text(
-                out,
-                r.x + 8.0,
-                r.y + 31.0,
-                "",
-                &fit(&node.kind, r.w - 16.0, 11.0),
-            );
+            text(out, r.x + 8.0, y, "bad", "✗ NOT compliant");
+            y += 14.0;
         }
-        for (i, fact) in node.facts.iter().take(layout::NODE_FACTS).enumerate() {
-            let y = r.y + 45.0 + 14.0 * i as f64;
-            text(out, r.x + 8.0, y, "small", &fit(fact, r.w - 16.0, 10.5));
+        for fact in node.facts.iter().take(layout::NODE_FACTS) {
+            text(out, r.x + 8.0, y, "small", &fit(fact, r.w - 16.0, SMALL));
+            y += 14.0;
         }
         out.push_str("</g>");
     }
@@ -230,7 +234,7 @@ fn draw_nodes(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[&st
             r.x + 8.0,
             r.y + 16.0,
             "title",
-            &fit(&secret.name, r.w - 16.0, 12.0),
+            &fit(&secret.name, r.w - 16.0, TITLE),
         );
         text(
             out,
@@ -258,7 +262,7 @@ fn draw_legend(out: &mut String, y: f64) {
             x + 34.0
         );
         text(out, x + 42.0, y + 4.0, "small", words);
-        x += 48.0 + words.len() as f64 * 6.0 + 24.0;
+        x += 48.0 + words.len() as f64 * SMALL * 0.6 + 24.0;
     }
     let _ = write!(
         out,

@@ -4,14 +4,14 @@
 
 use crate::wiring::Wiring;
 
-pub const WIDTH: f64 = 1100.0;
+pub const WIDTH: f64 = 1200.0;
 pub const MARGIN: f64 = 16.0;
-const MAIN_WIDTH: f64 = 744.0;
+const MAIN_WIDTH: f64 = 836.0;
 pub const SIDE_X: f64 = MARGIN + MAIN_WIDTH + 32.0;
 const SIDE_WIDTH: f64 = WIDTH - SIDE_X - MARGIN;
 pub const NETWORK_HEADER: f64 = 30.0;
-pub const LANE_LABEL_WIDTH: f64 = 224.0;
-const NODE_WIDTH: f64 = 160.0;
+pub const LANE_LABEL_WIDTH: f64 = 260.0;
+const NODE_WIDTH: f64 = 176.0;
 const GAP: f64 = 14.0;
 pub const GROUP_HEADER: f64 = 26.0;
 pub const SECRET_HEIGHT: f64 = 40.0;
@@ -33,6 +33,14 @@ pub struct Rect {
 impl Rect {
     pub fn center(&self) -> (f64, f64) {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    /// True when the two rectangles share any area.
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.x + other.w
+            && other.x < self.x + self.w
+            && self.y < other.y + other.h
+            && other.y < self.y + self.h
     }
 
     /// Where the line from the centre toward `(tx, ty)` leaves the rectangle.
@@ -79,13 +87,22 @@ pub struct Layout {
     pub secret_group: Option<Rect>,
 }
 
-/// The height of a node's box: title, kind, then up to [`NODE_FACTS`] facts.
-pub fn node_height(facts: usize) -> f64 {
-    40.0 + 14.0 * facts.min(NODE_FACTS) as f64
+/// The height of a node's box: title, kind, then `lines` more (a failure mark, facts).
+fn node_height(lines: usize) -> f64 {
+    40.0 + 14.0 * lines as f64
 }
 
-/// Places every network, node and secret of the wiring.
-pub fn place(wiring: &Wiring) -> Layout {
+/// Places every network, node and secret of the wiring; nodes of the `failing` resources
+/// get a line more, for their mark.
+pub fn place(wiring: &Wiring, failing: &[&str]) -> Layout {
+    let heights: Vec<f64> = wiring
+        .nodes
+        .iter()
+        .map(|n| {
+            let mark = usize::from(failing.contains(&n.resource.as_str()));
+            node_height(n.facts.len().min(NODE_FACTS) + mark)
+        })
+        .collect();
     let mut layout = Layout {
         nodes: vec![Rect::default(); wiring.nodes.len()],
         ..Layout::default()
@@ -110,7 +127,7 @@ pub fn place(wiring: &Wiring) -> Layout {
         for lane in lane_ids {
             let subnets = lane.map_or(0, |t| wiring.networks[network].tiers[t].subnets.len());
             let label_height = 28.0 + SUBNET_LINE * subnets as f64;
-            let content = place_row_wise(&mut layout, wiring, &members(lane), cursor);
+            let content = place_row_wise(&mut layout, &heights, &members(lane), cursor);
             let height = label_height.max(content).max(48.0);
             lanes.push((
                 lane,
@@ -144,7 +161,7 @@ pub fn place(wiring: &Wiring) -> Layout {
         let top = side;
         side += GROUP_HEADER;
         for i in regional {
-            let h = node_height(wiring.nodes[i].facts.len());
+            let h = heights[i];
             layout.nodes[i] = Rect {
                 x: SIDE_X + 12.0,
                 y: side,
@@ -185,15 +202,12 @@ fn group(top: f64, bottom: f64) -> Rect {
 }
 
 /// Places nodes in rows right of a band's label; returns the height they take.
-fn place_row_wise(layout: &mut Layout, wiring: &Wiring, members: &[usize], top: f64) -> f64 {
+fn place_row_wise(layout: &mut Layout, heights: &[f64], members: &[usize], top: f64) -> f64 {
     let area = MAIN_WIDTH - LANE_LABEL_WIDTH - GAP;
     let per_row = (((area + GAP) / (NODE_WIDTH + GAP)).floor() as usize).max(1);
     let mut y = top + GAP;
     for row in members.chunks(per_row) {
-        let height = row
-            .iter()
-            .map(|&i| node_height(wiring.nodes[i].facts.len()))
-            .fold(0.0, f64::max);
+        let height = row.iter().map(|&i| heights[i]).fold(0.0, f64::max);
         for (column, &i) in row.iter().enumerate() {
             layout.nodes[i] = Rect {
                 x: MARGIN + LANE_LABEL_WIDTH + column as f64 * (NODE_WIDTH + GAP),
@@ -222,5 +236,23 @@ mod tests {
         assert_eq!(r.border_toward((200.0, 25.0)), (100.0, 25.0));
         assert_eq!(r.border_toward((50.0, -100.0)), (50.0, 0.0));
         assert_eq!(r.border_toward((50.0, 25.0)), (50.0, 25.0));
+    }
+
+    #[test]
+    fn rectangles_overlap_only_when_they_share_area() {
+        let a = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 10.0,
+        };
+        let touching = Rect { x: 10.0, ..a };
+        let crossing = Rect {
+            x: 5.0,
+            y: 5.0,
+            ..a
+        };
+        assert!(a.overlaps(&crossing) && crossing.overlaps(&a));
+        assert!(!a.overlaps(&touching));
     }
 }

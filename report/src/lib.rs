@@ -18,6 +18,7 @@ pub mod html;
 mod layout;
 pub mod markdown;
 pub mod model;
+mod route;
 pub mod safeguards;
 pub mod secrets;
 mod sentences;

@@ -7,7 +7,12 @@ use crate::wiring::{End, LinkKind, Node, Wiring};
 pub fn describe(wiring: &Wiring) -> Vec<String> {
     let mut out = Vec::new();
     for node in &wiring.nodes {
-        out.push(placement(wiring, node));
+        let mut first = placement(wiring, node);
+        if !node.facts.is_empty() {
+            first.pop();
+            first.push_str(&format!("; {}.", node.facts.join("; ")));
+        }
+        out.push(first);
         out.extend(ingress(wiring, node));
     }
     for link in &wiring.links {
@@ -54,7 +59,7 @@ fn placement(wiring: &Wiring, node: &Node) -> String {
                 .subnets
                 .iter()
                 .filter(|s| node.subnets.contains(&s.id))
-                .map(|s| format!("{} ({})", s.id, s.zone))
+                .map(|s| format!("{} ({}, {})", s.id, s.zone, s.cidr))
                 .collect();
             format!(
                 "{who} runs in the {} subnets of {vpc}: {}.",

@@ -46,19 +46,25 @@ pub fn meta_rows(report: &Report, generated: &str) -> Vec<(&'static str, String,
         report.cli_version.clone().unwrap_or_else(unknown),
         "",
     ));
-    rows.push(("Report generated", generated.to_string(), ""));
+    rows.push((
+        "Report generated",
+        format!(
+            "{generated} by pulumi-healthcare-report {}",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "",
+    ));
     rows
 }
 
 fn provider_line(provider: &Provider) -> String {
-    let mut line = format!(
-        "healthcare {} ({})",
-        provider
-            .version
-            .as_deref()
-            .unwrap_or("version not recorded"),
-        provider.name
-    );
+    let mut line = match &provider.version {
+        Some(version) => format!("healthcare {version}, provider {}", provider.name),
+        None => format!(
+            "healthcare, provider {}; its version is not in the state (a plugin loaded from a path)",
+            provider.name
+        ),
+    };
     if let Some(region) = &provider.region {
         line.push_str(&format!(", region {region}"));
     }

@@ -61,6 +61,19 @@ fn the_header_names_the_stack_project_provider_and_state_time() {
 }
 
 #[test]
+fn a_provider_loaded_from_a_path_and_pointed_at_an_emulator_is_said_to_be_so() {
+    let mut local = provider();
+    let config = serde_json::json!({ "region": "us-east-1", "endpoint": "http://127.0.0.1:4566" });
+    local["inputs"] = config.clone();
+    local["outputs"] = config;
+    let text = export(vec![local, vpc()]);
+    let report = Report::from_export(&state::parse(&text).unwrap()).unwrap();
+    let page = markdown::render(&report, "now");
+    assert!(page.contains("its version is not in the state"), "{page}");
+    assert!(page.contains("AWS endpoint overridden to http://127.0.0.1:4566 (not AWS itself)"));
+}
+
+#[test]
 fn every_resource_and_control_appears_in_both_reports() {
     let report = report();
     let page = html::render(&report, "now");
@@ -172,7 +185,7 @@ fn the_wiring_says_where_each_node_runs_who_may_connect_and_which_secrets_it_rea
     let page = html::render(&report(), "now");
     let wiring = section(&page, "wiring");
     for sentence in [
-        "cache (EncryptedRedis) runs in the isolated subnets of VPC net (vpc-1): subnet-i1 (eu-west-1a), subnet-i2 (eu-west-1b).",
+        "cache (EncryptedRedis) runs in the isolated subnets of VPC net (vpc-1): subnet-i1 (eu-west-1a, 10.1.2.0/24), subnet-i2 (eu-west-1b, 10.1.3.0/24).",
         "cache accepts tcp/6379 from security group sg-app (the application security group of net), carried by services/app.",
         "services/app accepts tcp/8080 from 10.1.0.0/16.",
         &format!("services/app reads secret cache-auth-Ab12Cd ({SECRET_ARN}) as REDIS_AUTH_TOKEN."),
