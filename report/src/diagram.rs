@@ -189,23 +189,8 @@ fn draw_groups(out: &mut String, layout: &Layout) {
 fn draw_nodes(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[&str]) {
     for (node, r) in wiring.nodes.iter().zip(&layout.nodes) {
         let bad = failing.contains(&node.resource.as_str());
-        let _ = write!(
-            out,
-            r#"<g><title>{}</title><rect class="node{}" x="{}" y="{}" width="{}" height="{}" rx="6"/>"#,
-            html(&node.label),
-            if bad { " failing" } else { "" },
-            r.x,
-            r.y,
-            r.w,
-            r.h
-        );
-        text(
-            out,
-            r.x + 8.0,
-            r.y + 16.0,
-            "title",
-            &fit(&node.label, r.w - 16.0, TITLE),
-        );
+        let class = if bad { "node failing" } else { "node" };
+        open_box(out, class, &node.label, r, &node.label);
         let kind = fit(&node.kind, r.w - 16.0, TEXT);
         text(out, r.x + 8.0, r.y + 31.0, "", &kind);
         let mut y = r.y + 45.0;
@@ -220,31 +205,26 @@ fn draw_nodes(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[&st
         out.push_str("</g>");
     }
     for (secret, r) in wiring.secrets.iter().zip(&layout.secrets) {
-        let _ = write!(
-            out,
-            r#"<g><title>{}</title><rect class="secret" x="{}" y="{}" width="{}" height="{}" rx="6"/>"#,
-            html(&secret.arn),
-            r.x,
-            r.y,
-            r.w,
-            r.h
-        );
-        text(
-            out,
-            r.x + 8.0,
-            r.y + 16.0,
-            "title",
-            &fit(&secret.name, r.w - 16.0, TITLE),
-        );
-        text(
-            out,
-            r.x + 8.0,
-            r.y + 31.0,
-            "small",
-            "secret (value never shown)",
-        );
+        open_box(out, "secret", &secret.arn, r, &secret.name);
+        let note = "secret (value never shown)";
+        text(out, r.x + 8.0, r.y + 31.0, "small", note);
         out.push_str("</g>");
     }
+}
+
+/// Opens a box's group (closed by the caller): a tooltip, the rectangle, the title line.
+fn open_box(out: &mut String, class: &str, tooltip: &str, r: &Rect, title: &str) {
+    let _ = write!(
+        out,
+        r#"<g><title>{}</title><rect class="{class}" x="{}" y="{}" width="{}" height="{}" rx="6"/>"#,
+        html(tooltip),
+        r.x,
+        r.y,
+        r.w,
+        r.h
+    );
+    let title = fit(title, r.w - 16.0, TITLE);
+    text(out, r.x + 8.0, r.y + 16.0, "title", &title);
 }
 
 fn draw_legend(out: &mut String, y: f64) {

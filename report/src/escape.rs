@@ -2,34 +2,43 @@
 
 /// Text safe inside HTML or SVG element content and quoted attribute values.
 pub fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    replace(text, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&#39;"),
+        _ => None,
+    })
 }
 
 /// Text safe in Markdown prose and table cells: no markup, no HTML, no line breaks.
 pub fn markdown(text: &str) -> String {
+    replace(text, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '\\' => Some("\\\\"),
+        '`' => Some("\\`"),
+        '*' => Some("\\*"),
+        '_' => Some("\\_"),
+        '[' => Some("\\["),
+        ']' => Some("\\]"),
+        '|' => Some("\\|"),
+        '#' => Some("\\#"),
+        '~' => Some("\\~"),
+        '\n' | '\r' => Some(" "),
+        _ => None,
+    })
+}
+
+/// Each character `swap` has a replacement for replaced, the others kept.
+fn replace(text: &str, swap: impl Fn(char) -> Option<&'static str>) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
+        match swap(c) {
+            Some(replacement) => out.push_str(replacement),
+            None => out.push(c),
         }
     }
     out
@@ -37,15 +46,12 @@ pub fn markdown(text: &str) -> String {
 
 /// Text inside a Markdown code span: backticks become quotes, line breaks spaces.
 pub fn markdown_code(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| match c {
-            '`' => '\'',
-            '\n' | '\r' | '|' => ' ',
-            c => c,
-        })
-        .collect();
-    format!("`{cleaned}`")
+    let inner = replace(text, |c| match c {
+        '`' => Some("'"),
+        '\n' | '\r' | '|' => Some(" "),
+        _ => None,
+    });
+    format!("`{inner}`")
 }
 
 #[cfg(test)]

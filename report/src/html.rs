@@ -8,7 +8,6 @@ use crate::escape::html;
 use crate::model::{Report, Resource};
 use crate::sentences;
 use crate::summary::{Summary, summarize};
-use crate::time::readable;
 use crate::words;
 
 const STYLE: &str = include_str!("style.css");
@@ -179,10 +178,7 @@ fn wiring_section(out: &mut String, report: &Report, summary: &Summary) {
 }
 
 fn resource_section(out: &mut String, resource: &Resource) {
-    let failing = resource
-        .controls
-        .as_ref()
-        .map_or(1, |c| c.iter().filter(|c| !c.satisfied).count());
+    let failing = resource.failing_count();
     let (class, badge) = if failing == 0 {
         (
             "",
@@ -202,26 +198,8 @@ fn resource_section(out: &mut String, resource: &Resource) {
         html(&resource.name),
         html(&resource.kind)
     );
-    let mut facts: Vec<(&str, String)> = vec![("Type", resource.kind.clone())];
-    let optional = [
-        ("AWS id", &resource.id),
-        ("ARN", &resource.arn),
-        ("Region", &resource.region),
-    ];
-    for (label, value) in optional {
-        if let Some(value) = value {
-            facts.push((label, value.clone()));
-        }
-    }
-    for (label, value) in [
-        ("Created", &resource.created),
-        ("Last changed", &resource.modified),
-    ] {
-        if let Some(value) = value {
-            facts.push((label, readable(value)));
-        }
-    }
-    facts.push(("URN", resource.urn.clone()));
+    let mut facts = vec![("Type", resource.kind.clone())];
+    facts.extend(resource.facts());
     for (label, value) in facts {
         let _ = writeln!(
             out,
@@ -230,28 +208,18 @@ fn resource_section(out: &mut String, resource: &Resource) {
         );
     }
     if !resource.secrets.is_empty() {
-        let names: Vec<String> = resource
-            .secrets
-            .iter()
-            .map(|s| format!("<code>{}</code>", html(s)))
-            .collect();
+        let names = words::listed(
+            &resource.secrets,
+            |s| format!("<code>{}</code>", html(s)),
+            ", ",
+        );
         let _ = writeln!(
             out,
-            "<tr><th>Secrets in the state</th><td>{} <span class=\"note\">(named only; values are \
-             never shown)</span></td></tr>",
-            names.join(", ")
+            "<tr><th>Secrets in the state</th><td>{names} <span class=\"note\">{}</span></td></tr>",
+            html(words::SECRETS_NOTE)
         );
     }
-    let drift = if resource.drift.is_empty() {
-        "none".to_string()
-    } else {
-        resource
-            .drift
-            .iter()
-            .map(|d| html(d))
-            .collect::<Vec<_>>()
-            .join("<br>")
-    };
+    let drift = words::listed(&resource.drift, html, "<br>");
     let _ = writeln!(out, "<tr><th>Drift</th><td>{drift}</td></tr>\n</table>");
     match &resource.controls {
         None => out.push_str(

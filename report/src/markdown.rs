@@ -7,7 +7,6 @@ use crate::escape::{markdown as md, markdown_code as code};
 use crate::model::{Report, Resource};
 use crate::sentences;
 use crate::summary::{Summary, summarize};
-use crate::time::readable;
 use crate::words;
 
 /// Renders the Markdown report; `generated` is the time the report was made.
@@ -107,10 +106,7 @@ fn summary_part(out: &mut String, report: &Report, summary: &Summary) {
 }
 
 fn resource_part(out: &mut String, resource: &Resource) {
-    let failing = resource
-        .controls
-        .as_ref()
-        .map_or(1, |c| c.iter().filter(|c| !c.satisfied).count());
+    let failing = resource.failing_count();
     let badge = if failing == 0 {
         "✅ compliant".to_string()
     } else {
@@ -122,37 +118,18 @@ fn resource_part(out: &mut String, resource: &Resource) {
         md(&resource.name),
         md(&resource.kind)
     );
-    let rows = [
-        ("AWS id", resource.id.clone()),
-        ("ARN", resource.arn.clone()),
-        ("Region", resource.region.clone()),
-        ("Created", resource.created.as_deref().map(readable)),
-        ("Last changed", resource.modified.as_deref().map(readable)),
-        ("URN", Some(resource.urn.clone())),
-    ];
-    for (label, value) in rows {
-        if let Some(value) = value {
-            let _ = writeln!(out, "| {label} | {} |", code(&value));
-        }
+    for (label, value) in resource.facts() {
+        let _ = writeln!(out, "| {label} | {} |", code(&value));
     }
     if !resource.secrets.is_empty() {
-        let names: Vec<String> = resource.secrets.iter().map(|s| code(s)).collect();
+        let names = words::listed(&resource.secrets, code, ", ");
         let _ = writeln!(
             out,
-            "| Secrets in the state | {} (named only; values are never shown) |",
-            names.join(", ")
+            "| Secrets in the state | {names} {} |",
+            md(words::SECRETS_NOTE)
         );
     }
-    let drift = if resource.drift.is_empty() {
-        "none".to_string()
-    } else {
-        resource
-            .drift
-            .iter()
-            .map(|d| md(d))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let drift = words::listed(&resource.drift, md, "; ");
     let _ = writeln!(out, "| Drift | {drift} |\n");
     match &resource.controls {
         None => out.push_str(

@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::state::{Export, StateResource, stack_and_project};
+use crate::state::{Export, StateResource, stack_and_project, strings};
+use crate::time::readable;
 use crate::wiring::{self, Wiring};
 
 /// The type token prefix of this provider's resources.
@@ -77,6 +78,29 @@ impl Resource {
     /// The type's short name: `SecureVpc` of `healthcare:network:SecureVpc`.
     pub fn short_kind(&self) -> &str {
         self.kind.rsplit(':').next().unwrap_or(&self.kind)
+    }
+
+    /// How many controls are not satisfied; 1 when the state holds no evidence at all.
+    pub fn failing_count(&self) -> usize {
+        self.controls
+            .as_ref()
+            .map_or(1, |c| c.iter().filter(|c| !c.satisfied).count())
+    }
+
+    /// What identifies it, in the order a report lists it: `(label, value)`.
+    pub fn facts(&self) -> Vec<(&'static str, String)> {
+        let known = [
+            ("AWS id", self.id.clone()),
+            ("ARN", self.arn.clone()),
+            ("Region", self.region.clone()),
+            ("Created", self.created.as_deref().map(readable)),
+            ("Last changed", self.modified.as_deref().map(readable)),
+            ("URN", Some(self.urn.clone())),
+        ];
+        known
+            .into_iter()
+            .filter_map(|(label, value)| value.map(|v| (label, v)))
+            .collect()
     }
 
     /// An anchor for links to this resource's section.
@@ -211,18 +235,4 @@ fn controls(compliance: Option<&Value>) -> Option<Vec<Control>> {
         .collect();
     controls.sort_by_key(|c| c.satisfied);
     Some(controls)
-}
-
-fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .map(|v| match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }

@@ -133,23 +133,12 @@ fn resource(index: usize, item: &Value) -> Result<StateResource> {
     let mut outputs = Value::Object(map_of(object.get("outputs")));
     let mut found = secrets::redact(&mut inputs, "inputs");
     found.extend(secrets::redact(&mut outputs, "outputs"));
-    let urns = |value: Option<&Value>| -> Vec<String> {
-        value
-            .and_then(Value::as_array)
-            .map(|list| {
-                list.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let property_dependencies = object
         .get("propertyDependencies")
         .and_then(Value::as_object)
         .map(|deps| {
             deps.iter()
-                .map(|(key, list)| (key.clone(), urns(Some(list))))
+                .map(|(key, list)| (key.clone(), strings(Some(list))))
                 .collect()
         })
         .unwrap_or_default();
@@ -162,12 +151,25 @@ fn resource(index: usize, item: &Value) -> Result<StateResource> {
         inputs: into_map(inputs),
         outputs: into_map(outputs),
         secrets: found,
-        dependencies: urns(object.get("dependencies")),
+        dependencies: strings(object.get("dependencies")),
         property_dependencies,
         provider: text("provider"),
         created: text("created"),
         modified: text("modified"),
     })
+}
+
+/// The strings of a JSON list (anything else in it, or a value that is no list, is passed over).
+pub fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn map_of(value: Option<&Value>) -> Map<String, Value> {

@@ -18,6 +18,21 @@ pub const STATE_TIME_NOTE: &str = "when the last pulumi up, refresh or import wr
 pub const LAST_CHANGE_NOTE: &str =
     "the latest time a create, update or refresh found a resource different from its state";
 
+/// Said beside the names of the secrets a resource's state holds.
+pub const SECRETS_NOTE: &str = "(named only; values are never shown)";
+
+/// Items escaped and joined, or `none`.
+pub fn listed(items: &[String], escape: impl Fn(&str) -> String, separator: &str) -> String {
+    if items.is_empty() {
+        return "none".to_string();
+    }
+    items
+        .iter()
+        .map(|item| escape(item))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 /// The header rows: `(label, value, note)`.
 pub fn meta_rows(report: &Report, generated: &str) -> Vec<(&'static str, String, &'static str)> {
     let unknown = || "not recorded in the state".to_string();
