@@ -72,6 +72,12 @@ test: lint unit test-latency test-python test-providertest
 demo: build venv tools
 	@$(STAGE) demo scripts/demo.sh
 
+## report: the HIPAA compliance report (HTML and Markdown, in reports/) of the demo stack that
+## `KEEP=1 make demo` left up (REFRESH=1 reads every control from AWS again first; docs/report.md)
+.PHONY: report
+report: build tools
+	@$(STAGE) report scripts/report.sh
+
 VERSION := $(shell awk -F'"' '/^version = /{print $$2; exit}' Cargo.toml)
 
 ## install: the release binary into Pulumi's plugin cache, as `pulumi plugin install` does

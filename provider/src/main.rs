@@ -1,7 +1,9 @@
 //! `pulumi-resource-healthcare`: the plugin binary.
 //!
 //! Started by the Pulumi engine with its address as the last argument. Also:
-//! `pulumi-resource-healthcare schema` prints the package schema.
+//! `pulumi-resource-healthcare schema` prints the package schema, and
+//! `pulumi-resource-healthcare report ...` writes the HIPAA compliance report of an exported
+//! stack (the `pulumi-healthcare-report` library, linked in; see docs/report.md).
 
 mod aws;
 mod compliance;
@@ -17,6 +19,9 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("report") {
+        return healthcare_report::cli::main(&args[1..], "pulumi-resource-healthcare report");
+    }
     if args.first().map(String::as_str) == Some("schema") {
         return match serde_json::to_string_pretty(&provider::server().schema()) {
             Ok(text) => {
