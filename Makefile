@@ -38,8 +38,12 @@ tools:
 ## the bad-weather and load runs (minutes each) run in make test-faults, not make test
 SOAK_TESTS := tests/faults/test_weather.py tests/faults/test_load.py
 
+## the suites run in PYTEST_WORKERS processes, a test file to each at a time: a test spends
+## most of its time waiting on the CLI, the plugin and moto (each process has its own moto)
+PYTEST_WORKERS ?= 3
 test-python: build venv tools
-	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider $(SOAK_TESTS:%=--ignore=%) tests
+	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile \
+		--durations=15 $(SOAK_TESTS:%=--ignore=%) tests
 
 ## test-latency: many small sequential calls through grpc-go (the engine's gRPC stack) are
 ## not held by the socket (bench/rpc/floor_test.go)

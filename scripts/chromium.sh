@@ -4,6 +4,11 @@
 # Needs root (the tests and CI run as root), as apt-get does.
 set -euo pipefail
 bin=/usr/bin/chromium
+# One install at a time (the suites run in several processes); the second finds it installed.
+lock=${HEALTHCARE_CACHE:-$HOME/.cache/pulumi-healthcare}/chromium.lock
+mkdir -p "$(dirname "$lock")"
+exec 9> "$lock"
+flock 9
 if [[ ! -x $bin ]]; then
   start=$(date +%s)
   export DEBIAN_FRONTEND=noninteractive

@@ -10,6 +10,9 @@ root=${HEALTHCARE_CACHE:-$HOME/.cache/pulumi-healthcare}/sdk-nodejs
 toolchain=$root/toolchain
 export npm_config_cache=${npm_config_cache:-$HOME/.cache/pulumi-healthcare/npm}
 mkdir -p "$toolchain"
+# One build at a time: the suites run in several processes, and two of them use this.
+exec 9> "$root/.lock"
+flock 9
 if ! cmp -s tests/sdk/nodejs/package-lock.json "$toolchain/package-lock.json" ||
   [[ ! -d $toolchain/node_modules ]]; then
   cp tests/sdk/nodejs/package.json tests/sdk/nodejs/package-lock.json "$toolchain/"

@@ -62,6 +62,8 @@ pub struct Resource {
     pub secrets: Vec<String>,
     pub created: Option<String>,
     pub modified: Option<String>,
+    /// The component it is part of, as `<type> <name>` (a Platform's children).
+    pub part_of: Option<String>,
 }
 
 /// One control of a resource's `compliance` output.
@@ -93,6 +95,7 @@ impl Resource {
             ("AWS id", self.id.clone()),
             ("ARN", self.arn.clone()),
             ("Region", self.region.clone()),
+            ("Part of", self.part_of.clone()),
             ("Created", self.created.as_deref().map(readable)),
             ("Last changed", self.modified.as_deref().map(readable)),
             ("URN", Some(self.urn.clone())),
@@ -215,7 +218,19 @@ fn resource(state: &StateResource, providers: &[&StateResource]) -> Resource {
         secrets: state.secrets.clone(),
         created: state.created.clone(),
         modified: state.modified.clone(),
+        part_of: state.parent.as_deref().and_then(component_of),
     }
+}
+
+/// `<type> <name>` of a parent URN that is one of this provider's components; the stack
+/// and plain parents of other packages are not mentioned.
+fn component_of(parent: &str) -> Option<String> {
+    let mut parts = parent.rsplitn(2, "::");
+    let name = parts.next()?;
+    let qualified = parts.next()?.rsplit("::").next()?;
+    let kind = qualified.rsplit('$').next()?;
+    kind.starts_with(TYPE_PREFIX)
+        .then(|| format!("{} {name}", kind.rsplit(':').next().unwrap_or(kind)))
 }
 
 /// The controls of a `compliance` output, failing ones first (a stable sort).

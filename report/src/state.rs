@@ -40,6 +40,8 @@ pub struct StateResource {
     pub property_dependencies: BTreeMap<String, Vec<String>>,
     /// The provider reference: `<provider urn>::<provider id>`.
     pub provider: Option<String>,
+    /// The URN of the resource it is a child of (a component such as a Platform), if any.
+    pub parent: Option<String>,
     pub created: Option<String>,
     pub modified: Option<String>,
 }
@@ -154,6 +156,7 @@ fn resource(index: usize, item: &Value) -> Result<StateResource> {
         dependencies: strings(object.get("dependencies")),
         property_dependencies,
         provider: text("provider"),
+        parent: text("parent"),
         created: text("created"),
         modified: text("modified"),
     })

@@ -222,3 +222,43 @@ fn section<'a>(page: &'a str, id: &str) -> &'a str {
         .map_or(page.len(), |e| start + e);
     &page[start..end]
 }
+
+#[test]
+fn a_child_of_a_platform_says_what_it_is_part_of_and_the_platform_adds_no_controls() {
+    let platform_urn = urn("healthcare:index:Platform", "clinical");
+    let mut cache = redis();
+    cache["parent"] = Value::String(platform_urn.clone());
+    // The component repeats its children's controls in its own `compliance`; the report
+    // counts each control once, from the child that holds it.
+    let platform = serde_json::json!({ "urn": platform_urn, "type": "healthcare:index:Platform",
+        "outputs": { "compliance": { "compliant": true, "controls": [] } } });
+    let text = export(vec![
+        stack_resource(),
+        provider(),
+        platform,
+        vpc(),
+        cache,
+        fargate(),
+    ]);
+    let report = Report::from_export(&state::parse(&text).unwrap()).unwrap();
+    let cache = report
+        .resources
+        .iter()
+        .find(|r| r.kind == "healthcare:cache:EncryptedRedis")
+        .unwrap();
+    assert_eq!(cache.part_of.as_deref(), Some("Platform clinical"));
+    assert!(
+        report
+            .resources
+            .iter()
+            .all(|r| r.kind != "healthcare:index:Platform")
+    );
+    let vpc = report
+        .resources
+        .iter()
+        .find(|r| r.kind == "healthcare:network:SecureVpc")
+        .unwrap();
+    assert_eq!(vpc.part_of, None);
+    assert!(html::render(&report, "now").contains("Platform clinical"));
+    assert!(markdown::render(&report, "now").contains("Platform clinical"));
+}

@@ -105,7 +105,9 @@ def report(out, *args, stdin=None):
     proc = subprocess.run([str(PLUGIN), "report", "--out", str(out), "--name", "report", *args],
                           input=stdin, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    return out / "report.html", out / "report.md"
+    page, markdown = out / "report.html", out / "report.md"
+    assert page.is_file() and markdown.is_file(), f"no report was written:\n{proc.stdout}\n{proc.stderr}"
+    return page, markdown
 
 
 def plaintexts(value):
