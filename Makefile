@@ -56,12 +56,13 @@ test-providertest: build venv tools
 
 ## test-faults: the whole fault matrix: every resource killed at and refused at every AWS
 ## write of its create, update and delete (make test runs one write of each row);
-## every case lands in $(FAULT_REPORT) as a JSON line; it runs the bad-weather and load tests too
+## every case lands in $(FAULT_REPORT) as a JSON line; it runs the bad-weather and load tests too;
+## its rows are spread over PYTEST_WORKERS processes
 FAULT_REPORT ?= $(CURDIR)/.faults.jsonl
 test-faults: build venv tools
 	@rm -f $(FAULT_REPORT)
 	@$(STAGE) faults env HEALTHCARE_FAULTS=full HEALTHCARE_FAULT_REPORT=$(FAULT_REPORT) \
-		$(PYTEST) -q -s -p no:cacheprovider tests/faults; \
+		$(PYTEST) -q -s -p no:cacheprovider -n $(PYTEST_WORKERS) --dist load tests/faults; \
 		rc=$$?; .venv/bin/python tests/faults/report.py $(FAULT_REPORT); exit $$rc
 
 ## test-garbage: every resource's Check and Diff fed arbitrary property values, 20000 maps

@@ -258,3 +258,48 @@ def test_the_python_example_through_the_generated_sdk(tmp_path, moto, proxy):
         secret = moto.client("secretsmanager").describe_secret(SecretId=out["databaseSecretArn"])
         assert secret["ARN"] == out["databaseSecretArn"]
         assert stack.preview(on_output=quiet).change_summary == {"same": 7}
+
+
+def with_options(prog, name="platform", **options):
+    """The program with the platform renamed and given resource options."""
+    resource = prog["resources"].pop("platform")
+    prog["resources"][name] = {**resource, "options": options}
+    prog["outputs"] = {k: v.replace("${platform.", f"${{{name}.") for k, v in prog["outputs"].items()}
+    return prog
+
+
+def test_resource_options_reach_the_children_as_the_engine_defines_them(new_stack, moto):
+    before = inventory(moto)
+    base = dict(deletionProtection=False, services={})
+    stack = new_stack(with_options(program(cacheNodeType="cache.t4g.medium", **base), protect=True,
+                                   ignoreChanges=["cacheNodeType"]))
+    stack.up()
+    _, kids = children(stack)
+    assert all(k.get("protect") for k in kids.values()), {t: k.get("protect") for t, k in kids.items()}
+
+    # ignoreChanges on a component input holds the child property it feeds.
+    stack.write(with_options(program(cacheNodeType="cache.r7g.large", **base), protect=True,
+                             ignoreChanges=["cacheNodeType"]))
+    assert {s["op"] for s in stack.preview_json()["steps"]} == {"same"}
+
+    # Protected children refuse a destroy, and nothing is deleted.
+    refused = stack.run("destroy", "--yes", check=False)
+    assert refused.returncode != 0 and "protected" in refused.stdout + refused.stderr
+    assert set(children(stack)[1]) == set(kids)
+
+    # Renamed with an alias: the children, named after the component, are renamed with it
+    # (the engine derives their aliases from the component's), and nothing is replaced.
+    ids = {t: k["id"] for t, k in kids.items()}
+    stack.write(with_options(program(cacheNodeType="cache.t4g.medium", **base),
+                             name="clinical", aliases=[{"name": "platform"}]))
+    steps = stack.preview_json()["steps"]
+    assert {s["op"] for s in steps} <= {"same", "update"}, [(s["urn"], s["op"]) for s in steps]
+    stack.up()
+    platform, kids = children(stack)
+    assert platform["urn"].endswith("::clinical") and len(kids) == 4
+    assert {k["urn"].rsplit("::", 1)[1] for k in kids.values()} == {
+        "clinical-network", "clinical-events", "clinical-cache", "clinical-db"}
+    assert {t: k["id"] for t, k in kids.items()} == ids
+    assert not any(k.get("protect") for k in kids.values())
+    stack.destroy()
+    assert added(before, inventory(moto)) == {}
