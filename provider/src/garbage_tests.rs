@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use pulumi_provider::proto::pulumirpc::{
-    CheckRequest, DiffRequest, resource_provider_server::ResourceProvider,
+    CheckRequest, ConstructRequest, DiffRequest, resource_provider_server::ResourceProvider,
 };
 use pulumi_provider::value::{PropertyMap, Value, to_struct};
 use tonic::{Code, Request};
@@ -168,8 +168,58 @@ fn check_and_diff(token: &str, news: PropertyMap, olds: PropertyMap) -> Result<(
     Ok(())
 }
 
+const PLATFORM: &str = "healthcare:index:Platform";
+
+/// Construct of a Platform with garbage inputs and no monitor listening: the inputs are
+/// refused naming one of them, or, when they pass, the unreachable monitor is the answer;
+/// never a panic, a hang or an internal error.
+fn construct(inputs: PropertyMap) -> Result<(), TestCaseError> {
+    let server = std::sync::Arc::new(crate::provider::server());
+    let names = input_names(PLATFORM);
+    let call = server.construct(Request::new(ConstructRequest {
+        r#type: PLATFORM.into(),
+        name: "subject".into(),
+        monitor_endpoint: "127.0.0.1:1".into(),
+        inputs: Some(to_struct(&inputs)),
+        dry_run: true,
+        ..Default::default()
+    }));
+    let answer = runtime()
+        .block_on(async { tokio::time::timeout(Duration::from_secs(15), call).await })
+        .map_err(|_| TestCaseError::fail("construct hung"))?;
+    let status = match answer {
+        Ok(_) => {
+            return Err(TestCaseError::fail(
+                "constructed with no monitor to register with",
+            ));
+        }
+        Err(status) => status,
+    };
+    if status
+        .message()
+        .contains("cannot reach the engine's resource monitor")
+    {
+        return Ok(());
+    }
+    prop_assert_eq!(status.code(), Code::InvalidArgument, "{}", status.message());
+    prop_assert!(
+        names
+            .iter()
+            .chain(inputs.keys())
+            .any(|n| status.message().contains(n.as_str())),
+        "a refusal that names no input: {}",
+        status.message()
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn platform_construct_takes_any_garbage(inputs in props(input_names(PLATFORM))) {
+        construct(inputs)?;
+    }
 
     #[test]
     fn kinesis_check_and_diff_take_any_garbage(
