@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
 use crate::options::PluginOptions;
-use crate::process::{self, Ended, Output, Sink};
+use crate::process::{self, Ended, Output, Scope, Sink};
 
 /// How many of cargo's last stderr lines a build failure carries to the user.
 const TAIL: usize = 60;
@@ -70,6 +70,8 @@ impl Cargo {
         let mut command = Command::new(&self.program);
         command
             .envs(self.env.iter().map(|(k, v)| (k, v)))
+            // Its own process group, so that stopping a build stops every rustc too.
+            .process_group(0)
             .current_dir(dir)
             .arg("build")
             .arg("--manifest-path")
@@ -129,13 +131,14 @@ impl Cargo {
             .stderr
             .take()
             .map(|err| tokio::spawn(progress(err, sink.clone())));
-        let ended = process::supervise(&mut child, sink, cancel, self.grace).await?;
+        let stopping = (Scope::Group, self.grace);
+        let ended = process::supervise(&mut child, sink, cancel, stopping).await?;
         let built = match artifacts {
-            Some(task) => task.await.ok().flatten(),
+            Some(task) => process::drained(task).await.flatten(),
             None => None,
         };
         let tail = match progress {
-            Some(task) => task.await.unwrap_or_default(),
+            Some(task) => process::drained(task).await.unwrap_or_default(),
             None => Vec::new(),
         };
         match ended {

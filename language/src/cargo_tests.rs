@@ -170,27 +170,34 @@ async fn a_build_of_no_such_binary_says_which_option_names_it() {
 }
 
 #[tokio::test]
-async fn a_cancelled_build_stops_cargo() {
-    let (scratch, cargo) = fake("cancel", "echo $$ >&2; while :; do sleep 0.05; done");
+async fn a_cancelled_build_stops_cargo_and_what_it_started() {
+    // The stand-in cargo runs a child of its own, as cargo runs rustc.
+    let body = "echo $$ >&2; sh -c 'echo $$ >&2; while :; do sleep 0.05; done'";
+    let (scratch, cargo) = fake("cancel", body);
     let cargo = cargo.with_grace(Duration::from_secs(2));
     let (sink, mut rx) = channel();
     let cancel = CancellationToken::new();
     let dir = scratch.path().join("plugin");
     let token = cancel.clone();
     let build = tokio::spawn(async move { cargo.build(&dir, &demo(), false, &sink, &token).await });
-    let pid = loop {
+    let mut pids: Vec<u32> = Vec::new();
+    while pids.len() < 2 {
         match rx.recv().await {
-            Some(Ok(Piece::Err(line))) => match String::from_utf8_lossy(&line).trim().parse() {
-                Ok(pid) => break pid,
-                Err(_) => continue,
-            },
-            other => panic!("no pid from the stand-in cargo: {other:?}"),
+            Some(Ok(Piece::Err(line))) => {
+                pids.extend(String::from_utf8_lossy(&line).trim().parse::<u32>().ok())
+            }
+            other => panic!("no pids from the stand-in cargo: {other:?}"),
         }
-    };
+    }
     cancel.cancel();
     let result = build.await.unwrap();
     assert!(matches!(result, Err(Error::Cancelled)), "{result:?}");
-    assert!(gone_within(pid, Duration::from_secs(5)).await);
+    for pid in pids {
+        assert!(
+            gone_within(pid, Duration::from_secs(5)).await,
+            "{pid} outlived the build"
+        );
+    }
 }
 
 /// Real cargo on a one-file crate: the JSON messages are read as cargo writes them, the

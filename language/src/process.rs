@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::Status;
 
@@ -28,6 +29,15 @@ pub type Sink<R> = mpsc::Sender<Result<R, Status>>;
 pub trait Output: Send + 'static {
     fn stdout(bytes: Vec<u8>) -> Self;
     fn stderr(bytes: Vec<u8>) -> Self;
+}
+
+/// What stopping a child signals: the child alone (a plugin, which stays in the host's
+/// process group, where the engine's own signals reach it), or the process group it leads
+/// (cargo, started with `process_group(0)`, and every rustc it runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Process,
+    Group,
 }
 
 /// How a supervised child ended.
@@ -58,43 +68,47 @@ pub async fn supervise<R>(
     child: &mut Child,
     sink: &Sink<R>,
     cancel: &CancellationToken,
-    grace: Duration,
+    stopping: (Scope, Duration),
 ) -> Result<Ended> {
     tokio::select! {
         status = child.wait() => Ok(Ended::Exited(exit_code(status?))),
         () = sink.closed() => {
-            stop(child, grace).await?;
+            stop(child, stopping).await?;
             Ok(Ended::Stopped)
         }
         () = cancel.cancelled() => {
-            stop(child, grace).await?;
+            stop(child, stopping).await?;
             Ok(Ended::Stopped)
         }
     }
 }
 
 /// Stops a child as the engine stops a plugin: SIGINT, then SIGKILL once `grace` has passed.
-pub async fn stop(child: &mut Child, grace: Duration) -> io::Result<ExitStatus> {
-    if let Some(pid) = child.id() {
-        interrupt(pid);
-    }
+pub async fn stop(child: &mut Child, (scope, grace): (Scope, Duration)) -> io::Result<ExitStatus> {
+    signal(child, scope, libc::SIGINT);
     match tokio::time::timeout(grace, child.wait()).await {
         Ok(status) => status,
         Err(_) => {
+            signal(child, scope, libc::SIGKILL);
             child.kill().await?;
             child.wait().await
         }
     }
 }
 
-fn interrupt(pid: u32) {
-    if let Ok(pid) = libc::pid_t::try_from(pid) {
-        // SAFETY: kill(2) reads no memory of ours. `pid` is a child of this process that has
-        // not been reaped yet (tokio reaps it in `wait`, after which `id()` is None), so the
-        // id cannot belong to another process.
-        unsafe {
-            libc::kill(pid, libc::SIGINT);
-        }
+fn signal(child: &Child, scope: Scope, signal: libc::c_int) {
+    let Some(pid) = child.id().and_then(|id| libc::pid_t::try_from(id).ok()) else {
+        return;
+    };
+    let target = match scope {
+        Scope::Process => pid,
+        Scope::Group => -pid,
+    };
+    // SAFETY: kill(2) reads no memory of ours. `pid` is a child of this process that has not
+    // been reaped yet (tokio reaps it in `wait`, after which `id()` is None), so neither the
+    // id nor, for a child started as a group leader, its group can belong to anyone else.
+    unsafe {
+        libc::kill(target, signal);
     }
 }
 
@@ -138,14 +152,25 @@ pub async fn run<R: Output>(
         .stderr
         .take()
         .map(|e| tokio::spawn(forward(e, sink.clone(), R::stderr)));
-    let ended = supervise(&mut child, sink, cancel, grace).await;
+    let ended = supervise(&mut child, sink, cancel, (Scope::Process, grace)).await;
     for task in [out, err].into_iter().flatten() {
-        let abort = task.abort_handle();
-        if tokio::time::timeout(DRAIN, task).await.is_err() {
-            abort.abort();
-        }
+        drained(task).await;
     }
     ended
+}
+
+/// What a task reading a child's pipe returned, once the pipe has closed; None if it was
+/// still open DRAIN after the child ended (a process the child left behind holds it), and
+/// then the task is aborted.
+pub async fn drained<T>(task: JoinHandle<T>) -> Option<T> {
+    let abort = task.abort_handle();
+    match tokio::time::timeout(DRAIN, task).await {
+        Ok(joined) => joined.ok(),
+        Err(_) => {
+            abort.abort();
+            None
+        }
+    }
 }
 
 #[cfg(test)]
