@@ -4,14 +4,17 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/pulumi-healthcare/target
 export CARGO_TERM_COLOR ?= never
 STAGE := scripts/stage.sh
 BIN := bin/pulumi-resource-healthcare
+LANGUAGE_BIN := bin/pulumi-language-rust
 PYTEST := .venv/bin/python -m pytest
 
 .PHONY: build schema sdks lint unit venv tools test test-latency test-python test-providertest test-faults test-garbage bench demo install clean
 
-## build: the release binary at bin/pulumi-resource-healthcare
+## build: the release binaries at bin/: the plugin, and the language host that runs it from
+## source (one cargo run, which builds the plugin as the host's own `cargo build` does)
 build:
-	@$(STAGE) build cargo build --release --locked -p pulumi-resource-healthcare
+	@$(STAGE) build cargo build --release --locked -p pulumi-resource-healthcare -p pulumi-language-rust
 	@mkdir -p bin && install -m 0755 $(CARGO_TARGET_DIR)/release/pulumi-resource-healthcare $(BIN)
+	@install -m 0755 $(CARGO_TARGET_DIR)/release/pulumi-language-rust $(LANGUAGE_BIN)
 
 ## schema: rewrite provider/schema.json from the registered resource types
 schema: build
@@ -85,9 +88,11 @@ report: build tools
 
 VERSION := $(shell awk -F'"' '/^version = /{print $$2; exit}' Cargo.toml)
 
-## install: the release binary into Pulumi's plugin cache, as `pulumi plugin install` does
+## install: the plugin and the Rust language host into Pulumi's plugin cache, as
+## `pulumi plugin install` does
 install: build tools
 	PATH=$(CURDIR)/.tools/bin:$$PATH pulumi plugin install resource healthcare $(VERSION) --file $(BIN)
+	PATH=$(CURDIR)/.tools/bin:$$PATH pulumi plugin install language rust $(VERSION) --file $(LANGUAGE_BIN)
 
 clean:
 	rm -rf bin .venv

@@ -18,8 +18,9 @@ from grpc_tools import protoc
 PROTO_DIR = Path(__file__).resolve().parents[2] / "proto"
 
 # Project file -> wheel module holding the reference descriptor. Files under
-# pulumi/ map by stem; status.proto is named differently in the wheel.
-EXTRA_REFERENCES = {"google/rpc/status.proto": "status"}
+# pulumi/ map by stem; status.proto is named differently in the wheel, and the
+# codegen files sit in a subpackage.
+EXTRA_REFERENCES = {"google/rpc/status.proto": "status", "pulumi/codegen/hcl.proto": "codegen.hcl"}
 
 FDP = descriptor_pb2.FileDescriptorProto
 FieldDP = descriptor_pb2.FieldDescriptorProto

@@ -11,7 +11,8 @@ def project_files(tmp_path_factory):
 
 
 def test_project_protos_match_pulumi(project_files, capsys):
-    assert {"pulumi/provider.proto", "pulumi/engine.proto"} <= project_files.keys()
+    assert {"pulumi/provider.proto", "pulumi/engine.proto", "pulumi/language.proto",
+            "pulumi/codegen/hcl.proto"} <= project_files.keys()
     report = pc.compare_project(project_files)
     with capsys.disabled():  # show the summary even when output is captured
         print(f"\n{report.summary()}")
