@@ -1,5 +1,8 @@
 # pulumi-healthcare: build, test and run the provider.
 SHELL := /bin/bash
+# One build cache for every fresh clone (CI's included), so a second run is fast. cargo judges
+# a workspace crate fresh by its files' times and not by the checkout it came from: two working
+# trees that build in turn should each set their own CARGO_TARGET_DIR.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/pulumi-healthcare/target
 export CARGO_TERM_COLOR ?= never
 STAGE := scripts/stage.sh
