@@ -97,16 +97,17 @@ pub(crate) async fn construct(
     let mut state = PropertyMap::new();
     let mut dependencies = HashMap::new();
     for (key, out) in outputs {
-        if out.value.contains_unknowns() && !scope.dry_run() {
-            return Err(Error::Internal(format!(
-                "output {key} of {} is unknown outside a preview",
-                scope.urn()
-            )));
-        }
-        let value = if secret.contains(key.as_str()) {
-            out.value.into_secret()
-        } else {
+        // Outside a preview an output can still be unknown: a child the engine did not create
+        // (a targeted update left it out). The engine takes no unknowns then; it is left out.
+        let value = if scope.dry_run() {
             out.value
+        } else {
+            known_only(out.value)
+        };
+        let value = if secret.contains(key.as_str()) && !matches!(value, Value::Null) {
+            value.into_secret()
+        } else {
+            value
         };
         if !matches!(value, Value::Null) {
             state.insert(key.clone(), value);
@@ -124,6 +125,27 @@ pub(crate) async fn construct(
         state: Some(to_struct(&state)),
         state_dependencies: dependencies,
     })
+}
+
+/// The value with every unknown part made null.
+fn known_only(value: Value) -> Value {
+    match value {
+        Value::Unknown | Value::Output { value: None, .. } => Value::Null,
+        Value::Output {
+            value: Some(inner),
+            secret,
+            ..
+        } => {
+            let inner = known_only(*inner);
+            if secret { inner.into_secret() } else { inner }
+        }
+        Value::Secret(inner) => known_only(*inner).into_secret(),
+        Value::Array(items) => Value::Array(items.into_iter().map(known_only).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, known_only(v))).collect())
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ struct FakeMonitor {
     registered: Arc<Mutex<Vec<rpc::RegisterResourceRequest>>>,
     outputs: Arc<Mutex<Vec<rpc::RegisterResourceOutputsRequest>>>,
     preview: bool,
+    /// A child the engine leaves out (a targeted update): answered unknown, with no outputs.
+    elided: Option<String>,
 }
 
 fn urn_of(r: &rpc::RegisterResourceRequest) -> String {
@@ -77,6 +79,13 @@ impl server::ResourceMonitor for FakeMonitor {
         self.registered.lock().unwrap().push(req.clone());
         if req.name == "broken" {
             return Err(Status::unknown("creating failed: AccessDenied"));
+        }
+        if self.elided.as_deref() == Some(req.name.as_str()) {
+            return Ok(Response::new(rpc::RegisterResourceResponse {
+                urn: urn_of(&req),
+                unknown: true,
+                ..Default::default()
+            }));
         }
         let mut object = req
             .object
@@ -407,4 +416,32 @@ async fn request_options_reach_the_component_and_its_children() {
     assert!(second.ignore_changes.is_empty());
     let state = from_struct(answer.state.as_ref().unwrap());
     assert!(matches!(state.get("firstArn"), Some(Value::Secret(_))));
+}
+
+#[tokio::test]
+async fn a_child_the_engine_leaves_out_of_an_update_leaves_its_outputs_out() {
+    let monitor = FakeMonitor {
+        elided: Some("pair-first".into()),
+        ..Default::default()
+    };
+    let address = serve(monitor.clone()).await;
+    let answer = run(&request(&address, inputs(&[("size", Value::Number(2.0))])))
+        .await
+        .unwrap();
+    let state = from_struct(answer.state.as_ref().unwrap());
+    assert_eq!(
+        state.get("firstArn"),
+        None,
+        "an unknown output is left out of an update"
+    );
+    assert_eq!(
+        state.get("secondArn"),
+        Some(&Value::String("arn:pair-second".into()))
+    );
+    let outputs = monitor.outputs.lock().unwrap().clone();
+    assert!(
+        !from_struct(outputs[0].outputs.as_ref().unwrap())
+            .values()
+            .any(Value::contains_unknowns)
+    );
 }

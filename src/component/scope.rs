@@ -72,7 +72,9 @@ pub struct Child {
     pub name: String,
     pub token: String,
     outputs: PropertyMap,
-    dry_run: bool,
+    /// True when the outputs are not known: a preview, or a child the engine did not make
+    /// (a targeted update that left it out).
+    unknown: bool,
 }
 
 impl Child {
@@ -80,7 +82,7 @@ impl Child {
     pub fn output(&self, key: &str) -> Out {
         let value = match self.outputs.get(key) {
             Some(v) => v.clone(),
-            None if self.dry_run => Value::Unknown,
+            None if self.unknown => Value::Unknown,
             None => Value::Null,
         };
         Out {
@@ -139,7 +141,7 @@ impl Scope {
             name: spec.name,
             token: spec.token,
             outputs: answer.object.as_ref().map(from_struct).unwrap_or_default(),
-            dry_run: self.dry_run,
+            unknown: self.dry_run || answer.unknown,
         })
     }
 

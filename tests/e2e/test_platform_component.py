@@ -303,3 +303,30 @@ def test_resource_options_reach_the_children_as_the_engine_defines_them(new_stac
     assert not any(k.get("protect") for k in kids.values())
     stack.destroy()
     assert added(before, inventory(moto)) == {}
+
+
+def test_a_targeted_update_changes_only_the_child_it_targets(new_stack, moto):
+    before = inventory(moto)
+    base = dict(deletionProtection=False, services={})
+    stack = new_stack(program(cacheNodeType="cache.t4g.medium", streamRetentionHours=168, **base))
+    stack.up()
+    _, kids = children(stack)
+    cache = kids["healthcare:cache:EncryptedRedis"]
+    # Services added too: the cluster they need is a create the target leaves out, so its
+    # outputs are unknown to the component, which records the rest.
+    services = {"api": {"image": IMAGE, "containerPort": 8080}}
+    stack.write(program(cacheNodeType="cache.r7g.large", streamRetentionHours=48,
+                        **{**base, "services": services}))
+    stack.run("up", "--yes", "--skip-preview", "--target", cache["urn"])
+    _, kids = children(stack)
+    assert kids["healthcare:cache:EncryptedRedis"]["outputs"]["nodeType"] == "cache.r7g.large"
+    assert kids["healthcare:streaming:KinesisPipeline"]["outputs"]["retentionHours"] == 168
+    assert "healthcare:compute:FargateCluster" not in kids
+    out = stack.outputs()
+    assert out["cacheSecretArn"] == cache["outputs"]["authSecretArn"] and out.get("clusterName") is None
+    stack.up()
+    _, kids = children(stack)
+    assert kids["healthcare:streaming:KinesisPipeline"]["outputs"]["retentionHours"] == 48
+    assert list(stack.outputs()["serviceArns"]) == ["api"]
+    stack.destroy()
+    assert added(before, inventory(moto)) == {}
