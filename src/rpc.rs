@@ -367,7 +367,7 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
         let ctx = self.ctx(&req.parent, Operation::Other);
         let version = self.provider.package().version;
         let work = async {
-            crate::component::construct(handler, &req, ctx.clone(), version)
+            crate::component::construct(handler, &req, ctx.clone(), version, self.clone())
                 .await
                 .map_err(Failed::from)
         };

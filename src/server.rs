@@ -10,7 +10,8 @@ use std::time::Duration;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::component::{Component, ComponentHandler, TypedComponent};
+use crate::check::{CheckCtx, CheckFailure};
+use crate::component::{ChildCheck, Component, ComponentHandler, TypedComponent};
 use crate::context::{Ctx, Operation};
 use crate::engine::EngineLog;
 use crate::error::Error;
@@ -18,6 +19,7 @@ use crate::handler::{Answer, Failed, Handler, Typed};
 use crate::package::{ResourceSchema, package_schema};
 use crate::resource::{Provider, Resource};
 use crate::schema::ObjectInfo;
+use crate::value::PropertyMap;
 
 /// How long a handler has to wind down after cancellation before it is abandoned.
 const GRACE: Duration = Duration::from_millis(400);
@@ -207,6 +209,27 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
     format!("a handler panicked: {text}")
+}
+
+impl<P: Provider> ChildCheck for ProviderServer<P> {
+    fn check_child(
+        &self,
+        token: &str,
+        name: &str,
+        inputs: PropertyMap,
+    ) -> Option<Vec<CheckFailure>> {
+        let handler = self.handlers.get(token)?;
+        let mut ctx = CheckCtx {
+            name: name.to_string(),
+            ..CheckCtx::default()
+        };
+        // No previous inputs: a check only refuses more with them (a downgrade, say), and
+        // the engine's own Check of the child, which has them, still runs.
+        handler
+            .check(&mut ctx, inputs, PropertyMap::new())
+            .ok()
+            .map(|(_, failures)| failures)
+    }
 }
 
 #[cfg(test)]

@@ -4,13 +4,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
-use crate::component::ComponentHandler;
 use crate::component::inputs::RawInputs;
 use crate::component::monitor::Monitor;
 use crate::component::options::{Inherited, component_registration};
 use crate::component::out::Out;
 use crate::component::scope::Scope;
+use crate::component::{ChildCheck, ComponentHandler};
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::proto::pulumirpc::{ConstructRequest, ConstructResponse, construct_response};
@@ -26,6 +27,7 @@ pub(crate) struct Start<'a> {
     raw: RawInputs,
     ctx: Ctx,
     version: &'a str,
+    checks: Arc<dyn ChildCheck>,
 }
 
 impl Start<'_> {
@@ -60,6 +62,8 @@ impl Start<'_> {
             monitor,
             urn,
             name: self.req.name.clone(),
+            token: self.req.r#type.clone(),
+            checks: self.checks,
             dry_run: self.req.dry_run,
             inherited: Inherited::from_request(self.req, self.version),
             ctx,
@@ -67,12 +71,14 @@ impl Start<'_> {
     }
 }
 
-/// Runs one Construct request for `handler`.
+/// Runs one Construct request for `handler`; `checks` checks each child before it is
+/// registered.
 pub(crate) async fn construct(
     handler: &dyn ComponentHandler,
     req: &ConstructRequest,
     ctx: Ctx,
     version: &str,
+    checks: Arc<dyn ChildCheck>,
 ) -> Result<ConstructResponse> {
     let raw = RawInputs {
         values: req.inputs.as_ref().map(from_struct).unwrap_or_default(),
@@ -87,6 +93,7 @@ pub(crate) async fn construct(
         raw,
         ctx,
         version,
+        checks,
     };
     let (scope, outputs) = handler.run(start).await?;
     let secret: BTreeSet<&str> = req

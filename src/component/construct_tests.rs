@@ -231,10 +231,39 @@ fn request(address: &str, inputs: PropertyMap) -> ConstructRequest {
     }
 }
 
+/// Checks `test:index:Thing` children as their provider would: a capacity over 100 is
+/// refused, a label `secret` is refused without its value shown, and a source `arn:odd...`
+/// (no component input feeds `source`) is refused.
+struct ThingChecks;
+
+impl crate::component::ChildCheck for ThingChecks {
+    fn check_child(
+        &self,
+        token: &str,
+        _name: &str,
+        inputs: PropertyMap,
+    ) -> Option<Vec<crate::CheckFailure>> {
+        if token != "test:index:Thing" {
+            return None;
+        }
+        let mut failures = Vec::new();
+        if matches!(inputs.get("capacity"), Some(Value::Number(n)) if *n > 100.0) {
+            failures.push(crate::CheckFailure::new("capacity", "must be at most 100"));
+        }
+        if inputs.get("label") == Some(&Value::String("secret".into())) {
+            failures.push(crate::CheckFailure::unechoed("label", "must not be secret"));
+        }
+        if matches!(inputs.get("source"), Some(Value::String(s)) if s.starts_with("arn:odd")) {
+            failures.push(crate::CheckFailure::new("source", "is not an ARN"));
+        }
+        Some(failures)
+    }
+}
+
 async fn run(req: &ConstructRequest) -> Result<ConstructResponse> {
     let handler = TypedComponent::new(Pair);
     let ctx = Ctx::new("", CancellationToken::new(), EngineLog::default());
-    construct(&handler, req, ctx, "1.2.3").await
+    construct(&handler, req, ctx, "1.2.3", Arc::new(ThingChecks)).await
 }
 
 fn inputs(pairs: &[(&str, Value)]) -> PropertyMap {
@@ -444,4 +473,49 @@ async fn a_child_the_engine_leaves_out_of_an_update_leaves_its_outputs_out() {
             .values()
             .any(Value::contains_unknowns)
     );
+}
+
+#[tokio::test]
+async fn a_child_input_its_own_check_refuses_is_named_by_the_component_input_that_fed_it() {
+    let monitor = FakeMonitor::default();
+    let address = serve(monitor.clone()).await;
+    let req = request(&address, inputs(&[("size", Value::Number(500.0))]));
+    let err = run(&req).await.unwrap_err().to_string();
+    assert!(
+        err.contains("invalid test:index:Pair inputs: size: must be at most 100"),
+        "{err}"
+    );
+    let registered = monitor.registered.lock().unwrap();
+    let names: Vec<&str> = registered.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["pair"], "the refused child must not be registered");
+}
+
+#[tokio::test]
+async fn a_refused_child_property_no_input_feeds_is_named_with_the_child() {
+    let monitor = FakeMonitor::default();
+    let address = serve(monitor.clone()).await;
+    // The second child's source is the first's ARN: `arn:odd-first`.
+    let mut req = request(&address, inputs(&[]));
+    req.name = "odd".into();
+    let err = run(&req).await.unwrap_err().to_string();
+    assert!(
+        err.contains("source of child odd-second (test:index:Thing): is not an ARN"),
+        "{err}"
+    );
+    let registered = monitor.registered.lock().unwrap();
+    let names: Vec<&str> = registered.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["odd", "odd-first"]);
+}
+
+#[tokio::test]
+async fn a_refused_unechoed_child_input_is_named_but_its_value_is_not_shown() {
+    let monitor = FakeMonitor::default();
+    let address = serve(monitor.clone()).await;
+    let req = request(
+        &address,
+        inputs(&[("label", Value::String("secret".into()))]),
+    );
+    let err = run(&req).await.unwrap_err().to_string();
+    assert!(err.contains("label: must not be secret"), "{err}");
+    assert!(!err.contains("\"secret\""), "{err}");
 }

@@ -69,7 +69,7 @@ impl<A> Inputs<A> {
 
 /// Output values (which carry their dependencies) become plain, secret or unknown values,
 /// their dependencies collected in `deps`.
-fn settle(value: Value, deps: &mut BTreeSet<String>) -> Value {
+pub(crate) fn settle(value: Value, deps: &mut BTreeSet<String>) -> Value {
     match value {
         Value::Output {
             value,

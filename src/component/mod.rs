@@ -22,6 +22,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use crate::check::CheckFailure;
 use crate::error::Result;
 use crate::schema::ObjectInfo;
+use crate::value::PropertyMap;
 
 pub(crate) use construct::construct;
 pub use inputs::Inputs;
@@ -54,6 +55,20 @@ pub trait Component: Send + Sync + 'static {
         scope: &Scope,
         inputs: &Inputs<Self::Args>,
     ) -> Result<BTreeMap<String, Out>>;
+}
+
+/// Checks a child's inputs as the engine's Check of it will, before it is registered, so
+/// that a failure can be reported under the component input that fed the property.
+pub(crate) trait ChildCheck: Send + Sync {
+    /// The failures of `inputs` for a resource of type `token` named `name`; `None` when
+    /// the type is not this provider's or its check could not run (the engine's own Check
+    /// of the child then reports it).
+    fn check_child(
+        &self,
+        token: &str,
+        name: &str,
+        inputs: PropertyMap,
+    ) -> Option<Vec<CheckFailure>>;
 }
 
 /// The type-erased face of a [`Component`].

@@ -137,6 +137,18 @@ pub(crate) fn child_paths(paths: &[String], sources: &[(String, String)]) -> Vec
     out
 }
 
+/// The component input path that child property `path` comes from, when a component input
+/// feeds the property at its root (`nodeType` from `cacheNodeType`, `services.api.cpu` from
+/// `services`).
+pub(crate) fn input_path(path: &str, sources: &[(String, String)]) -> Option<String> {
+    let split = path.find(['.', '[']).unwrap_or(path.len());
+    let (root, rest) = path.split_at(split);
+    sources
+        .iter()
+        .find(|(child, _)| child == root)
+        .map(|(_, input)| format!("{input}{rest}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +165,19 @@ mod tests {
     fn an_ignored_component_input_maps_to_the_child_property_it_feeds() {
         let paths = child_paths(&["cacheNodeType".into(), "streamShards".into()], &sources());
         assert_eq!(paths, vec!["nodeType".to_string()]);
+    }
+
+    #[test]
+    fn a_child_property_maps_back_to_the_input_that_feeds_it() {
+        assert_eq!(
+            input_path("nodeType", &sources()).as_deref(),
+            Some("cacheNodeType")
+        );
+        assert_eq!(
+            input_path("services.api.cpu", &sources()).as_deref(),
+            Some("services.api.cpu")
+        );
+        assert_eq!(input_path("vpcId", &sources()), None);
     }
 
     #[test]

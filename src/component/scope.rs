@@ -1,9 +1,13 @@
 //! [`Scope`]: where a component registers its children, and what it gets back.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
+use crate::check::CheckFailure;
+use crate::component::ChildCheck;
+use crate::component::inputs::{refused, settle};
 use crate::component::monitor::Monitor;
-use crate::component::options::{Inherited, child_paths};
+use crate::component::options::{Inherited, child_paths, input_path};
 use crate::component::out::Out;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
@@ -16,6 +20,10 @@ pub struct Scope {
     pub(crate) monitor: Monitor,
     pub(crate) urn: String,
     pub(crate) name: String,
+    /// The component's type.
+    pub(crate) token: String,
+    /// Checks a child as the engine will, before it is registered.
+    pub(crate) checks: Arc<dyn ChildCheck>,
     pub(crate) dry_run: bool,
     pub(crate) inherited: Inherited,
     pub(crate) ctx: Ctx,
@@ -126,7 +134,12 @@ impl Scope {
 
     /// Registers a child with the engine and waits until the engine has it (created,
     /// updated or unchanged; previewed in a preview). A failure names the child.
+    ///
+    /// The child is first checked as the engine will check it: inputs it refuses are
+    /// reported under the component input that fed them (`cacheNodeType`, not the cache's
+    /// `nodeType`), and nothing is registered.
     pub async fn register(&self, spec: ChildSpec) -> Result<Child> {
+        self.check(&spec)?;
         let request = self.request(&spec);
         let status = format!("{} ({})", spec.name, spec.token);
         let registered = tokio::select! {
@@ -143,6 +156,31 @@ impl Scope {
             outputs: answer.object.as_ref().map(from_struct).unwrap_or_default(),
             unknown: self.dry_run || answer.unknown,
         })
+    }
+
+    fn check(&self, spec: &ChildSpec) -> Result<()> {
+        let inputs = spec
+            .inputs
+            .iter()
+            .map(|(k, v)| (k.clone(), settle(v.clone(), &mut BTreeSet::new())))
+            .collect();
+        let failures = self
+            .checks
+            .check_child(&spec.token, &spec.name, inputs)
+            .unwrap_or_default();
+        if failures.is_empty() {
+            return Ok(());
+        }
+        let named: Vec<CheckFailure> = failures
+            .into_iter()
+            .map(|f| {
+                let property = input_path(&f.property, &spec.sources).unwrap_or_else(|| {
+                    format!("{} of child {} ({})", f.property, spec.name, spec.token)
+                });
+                CheckFailure { property, ..f }
+            })
+            .collect();
+        Err(refused(&self.token, &named))
     }
 
     fn request(&self, spec: &ChildSpec) -> RegisterResourceRequest {

@@ -193,6 +193,10 @@ def test_a_child_that_fails_is_named_and_the_others_stay_in_state(new_stack, mot
     ({"services": {"api": {"image": IMAGE, "environment": {"DATABASE_HOST": "x"}}}},
      "services.api.environment.DATABASE_HOST"),
     ({"streamShardCount": "many"}, "streamShardCount"),
+    # refused by the child's own check, named by the component input that fed it
+    ({"cacheNodeType": "r7g.large"}, "cacheNodeType: \"r7g.large\" is not a cache node type"),
+    ({"streamShardCount": 0}, "streamShardCount: must be between 1"),
+    ({"services": {"api": {"image": IMAGE, "cpu": 300}}}, "services.api.cpu: 300 is not a Fargate CPU size"),
 ])
 def test_bad_inputs_are_refused_naming_the_input(new_stack, moto, props, prop):
     before = inventory(moto)
