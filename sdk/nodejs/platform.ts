@@ -34,6 +34,14 @@ export class Platform extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly cacheEndpoint: pulumi.Output<string>;
     /**
+     * The port the cache listens on (TLS).
+     */
+    declare public /*out*/ readonly cachePort: pulumi.Output<number>;
+    /**
+     * The cache's reader endpoint, spreading reads over the replicas.
+     */
+    declare public /*out*/ readonly cacheReaderEndpoint: pulumi.Output<string>;
+    /**
      * The secret holding the cache's AUTH token.
      */
     declare public /*out*/ readonly cacheSecretArn: pulumi.Output<string>;
@@ -54,6 +62,14 @@ export class Platform extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly databaseEndpoint: pulumi.Output<string>;
     /**
+     * The port the database listens on.
+     */
+    declare public /*out*/ readonly databasePort: pulumi.Output<number>;
+    /**
+     * Aurora: the reader endpoint (empty for `postgres`).
+     */
+    declare public /*out*/ readonly databaseReaderEndpoint: pulumi.Output<string>;
+    /**
      * The secret holding the database's master credentials.
      */
     declare public /*out*/ readonly databaseSecretArn: pulumi.Output<string>;
@@ -69,6 +85,10 @@ export class Platform extends pulumi.ComponentResource {
      * The role producers assume (the services may).
      */
     declare public /*out*/ readonly producerRoleArn: pulumi.Output<string>;
+    /**
+     * Subnets with a route to the internet gateway, one per AZ (for load balancers).
+     */
+    declare public /*out*/ readonly publicSubnetIds: pulumi.Output<string[]>;
     /**
      * Each service's ARN, by name.
      */
@@ -117,15 +137,20 @@ export class Platform extends pulumi.ComponentResource {
             resourceInputs["tags"] = args?.tags;
             resourceInputs["applicationSecurityGroupId"] = undefined /*out*/;
             resourceInputs["cacheEndpoint"] = undefined /*out*/;
+            resourceInputs["cachePort"] = undefined /*out*/;
+            resourceInputs["cacheReaderEndpoint"] = undefined /*out*/;
             resourceInputs["cacheSecretArn"] = undefined /*out*/;
             resourceInputs["clusterName"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["consumerRoleArn"] = undefined /*out*/;
             resourceInputs["databaseEndpoint"] = undefined /*out*/;
+            resourceInputs["databasePort"] = undefined /*out*/;
+            resourceInputs["databaseReaderEndpoint"] = undefined /*out*/;
             resourceInputs["databaseSecretArn"] = undefined /*out*/;
             resourceInputs["isolatedSubnetIds"] = undefined /*out*/;
             resourceInputs["privateSubnetIds"] = undefined /*out*/;
             resourceInputs["producerRoleArn"] = undefined /*out*/;
+            resourceInputs["publicSubnetIds"] = undefined /*out*/;
             resourceInputs["serviceArns"] = undefined /*out*/;
             resourceInputs["streamArn"] = undefined /*out*/;
             resourceInputs["streamName"] = undefined /*out*/;
@@ -133,15 +158,20 @@ export class Platform extends pulumi.ComponentResource {
         } else {
             resourceInputs["applicationSecurityGroupId"] = undefined /*out*/;
             resourceInputs["cacheEndpoint"] = undefined /*out*/;
+            resourceInputs["cachePort"] = undefined /*out*/;
+            resourceInputs["cacheReaderEndpoint"] = undefined /*out*/;
             resourceInputs["cacheSecretArn"] = undefined /*out*/;
             resourceInputs["clusterName"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["consumerRoleArn"] = undefined /*out*/;
             resourceInputs["databaseEndpoint"] = undefined /*out*/;
+            resourceInputs["databasePort"] = undefined /*out*/;
+            resourceInputs["databaseReaderEndpoint"] = undefined /*out*/;
             resourceInputs["databaseSecretArn"] = undefined /*out*/;
             resourceInputs["isolatedSubnetIds"] = undefined /*out*/;
             resourceInputs["privateSubnetIds"] = undefined /*out*/;
             resourceInputs["producerRoleArn"] = undefined /*out*/;
+            resourceInputs["publicSubnetIds"] = undefined /*out*/;
             resourceInputs["serviceArns"] = undefined /*out*/;
             resourceInputs["streamArn"] = undefined /*out*/;
             resourceInputs["streamName"] = undefined /*out*/;

@@ -50,7 +50,12 @@ def program(**props):
                     "compliance": "${platform.compliance}",
                     "applicationSecurityGroupId": "${platform.applicationSecurityGroupId}",
                     "isolatedSubnetIds": "${platform.isolatedSubnetIds}",
-                    "privateSubnetIds": "${platform.privateSubnetIds}"},
+                    "privateSubnetIds": "${platform.privateSubnetIds}",
+                    "publicSubnetIds": "${platform.publicSubnetIds}",
+                    "databaseEndpoint": "${platform.databaseEndpoint}",
+                    "databasePort": "${platform.databasePort}",
+                    "cacheEndpoint": "${platform.cacheEndpoint}",
+                    "cachePort": "${platform.cachePort}"},
     }
 
 
@@ -92,7 +97,19 @@ def check_wiring(moto, stack, out):
     assert secrets["DATABASE_PASSWORD"] == f"{out['databaseSecretArn']}:password::"
     assert secrets["REDIS_AUTH_TOKEN"] == f"{out['cacheSecretArn']}:authToken::"
     env = {e["name"]: e["value"] for e in container["environment"]}
-    assert env["LOG_LEVEL"] == "info" and env["DATABASE_HOST"] == db["endpoint"]
+    assert env["LOG_LEVEL"] == "info" and env["DATABASE_HOST"] == db["endpoint"] == out["databaseEndpoint"]
+    assert env["DATABASE_PORT"] == str(out["databasePort"]) == "5432"
+    assert env["REDIS_HOST"] == cache["primaryEndpoint"] == out["cacheEndpoint"]
+    assert env["REDIS_PORT"] == str(out["cachePort"]) == "6379"
+    # The public subnets: the VPC's, with the internet gateway's route (for load balancers).
+    ec2 = moto.client("ec2")
+    public = ec2.describe_subnets(SubnetIds=out["publicSubnetIds"])["Subnets"]
+    assert len(public) == 2 and {s["VpcId"] for s in public} == {out["vpcId"]}
+    tables = ec2.describe_route_tables(
+        Filters=[{"Name": "association.subnet-id", "Values": out["publicSubnetIds"]}])["RouteTables"]
+    assert tables and all(any(r.get("GatewayId", "").startswith("igw-") and
+                              r.get("DestinationCidrBlock") == "0.0.0.0/0" for r in t["Routes"])
+                          for t in tables), tables
     assert env["KINESIS_PRODUCER_ROLE_ARN"] == out["producerRoleArn"]
     # The task role may assume the stream's producer role, and nothing else was given.
     iam = moto.client("iam")

@@ -19,6 +19,10 @@ type Platform struct {
 	ApplicationSecurityGroupId pulumi.StringOutput `pulumi:"applicationSecurityGroupId"`
 	// The cache's primary endpoint.
 	CacheEndpoint pulumi.StringOutput `pulumi:"cacheEndpoint"`
+	// The port the cache listens on (TLS).
+	CachePort pulumi.IntOutput `pulumi:"cachePort"`
+	// The cache's reader endpoint, spreading reads over the replicas.
+	CacheReaderEndpoint pulumi.StringOutput `pulumi:"cacheReaderEndpoint"`
 	// The secret holding the cache's AUTH token.
 	CacheSecretArn pulumi.StringOutput `pulumi:"cacheSecretArn"`
 	// The ECS cluster (absent without services).
@@ -29,6 +33,10 @@ type Platform struct {
 	ConsumerRoleArn pulumi.StringOutput `pulumi:"consumerRoleArn"`
 	// The database's writer endpoint.
 	DatabaseEndpoint pulumi.StringOutput `pulumi:"databaseEndpoint"`
+	// The port the database listens on.
+	DatabasePort pulumi.IntOutput `pulumi:"databasePort"`
+	// Aurora: the reader endpoint (empty for `postgres`).
+	DatabaseReaderEndpoint pulumi.StringOutput `pulumi:"databaseReaderEndpoint"`
 	// The secret holding the database's master credentials.
 	DatabaseSecretArn pulumi.StringOutput `pulumi:"databaseSecretArn"`
 	// Subnets with no route out, holding the database and the cache.
@@ -37,6 +45,8 @@ type Platform struct {
 	PrivateSubnetIds pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
 	// The role producers assume (the services may).
 	ProducerRoleArn pulumi.StringOutput `pulumi:"producerRoleArn"`
+	// Subnets with a route to the internet gateway, one per AZ (for load balancers).
+	PublicSubnetIds pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
 	// Each service's ARN, by name.
 	ServiceArns pulumi.StringMapOutput `pulumi:"serviceArns"`
 	// The stream's ARN.
@@ -189,6 +199,16 @@ func (o PlatformOutput) CacheEndpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v *Platform) pulumi.StringOutput { return v.CacheEndpoint }).(pulumi.StringOutput)
 }
 
+// The port the cache listens on (TLS).
+func (o PlatformOutput) CachePort() pulumi.IntOutput {
+	return o.ApplyT(func(v *Platform) pulumi.IntOutput { return v.CachePort }).(pulumi.IntOutput)
+}
+
+// The cache's reader endpoint, spreading reads over the replicas.
+func (o PlatformOutput) CacheReaderEndpoint() pulumi.StringOutput {
+	return o.ApplyT(func(v *Platform) pulumi.StringOutput { return v.CacheReaderEndpoint }).(pulumi.StringOutput)
+}
+
 // The secret holding the cache's AUTH token.
 func (o PlatformOutput) CacheSecretArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *Platform) pulumi.StringOutput { return v.CacheSecretArn }).(pulumi.StringOutput)
@@ -214,6 +234,16 @@ func (o PlatformOutput) DatabaseEndpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v *Platform) pulumi.StringOutput { return v.DatabaseEndpoint }).(pulumi.StringOutput)
 }
 
+// The port the database listens on.
+func (o PlatformOutput) DatabasePort() pulumi.IntOutput {
+	return o.ApplyT(func(v *Platform) pulumi.IntOutput { return v.DatabasePort }).(pulumi.IntOutput)
+}
+
+// Aurora: the reader endpoint (empty for `postgres`).
+func (o PlatformOutput) DatabaseReaderEndpoint() pulumi.StringOutput {
+	return o.ApplyT(func(v *Platform) pulumi.StringOutput { return v.DatabaseReaderEndpoint }).(pulumi.StringOutput)
+}
+
 // The secret holding the database's master credentials.
 func (o PlatformOutput) DatabaseSecretArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *Platform) pulumi.StringOutput { return v.DatabaseSecretArn }).(pulumi.StringOutput)
@@ -232,6 +262,11 @@ func (o PlatformOutput) PrivateSubnetIds() pulumi.StringArrayOutput {
 // The role producers assume (the services may).
 func (o PlatformOutput) ProducerRoleArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *Platform) pulumi.StringOutput { return v.ProducerRoleArn }).(pulumi.StringOutput)
+}
+
+// Subnets with a route to the internet gateway, one per AZ (for load balancers).
+func (o PlatformOutput) PublicSubnetIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *Platform) pulumi.StringArrayOutput { return v.PublicSubnetIds }).(pulumi.StringArrayOutput)
 }
 
 // Each service's ARN, by name.

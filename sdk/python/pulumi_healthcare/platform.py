@@ -438,15 +438,20 @@ class Platform(pulumi.ComponentResource):
             __props__.__dict__["tags"] = tags
             __props__.__dict__["application_security_group_id"] = None
             __props__.__dict__["cache_endpoint"] = None
+            __props__.__dict__["cache_port"] = None
+            __props__.__dict__["cache_reader_endpoint"] = None
             __props__.__dict__["cache_secret_arn"] = None
             __props__.__dict__["cluster_name"] = None
             __props__.__dict__["compliance"] = None
             __props__.__dict__["consumer_role_arn"] = None
             __props__.__dict__["database_endpoint"] = None
+            __props__.__dict__["database_port"] = None
+            __props__.__dict__["database_reader_endpoint"] = None
             __props__.__dict__["database_secret_arn"] = None
             __props__.__dict__["isolated_subnet_ids"] = None
             __props__.__dict__["private_subnet_ids"] = None
             __props__.__dict__["producer_role_arn"] = None
+            __props__.__dict__["public_subnet_ids"] = None
             __props__.__dict__["service_arns"] = None
             __props__.__dict__["stream_arn"] = None
             __props__.__dict__["stream_name"] = None
@@ -473,6 +478,22 @@ class Platform(pulumi.ComponentResource):
         The cache's primary endpoint.
         """
         return pulumi.get(self, "cache_endpoint")
+
+    @_builtins.property
+    @pulumi.getter(name="cachePort")
+    def cache_port(self) -> pulumi.Output[_builtins.int]:
+        """
+        The port the cache listens on (TLS).
+        """
+        return pulumi.get(self, "cache_port")
+
+    @_builtins.property
+    @pulumi.getter(name="cacheReaderEndpoint")
+    def cache_reader_endpoint(self) -> pulumi.Output[_builtins.str]:
+        """
+        The cache's reader endpoint, spreading reads over the replicas.
+        """
+        return pulumi.get(self, "cache_reader_endpoint")
 
     @_builtins.property
     @pulumi.getter(name="cacheSecretArn")
@@ -515,6 +536,22 @@ class Platform(pulumi.ComponentResource):
         return pulumi.get(self, "database_endpoint")
 
     @_builtins.property
+    @pulumi.getter(name="databasePort")
+    def database_port(self) -> pulumi.Output[_builtins.int]:
+        """
+        The port the database listens on.
+        """
+        return pulumi.get(self, "database_port")
+
+    @_builtins.property
+    @pulumi.getter(name="databaseReaderEndpoint")
+    def database_reader_endpoint(self) -> pulumi.Output[_builtins.str]:
+        """
+        Aurora: the reader endpoint (empty for `postgres`).
+        """
+        return pulumi.get(self, "database_reader_endpoint")
+
+    @_builtins.property
     @pulumi.getter(name="databaseSecretArn")
     def database_secret_arn(self) -> pulumi.Output[_builtins.str]:
         """
@@ -545,6 +582,14 @@ class Platform(pulumi.ComponentResource):
         The role producers assume (the services may).
         """
         return pulumi.get(self, "producer_role_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="publicSubnetIds")
+    def public_subnet_ids(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        Subnets with a route to the internet gateway, one per AZ (for load balancers).
+        """
+        return pulumi.get(self, "public_subnet_ids")
 
     @_builtins.property
     @pulumi.getter(name="serviceArns")

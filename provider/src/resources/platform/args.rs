@@ -125,6 +125,8 @@ pub struct PlatformCompliance {
 pub struct PlatformOutputs {
     /// The VPC.
     pub vpc_id: String,
+    /// Subnets with a route to the internet gateway, one per AZ (for load balancers).
+    pub public_subnet_ids: Vec<String>,
     /// Subnets for services, one per AZ.
     pub private_subnet_ids: Vec<String>,
     /// Subnets with no route out, holding the database and the cache.
@@ -141,10 +143,18 @@ pub struct PlatformOutputs {
     pub consumer_role_arn: String,
     /// The database's writer endpoint.
     pub database_endpoint: String,
+    /// Aurora: the reader endpoint (empty for `postgres`).
+    pub database_reader_endpoint: String,
+    /// The port the database listens on.
+    pub database_port: i32,
     /// The secret holding the database's master credentials.
     pub database_secret_arn: String,
     /// The cache's primary endpoint.
     pub cache_endpoint: String,
+    /// The cache's reader endpoint, spreading reads over the replicas.
+    pub cache_reader_endpoint: String,
+    /// The port the cache listens on (TLS).
+    pub cache_port: i32,
     /// The secret holding the cache's AUTH token.
     pub cache_secret_arn: String,
     /// The ECS cluster (absent without services).

@@ -166,6 +166,7 @@ fn outputs(w: &Wiring<'_>, cluster: Option<&Child>) -> BTreeMap<String, Out> {
     ];
     let mut out = BTreeMap::from([
         ("vpcId".to_string(), net.output("vpcId")),
+        ("publicSubnetIds".to_string(), net.output("publicSubnetIds")),
         (
             "privateSubnetIds".to_string(),
             net.output("privateSubnetIds"),
@@ -190,10 +191,20 @@ fn outputs(w: &Wiring<'_>, cluster: Option<&Child>) -> BTreeMap<String, Out> {
         ),
         ("databaseEndpoint".to_string(), db.output("endpoint")),
         (
+            "databaseReaderEndpoint".to_string(),
+            db.output("readerEndpoint"),
+        ),
+        ("databasePort".to_string(), db.output("port")),
+        (
             "databaseSecretArn".to_string(),
             db.output("masterUserSecretArn"),
         ),
         ("cacheEndpoint".to_string(), cache.output("primaryEndpoint")),
+        (
+            "cacheReaderEndpoint".to_string(),
+            cache.output("readerEndpoint"),
+        ),
+        ("cachePort".to_string(), cache.output("port")),
         ("cacheSecretArn".to_string(), cache.output("authSecretArn")),
     ]);
     let mut service_arns = Out::object([]);
