@@ -49,13 +49,14 @@ pub enum Error {
     /// AWS reports that an object it was asked to make could not be made.
     #[error("{what} could not be made: {reason}")]
     Failed { what: String, reason: String },
-    /// Deletion protection is on, so delete stopped before removing anything.
+    /// Deletion protection is on, so delete stopped before removing any part of the
+    /// resource; `owner` is where the setting is (the resource, or the component holding it).
     #[error(
-        "{what} has deletion protection on, so it was not deleted and nothing else was removed. \
-         To delete it, set `deletionProtection: false` on this resource and run `pulumi up`, \
+        "{what} has deletion protection on, so neither it nor any of its parts was deleted. \
+         To delete it, set `deletionProtection: false` on {owner} and run `pulumi up`, \
          then run `pulumi destroy` again."
     )]
-    Protected { what: String },
+    Protected { what: String, owner: String },
     /// A document AWS returned, or one this provider writes, is not the JSON it should be.
     #[error("{what} is not valid JSON: {source}")]
     Json {

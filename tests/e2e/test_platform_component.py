@@ -161,7 +161,8 @@ def test_the_platform_lifecycle_through_the_cli(new_stack, moto, proxy):
     stack.refresh()
     refused = stack.run("destroy", "--yes", check=False)
     assert refused.returncode != 0
-    assert "deletion protection on" in refused.stdout + refused.stderr
+    said = refused.stdout + refused.stderr
+    assert "deletion protection on" in said and "`deletionProtection: false` on its healthcare:index:Platform" in said, said[-3000:]
     stack.write(program(cacheNodeType="cache.r7g.large", deletionProtection=False))
     stack.up()
     stack.destroy()

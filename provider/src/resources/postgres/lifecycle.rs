@@ -319,6 +319,19 @@ async fn partial(
     partial::report(ctx, id, cause, known, state::read(cx, id, Some(a))).await
 }
 
+/// Where a user sets this resource's deletion protection: on the resource, or, for the
+/// child of a component (`...::healthcare:index:Platform$healthcare:database:HipaaPostgres::...`),
+/// on the component that passes it on.
+fn setting_owner(urn: &str) -> String {
+    let types = urn.split("::").nth(2).unwrap_or_default();
+    let mut chain: Vec<&str> = types.split('$').collect();
+    chain.pop();
+    match chain.last() {
+        Some(parent) if parent.starts_with("healthcare:") => format!("its {parent}"),
+        _ => "this resource".to_string(),
+    }
+}
+
 /// Deletes the database (refusing while deletion protection is on), then its parameter
 /// group, subnet group, security group and monitoring role. A key this resource made is
 /// scheduled for deletion only when no final snapshot depends on it.
@@ -335,6 +348,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &PostgresState) -> 
         };
         return Err(Error::Protected {
             what: format!("{kind} {id}"),
+            owner: setting_owner(ctx.urn()),
         });
     }
     let snapshot = snapshot::final_name(
@@ -377,4 +391,28 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &PostgresState) -> 
         snapshot.as_deref(),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::setting_owner;
+
+    #[test]
+    fn deletion_protection_is_turned_off_where_it_is_set() {
+        assert_eq!(
+            setting_owner("urn:pulumi:dev::proj::healthcare:database:HipaaPostgres::db"),
+            "this resource"
+        );
+        assert_eq!(
+            setting_owner(
+                "urn:pulumi:dev::proj::healthcare:index:Platform$healthcare:database:HipaaPostgres::p-db"
+            ),
+            "its healthcare:index:Platform"
+        );
+        // A user's own component passes nothing on: the setting is the resource's.
+        assert_eq!(
+            setting_owner("urn:pulumi:dev::proj::acme:Data$healthcare:database:HipaaPostgres::db"),
+            "this resource"
+        );
+    }
 }
