@@ -123,8 +123,7 @@ pub(crate) fn child_paths(paths: &[String], sources: &[(String, String)]) -> Vec
             out.extend(sources.iter().map(|(child, _)| child.clone()));
             continue;
         }
-        let split = path.find(['.', '[']).unwrap_or(path.len());
-        let (root, rest) = path.split_at(split);
+        let (root, rest) = root_and_rest(path);
         let root = root.trim_matches('"');
         for (child, input) in sources {
             if input == root {
@@ -141,12 +140,16 @@ pub(crate) fn child_paths(paths: &[String], sources: &[(String, String)]) -> Vec
 /// feeds the property at its root (`nodeType` from `cacheNodeType`, `services.api.cpu` from
 /// `services`).
 pub(crate) fn input_path(path: &str, sources: &[(String, String)]) -> Option<String> {
-    let split = path.find(['.', '[']).unwrap_or(path.len());
-    let (root, rest) = path.split_at(split);
+    let (root, rest) = root_and_rest(path);
     sources
         .iter()
         .find(|(child, _)| child == root)
         .map(|(_, input)| format!("{input}{rest}"))
+}
+
+/// A property path split at its first `.` or `[`: `services` and `.api.cpu`.
+fn root_and_rest(path: &str) -> (&str, &str) {
+    path.split_at(path.find(['.', '[']).unwrap_or(path.len()))
 }
 
 #[cfg(test)]
