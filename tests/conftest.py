@@ -3,6 +3,13 @@
 - ``moto`` (session): moto_launcher.py as a subprocess; ``.port``, ``.url``, ``.reset()``,
   ``.client(service, retries=None, timeout=None)``.
 - ``proxy`` (function): a FaultProxy in front of moto; ``.url``, ``.add_rule()``, ``.log()``...
+  It passes moto's answers as they are, unless ``HEALTHCARE_AWS_LAGS=aws`` (default ``off``):
+  then it also plays AWS's eventual consistency (``harness/consistency.py``: new objects,
+  roles and keys unknown for seconds, databases modifying, deletes draining), its lags drawn
+  from the seed ``HEALTHCARE_AWS_LAGS_SEED`` (an integer, default 0).
+- ``lagged_proxy`` (function): a FaultProxy that always plays AWS's eventual consistency
+  (profile ``aws``, seed ``HEALTHCARE_AWS_LAGS_SEED`` or 0); ``.consistency`` is the model,
+  whose ``counts()`` tells how many lagged answers it gave.
 - ``engine`` (function): a FakeEngine; ``.address``, ``.logs``, ``.ephemeral()``.
 - ``plugin`` (function): factory ``plugin(env=None, args=(), engine_address=None,
   command=None)`` starting the provider; every plugin started is stopped at teardown.
@@ -18,6 +25,7 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 sys.path.insert(0, str(TESTS))
 
+from harness.consistency import Consistency  # noqa: E402
 from harness.fake_engine import FakeEngine  # noqa: E402
 from harness.faultproxy import FaultProxy  # noqa: E402
 from harness.moto_process import MotoServer  # noqa: E402
@@ -48,9 +56,39 @@ def moto():
         server.stop()
 
 
+LAG_MODES = ("off", "aws")
+
+
+def aws_lags():
+    """A Consistency model with the AWS-like profile, seeded by $HEALTHCARE_AWS_LAGS_SEED."""
+    seed = os.environ.get("HEALTHCARE_AWS_LAGS_SEED", "0")
+    try:
+        return Consistency(seed=int(seed), profile="aws")
+    except ValueError:
+        pytest.fail(f"HEALTHCARE_AWS_LAGS_SEED must be an integer, not {seed!r}")
+
+
+def lag_mode():
+    """$HEALTHCARE_AWS_LAGS: ``off`` (default) or ``aws``."""
+    mode = os.environ.get("HEALTHCARE_AWS_LAGS", "off") or "off"
+    if mode not in LAG_MODES:
+        pytest.fail(f"HEALTHCARE_AWS_LAGS must be one of {LAG_MODES}, not {mode!r}")
+    return mode
+
+
 @pytest.fixture
 def proxy(moto):
-    fault_proxy = FaultProxy(moto.url).start()
+    model = aws_lags() if lag_mode() == "aws" else None
+    fault_proxy = FaultProxy(moto.url, consistency=model).start()
+    try:
+        yield fault_proxy
+    finally:
+        fault_proxy.stop()
+
+
+@pytest.fixture
+def lagged_proxy(moto):
+    fault_proxy = FaultProxy(moto.url, consistency=aws_lags()).start()
     try:
         yield fault_proxy
     finally:

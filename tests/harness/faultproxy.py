@@ -23,10 +23,20 @@ to ``jitter`` more, drawn the same way.
 Each rule counts the calls it matches (``matched``/``fired``); when several fire on one call,
 the oldest applies.
 
+With ``consistency=`` (a ``consistency.Consistency``), the proxy also plays AWS's eventual
+consistency: before forwarding it asks the model whether AWS would still refuse the call
+(a new object not yet visible, a new role or key not yet usable, an object still modifying);
+if so it answers that error without forwarding (logged with ``lagged=True``). Otherwise it
+forwards and lets the model record what the call made and rewrite the answer (a describe
+that does not list a new object yet). Fault rules take priority: a rule that answers by
+itself (error, drop, hang) skips the model's refusals.
+
 In-process: ``FaultProxy(upstream).start()`` then ``.add_rule()``, ``.log()``, ``.clear()``,
 ``.stop()``. As a program: ``python faultproxy.py --upstream http://127.0.0.1:PORT`` prints
-its port; control it over HTTP: ``GET|DELETE /__fault/log``, ``GET|POST|DELETE /__fault/rules``,
-``DELETE /__fault/rules/ID`` (JSON bodies, same fields as ``Rule``).
+its port (``--consistency aws --seed N [--lag-scale F]`` turns the model on); control it over
+HTTP: ``GET|DELETE /__fault/log``, ``GET|POST|DELETE /__fault/rules``, ``DELETE
+/__fault/rules/ID`` (JSON bodies, same fields as ``Rule``), ``GET /__fault/consistency`` (the
+model's counts of lagged answers).
 """
 
 import argparse
@@ -79,6 +89,16 @@ def _target_service(prefix):
     return TARGET_SERVICES.get(name, name)
 
 
+def _form_fields(path, headers, body):
+    """The form fields of a query-protocol request: the form body, else the URL's query."""
+    fields = {}
+    if "x-www-form-urlencoded" in headers.get("Content-Type", ""):
+        fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+    if "Action" not in fields:
+        fields = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+    return fields
+
+
 def identify(method, path, headers, body):
     """Return (protocol, service, region, operation) of one request.
 
@@ -92,14 +112,27 @@ def identify(method, path, headers, body):
         prefix, _, operation = target.rpartition(".")
         return "json", service or _target_service(prefix), region, operation
     split = urllib.parse.urlsplit(path)
-    params = {}
-    if "x-www-form-urlencoded" in headers.get("Content-Type", ""):
-        params = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
-    if "Action" not in params:
-        params = urllib.parse.parse_qs(split.query)
+    params = _form_fields(path, headers, body)
     if "Action" in params:
         return ("ec2" if service == "ec2" else "query"), service, region, params["Action"][0]
     return "rest", service, region, f"{method} {split.path}"
+
+
+def request_params(protocol, path, headers, body):
+    """The parameters of a request as identify() found its protocol.
+
+    query/ec2: the form fields (str -> list of str, as parse_qs gives them); json: the parsed
+    JSON body (a dict; {} when it is not a JSON object); rest: the URL's query fields.
+    """
+    if protocol == "json":
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError:
+            return {}
+        return params if isinstance(params, dict) else {}
+    if protocol in ("query", "ec2"):
+        return _form_fields(path, headers, body)
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
 
 
 def is_write(operation):
@@ -308,11 +341,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._drop()
         if action == "hang" and not rule.after:
             return self._hold(rule)
+        model = self.proxy.consistency
+        params = request_params(protocol, self.path, self.headers, body) if model else None
+        if model and action not in ("drop", "hang"):  # those forward, then lose the answer
+            refusal = model.before(protocol, service, operation, params, body)
+            if refusal:
+                return self._refuse(entry, protocol, *refusal)
         try:
             status, headers, data = self._forward(body)
         except OSError as err:
             status, headers, data = 502, [("Content-Type", "text/plain")], f"upstream: {err}".encode()
         entry["status"] = status
+        if model:
+            answer = model.after(protocol, service, operation, params, status, data)
+            entry["lagged"] = answer is not data
+            data = answer
         if action == "hang":
             return self._hold(rule)
         if action == "drop":
@@ -320,6 +363,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if action == "rewrite":
             data = data.replace(rule.find.encode(), rule.replace.encode())
         self._reply(status, headers, data)
+
+    def _refuse(self, entry, protocol, status, code, message):
+        """Answer the consistency model's refusal as AWS answers that error."""
+        headers, data = error_body(protocol, status, code, message,
+                                   self.headers.get("Content-Type"))
+        entry.update(status=status, code=code, lagged=True)
+        return self._reply(status, headers, data)
 
     def _hold(self, rule):
         while not (rule.released.wait(0.1) or self.proxy._stopping.is_set()):
@@ -342,6 +392,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 proxy.clear_rules()
             elif self.command == "DELETE" and route.startswith("/__fault/rules/"):
                 proxy.remove_rule(int(route.rsplit("/", 1)[1]))
+            elif (self.command, route) == ("GET", "/__fault/consistency"):
+                out = proxy.consistency.counts() if proxy.consistency else None
             else:
                 status, out = 404, {"error": f"no control route {self.command} {route}"}
         except (TypeError, ValueError) as err:
@@ -363,11 +415,17 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class FaultProxy:
-    """The proxy, run in a thread of this process."""
+    """The proxy, run in a thread of this process.
 
-    def __init__(self, upstream, host="127.0.0.1", port=0, upstream_timeout=60.0):
+    consistency: an eventual-consistency model (``consistency.Consistency``) applied to every
+    proxied call, or None (moto's answers as they are).
+    """
+
+    def __init__(self, upstream, host="127.0.0.1", port=0, upstream_timeout=60.0,
+                 consistency=None):
         self.upstream = upstream.rstrip("/")
         self.upstream_timeout = upstream_timeout
+        self.consistency = consistency
         self._address = (host, port)
         self._lock = threading.Lock()
         self._rules, self._log, self._conns = [], [], set()
@@ -464,7 +522,7 @@ class FaultProxy:
 
     def _record(self, **fields):
         entry = dict(fields, time=time.time(), ended=None, status=None, code=None, fault=None,
-                     rule=None)
+                     rule=None, lagged=False)
         with self._lock:
             self._log.append(entry)
         return entry
@@ -483,11 +541,23 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="fault-injecting proxy in front of moto")
     parser.add_argument("--upstream", required=True, help="e.g. http://127.0.0.1:5000")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--consistency", choices=("off", "aws"), default="off",
+                        help="aws: play AWS's eventual consistency (default off)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the model's lags")
+    parser.add_argument("--lag-scale", type=float, default=1.0,
+                        help="multiply every lag of the model by this")
     args = parser.parse_args(argv)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    proxy = FaultProxy(args.upstream, port=args.port).start()
+    model = None
+    if args.consistency != "off":
+        if __package__:
+            from .consistency import Consistency
+        else:  # run as a program, with tests/harness first on sys.path
+            from consistency import Consistency
+        model = Consistency(seed=args.seed, profile=args.consistency, scale=args.lag_scale)
+    proxy = FaultProxy(args.upstream, port=args.port, consistency=model).start()
     print(proxy.port, flush=True)
     while not stop.wait(0.2):
         pass

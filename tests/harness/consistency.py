@@ -1,0 +1,397 @@
+"""A model of AWS's eventual consistency, for the fault proxy to apply to moto's answers.
+
+Moto is strongly consistent; AWS is not, and code that works against moto can fail on AWS.
+``Consistency`` plays the lags AWS documents, each drawn at random within bounds from
+``random.Random(seed)`` (the same lags for the same seed and the same calls) and multiplied
+by ``scale``:
+
+- EC2 ("Eventual consistency in the Amazon EC2 API", EC2 API Reference): a new VPC, subnet,
+  security group, route table, internet gateway, NAT gateway, Elastic IP allocation, VPC
+  endpoint, flow log or network ACL is unknown for 1-4 s. A call naming its id answers the
+  id's NotFound code (tagging it too); a describe leaves it out, and with a VPC everything in
+  it (its main route table, default security group and default network ACL).
+- IAM (IAM User Guide, "Changes that I make are not always immediately visible"): a new role
+  reaches other services after 6-12 s. Until then EC2 CreateFlowLogs answers InvalidParameter
+  (as terraform-provider-aws's retry on "Unable to assume given IAM role" shows AWS does), RDS
+  refuses it as MonitoringRoleArn (InvalidParameterValue), KMS as a key policy principal and
+  Secrets Manager as a resource policy principal (MalformedPolicyDocumentException; KMS's
+  CreateKey reference says a just-made principal may not be visible yet), and ECS
+  RegisterTaskDefinition, which checks iam:PassRole on the task and execution roles, answers
+  AccessDeniedException (as reported in terraform-aws-modules/terraform-aws-ecs#414). IAM
+  itself may answer NoSuchEntity for 0-1 s to GetRole, PutRolePolicy, AttachRolePolicy and
+  TagRole, and DeleteConflict for 0-1 s to DeleteRole after a policy left the role.
+- KMS (KMS Developer Guide on eventual consistency): a new key is unknown for 1-3 s: KMS
+  answers NotFoundException to a call naming it (ListKeys and ListAliases are not refused),
+  CloudWatch Logs CreateLogGroup InvalidParameterException (its reference: a key that does
+  not exist), Kinesis StartStreamEncryption KMSNotFoundException, Secrets Manager CreateSecret
+  with a value EncryptionFailure and RDS CreateDBInstance/CreateDBCluster
+  KMSKeyNotAccessibleFault, the errors each API reference gives for a key it cannot use.
+- Transitional states (RDS User Guide on DB instance status, ElastiCache's on replication
+  groups): after ModifyDBInstance, ModifyDBCluster, RebootDBInstance or ModifyReplicationGroup
+  the object still says ``available`` for 0.5-1.5 s, then ``modifying`` (``rebooting``) for
+  2-5 s; meanwhile another modify is refused with InvalidDBInstanceState,
+  InvalidDBClusterStateFault or InvalidReplicationGroupState.
+- Draining (VPC User Guide: the network interfaces of a deleted NAT gateway, endpoint, task,
+  database or cache are released some time after it): for 2-5 s after such a delete, EC2
+  DeleteSubnet, DeleteSecurityGroup, DetachInternetGateway, DeleteInternetGateway and
+  DeleteVpc answer DependencyViolation.
+
+``before()`` says whether AWS would refuse a call now; ``after()`` records what a call made
+and rewrites the answer; ``counts()`` counts the lagged answers given, ``drawn()`` lists every
+lag drawn.
+"""
+
+import collections
+import json
+import random
+import threading
+import time
+
+if __package__:
+    from . import consistency_ec2 as ec2
+else:  # run as a program, with tests/harness first on sys.path
+    import consistency_ec2 as ec2
+
+# Bounds in seconds of each lag, per profile.
+PROFILES = {
+    "aws": {
+        "ec2.visible": (1.0, 4.0), "kms.key": (1.0, 3.0), "iam.role": (6.0, 12.0),
+        "iam.entity": (0.0, 1.0), "iam.detach": (0.0, 1.0), "modify.start": (0.5, 1.5),
+        "modify.window": (2.0, 5.0), "drain": (2.0, 5.0),
+    },
+}
+IAM_OWN = ("GetRole", "PutRolePolicy", "AttachRolePolicy", "TagRole")
+# (service, operation) -> (fields naming a role ARN, or a policy document's field, error)
+ROLE_USERS = {
+    ("ec2", "CreateFlowLogs"): (("DeliverLogsPermissionArn",), None, (
+        "InvalidParameter", "Unable to assume given IAM role: '{arn}'")),
+    **{("rds", op): (("MonitoringRoleArn",), None, (
+        "InvalidParameterValue", "IAM role ARN value is invalid or does not include the "
+        "required permissions for: ENHANCED_MONITORING"))
+       for op in ("CreateDBInstance", "ModifyDBInstance", "CreateDBCluster", "ModifyDBCluster")},
+    **{("kms", op): ((), "Policy", (
+        "MalformedPolicyDocumentException",
+        "Policy contains a statement with one or more invalid principals."))
+       for op in ("CreateKey", "PutKeyPolicy")},
+    ("secretsmanager", "PutResourcePolicy"): ((), "ResourcePolicy", (
+        "MalformedPolicyDocumentException",
+        "This resource policy contains an unsupported principal.")),
+    ("ecs", "RegisterTaskDefinition"): (("executionRoleArn", "taskRoleArn"), None, (
+        "AccessDeniedException", "User: arn:aws:iam::{account}:user/caller is not authorized "
+        "to perform: iam:PassRole on resource: {arn}")),
+}
+KMS_UNREFUSED = ("CreateKey", "ListKeys", "ListAliases")
+KMS_KEY_FIELDS = ("KeyId", "TargetKeyId", "DestinationKeyId")
+# (service, operation) -> (field naming a key, error code, message) for services given a key
+KEY_USERS = {
+    ("logs", "CreateLogGroup"): ("kmsKeyId", "InvalidParameterException",
+                                 "The specified KMS Key Id could not be found."),
+    ("kinesis", "StartStreamEncryption"): ("KeyId", "KMSNotFoundException",
+                                           "The KMS key '{key}' cannot be found."),
+    ("secretsmanager", "CreateSecret"): ("KmsKeyId", "EncryptionFailure",
+                                         "The secret value cannot be encrypted with the KMS "
+                                         "key '{key}'."),
+    **{("rds", op): ("KmsKeyId", "KMSKeyNotAccessibleFault",
+                     "The KMS key '{key}' cannot be accessed.")
+       for op in ("CreateDBInstance", "CreateDBCluster")},
+}
+# (service, operation) -> (kind, field naming the object, field naming its new name, label)
+MODIFIES = {
+    ("rds", "ModifyDBInstance"): ("instance", "DBInstanceIdentifier",
+                                  "NewDBInstanceIdentifier", "modifying"),
+    ("rds", "RebootDBInstance"): ("instance", "DBInstanceIdentifier", None, "rebooting"),
+    ("rds", "ModifyDBCluster"): ("cluster", "DBClusterIdentifier",
+                                 "NewDBClusterIdentifier", "modifying"),
+    ("elasticache", "ModifyReplicationGroup"): ("group", "ReplicationGroupId", None,
+                                                "modifying"),
+}
+# kind -> (error code refusing a modify meanwhile, noun of its message)
+BUSY = {
+    "instance": ("InvalidDBInstanceState", "DB instance"),
+    "cluster": ("InvalidDBClusterStateFault", "DB cluster"),
+    "group": ("InvalidReplicationGroupState", "Replication group"),
+}
+# (service, describe) -> (kind, item element, its id element, its status element)
+STATUSES = {
+    ("rds", "DescribeDBInstances"): ("instance", "DBInstance", "DBInstanceIdentifier",
+                                     "DBInstanceStatus"),
+    ("rds", "DescribeDBClusters"): ("cluster", "DBCluster", "DBClusterIdentifier", "Status"),
+    ("elasticache", "DescribeReplicationGroups"): ("group", "ReplicationGroup",
+                                                   "ReplicationGroupId", "Status"),
+}
+DRAINING_DELETES = {("ec2", "DeleteNatGateway"), ("ec2", "DeleteVpcEndpoints"),
+                    ("ecs", "DeleteService"), ("rds", "DeleteDBInstance"),
+                    ("rds", "DeleteDBCluster"), ("elasticache", "DeleteReplicationGroup")}
+
+
+def values(params, field):
+    """The string values of a request field: a list for query/ec2 form fields, one for JSON."""
+    value = (params or {}).get(field)
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+
+
+def principals(policy):
+    """The principals (ARNs, account ids, service names) a JSON policy document names."""
+    try:
+        document = json.loads(policy)
+    except (TypeError, ValueError):
+        return []
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    found = []
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        for value in principal.values() if isinstance(principal, dict) else [principal]:
+            found += value if isinstance(value, list) else [value]
+    return [p for p in found if isinstance(p, str)]
+
+
+def key_id(value):
+    """A KMS key id from a key id or key ARN (``arn:aws:kms:...:key/ID`` -> ``ID``)."""
+    return value.rsplit("/", 1)[1] if ":key/" in value else value
+
+
+class Consistency:
+    """AWS's eventual consistency, for ``FaultProxy(..., consistency=Consistency(...))``."""
+
+    def __init__(self, seed=0, profile="aws", scale=1.0):
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; one of {list(PROFILES)}")
+        self.seed, self.profile, self.scale = seed, profile, scale
+        self._bounds = PROFILES[profile]
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._drawn, self._counts = [], collections.Counter()
+        self._ec2 = {}          # EC2 id -> when it becomes visible
+        self._roles = {}        # role ARN -> when other services accept it
+        self._role_names = {}   # role name -> when IAM itself finds it
+        self._detached = {}     # role name -> when DeleteRole no longer conflicts
+        self._keys = {}         # key id -> (key ARN, when it is usable)
+        self._windows = {}      # (kind, name) -> (modifying from, until, label)
+        self._drains = []       # when each drain window ends
+
+    def counts(self):
+        """How many lagged answers of each kind were given, e.g. {"ec2.not_found": 3}."""
+        with self._lock:
+            return dict(self._counts)
+
+    def drawn(self):
+        """Every lag drawn so far, oldest first: [(kind, subject, seconds)]."""
+        with self._lock:
+            return list(self._drawn)
+
+    def before(self, protocol, service, operation, params, body):
+        """(status, code, message) of the error AWS would answer now, or None to forward."""
+        with self._lock:
+            now = time.monotonic()
+            for check in (self._ec2_refusal, self._iam_refusal, self._role_refusal,
+                          self._kms_refusal, self._state_refusal):
+                refusal = check(service, operation, params or {}, now)
+                if refusal:
+                    self._counts[refusal[0]] += 1
+                    return refusal[1]
+        return None
+
+    def after(self, protocol, service, operation, params, status, data):
+        """Record what a successful call made; return its answer as AWS would give it now."""
+        with self._lock:
+            now = time.monotonic()
+            if 200 <= status < 300:
+                self._record(service, operation, params or {}, data, now)
+                return self._rewrite(service, operation, data, now)
+        return data
+
+    def _lag(self, kind, subject):
+        """Draw one lag of ``kind`` (scaled), record it, and return it in seconds."""
+        low, high = self._bounds[kind]
+        seconds = self._random.uniform(low, high) * self.scale
+        self._drawn.append((kind, subject, seconds))
+        return seconds
+
+    @staticmethod
+    def _pending(table, name, now):
+        """True while ``table[name]`` (a time) is still ahead; forgets it once passed."""
+        until = table.get(name)
+        if until is None:
+            return False
+        if until <= now:
+            del table[name]
+            return False
+        return True
+
+    def _ec2_refusal(self, service, operation, params, now):
+        """A call naming a new EC2 id; an EC2 delete while dependents drain."""
+        if service != "ec2":
+            return None
+        for object_id in ec2.named_ids(params):
+            if self._pending(self._ec2, object_id, now):
+                return "ec2.not_found", ec2.not_found(object_id)
+        self._drains = [end for end in self._drains if end > now]
+        if self._drains and operation in ec2.DRAIN_REFUSED:
+            return "ec2.dependency_violation", ec2.drain_refusal(operation, params)
+        return None
+
+    def _iam_refusal(self, service, operation, params, now):
+        """IAM's own calls on a role it has just made, or just took a policy from."""
+        if service != "iam":
+            return None
+        name = next(iter(values(params, "RoleName")), None)
+        if operation in IAM_OWN and self._pending(self._role_names, name, now):
+            return "iam.no_such_entity", (404, "NoSuchEntity",
+                                          f"The role with name {name} cannot be found.")
+        if operation == "DeleteRole" and self._pending(self._detached, name, now):
+            return "iam.delete_conflict", (409, "DeleteConflict",
+                                           "Cannot delete entity, must detach all policies first.")
+        return None
+
+    def _role_refusal(self, service, operation, params, now):
+        """Another service given a role that has not reached it yet."""
+        user = ROLE_USERS.get((service, operation))
+        if user is None:
+            return None
+        fields, policy_field, (code, message) = user
+        arns = [arn for field in fields for arn in values(params, field)]
+        arns += [p for text in values(params, policy_field) for p in principals(text)]
+        for arn in arns:
+            if self._pending(self._roles, arn, now):
+                account = arn.split(":")[4] if arn.count(":") >= 5 else ""
+                return "iam.not_propagated", (400, code, message.format(arn=arn, account=account))
+        return None
+
+    def _kms_refusal(self, service, operation, params, now):
+        """KMS, or a service given a key, naming a key KMS has just made."""
+        if service == "kms" and operation not in KMS_UNREFUSED:
+            for value in (v for field in KMS_KEY_FIELDS for v in values(params, field)):
+                if self._key_pending(value, now):
+                    arn = self._keys[key_id(value)][0]
+                    return "kms.not_found", (400, "NotFoundException",
+                                             f"Key '{arn}' does not exist")
+        user = KEY_USERS.get((service, operation))
+        if user is None:
+            return None
+        field, code, message = user
+        if operation == "CreateSecret" and not ({"SecretString", "SecretBinary"} & set(params)):
+            return None  # no value to encrypt: the key is not used yet
+        for value in values(params, field):
+            if self._key_pending(value, now):
+                return "kms.not_propagated", (400, code, message.format(key=value))
+        return None
+
+    def _key_pending(self, value, now):
+        """True while the key named by id or ARN is not usable yet."""
+        entry = self._keys.get(key_id(value))
+        if entry is None:
+            return False
+        if entry[1] <= now:
+            del self._keys[key_id(value)]
+            return False
+        return True
+
+    def _state_refusal(self, service, operation, params, now):
+        """A modify of an object still showing modifying or rebooting."""
+        modify = MODIFIES.get((service, operation))
+        if modify is None:
+            return None
+        kind, field = modify[:2]
+        name = next(iter(values(params, field)), None)
+        label = self._transition(kind, name, now)
+        if label is None:
+            return None
+        code, noun = BUSY[kind]
+        return f"{service}.invalid_state", (400, code, f"{noun} {name} is not in available "
+                                                       f"state (it is {label}).")
+
+    def _transition(self, kind, name, now):
+        """The transitional status an object shows now, or None."""
+        window = self._windows.get((kind, name))
+        if window is None:
+            return None
+        start, end, label = window
+        if end <= now:
+            del self._windows[(kind, name)]
+            return None
+        return label if start <= now else None
+
+    def _record(self, service, operation, params, data, now):
+        """Note the objects, roles, keys, modify and drain windows a successful call made."""
+        if service == "ec2":
+            for object_id in ec2.new_ids(operation, params, data):
+                self._ec2[object_id] = now + self._lag("ec2.visible", object_id)
+        if (service, operation) in DRAINING_DELETES:
+            self._drains.append(now + self._lag("drain", f"{service}:{operation}"))
+        if (service, operation) == ("iam", "CreateRole"):
+            self._record_role(data, now)
+        if (service, operation) == ("kms", "CreateKey"):
+            self._record_key(data, now)
+        if service == "iam" and operation in ("DetachRolePolicy", "DeleteRolePolicy"):
+            for name in values(params, "RoleName"):
+                self._detached[name] = now + self._lag("iam.detach", name)
+        if (service, operation) in MODIFIES:
+            self._record_modify(MODIFIES[(service, operation)], params, now)
+
+    def _record_role(self, data, now):
+        """A new role: other services get it later, IAM itself a little later."""
+        root, ns = ec2.parse(data)
+        for role in root.iter(ec2.qname(ns, "Role")) if root is not None else []:
+            arn, name = ec2.child_text(role, ns, "Arn"), ec2.child_text(role, ns, "RoleName")
+            if arn:
+                self._roles[arn] = now + self._lag("iam.role", arn)
+            if name:
+                self._role_names[name] = now + self._lag("iam.entity", name)
+
+    def _record_key(self, data, now):
+        """A new KMS key, unknown for a while by its id and its ARN."""
+        try:
+            metadata = json.loads(data).get("KeyMetadata") or {}
+        except (ValueError, AttributeError):
+            return
+        if metadata.get("KeyId"):
+            arn = metadata.get("Arn") or metadata["KeyId"]
+            self._keys[metadata["KeyId"]] = (arn, now + self._lag("kms.key", arn))
+
+    def _record_modify(self, modify, params, now):
+        """A modify: the object says available a while longer, then modifying for a while."""
+        kind, field, new_field, label = modify
+        name = next(iter(values(params, new_field) or values(params, field)), None)
+        if name is None:
+            return
+        start = now + self._lag("modify.start", name)
+        self._windows[(kind, name)] = (start, start + self._lag("modify.window", name), label)
+
+    def _rewrite(self, service, operation, data, now):
+        """The answer as AWS would give it now (data itself when nothing changes)."""
+        if service == "ec2" and operation.startswith("Describe"):
+            return self._hide_new_objects(data, now)
+        if (service, operation) in STATUSES:
+            return self._show_transitions(service, STATUSES[(service, operation)], data, now)
+        return data
+
+    def _hide_new_objects(self, data, now):
+        """An EC2 describe answer without the objects that are not visible yet."""
+        self._ec2 = {i: until for i, until in self._ec2.items() if until > now}
+        lagging = set(self._ec2)
+        if not any(i.encode() in data for i in lagging):
+            return data
+        answer, dropped = ec2.drop_lagging(data, lagging.__contains__)
+        if dropped:
+            self._counts["ec2.filtered"] += 1
+        return answer
+
+    def _show_transitions(self, service, spec, data, now):
+        """A describe answer whose objects in a modify window show their transitional status."""
+        kind, item_tag, id_tag, status_tag = spec
+        names = [name for (k, name) in list(self._windows) if k == kind]
+        showing = {name: self._transition(kind, name, now) for name in names}
+        showing = {name: label for name, label in showing.items() if label}
+        if not any(name.encode() in data for name in showing):
+            return data
+        root, ns = ec2.parse(data)
+        changed = []
+        for item in root.iter(ec2.qname(ns, item_tag)) if root is not None else []:
+            label = showing.get(ec2.child_text(item, ns, id_tag))
+            status = item.find(ec2.qname(ns, status_tag))
+            if label and status is not None and status.text == "available":
+                status.text = label
+                changed.append(label)
+        for label in set(changed):
+            self._counts[f"{service}.{label}"] += 1
+        return ec2.write(root, ns, data) if changed else data
