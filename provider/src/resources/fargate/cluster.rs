@@ -9,9 +9,13 @@ use aws_sdk_ecs::types::{
     ExecuteCommandLogging,
 };
 
+use pulumi_provider::Ctx;
+
 use super::args::FargateArgs;
 use crate::aws::AwsContext;
+use crate::aws::lag::{BUSY, NEW_KEY_ELSEWHERE, settle};
 use crate::aws::tagging::{self, from_ecs};
+use crate::aws::wait::when_free;
 use crate::error::{Error, Result};
 
 pub const ACTIVE: &str = "ACTIVE";
@@ -143,13 +147,17 @@ pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<ClusterView>
         .find(|c| c.status == ACTIVE))
 }
 
+/// CreateCluster (ECS answers a create of an ACTIVE cluster's name with that cluster, so a
+/// repeated send makes no second one). The exec configuration names the key, which may be
+/// moments old (NEW_KEY_ELSEWHERE).
 pub async fn create(
     cx: &AwsContext,
+    ctx: &Ctx,
     name: &str,
     want: &Wanted,
     tags: &BTreeMap<String, String>,
 ) -> Result<ClusterView> {
-    let made = cx
+    let req = cx
         .ecs()
         .create_cluster()
         .cluster_name(name)
@@ -157,10 +165,21 @@ pub async fn create(
         .configuration(want.configuration())
         .set_capacity_providers(Some(want.providers.clone()))
         .set_default_capacity_provider_strategy(Some(want.strategy()?))
-        .set_tags(Some(tagging::ecs(tags)))
-        .send()
-        .await
-        .map_err(|e| Error::aws("ecs:CreateCluster", e))?;
+        .set_tags(Some(tagging::ecs(tags)));
+    let made = settle(
+        ctx,
+        &format!("creating ECS cluster {name}"),
+        &[&NEW_KEY_ELSEWHERE],
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("ecs:CreateCluster", e))
+            }
+        },
+    )
+    .await?;
     let cluster = made.cluster().ok_or(Error::Incomplete {
         operation: "ecs:CreateCluster",
         missing: "the cluster",
@@ -168,47 +187,70 @@ pub async fn create(
     Ok(ClusterView::of(cluster))
 }
 
-/// Puts Insights, the exec configuration, the capacity providers and the tags right.
+/// Puts Insights, the exec configuration, the capacity providers and the tags right. A
+/// cluster still applying a change refuses another (UpdateInProgressException,
+/// ResourceInUseException: BUSY); the key may be moments old (NEW_KEY_ELSEWHERE).
 pub async fn converge(
     cx: &AwsContext,
+    ctx: &Ctx,
     name: &str,
     have: &ClusterView,
     want: &Wanted,
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
+    let what = format!("updating ECS cluster {name}");
     if !have.settled(want) {
-        cx.ecs()
+        let req = cx
+            .ecs()
             .update_cluster()
             .cluster(name)
             .settings(want.settings())
-            .configuration(want.configuration())
-            .send()
-            .await
-            .map_err(|e| Error::aws("ecs:UpdateCluster", e))?;
+            .configuration(want.configuration());
+        settle(ctx, &what, &[&BUSY, &NEW_KEY_ELSEWHERE], || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("ecs:UpdateCluster", e))
+            }
+        })
+        .await?;
     }
     if have.capacity_providers != want.providers {
-        cx.ecs()
+        let req = cx
+            .ecs()
             .put_cluster_capacity_providers()
             .cluster(name)
             .set_capacity_providers(Some(want.providers.clone()))
-            .set_default_capacity_provider_strategy(Some(want.strategy()?))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ecs:PutClusterCapacityProviders", e))?;
+            .set_default_capacity_provider_strategy(Some(want.strategy()?));
+        settle(ctx, &what, &[&BUSY], || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("ecs:PutClusterCapacityProviders", e))
+            }
+        })
+        .await?;
     }
     tagging::retag(cx.ecs(), &have.arn, &have.tags, tags).await
 }
 
-/// Deletes the cluster; one already gone is success.
-pub async fn delete(cx: &AwsContext, name: &str) -> Result<()> {
-    match cx.ecs().delete_cluster().cluster(name).send().await {
-        Ok(_) => Ok(()),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_cluster_not_found_exception()) =>
-        {
-            Ok(())
+/// Deletes the cluster; one already gone is success. ECS refuses it while tasks are still
+/// stopping or a deleted service is still draining (ClusterContainsTasksException,
+/// ClusterContainsServicesException: IN_USE), so it is sent again until they are gone.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
+    when_free(ctx, &format!("ECS cluster {name}"), || async {
+        match cx.ecs().delete_cluster().cluster(name).send().await {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_cluster_not_found_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(Error::aws("ecs:DeleteCluster", e)),
         }
-        Err(e) => Err(Error::aws("ecs:DeleteCluster", e)),
-    }
+    })
+    .await
 }

@@ -12,6 +12,7 @@ use super::scaling;
 use super::service::{self, Wanted};
 use super::taskdef::{self, Spec};
 use crate::aws::firewall::{self, Opening, Source};
+use crate::aws::lag::{NEW_EC2_OBJECT, settle};
 use crate::aws::placement::{self, Firewall};
 use crate::aws::{AwsContext, logs};
 use crate::error::{Error, Result};
@@ -73,11 +74,11 @@ pub async fn deploy(
     s: &ServiceArgs,
     previous: Option<&ServiceArgs>,
 ) -> Result<()> {
-    placement::check_subnets(cx, &s.vpc_id, &s.subnet_ids, 1, "a Fargate service")
+    placement::check_subnets(cx, ctx, &s.vpc_id, &s.subnet_ids, 1, "a Fargate service")
         .await
         .map_err(|e| within(name, e))?;
     let group = service_log_group(sh.cluster, name);
-    logs::ensure(cx, &group, sh.key_arn, sh.retention, sh.tags).await?;
+    logs::ensure(cx, ctx, &group, sh.key_arn, sh.retention, sh.tags).await?;
     let role_inputs = RoleInputs {
         cluster: sh.cluster,
         service: name,
@@ -93,7 +94,15 @@ pub async fn deploy(
         port: s.container_port.unwrap_or(0),
         sources: placement::sources(&s.allowed_security_group_ids, &s.allowed_cidr_blocks),
         property: "clusterName",
-        egress: egress(cx, &s.vpc_id).await?,
+        // A VPC made moments ago (by a SecureVpc in the same update) may be unknown to
+        // EC2's reads for a few seconds (NEW_EC2_OBJECT).
+        egress: settle(
+            ctx,
+            &format!("VPC {}", s.vpc_id),
+            &[&NEW_EC2_OBJECT],
+            || egress(cx, &s.vpc_id),
+        )
+        .await?,
     };
     let (roles, sg) = futures::join!(
         roles::ensure(cx, ctx, &role_inputs),
@@ -114,7 +123,7 @@ pub async fn deploy(
                 "registering a new task definition revision of {fam}"
             ))
             .await;
-            taskdef::register(cx, &fam, &spec, sh.tags).await?
+            taskdef::register(cx, ctx, &fam, &spec, sh.tags).await?
         }
     };
     let want = Wanted {
@@ -126,7 +135,7 @@ pub async fn deploy(
         exec: s.exec(),
     };
     roll(cx, ctx, sh, name, s, previous, &want, have.as_ref()).await?;
-    scaling::ensure(cx, sh.cluster, name, &s.scaling()).await?;
+    scaling::ensure(cx, ctx, sh.cluster, name, &s.scaling()).await?;
     for arn in taskdef::deregister_others(cx, &fam, Some(&revision)).await? {
         ctx.info(format!("deregistered task definition {arn}"))
             .await;
@@ -155,7 +164,7 @@ async fn roll(
         None => {
             ctx.status(format!("creating ECS service {}/{name}", sh.cluster))
                 .await;
-            service::create(cx, sh.cluster, name, want, desired, sh.tags).await?;
+            service::create(cx, ctx, sh.cluster, name, want, desired, sh.tags).await?;
         }
         Some(v) => {
             let range = s.scaling();
@@ -165,12 +174,12 @@ async fn roll(
             if !want.matches(v) || count.is_some() {
                 ctx.status(format!("updating ECS service {}/{name}", sh.cluster))
                     .await;
-                service::update(cx, sh.cluster, name, want, count).await?;
+                service::update(cx, ctx, sh.cluster, name, want, count).await?;
             }
             service::retag(cx, v, sh.tags).await?;
         }
     }
-    service::wait_stable(cx, ctx, sh.cluster, name).await?;
+    service::wait_stable(cx, ctx, sh.cluster, name, want).await?;
     Ok(())
 }
 
@@ -187,7 +196,7 @@ pub async fn remove(
     scaling::delete(cx, sh.cluster, name).await?;
     service::delete(cx, ctx, sh.cluster, name).await?;
     taskdef::deregister_others(cx, &family(sh.cluster, name), None).await?;
-    roles::delete(cx, sh.cluster, name).await?;
+    roles::delete(cx, ctx, sh.cluster, name).await?;
     if let Some(sg) = placement::group_in_vpc(cx, vpc_id, &security_group(sh.cluster, name)).await?
     {
         firewall::delete(cx, ctx, &sg.id).await?;

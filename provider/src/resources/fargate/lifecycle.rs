@@ -10,7 +10,8 @@ use super::deploy::{self, Shared};
 use super::state;
 use crate::aws::tags::{claim, tags_for};
 use crate::aws::{AwsContext, abandoned, kms, logs, partial};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::resources::postgres::settling;
 
 /// The key: the user's, or the cluster's own, whose policy lets CloudWatch Logs use it for
 /// the cluster's log groups.
@@ -81,13 +82,15 @@ pub async fn converge(
     if let Err(e) = build(cx, ctx, a, previous, existing, &key.arn, &tags).await {
         return Err(partial::report(ctx, name, e, known, state::read(cx, name, Some(a))).await);
     }
-    match state::read(cx, name, Some(a)).await? {
-        Some(state) => Ok(state),
-        None => Err(Error::Vanished {
-            what: format!("ECS cluster {name}"),
-            when: "vanished right after it was made",
-        }),
-    }
+    // One read right after the create may still lag it: not found is waited out.
+    let what = format!("ECS cluster {name}");
+    settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "vanished right after it was made"),
+        || state::read(cx, name, Some(a)),
+    )
+    .await
 }
 
 async fn build(
@@ -102,14 +105,14 @@ async fn build(
     let name = a.id();
     let account = cx.account().await?.to_string();
     let exec_group = exec_log_group(name);
-    logs::ensure(cx, &exec_group, key_arn, a.retention(), tags).await?;
+    logs::ensure(cx, ctx, &exec_group, key_arn, a.retention(), tags).await?;
     let want = Wanted::of(a, key_arn, &exec_group);
     match existing {
         None => {
             ctx.status(format!("creating ECS cluster {name}")).await;
-            cluster::create(cx, name, &want, tags).await?;
+            cluster::create(cx, ctx, name, &want, tags).await?;
         }
-        Some(have) => cluster::converge(cx, name, &have, &want, tags).await?,
+        Some(have) => cluster::converge(cx, ctx, name, &have, &want, tags).await?,
     }
     let shared = Shared {
         cluster: name,
@@ -153,7 +156,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &FargateState) -> R
         .iter()
         .map(|(name, args)| deploy::remove(cx, ctx, &shared, name, &args.vpc_id));
     first_error(futures::future::join_all(removals).await)?;
-    cluster::delete(cx, id).await?;
+    cluster::delete(cx, ctx, id).await?;
     if !shared.retain_logs {
         logs::delete(cx, &exec_log_group(id)).await?;
     }

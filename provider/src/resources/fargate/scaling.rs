@@ -8,8 +8,11 @@ use aws_sdk_applicationautoscaling::types::{
     TargetTrackingScalingPolicyConfiguration,
 };
 
+use pulumi_provider::Ctx;
+
 use super::args::ServiceAutoscaling;
 use crate::aws::AwsContext;
+use crate::aws::lag::{BUSY, NEW_ROLE, settle};
 use crate::error::{Error, Result};
 
 /// What Application Auto Scaling has for one service.
@@ -99,8 +102,13 @@ pub fn wanted(s: &ServiceAutoscaling) -> BTreeMap<&'static str, f64> {
 }
 
 /// Brings the target and its policies to `s` (filled in by check): an update in place.
+///
+/// RegisterScalableTarget goes through NEW_ROLE (the service-linked role Application Auto
+/// Scaling uses may be moments old, and is refused until it has propagated) and BUSY (a
+/// service still changing); PutScalingPolicy through BUSY. Both change nothing when refused.
 pub async fn ensure(
     cx: &AwsContext,
+    ctx: &Ctx,
     cluster: &str,
     service: &str,
     s: &ServiceAutoscaling,
@@ -109,21 +117,28 @@ pub async fn ensure(
     let have = describe(cx, cluster, service).await?.unwrap_or_default();
     let (min, max) = (s.min_tasks.unwrap_or(1), s.max_tasks.unwrap_or(1));
     if have.min != min || have.max != max {
-        cx.autoscaling()
+        let req = cx
+            .autoscaling()
             .register_scalable_target()
             .service_namespace(ServiceNamespace::Ecs)
             .resource_id(&id)
             .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
             .min_capacity(min)
-            .max_capacity(max)
-            .send()
-            .await
-            .map_err(|e| Error::aws("application-autoscaling:RegisterScalableTarget", e))?;
+            .max_capacity(max);
+        settle(ctx, &format!("scaling {id}"), &[&NEW_ROLE, &BUSY], || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("application-autoscaling:RegisterScalableTarget", e))
+            }
+        })
+        .await?;
     }
     let want = wanted(s);
     for (name, target) in &want {
         if have.targets.get(name) != Some(target) {
-            put_policy(cx, cluster, service, name, *target).await?;
+            put_policy(cx, ctx, cluster, service, name, *target).await?;
         }
     }
     for name in have.targets.keys().filter(|k| !want.contains_key(*k)) {
@@ -142,6 +157,7 @@ pub async fn ensure(
 
 async fn put_policy(
     cx: &AwsContext,
+    ctx: &Ctx,
     cluster: &str,
     service: &str,
     name: &str,
@@ -160,17 +176,25 @@ async fn put_policy(
         .scale_in_cooldown(300)
         .scale_out_cooldown(60)
         .build()?;
-    cx.autoscaling()
+    let req = cx
+        .autoscaling()
         .put_scaling_policy()
         .policy_name(policy_name(cluster, service, name))
         .service_namespace(ServiceNamespace::Ecs)
         .resource_id(resource_id(cluster, service))
         .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
         .policy_type(PolicyType::TargetTrackingScaling)
-        .target_tracking_scaling_policy_configuration(config)
-        .send()
-        .await
-        .map_err(|e| Error::aws("application-autoscaling:PutScalingPolicy", e))?;
+        .target_tracking_scaling_policy_configuration(config);
+    let what = format!("scaling policy {}", policy_name(cluster, service, name));
+    settle(ctx, &what, &[&BUSY], || {
+        let req = req.clone();
+        async move {
+            req.send()
+                .await
+                .map_err(|e| Error::aws("application-autoscaling:PutScalingPolicy", e))
+        }
+    })
+    .await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! deployment circuit breaker with rollback, waited for until its rollout completes.
 
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
@@ -11,9 +12,11 @@ use aws_sdk_ecs::types::{
 use pulumi_provider::Ctx;
 
 use crate::aws::AwsContext;
+use crate::aws::lag::{BUSY, NEW_EC2_OBJECT, NEW_ROLE, settle};
 use crate::aws::tagging::{self, from_ecs};
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result};
+use crate::resources::postgres::settling::{self, Seen};
 
 const COMPLETED: &str = "COMPLETED";
 const INACTIVE: &str = "INACTIVE";
@@ -165,18 +168,35 @@ pub async fn describe(cx: &AwsContext, cluster: &str, name: &str) -> Result<Opti
         .find(|s| s.status != INACTIVE))
 }
 
+/// An idempotency token for CreateService (at most 36 ASCII characters): the same for a
+/// retry of the same create (same URN, cluster, service and revision), so a send whose
+/// answer was lost gets the same service back; another revision (a service removed and
+/// made again registers a new one) gets another token. `DefaultHasher::new()` is SipHash
+/// with fixed keys: the same on every run of the same build.
+pub fn client_token(urn: &str, cluster: &str, name: &str, task_definition: &str) -> String {
+    let mut h = DefaultHasher::new();
+    (urn, cluster, name, task_definition).hash(&mut h);
+    format!("pulumi-{:016x}", h.finish())
+}
+
+/// CreateService, through the lags that refuse it with nothing made: the roles of the task
+/// definition (NEW_ROLE), the subnets and security groups (NEW_EC2_OBJECT) made moments ago.
+/// Its `clientToken` keeps a repeated send from making a second service.
 pub async fn create(
     cx: &AwsContext,
+    ctx: &Ctx,
     cluster: &str,
     name: &str,
     want: &Wanted<'_>,
     desired: i32,
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
-    cx.ecs()
+    let req = cx
+        .ecs()
         .create_service()
         .cluster(cluster)
         .service_name(name)
+        .client_token(client_token(ctx.urn(), cluster, name, want.task_definition))
         .task_definition(want.task_definition)
         .desired_count(desired)
         .launch_type(LaunchType::Fargate)
@@ -185,23 +205,33 @@ pub async fn create(
         .deployment_configuration(Wanted::deployment())
         .enable_execute_command(want.exec)
         .propagate_tags(PropagateTags::Service)
-        .set_tags(Some(tagging::ecs(tags)))
-        .send()
-        .await
-        .map_err(|e| Error::aws("ecs:CreateService", e))?;
+        .set_tags(Some(tagging::ecs(tags)));
+    let what = format!("creating ECS service {cluster}/{name}");
+    settle(ctx, &what, &[&NEW_ROLE, &NEW_EC2_OBJECT], || {
+        let req = req.clone();
+        async move {
+            req.send()
+                .await
+                .map_err(|e| Error::aws("ecs:CreateService", e))
+        }
+    })
+    .await?;
     Ok(())
 }
 
 /// Rolls the service to `want` (a new revision, subnets, group, exec) and, when given, a
-/// new task count.
+/// new task count. A service still changing refuses it (BUSY); a security group made
+/// moments ago may be unknown yet (NEW_EC2_OBJECT); either way nothing changed.
 pub async fn update(
     cx: &AwsContext,
+    ctx: &Ctx,
     cluster: &str,
     name: &str,
     want: &Wanted<'_>,
     desired: Option<i32>,
 ) -> Result<()> {
-    cx.ecs()
+    let req = cx
+        .ecs()
         .update_service()
         .cluster(cluster)
         .service(name)
@@ -209,10 +239,17 @@ pub async fn update(
         .set_desired_count(desired)
         .network_configuration(want.network()?)
         .deployment_configuration(Wanted::deployment())
-        .enable_execute_command(want.exec)
-        .send()
-        .await
-        .map_err(|e| Error::aws("ecs:UpdateService", e))?;
+        .enable_execute_command(want.exec);
+    let what = format!("updating ECS service {cluster}/{name}");
+    settle(ctx, &what, &[&BUSY, &NEW_EC2_OBJECT], || {
+        let req = req.clone();
+        async move {
+            req.send()
+                .await
+                .map_err(|e| Error::aws("ecs:UpdateService", e))
+        }
+    })
+    .await?;
     Ok(())
 }
 
@@ -224,50 +261,67 @@ pub async fn retag(
     tagging::retag(cx.ecs(), &have.arn, &have.tags, tags).await
 }
 
-/// Waits until the rollout completes (one deployment, every task running); a rollout the
+/// Waits after a create or update until the rollout of `want` completes (one deployment,
+/// of `want`'s revision, every task running), by the `AfterChange` rule: DescribeServices
+/// may lag the call and still show the previous deployment as complete. A service ECS does
+/// not list yet (just made) counts as pending for `wait::UNSEEN_GRACE`. A rollout the
 /// circuit breaker stopped is an error with ECS's reason.
 pub async fn wait_stable(
     cx: &AwsContext,
     ctx: &Ctx,
     cluster: &str,
     name: &str,
+    want: &Wanted<'_>,
 ) -> Result<ServiceView> {
     let what = format!("ECS service {cluster}/{name} to finish its rollout");
-    wait::until(ctx, &what, POLL, || async {
-        match describe(cx, cluster, name).await? {
-            Some(s) if s.settled() => Ok(Poll::Ready(s)),
-            Some(s) => match &s.rollout {
-                Some((state, why)) if state == FAILED => Err(Error::Failed {
-                    what: format!("the rollout of ECS service {cluster}/{name}"),
-                    reason: format!("{why} (the circuit breaker rolled it back)"),
-                }),
-                _ => Ok(Poll::Pending(format!(
-                    "{} of {} tasks running, {} deployments",
-                    s.running, s.desired, s.deployments
-                ))),
-            },
-            None => Err(Error::Vanished {
-                what: format!("ECS service {cluster}/{name}"),
-                when: "disappeared while its rollout was being waited on",
-            }),
+    let gone = || {
+        settling::vanished(
+            &format!("ECS service {cluster}/{name}"),
+            "disappeared while its rollout was being waited on",
+        )
+    };
+    settling::until_changed(ctx, &what, POLL, gone, || async {
+        let Some(s) = describe(cx, cluster, name).await? else {
+            return Ok(None);
+        };
+        if let Some((state, why)) = &s.rollout
+            && state == FAILED
+        {
+            return Err(Error::Failed {
+                what: format!("the rollout of ECS service {cluster}/{name}"),
+                reason: format!("{why} (the circuit breaker rolled it back)"),
+            });
         }
+        Ok(Some(Seen {
+            at_rest: s.settled() && s.task_definition == want.task_definition,
+            state: format!(
+                "{} of {} tasks running, {} deployments",
+                s.running, s.desired, s.deployments
+            ),
+            value: s,
+        }))
     })
     .await
 }
 
-/// Scales the service to 0, deletes it and waits until its tasks have drained.
+/// Scales the service to 0, deletes it and waits until its tasks have drained. A service
+/// still rolling out refuses the scale-down (BUSY), with nothing changed.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, cluster: &str, name: &str) -> Result<()> {
     if describe(cx, cluster, name).await?.is_none() {
         return Ok(());
     }
-    cx.ecs()
-        .update_service()
-        .cluster(cluster)
-        .service(name)
-        .desired_count(0)
-        .send()
-        .await
-        .map_err(|e| Error::aws("ecs:UpdateService", e))?;
+    let what = format!("stopping ECS service {cluster}/{name}");
+    settle(ctx, &what, &[&BUSY], || async {
+        cx.ecs()
+            .update_service()
+            .cluster(cluster)
+            .service(name)
+            .desired_count(0)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ecs:UpdateService", e))
+    })
+    .await?;
     cx.ecs()
         .delete_service()
         .cluster(cluster)
@@ -283,4 +337,28 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, cluster: &str, name: &str) -> Re
         })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_token;
+
+    #[test]
+    fn a_retried_create_sends_the_same_token_within_ecs_limit() {
+        let urn = "urn:pulumi:dev::p::healthcare:compute:FargateCluster::c";
+        let a = client_token(urn, "c-1a2b", "web", "arn:aws:ecs:r:1:task-definition/f:1");
+        assert_eq!(
+            a,
+            client_token(urn, "c-1a2b", "web", "arn:aws:ecs:r:1:task-definition/f:1")
+        );
+        assert!(a.len() <= 36 && a.is_ascii(), "{a}");
+        assert_ne!(
+            a,
+            client_token(urn, "c-1a2b", "web", "arn:aws:ecs:r:1:task-definition/f:2")
+        );
+        assert_ne!(
+            a,
+            client_token(urn, "c-1a2b", "api", "arn:aws:ecs:r:1:task-definition/f:1")
+        );
+    }
 }

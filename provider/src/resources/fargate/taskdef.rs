@@ -10,8 +10,11 @@ use aws_sdk_ecs::types::{
     TransportProtocol,
 };
 
+use pulumi_provider::Ctx;
+
 use super::args::ServiceArgs;
 use crate::aws::AwsContext;
+use crate::aws::lag::{NEW_ROLE, settle};
 use crate::aws::tagging;
 use crate::error::{Error, Result, found};
 
@@ -205,14 +208,16 @@ pub async fn describe(cx: &AwsContext, arn: &str) -> Result<Option<TaskView>> {
     }))
 }
 
-/// Registers a new revision of `family`.
+/// Registers a new revision of `family`. ECS refuses roles made moments ago until IAM has
+/// propagated them (ClientException naming the role: NEW_ROLE), and registers nothing then.
 pub async fn register(
     cx: &AwsContext,
+    ctx: &Ctx,
     family: &str,
     spec: &Spec,
     tags: &BTreeMap<String, String>,
 ) -> Result<String> {
-    let made = cx
+    let req = cx
         .ecs()
         .register_task_definition()
         .family(family)
@@ -223,10 +228,17 @@ pub async fn register(
         .execution_role_arn(&spec.execution_role)
         .task_role_arn(&spec.task_role)
         .container_definitions(spec.container(&cx.region)?)
-        .set_tags(Some(tagging::ecs(tags)))
-        .send()
-        .await
-        .map_err(|e| Error::aws("ecs:RegisterTaskDefinition", e))?;
+        .set_tags(Some(tagging::ecs(tags)));
+    let what = format!("registering task definition {family}");
+    let made = settle(ctx, &what, &[&NEW_ROLE], || {
+        let req = req.clone();
+        async move {
+            req.send()
+                .await
+                .map_err(|e| Error::aws("ecs:RegisterTaskDefinition", e))
+        }
+    })
+    .await?;
     made.task_definition()
         .and_then(|t| t.task_definition_arn())
         .map(String::from)

@@ -8,6 +8,7 @@ use super::{roles, state, stream};
 use crate::aws::tags::{claim, owned_by, tags_for};
 use crate::aws::{AwsContext, abandoned, kms, partial};
 use crate::error::{Error, Result};
+use crate::resources::postgres::settling;
 
 /// The key to encrypt with: the user's (`given`), or one this resource owns.
 async fn key(
@@ -89,13 +90,15 @@ pub async fn converge(
         .await;
         kms::retire(cx, &key_alias(name), &old.kms_key_arn).await?;
     }
-    match state::read(cx, name, Some(a)).await? {
-        Some(state) => Ok(state),
-        None => Err(Error::Vanished {
-            what: format!("Kinesis stream {name}"),
-            when: "vanished right after it was made",
-        }),
-    }
+    // One read right after the waits above may still lag them: not found is waited out.
+    let what = format!("Kinesis stream {name}");
+    settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "vanished right after it was made"),
+        || state::read(cx, name, Some(a)),
+    )
+    .await
 }
 
 async fn finish(
@@ -142,7 +145,7 @@ async fn partial(cx: &AwsContext, ctx: &Ctx, a: &PipelineArgs, cause: Error) -> 
 /// Deletes roles, stream and (if owned) key; what is already gone is skipped.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str, state: &PipelineState) -> Result<()> {
     cx.validate().await?;
-    roles::delete(cx, name).await?;
+    roles::delete(cx, ctx, name).await?;
     stream::delete(cx, ctx, name).await?;
     if state.kms_key_managed && !state.kms_key_arn.is_empty() {
         kms::retire(cx, &key_alias(name), &state.kms_key_arn).await?;

@@ -1,6 +1,7 @@
 //! The Kinesis stream itself: describe, create, converge settings, delete.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use aws_sdk_kinesis::types::{
     EncryptionType, MetricsName, ScalingType, StreamModeDetails, StreamStatus,
@@ -9,8 +10,11 @@ use pulumi_provider::Ctx;
 
 use super::args::{PipelineArgs, StreamMode};
 use crate::aws::AwsContext;
+use crate::aws::lag::{BUSY, IN_USE, Lag, NEW_KEY_ELSEWHERE, settle};
+use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
+use crate::resources::postgres::settling::{self, Seen};
 
 /// The stream as AWS reports it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -116,22 +120,60 @@ pub async fn names(cx: &AwsContext) -> Result<Vec<String>> {
     }
 }
 
-/// Waits for the stream to be ACTIVE, reporting progress.
+/// Waits for the stream to be ACTIVE, reporting progress. A stream Kinesis does not list
+/// yet (just made) counts as pending for `wait::UNSEEN_GRACE`.
 pub async fn wait_active(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<StreamView> {
     let what = format!("Kinesis stream {name} to be ACTIVE");
     wait::until(ctx, &what, Backoff::default(), || async {
         match describe(cx, name).await? {
             Some(v) if v.status == StreamStatus::Active.as_str() => Ok(Poll::Ready(v)),
             Some(v) => Ok(Poll::Pending(v.status)),
-            None => Err(Error::Vanished {
-                what: format!("Kinesis stream {name}"),
-                when: "disappeared while it was being waited on",
-            }),
+            None => Ok(Poll::Unseen(gone(name))),
         }
     })
     .await
 }
 
+fn gone(name: &str) -> Error {
+    settling::vanished(
+        &format!("Kinesis stream {name}"),
+        "disappeared while it was being waited on",
+    )
+}
+
+/// Sends one change through `lags` (BUSY at least: a stream UPDATING refuses another change
+/// with nothing changed), then waits for it by the `AfterChange` rule: the stream is at
+/// rest once it is ACTIVE and `shows` the change (Kinesis sets UPDATING on most changes,
+/// but its reads may lag the call, and some changes never show UPDATING at all).
+async fn apply<R, F, Fut>(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    name: &str,
+    lags: &[&Lag],
+    send: F,
+    shows: impl Fn(&StreamView) -> bool,
+) -> Result<StreamView>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<R>>,
+{
+    settle(ctx, &format!("changing Kinesis stream {name}"), lags, send).await?;
+    let what = format!("Kinesis stream {name} to apply its change");
+    settling::until_changed(
+        ctx,
+        &what,
+        Backoff::default(),
+        || gone(name),
+        || async {
+            Ok(describe(cx, name).await?.map(|v| Seen {
+                at_rest: v.status == StreamStatus::Active.as_str() && shows(&v),
+                state: v.status.clone(),
+                value: v,
+            }))
+        },
+    )
+    .await
+}
 /// Waits for the stream to be gone.
 pub async fn wait_gone(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
     let what = format!("Kinesis stream {name} to be deleted");
@@ -164,21 +206,40 @@ pub async fn create(
     };
     match req.send().await {
         Ok(_) => {}
-        // Not there a moment ago (`converge` looked), there now: made by someone else at once.
+        // Not there a moment ago (`converge` looked), there now: ours when an earlier
+        // send's answer was lost, else made by someone else at once.
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_resource_in_use_exception()) =>
         {
-            return Err(Error::NotOwned {
-                property: "streamName",
-                what: format!("a Kinesis stream named {}", a.name()),
-            });
+            return adopt(cx, ctx, a.name()).await;
         }
         Err(e) => return Err(Error::aws("kinesis:CreateStream", e)),
     }
     ctx.info(format!("created Kinesis stream {}", a.name()))
         .await;
     Ok(())
+}
+
+/// A stream found under the name a create just used: ours is fine (listed once Kinesis's
+/// reads catch up), anyone else's is refused.
+async fn adopt(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
+    let what = format!("Kinesis stream {name}");
+    let v = settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "was refused as existing, then not found"),
+        || describe(cx, name),
+    )
+    .await?;
+    if may_take(ctx, v.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(())
+    } else {
+        Err(Error::NotOwned {
+            property: "streamName",
+            what: format!("a Kinesis stream named {name}"),
+        })
+    }
 }
 
 fn mode_details(mode: StreamMode) -> Result<StreamModeDetails> {
@@ -203,62 +264,123 @@ pub async fn converge(
     tags: &BTreeMap<String, String>,
 ) -> Result<StreamView> {
     let name = want.name();
+    let busy: &[&Lag] = &[&BUSY];
     if v.mode != want.mode() {
-        cx.kinesis()
+        let req = cx
+            .kinesis()
             .update_stream_mode()
             .stream_arn(&v.arn)
-            .stream_mode_details(mode_details(want.mode())?)
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:UpdateStreamMode", e))?;
-        v = wait_active(cx, ctx, name).await?;
+            .stream_mode_details(mode_details(want.mode())?);
+        let send = || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:UpdateStreamMode", e))
+            }
+        };
+        v = apply(cx, ctx, name, busy, send, |v| v.mode == want.mode()).await?;
     }
     if let (StreamMode::Provisioned, Some(n)) = (want.mode(), want.shard_count)
         && v.open_shards != n
     {
-        cx.kinesis()
+        let req = cx
+            .kinesis()
             .update_shard_count()
             .stream_name(name)
             .target_shard_count(n as i32)
-            .scaling_type(ScalingType::UniformScaling)
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:UpdateShardCount", e))?;
-        v = wait_active(cx, ctx, name).await?;
+            .scaling_type(ScalingType::UniformScaling);
+        let send = || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:UpdateShardCount", e))
+            }
+        };
+        v = apply(cx, ctx, name, busy, send, |v| v.open_shards == n).await?;
     }
-    let hours = want.retention_hours.unwrap_or(v.retention_hours);
-    if hours > v.retention_hours {
-        cx.kinesis()
-            .increase_stream_retention_period()
-            .stream_name(name)
-            .retention_period_hours(hours as i32)
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:IncreaseStreamRetentionPeriod", e))?;
-        v = wait_active(cx, ctx, name).await?;
-    } else if hours < v.retention_hours {
-        cx.kinesis()
-            .decrease_stream_retention_period()
-            .stream_name(name)
-            .retention_period_hours(hours as i32)
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:DecreaseStreamRetentionPeriod", e))?;
-        v = wait_active(cx, ctx, name).await?;
-    }
+    v = retention(cx, ctx, v, name, want.retention_hours).await?;
     if !v.encrypted || v.key_id.as_deref() != Some(key_arn) {
-        cx.kinesis()
+        let req = cx
+            .kinesis()
             .start_stream_encryption()
             .stream_name(name)
             .encryption_type(EncryptionType::Kms)
-            .key_id(key_arn)
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:StartStreamEncryption", e))?;
-        v = wait_active(cx, ctx, name).await?;
+            .key_id(key_arn);
+        let send = || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:StartStreamEncryption", e))
+            }
+        };
+        // A key made moments ago may be unknown to Kinesis yet (NEW_KEY_ELSEWHERE).
+        let lags: &[&Lag] = &[&BUSY, &NEW_KEY_ELSEWHERE];
+        let shows = |v: &StreamView| v.encrypted && v.key_id.as_deref() == Some(key_arn);
+        v = apply(cx, ctx, name, lags, send, shows).await?;
     }
-    let want_metrics = want.metrics();
-    let enable: Vec<MetricsName> = want_metrics
+    v = metrics(cx, ctx, v, name, &want.metrics()).await?;
+    converge_tags(cx, ctx, name, &v.tags, tags).await?;
+    v.tags = tags.clone();
+    Ok(v)
+}
+
+/// Raises or lowers the retention period to `wanted` hours.
+async fn retention(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    v: StreamView,
+    name: &str,
+    wanted: Option<i64>,
+) -> Result<StreamView> {
+    let hours = wanted.unwrap_or(v.retention_hours);
+    let shows = |v: &StreamView| v.retention_hours == hours;
+    if hours > v.retention_hours {
+        let req = cx
+            .kinesis()
+            .increase_stream_retention_period()
+            .stream_name(name)
+            .retention_period_hours(hours as i32);
+        let send = || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:IncreaseStreamRetentionPeriod", e))
+            }
+        };
+        apply(cx, ctx, name, &[&BUSY], send, shows).await
+    } else if hours < v.retention_hours {
+        let req = cx
+            .kinesis()
+            .decrease_stream_retention_period()
+            .stream_name(name)
+            .retention_period_hours(hours as i32);
+        let send = || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:DecreaseStreamRetentionPeriod", e))
+            }
+        };
+        apply(cx, ctx, name, &[&BUSY], send, shows).await
+    } else {
+        Ok(v)
+    }
+}
+
+/// Turns shard-level metrics on and off to match `wanted`.
+async fn metrics(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    mut v: StreamView,
+    name: &str,
+    wanted: &[String],
+) -> Result<StreamView> {
+    let enable: Vec<MetricsName> = wanted
         .iter()
         .filter(|m| !v.metrics.contains(m))
         .map(|m| MetricsName::from(m.as_str()))
@@ -266,53 +388,75 @@ pub async fn converge(
     let disable: Vec<MetricsName> = v
         .metrics
         .iter()
-        .filter(|m| !want_metrics.contains(m))
+        .filter(|m| !wanted.contains(m))
         .map(|m| MetricsName::from(m.as_str()))
         .collect();
     if !enable.is_empty() {
-        cx.kinesis()
+        let req = cx
+            .kinesis()
             .enable_enhanced_monitoring()
             .stream_name(name)
-            .set_shard_level_metrics(Some(enable))
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:EnableEnhancedMonitoring", e))?;
-        v = wait_active(cx, ctx, name).await?;
+            .set_shard_level_metrics(Some(enable));
+        let send = || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:EnableEnhancedMonitoring", e))
+            }
+        };
+        let shows = |v: &StreamView| wanted.iter().all(|m| v.metrics.contains(m));
+        v = apply(cx, ctx, name, &[&BUSY], send, shows).await?;
     }
     if !disable.is_empty() {
-        cx.kinesis()
+        let req = cx
+            .kinesis()
             .disable_enhanced_monitoring()
             .stream_name(name)
-            .set_shard_level_metrics(Some(disable))
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:DisableEnhancedMonitoring", e))?;
-        v = wait_active(cx, ctx, name).await?;
+            .set_shard_level_metrics(Some(disable));
+        let send = || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:DisableEnhancedMonitoring", e))
+            }
+        };
+        let shows = |v: &StreamView| v.metrics.iter().all(|m| wanted.contains(m));
+        v = apply(cx, ctx, name, &[&BUSY], send, shows).await?;
     }
-    converge_tags(cx, name, &v.tags, tags).await?;
-    v.tags = tags.clone();
     Ok(v)
 }
 
+/// Tags through BUSY: a stream still UPDATING refuses them, with nothing changed.
 async fn converge_tags(
     cx: &AwsContext,
+    ctx: &Ctx,
     name: &str,
     have: &BTreeMap<String, String>,
     want: &BTreeMap<String, String>,
 ) -> Result<()> {
+    let what = format!("tagging Kinesis stream {name}");
     let stale: Vec<String> = have
         .keys()
         .filter(|k| !want.contains_key(*k))
         .cloned()
         .collect();
     for chunk in stale.chunks(10) {
-        cx.kinesis()
+        let req = cx
+            .kinesis()
             .remove_tags_from_stream()
             .stream_name(name)
-            .set_tag_keys(Some(chunk.to_vec()))
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:RemoveTagsFromStream", e))?;
+            .set_tag_keys(Some(chunk.to_vec()));
+        settle(ctx, &what, &[&BUSY], || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:RemoveTagsFromStream", e))
+            }
+        })
+        .await?;
     }
     let changed: Vec<(String, String)> = want
         .iter()
@@ -320,30 +464,55 @@ async fn converge_tags(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     for chunk in changed.chunks(10) {
-        cx.kinesis()
+        let req = cx
+            .kinesis()
             .add_tags_to_stream()
             .stream_name(name)
-            .set_tags(Some(chunk.iter().cloned().collect()))
-            .send()
-            .await
-            .map_err(|e| Error::aws("kinesis:AddTagsToStream", e))?;
+            .set_tags(Some(chunk.iter().cloned().collect()));
+        settle(ctx, &what, &[&BUSY], || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("kinesis:AddTagsToStream", e))
+            }
+        })
+        .await?;
     }
     Ok(())
 }
 
-/// Deletes the stream (and its registered consumers) and waits until it is gone.
+/// Deletes the stream (and its registered consumers) and waits until it is gone. A stream
+/// still CREATING or UPDATING refuses it with ResourceInUseException (IN_USE), so it is
+/// sent again until the stream is at rest.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
-    let deleted = found(
-        "kinesis:DeleteStream",
-        cx.kinesis()
-            .delete_stream()
-            .stream_name(name)
-            .enforce_consumer_deletion(true)
-            .send()
-            .await,
-        |e| e.is_resource_not_found_exception(),
-    )?;
-    if deleted.is_some() {
+    let req = cx
+        .kinesis()
+        .delete_stream()
+        .stream_name(name)
+        .enforce_consumer_deletion(true);
+    let deleted = settle(
+        ctx,
+        &format!("deleting Kinesis stream {name}"),
+        &[&IN_USE],
+        || {
+            let req = req.clone();
+            async move {
+                match req.send().await {
+                    Ok(_) => Ok(true),
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_resource_not_found_exception()) =>
+                    {
+                        Ok(false)
+                    }
+                    Err(e) => Err(Error::aws("kinesis:DeleteStream", e)),
+                }
+            }
+        },
+    )
+    .await?;
+    if deleted {
         wait_gone(cx, ctx, name).await?;
         ctx.debug(format!("deleted Kinesis stream {name}")).await;
     }

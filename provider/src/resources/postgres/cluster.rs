@@ -10,8 +10,12 @@ use super::args::PostgresArgs;
 use super::instance::{self, AVAILABLE, DELETING, DbView, POLL};
 use super::parts::Parts;
 use super::settings::{self, Have};
+use super::settling::{self, Seen};
+use super::solo;
 use crate::aws::AwsContext;
+use crate::aws::lag::{self, BUSY, NEW_EC2_OBJECT, NEW_KEY_ELSEWHERE, NEW_ROLE};
 use crate::aws::tagging;
+use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Poll};
 use crate::error::{Error, Result, found};
 use crate::resources::inputs::parse_version;
@@ -133,19 +137,50 @@ pub fn member_id(id: &str, n: usize) -> String {
     format!("{id}-{n}")
 }
 
-/// Waits until the cluster is `available`.
+/// Waits until the cluster is `available`. A cluster RDS does not list yet (just made)
+/// counts as pending for `wait::UNSEEN_GRACE`.
 pub async fn wait_ready(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<ClusterView> {
     let what = format!("Aurora cluster {id} to be available");
     wait::until(ctx, &what, POLL, || async {
         match describe(cx, id).await? {
             Some(c) if c.status == AVAILABLE => Ok(Poll::Ready(c)),
             Some(c) => Ok(Poll::Pending(c.status)),
-            None => Err(Error::Vanished {
-                what: format!("Aurora cluster {id}"),
-                when: "disappeared while it was being made ready",
-            }),
+            None => Ok(Poll::Unseen(gone(id))),
         }
     })
+    .await
+}
+
+fn gone(id: &str) -> Error {
+    settling::vanished(
+        &format!("Aurora cluster {id}"),
+        "disappeared while it was being made ready",
+    )
+}
+
+/// Waits after a ModifyDBCluster by the `AfterChange` rule (a modified cluster may still
+/// say `available` before it says `modifying`); pending values count as not yet applied
+/// only when the change was applied immediately.
+async fn wait_changed(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    id: &str,
+    applied_now: bool,
+) -> Result<ClusterView> {
+    let what = format!("Aurora cluster {id} to apply its changes");
+    settling::until_changed(
+        ctx,
+        &what,
+        POLL,
+        || gone(id),
+        || async {
+            Ok(describe(cx, id).await?.map(|c| Seen {
+                at_rest: c.status == AVAILABLE && (!applied_now || c.pending.is_empty()),
+                state: c.status.clone(),
+                value: c,
+            }))
+        },
+    )
     .await
 }
 
@@ -158,9 +193,13 @@ fn scaling(a: &PostgresArgs) -> Option<ServerlessV2ScalingConfiguration> {
     })
 }
 
-/// CreateDBCluster with every input; members are made by `converge_members`.
-pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<()> {
-    cx.rds()
+/// CreateDBCluster with every input; members are made by `converge_members`. Sent
+/// through the lags that refuse it with nothing made: the key (NEW_KEY_ELSEWHERE), the
+/// security group or subnets (NEW_EC2_OBJECT) made moments ago. A cluster of this name
+/// that is ours already is a create whose answer was lost: success.
+pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>) -> Result<()> {
+    let req = cx
+        .rds()
         .create_db_cluster()
         .db_cluster_identifier(a.id())
         .engine(a.engine().as_str())
@@ -183,18 +222,51 @@ pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<
         .port(a.port())
         .copy_tags_to_snapshot(true)
         .set_serverless_v2_scaling_configuration(scaling(a))
-        .set_tags(Some(tagging::rds(p.tags)))
-        .send()
-        .await
-        .map_err(|e| match e.as_service_error() {
-            // Not there a moment ago, there now: made by someone else at once.
-            Some(s) if s.is_db_cluster_already_exists_fault() => Error::NotOwned {
-                property: "identifier",
-                what: format!("an Aurora cluster named {}", a.id()),
-            },
-            _ => Error::aws("rds:CreateDBCluster", e),
-        })?;
-    Ok(())
+        .set_tags(Some(tagging::rds(p.tags)));
+    let lags = [&NEW_KEY_ELSEWHERE, &NEW_EC2_OBJECT];
+    let sent = lag::settle(
+        ctx,
+        &format!("creating Aurora cluster {}", a.id()),
+        &lags,
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("rds:CreateDBCluster", e))
+            }
+        },
+    )
+    .await;
+    match sent {
+        Ok(_) => Ok(()),
+        Err(Error::Aws { code, .. }) if code == "DBClusterAlreadyExistsFault" => {
+            adopt(cx, ctx, a.id()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A cluster found under the name a create just used: ours (a create whose answer was
+/// lost) is fine; anyone else's was made at once by someone else. RDS's reads may lag the
+/// refusal, so not found is waited out for a while.
+async fn adopt(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
+    let what = format!("Aurora cluster {id}");
+    let c = settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "was refused as existing, then not found"),
+        || fetch(cx, id),
+    )
+    .await?;
+    if may_take(ctx, c.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(())
+    } else {
+        Err(Error::NotOwned {
+            property: "identifier",
+            what: format!("an Aurora cluster named {id}"),
+        })
+    }
 }
 
 /// Makes the cluster's own settings match `a` in one ModifyDBCluster.
@@ -253,7 +325,8 @@ pub async fn settle(
     }
     let id = a.id();
     ctx.status(format!("{id}: {}", changes.join(", "))).await;
-    cx.rds()
+    let req = cx
+        .rds()
         .modify_db_cluster()
         .db_cluster_identifier(id)
         .apply_immediately(now)
@@ -267,11 +340,25 @@ pub async fn settle(
         .set_enable_iam_database_authentication(shared.iam)
         .set_vpc_security_group_ids(shared.groups)
         .set_db_cluster_parameter_group_name(shared.parameters)
-        .set_serverless_v2_scaling_configuration(capacity.flatten())
-        .send()
-        .await
-        .map_err(|e| Error::aws("rds:ModifyDBCluster", e))?;
-    wait_ready(cx, ctx, id).await
+        .set_serverless_v2_scaling_configuration(capacity.flatten());
+    // A cluster in a transitional state refuses a change (BUSY); a security group made
+    // moments ago may be unknown to it yet (NEW_EC2_OBJECT).
+    let lags = [&BUSY, &NEW_EC2_OBJECT];
+    lag::settle(
+        ctx,
+        &format!("modifying Aurora cluster {id}"),
+        &lags,
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("rds:ModifyDBCluster", e))
+            }
+        },
+    )
+    .await?;
+    wait_changed(cx, ctx, id, now).await
 }
 
 /// Brings the members to a writer plus `readers`, each of the instance class with
@@ -305,7 +392,7 @@ pub async fn converge_members(
             a.instance_class()
         ))
         .await;
-        create_member(cx, a, &next, p).await?;
+        create_member(cx, ctx, a, &next, p).await?;
         members.push(next);
     }
     while members.len() > wanted {
@@ -321,14 +408,20 @@ pub async fn converge_members(
     Ok(views)
 }
 
+/// CreateDBInstance of one member, through the lags that refuse it with nothing made: the
+/// monitoring role (NEW_ROLE) and Performance Insights key (NEW_KEY_ELSEWHERE) made moments
+/// ago, the cluster still changing (BUSY). A member of this name that is ours already is a
+/// create whose answer was lost: success.
 async fn create_member(
     cx: &AwsContext,
+    ctx: &Ctx,
     a: &PostgresArgs,
     member: &str,
     p: &Parts<'_>,
 ) -> Result<()> {
     let pi = a.performance_insights.unwrap_or(true);
-    cx.rds()
+    let req = cx
+        .rds()
         .create_db_instance()
         .db_instance_identifier(member)
         .db_cluster_identifier(a.id())
@@ -343,11 +436,29 @@ async fn create_member(
         .monitoring_interval(a.monitoring())
         .set_monitoring_role_arn(p.monitoring_role.map(String::from))
         .auto_minor_version_upgrade(true)
-        .set_tags(Some(tagging::rds(p.tags)))
-        .send()
-        .await
-        .map_err(|e| Error::aws("rds:CreateDBInstance", e))?;
-    Ok(())
+        .set_tags(Some(tagging::rds(p.tags)));
+    let lags = [&NEW_ROLE, &NEW_KEY_ELSEWHERE, &BUSY];
+    let sent = lag::settle(
+        ctx,
+        &format!("creating Aurora instance {member}"),
+        &lags,
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("rds:CreateDBInstance", e))
+            }
+        },
+    )
+    .await;
+    match sent {
+        Ok(_) => Ok(()),
+        Err(Error::Aws { code, .. }) if code == solo::ALREADY_EXISTS => {
+            solo::adopt_instance(cx, ctx, member).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn settle_member(
@@ -382,7 +493,7 @@ async fn settle_member(
     let key = p.key_arn.to_string();
     let role = p.monitoring_role.map(String::from);
     let id = d.id.clone();
-    instance::modify(cx, &id, now, |r| {
+    instance::modify(cx, ctx, &id, now, |r| {
         let r = r
             .set_db_instance_class(class)
             .set_publicly_accessible(d.public.then_some(false));
@@ -402,7 +513,7 @@ async fn settle_member(
         }
     })
     .await?;
-    instance::wait_ready(cx, ctx, &id).await
+    instance::wait_changed(cx, ctx, &id, now).await
 }
 
 /// Deletes the members, then the cluster (with a final snapshot unless `snapshot` is

@@ -8,7 +8,9 @@ use aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluent
 use aws_sdk_rds::types::DbInstance;
 use pulumi_provider::Ctx;
 
+use super::settling::{self, Seen};
 use crate::aws::AwsContext;
+use crate::aws::lag::{BUSY, NEW_EC2_OBJECT, NEW_KEY_ELSEWHERE, NEW_ROLE, settle};
 use crate::aws::tagging;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
@@ -179,38 +181,81 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<DbView>> {
     Ok(fetch(cx, id).await?.filter(|d| d.status != DELETING))
 }
 
-/// Waits until the instance serves, saying what RDS is doing meanwhile.
+/// Waits until the instance serves, saying what RDS is doing meanwhile. An instance RDS
+/// does not list yet (just made) counts as pending for `wait::UNSEEN_GRACE`.
 pub async fn wait_ready(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<DbView> {
     let what = format!("DB instance {id} to be available");
     wait::until(ctx, &what, POLL, || async {
         match describe(cx, id).await? {
             Some(d) if d.ready() => Ok(Poll::Ready(d)),
             Some(d) => Ok(Poll::Pending(d.status)),
-            None => Err(Error::Vanished {
-                what: format!("DB instance {id}"),
-                when: "disappeared while it was being made ready",
-            }),
+            None => Ok(Poll::Unseen(gone(id))),
         }
     })
     .await
 }
 
-/// One ModifyDBInstance; the caller builds the changes.
+fn gone(id: &str) -> Error {
+    settling::vanished(
+        &format!("DB instance {id}"),
+        "disappeared while it was being made ready",
+    )
+}
+
+/// Waits after a ModifyDBInstance until the change is done, by the `AfterChange` rule:
+/// RDS may still say `available` before it says `modifying`. With `applied_now` a pending
+/// modification means the change has not been applied yet; without it, pending values wait
+/// for the maintenance window and are not waited for.
+pub async fn wait_changed(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    id: &str,
+    applied_now: bool,
+) -> Result<DbView> {
+    let what = format!("DB instance {id} to apply its changes");
+    settling::until_changed(
+        ctx,
+        &what,
+        POLL,
+        || gone(id),
+        || async {
+            Ok(describe(cx, id).await?.map(|d| Seen {
+                at_rest: d.ready() && (!applied_now || d.pending.is_empty()),
+                state: d.status.clone(),
+                value: d,
+            }))
+        },
+    )
+    .await
+}
+
+/// One ModifyDBInstance; the caller builds the changes. Sent through the lags that refuse
+/// it without changing anything: an instance in a transitional state (BUSY), a monitoring
+/// role (NEW_ROLE) or Performance Insights key (NEW_KEY_ELSEWHERE) made moments ago, a
+/// security group made moments ago (NEW_EC2_OBJECT).
 pub async fn modify(
     cx: &AwsContext,
+    ctx: &Ctx,
     id: &str,
     apply_immediately: bool,
     change: impl FnOnce(ModifyDBInstanceFluentBuilder) -> ModifyDBInstanceFluentBuilder,
 ) -> Result<DbView> {
-    let req = cx
-        .rds()
-        .modify_db_instance()
-        .db_instance_identifier(id)
-        .apply_immediately(apply_immediately);
-    let answer = change(req)
-        .send()
-        .await
-        .map_err(|e| Error::aws("rds:ModifyDBInstance", e))?;
+    let req = change(
+        cx.rds()
+            .modify_db_instance()
+            .db_instance_identifier(id)
+            .apply_immediately(apply_immediately),
+    );
+    let lags = [&BUSY, &NEW_ROLE, &NEW_KEY_ELSEWHERE, &NEW_EC2_OBJECT];
+    let answer = settle(ctx, &format!("modifying DB instance {id}"), &lags, || {
+        let req = req.clone();
+        async move {
+            req.send()
+                .await
+                .map_err(|e| Error::aws("rds:ModifyDBInstance", e))
+        }
+    })
+    .await?;
     answer
         .db_instance()
         .map(view)

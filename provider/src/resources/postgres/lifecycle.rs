@@ -9,7 +9,7 @@ use pulumi_provider::Ctx;
 use super::args::{PostgresArgs, PostgresState, key_alias};
 use super::observed::Db;
 use super::parts::Parts;
-use super::{cluster, instance, monitoring, network, params, solo, state};
+use super::{cluster, instance, monitoring, network, params, settling, solo, state};
 use crate::aws::subnet_groups;
 use crate::aws::tagging;
 use crate::aws::tags::{claim, owned_by, tags_for};
@@ -46,7 +46,7 @@ pub async fn converge(
     };
     let (existing, subnets) = futures::join!(
         existing,
-        placement::check_subnets(cx, &a.vpc_id, &a.subnet_ids, 2, "an RDS subnet group"),
+        placement::check_subnets(cx, ctx, &a.vpc_id, &a.subnet_ids, 2, "an RDS subnet group"),
     );
     if let Some(db) = existing? {
         claim(ctx, &db.tags, "identifier", || {
@@ -86,7 +86,6 @@ struct Made {
     subnets: network::SubnetGroupView,
     group: params::Ensured,
     role: Option<String>,
-    fresh_role: bool,
 }
 
 /// Makes the parts besides the security group at once. Each is awaited to the end (none is
@@ -101,10 +100,9 @@ async fn parts(
     let id = a.id();
     let role = async {
         if a.monitoring() > 0 {
-            let existed = monitoring::find(cx, id).await?.is_some();
-            Ok::<_, Error>((Some(monitoring::ensure(cx, ctx, id, tags).await?), !existed))
+            Ok::<_, Error>(Some(monitoring::ensure(cx, ctx, id, tags).await?))
         } else {
-            Ok((None, false))
+            Ok(None)
         }
     };
     let (subnets, group, role) = futures::join!(
@@ -112,14 +110,12 @@ async fn parts(
         params::ensure(cx, ctx, a, tags),
         role,
     );
-    let (subnets, group) = (subnets?, group?);
-    let (role, fresh_role) = role?;
+    let (subnets, group, role) = (subnets?, group?, role?);
     Ok(Made {
         sg,
         subnets,
         group,
         role,
-        fresh_role,
     })
 }
 
@@ -138,7 +134,6 @@ async fn build(
         subnets,
         group,
         role,
-        fresh_role,
     } = made;
     let parts = Parts {
         key_arn: &key.arn,
@@ -149,9 +144,9 @@ async fn build(
         tags,
     };
     let db = if aurora {
-        build_aurora(cx, ctx, a, &parts, &subnets, fresh_role).await?
+        build_aurora(cx, ctx, a, &parts, &subnets).await?
     } else {
-        build_solo(cx, ctx, a, &parts, &subnets, fresh_role).await?
+        build_solo(cx, ctx, a, &parts, &subnets).await?
     };
     if !group.static_changes.is_empty() {
         ctx.warn(format!(
@@ -162,12 +157,19 @@ async fn build(
     }
     rotation(cx, ctx, a, &db).await?;
     retire_stale_groups(cx, ctx, a, &group.name).await?;
-    state::read(cx, id, Some(a))
-        .await?
-        .ok_or_else(|| Error::Vanished {
-            what: format!("database {id}"),
-            when: "vanished right after it was made",
-        })
+    // One read right after the waits above may still lag them: not found is waited out.
+    settling::until_seen(
+        ctx,
+        &format!("database {id}"),
+        || {
+            settling::vanished(
+                &format!("database {id}"),
+                "vanished right after it was made",
+            )
+        },
+        || state::read(cx, id, Some(a)),
+    )
+    .await
 }
 
 /// The Aurora cluster and its members, made if missing and brought to `a`.
@@ -177,7 +179,6 @@ async fn build_aurora(
     a: &PostgresArgs,
     parts: &Parts<'_>,
     subnets: &network::SubnetGroupView,
-    fresh_role: bool,
 ) -> Result<Db> {
     let id = a.id();
     let c = match cluster::describe(cx, id).await? {
@@ -190,15 +191,12 @@ async fn build_aurora(
                 subnets.subnets.join(", ")
             ))
             .await;
-            cluster::create(cx, a, parts).await?;
+            cluster::create(cx, ctx, a, parts).await?;
             cluster::wait_ready(cx, ctx, id).await?
         }
     };
     let c = cluster::settle(cx, ctx, a, c, parts).await?;
-    let members = monitoring::while_role_propagates(ctx, fresh_role, || {
-        cluster::converge_members(cx, ctx, a, &c, parts)
-    })
-    .await?;
+    let members = cluster::converge_members(cx, ctx, a, &c, parts).await?;
     let c = cluster::wait_ready(cx, ctx, id).await?;
     tagging::retag(cx.rds(), &c.arn, &c.tags, parts.tags).await?;
     for m in &members {
@@ -214,7 +212,6 @@ async fn build_solo(
     a: &PostgresArgs,
     parts: &Parts<'_>,
     subnets: &network::SubnetGroupView,
-    fresh_role: bool,
 ) -> Result<Db> {
     let id = a.id();
     let d = match instance::describe(cx, id).await? {
@@ -232,8 +229,7 @@ async fn build_solo(
                 subnets.subnets.join(", ")
             ))
             .await;
-            monitoring::while_role_propagates(ctx, fresh_role, || solo::create(cx, a, parts))
-                .await?;
+            solo::create(cx, ctx, a, parts).await?;
             ctx.info(format!(
                 "DB instance {id} is being created; RDS usually takes 15 to 20 minutes"
             ))
@@ -381,7 +377,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &PostgresState) -> 
     {
         firewall::delete(cx, ctx, &g.id).await?;
     }
-    monitoring::delete(cx, id).await?;
+    monitoring::delete(cx, ctx, id).await?;
     kms::release(
         cx,
         ctx,

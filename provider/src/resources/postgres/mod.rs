@@ -12,6 +12,7 @@ mod observed;
 mod params;
 mod parts;
 mod settings;
+pub(crate) mod settling;
 mod solo;
 mod state;
 

@@ -1,19 +1,78 @@
 //! `engine: postgres`: one RDS DB instance, created with every safe setting and brought
 //! back to the inputs in place.
 
+use aws_sdk_rds::operation::create_db_instance::builders::CreateDBInstanceFluentBuilder;
 use pulumi_provider::Ctx;
 
 use super::args::PostgresArgs;
 use super::instance::{self, DbView};
 use super::parts::Parts;
 use super::settings::{self, Have, on};
+use super::settling;
 use crate::aws::AwsContext;
+use crate::aws::lag::{self, NEW_EC2_OBJECT, NEW_KEY_ELSEWHERE, NEW_ROLE};
 use crate::aws::tagging;
+use crate::aws::tags::may_take;
 use crate::error::{Error, Result};
 use crate::resources::inputs::parse_version;
 
-/// CreateDBInstance with every input; returns once RDS has accepted it.
-pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<()> {
+/// CreateDBInstance with every input; returns once RDS has accepted it. Sent through the
+/// lags that refuse it with nothing made: the monitoring role (NEW_ROLE), the key
+/// (NEW_KEY_ELSEWHERE) and the security group or subnets (NEW_EC2_OBJECT) made moments
+/// ago. An instance of this name that is already there and ours is the answer of an
+/// attempt whose reply was lost: success, never a second instance.
+pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>) -> Result<()> {
+    let req = request(cx, a, p);
+    let lags = [&NEW_ROLE, &NEW_KEY_ELSEWHERE, &NEW_EC2_OBJECT];
+    let sent = lag::settle(
+        ctx,
+        &format!("creating DB instance {}", a.id()),
+        &lags,
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("rds:CreateDBInstance", e))
+            }
+        },
+    )
+    .await;
+    match sent {
+        Ok(_) => Ok(()),
+        Err(Error::Aws { code, .. }) if code == ALREADY_EXISTS => {
+            adopt_instance(cx, ctx, a.id()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// RDS's code for a DB instance name in use.
+pub const ALREADY_EXISTS: &str = "DBInstanceAlreadyExists";
+
+/// An instance found under the name a create just used: ours (a create whose answer was
+/// lost) is fine; anyone else's was made at once by someone else. RDS's reads may lag the
+/// refusal, so not found is waited out for a while.
+pub async fn adopt_instance(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
+    let what = format!("DB instance {id}");
+    let d = settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "was refused as existing, then not found"),
+        || instance::fetch(cx, id),
+    )
+    .await?;
+    if may_take(ctx, d.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(())
+    } else {
+        Err(Error::NotOwned {
+            property: "identifier",
+            what: format!("a database named {id}"),
+        })
+    }
+}
+
+fn request(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> CreateDBInstanceFluentBuilder {
     let pi = a.performance_insights.unwrap_or(true);
     let interval = a.monitoring();
     let max = a.max_allocated_storage.filter(|m| *m > 0);
@@ -54,17 +113,6 @@ pub async fn create(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> Result<
         .copy_tags_to_snapshot(true)
         .auto_minor_version_upgrade(true)
         .set_tags(Some(tagging::rds(p.tags)))
-        .send()
-        .await
-        .map_err(|e| match e.as_service_error() {
-            // Not there a moment ago, there now: made by someone else at once.
-            Some(s) if s.is_db_instance_already_exists_fault() => Error::NotOwned {
-                property: "identifier",
-                what: format!("a database named {}", a.id()),
-            },
-            _ => Error::aws("rds:CreateDBInstance", e),
-        })?;
-    Ok(())
 }
 
 /// Makes the instance match `a` in one ModifyDBInstance. Settings RDS holds for the
@@ -116,7 +164,7 @@ pub async fn settle(
     ctx.status(format!("{id}: {}", changes.join(", "))).await;
     let key = p.key_arn.to_string();
     let role = p.monitoring_role.map(String::from);
-    let after = instance::modify(cx, id, now, |r| {
+    let after = instance::modify(cx, ctx, id, now, |r| {
         let r = r
             .set_db_instance_class(class)
             .set_allocated_storage(storage)
@@ -155,7 +203,7 @@ pub async fn settle(
         ))
         .await;
     }
-    instance::wait_ready(cx, ctx, id).await
+    instance::wait_changed(cx, ctx, id, now).await
 }
 
 /// The size, availability and engine changes `a` asks of the instance `d`.

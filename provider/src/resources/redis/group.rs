@@ -9,11 +9,17 @@ use aws_sdk_elasticache::types::{
 };
 use pulumi_provider::Ctx;
 
+use aws_sdk_elasticache::operation::create_replication_group::builders::CreateReplicationGroupFluentBuilder;
+use aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder;
+
 use super::args::RedisArgs;
 use crate::aws::AwsContext;
+use crate::aws::lag::{BUSY, NEW_EC2_OBJECT, NEW_KEY_ELSEWHERE, settle};
 use crate::aws::tagging;
+use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
+use crate::resources::postgres::settling::{self, Seen};
 
 /// Status AWS reports once a group is usable.
 pub const AVAILABLE: &str = "available";
@@ -58,6 +64,23 @@ pub struct GroupView {
     pub security_groups: Vec<String>,
     pub parameter_group: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// A change AWS has accepted and not finished (failover, resharding, transit
+    /// encryption, user groups, a new primary).
+    pub pending: bool,
+}
+
+/// True when the group still has a change in flight. The AUTH token status is left out: it
+/// shows while the group is `modifying`, which the status already says.
+fn pending(g: &ReplicationGroup) -> bool {
+    g.pending_modified_values().is_some_and(|p| {
+        p.primary_cluster_id().is_some()
+            || p.automatic_failover_status().is_some()
+            || p.resharding().is_some()
+            || p.user_groups().is_some()
+            || p.transit_encryption_enabled().is_some()
+            || p.transit_encryption_mode().is_some()
+            || p.cluster_mode().is_some()
+    })
 }
 
 /// The group as AWS describes it, in whatever status; `None` once it is gone.
@@ -137,6 +160,7 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
         primary,
         reader,
         port: port.unwrap_or(0),
+        pending: pending(&g),
         ..GroupView::default()
     };
     if let Some(member) = view.members.first() {
@@ -202,8 +226,59 @@ fn cluster_parameter_group(a: &RedisArgs) -> Option<String> {
     Some(format!("default.{}{major}.cluster.on", a.engine().as_str()))
 }
 
-/// Starts creating the group; AWS then takes minutes to make it available.
-pub async fn create(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> Result<()> {
+/// Starts creating the group; AWS then takes minutes to make it available. Sent through
+/// the lags that refuse it with nothing made: the key (NEW_KEY_ELSEWHERE), the security
+/// group or subnets (NEW_EC2_OBJECT) made moments ago. A group of this id that is ours
+/// already is a create whose answer was lost: success, never a second group.
+pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs, p: &Parts<'_>) -> Result<()> {
+    let req = request(cx, a, p);
+    let lags = [&NEW_KEY_ELSEWHERE, &NEW_EC2_OBJECT];
+    let sent = settle(
+        ctx,
+        &format!("creating replication group {}", a.id()),
+        &lags,
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("elasticache:CreateReplicationGroup", e))
+            }
+        },
+    )
+    .await;
+    match sent {
+        Ok(_) => Ok(()),
+        Err(Error::Aws { code, .. }) if code == "ReplicationGroupAlreadyExists" => {
+            adopt(cx, ctx, a.id()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A group found under the id a create just used (`converge` looked a moment before): ours
+/// (a create whose answer was lost) is fine; anyone else's was made at once by someone
+/// else. ElastiCache's reads may lag the refusal, so not found is waited out for a while.
+async fn adopt(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
+    let what = format!("replication group {id}");
+    let g = settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "was refused as existing, then not found"),
+        || describe(cx, id),
+    )
+    .await?;
+    if may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(())
+    } else {
+        Err(Error::NotOwned {
+            property: "replicationGroupId",
+            what: format!("a replication group named {id}"),
+        })
+    }
+}
+
+fn request(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> CreateReplicationGroupFluentBuilder {
     let ha = a.replicas() > 0;
     let req = cx
         .elasticache()
@@ -228,7 +303,7 @@ pub async fn create(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> Result<()>
         .set_snapshot_window(a.snapshot_window.clone())
         .set_preferred_maintenance_window(a.maintenance_window.clone())
         .set_tags(Some(tagging::elasticache(p.tags)));
-    let req = if a.cluster() {
+    if a.cluster() {
         req.cluster_mode(ClusterMode::Enabled)
             .num_node_groups(a.shards())
             .replicas_per_node_group(a.replicas())
@@ -240,56 +315,81 @@ pub async fn create(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> Result<()>
     } else {
         req.num_cache_clusters(a.replicas() + 1)
             .set_cache_parameter_group_name(a.parameter_group_name.clone())
-    };
-    match req.send().await {
-        Ok(_) => Ok(()),
-        // Not there a moment ago (`converge` looked), there now: made by someone else at once.
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_replication_group_already_exists_fault()) =>
-        {
-            Err(Error::NotOwned {
-                property: "replicationGroupId",
-                what: format!("a replication group named {}", a.id()),
-            })
-        }
-        Err(e) => Err(Error::aws("elasticache:CreateReplicationGroup", e)),
     }
 }
 
-/// Waits until the group is `available`, saying what AWS is doing meanwhile.
+/// Waits until the group is `available`, saying what AWS is doing meanwhile. A group AWS
+/// does not list yet (just made) counts as pending for `wait::UNSEEN_GRACE`.
 pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<GroupView> {
     let what = format!("replication group {id} to be available");
     wait::until(ctx, &what, POLL, || async {
         match describe(cx, id).await? {
             Some(g) if g.status == AVAILABLE => Ok(Poll::Ready(g)),
             Some(g) => Ok(Poll::Pending(g.status)),
-            None => Err(Error::Vanished {
-                what: format!("replication group {id}"),
-                when: "disappeared while it was being made ready",
-            }),
+            None => Ok(Poll::Unseen(gone(id))),
         }
     })
     .await
 }
 
-/// One ModifyReplicationGroup, applied immediately; the caller builds the changes.
+fn gone(id: &str) -> Error {
+    settling::vanished(
+        &format!("replication group {id}"),
+        "disappeared while it was being made ready",
+    )
+}
+
+/// Waits after a change ElastiCache accepted (always applied immediately here) by the
+/// `AfterChange` rule: the group may still say `available`, with nothing pending, before
+/// it says `modifying`.
+pub async fn wait_changed(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<GroupView> {
+    let what = format!("replication group {id} to apply its changes");
+    settling::until_changed(
+        ctx,
+        &what,
+        POLL,
+        || gone(id),
+        || async {
+            Ok(describe(cx, id).await?.map(|g| Seen {
+                at_rest: g.status == AVAILABLE && !g.pending,
+                state: g.status.clone(),
+                value: g,
+            }))
+        },
+    )
+    .await
+}
+
+/// One ModifyReplicationGroup, applied immediately; the caller builds the changes. A group
+/// in a transitional state refuses it (BUSY); a security group made moments ago may be
+/// unknown yet (NEW_EC2_OBJECT). Either way nothing changed, so it is sent again.
 pub async fn modify(
     cx: &AwsContext,
+    ctx: &Ctx,
     id: &str,
-    change: impl FnOnce(
-        aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder,
-    ) -> aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder,
+    change: impl FnOnce(ModifyReplicationGroupFluentBuilder) -> ModifyReplicationGroupFluentBuilder,
 ) -> Result<()> {
-    let req = cx
-        .elasticache()
-        .modify_replication_group()
-        .replication_group_id(id)
-        .apply_immediately(true);
-    change(req)
-        .send()
-        .await
-        .map_err(|e| Error::aws("elasticache:ModifyReplicationGroup", e))?;
+    let req = change(
+        cx.elasticache()
+            .modify_replication_group()
+            .replication_group_id(id)
+            .apply_immediately(true),
+    );
+    let lags = [&BUSY, &NEW_EC2_OBJECT];
+    settle(
+        ctx,
+        &format!("modifying replication group {id}"),
+        &lags,
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("elasticache:ModifyReplicationGroup", e))
+            }
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -297,11 +397,12 @@ pub async fn modify(
 /// only one.
 pub async fn set_token(
     cx: &AwsContext,
+    ctx: &Ctx,
     id: &str,
     token: &str,
     strategy: AuthTokenUpdateStrategyType,
 ) -> Result<()> {
-    modify(cx, id, |r| {
+    modify(cx, ctx, id, |r| {
         r.auth_token(token).auth_token_update_strategy(strategy)
     })
     .await
@@ -310,9 +411,9 @@ pub async fn set_token(
 /// Puts an AUTH token back on a group that has none: ROTATE (which AWS accepts on a group
 /// without a token, and which detaches any RBAC user groups, as a token and user groups
 /// cannot coexist), then SET once the group is available again.
-pub async fn restore_token(cx: &AwsContext, g: &GroupView, token: &str) -> Result<()> {
+pub async fn restore_token(cx: &AwsContext, ctx: &Ctx, g: &GroupView, token: &str) -> Result<()> {
     let detach = !g.user_groups.is_empty();
-    modify(cx, &g.id, |r| {
+    modify(cx, ctx, &g.id, |r| {
         r.auth_token(token)
             .auth_token_update_strategy(AuthTokenUpdateStrategyType::Rotate)
             .set_remove_user_groups(detach.then_some(true))
@@ -320,26 +421,48 @@ pub async fn restore_token(cx: &AwsContext, g: &GroupView, token: &str) -> Resul
     .await
 }
 
-/// Adds or removes read replicas (in every shard) to reach `count`.
-pub async fn set_replicas(cx: &AwsContext, id: &str, have: i32, count: i32) -> Result<()> {
+/// Adds or removes read replicas (in every shard) to reach `count`, through BUSY (a group
+/// still changing refuses it, with nothing changed).
+pub async fn set_replicas(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    id: &str,
+    have: i32,
+    count: i32,
+) -> Result<()> {
+    let what = format!("changing the replicas of {id}");
     if count > have {
-        cx.elasticache()
+        let req = cx
+            .elasticache()
             .increase_replica_count()
             .replication_group_id(id)
             .new_replica_count(count)
-            .apply_immediately(true)
-            .send()
-            .await
-            .map_err(|e| Error::aws("elasticache:IncreaseReplicaCount", e))?;
+            .apply_immediately(true);
+        settle(ctx, &what, &[&BUSY], || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("elasticache:IncreaseReplicaCount", e))
+            }
+        })
+        .await?;
     } else if count < have {
-        cx.elasticache()
+        let req = cx
+            .elasticache()
             .decrease_replica_count()
             .replication_group_id(id)
             .new_replica_count(count)
-            .apply_immediately(true)
-            .send()
-            .await
-            .map_err(|e| Error::aws("elasticache:DecreaseReplicaCount", e))?;
+            .apply_immediately(true);
+        settle(ctx, &what, &[&BUSY], || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("elasticache:DecreaseReplicaCount", e))
+            }
+        })
+        .await?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ use crate::aws::tagging;
 use crate::aws::tags::{claim, owned_by, tags_for};
 use crate::aws::{AwsContext, firewall, kms, partial, secrets, snapshot};
 use crate::error::{Error, Result};
+use crate::resources::postgres::settling;
 
 /// The id of a replication group an earlier, interrupted attempt of this create began: the
 /// one its security group, made first and tagged with this URN, is named after.
@@ -41,7 +42,7 @@ pub async fn converge(
     // is made, asked at once: a group of this id that is not ours, and the subnets.
     cx.validate().await?;
     let (existing, subnets) =
-        futures::join!(group::describe(cx, id), network::check_subnets(cx, a));
+        futures::join!(group::describe(cx, id), network::check_subnets(cx, ctx, a));
     if let Some(g) = &existing? {
         claim(ctx, &g.tags, "replicationGroupId", || {
             format!("a replication group named {id}")
@@ -124,7 +125,7 @@ async fn build(
                 subnet_group: id,
                 tags,
             };
-            group::create(cx, a, &parts).await?;
+            group::create(cx, ctx, a, &parts).await?;
             ctx.info(format!(
                 "replication group {id} is being created in subnets {}",
                 subnets.subnets.join(", ")
@@ -147,12 +148,15 @@ async fn build(
     };
     token::store(cx, &held, &connection).await?;
     tagging::retag(cx.elasticache(), &g.arn, &g.tags, tags).await?;
-    state::read(cx, id, Some(a))
-        .await?
-        .ok_or_else(|| Error::Vanished {
-            what: format!("replication group {id}"),
-            when: "vanished right after it was made",
-        })
+    // One read right after the waits above may still lag them: not found is waited out.
+    let what = format!("replication group {id}");
+    settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "vanished right after it was made"),
+        || state::read(cx, id, Some(a)),
+    )
+    .await
 }
 
 async fn ready(cx: &AwsContext, ctx: &Ctx, g: GroupView) -> Result<GroupView> {
@@ -232,7 +236,7 @@ async fn settle(
     });
     if !changes.is_empty() {
         ctx.status(format!("{id}: {}", changes.join(", "))).await;
-        group::modify(cx, &id, |r| {
+        group::modify(cx, ctx, &id, |r| {
             let r = r
                 .set_cache_node_type(node_type)
                 .set_engine_version(version)
@@ -251,7 +255,7 @@ async fn settle(
             }
         })
         .await?;
-        g = group::wait_available(cx, ctx, &id).await?;
+        g = group::wait_changed(cx, ctx, &id).await?;
     }
     if g.replicas != wanted {
         g = scale(cx, ctx, g, wanted).await?;
@@ -266,8 +270,8 @@ async fn settle(
 async fn scale(cx: &AwsContext, ctx: &Ctx, g: GroupView, wanted: i32) -> Result<GroupView> {
     ctx.status(format!("{}: {} to {wanted} replica(s)", g.id, g.replicas))
         .await;
-    group::set_replicas(cx, &g.id, g.replicas, wanted).await?;
-    group::wait_available(cx, ctx, &g.id).await
+    group::set_replicas(cx, ctx, &g.id, g.replicas, wanted).await?;
+    group::wait_changed(cx, ctx, &g.id).await
 }
 
 /// Puts the AUTH token back on a group that lost it: ROTATE (detaching any RBAC user
@@ -279,10 +283,10 @@ async fn restore_auth(
     auth_token: &str,
 ) -> Result<GroupView> {
     ctx.status(format!("{}: turning AUTH back on", g.id)).await;
-    group::restore_token(cx, &g, auth_token).await?;
-    group::wait_available(cx, ctx, &g.id).await?;
-    group::set_token(cx, &g.id, auth_token, AuthTokenUpdateStrategyType::Set).await?;
-    group::wait_available(cx, ctx, &g.id).await
+    group::restore_token(cx, ctx, &g, auth_token).await?;
+    group::wait_changed(cx, ctx, &g.id).await?;
+    group::set_token(cx, ctx, &g.id, auth_token, AuthTokenUpdateStrategyType::Set).await?;
+    group::wait_changed(cx, ctx, &g.id).await
 }
 
 /// ROTATE (old and new tokens both accepted), then the secret, then SET (only the new one).
@@ -305,17 +309,25 @@ async fn rotate_token(
     .await;
     group::set_token(
         cx,
+        ctx,
         id,
         &next.auth_token,
         AuthTokenUpdateStrategyType::Rotate,
     )
     .await?;
-    group::wait_available(cx, ctx, id).await?;
+    group::wait_changed(cx, ctx, id).await?;
     token::store(cx, &held, &next).await?;
     ctx.status(format!("{id}: retiring the old AUTH token"))
         .await;
-    group::set_token(cx, id, &next.auth_token, AuthTokenUpdateStrategyType::Set).await?;
-    group::wait_available(cx, ctx, id).await?;
+    group::set_token(
+        cx,
+        ctx,
+        id,
+        &next.auth_token,
+        AuthTokenUpdateStrategyType::Set,
+    )
+    .await?;
+    group::wait_changed(cx, ctx, id).await?;
     ctx.info(format!(
         "{id}: AUTH token rotated; the secret {} holds the new one",
         held.view.arn

@@ -8,6 +8,7 @@ use pulumi_provider::Ctx;
 use super::args::RedisArgs;
 use crate::aws::AwsContext;
 use crate::aws::firewall::{GroupView, Source};
+use crate::aws::lag::{NEW_EC2_OBJECT, settle};
 use crate::aws::placement;
 use crate::aws::subnet_groups;
 pub use crate::aws::subnet_groups::SubnetGroupView;
@@ -25,9 +26,17 @@ pub fn sources(a: &RedisArgs) -> Vec<Source> {
 
 /// Checks what Check cannot know: the subnets exist, lie in `vpcId`, and span two AZs when
 /// the cache has replicas to fail over to.
-pub async fn check_subnets(cx: &AwsContext, a: &RedisArgs) -> Result<()> {
+pub async fn check_subnets(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs) -> Result<()> {
     let zones = if a.replicas() > 0 { 2 } else { 1 };
-    placement::check_subnets(cx, &a.vpc_id, &a.subnet_ids, zones, "Multi-AZ failover").await
+    placement::check_subnets(
+        cx,
+        ctx,
+        &a.vpc_id,
+        &a.subnet_ids,
+        zones,
+        "Multi-AZ failover",
+    )
+    .await
 }
 
 /// Makes the subnet group (named after the cache) hold exactly `a.subnetIds`.
@@ -39,15 +48,20 @@ pub async fn ensure_subnet_group(
 ) -> Result<SubnetGroupView> {
     let name = a.id();
     let description = format!("Subnets of the encrypted Redis {name} (managed by Pulumi)");
-    subnet_groups::ensure(
-        cx.elasticache(),
-        ctx,
-        name,
-        &description,
-        &a.subnet_ids,
-        tags,
-        "replicationGroupId",
-    )
+    // Subnets made moments ago (by a SecureVpc in the same deployment) may be unknown to
+    // ElastiCache yet; the create is refused and nothing is made (NEW_EC2_OBJECT).
+    let what = format!("cache subnet group {name}");
+    settle(ctx, &what, &[&NEW_EC2_OBJECT], || {
+        subnet_groups::ensure(
+            cx.elasticache(),
+            ctx,
+            name,
+            &description,
+            &a.subnet_ids,
+            tags,
+            "replicationGroupId",
+        )
+    })
     .await
 }
 

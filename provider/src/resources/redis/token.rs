@@ -11,6 +11,7 @@ use crate::aws::AwsContext;
 use crate::aws::secrets::{self, SecretView};
 use crate::aws::tags::claim;
 use crate::error::{Error, Result};
+use crate::resources::postgres::settling;
 
 /// Characters of a token: letters, digits and the only punctuation ElastiCache accepts in
 /// an AUTH token (`!&#$^<>-`).
@@ -99,13 +100,25 @@ pub async fn ensure(
     let connection = fresh(port);
     let description =
         format!("AUTH token and endpoint of the encrypted Redis {id} (managed by Pulumi)");
-    let arn = secrets::create(cx, &name, &description, key_arn, &connection.json()?, tags).await?;
-    let view = secrets::describe(cx, &arn)
-        .await?
-        .ok_or_else(|| Error::Vanished {
-            what: format!("the secret {name}"),
-            when: "vanished right after it was made",
-        })?;
+    let arn = secrets::create(
+        cx,
+        ctx,
+        &name,
+        &description,
+        key_arn,
+        &connection.json()?,
+        tags,
+    )
+    .await?;
+    // Secrets Manager's reads lag its creates: not found is waited out, for a while.
+    let what = format!("the secret {name}");
+    let view = settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "vanished right after it was made"),
+        || secrets::describe(cx, &arn),
+    )
+    .await?;
     Ok(Held { view, connection })
 }
 
