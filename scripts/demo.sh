@@ -20,9 +20,29 @@ portfile=$(mktemp)
 moto_pid=$!
 stop_moto() { kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; rm -f "$portfile"; }
 for _ in $(seq 100); do [[ -s $portfile ]] && break; sleep 0.1; done
-port=$(head -n1 "$portfile")
-[[ $port =~ ^[0-9]+$ ]] || { echo "moto did not start; see $cache/demo/moto.log" >&2; stop_moto; exit 1; }
-echo "moto (local AWS) on http://127.0.0.1:$port"
+moto_port=$(head -n1 "$portfile")
+[[ $moto_port =~ ^[0-9]+$ ]] || { echo "moto did not start; see $cache/demo/moto.log" >&2; stop_moto; exit 1; }
+# Real AWS is eventually consistent and moto is not: the plugin talks to moto through a proxy
+# that lags as AWS does (tests/harness/consistency.py), so the demo shows the waits a user
+# sees on a real account. LAGS=off talks to moto directly.
+: > "$portfile"
+if [[ ${LAGS:-aws} != off ]]; then
+  "$repo/.venv/bin/python" "$repo/tests/harness/faultproxy.py" --upstream "http://127.0.0.1:$moto_port" \
+    --consistency aws --seed "${LAGS_SEED:-0}" > "$portfile" 2> "$cache/demo/proxy.log" &
+  proxy_pid=$!
+  for _ in $(seq 100); do [[ -s $portfile ]] && break; sleep 0.1; done
+  port=$(head -n1 "$portfile")
+  [[ $port =~ ^[0-9]+$ ]] || { echo "the lag proxy did not start; see $cache/demo/proxy.log" >&2; kill "$proxy_pid"; stop_moto; exit 1; }
+  echo "moto (local AWS) on http://127.0.0.1:$moto_port, with AWS's lags through http://127.0.0.1:$port"
+else
+  proxy_pid=
+  port=$moto_port
+  echo "moto (local AWS) on http://127.0.0.1:$port"
+fi
+stop_moto() {
+  [[ -n $proxy_pid ]] && { kill "$proxy_pid" 2>/dev/null || true; wait "$proxy_pid" 2>/dev/null || true; }
+  kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; rm -f "$portfile"
+}
 if [[ ${KEEP:-0} != 1 ]]; then trap stop_moto EXIT; fi
 
 cd "$repo/examples/platform"
@@ -40,10 +60,10 @@ echo "== compliance"
 pulumi stack output compliance --json | "$repo/.venv/bin/python" "$repo/scripts/compliance_report.py"
 if [[ ${KEEP:-0} == 1 ]]; then
   echo
-  echo "KEEP=1: the stack 'demo' and moto (pid $moto_pid, port $port) are still up."
+  echo "KEEP=1: the stack 'demo' and moto (pid $moto_pid, port $port${proxy_pid:+, lag proxy pid $proxy_pid}) are still up."
   echo "Tear down: (cd examples/platform && PATH=\$PWD/../../.tools/bin:\$PATH PULUMI_BACKEND_URL=file://$state \\"
   echo "  PULUMI_CONFIG_PASSPHRASE=$PULUMI_CONFIG_PASSPHRASE PULUMI_HOME=$PULUMI_HOME \\"
-  echo "  AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo pulumi destroy --yes); kill $moto_pid"
+  echo "  AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo pulumi destroy --yes); kill $moto_pid${proxy_pid:+ $proxy_pid}"
   exit 0
 fi
 echo

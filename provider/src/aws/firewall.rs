@@ -11,6 +11,7 @@ use aws_sdk_ec2::types::{
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
+use super::lag::{NEW_EC2_OBJECT, settle};
 use super::wait::when_free;
 use crate::error::{Error, Result};
 
@@ -172,9 +173,12 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
     .await
 }
 
-/// Creates the group (no rules yet) and returns it as AWS reports it.
+/// Creates the group (no rules yet) and returns it as AWS reports it, read by its id: a
+/// filtered read may not list a group made a moment ago, and a VPC made a moment ago may
+/// not be known to the create yet.
 pub async fn create(
     cx: &AwsContext,
+    ctx: &Ctx,
     vpc_id: &str,
     name: &str,
     description: &str,
@@ -184,21 +188,37 @@ pub async fn create(
         .resource_type(ResourceType::SecurityGroup)
         .set_tags(Some(ec2_tags(tags)))
         .build();
-    let made = cx
-        .ec2()
-        .create_security_group()
-        .group_name(name)
-        .description(description)
-        .vpc_id(vpc_id)
-        .tag_specifications(spec)
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))?;
-    let id = made.group_id().unwrap_or_default();
-    describe(cx, id).await?.ok_or_else(|| Error::Vanished {
-        what: format!("security group {id}"),
-        when: "vanished right after it was made",
+    let what = format!("security group {name}");
+    let made = settle(ctx, &what, &[&NEW_EC2_OBJECT], || async {
+        cx.ec2()
+            .create_security_group()
+            .group_name(name)
+            .description(description)
+            .vpc_id(vpc_id)
+            .tag_specifications(spec.clone())
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))
     })
+    .await?;
+    let id = made.group_id().unwrap_or_default();
+    let found = settle(ctx, &what, &[&NEW_EC2_OBJECT], || async {
+        cx.ec2()
+            .describe_security_groups()
+            .group_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))
+    })
+    .await?;
+    found
+        .security_groups()
+        .first()
+        .map(view)
+        .ok_or_else(|| Error::Vanished {
+            what: format!("security group {id}"),
+            when: "vanished right after it was made",
+        })
 }
 
 fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
@@ -210,8 +230,12 @@ fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
 /// Makes the group's rules exactly `port` from each source, and exactly `egress` out: what
 /// is missing is authorized, everything else (other ports, other sources, other egress) is
 /// revoked. Returns the ingress openings it revoked.
+///
+/// Each call goes through EC2's lag: the group, or a source group, may have been made a
+/// moment ago.
 pub async fn converge_rules(
     cx: &AwsContext,
+    ctx: &Ctx,
     g: &GroupView,
     port: i32,
     sources: &[Source],
@@ -221,28 +245,36 @@ pub async fn converge_rules(
         .iter()
         .map(|s| Opening::port(port, s.clone()))
         .collect();
+    let what = format!("security group {}", g.id);
     let extra: Vec<Opening> = g.ingress.difference(&wanted).cloned().collect();
+    let revoked: Vec<IpPermission> = extra.iter().map(Opening::permission).collect();
     let missing: Vec<IpPermission> = wanted
         .difference(&g.ingress)
         .map(Opening::permission)
         .collect();
     if !extra.is_empty() {
-        cx.ec2()
-            .revoke_security_group_ingress()
-            .group_id(&g.id)
-            .set_ip_permissions(Some(extra.iter().map(Opening::permission).collect()))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:RevokeSecurityGroupIngress", e))?;
+        settle(ctx, &what, &[&NEW_EC2_OBJECT], || async {
+            cx.ec2()
+                .revoke_security_group_ingress()
+                .group_id(&g.id)
+                .set_ip_permissions(Some(revoked.clone()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupIngress", e))
+        })
+        .await?;
     }
     if !missing.is_empty() {
-        cx.ec2()
-            .authorize_security_group_ingress()
-            .group_id(&g.id)
-            .set_ip_permissions(Some(missing))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e))?;
+        settle(ctx, &what, &[&NEW_EC2_OBJECT], || async {
+            cx.ec2()
+                .authorize_security_group_ingress()
+                .group_id(&g.id)
+                .set_ip_permissions(Some(missing.clone()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e))
+        })
+        .await?;
     }
     let stale: Vec<IpPermission> = g
         .egress
@@ -250,26 +282,32 @@ pub async fn converge_rules(
         .map(Opening::permission)
         .collect();
     if !stale.is_empty() {
-        cx.ec2()
-            .revoke_security_group_egress()
-            .group_id(&g.id)
-            .set_ip_permissions(Some(stale))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:RevokeSecurityGroupEgress", e))?;
+        settle(ctx, &what, &[&NEW_EC2_OBJECT], || async {
+            cx.ec2()
+                .revoke_security_group_egress()
+                .group_id(&g.id)
+                .set_ip_permissions(Some(stale.clone()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupEgress", e))
+        })
+        .await?;
     }
     let wanted_out: Vec<IpPermission> = egress
         .difference(&g.egress)
         .map(Opening::permission)
         .collect();
     if !wanted_out.is_empty() {
-        cx.ec2()
-            .authorize_security_group_egress()
-            .group_id(&g.id)
-            .set_ip_permissions(Some(wanted_out))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupEgress", e))?;
+        settle(ctx, &what, &[&NEW_EC2_OBJECT], || async {
+            cx.ec2()
+                .authorize_security_group_egress()
+                .group_id(&g.id)
+                .set_ip_permissions(Some(wanted_out.clone()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupEgress", e))
+        })
+        .await?;
     }
     Ok(extra)
 }

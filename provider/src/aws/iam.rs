@@ -8,6 +8,7 @@ use pulumi_provider::Ctx;
 use serde_json::{Value as J, json};
 
 use super::AwsContext;
+use super::lag::{IN_USE, NEW_IAM_ENTITY, NEW_ROLE, settle};
 use super::tags::may_take;
 use crate::error::{Error, Result, found};
 
@@ -81,6 +82,7 @@ fn iam_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {
 /// Creates the role, or brings one this URN already owns to the spec.
 pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Result<String> {
     let trust = trust_policy(spec.principals).to_string();
+    let what_role = format!("IAM role {}", spec.name);
     let existing = found(
         "iam:GetRole",
         cx.iam().get_role().role_name(spec.name).send().await,
@@ -95,33 +97,44 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
                     None => Error::Taken { what },
                 });
             }
-            cx.iam()
-                .update_assume_role_policy()
-                .role_name(spec.name)
-                .policy_document(&trust)
-                .send()
-                .await
-                .map_err(|e| Error::aws("iam:UpdateAssumeRolePolicy", e))?;
-            cx.iam()
-                .tag_role()
-                .role_name(spec.name)
-                .set_tags(Some(iam_tags(spec.tags)?))
-                .send()
-                .await
-                .map_err(|e| Error::aws("iam:TagRole", e))?;
+            // A principal that is a role made a moment ago is refused until it propagates.
+            settle(ctx, &what_role, &[&NEW_ROLE], || async {
+                cx.iam()
+                    .update_assume_role_policy()
+                    .role_name(spec.name)
+                    .policy_document(&trust)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("iam:UpdateAssumeRolePolicy", e))
+            })
+            .await?;
+            let tags = iam_tags(spec.tags)?;
+            settle(ctx, &what_role, &[&NEW_IAM_ENTITY], || async {
+                cx.iam()
+                    .tag_role()
+                    .role_name(spec.name)
+                    .set_tags(Some(tags.clone()))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("iam:TagRole", e))
+            })
+            .await?;
             role.arn
         }
         None => {
-            let created = cx
-                .iam()
-                .create_role()
-                .role_name(spec.name)
-                .description(spec.description)
-                .assume_role_policy_document(&trust)
-                .set_tags(Some(iam_tags(spec.tags)?))
-                .send()
-                .await
-                .map_err(|e| Error::aws("iam:CreateRole", e))?;
+            let tags = iam_tags(spec.tags)?;
+            let created = settle(ctx, &what_role, &[&NEW_ROLE], || async {
+                cx.iam()
+                    .create_role()
+                    .role_name(spec.name)
+                    .description(spec.description)
+                    .assume_role_policy_document(&trust)
+                    .set_tags(Some(tags.clone()))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("iam:CreateRole", e))
+            })
+            .await?;
             created
                 .role
                 .map(|r| r.arn)
@@ -131,14 +144,19 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
                 })?
         }
     };
-    cx.iam()
-        .put_role_policy()
-        .role_name(spec.name)
-        .policy_name(spec.policy_name)
-        .policy_document(spec.policy.to_string())
-        .send()
-        .await
-        .map_err(|e| Error::aws("iam:PutRolePolicy", e))?;
+    // IAM itself may not know a role made a moment ago.
+    let policy = spec.policy.to_string();
+    settle(ctx, &what_role, &[&NEW_IAM_ENTITY], || async {
+        cx.iam()
+            .put_role_policy()
+            .role_name(spec.name)
+            .policy_name(spec.policy_name)
+            .policy_document(&policy)
+            .send()
+            .await
+            .map_err(|e| Error::aws("iam:PutRolePolicy", e))
+    })
+    .await?;
     Ok(arn)
 }
 
@@ -178,7 +196,8 @@ pub async fn read_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result
 }
 
 /// Deletes the role's inline policy and the role; what is already gone is fine.
-pub async fn delete_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result<()> {
+/// IAM refuses to delete a role for a moment after its policy went (DeleteConflict).
+pub async fn delete_role(cx: &AwsContext, ctx: &Ctx, name: &str, policy_name: &str) -> Result<()> {
     found(
         "iam:DeleteRolePolicy",
         cx.iam()
@@ -189,12 +208,20 @@ pub async fn delete_role(cx: &AwsContext, name: &str, policy_name: &str) -> Resu
             .await,
         |e| e.is_no_such_entity_exception(),
     )?;
-    found(
-        "iam:DeleteRole",
-        cx.iam().delete_role().role_name(name).send().await,
-        |e| e.is_no_such_entity_exception(),
-    )?;
-    Ok(())
+    settle(
+        ctx,
+        &format!("deleting IAM role {name}"),
+        &[&IN_USE],
+        || async {
+            found(
+                "iam:DeleteRole",
+                cx.iam().delete_role().role_name(name).send().await,
+                |e| e.is_no_such_entity_exception(),
+            )
+            .map(|_| ())
+        },
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use aws_sdk_kms::types::{KeyState, Tag};
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
+use super::lag::{NEW_KEY, NEW_ROLE, settle};
 use super::tags::owned_by;
 use crate::error::{Error, Result, found};
 
@@ -49,7 +50,7 @@ pub async fn ensure_owned_key(
         // key behind it is the resource's own (see `tags::may_take`).
         if ctx.is_known() || owned(cx, &key.arn, ctx.urn()).await? {
             if !key.rotation {
-                enable_rotation(cx, &key.arn).await?;
+                enable_rotation(cx, ctx, &key.arn).await?;
             }
             retag(cx, &key.arn, tags).await?;
             return Ok(Key {
@@ -62,6 +63,7 @@ pub async fn ensure_owned_key(
             what: format!("the KMS alias {alias} (and the key it names)"),
         });
     }
+    let what = format!("the KMS key behind {alias}");
     if let Some(arn) = orphan(cx, ctx).await? {
         ctx.info(format!(
             "carrying on with KMS key {arn}, made by an earlier attempt that was interrupted \
@@ -70,26 +72,34 @@ pub async fn ensure_owned_key(
         .await;
         if let Some(policy) = &policy {
             // The policy may name things after the earlier attempt's name.
-            cx.kms()
-                .put_key_policy()
-                .key_id(&arn)
-                .policy_name("default")
-                .policy(policy)
-                .send()
-                .await
-                .map_err(|e| Error::aws("kms:PutKeyPolicy", e))?;
+            settle(ctx, &what, &[&NEW_KEY, &NEW_ROLE], || async {
+                cx.kms()
+                    .put_key_policy()
+                    .key_id(&arn)
+                    .policy_name("default")
+                    .policy(policy)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("kms:PutKeyPolicy", e))
+            })
+            .await?;
         }
-        return finish_key(cx, arn, alias).await;
+        return finish_key(cx, ctx, arn, alias).await;
     }
-    let created = cx
-        .kms()
-        .create_key()
-        .description(description)
-        .set_policy(policy)
-        .set_tags(Some(kms_tags(tags)?))
-        .send()
-        .await
-        .map_err(|e| Error::aws("kms:CreateKey", e))?;
+    // A policy naming a role made a moment ago is refused until the role propagates; the
+    // refusal makes no key, so trying again cannot make two.
+    let kms_tags = kms_tags(tags)?;
+    let created = settle(ctx, &what, &[&NEW_ROLE], || async {
+        cx.kms()
+            .create_key()
+            .description(description)
+            .set_policy(policy.clone())
+            .set_tags(Some(kms_tags.clone()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:CreateKey", e))
+    })
+    .await?;
     let arn = created
         .key_metadata()
         .and_then(|m| m.arn())
@@ -98,19 +108,25 @@ pub async fn ensure_owned_key(
             missing: "the key ARN",
         })?
         .to_string();
-    finish_key(cx, arn, alias).await
+    finish_key(cx, ctx, arn, alias).await
 }
 
-/// Turns rotation on and gives a new key its alias.
-async fn finish_key(cx: &AwsContext, arn: String, alias: &str) -> Result<Key> {
-    enable_rotation(cx, &arn).await?;
-    cx.kms()
-        .create_alias()
-        .alias_name(alias)
-        .target_key_id(&arn)
-        .send()
-        .await
-        .map_err(|e| Error::aws("kms:CreateAlias", e))?;
+/// Gives a new key its alias, then turns rotation on. The alias comes first: it is how a
+/// later attempt finds the key by a read that does not lag (the tagging API that finds an
+/// un-aliased key lags by minutes). KMS may not know a key made a moment ago, so both calls
+/// wait that out.
+async fn finish_key(cx: &AwsContext, ctx: &Ctx, arn: String, alias: &str) -> Result<Key> {
+    settle(ctx, &format!("KMS alias {alias}"), &[&NEW_KEY], || async {
+        cx.kms()
+            .create_alias()
+            .alias_name(alias)
+            .target_key_id(&arn)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:CreateAlias", e))
+    })
+    .await?;
+    enable_rotation(cx, ctx, &arn).await?;
     Ok(Key {
         arn,
         rotation: true,
@@ -189,13 +205,21 @@ pub async fn or_owned(
     }
 }
 
-async fn enable_rotation(cx: &AwsContext, arn: &str) -> Result<()> {
-    cx.kms()
-        .enable_key_rotation()
-        .key_id(arn)
-        .send()
-        .await
-        .map_err(|e| Error::aws("kms:EnableKeyRotation", e))?;
+async fn enable_rotation(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<()> {
+    settle(
+        ctx,
+        &format!("rotation of KMS key {arn}"),
+        &[&NEW_KEY],
+        || async {
+            cx.kms()
+                .enable_key_rotation()
+                .key_id(arn)
+                .send()
+                .await
+                .map_err(|e| Error::aws("kms:EnableKeyRotation", e))
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use pulumi_provider::Ctx;
+
 use super::AwsContext;
+use super::lag::{NEW_KEY_ELSEWHERE, settle};
 use crate::error::{Error, Result, found};
 
 /// A log group as CloudWatch Logs reports it.
@@ -57,6 +60,7 @@ pub fn key_policy(cx: &AwsContext, account: &str, groups: &str) -> serde_json::V
 /// one's retention right.
 pub async fn ensure(
     cx: &AwsContext,
+    ctx: &Ctx,
     name: &str,
     key_arn: &str,
     retention: i32,
@@ -64,14 +68,20 @@ pub async fn ensure(
 ) -> Result<()> {
     match describe(cx, name).await? {
         None => {
-            cx.logs()
-                .create_log_group()
-                .log_group_name(name)
-                .kms_key_id(key_arn)
-                .set_tags(Some(tags.clone().into_iter().collect()))
-                .send()
-                .await
-                .map_err(|e| Error::aws("logs:CreateLogGroup", e))?;
+            // A key made a moment ago may not be usable by CloudWatch Logs yet.
+            let what = format!("log group {name}");
+            settle(ctx, &what, &[&NEW_KEY_ELSEWHERE], || async {
+                cx.logs()
+                    .create_log_group()
+                    .log_group_name(name)
+                    .kms_key_id(key_arn)
+                    .set_tags(Some(tags.clone().into_iter().collect()))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| Error::aws("logs:CreateLogGroup", e))
+            })
+            .await?;
             set_retention(cx, name, retention).await
         }
         Some(g) if g.retention_days != Some(retention) => set_retention(cx, name, retention).await,

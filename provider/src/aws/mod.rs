@@ -6,6 +6,7 @@ pub mod context;
 pub mod firewall;
 pub mod iam;
 pub mod kms;
+pub mod lag;
 pub mod logs;
 pub mod partial;
 pub mod placement;

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_ec2::types::Filter;
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
 use super::firewall::{self, GroupView, Opening, Source};
+use super::lag::{Lag, NEW_EC2_OBJECT, settle};
 use super::tags::claim;
 use crate::compliance::{Control, SG_AUTHORIZED_PORTS};
 use crate::error::{Error, Result};
@@ -22,25 +22,37 @@ pub fn sources(groups: &Option<Vec<String>>, cidrs: &Option<Vec<String>>) -> Vec
 
 /// Checks what Check cannot know: the subnets exist, lie in `vpc_id`, give out no public
 /// IPs, and span `min_zones` AZs (`why` says what needs them).
+///
+/// The subnets are read by id: a subnet made a moment ago (by a SecureVpc in the same
+/// update) may be missing from a filtered read, and may answer `InvalidSubnetID.NotFound`
+/// for a few seconds; that is waited out for a minute before the subnet is called missing.
 pub async fn check_subnets(
     cx: &AwsContext,
+    ctx: &Ctx,
     vpc_id: &str,
     subnet_ids: &[String],
     min_zones: usize,
     why: &str,
 ) -> Result<()> {
-    let found = cx
-        .ec2()
-        .describe_subnets()
-        .filters(
-            Filter::builder()
-                .name("subnet-id")
-                .set_values(Some(subnet_ids.to_vec()))
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:DescribeSubnets", e))?;
+    let found = settle(ctx, "subnetIds", &[&INPUT_SUBNETS], || async {
+        cx.ec2()
+            .describe_subnets()
+            .set_subnet_ids(Some(subnet_ids.to_vec()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DescribeSubnets", e))
+    })
+    .await;
+    let found = match found {
+        Ok(found) => found,
+        Err(Error::Aws { code, message, .. }) if INPUT_SUBNETS.matches_code(&code) => {
+            return Err(Error::Input {
+                property: "subnetIds".into(),
+                reason: format!("EC2 does not know every subnet named: {message}"),
+            });
+        }
+        Err(e) => return Err(e),
+    };
     let subnets = found.subnets();
     for id in subnet_ids {
         match subnets.iter().find(|s| s.subnet_id() == Some(id.as_str())) {
@@ -86,6 +98,9 @@ pub async fn check_subnets(
     Ok(())
 }
 
+/// Subnets named by an input: made a moment ago, or never; a minute tells the two apart.
+const INPUT_SUBNETS: Lag = NEW_EC2_OBJECT.for_at_most(std::time::Duration::from_secs(60));
+
 /// The security group a resource opens to its sources.
 pub struct Firewall<'a> {
     pub vpc_id: &'a str,
@@ -123,14 +138,20 @@ pub async fn ensure_security_group(
             })?;
             g
         }
-        None => firewall::create(cx, f.vpc_id, &f.name, &f.description, tags).await?,
+        None => firewall::create(cx, ctx, f.vpc_id, &f.name, &f.description, tags).await?,
     };
-    let revoked = firewall::converge_rules(cx, &g, f.port, &f.sources, &f.egress).await?;
+    let revoked = firewall::converge_rules(cx, ctx, &g, f.port, &f.sources, &f.egress).await?;
     for r in revoked {
         ctx.info(format!("security group {}: revoked {r}", g.id))
             .await;
     }
-    firewall::retag(cx, &g, tags).await?;
+    settle(
+        ctx,
+        &format!("security group {}", g.id),
+        &[&NEW_EC2_OBJECT],
+        || firewall::retag(cx, &g, tags),
+    )
+    .await?;
     Ok(g)
 }
 

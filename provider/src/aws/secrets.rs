@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use aws_sdk_secretsmanager::types::Tag;
 
+use pulumi_provider::Ctx;
+
 use super::AwsContext;
+use super::lag::{NEW_KEY_ELSEWHERE, settle};
 use crate::error::{Error, Result, found};
 
 /// A secret as AWS describes it (never its value).
@@ -86,26 +89,32 @@ fn sm_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-/// Creates the secret with its first value; returns its ARN.
+/// Creates the secret with its first value; returns its ARN. A key made a moment ago may
+/// not be usable by Secrets Manager yet; the refusal makes no secret, so trying again
+/// cannot make two.
 pub async fn create(
     cx: &AwsContext,
+    ctx: &Ctx,
     name: &str,
     description: &str,
     kms_key: &str,
     value: &str,
     tags: &BTreeMap<String, String>,
 ) -> Result<String> {
-    let made = cx
-        .secrets()
-        .create_secret()
-        .name(name)
-        .description(description)
-        .kms_key_id(kms_key)
-        .secret_string(value)
-        .set_tags(Some(sm_tags(tags)))
-        .send()
-        .await
-        .map_err(|e| Error::aws("secretsmanager:CreateSecret", e))?;
+    let what = format!("secret {name}");
+    let made = settle(ctx, &what, &[&NEW_KEY_ELSEWHERE], || async {
+        cx.secrets()
+            .create_secret()
+            .name(name)
+            .description(description)
+            .kms_key_id(kms_key)
+            .secret_string(value)
+            .set_tags(Some(sm_tags(tags)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("secretsmanager:CreateSecret", e))
+    })
+    .await?;
     Ok(made.arn().unwrap_or_default().to_string())
 }
 

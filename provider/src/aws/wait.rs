@@ -7,6 +7,7 @@ use std::time::Duration;
 use pulumi_provider::Ctx;
 use rand::Rng;
 
+use super::lag::{IN_USE, settle};
 use crate::error::{Error, Result};
 
 /// What one poll found.
@@ -14,7 +15,15 @@ pub enum Poll<T> {
     Ready(T),
     /// Not yet; the state AWS reports, for the progress line.
     Pending(String),
+    /// AWS does not know the object. Right after a create that is AWS's lag, so it counts as
+    /// "not yet" for [`UNSEEN_GRACE`]; after that the wait ends with this error.
+    Unseen(Error),
 }
+
+/// How long an object this provider just made may stay unknown to AWS's reads before a
+/// wait calls it gone (EC2, RDS, ElastiCache, Kinesis and ECS reads lag their creates by
+/// seconds; two minutes is far past what AWS documents).
+pub const UNSEEN_GRACE: Duration = Duration::from_secs(120);
 
 /// Backoff settings.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +68,8 @@ where
         let state = match poll().await {
             Ok(Poll::Ready(v)) => return Ok(v),
             Ok(Poll::Pending(state)) => state,
+            Ok(Poll::Unseen(gone)) if started.elapsed() >= UNSEEN_GRACE => return Err(gone),
+            Ok(Poll::Unseen(_)) => "not visible yet".to_string(),
             Err(Error::Aws {
                 throttled: true, ..
             }) => "throttled, backing off".to_string(),
@@ -79,34 +90,14 @@ where
     }
 }
 
-/// Error codes with which AWS refuses a delete while dependents are still going away.
-const STILL_IN_USE: [&str; 4] = [
-    "DependencyViolation",
-    "CacheSubnetGroupInUse",
-    "InvalidDBSubnetGroupStateFault",
-    "InvalidDBParameterGroupState",
-];
-
-/// Retries a delete that AWS refuses while dependents are still going away.
-pub async fn when_free<F, Fut>(ctx: &Ctx, what: &str, mut attempt: F) -> Result<()>
+/// Retries a delete that AWS refuses while dependents are still going away
+/// ([`IN_USE`]), for at most that lag's limit.
+pub async fn when_free<F, Fut>(ctx: &Ctx, what: &str, attempt: F) -> Result<()>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<()>>,
 {
-    let label = format!("{what} to be deletable");
-    until(ctx, &label, Backoff::default(), || {
-        let next = attempt();
-        async move {
-            match next.await {
-                Ok(()) => Ok(Poll::Ready(())),
-                Err(Error::Aws { code, .. }) if STILL_IN_USE.contains(&code.as_str()) => {
-                    Ok(Poll::Pending("dependencies still present".into()))
-                }
-                Err(e) => Err(e),
-            }
-        }
-    })
-    .await
+    settle(ctx, &format!("deleting {what}"), &[&IN_USE], attempt).await
 }
 
 #[cfg(test)]

@@ -174,14 +174,14 @@ pub async fn ensure(cx: &AwsContext, ctx: &Ctx, r: &RoleInputs<'_>) -> Result<Ro
     })
 }
 
-pub async fn delete(cx: &AwsContext, cluster: &str, service: &str) -> Result<()> {
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, cluster: &str, service: &str) -> Result<()> {
     let (execution, task) = (
         execution_role(cluster, service),
         task_role(cluster, service),
     );
     let (a, b) = futures::join!(
-        iam::delete_role(cx, &execution, EXECUTION_POLICY),
-        iam::delete_role(cx, &task, TASK_POLICY),
+        iam::delete_role(cx, ctx, &execution, EXECUTION_POLICY),
+        iam::delete_role(cx, ctx, &task, TASK_POLICY),
     );
     a.and(b)
 }

@@ -85,9 +85,9 @@ pub async fn ensure(
     Ok(())
 }
 
-pub async fn delete(cx: &AwsContext, stream: &str) -> Result<()> {
-    iam::delete_role(cx, &producer_name(stream), PRODUCER_POLICY).await?;
-    iam::delete_role(cx, &consumer_name(stream), CONSUMER_POLICY).await
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, stream: &str) -> Result<()> {
+    iam::delete_role(cx, ctx, &producer_name(stream), PRODUCER_POLICY).await?;
+    iam::delete_role(cx, ctx, &consumer_name(stream), CONSUMER_POLICY).await
 }
 
 /// True when a policy grants only named actions on named resources (no wildcards).

@@ -88,6 +88,12 @@ where
     let accepted = Instant::now();
     // A Mutex, not a RefCell: the handler's future must be Send. Never held across an await.
     let rule = Mutex::new(AfterChange::default());
+    // The first polls come quickly, so a change is caught in its transitional state when
+    // AWS shows one, rather than only trusted after the window.
+    let backoff = Backoff {
+        first: backoff.first.min(Duration::from_millis(500)),
+        ..backoff
+    };
     wait::until(ctx, what, backoff, || {
         let next = poll();
         let (rule, gone) = (&rule, &gone);

@@ -7,7 +7,7 @@ use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, VpcEndpointType};
 
 use super::args::{GATEWAY_SERVICES, VpcArgs};
 use super::inventory::{EndpointView, Inventory};
-use super::network::Job;
+use super::network::{Job, client_token};
 use crate::error::{Error, Result};
 
 pub const GROUP_PART: &str = "sg/endpoints";
@@ -72,11 +72,8 @@ pub async fn converge(
             .iter()
             .all(|e| e.part.is_none() || ids.contains_key(&e.service))
     {
-        ec2.delete_security_group()
-            .group_id(&g.id)
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:DeleteSecurityGroup", e))?;
+        // The endpoints just deleted release their interfaces in the group over seconds.
+        crate::aws::firewall::delete(job.cx, job.ctx, &g.id).await?;
     }
     Ok((ids, group))
 }
@@ -105,15 +102,18 @@ async fn reattach(
         .iter()
         .any(|v| !v.is_empty())
     {
-        ec2.modify_vpc_endpoint()
-            .vpc_endpoint_id(&e.id)
-            .set_add_route_table_ids(Some(add_tables).filter(|v| !v.is_empty()))
-            .set_remove_route_table_ids(Some(remove_tables).filter(|v| !v.is_empty()))
-            .set_add_subnet_ids(Some(add_subnets).filter(|v| !v.is_empty()))
-            .set_remove_subnet_ids(Some(remove_subnets).filter(|v| !v.is_empty()))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))?;
+        job.ec2(&format!("VPC endpoint {}", e.id), || async {
+            ec2.modify_vpc_endpoint()
+                .vpc_endpoint_id(&e.id)
+                .set_add_route_table_ids(Some(add_tables.clone()).filter(|v| !v.is_empty()))
+                .set_remove_route_table_ids(Some(remove_tables.clone()).filter(|v| !v.is_empty()))
+                .set_add_subnet_ids(Some(add_subnets.clone()).filter(|v| !v.is_empty()))
+                .set_remove_subnet_ids(Some(remove_subnets.clone()).filter(|v| !v.is_empty()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:ModifyVpcEndpoint", e))
+        })
+        .await?;
     }
     Ok(())
 }
@@ -130,33 +130,39 @@ async fn create(
 ) -> Result<String> {
     let ec2 = &job.cx.ec2();
     let name = format!("com.amazonaws.{}.{service}", job.cx.region);
-    let req = ec2
-        .create_vpc_endpoint()
-        .vpc_id(&job.vpc_id)
-        .service_name(name)
-        .tag_specifications(job.spec(
-            ResourceType::VpcEndpoint,
-            &format!("endpoint/{service}"),
-            &[],
-        ));
-    let req = if is_gateway {
-        req.vpc_endpoint_type(VpcEndpointType::Gateway)
-            .set_route_table_ids(Some(tables.to_vec()))
-    } else {
-        req.vpc_endpoint_type(VpcEndpointType::Interface)
-            .set_subnet_ids(Some(private_subnets.to_vec()))
-            .set_security_group_ids(group.map(|g| vec![g]))
-            .private_dns_enabled(true)
-    };
-    let made = req
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:CreateVpcEndpoint", e))?;
-    Ok(made
+    let part = format!("endpoint/{service}");
+    // Tables, subnets and group may be a moment old; the token makes a retry whose first
+    // answer was lost return the endpoint the first try made.
+    let token = client_token(&[&job.vpc_id, &part, job.ctx.urn()]);
+    let made = job
+        .ec2(&format!("VPC endpoint {service}"), || async {
+            let req = ec2
+                .create_vpc_endpoint()
+                .vpc_id(&job.vpc_id)
+                .service_name(&name)
+                .client_token(&token)
+                .tag_specifications(job.spec(ResourceType::VpcEndpoint, &part, &[]));
+            let req = if is_gateway {
+                req.vpc_endpoint_type(VpcEndpointType::Gateway)
+                    .set_route_table_ids(Some(tables.to_vec()))
+            } else {
+                req.vpc_endpoint_type(VpcEndpointType::Interface)
+                    .set_subnet_ids(Some(private_subnets.to_vec()))
+                    .set_security_group_ids(group.clone().map(|g| vec![g]))
+                    .private_dns_enabled(true)
+            };
+            req.send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateVpcEndpoint", e))
+        })
+        .await?;
+    let id = made
         .vpc_endpoint()
         .and_then(|e| e.vpc_endpoint_id())
         .unwrap_or_default()
-        .to_string())
+        .to_string();
+    job.record(&id);
+    Ok(id)
 }
 
 /// What to add to and remove from `have` to make it `want`.
@@ -171,16 +177,21 @@ async fn ensure_group(job: &Job<'_>, inv: &Inventory) -> Result<String> {
         return Ok(g.id.clone());
     }
     let ec2 = &job.cx.ec2();
-    let made = ec2
-        .create_security_group()
-        .group_name(format!("{}-endpoints", job.vpc_id))
-        .description("Interface endpoints: HTTPS from inside the VPC only")
-        .vpc_id(&job.vpc_id)
-        .tag_specifications(job.spec(ResourceType::SecurityGroup, GROUP_PART, &[]))
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))?;
+    let what = "the endpoints' security group";
+    let made = job
+        .ec2(what, || async {
+            ec2.create_security_group()
+                .group_name(format!("{}-endpoints", job.vpc_id))
+                .description("Interface endpoints: HTTPS from inside the VPC only")
+                .vpc_id(&job.vpc_id)
+                .tag_specifications(job.spec(ResourceType::SecurityGroup, GROUP_PART, &[]))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))
+        })
+        .await?;
     let id = made.group_id().unwrap_or_default().to_string();
+    job.record(&id);
     let https = IpPermission::builder()
         .ip_protocol("tcp")
         .from_port(443)
@@ -192,11 +203,14 @@ async fn ensure_group(job: &Job<'_>, inv: &Inventory) -> Result<String> {
                 .build(),
         )
         .build();
-    ec2.authorize_security_group_ingress()
-        .group_id(&id)
-        .ip_permissions(https)
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e))?;
+    job.ec2(what, || async {
+        ec2.authorize_security_group_ingress()
+            .group_id(&id)
+            .ip_permissions(https.clone())
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e))
+    })
+    .await?;
     Ok(id)
 }

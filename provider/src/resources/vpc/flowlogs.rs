@@ -5,8 +5,9 @@ use serde_json::json;
 
 use super::args::VpcArgs;
 use super::inventory::Inventory;
-use super::network::Job;
+use super::network::{Job, client_token};
 use crate::aws::iam::{self, RoleSpec};
+use crate::aws::lag::{NEW_EC2_OBJECT, NEW_ROLE, settle};
 use crate::aws::{AwsContext, kms, logs};
 use crate::error::{Error, Result};
 
@@ -68,30 +69,9 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
     let id = match existing {
         Some(f) => f.id.clone(),
         None => {
-            let made = cx
-                .ec2()
-                .create_flow_logs()
-                .resource_ids(&job.vpc_id)
-                .resource_type(FlowLogsResourceType::Vpc)
-                .traffic_type(TrafficType::All)
-                .log_destination_type(LogDestinationType::CloudWatchLogs)
-                .log_group_name(&group)
-                .deliver_logs_permission_arn(&role_arn)
-                .tag_specifications(job.spec(ResourceType::VpcFlowLog, "flow-log", &[]))
-                .send()
-                .await
-                .map_err(|e| Error::aws("ec2:CreateFlowLogs", e))?;
-            if let Some(failure) = made.unsuccessful().first() {
-                let why = failure
-                    .error()
-                    .and_then(|e| e.message())
-                    .unwrap_or("unknown reason");
-                return Err(Error::Failed {
-                    what: "the VPC's flow logs".into(),
-                    reason: why.into(),
-                });
-            }
-            made.flow_log_ids().first().cloned().unwrap_or_default()
+            let id = create(job, &group, &role_arn).await?;
+            job.record(&id);
+            id
         }
     };
     Ok(FlowLogs {
@@ -101,6 +81,65 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
         key_arn,
         key_managed,
     })
+}
+
+/// Creates the flow log. EC2 refuses a delivery role made a moment ago until IAM has
+/// propagated it ("Unable to assume given IAM role"), either as an error or as an
+/// unsuccessful item of a successful answer; both are waited out ([`NEW_ROLE`]). The VPC
+/// may also be a moment old ([`NEW_EC2_OBJECT`]). A refusal makes no flow log, and the
+/// client token makes a retry whose first answer was lost return the one the first try made.
+async fn create(job: &Job<'_>, group: &str, role_arn: &str) -> Result<String> {
+    let token = client_token(&[&job.vpc_id, group, role_arn]);
+    settle(
+        job.ctx,
+        &format!("flow logs of VPC {}", job.vpc_id),
+        &[&NEW_ROLE, &NEW_EC2_OBJECT],
+        || async {
+            let made = job
+                .cx
+                .ec2()
+                .create_flow_logs()
+                .resource_ids(&job.vpc_id)
+                .resource_type(FlowLogsResourceType::Vpc)
+                .traffic_type(TrafficType::All)
+                .log_destination_type(LogDestinationType::CloudWatchLogs)
+                .log_group_name(group)
+                .deliver_logs_permission_arn(role_arn)
+                .client_token(&token)
+                .tag_specifications(job.spec(ResourceType::VpcFlowLog, "flow-log", &[]))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateFlowLogs", e))?;
+            if let Some(failure) = made.unsuccessful().first() {
+                let error = failure.error();
+                let code = error.and_then(|e| e.code()).unwrap_or_default();
+                return Err(Error::Aws {
+                    operation: "ec2:CreateFlowLogs",
+                    message: error
+                        .and_then(|e| e.message())
+                        .unwrap_or("the flow log could not be made (no reason given)")
+                        .to_string(),
+                    // The item's code is an HTTP status; AWS gives the same refusal as
+                    // an InvalidParameter error elsewhere.
+                    code: if code.chars().all(|c| c.is_ascii_digit()) {
+                        "InvalidParameter".into()
+                    } else {
+                        code.to_string()
+                    },
+                    throttled: false,
+                    denied: false,
+                });
+            }
+            made.flow_log_ids()
+                .first()
+                .cloned()
+                .ok_or(Error::Incomplete {
+                    operation: "ec2:CreateFlowLogs",
+                    missing: "the flow log id",
+                })
+        },
+    )
+    .await
 }
 
 /// The flow log group this resource makes, encrypted with the given key or one it owns, kept
@@ -137,7 +176,7 @@ async fn owned_group(
             )
         }
     };
-    logs::ensure(cx, &group, &key_arn, retention, &job.tags).await?;
+    logs::ensure(cx, job.ctx, &group, &key_arn, retention, &job.tags).await?;
     Ok((group, key_arn, managed))
 }
 
@@ -161,7 +200,7 @@ pub async fn delete(
     if managed_group {
         logs::delete(cx, &group_name(&inv.vpc_id)).await?;
     }
-    iam::delete_role(cx, &role_name(&inv.vpc_id), POLICY).await?;
+    iam::delete_role(cx, ctx, &role_name(&inv.vpc_id), POLICY).await?;
     if let Some(arn) = key {
         kms::retire(cx, &key_alias(&inv.vpc_id), arn).await?;
         ctx.info(format!("scheduled deletion of KMS key {arn} (30 days)"))

@@ -150,6 +150,19 @@ impl Inventory {
         self.endpoints.iter().find(|e| e.service == service)
     }
 
+    /// True when `id` is the VPC or one of the parts listed here.
+    pub fn lists(&self, id: &str) -> bool {
+        self.vpc_id == id
+            || self.igw.as_deref() == Some(id)
+            || self.subnets.iter().any(|s| s.id == id)
+            || self.route_tables.iter().any(|t| t.id == id)
+            || self.nats.iter().any(|n| n.id == id)
+            || self.eips.values().any(|a| a == id)
+            || self.endpoints.iter().any(|e| e.id == id)
+            || self.groups.iter().any(|g| g.id == id)
+            || self.flow_logs.iter().any(|f| f.id == id)
+    }
+
     pub fn default_group(&self) -> Option<&GroupView> {
         self.groups.iter().find(|g| g.name == "default")
     }

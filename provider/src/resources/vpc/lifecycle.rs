@@ -13,6 +13,7 @@ use super::layout::Tier;
 use super::network::{self, Job, private_table_part, subnet_part};
 use super::{endpoints, flowlogs, nat, state, teardown};
 use crate::aws::tags::tags_for;
+use crate::aws::wait::{self, Backoff, Poll};
 use crate::aws::{AwsContext, partial};
 use crate::error::{Error, Result};
 
@@ -42,12 +43,10 @@ pub async fn converge(
             (network::ensure_vpc(cx, ctx, &cidr, &tags).await?, true)
         }
     };
-    let job = Job {
-        cx,
-        ctx,
-        tags,
-        vpc_id: vpc_id.clone(),
-    };
+    let job = Job::new(cx, ctx, tags, vpc_id.clone());
+    if made {
+        job.record(&vpc_id);
+    }
     // From here on the VPC exists: a failure, or a cancel while it becomes available, is
     // reported with its id.
     let built = async {
@@ -77,13 +76,38 @@ pub async fn converge(
     }
 }
 
+/// The VPC's contents, once EC2's filtered reads list everything this converge made: they
+/// lag the creates by seconds, and a part missing from them would be missing from the
+/// outputs (or made again by the next step). What is still unlisted after
+/// `wait::UNSEEN_GRACE` is reported by id.
 async fn current(job: &Job<'_>) -> Result<Inventory> {
-    inventory::gather(job.cx, &job.vpc_id)
-        .await?
-        .ok_or_else(|| Error::Vanished {
-            what: format!("VPC {}", job.vpc_id),
-            when: "was gone when its parts were read",
+    let made = job.made_ids();
+    let what = format!("EC2 to list the parts of VPC {}", job.vpc_id);
+    wait::until(job.ctx, &what, Backoff::default(), || async {
+        let Some(inv) = inventory::gather(job.cx, &job.vpc_id).await? else {
+            let gone = Error::Vanished {
+                what: format!("VPC {}", job.vpc_id),
+                when: "was gone when its parts were read",
+            };
+            if made.contains(&job.vpc_id) {
+                return Ok(Poll::Unseen(gone));
+            }
+            return Err(gone);
+        };
+        let unlisted: Vec<&String> = made.iter().filter(|id| !inv.lists(id)).collect();
+        Ok(match unlisted.as_slice() {
+            [] => Poll::Ready(inv),
+            ids => Poll::Unseen(Error::Vanished {
+                what: ids
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                when: "were made by this update but are still not listed by EC2",
+            }),
         })
+    })
+    .await
 }
 
 async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Result<VpcState> {

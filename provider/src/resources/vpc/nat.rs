@@ -10,7 +10,7 @@ use futures::future::try_join_all;
 use super::args::NatStrategy;
 use super::inventory::{Inventory, VPC_TAG};
 use super::layout::Tier;
-use super::network::{Job, subnet_part};
+use super::network::{Job, client_token, subnet_part};
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result};
 
@@ -65,22 +65,26 @@ pub async fn ensure(
         let eip_part = format!("eip/{az}");
         let allocation_id = match inv.eips.get(&eip_part) {
             Some(id) => id.clone(),
-            None => job
-                .cx
-                .ec2()
-                .allocate_address()
-                .domain(DomainType::Vpc)
-                .tag_specifications(job.spec(
-                    ResourceType::ElasticIp,
-                    &eip_part,
-                    &[(VPC_TAG, &job.vpc_id)],
-                ))
-                .send()
-                .await
-                .map_err(|e| Error::aws("ec2:AllocateAddress", e))?
-                .allocation_id()
-                .unwrap_or_default()
-                .to_string(),
+            None => {
+                let id = job
+                    .cx
+                    .ec2()
+                    .allocate_address()
+                    .domain(DomainType::Vpc)
+                    .tag_specifications(job.spec(
+                        ResourceType::ElasticIp,
+                        &eip_part,
+                        &[(VPC_TAG, &job.vpc_id)],
+                    ))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:AllocateAddress", e))?
+                    .allocation_id()
+                    .unwrap_or_default()
+                    .to_string();
+                job.record(&id);
+                id
+            }
         };
         let subnet = subnets
             .get(&subnet_part(Tier::Public, az))
@@ -88,21 +92,30 @@ pub async fn ensure(
                 what: format!("the NAT gateway of {az}"),
                 reason: format!("no public subnet in {az} to put it in"),
             })?;
+        // The subnet and the address may be a moment old. The token (same subnet, same
+        // address, same token) makes a retry whose first answer was lost return the gateway
+        // the first try made, never a second one.
+        let token = client_token(&[&job.vpc_id, &part, subnet, &allocation_id]);
         let made = job
-            .cx
-            .ec2()
-            .create_nat_gateway()
-            .subnet_id(subnet)
-            .allocation_id(&allocation_id)
-            .tag_specifications(job.spec(ResourceType::Natgateway, &part, &[]))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:CreateNatGateway", e))?;
+            .ec2(&format!("NAT gateway {part}"), || async {
+                job.cx
+                    .ec2()
+                    .create_nat_gateway()
+                    .subnet_id(subnet)
+                    .allocation_id(&allocation_id)
+                    .client_token(&token)
+                    .tag_specifications(job.spec(ResourceType::Natgateway, &part, &[]))
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:CreateNatGateway", e))
+            })
+            .await?;
         let id = made
             .nat_gateway()
             .and_then(|n| n.nat_gateway_id())
             .unwrap_or_default()
             .to_string();
+        job.record(&id);
         Ok((az.clone(), Nat { id, allocation_id }))
     }))
     .await?;
@@ -111,8 +124,15 @@ pub async fn ensure(
     Ok(nats)
 }
 
+/// Waits for a NAT gateway to be `target`. One made a moment ago may be unknown to EC2's
+/// reads for a while (not yet, rather than deleted); one that failed ends the wait with
+/// AWS's reason.
 async fn wait_state(job: &Job<'_>, id: &str, target: &str) -> Result<()> {
     let what = format!("NAT gateway {id} to be {target}");
+    let unseen = || Error::Vanished {
+        what: format!("NAT gateway {id}"),
+        when: "was made but EC2 still does not know it",
+    };
     wait::until(job.ctx, &what, Backoff::default(), || async {
         let out = job
             .cx
@@ -121,13 +141,18 @@ async fn wait_state(job: &Job<'_>, id: &str, target: &str) -> Result<()> {
             .nat_gateway_ids(id)
             .send()
             .await;
-        let state = match out {
+        let (state, failure) = match out {
             Ok(o) => o
                 .nat_gateways()
                 .first()
-                .and_then(|n| n.state())
-                .map(|s| s.as_str().to_string()),
-            Err(e) if e.code() == Some("NatGatewayNotFound") => Some("deleted".to_string()),
+                .map(|n| {
+                    (
+                        n.state().map(|s| s.as_str().to_string()),
+                        n.failure_message().map(String::from),
+                    )
+                })
+                .unwrap_or((None, None)),
+            Err(e) if e.code() == Some("NatGatewayNotFound") => (None, None),
             Err(e) => return Err(Error::aws("ec2:DescribeNatGateways", e)),
         };
         Ok(match state {
@@ -135,12 +160,12 @@ async fn wait_state(job: &Job<'_>, id: &str, target: &str) -> Result<()> {
             Some(s) if s == "failed" && target == "available" => {
                 return Err(Error::Failed {
                     what: format!("NAT gateway {id}"),
-                    reason: "AWS reports it failed".into(),
+                    reason: failure.unwrap_or_else(|| "AWS reports it failed".into()),
                 });
             }
             Some(s) => Poll::Pending(s),
             None if target == "deleted" => Poll::Ready(()),
-            None => Poll::Pending("not visible yet".into()),
+            None => Poll::Unseen(unseen()),
         })
     })
     .await

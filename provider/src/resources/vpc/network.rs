@@ -1,10 +1,13 @@
 //! The VPC, its internet gateway, subnets, route tables and default security group.
 //! Every object is created tagged with its part, so a later attempt finds and adopts it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::sync::Mutex;
 
+use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, Filter, ResourceType, Tag, TagSpecification, VpcState as AwsVpcState,
+    AttributeBooleanValue, ResourceType, Tag, TagSpecification, VpcState as AwsVpcState,
 };
 use futures::future::try_join_all;
 use pulumi_provider::Ctx;
@@ -13,6 +16,7 @@ use super::check::SubnetPlan;
 use super::inventory::{COMPLETE_TAG, Inventory, PART_TAG, VPC_TAG, filter, owned_vpc};
 use super::layout::Tier;
 use crate::aws::AwsContext;
+use crate::aws::lag::{NEW_EC2_OBJECT, settle};
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result};
 
@@ -22,9 +26,49 @@ pub struct Job<'a> {
     pub ctx: &'a Ctx,
     pub tags: BTreeMap<String, String>,
     pub vpc_id: String,
+    /// The ids this converge made: EC2's filtered reads may not list them for a while, so
+    /// reads that must see them wait until they do (`lifecycle::current`).
+    pub made: Mutex<BTreeSet<String>>,
 }
 
-impl Job<'_> {
+impl<'a> Job<'a> {
+    pub fn new(
+        cx: &'a AwsContext,
+        ctx: &'a Ctx,
+        tags: BTreeMap<String, String>,
+        vpc_id: String,
+    ) -> Self {
+        Job {
+            cx,
+            ctx,
+            tags,
+            vpc_id,
+            made: Mutex::default(),
+        }
+    }
+
+    /// Notes an id this converge made.
+    pub fn record(&self, id: &str) {
+        if let Ok(mut made) = self.made.lock() {
+            made.insert(id.to_string());
+        }
+    }
+
+    /// The ids this converge made.
+    pub fn made_ids(&self) -> BTreeSet<String> {
+        self.made.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// Runs one EC2 call that names objects of this VPC, some made a moment ago: EC2 may
+    /// not know them yet (`*.NotFound`), which is waited out ([`NEW_EC2_OBJECT`]).
+    pub async fn ec2<T, F, Fut>(&self, what: &str, call: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        settle(self.ctx, what, &[&NEW_EC2_OBJECT], call).await
+    }
+
     /// Tags for one part: the resource's tags, the part, and a readable Name.
     pub fn spec(&self, kind: ResourceType, part: &str, extra: &[(&str, &str)]) -> TagSpecification {
         let mut tags = self.tags.clone();
@@ -72,12 +116,7 @@ pub async fn ensure_vpc(
             id
         }
         None => {
-            let job = Job {
-                cx,
-                ctx,
-                tags: tags.clone(),
-                vpc_id: String::new(),
-            };
+            let job = Job::new(cx, ctx, tags.clone(), String::new());
             let made = cx
                 .ec2()
                 .create_vpc()
@@ -101,18 +140,23 @@ pub async fn ensure_vpc(
 /// Waits for a VPC just made to be `available`.
 pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, vpc_id: &str) -> Result<()> {
     let what = format!("VPC {vpc_id} to be available");
+    let unseen = || Error::Vanished {
+        what: format!("VPC {vpc_id}"),
+        when: "was made but EC2 still does not know it",
+    };
     wait::until(ctx, &what, Backoff::default(), || async {
-        let v = cx
-            .ec2()
-            .describe_vpcs()
-            .vpc_ids(vpc_id)
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:DescribeVpcs", e))?;
+        let v = match cx.ec2().describe_vpcs().vpc_ids(vpc_id).send().await {
+            Ok(v) => v,
+            // A VPC made a moment ago may be unknown to EC2's reads for a while.
+            Err(e) if e.code() == Some("InvalidVpcID.NotFound") => {
+                return Ok(Poll::Unseen(unseen()));
+            }
+            Err(e) => return Err(Error::aws("ec2:DescribeVpcs", e)),
+        };
         Ok(match v.vpcs().first().and_then(|v| v.state()) {
             Some(AwsVpcState::Available) => Poll::Ready(()),
             Some(s) => Poll::Pending(s.as_str().to_string()),
-            None => Poll::Pending("not visible yet".into()),
+            None => Poll::Unseen(unseen()),
         })
     })
     .await
@@ -121,24 +165,30 @@ pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, vpc_id: &str) -> Result<
 pub async fn ensure_dns(job: &Job<'_>, inv: &Inventory) -> Result<()> {
     let on = || AttributeBooleanValue::builder().value(true).build();
     if !inv.dns_support {
-        job.cx
-            .ec2()
-            .modify_vpc_attribute()
-            .vpc_id(&job.vpc_id)
-            .enable_dns_support(on())
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:ModifyVpcAttribute", e))?;
+        job.ec2("DNS of the VPC", || async {
+            job.cx
+                .ec2()
+                .modify_vpc_attribute()
+                .vpc_id(&job.vpc_id)
+                .enable_dns_support(on())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:ModifyVpcAttribute", e))
+        })
+        .await?;
     }
     if !inv.dns_hostnames {
-        job.cx
-            .ec2()
-            .modify_vpc_attribute()
-            .vpc_id(&job.vpc_id)
-            .enable_dns_hostnames(on())
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:ModifyVpcAttribute", e))?;
+        job.ec2("DNS of the VPC", || async {
+            job.cx
+                .ec2()
+                .modify_vpc_attribute()
+                .vpc_id(&job.vpc_id)
+                .enable_dns_hostnames(on())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:ModifyVpcAttribute", e))
+        })
+        .await?;
     }
     Ok(())
 }
@@ -170,19 +220,23 @@ pub async fn ensure_igw(job: &Job<'_>, inv: &Inventory) -> Result<String> {
         .and_then(|g| g.internet_gateway_id())
         .unwrap_or_default()
         .to_string();
+    job.record(&id);
     attach_igw(job, &id).await?;
     Ok(id)
 }
 
 async fn attach_igw(job: &Job<'_>, id: &str) -> Result<()> {
-    job.cx
-        .ec2()
-        .attach_internet_gateway()
-        .internet_gateway_id(id)
-        .vpc_id(&job.vpc_id)
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:AttachInternetGateway", e))?;
+    job.ec2(&format!("internet gateway {id}"), || async {
+        job.cx
+            .ec2()
+            .attach_internet_gateway()
+            .internet_gateway_id(id)
+            .vpc_id(&job.vpc_id)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:AttachInternetGateway", e))
+    })
+    .await?;
     Ok(())
 }
 
@@ -197,28 +251,32 @@ pub async fn ensure_subnets(
             .filter(|p| inv.subnet(&subnet_part(p.tier, &p.az)).is_none())
             .map(|p| async move {
                 let part = subnet_part(p.tier, &p.az);
+                // A refused create (the VPC unknown yet) makes nothing: trying again is safe.
                 let out = job
-                    .cx
-                    .ec2()
-                    .create_subnet()
-                    .vpc_id(&job.vpc_id)
-                    .cidr_block(p.cidr.to_string())
-                    .availability_zone(&p.az)
-                    .tag_specifications(job.spec(
-                        ResourceType::Subnet,
-                        &part,
-                        &[("healthcare:tier", p.tier.name())],
-                    ))
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:CreateSubnet", e))?;
-                Ok::<_, Error>((
-                    part,
-                    out.subnet()
-                        .and_then(|s| s.subnet_id())
-                        .unwrap_or_default()
-                        .to_string(),
-                ))
+                    .ec2(&format!("subnet {part}"), || async {
+                        job.cx
+                            .ec2()
+                            .create_subnet()
+                            .vpc_id(&job.vpc_id)
+                            .cidr_block(p.cidr.to_string())
+                            .availability_zone(&p.az)
+                            .tag_specifications(job.spec(
+                                ResourceType::Subnet,
+                                &part,
+                                &[("healthcare:tier", p.tier.name())],
+                            ))
+                            .send()
+                            .await
+                            .map_err(|e| Error::aws("ec2:CreateSubnet", e))
+                    })
+                    .await?;
+                let id = out
+                    .subnet()
+                    .and_then(|s| s.subnet_id())
+                    .unwrap_or_default()
+                    .to_string();
+                job.record(&id);
+                Ok::<_, Error>((part, id))
             }),
     )
     .await?;
@@ -230,14 +288,17 @@ pub async fn ensure_subnets(
     ids.extend(made);
     // Never hand out public IPs automatically (subnet-auto-assign-public-ip-disabled).
     for s in inv.subnets.iter().filter(|s| s.public_ip_on_launch) {
-        job.cx
-            .ec2()
-            .modify_subnet_attribute()
-            .subnet_id(&s.id)
-            .map_public_ip_on_launch(AttributeBooleanValue::builder().value(false).build())
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:ModifySubnetAttribute", e))?;
+        job.ec2(&format!("subnet {}", s.id), || async {
+            job.cx
+                .ec2()
+                .modify_subnet_attribute()
+                .subnet_id(&s.id)
+                .map_public_ip_on_launch(AttributeBooleanValue::builder().value(false).build())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:ModifySubnetAttribute", e))
+        })
+        .await?;
     }
     Ok(ids)
 }
@@ -249,21 +310,33 @@ pub async fn ensure_table(
     part: &str,
     subnets: &[String],
 ) -> Result<String> {
+    let what = format!("route table {part}");
     let id = match inv.route_table(part) {
         Some(t) => t.id.clone(),
-        None => job
-            .cx
-            .ec2()
-            .create_route_table()
-            .vpc_id(&job.vpc_id)
-            .tag_specifications(job.spec(ResourceType::RouteTable, part, &[]))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:CreateRouteTable", e))?
-            .route_table()
-            .and_then(|t| t.route_table_id())
-            .unwrap_or_default()
-            .to_string(),
+        None => {
+            // One token per table and VPC: a retry whose first answer was lost gets the
+            // same table back instead of a second one.
+            let token = client_token(&[&job.vpc_id, part, job.ctx.urn()]);
+            let id = job
+                .ec2(&what, || async {
+                    job.cx
+                        .ec2()
+                        .create_route_table()
+                        .vpc_id(&job.vpc_id)
+                        .client_token(&token)
+                        .tag_specifications(job.spec(ResourceType::RouteTable, part, &[]))
+                        .send()
+                        .await
+                        .map_err(|e| Error::aws("ec2:CreateRouteTable", e))
+                })
+                .await?
+                .route_table()
+                .and_then(|t| t.route_table_id())
+                .unwrap_or_default()
+                .to_string();
+            job.record(&id);
+            id
+        }
     };
     for subnet in subnets {
         let current = inv.route_tables.iter().find_map(|t| {
@@ -274,24 +347,30 @@ pub async fn ensure_table(
         match current {
             Some((table, _)) if table == id => {}
             Some((_, association)) => {
-                job.cx
-                    .ec2()
-                    .replace_route_table_association()
-                    .association_id(association)
-                    .route_table_id(&id)
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:ReplaceRouteTableAssociation", e))?;
+                job.ec2(&what, || async {
+                    job.cx
+                        .ec2()
+                        .replace_route_table_association()
+                        .association_id(&association)
+                        .route_table_id(&id)
+                        .send()
+                        .await
+                        .map_err(|e| Error::aws("ec2:ReplaceRouteTableAssociation", e))
+                })
+                .await?;
             }
             None => {
-                job.cx
-                    .ec2()
-                    .associate_route_table()
-                    .route_table_id(&id)
-                    .subnet_id(subnet)
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:AssociateRouteTable", e))?;
+                job.ec2(&what, || async {
+                    job.cx
+                        .ec2()
+                        .associate_route_table()
+                        .route_table_id(&id)
+                        .subnet_id(subnet)
+                        .send()
+                        .await
+                        .map_err(|e| Error::aws("ec2:AssociateRouteTable", e))
+                })
+                .await?;
             }
         }
     }
@@ -301,17 +380,21 @@ pub async fn ensure_table(
 /// Points `0.0.0.0/0` of a table at `target` (an internet or NAT gateway), or removes it.
 /// Sends a create- or replace-route request for `0.0.0.0/0` towards an internet gateway
 /// or, when `nat`, a NAT gateway (the two requests are distinct types with the same setters).
+/// The table, the gateway or the NAT gateway may have been made a moment ago.
 macro_rules! to_target {
-    ($request:expr, $table:expr, $target:expr, $nat:expr, $operation:literal) => {{
-        let r = $request
-            .route_table_id($table)
-            .destination_cidr_block("0.0.0.0/0");
-        let r = if $nat {
-            r.nat_gateway_id($target)
-        } else {
-            r.gateway_id($target)
-        };
-        r.send().await.map_err(|e| Error::aws($operation, e))?;
+    ($job:expr, $request:expr, $table:expr, $target:expr, $nat:expr, $operation:literal) => {{
+        $job.ec2(&format!("route table {}", $table), || async {
+            let r = $request
+                .route_table_id($table)
+                .destination_cidr_block("0.0.0.0/0");
+            let r = if $nat {
+                r.nat_gateway_id($target)
+            } else {
+                r.gateway_id($target)
+            };
+            r.send().await.map_err(|e| Error::aws($operation, e))
+        })
+        .await?;
         Ok(())
     }};
 }
@@ -334,18 +417,23 @@ pub async fn default_route(
         (Some(c), Some((t, _))) if c == t => Ok(()),
         (None, None) => Ok(()),
         (Some(_), None) => {
-            ec2.delete_route()
-                .route_table_id(table)
-                .destination_cidr_block(ANY)
-                .send()
-                .await
-                .map_err(|e| Error::aws("ec2:DeleteRoute", e))?;
+            job.ec2(&format!("route table {table}"), || async {
+                ec2.delete_route()
+                    .route_table_id(table)
+                    .destination_cidr_block(ANY)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:DeleteRoute", e))
+            })
+            .await?;
             Ok(())
         }
         (Some(_), Some((t, nat))) => {
-            to_target!(ec2.replace_route(), table, t, nat, "ec2:ReplaceRoute")
+            to_target!(job, ec2.replace_route(), table, t, nat, "ec2:ReplaceRoute")
         }
-        (None, Some((t, nat))) => to_target!(ec2.create_route(), table, t, nat, "ec2:CreateRoute"),
+        (None, Some((t, nat))) => {
+            to_target!(job, ec2.create_route(), table, t, nat, "ec2:CreateRoute")
+        }
     }
 }
 
@@ -354,19 +442,30 @@ pub async fn default_route(
 /// before (and without depending on) the services that carry it.
 pub const APP_GROUP: &str = "sg/app";
 
-/// Removes every rule of the security groups the filters select.
-async fn empty_groups(job: &Job<'_>, filters: Vec<Filter>) -> Result<()> {
-    let groups = job
-        .cx
-        .ec2()
-        .describe_security_groups()
-        .set_filters(Some(filters))
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))?;
-    for g in groups.security_groups() {
-        let id = g.group_id().unwrap_or_default();
-        if !g.ip_permissions().is_empty() {
+/// Removes every rule of a security group, read by its id (a filtered read may not list a
+/// group made a moment ago, and "listed nothing" must never pass for "nothing to remove").
+async fn empty_group(job: &Job<'_>, id: &str) -> Result<()> {
+    let what = format!("security group {id}");
+    let found = job
+        .ec2(&what, || async {
+            job.cx
+                .ec2()
+                .describe_security_groups()
+                .group_ids(id)
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))
+        })
+        .await?;
+    let g = found
+        .security_groups()
+        .first()
+        .ok_or_else(|| Error::Vanished {
+            what: what.clone(),
+            when: "was not found when its rules were removed",
+        })?;
+    if !g.ip_permissions().is_empty() {
+        job.ec2(&what, || async {
             job.cx
                 .ec2()
                 .revoke_security_group_ingress()
@@ -374,9 +473,12 @@ async fn empty_groups(job: &Job<'_>, filters: Vec<Filter>) -> Result<()> {
                 .set_ip_permissions(Some(g.ip_permissions().to_vec()))
                 .send()
                 .await
-                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupIngress", e))?;
-        }
-        if !g.ip_permissions_egress().is_empty() {
+                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupIngress", e))
+        })
+        .await?;
+    }
+    if !g.ip_permissions_egress().is_empty() {
+        job.ec2(&what, || async {
             job.cx
                 .ec2()
                 .revoke_security_group_egress()
@@ -384,22 +486,48 @@ async fn empty_groups(job: &Job<'_>, filters: Vec<Filter>) -> Result<()> {
                 .set_ip_permissions(Some(g.ip_permissions_egress().to_vec()))
                 .send()
                 .await
-                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupEgress", e))?;
-        }
+                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupEgress", e))
+        })
+        .await?;
     }
     Ok(())
 }
 
+/// The id of the VPC's default security group. AWS makes it with the VPC, so it exists; a
+/// filtered read may not list it for a while after the VPC is made, which is waited out
+/// (`wait::UNSEEN_GRACE`) rather than taken for "no default group to close".
+async fn default_group(job: &Job<'_>) -> Result<String> {
+    let what = format!(
+        "the default security group of VPC {} to be listed",
+        job.vpc_id
+    );
+    wait::until(job.ctx, &what, Backoff::default(), || async {
+        let found = job
+            .cx
+            .ec2()
+            .describe_security_groups()
+            .filters(filter("vpc-id", &job.vpc_id))
+            .filters(filter("group-name", "default"))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))?;
+        Ok(
+            match found.security_groups().first().and_then(|g| g.group_id()) {
+                Some(id) => Poll::Ready(id.to_string()),
+                None => Poll::Unseen(Error::Vanished {
+                    what: format!("the default security group of VPC {}", job.vpc_id),
+                    when: "is still not listed by EC2, so it could not be closed",
+                }),
+            },
+        )
+    })
+    .await
+}
+
 /// Removes every rule of the VPC's default security group (vpc-default-security-group-closed).
 pub async fn close_default_group(job: &Job<'_>) -> Result<()> {
-    empty_groups(
-        job,
-        vec![
-            filter("vpc-id", &job.vpc_id),
-            filter("group-name", "default"),
-        ],
-    )
-    .await
+    let id = default_group(job).await?;
+    empty_group(job, &id).await
 }
 
 /// The application group, made if missing, with no rule (the egress rule AWS gives a new
@@ -408,25 +536,45 @@ pub async fn ensure_app_group(job: &Job<'_>, inv: &Inventory) -> Result<String> 
     let id = match inv.group(APP_GROUP) {
         Some(g) if g.ingress + g.egress == 0 => return Ok(g.id.clone()),
         Some(g) => g.id.clone(),
-        None => job
-            .cx
-            .ec2()
-            .create_security_group()
-            .group_name(format!("{}-app", job.vpc_id))
-            .description(
-                "Application tasks: data stores allow this group in; it opens nothing itself",
-            )
-            .vpc_id(&job.vpc_id)
-            .tag_specifications(job.spec(ResourceType::SecurityGroup, APP_GROUP, &[]))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))?
-            .group_id()
-            .unwrap_or_default()
-            .to_string(),
+        None => {
+            let id = job
+                .ec2("the application security group", || async {
+                    job.cx
+                        .ec2()
+                        .create_security_group()
+                        .group_name(format!("{}-app", job.vpc_id))
+                        .description(
+                            "Application tasks: data stores allow this group in; it opens \
+                             nothing itself",
+                        )
+                        .vpc_id(&job.vpc_id)
+                        .tag_specifications(job.spec(ResourceType::SecurityGroup, APP_GROUP, &[]))
+                        .send()
+                        .await
+                        .map_err(|e| Error::aws("ec2:CreateSecurityGroup", e))
+                })
+                .await?
+                .group_id()
+                .unwrap_or_default()
+                .to_string();
+            job.record(&id);
+            id
+        }
     };
-    empty_groups(job, vec![filter("group-id", &id)]).await?;
+    empty_group(job, &id).await?;
     Ok(id)
+}
+
+/// An idempotency token for an EC2 create (at most 64 ASCII characters): the same parts
+/// give the same token, so a create retried after its answer was lost returns the object
+/// the first try made instead of making a second.
+pub fn client_token(parts: &[&str]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    let mut h2 = std::collections::hash_map::DefaultHasher::new();
+    (parts, "healthcare").hash(&mut h2);
+    format!("hc-{:016x}{:016x}", h.finish(), h2.finish())
 }
 
 /// The AZs the region offers, in its order.
@@ -501,20 +649,26 @@ pub async fn converge_tags(job: &Job<'_>, inv: &Inventory) -> Result<()> {
             .iter()
             .map(|(k, v)| Tag::builder().key(k).value(v).build())
             .collect();
-        ec2.create_tags()
-            .set_resources(Some(ids.clone()))
-            .set_tags(Some(tags))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:CreateTags", e))?;
+        job.ec2("tags of the VPC's parts", || async {
+            ec2.create_tags()
+                .set_resources(Some(ids.clone()))
+                .set_tags(Some(tags.clone()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateTags", e))
+        })
+        .await?;
     }
     if !stale.is_empty() {
-        ec2.delete_tags()
-            .set_resources(Some(ids))
-            .set_tags(Some(stale))
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:DeleteTags", e))?;
+        job.ec2("tags of the VPC's parts", || async {
+            ec2.delete_tags()
+                .set_resources(Some(ids.clone()))
+                .set_tags(Some(stale.clone()))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DeleteTags", e))
+        })
+        .await?;
     }
     Ok(())
 }

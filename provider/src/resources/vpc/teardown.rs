@@ -27,8 +27,9 @@ async fn delete_subnet(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
     .await
 }
 
-/// Deletes a route table after taking it off its subnets.
-async fn delete_table(cx: &AwsContext, table: &RouteTableView) -> Result<()> {
+/// Deletes a route table after taking it off its subnets (AWS refuses while an association
+/// is still going away, which is waited out).
+async fn delete_table(cx: &AwsContext, ctx: &Ctx, table: &RouteTableView) -> Result<()> {
     for association in table.associations.values() {
         match cx
             .ec2()
@@ -42,17 +43,20 @@ async fn delete_table(cx: &AwsContext, table: &RouteTableView) -> Result<()> {
             Err(e) => return Err(Error::aws("ec2:DisassociateRouteTable", e)),
         }
     }
-    match cx
-        .ec2()
-        .delete_route_table()
-        .route_table_id(&table.id)
-        .send()
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.code() == Some("InvalidRouteTableID.NotFound") => Ok(()),
-        Err(e) => Err(Error::aws("ec2:DeleteRouteTable", e)),
-    }
+    when_free(ctx, &format!("route table {}", table.id), || async {
+        match cx
+            .ec2()
+            .delete_route_table()
+            .route_table_id(&table.id)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("InvalidRouteTableID.NotFound") => Ok(()),
+            Err(e) => Err(Error::aws("ec2:DeleteRouteTable", e)),
+        }
+    })
+    .await
 }
 
 /// Removes the parts the plan no longer has.
@@ -84,34 +88,65 @@ pub async fn prune(job: &Job<'_>, inv: &Inventory, plan: &[SubnetPlan], a: &VpcA
             }
         };
         if !keep {
-            delete_table(job.cx, t).await?;
+            delete_table(job.cx, job.ctx, t).await?;
         }
     }
     if !tier_enabled(a, Tier::Public)
         && let Some(igw) = &inv.igw
     {
-        delete_igw(job.cx, &job.vpc_id, igw, inv.igw_attached).await?;
+        delete_igw(job.cx, job.ctx, &job.vpc_id, igw, inv.igw_attached).await?;
     }
     Ok(())
 }
 
-async fn delete_igw(cx: &AwsContext, vpc_id: &str, igw: &str, attached: bool) -> Result<()> {
+/// Detaches and deletes the internet gateway. AWS refuses the detach while addresses in
+/// the VPC are still mapped (a NAT gateway's Elastic IP being released), which is waited out.
+async fn delete_igw(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    vpc_id: &str,
+    igw: &str,
+    attached: bool,
+) -> Result<()> {
+    let what = format!("internet gateway {igw}");
     if attached {
-        cx.ec2()
-            .detach_internet_gateway()
+        when_free(ctx, &what, || async {
+            match cx
+                .ec2()
+                .detach_internet_gateway()
+                .internet_gateway_id(igw)
+                .vpc_id(vpc_id)
+                .send()
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(e)
+                    if matches!(
+                        e.code(),
+                        Some("Gateway.NotAttached" | "InvalidInternetGatewayID.NotFound")
+                    ) =>
+                {
+                    Ok(())
+                }
+                Err(e) => Err(Error::aws("ec2:DetachInternetGateway", e)),
+            }
+        })
+        .await?;
+    }
+    when_free(ctx, &what, || async {
+        match cx
+            .ec2()
+            .delete_internet_gateway()
             .internet_gateway_id(igw)
-            .vpc_id(vpc_id)
             .send()
             .await
-            .map_err(|e| Error::aws("ec2:DetachInternetGateway", e))?;
-    }
-    cx.ec2()
-        .delete_internet_gateway()
-        .internet_gateway_id(igw)
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:DeleteInternetGateway", e))?;
-    Ok(())
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("InvalidInternetGatewayID.NotFound") => Ok(()),
+            Err(e) => Err(Error::aws("ec2:DeleteInternetGateway", e)),
+        }
+    })
+    .await
 }
 
 /// Deletes the whole VPC: endpoints, NAT gateways and their addresses, flow logs (with the
@@ -121,12 +156,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
     let Some(inv) = inventory::gather(cx, &state.vpc_id).await? else {
         return Ok(());
     };
-    let job = Job {
-        cx,
-        ctx,
-        tags: BTreeMap::new(),
-        vpc_id: state.vpc_id.clone(),
-    };
+    let job = Job::new(cx, ctx, BTreeMap::new(), state.vpc_id.clone());
     let endpoint_ids: Vec<String> = inv.endpoints.iter().map(|e| e.id.clone()).collect();
     if !endpoint_ids.is_empty() {
         cx.ec2()
@@ -177,10 +207,10 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
         .iter()
         .filter(|t| !t.main && t.part.is_some())
     {
-        delete_table(cx, t).await?;
+        delete_table(cx, ctx, t).await?;
     }
     if let Some(igw) = &inv.igw {
-        delete_igw(cx, &state.vpc_id, igw, inv.igw_attached).await?;
+        delete_igw(cx, ctx, &state.vpc_id, igw, inv.igw_attached).await?;
     }
     for g in inv.groups.iter().filter(|g| g.part.is_some()) {
         firewall::delete(cx, ctx, &g.id).await?;

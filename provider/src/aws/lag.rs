@@ -1,0 +1,271 @@
+//! AWS's documented lags: the answers that mean "not yet" rather than "no", and the one way
+//! every call gets through them.
+//!
+//! Real AWS is eventually consistent. An EC2 object just made may answer `*.NotFound` to a
+//! call that names it; a new IAM role is refused by the services that check roles until it
+//! has propagated; a new KMS key may answer `NotFoundException`; a database, cache or stream
+//! in a transitional state refuses a change; a delete meets `DependencyViolation` while
+//! dependents drain. Each [`Lag`] names such a condition by AWS's error code (and, where AWS
+//! uses that code for other faults too, by a word of its message), with how long it is
+//! waited for at most. [`settle`] retries a call through the lags given, with backoff, a
+//! progress line on the resource, the operation's timeout and cancellation as bounds.
+//! docs/aws-consistency.md lists which calls go through which lag.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use pulumi_provider::Ctx;
+
+use super::wait::Backoff;
+use crate::error::{Error, Result};
+
+/// One condition AWS documents as passing.
+#[derive(Debug, Clone, Copy)]
+pub struct Lag {
+    /// What is still settling, for the progress line ("EC2 to know the new object").
+    pub waiting_for: &'static str,
+    /// The error codes that mean it.
+    codes: &'static [&'static str],
+    /// When not empty, the message must also hold one of these words (lowercase): for
+    /// codes AWS also gives for faults that never pass, such as a malformed parameter.
+    hints: &'static [&'static str],
+    /// The longest this condition is waited for; the operation's timeout bounds it too.
+    pub limit: Duration,
+}
+
+impl Lag {
+    /// The same condition, waited for at most `limit`.
+    pub const fn for_at_most(self, limit: Duration) -> Lag {
+        Lag { limit, ..self }
+    }
+
+    /// True when `code` is one of this condition's codes (whatever the message).
+    pub fn matches_code(&self, code: &str) -> bool {
+        self.codes.contains(&code)
+    }
+
+    /// True when `e` is this condition.
+    pub fn matches(&self, e: &Error) -> bool {
+        match e {
+            Error::Aws { code, message, .. } if self.codes.contains(&code.as_str()) => {
+                let message = message.to_lowercase();
+                self.hints.is_empty() || self.hints.iter().any(|h| message.contains(h))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// EC2's "Eventual consistency" page: an object just made may be unknown, by id, to the
+/// next call that names it (a describe, a tag, an attach, a route, another create).
+pub const NEW_EC2_OBJECT: Lag = Lag {
+    waiting_for: "EC2 to know an object just made",
+    codes: &[
+        "InvalidVpcID.NotFound",
+        "InvalidSubnetID.NotFound",
+        "InvalidGroup.NotFound",
+        "InvalidGroupId.NotFound",
+        "InvalidRouteTableID.NotFound",
+        "InvalidRouteTableId.NotFound",
+        "InvalidInternetGatewayID.NotFound",
+        "NatGatewayNotFound",
+        "InvalidNatGatewayID.NotFound",
+        "InvalidAllocationID.NotFound",
+        "InvalidVpcEndpointId.NotFound",
+        "InvalidFlowLogId.NotFound",
+        "InvalidNetworkAclID.NotFound",
+        "InvalidNetworkInterfaceID.NotFound",
+        "InvalidAssociationID.NotFound",
+        "InvalidRoute.NotFound",
+    ],
+    hints: &[],
+    limit: Duration::from_secs(120),
+};
+
+/// IAM's "Changes that I make are not always immediately visible": a new role, or a new
+/// policy on a role, reaches the services that check it (EC2 flow logs, KMS and Secrets
+/// Manager key and resource policies, RDS Enhanced Monitoring, ECS, Application Auto
+/// Scaling) seconds later; until then they refuse it as invalid.
+pub const NEW_ROLE: Lag = Lag {
+    waiting_for: "IAM to propagate a role just made",
+    codes: &[
+        "InvalidParameter",
+        "InvalidParameterValue",
+        "InvalidParameterException",
+        "InvalidParameterCombination",
+        "MalformedPolicyDocumentException",
+        "MalformedPolicyDocument",
+        "ClientException",
+        "ValidationException",
+        // ECS checks the caller may pass a task's roles; a new role is refused as not passable.
+        "AccessDeniedException",
+        "AccessDenied",
+    ],
+    hints: &[
+        "unable to assume",
+        "invalid principal",
+        "role arn",
+        "iam:passrole",
+        "role is not valid",
+        "cannot be assumed",
+        "could not be assumed",
+    ],
+    limit: Duration::from_secs(120),
+};
+
+/// IAM itself: a role just made may be unknown for a moment to the next IAM call on it.
+pub const NEW_IAM_ENTITY: Lag = Lag {
+    waiting_for: "IAM to know a role just made",
+    codes: &["NoSuchEntity", "NoSuchEntityException"],
+    hints: &[],
+    limit: Duration::from_secs(60),
+};
+
+/// KMS's eventual consistency: a key just made may answer `NotFoundException` to the next
+/// call that names it, and services given it may not find it yet.
+pub const NEW_KEY: Lag = Lag {
+    waiting_for: "KMS to know a key just made",
+    codes: &[
+        "NotFoundException",
+        "KMSNotFoundException",
+        "KMSInvalidStateException",
+        "KmsNotFound",
+    ],
+    hints: &[],
+    limit: Duration::from_secs(120),
+};
+
+/// A service given a key just made that does not see it yet, with its own code.
+pub const NEW_KEY_ELSEWHERE: Lag = Lag {
+    waiting_for: "a service to see a KMS key just made",
+    codes: &[
+        "InvalidParameterException",
+        "InvalidParameterValue",
+        "InvalidParameterValueException",
+        "AccessDeniedException",
+        "KMSAccessDeniedException",
+        "KMSInvalidStateException",
+        "KMSNotFoundException",
+        "KMSKeyNotAccessibleFault",
+        "InvalidKMSKeyFault",
+        "EncryptionFailure",
+    ],
+    hints: &["kms", "key"],
+    limit: Duration::from_secs(120),
+};
+
+/// A database, cache, stream or service in a transitional state (`modifying`, `updating`,
+/// `backing-up`...) refuses another change until it is back to rest.
+pub const BUSY: Lag = Lag {
+    waiting_for: "the object to finish its current change",
+    codes: &[
+        "InvalidDBInstanceState",
+        "InvalidDBInstanceStateFault",
+        "InvalidDBClusterStateFault",
+        "InvalidDBClusterState",
+        "InvalidReplicationGroupState",
+        "InvalidReplicationGroupStateFault",
+        "InvalidCacheClusterState",
+        "InvalidCacheClusterStateFault",
+        "ResourceInUseException",
+        "ConcurrentModificationException",
+        "ConcurrentModification",
+        "OperationAbortedException",
+        "IncorrectState",
+        "SnapshotQuotaExceededFault",
+        "UpdateInProgressException",
+        "ConcurrentUpdateException",
+        "InvalidDBParameterGroupState",
+        "InvalidDBParameterGroupStateFault",
+    ],
+    hints: &[],
+    limit: Duration::from_secs(30 * 60),
+};
+
+/// A delete refused while what depends on the object drains (ENIs of a NAT gateway, an
+/// endpoint, a task or a database being released; a policy still attached to a role; tasks
+/// still stopping in a cluster). A dependency that never drains ends at the limit with
+/// AWS's own message.
+pub const IN_USE: Lag = Lag {
+    waiting_for: "what depends on it to go away",
+    codes: &[
+        "DependencyViolation",
+        "CacheSubnetGroupInUse",
+        "InvalidDBSubnetGroupStateFault",
+        "InvalidDBParameterGroupState",
+        "InvalidDBParameterGroupStateFault",
+        "InvalidCacheParameterGroupState",
+        "DeleteConflict",
+        "DeleteConflictException",
+        "ClusterContainsTasksException",
+        "ClusterContainsServicesException",
+        "ClusterContainsContainerInstancesException",
+        "ResourceInUseException",
+        "InvalidNetworkInterface.InUse",
+    ],
+    hints: &[],
+    limit: Duration::from_secs(20 * 60),
+};
+
+/// How a call is retried: short at first (most lags are a second or two), never past 10 s
+/// between tries.
+const RETRY: Backoff = Backoff {
+    first: Duration::from_millis(500),
+    cap: Duration::from_secs(10),
+};
+
+/// Runs `call` until it succeeds, fails with an error that is none of `lags`, or a lag
+/// outlasts its limit (then AWS's last answer is the error). Throttling is waited out too.
+/// `what` reads as "flow logs for vpc-1a2b". Each wait shows on the resource's status line;
+/// a cancel or the operation's timeout ends it within a second.
+pub async fn settle<T, F, Fut>(ctx: &Ctx, what: &str, lags: &[&Lag], mut call: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let started = Instant::now();
+    let mut attempt = 0;
+    loop {
+        let err = match call().await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let waiting_for = match lags.iter().find(|l| l.matches(&err)) {
+            Some(lag) if started.elapsed() < lag.limit => lag.waiting_for,
+            Some(_) => return Err(err),
+            None if is_throttled(&err) => "AWS to stop throttling",
+            None => return Err(err),
+        };
+        let code = match &err {
+            Error::Aws { code, .. } => code.as_str(),
+            _ => "",
+        };
+        let waited = started.elapsed().as_secs();
+        tracing::debug!(what, code, waited, "lagged answer, retrying");
+        ctx.status(format!(
+            "{what}: waiting for {waiting_for} ({code}), {}m{:02}s",
+            waited / 60,
+            waited % 60
+        ))
+        .await;
+        tokio::select! {
+            _ = tokio::time::sleep(RETRY.delay(attempt)) => {}
+            _ = ctx.cancellation().cancelled() => return Err(pulumi_provider::Error::Cancelled.into()),
+        }
+        attempt += 1;
+    }
+}
+
+fn is_throttled(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Aws {
+            throttled: true,
+            ..
+        }
+    )
+}
+
+#[cfg(test)]
+#[path = "lag_tests.rs"]
+mod tests;
