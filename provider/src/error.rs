@@ -101,6 +101,10 @@ impl Error {
             code.as_str(),
             "Throttling"
                 | "ThrottlingException"
+                | "ThrottledException"
+                | "RequestThrottled"
+                | "RequestThrottledException"
+                | "RequestLimitExceeded"
                 | "LimitExceededException"
                 | "TooManyRequestsException"
         );

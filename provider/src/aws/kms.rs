@@ -6,7 +6,7 @@ use aws_sdk_kms::types::{KeyState, Tag};
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::lag::{NEW_KEY, NEW_ROLE, settle};
+use super::lag::{Lag, NEW_KEY, NEW_ROLE, settle};
 use super::tags::owned_by;
 use crate::error::{Error, Result, found};
 
@@ -34,6 +34,9 @@ impl Key {
         }
     }
 }
+
+/// A key named by an input: made a moment ago, or never; a minute tells the two apart.
+const GIVEN_KEY: Lag = NEW_KEY.for_at_most(std::time::Duration::from_secs(60));
 
 /// Finds the key behind `alias` that this URN owns, or creates one with rotation on.
 /// A key pending deletion behind the alias is not reused.
@@ -172,14 +175,37 @@ pub async fn aliases_of(cx: &AwsContext, arn: &str) -> Result<Vec<String>> {
 /// The key the user named (`given`), which must exist (`property` names the input in the
 /// error); `None` when the user named none. Asked before anything is made, so that a wrong
 /// key makes nothing.
+///
+/// A key the program made a moment ago (with another provider) may not be known to KMS yet:
+/// that is waited out for a minute before the key is called missing.
 pub async fn given(
     cx: &AwsContext,
+    ctx: &Ctx,
     given: Option<&str>,
     property: &'static str,
 ) -> Result<Option<Key>> {
     let Some(id) = given else {
         return Ok(None);
     };
+    let known = settle(ctx, &format!("{property} {id}"), &[&GIVEN_KEY], || async {
+        cx.kms()
+            .describe_key()
+            .key_id(id)
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:DescribeKey", e))
+    })
+    .await;
+    match known {
+        Err(Error::Aws { code, .. }) if GIVEN_KEY.matches_code(&code) => {
+            return Err(Error::Input {
+                property: property.into(),
+                reason: format!("the KMS key {id} does not exist"),
+            });
+        }
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
     describe(cx, id)
         .await?
         .map(Some)

@@ -76,9 +76,51 @@ pub const NEW_EC2_OBJECT: Lag = Lag {
         "InvalidNetworkAclID.NotFound",
         "InvalidNetworkInterfaceID.NotFound",
         "InvalidAssociationID.NotFound",
-        "InvalidRoute.NotFound",
     ],
     hints: &[],
+    limit: Duration::from_secs(120),
+};
+
+/// RDS, ElastiCache and ECS objects that other objects name (parameter and subnet groups,
+/// clusters): one made a moment ago may be unknown to the next call that names it.
+pub const NEW_OBJECT: Lag = Lag {
+    waiting_for: "AWS to know an object just made",
+    codes: &[
+        "DBParameterGroupNotFound",
+        "DBParameterGroupNotFoundFault",
+        "DBClusterParameterGroupNotFound",
+        "DBClusterParameterGroupNotFoundFault",
+        "DBSubnetGroupNotFoundFault",
+        "DBSubnetGroupNotFound",
+        "CacheSubnetGroupNotFoundFault",
+        "CacheParameterGroupNotFound",
+        "CacheParameterGroupNotFoundFault",
+        "ClusterNotFoundException",
+    ],
+    hints: &[],
+    limit: Duration::from_secs(120),
+};
+
+/// Another service (RDS, ElastiCache, ECS) given a subnet or security group made a moment
+/// ago that EC2 does not show it yet: each says so in its own words.
+pub const NEW_EC2_OBJECT_ELSEWHERE: Lag = Lag {
+    waiting_for: "a service to see a subnet or security group just made",
+    codes: &[
+        "InvalidSubnet",
+        "InvalidSubnetID.NotFound",
+        "InvalidGroup.NotFound",
+        "InvalidVPCNetworkStateFault",
+        "InvalidParameterValue",
+        "InvalidParameterException",
+        "InvalidParameterCombination",
+    ],
+    hints: &[
+        "does not exist",
+        "not found",
+        "are invalid",
+        "invalid subnet",
+        "invalid security group",
+    ],
     limit: Duration::from_secs(120),
 };
 
@@ -202,6 +244,7 @@ pub const IN_USE: Lag = Lag {
         "ClusterContainsContainerInstancesException",
         "ResourceInUseException",
         "InvalidNetworkInterface.InUse",
+        "InvalidIPAddress.InUse",
     ],
     hints: &[],
     limit: Duration::from_secs(20 * 60),

@@ -26,6 +26,22 @@ fn a_lag_is_known_by_its_code_and_where_needed_a_word_of_its_message() {
     assert!(!NEW_ROLE.matches(&aws("InvalidParameter", "CIDR block is malformed")));
     assert!(NEW_KEY.matches(&aws("NotFoundException", "Key does not exist")));
     assert!(!IN_USE.matches(&Error::Unexpected("DependencyViolation".into())));
+    assert!(NEW_EC2_OBJECT_ELSEWHERE.matches(&aws(
+        "InvalidSubnet",
+        "Some input subnets in :[subnet-1] are invalid."
+    )));
+    assert!(!NEW_EC2_OBJECT_ELSEWHERE.matches(&aws(
+        "InvalidParameterValue",
+        "Cannot find version 9.1 for postgres"
+    )));
+    assert!(NEW_ROLE.matches(&aws(
+        "AccessDeniedException",
+        "User is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/x"
+    )));
+    assert!(!NEW_ROLE.matches(&aws(
+        "AccessDeniedException",
+        "User arn:aws:sts::1:assumed-role/ci/x is not authorized to perform: ecs:CreateCluster"
+    )));
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ async fn key(
     a: &FargateArgs,
     tags: &BTreeMap<String, String>,
 ) -> Result<(kms::Key, bool)> {
-    if let Some(key) = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await? {
+    if let Some(key) = kms::given(cx, ctx, a.kms_key_id.as_deref(), "kmsKeyId").await? {
         return Ok((key, false));
     }
     let account = cx.account().await?;

@@ -12,7 +12,9 @@ use aws_sdk_ecs::types::{
 use pulumi_provider::Ctx;
 
 use crate::aws::AwsContext;
-use crate::aws::lag::{BUSY, NEW_EC2_OBJECT, NEW_ROLE, settle};
+use crate::aws::lag::{
+    BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_OBJECT, NEW_ROLE, settle,
+};
 use crate::aws::tagging::{self, from_ecs};
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result};
@@ -207,14 +209,24 @@ pub async fn create(
         .propagate_tags(PropagateTags::Service)
         .set_tags(Some(tagging::ecs(tags)));
     let what = format!("creating ECS service {cluster}/{name}");
-    settle(ctx, &what, &[&NEW_ROLE, &NEW_EC2_OBJECT], || {
-        let req = req.clone();
-        async move {
-            req.send()
-                .await
-                .map_err(|e| Error::aws("ecs:CreateService", e))
-        }
-    })
+    settle(
+        ctx,
+        &what,
+        &[
+            &NEW_ROLE,
+            &NEW_EC2_OBJECT,
+            &NEW_EC2_OBJECT_ELSEWHERE,
+            &NEW_OBJECT,
+        ],
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("ecs:CreateService", e))
+            }
+        },
+    )
     .await?;
     Ok(())
 }
@@ -241,14 +253,19 @@ pub async fn update(
         .deployment_configuration(Wanted::deployment())
         .enable_execute_command(want.exec);
     let what = format!("updating ECS service {cluster}/{name}");
-    settle(ctx, &what, &[&BUSY, &NEW_EC2_OBJECT], || {
-        let req = req.clone();
-        async move {
-            req.send()
-                .await
-                .map_err(|e| Error::aws("ecs:UpdateService", e))
-        }
-    })
+    settle(
+        ctx,
+        &what,
+        &[&BUSY, &NEW_EC2_OBJECT, &NEW_EC2_OBJECT_ELSEWHERE],
+        || {
+            let req = req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| Error::aws("ecs:UpdateService", e))
+            }
+        },
+    )
     .await?;
     Ok(())
 }

@@ -69,7 +69,7 @@ pub async fn converge(
     // A key the user names must exist before anything is made. The stream is made first:
     // it is what a later attempt finds if this one is killed (`abandoned`), and everything
     // else is named after it. Its key is made while it becomes ACTIVE.
-    let given = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
+    let given = kms::given(cx, ctx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
     if existing.is_none() {
         ctx.status(format!("creating Kinesis stream {name}")).await;
         stream::create(cx, ctx, a, &tags).await?;

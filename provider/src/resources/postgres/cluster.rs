@@ -13,7 +13,9 @@ use super::settings::{self, Have};
 use super::settling::{self, Seen};
 use super::solo;
 use crate::aws::AwsContext;
-use crate::aws::lag::{self, BUSY, NEW_EC2_OBJECT, NEW_KEY_ELSEWHERE, NEW_ROLE};
+use crate::aws::lag::{
+    self, BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, NEW_ROLE,
+};
 use crate::aws::tagging;
 use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Poll};
@@ -223,7 +225,12 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>)
         .copy_tags_to_snapshot(true)
         .set_serverless_v2_scaling_configuration(scaling(a))
         .set_tags(Some(tagging::rds(p.tags)));
-    let lags = [&NEW_KEY_ELSEWHERE, &NEW_EC2_OBJECT];
+    let lags = [
+        &NEW_KEY_ELSEWHERE,
+        &NEW_EC2_OBJECT,
+        &NEW_EC2_OBJECT_ELSEWHERE,
+        &NEW_OBJECT,
+    ];
     let sent = lag::settle(
         ctx,
         &format!("creating Aurora cluster {}", a.id()),
@@ -343,7 +350,7 @@ pub async fn settle(
         .set_serverless_v2_scaling_configuration(capacity.flatten());
     // A cluster in a transitional state refuses a change (BUSY); a security group made
     // moments ago may be unknown to it yet (NEW_EC2_OBJECT).
-    let lags = [&BUSY, &NEW_EC2_OBJECT];
+    let lags = [&BUSY, &NEW_EC2_OBJECT, &NEW_EC2_OBJECT_ELSEWHERE];
     lag::settle(
         ctx,
         &format!("modifying Aurora cluster {id}"),

@@ -10,7 +10,9 @@ use pulumi_provider::Ctx;
 
 use super::settling::{self, Seen};
 use crate::aws::AwsContext;
-use crate::aws::lag::{BUSY, NEW_EC2_OBJECT, NEW_KEY_ELSEWHERE, NEW_ROLE, settle};
+use crate::aws::lag::{
+    BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_ROLE, settle,
+};
 use crate::aws::tagging;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
@@ -246,7 +248,13 @@ pub async fn modify(
             .db_instance_identifier(id)
             .apply_immediately(apply_immediately),
     );
-    let lags = [&BUSY, &NEW_ROLE, &NEW_KEY_ELSEWHERE, &NEW_EC2_OBJECT];
+    let lags = [
+        &BUSY,
+        &NEW_ROLE,
+        &NEW_KEY_ELSEWHERE,
+        &NEW_EC2_OBJECT,
+        &NEW_EC2_OBJECT_ELSEWHERE,
+    ];
     let answer = settle(ctx, &format!("modifying DB instance {id}"), &lags, || {
         let req = req.clone();
         async move {

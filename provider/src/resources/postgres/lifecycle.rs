@@ -60,7 +60,7 @@ pub async fn converge(
         "Encrypts the PostgreSQL {id}, its snapshots, Performance Insights and master secret (managed by Pulumi)"
     );
     let alias = key_alias(id);
-    let given = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
+    let given = kms::given(cx, ctx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
     // The security group is made first: it is what a later attempt finds if this one is
     // killed (`abandoned`), and everything else is named after the database's id.
     let sg = match network::ensure_security_group(cx, ctx, a, &tags).await {

@@ -10,6 +10,7 @@ use pulumi_provider::Ctx;
 use super::args::{FORCE_SSL, PostgresArgs};
 use super::network::list_tags;
 use crate::aws::AwsContext;
+use crate::aws::lag::{BUSY, NEW_OBJECT, settle};
 use crate::aws::tagging;
 use crate::aws::tags::claim;
 use crate::aws::wait::when_free;
@@ -188,7 +189,9 @@ pub async fn ensure(
     let aurora = a.engine().aurora();
     let name = group_name(a);
     made_or_taken(cx, ctx, a, &name, tags).await?;
-    let all = settings(cx, aurora, &name).await?;
+    // A group made a moment ago may be unknown to the next call naming it.
+    let what = format!("parameter group {name}");
+    let all = settle(ctx, &what, &[&NEW_OBJECT], || settings(cx, aurora, &name)).await?;
     let (set, reset) = changes(a, &all);
     let static_changes: Vec<String> = set
         .iter()
@@ -209,10 +212,16 @@ pub async fn ensure(
         .await;
     }
     for batch in set.chunks(BATCH) {
-        modify(cx, aurora, &name, batch.to_vec()).await?;
+        settle(ctx, &what, &[&NEW_OBJECT, &BUSY], || {
+            modify(cx, aurora, &name, batch.to_vec())
+        })
+        .await?;
     }
     for batch in reset.chunks(BATCH) {
-        reset_batch(cx, aurora, &name, batch.to_vec()).await?;
+        settle(ctx, &what, &[&NEW_OBJECT, &BUSY], || {
+            reset_batch(cx, aurora, &name, batch.to_vec())
+        })
+        .await?;
     }
     if !static_changes.is_empty() {
         ctx.info(format!(

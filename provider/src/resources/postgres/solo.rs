@@ -10,7 +10,9 @@ use super::parts::Parts;
 use super::settings::{self, Have, on};
 use super::settling;
 use crate::aws::AwsContext;
-use crate::aws::lag::{self, NEW_EC2_OBJECT, NEW_KEY_ELSEWHERE, NEW_ROLE};
+use crate::aws::lag::{
+    self, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, NEW_ROLE,
+};
 use crate::aws::tagging;
 use crate::aws::tags::may_take;
 use crate::error::{Error, Result};
@@ -23,7 +25,13 @@ use crate::resources::inputs::parse_version;
 /// attempt whose reply was lost: success, never a second instance.
 pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>) -> Result<()> {
     let req = request(cx, a, p);
-    let lags = [&NEW_ROLE, &NEW_KEY_ELSEWHERE, &NEW_EC2_OBJECT];
+    let lags = [
+        &NEW_ROLE,
+        &NEW_KEY_ELSEWHERE,
+        &NEW_EC2_OBJECT,
+        &NEW_EC2_OBJECT_ELSEWHERE,
+        &NEW_OBJECT,
+    ];
     let sent = lag::settle(
         ctx,
         &format!("creating DB instance {}", a.id()),

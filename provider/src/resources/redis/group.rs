@@ -14,7 +14,9 @@ use aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyRe
 
 use super::args::RedisArgs;
 use crate::aws::AwsContext;
-use crate::aws::lag::{BUSY, NEW_EC2_OBJECT, NEW_KEY_ELSEWHERE, settle};
+use crate::aws::lag::{
+    BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, settle,
+};
 use crate::aws::tagging;
 use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Backoff, Poll};
@@ -232,7 +234,12 @@ fn cluster_parameter_group(a: &RedisArgs) -> Option<String> {
 /// already is a create whose answer was lost: success, never a second group.
 pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs, p: &Parts<'_>) -> Result<()> {
     let req = request(cx, a, p);
-    let lags = [&NEW_KEY_ELSEWHERE, &NEW_EC2_OBJECT];
+    let lags = [
+        &NEW_KEY_ELSEWHERE,
+        &NEW_EC2_OBJECT,
+        &NEW_EC2_OBJECT_ELSEWHERE,
+        &NEW_OBJECT,
+    ];
     let sent = settle(
         ctx,
         &format!("creating replication group {}", a.id()),
@@ -375,7 +382,7 @@ pub async fn modify(
             .replication_group_id(id)
             .apply_immediately(true),
     );
-    let lags = [&BUSY, &NEW_EC2_OBJECT];
+    let lags = [&BUSY, &NEW_EC2_OBJECT, &NEW_EC2_OBJECT_ELSEWHERE];
     settle(
         ctx,
         &format!("modifying replication group {id}"),

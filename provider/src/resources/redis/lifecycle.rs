@@ -54,7 +54,7 @@ pub async fn converge(
     let description =
         format!("Encrypts the Redis {id}, its snapshots and its AUTH secret (managed by Pulumi)");
     let alias = key_alias(id);
-    let given = kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
+    let given = kms::given(cx, ctx, a.kms_key_id.as_deref(), "kmsKeyId").await?;
     let keyed = async {
         let key = kms::or_owned(cx, ctx, given, &alias, &description, &tags)
             .await

@@ -8,7 +8,7 @@ use pulumi_provider::Ctx;
 use super::args::RedisArgs;
 use crate::aws::AwsContext;
 use crate::aws::firewall::{GroupView, Source};
-use crate::aws::lag::{NEW_EC2_OBJECT, settle};
+use crate::aws::lag::{NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, settle};
 use crate::aws::placement;
 use crate::aws::subnet_groups;
 pub use crate::aws::subnet_groups::SubnetGroupView;
@@ -51,17 +51,22 @@ pub async fn ensure_subnet_group(
     // Subnets made moments ago (by a SecureVpc in the same deployment) may be unknown to
     // ElastiCache yet; the create is refused and nothing is made (NEW_EC2_OBJECT).
     let what = format!("cache subnet group {name}");
-    settle(ctx, &what, &[&NEW_EC2_OBJECT], || {
-        subnet_groups::ensure(
-            cx.elasticache(),
-            ctx,
-            name,
-            &description,
-            &a.subnet_ids,
-            tags,
-            "replicationGroupId",
-        )
-    })
+    settle(
+        ctx,
+        &what,
+        &[&NEW_EC2_OBJECT, &NEW_EC2_OBJECT_ELSEWHERE],
+        || {
+            subnet_groups::ensure(
+                cx.elasticache(),
+                ctx,
+                name,
+                &description,
+                &a.subnet_ids,
+                tags,
+                "replicationGroupId",
+            )
+        },
+    )
     .await
 }
 

@@ -152,30 +152,31 @@ async fn owned_group(
 ) -> Result<(String, String, bool)> {
     let cx = job.cx;
     let group = group_name(&job.vpc_id);
-    let (key_arn, managed) = match kms::given(cx, a.kms_key_id.as_deref(), "kmsKeyId").await? {
-        Some(key) => (key.arn, false),
-        None => {
-            let description = format!(
-                "Encrypts the flow logs of VPC {} (managed by Pulumi)",
-                job.vpc_id
-            );
-            let policy =
-                logs::key_policy(cx, account, &logs::group_arn(cx, account, &group)).to_string();
-            (
-                kms::ensure_owned_key(
-                    cx,
-                    job.ctx,
-                    &key_alias(&job.vpc_id),
-                    &description,
-                    Some(policy),
-                    &job.tags,
+    let (key_arn, managed) =
+        match kms::given(cx, job.ctx, a.kms_key_id.as_deref(), "kmsKeyId").await? {
+            Some(key) => (key.arn, false),
+            None => {
+                let description = format!(
+                    "Encrypts the flow logs of VPC {} (managed by Pulumi)",
+                    job.vpc_id
+                );
+                let policy = logs::key_policy(cx, account, &logs::group_arn(cx, account, &group))
+                    .to_string();
+                (
+                    kms::ensure_owned_key(
+                        cx,
+                        job.ctx,
+                        &key_alias(&job.vpc_id),
+                        &description,
+                        Some(policy),
+                        &job.tags,
+                    )
+                    .await?
+                    .arn,
+                    true,
                 )
-                .await?
-                .arn,
-                true,
-            )
-        }
-    };
+            }
+        };
     logs::ensure(cx, job.ctx, &group, &key_arn, retention, &job.tags).await?;
     Ok((group, key_arn, managed))
 }

@@ -11,7 +11,7 @@ use super::args::NatStrategy;
 use super::inventory::{Inventory, VPC_TAG};
 use super::layout::Tier;
 use super::network::{Job, client_token, subnet_part};
-use crate::aws::wait::{self, Backoff, Poll};
+use crate::aws::wait::{self, Backoff, Poll, when_free};
 use crate::error::{Error, Result};
 
 /// A NAT gateway and its address.
@@ -198,13 +198,22 @@ pub async fn retire(job: &Job<'_>, inv: &Inventory, keep: &BTreeMap<String, Nat>
         .iter()
         .filter(|(p, a)| p.starts_with("eip/") && !kept_allocations.contains(a))
     {
-        job.cx
-            .ec2()
-            .release_address()
-            .allocation_id(allocation)
-            .send()
-            .await
-            .map_err(|e| Error::aws("ec2:ReleaseAddress", e))?;
+        // The address stays in use while its deleted NAT gateway lets go of it.
+        when_free(job.ctx, &format!("Elastic IP {allocation}"), || async {
+            match job
+                .cx
+                .ec2()
+                .release_address()
+                .allocation_id(allocation)
+                .send()
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(e) if e.code() == Some("InvalidAllocationID.NotFound") => Ok(()),
+                Err(e) => Err(Error::aws("ec2:ReleaseAddress", e)),
+            }
+        })
+        .await?;
         job.ctx
             .debug(format!("released Elastic IP {allocation} ({part})"))
             .await;
