@@ -15,6 +15,7 @@ pub mod snapshot;
 pub mod subnet_groups;
 pub mod tagging;
 pub mod tags;
+pub mod token;
 pub mod wait;
 
 pub use context::AwsContext;

@@ -2,7 +2,6 @@
 //! deployment circuit breaker with rollback, waited for until its rollout completes.
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
@@ -16,6 +15,7 @@ use crate::aws::lag::{
     BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_OBJECT, NEW_ROLE, settle,
 };
 use crate::aws::tagging::{self, from_ecs};
+use crate::aws::token;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result};
 use crate::resources::postgres::settling::{self, Seen};
@@ -170,15 +170,12 @@ pub async fn describe(cx: &AwsContext, cluster: &str, name: &str) -> Result<Opti
         .find(|s| s.status != INACTIVE))
 }
 
-/// An idempotency token for CreateService (at most 36 ASCII characters): the same for a
-/// retry of the same create (same URN, cluster, service and revision), so a send whose
-/// answer was lost gets the same service back; another revision (a service removed and
-/// made again registers a new one) gets another token. `DefaultHasher::new()` is SipHash
-/// with fixed keys: the same on every run of the same build.
+/// An idempotency token for CreateService: the same for a retry of the same create (same
+/// URN, cluster, service and revision), so a send whose answer was lost gets the same
+/// service back; another revision (a service removed and made again registers a new one)
+/// gets another token.
 pub fn client_token(urn: &str, cluster: &str, name: &str, task_definition: &str) -> String {
-    let mut h = DefaultHasher::new();
-    (urn, cluster, name, task_definition).hash(&mut h);
-    format!("pulumi-{:016x}", h.finish())
+    token::client_token(&[urn, cluster, name, task_definition])
 }
 
 /// CreateService, through the lags that refuse it with nothing made: the roles of the task

@@ -11,7 +11,6 @@ use pulumi_provider::Ctx;
 use super::args::{PipelineArgs, StreamMode};
 use crate::aws::AwsContext;
 use crate::aws::lag::{BUSY, IN_USE, Lag, NEW_KEY_ELSEWHERE, settle};
-use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 use crate::resources::postgres::settling::{self, Seen};
@@ -225,21 +224,16 @@ pub async fn create(
 /// reads catch up), anyone else's is refused.
 async fn adopt(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
     let what = format!("Kinesis stream {name}");
-    let v = settling::until_seen(
+    let named = format!("a Kinesis stream named {name}");
+    settling::claim_existing(
         ctx,
         &what,
-        || settling::vanished(&what, "was refused as existing, then not found"),
+        "streamName",
+        named,
         || describe(cx, name),
+        |v| &v.tags,
     )
-    .await?;
-    if may_take(ctx, v.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-        Ok(())
-    } else {
-        Err(Error::NotOwned {
-            property: "streamName",
-            what: format!("a Kinesis stream named {name}"),
-        })
-    }
+    .await
 }
 
 fn mode_details(mode: StreamMode) -> Result<StreamModeDetails> {

@@ -17,7 +17,6 @@ use crate::aws::lag::{
     self, BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, NEW_ROLE,
 };
 use crate::aws::tagging;
-use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Poll};
 use crate::error::{Error, Result, found};
 use crate::resources::inputs::parse_version;
@@ -231,10 +230,11 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>)
         &NEW_EC2_OBJECT_ELSEWHERE,
         &NEW_OBJECT,
     ];
-    let sent = lag::settle(
+    settling::create_once(
         ctx,
         &format!("creating Aurora cluster {}", a.id()),
         &lags,
+        "DBClusterAlreadyExistsFault",
         || {
             let req = req.clone();
             async move {
@@ -243,15 +243,9 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>)
                     .map_err(|e| Error::aws("rds:CreateDBCluster", e))
             }
         },
+        || adopt(cx, ctx, a.id()),
     )
-    .await;
-    match sent {
-        Ok(_) => Ok(()),
-        Err(Error::Aws { code, .. }) if code == "DBClusterAlreadyExistsFault" => {
-            adopt(cx, ctx, a.id()).await
-        }
-        Err(e) => Err(e),
-    }
+    .await
 }
 
 /// A cluster found under the name a create just used: ours (a create whose answer was
@@ -259,21 +253,16 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>)
 /// refusal, so not found is waited out for a while.
 async fn adopt(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
     let what = format!("Aurora cluster {id}");
-    let c = settling::until_seen(
+    let named = format!("an Aurora cluster named {id}");
+    settling::claim_existing(
         ctx,
         &what,
-        || settling::vanished(&what, "was refused as existing, then not found"),
+        "identifier",
+        named,
         || fetch(cx, id),
+        |c| &c.tags,
     )
-    .await?;
-    if may_take(ctx, c.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-        Ok(())
-    } else {
-        Err(Error::NotOwned {
-            property: "identifier",
-            what: format!("an Aurora cluster named {id}"),
-        })
-    }
+    .await
 }
 
 /// Makes the cluster's own settings match `a` in one ModifyDBCluster.
@@ -445,10 +434,11 @@ async fn create_member(
         .auto_minor_version_upgrade(true)
         .set_tags(Some(tagging::rds(p.tags)));
     let lags = [&NEW_ROLE, &NEW_KEY_ELSEWHERE, &BUSY];
-    let sent = lag::settle(
+    settling::create_once(
         ctx,
         &format!("creating Aurora instance {member}"),
         &lags,
+        solo::ALREADY_EXISTS,
         || {
             let req = req.clone();
             async move {
@@ -457,15 +447,9 @@ async fn create_member(
                     .map_err(|e| Error::aws("rds:CreateDBInstance", e))
             }
         },
+        || solo::adopt_instance(cx, ctx, member),
     )
-    .await;
-    match sent {
-        Ok(_) => Ok(()),
-        Err(Error::Aws { code, .. }) if code == solo::ALREADY_EXISTS => {
-            solo::adopt_instance(cx, ctx, member).await
-        }
-        Err(e) => Err(e),
-    }
+    .await
 }
 
 async fn settle_member(

@@ -8,12 +8,15 @@
 //! (RDS documents that a modified instance "may not show the modifying status right away";
 //! ElastiCache, Kinesis and ECS describe calls are eventually consistent the same way).
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use pulumi_provider::Ctx;
 
+use crate::aws::lag::{self, Lag};
+use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result};
 
@@ -142,6 +145,66 @@ where
         }
     })
     .await
+}
+
+/// Sends a create through `lags` (refusals that made nothing are sent again). An "already
+/// exists" answer (`exists`, the service's code for it) may be a send whose answer was lost:
+/// `claim` decides whether the object found is this resource's.
+pub async fn create_once<T, F, Fut, C, CFut>(
+    ctx: &Ctx,
+    what: &str,
+    lags: &[&Lag],
+    exists: &str,
+    send: F,
+    claim: C,
+) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+    C: FnOnce() -> CFut,
+    CFut: Future<Output = Result<()>>,
+{
+    match lag::settle(ctx, what, lags, send).await {
+        Ok(_) => Ok(()),
+        Err(Error::Aws { code, .. }) if code == exists => claim().await,
+        Err(e) => Err(e),
+    }
+}
+
+/// An object found under the name a create just used, after AWS refused the create as
+/// "already exists": ours (a create whose answer was lost) is fine; anyone else's was made
+/// at once by someone else and is refused naming `property` (`named` says what it is). The
+/// read may lag the refusal, so not found is waited out for a while.
+pub async fn claim_existing<T, F, Fut>(
+    ctx: &Ctx,
+    what: &str,
+    property: &'static str,
+    named: String,
+    read: F,
+    tags: impl Fn(&T) -> &BTreeMap<String, String>,
+) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>>>,
+{
+    let found = until_seen(
+        ctx,
+        what,
+        || vanished(what, "was refused as existing, then not found"),
+        read,
+    )
+    .await?;
+    if may_take(
+        ctx,
+        tags(&found).iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    ) {
+        Ok(())
+    } else {
+        Err(Error::NotOwned {
+            property,
+            what: named,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -11,10 +11,9 @@ use super::settings::{self, Have, on};
 use super::settling;
 use crate::aws::AwsContext;
 use crate::aws::lag::{
-    self, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, NEW_ROLE,
+    NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, NEW_ROLE,
 };
 use crate::aws::tagging;
-use crate::aws::tags::may_take;
 use crate::error::{Error, Result};
 use crate::resources::inputs::parse_version;
 
@@ -32,10 +31,11 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>)
         &NEW_EC2_OBJECT_ELSEWHERE,
         &NEW_OBJECT,
     ];
-    let sent = lag::settle(
+    settling::create_once(
         ctx,
         &format!("creating DB instance {}", a.id()),
         &lags,
+        ALREADY_EXISTS,
         || {
             let req = req.clone();
             async move {
@@ -44,15 +44,9 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>)
                     .map_err(|e| Error::aws("rds:CreateDBInstance", e))
             }
         },
+        || adopt_instance(cx, ctx, a.id()),
     )
-    .await;
-    match sent {
-        Ok(_) => Ok(()),
-        Err(Error::Aws { code, .. }) if code == ALREADY_EXISTS => {
-            adopt_instance(cx, ctx, a.id()).await
-        }
-        Err(e) => Err(e),
-    }
+    .await
 }
 
 /// RDS's code for a DB instance name in use.
@@ -63,21 +57,16 @@ pub const ALREADY_EXISTS: &str = "DBInstanceAlreadyExists";
 /// refusal, so not found is waited out for a while.
 pub async fn adopt_instance(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
     let what = format!("DB instance {id}");
-    let d = settling::until_seen(
+    let named = format!("a database named {id}");
+    settling::claim_existing(
         ctx,
         &what,
-        || settling::vanished(&what, "was refused as existing, then not found"),
+        "identifier",
+        named,
         || instance::fetch(cx, id),
+        |d| &d.tags,
     )
-    .await?;
-    if may_take(ctx, d.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-        Ok(())
-    } else {
-        Err(Error::NotOwned {
-            property: "identifier",
-            what: format!("a database named {id}"),
-        })
-    }
+    .await
 }
 
 fn request(cx: &AwsContext, a: &PostgresArgs, p: &Parts<'_>) -> CreateDBInstanceFluentBuilder {

@@ -18,7 +18,6 @@ use crate::aws::lag::{
     BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, settle,
 };
 use crate::aws::tagging;
-use crate::aws::tags::may_take;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 use crate::resources::postgres::settling::{self, Seen};
@@ -240,10 +239,11 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs, p: &Parts<'_>) ->
         &NEW_EC2_OBJECT_ELSEWHERE,
         &NEW_OBJECT,
     ];
-    let sent = settle(
+    settling::create_once(
         ctx,
         &format!("creating replication group {}", a.id()),
         &lags,
+        "ReplicationGroupAlreadyExists",
         || {
             let req = req.clone();
             async move {
@@ -252,15 +252,9 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs, p: &Parts<'_>) ->
                     .map_err(|e| Error::aws("elasticache:CreateReplicationGroup", e))
             }
         },
+        || adopt(cx, ctx, a.id()),
     )
-    .await;
-    match sent {
-        Ok(_) => Ok(()),
-        Err(Error::Aws { code, .. }) if code == "ReplicationGroupAlreadyExists" => {
-            adopt(cx, ctx, a.id()).await
-        }
-        Err(e) => Err(e),
-    }
+    .await
 }
 
 /// A group found under the id a create just used (`converge` looked a moment before): ours
@@ -268,21 +262,16 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs, p: &Parts<'_>) ->
 /// else. ElastiCache's reads may lag the refusal, so not found is waited out for a while.
 async fn adopt(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
     let what = format!("replication group {id}");
-    let g = settling::until_seen(
+    let named = format!("a replication group named {id}");
+    settling::claim_existing(
         ctx,
         &what,
-        || settling::vanished(&what, "was refused as existing, then not found"),
+        "replicationGroupId",
+        named,
         || describe(cx, id),
+        |g| &g.tags,
     )
-    .await?;
-    if may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-        Ok(())
-    } else {
-        Err(Error::NotOwned {
-            property: "replicationGroupId",
-            what: format!("a replication group named {id}"),
-        })
-    }
+    .await
 }
 
 fn request(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> CreateReplicationGroupFluentBuilder {

@@ -7,7 +7,8 @@ use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, VpcEndpointType};
 
 use super::args::{GATEWAY_SERVICES, VpcArgs};
 use super::inventory::{EndpointView, Inventory};
-use super::network::{Job, client_token};
+use super::network::Job;
+use crate::aws::token::client_token;
 use crate::error::{Error, Result};
 
 pub const GROUP_PART: &str = "sg/endpoints";

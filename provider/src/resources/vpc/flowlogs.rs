@@ -5,9 +5,10 @@ use serde_json::json;
 
 use super::args::VpcArgs;
 use super::inventory::Inventory;
-use super::network::{Job, client_token};
+use super::network::Job;
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_EC2_OBJECT, NEW_ROLE, settle};
+use crate::aws::token::client_token;
 use crate::aws::{AwsContext, kms, logs};
 use crate::error::{Error, Result};
 

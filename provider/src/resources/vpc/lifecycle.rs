@@ -11,7 +11,7 @@ use super::check::{self, SubnetPlan, tier_enabled};
 use super::inventory::{self, Inventory};
 use super::layout::Tier;
 use super::network::{self, Job, private_table_part, subnet_part};
-use super::{endpoints, flowlogs, nat, state, teardown};
+use super::{endpoints, flowlogs, groups, nat, state, teardown};
 use crate::aws::tags::tags_for;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::aws::{AwsContext, partial};
@@ -151,8 +151,8 @@ async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Resul
     let (network, flow, closed, app) = futures::join!(
         network_and_nat(job, &inv, a, &zones, &plan),
         flow,
-        network::close_default_group(job),
-        network::ensure_app_group(job, &inv),
+        groups::close_default_group(job),
+        groups::ensure_app_group(job, &inv),
     );
     let (subnets, tables) = network?;
     let flow = flow?;

@@ -4,6 +4,7 @@ pub mod args;
 mod check;
 mod endpoints;
 mod flowlogs;
+mod groups;
 mod inventory;
 mod layout;
 mod lifecycle;

@@ -10,7 +10,8 @@ use futures::future::try_join_all;
 use super::args::NatStrategy;
 use super::inventory::{Inventory, VPC_TAG};
 use super::layout::Tier;
-use super::network::{Job, client_token, subnet_part};
+use super::network::{Job, subnet_part};
+use crate::aws::token::client_token;
 use crate::aws::wait::{self, Backoff, Poll, when_free};
 use crate::error::{Error, Result};
 

@@ -7,10 +7,11 @@ use super::args::{
     EndpointArgs, FlowLogArgs, GATEWAY_SERVICES, NatStrategy, SubnetInfo, VpcArgs, VpcState,
 };
 use super::flowlogs;
+use super::groups::APP_GROUP;
 use super::inventory::{self, FlowLogView, Inventory};
 use super::layout::Tier;
 use super::nat::nat_zones;
-use super::network::{APP_GROUP, ISOLATED_TABLE, PUBLIC_TABLE, private_table_part};
+use super::network::{ISOLATED_TABLE, PUBLIC_TABLE, private_table_part};
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs};
 use crate::compliance::{
