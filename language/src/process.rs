@@ -56,10 +56,24 @@ pub fn spawn(command: &mut Command, program: &str) -> Result<Child> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    command.spawn().map_err(|source| Error::Spawn {
-        program: program.to_string(),
-        source,
-    })
+    // A program written a moment ago (a plugin cargo has just linked) can be "text file
+    // busy" for a moment while another process forked meanwhile still holds it open for
+    // writing; that passes, so the start is tried again a few times.
+    let mut tries = 0;
+    loop {
+        match command.spawn() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            started => {
+                return started.map_err(|source| Error::Spawn {
+                    program: program.to_string(),
+                    source,
+                });
+            }
+        }
+    }
 }
 
 /// Waits for `child` to exit; stops it when the call's receiver goes away (the engine
