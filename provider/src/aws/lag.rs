@@ -250,6 +250,23 @@ pub const IN_USE: Lag = Lag {
     limit: Duration::from_secs(20 * 60),
 };
 
+/// A call for [`settle`] that sends a clone of the request `req` each time (a request is
+/// built once; a refused send made nothing, so the same request goes again), its error
+/// named by the operation `op` ("rds:ModifyDBInstance").
+macro_rules! resend {
+    ($req:expr, $op:literal) => {
+        || {
+            let req = $req.clone();
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| $crate::error::Error::aws($op, e))
+            }
+        }
+    };
+}
+pub(crate) use resend;
+
 /// How a call is retried: short at first (most lags are a second or two), never past 10 s
 /// between tries.
 const RETRY: Backoff = Backoff {

@@ -13,6 +13,7 @@ use pulumi_provider::Ctx;
 
 use super::args::FargateArgs;
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{BUSY, NEW_KEY_ELSEWHERE, settle};
 use crate::aws::tagging::{self, from_ecs};
 use crate::aws::wait::when_free;
@@ -170,14 +171,7 @@ pub async fn create(
         ctx,
         &format!("creating ECS cluster {name}"),
         &[&NEW_KEY_ELSEWHERE],
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("ecs:CreateCluster", e))
-            }
-        },
+        resend!(req, "ecs:CreateCluster"),
     )
     .await?;
     let cluster = made.cluster().ok_or(Error::Incomplete {
@@ -206,14 +200,12 @@ pub async fn converge(
             .cluster(name)
             .settings(want.settings())
             .configuration(want.configuration());
-        settle(ctx, &what, &[&BUSY, &NEW_KEY_ELSEWHERE], || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("ecs:UpdateCluster", e))
-            }
-        })
+        settle(
+            ctx,
+            &what,
+            &[&BUSY, &NEW_KEY_ELSEWHERE],
+            resend!(req, "ecs:UpdateCluster"),
+        )
         .await?;
     }
     if have.capacity_providers != want.providers {
@@ -223,14 +215,12 @@ pub async fn converge(
             .cluster(name)
             .set_capacity_providers(Some(want.providers.clone()))
             .set_default_capacity_provider_strategy(Some(want.strategy()?));
-        settle(ctx, &what, &[&BUSY], || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("ecs:PutClusterCapacityProviders", e))
-            }
-        })
+        settle(
+            ctx,
+            &what,
+            &[&BUSY],
+            resend!(req, "ecs:PutClusterCapacityProviders"),
+        )
         .await?;
     }
     tagging::retag(cx.ecs(), &have.arn, &have.tags, tags).await

@@ -12,6 +12,7 @@ use pulumi_provider::Ctx;
 
 use super::args::ServiceAutoscaling;
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{BUSY, NEW_ROLE, settle};
 use crate::error::{Error, Result};
 
@@ -125,14 +126,12 @@ pub async fn ensure(
             .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
             .min_capacity(min)
             .max_capacity(max);
-        settle(ctx, &format!("scaling {id}"), &[&NEW_ROLE, &BUSY], || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("application-autoscaling:RegisterScalableTarget", e))
-            }
-        })
+        settle(
+            ctx,
+            &format!("scaling {id}"),
+            &[&NEW_ROLE, &BUSY],
+            resend!(req, "application-autoscaling:RegisterScalableTarget"),
+        )
         .await?;
     }
     let want = wanted(s);
@@ -186,14 +185,12 @@ async fn put_policy(
         .policy_type(PolicyType::TargetTrackingScaling)
         .target_tracking_scaling_policy_configuration(config);
     let what = format!("scaling policy {}", policy_name(cluster, service, name));
-    settle(ctx, &what, &[&BUSY], || {
-        let req = req.clone();
-        async move {
-            req.send()
-                .await
-                .map_err(|e| Error::aws("application-autoscaling:PutScalingPolicy", e))
-        }
-    })
+    settle(
+        ctx,
+        &what,
+        &[&BUSY],
+        resend!(req, "application-autoscaling:PutScalingPolicy"),
+    )
     .await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ use aws_sdk_ecs::types::{
 use pulumi_provider::Ctx;
 
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{
     BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_OBJECT, NEW_ROLE, settle,
 };
@@ -215,14 +216,7 @@ pub async fn create(
             &NEW_EC2_OBJECT_ELSEWHERE,
             &NEW_OBJECT,
         ],
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("ecs:CreateService", e))
-            }
-        },
+        resend!(req, "ecs:CreateService"),
     )
     .await?;
     Ok(())
@@ -254,14 +248,7 @@ pub async fn update(
         ctx,
         &what,
         &[&BUSY, &NEW_EC2_OBJECT, &NEW_EC2_OBJECT_ELSEWHERE],
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("ecs:UpdateService", e))
-            }
-        },
+        resend!(req, "ecs:UpdateService"),
     )
     .await?;
     Ok(())

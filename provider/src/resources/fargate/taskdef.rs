@@ -14,6 +14,7 @@ use pulumi_provider::Ctx;
 
 use super::args::ServiceArgs;
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{NEW_ROLE, settle};
 use crate::aws::tagging;
 use crate::error::{Error, Result, found};
@@ -230,14 +231,12 @@ pub async fn register(
         .container_definitions(spec.container(&cx.region)?)
         .set_tags(Some(tagging::ecs(tags)));
     let what = format!("registering task definition {family}");
-    let made = settle(ctx, &what, &[&NEW_ROLE], || {
-        let req = req.clone();
-        async move {
-            req.send()
-                .await
-                .map_err(|e| Error::aws("ecs:RegisterTaskDefinition", e))
-        }
-    })
+    let made = settle(
+        ctx,
+        &what,
+        &[&NEW_ROLE],
+        resend!(req, "ecs:RegisterTaskDefinition"),
+    )
     .await?;
     made.task_definition()
         .and_then(|t| t.task_definition_arn())

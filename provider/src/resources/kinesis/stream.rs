@@ -10,6 +10,7 @@ use pulumi_provider::Ctx;
 
 use super::args::{PipelineArgs, StreamMode};
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{BUSY, IN_USE, Lag, NEW_KEY_ELSEWHERE, settle};
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
@@ -265,14 +266,7 @@ pub async fn converge(
             .update_stream_mode()
             .stream_arn(&v.arn)
             .stream_mode_details(mode_details(want.mode())?);
-        let send = || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:UpdateStreamMode", e))
-            }
-        };
+        let send = resend!(req, "kinesis:UpdateStreamMode");
         v = apply(cx, ctx, name, busy, send, |v| v.mode == want.mode()).await?;
     }
     if let (StreamMode::Provisioned, Some(n)) = (want.mode(), want.shard_count)
@@ -284,14 +278,7 @@ pub async fn converge(
             .stream_name(name)
             .target_shard_count(n as i32)
             .scaling_type(ScalingType::UniformScaling);
-        let send = || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:UpdateShardCount", e))
-            }
-        };
+        let send = resend!(req, "kinesis:UpdateShardCount");
         v = apply(cx, ctx, name, busy, send, |v| v.open_shards == n).await?;
     }
     v = retention(cx, ctx, v, name, want.retention_hours).await?;
@@ -302,14 +289,7 @@ pub async fn converge(
             .stream_name(name)
             .encryption_type(EncryptionType::Kms)
             .key_id(key_arn);
-        let send = || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:StartStreamEncryption", e))
-            }
-        };
+        let send = resend!(req, "kinesis:StartStreamEncryption");
         // A key made moments ago may be unknown to Kinesis yet (NEW_KEY_ELSEWHERE).
         let lags: &[&Lag] = &[&BUSY, &NEW_KEY_ELSEWHERE];
         let shows = |v: &StreamView| v.encrypted && v.key_id.as_deref() == Some(key_arn);
@@ -337,14 +317,7 @@ async fn retention(
             .increase_stream_retention_period()
             .stream_name(name)
             .retention_period_hours(hours as i32);
-        let send = || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:IncreaseStreamRetentionPeriod", e))
-            }
-        };
+        let send = resend!(req, "kinesis:IncreaseStreamRetentionPeriod");
         apply(cx, ctx, name, &[&BUSY], send, shows).await
     } else if hours < v.retention_hours {
         let req = cx
@@ -352,14 +325,7 @@ async fn retention(
             .decrease_stream_retention_period()
             .stream_name(name)
             .retention_period_hours(hours as i32);
-        let send = || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:DecreaseStreamRetentionPeriod", e))
-            }
-        };
+        let send = resend!(req, "kinesis:DecreaseStreamRetentionPeriod");
         apply(cx, ctx, name, &[&BUSY], send, shows).await
     } else {
         Ok(v)
@@ -391,14 +357,7 @@ async fn metrics(
             .enable_enhanced_monitoring()
             .stream_name(name)
             .set_shard_level_metrics(Some(enable));
-        let send = || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:EnableEnhancedMonitoring", e))
-            }
-        };
+        let send = resend!(req, "kinesis:EnableEnhancedMonitoring");
         let shows = |v: &StreamView| wanted.iter().all(|m| v.metrics.contains(m));
         v = apply(cx, ctx, name, &[&BUSY], send, shows).await?;
     }
@@ -408,14 +367,7 @@ async fn metrics(
             .disable_enhanced_monitoring()
             .stream_name(name)
             .set_shard_level_metrics(Some(disable));
-        let send = || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:DisableEnhancedMonitoring", e))
-            }
-        };
+        let send = resend!(req, "kinesis:DisableEnhancedMonitoring");
         let shows = |v: &StreamView| v.metrics.iter().all(|m| wanted.contains(m));
         v = apply(cx, ctx, name, &[&BUSY], send, shows).await?;
     }
@@ -442,14 +394,12 @@ async fn converge_tags(
             .remove_tags_from_stream()
             .stream_name(name)
             .set_tag_keys(Some(chunk.to_vec()));
-        settle(ctx, &what, &[&BUSY], || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:RemoveTagsFromStream", e))
-            }
-        })
+        settle(
+            ctx,
+            &what,
+            &[&BUSY],
+            resend!(req, "kinesis:RemoveTagsFromStream"),
+        )
         .await?;
     }
     let changed: Vec<(String, String)> = want
@@ -463,14 +413,12 @@ async fn converge_tags(
             .add_tags_to_stream()
             .stream_name(name)
             .set_tags(Some(chunk.iter().cloned().collect()));
-        settle(ctx, &what, &[&BUSY], || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("kinesis:AddTagsToStream", e))
-            }
-        })
+        settle(
+            ctx,
+            &what,
+            &[&BUSY],
+            resend!(req, "kinesis:AddTagsToStream"),
+        )
         .await?;
     }
     Ok(())

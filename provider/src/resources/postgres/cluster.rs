@@ -13,6 +13,7 @@ use super::settings::{self, Have};
 use super::settling::{self, Seen};
 use super::solo;
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{
     self, BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, NEW_ROLE,
 };
@@ -235,14 +236,7 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>)
         &format!("creating Aurora cluster {}", a.id()),
         &lags,
         "DBClusterAlreadyExistsFault",
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("rds:CreateDBCluster", e))
-            }
-        },
+        resend!(req, "rds:CreateDBCluster"),
         || adopt(cx, ctx, a.id()),
     )
     .await
@@ -344,14 +338,7 @@ pub async fn settle(
         ctx,
         &format!("modifying Aurora cluster {id}"),
         &lags,
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("rds:ModifyDBCluster", e))
-            }
-        },
+        resend!(req, "rds:ModifyDBCluster"),
     )
     .await?;
     wait_changed(cx, ctx, id, now).await
@@ -439,14 +426,7 @@ async fn create_member(
         &format!("creating Aurora instance {member}"),
         &lags,
         solo::ALREADY_EXISTS,
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("rds:CreateDBInstance", e))
-            }
-        },
+        resend!(req, "rds:CreateDBInstance"),
         || solo::adopt_instance(cx, ctx, member),
     )
     .await

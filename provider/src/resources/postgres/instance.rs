@@ -10,6 +10,7 @@ use pulumi_provider::Ctx;
 
 use super::settling::{self, Seen};
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{
     BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_ROLE, settle,
 };
@@ -255,14 +256,12 @@ pub async fn modify(
         &NEW_EC2_OBJECT,
         &NEW_EC2_OBJECT_ELSEWHERE,
     ];
-    let answer = settle(ctx, &format!("modifying DB instance {id}"), &lags, || {
-        let req = req.clone();
-        async move {
-            req.send()
-                .await
-                .map_err(|e| Error::aws("rds:ModifyDBInstance", e))
-        }
-    })
+    let answer = settle(
+        ctx,
+        &format!("modifying DB instance {id}"),
+        &lags,
+        resend!(req, "rds:ModifyDBInstance"),
+    )
     .await?;
     answer
         .db_instance()

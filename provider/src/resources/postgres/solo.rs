@@ -10,11 +10,12 @@ use super::parts::Parts;
 use super::settings::{self, Have, on};
 use super::settling;
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{
     NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, NEW_ROLE,
 };
 use crate::aws::tagging;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::resources::inputs::parse_version;
 
 /// CreateDBInstance with every input; returns once RDS has accepted it. Sent through the
@@ -36,14 +37,7 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, p: &Parts<'_>)
         &format!("creating DB instance {}", a.id()),
         &lags,
         ALREADY_EXISTS,
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("rds:CreateDBInstance", e))
-            }
-        },
+        resend!(req, "rds:CreateDBInstance"),
         || adopt_instance(cx, ctx, a.id()),
     )
     .await

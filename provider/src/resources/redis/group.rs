@@ -14,6 +14,7 @@ use aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyRe
 
 use super::args::RedisArgs;
 use crate::aws::AwsContext;
+use crate::aws::lag::resend;
 use crate::aws::lag::{
     BUSY, NEW_EC2_OBJECT, NEW_EC2_OBJECT_ELSEWHERE, NEW_KEY_ELSEWHERE, NEW_OBJECT, settle,
 };
@@ -244,14 +245,7 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, a: &RedisArgs, p: &Parts<'_>) ->
         &format!("creating replication group {}", a.id()),
         &lags,
         "ReplicationGroupAlreadyExists",
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("elasticache:CreateReplicationGroup", e))
-            }
-        },
+        resend!(req, "elasticache:CreateReplicationGroup"),
         || adopt(cx, ctx, a.id()),
     )
     .await
@@ -376,14 +370,7 @@ pub async fn modify(
         ctx,
         &format!("modifying replication group {id}"),
         &lags,
-        || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("elasticache:ModifyReplicationGroup", e))
-            }
-        },
+        resend!(req, "elasticache:ModifyReplicationGroup"),
     )
     .await?;
     Ok(())
@@ -434,14 +421,12 @@ pub async fn set_replicas(
             .replication_group_id(id)
             .new_replica_count(count)
             .apply_immediately(true);
-        settle(ctx, &what, &[&BUSY], || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("elasticache:IncreaseReplicaCount", e))
-            }
-        })
+        settle(
+            ctx,
+            &what,
+            &[&BUSY],
+            resend!(req, "elasticache:IncreaseReplicaCount"),
+        )
         .await?;
     } else if count < have {
         let req = cx
@@ -450,14 +435,12 @@ pub async fn set_replicas(
             .replication_group_id(id)
             .new_replica_count(count)
             .apply_immediately(true);
-        settle(ctx, &what, &[&BUSY], || {
-            let req = req.clone();
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| Error::aws("elasticache:DecreaseReplicaCount", e))
-            }
-        })
+        settle(
+            ctx,
+            &what,
+            &[&BUSY],
+            resend!(req, "elasticache:DecreaseReplicaCount"),
+        )
         .await?;
     }
     Ok(())
