@@ -81,6 +81,62 @@ pub const NEW_EC2_OBJECT: Lag = Lag {
     limit: Duration::from_secs(120),
 };
 
+/// Any other service's read or write naming an object this provider made a moment ago (a
+/// secret, a log group, a database, cache, subnet or parameter group, a stream, a service,
+/// a scalable target, a tagged ARN): the service may answer its not-found code until it
+/// knows the object. Given only for objects just made, since for anything else the same
+/// code means gone.
+pub const NEW_NAMED: Lag = Lag {
+    waiting_for: "AWS to know an object just made",
+    codes: &[
+        "ResourceNotFoundException",
+        "ResourceNotFoundFault",
+        "NotFoundException",
+        "ObjectNotFoundException",
+        "DBInstanceNotFound",
+        "DBInstanceNotFoundFault",
+        "DBClusterNotFoundFault",
+        "DBClusterNotFound",
+        "DBSubnetGroupNotFoundFault",
+        "DBSubnetGroupNotFound",
+        "DBParameterGroupNotFound",
+        "DBParameterGroupNotFoundFault",
+        "DBClusterParameterGroupNotFound",
+        "DBClusterParameterGroupNotFoundFault",
+        "ReplicationGroupNotFoundFault",
+        "CacheClusterNotFound",
+        "CacheClusterNotFoundFault",
+        "CacheSubnetGroupNotFoundFault",
+        "ClusterNotFoundException",
+        "ServiceNotFoundException",
+        "NoSuchEntity",
+        "NoSuchEntityException",
+    ],
+    hints: &[],
+    limit: Duration::from_secs(60),
+};
+
+/// Services that answer "not yet" for an object just made with a generic code and words:
+/// ECS DescribeTaskDefinition (`ClientException` "Unable to describe task definition") for a
+/// revision just registered, Application Auto Scaling (`ValidationException` "ECS service
+/// doesn't exist") for a service just made.
+pub const NEW_NAMED_IN_WORDS: Lag = Lag {
+    waiting_for: "AWS to know an object just made",
+    codes: &[
+        "ClientException",
+        "ValidationException",
+        "InvalidParameterException",
+        "InvalidParameterValue",
+    ],
+    hints: &[
+        "doesn't exist",
+        "does not exist",
+        "unable to describe",
+        "not found",
+    ],
+    limit: Duration::from_secs(60),
+};
+
 /// RDS, ElastiCache and ECS objects that other objects name (parameter and subnet groups,
 /// clusters): one made a moment ago may be unknown to the next call that names it.
 pub const NEW_OBJECT: Lag = Lag {
