@@ -35,6 +35,31 @@ by ``scale``:
   database or cache are released some time after it): for 2-5 s after such a delete, EC2
   DeleteSubnet, DeleteSecurityGroup, DetachInternetGateway, DeleteInternetGateway and
   DeleteVpc answer DependencyViolation.
+- Named objects (``consistency_named``; each service's API reference gives the code): an
+  object just made by name is unknown for 0.5-2 s to the next calls naming it. Secrets
+  Manager answers ResourceNotFoundException to DescribeSecret, GetSecretValue,
+  PutSecretValue, TagResource, UntagResource, PutResourcePolicy and RotateSecret on a new
+  secret (by name or ARN), and on the secret RDS makes for a managed master password;
+  CloudWatch Logs ResourceNotFoundException to PutRetentionPolicy, TagResource, TagLogGroup
+  and AssociateKmsKey on a new log group, and DescribeLogGroups leaves it out; RDS answers
+  DBSubnetGroupNotFoundFault or DBParameterGroupNotFound (HTTP 404, for cluster parameter
+  groups too) to describing or modifying a new subnet or parameter group, and
+  DBInstanceNotFound, DBClusterNotFoundFault or DBSubnetGroupNotFoundFault to
+  AddTagsToResource/ListTagsForResource naming a new one's ARN; ElastiCache
+  CacheSubnetGroupNotFoundFault to DescribeCacheSubnetGroups of a new subnet group, and
+  DescribeCacheClusters leaves out a new replication group's member clusters
+  (CacheClusterNotFound when it names one); ECS ClientException "Unable to describe task
+  definition." to DescribeTaskDefinition of a new revision; Application Auto Scaling
+  ValidationException "ECS service doesn't exist" to RegisterScalableTarget for a new ECS
+  service and ObjectNotFoundException "No scalable target registered..." to PutScalingPolicy
+  for a new scalable target; Kinesis ListTagsForStream leaves out tags just added, and KMS
+  GetKeyRotationStatus still says false after EnableKeyRotation. IAM GetRolePolicy answers
+  NoSuchEntity for 0-1 s (as GetRole does) after a new inline policy's PutRolePolicy.
+- ECS's service-linked role (ECS Developer Guide, "Using service-linked roles": ECS makes it
+  on an account's first cluster; awslabs/fargatecli#35 and aws-samples/
+  baseline-environment-on-aws#238 show first uses refused meanwhile): the model's first
+  CreateCluster is refused with InvalidParameterException "Unable to assume the service
+  linked role..." for 1-3 s after that first attempt.
 
 ``before()`` says whether AWS would refuse a call now; ``after()`` records what a call made
 and rewrites the answer; ``counts()`` counts the lagged answers given, ``drawn()`` lists every
@@ -49,15 +74,18 @@ import time
 
 if __package__:
     from . import consistency_ec2 as ec2
+    from .consistency_named import Named
 else:  # run as a program, with tests/harness first on sys.path
     import consistency_ec2 as ec2
+    from consistency_named import Named
 
 # Bounds in seconds of each lag, per profile.
 PROFILES = {
     "aws": {
         "ec2.visible": (1.0, 4.0), "kms.key": (1.0, 3.0), "iam.role": (6.0, 12.0),
         "iam.entity": (0.0, 1.0), "iam.detach": (0.0, 1.0), "modify.start": (0.5, 1.5),
-        "modify.window": (2.0, 5.0), "drain": (2.0, 5.0),
+        "modify.window": (2.0, 5.0), "drain": (2.0, 5.0), "named.visible": (0.5, 2.0),
+        "ecs.linked_role": (1.0, 3.0),
     },
 }
 IAM_OWN = ("GetRole", "PutRolePolicy", "AttachRolePolicy", "TagRole")
@@ -168,6 +196,7 @@ class Consistency:
         self._keys = {}         # key id -> (key ARN, when it is usable)
         self._windows = {}      # (kind, name) -> (modifying from, until, label)
         self._drains = []       # when each drain window ends
+        self._named = Named(self._lag, self._counts)  # other services' named objects
 
     def counts(self):
         """How many lagged answers of each kind were given, e.g. {"ec2.not_found": 3}."""
@@ -184,7 +213,7 @@ class Consistency:
         with self._lock:
             now = time.monotonic()
             for check in (self._ec2_refusal, self._iam_refusal, self._role_refusal,
-                          self._kms_refusal, self._state_refusal):
+                          self._kms_refusal, self._state_refusal, self._named.refusal):
                 refusal = check(service, operation, params or {}, now)
                 if refusal:
                     self._counts[refusal[0]] += 1
@@ -197,7 +226,7 @@ class Consistency:
             now = time.monotonic()
             if 200 <= status < 300:
                 self._record(service, operation, params or {}, data, now)
-                return self._rewrite(service, operation, data, now)
+                return self._rewrite(service, operation, params or {}, data, now)
         return data
 
     def _lag(self, kind, subject):
@@ -327,6 +356,7 @@ class Consistency:
                 self._detached[name] = now + self._lag("iam.detach", name)
         if (service, operation) in MODIFIES:
             self._record_modify(MODIFIES[(service, operation)], params, now)
+        self._named.record(service, operation, params, data, now)
 
     def _record_role(self, data, now):
         """A new role: other services get it later, IAM itself a little later."""
@@ -357,13 +387,13 @@ class Consistency:
         start = now + self._lag("modify.start", name)
         self._windows[(kind, name)] = (start, start + self._lag("modify.window", name), label)
 
-    def _rewrite(self, service, operation, data, now):
+    def _rewrite(self, service, operation, params, data, now):
         """The answer as AWS would give it now (data itself when nothing changes)."""
         if service == "ec2" and operation.startswith("Describe"):
             return self._hide_new_objects(data, now)
         if (service, operation) in STATUSES:
             return self._show_transitions(service, STATUSES[(service, operation)], data, now)
-        return data
+        return self._named.rewrite(service, operation, params, data, now)
 
     def _hide_new_objects(self, data, now):
         """An EC2 describe answer without the objects that are not visible yet."""
