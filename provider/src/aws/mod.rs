@@ -16,6 +16,7 @@ pub mod subnet_groups;
 pub mod tagging;
 pub mod tags;
 pub mod token;
+pub mod untokened;
 pub mod wait;
 
 pub use context::AwsContext;

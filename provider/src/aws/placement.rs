@@ -10,6 +10,7 @@ use super::AwsContext;
 use super::firewall::{self, GroupView, Opening, Source};
 use super::lag::{Lag, NEW_EC2_OBJECT, settle};
 use super::tags::claim;
+use super::wait::{self, Backoff, Poll};
 use crate::compliance::{Control, SG_AUTHORIZED_PORTS};
 use crate::error::{Error, Result};
 
@@ -138,7 +139,19 @@ pub async fn ensure_security_group(
             })?;
             g
         }
-        None => firewall::create(cx, ctx, f.vpc_id, &f.name, &f.description, tags).await?,
+        None => match firewall::create(cx, ctx, f.vpc_id, &f.name, &f.description, tags).await {
+            // The read by name can miss a group made a moment ago (EC2's filtered reads lag
+            // its creates, a lost answer's included): the one of that name is found and
+            // taken only when it is this resource's.
+            Err(Error::Aws { code, .. }) if code == "InvalidGroup.Duplicate" => {
+                let g = group_once_listed(cx, ctx, f).await?;
+                claim(ctx, &g.tags, f.property, || {
+                    format!("the security group {} ({}) in {}", f.name, g.id, f.vpc_id)
+                })?;
+                g
+            }
+            other => other?,
+        },
     };
     let revoked = firewall::converge_rules(cx, ctx, &g, f.port, &f.sources, &f.egress).await?;
     for r in revoked {
@@ -153,6 +166,21 @@ pub async fn ensure_security_group(
     )
     .await?;
     Ok(g)
+}
+
+/// The group `f` names, which EC2 says exists: its name-filtered read may lag for a while.
+async fn group_once_listed(cx: &AwsContext, ctx: &Ctx, f: &Firewall<'_>) -> Result<GroupView> {
+    let what = format!("EC2 to list security group {} in {}", f.name, f.vpc_id);
+    wait::until(ctx, &what, Backoff::default(), || async {
+        Ok(match firewall::find(cx, f.vpc_id, &f.name).await? {
+            Some(g) => Poll::Ready(g),
+            None => Poll::Unseen(Error::Vanished {
+                what: format!("security group {}", f.name),
+                when: "was refused as existing, then not found",
+            }),
+        })
+    })
+    .await
 }
 
 /// What a security group found in AWS says: the sources it lets in on the port, and every

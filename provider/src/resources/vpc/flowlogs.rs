@@ -192,12 +192,20 @@ pub async fn delete(
 ) -> Result<()> {
     let ids: Vec<String> = inv.flow_logs.iter().map(|f| f.id.clone()).collect();
     if !ids.is_empty() {
-        cx.ec2()
+        let out = cx
+            .ec2()
             .delete_flow_logs()
             .set_flow_log_ids(Some(ids))
             .send()
             .await
             .map_err(|e| Error::aws("ec2:DeleteFlowLogs", e))?;
+        // EC2 answers per id, with a 200: a flow log it could not delete is named there.
+        if let Some(reason) = refused_items(out.unsuccessful()) {
+            return Err(Error::Failed {
+                what: format!("deleting the flow logs of {}", inv.vpc_id),
+                reason,
+            });
+        }
     }
     if managed_group {
         logs::delete(cx, &group_name(&inv.vpc_id)).await?;
@@ -209,4 +217,55 @@ pub async fn delete(
             .await;
     }
     Ok(())
+}
+
+/// The flow logs EC2 refused to delete, with its reasons; one already gone is deleted.
+fn refused_items(items: &[aws_sdk_ec2::types::UnsuccessfulItem]) -> Option<String> {
+    let refused: Vec<String> = items
+        .iter()
+        .filter_map(|item| {
+            let error = item.error()?;
+            let code = error.code().unwrap_or_default();
+            (code != "InvalidFlowLogId.NotFound").then(|| {
+                format!(
+                    "{}: {code}: {}",
+                    item.resource_id().unwrap_or("?"),
+                    error.message().unwrap_or_default()
+                )
+            })
+        })
+        .collect();
+    (!refused.is_empty()).then(|| refused.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::types::{UnsuccessfulItem, UnsuccessfulItemError};
+
+    fn item(id: &str, code: &str) -> UnsuccessfulItem {
+        UnsuccessfulItem::builder()
+            .resource_id(id)
+            .error(
+                UnsuccessfulItemError::builder()
+                    .code(code)
+                    .message("no")
+                    .build(),
+            )
+            .build()
+    }
+
+    #[test]
+    fn a_flow_log_ec2_would_not_delete_is_an_error_and_one_already_gone_is_not() {
+        assert_eq!(refused_items(&[]), None);
+        assert_eq!(
+            refused_items(&[item("fl-1", "InvalidFlowLogId.NotFound")]),
+            None
+        );
+        let reason = refused_items(&[
+            item("fl-1", "InvalidFlowLogId.NotFound"),
+            item("fl-2", "UnauthorizedOperation"),
+        ]);
+        assert_eq!(reason.as_deref(), Some("fl-2: UnauthorizedOperation: no"));
+    }
 }

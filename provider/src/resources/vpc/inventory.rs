@@ -175,13 +175,17 @@ pub async fn owned_vpc(cx: &AwsContext, ctx: &Ctx) -> Result<Option<String>> {
     if ctx.is_replacing() {
         return Ok(None);
     }
-    let urn = ctx.urn();
+    Ok(urn_vpcs(cx, ctx).await?.into_iter().next())
+}
+
+/// Every VPC tagged with this resource's URN.
+pub async fn urn_vpcs(cx: &AwsContext, ctx: &Ctx) -> Result<Vec<String>> {
     let found = cx
         .ec2()
         .describe_vpcs()
         .filters(filter(
             &format!("tag:{}", crate::aws::tags::URN_TAG),
-            &crate::aws::tags::urn_value(urn),
+            &crate::aws::tags::urn_value(ctx.urn()),
         ))
         .send()
         .await
@@ -189,7 +193,41 @@ pub async fn owned_vpc(cx: &AwsContext, ctx: &Ctx) -> Result<Option<String>> {
     Ok(found
         .vpcs()
         .iter()
-        .find_map(|v| v.vpc_id().map(String::from)))
+        .filter_map(|v| v.vpc_id().map(String::from))
+        .collect())
+}
+
+/// The object of `part` tagged as made for `vpc_id` (`ec2:DescribeInternetGateways` or
+/// `ec2:DescribeAddresses` by tags): what a create whose answer was lost may have made.
+pub async fn tagged_part(cx: &AwsContext, vpc_id: &str, part: &str) -> Result<Option<String>> {
+    let filters = vec![
+        filter(&format!("tag:{VPC_TAG}"), vpc_id),
+        filter(&format!("tag:{PART_TAG}"), part),
+    ];
+    if part.starts_with("eip/") {
+        let found = cx
+            .ec2()
+            .describe_addresses()
+            .set_filters(Some(filters))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DescribeAddresses", e))?;
+        return Ok(found
+            .addresses()
+            .iter()
+            .find_map(|a| a.allocation_id().map(String::from)));
+    }
+    let found = cx
+        .ec2()
+        .describe_internet_gateways()
+        .set_filters(Some(filters))
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeInternetGateways", e))?;
+    Ok(found
+        .internet_gateways()
+        .iter()
+        .find_map(|g| g.internet_gateway_id().map(String::from)))
 }
 
 /// Gathers the VPC's contents; `None` when the VPC does not exist.

@@ -12,6 +12,7 @@ use super::inventory::{self, Inventory};
 use super::layout::Tier;
 use super::network::{self, Job, private_table_part, subnet_part};
 use super::{endpoints, flowlogs, groups, nat, state, teardown};
+use crate::aws::lag::NEW_EC2_OBJECT;
 use crate::aws::tags::tags_for;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::aws::{AwsContext, partial};
@@ -84,7 +85,14 @@ async fn current(job: &Job<'_>) -> Result<Inventory> {
     let made = job.made_ids();
     let what = format!("EC2 to list the parts of VPC {}", job.vpc_id);
     wait::until(job.ctx, &what, Backoff::default(), || async {
-        let Some(inv) = inventory::gather(job.cx, &job.vpc_id).await? else {
+        let gathered = match inventory::gather(job.cx, &job.vpc_id).await {
+            // One of the reads (the VPC's attributes) may not know a VPC made a moment ago.
+            Err(e) if NEW_EC2_OBJECT.matches(&e) && made.contains(&job.vpc_id) => {
+                return Ok(Poll::Unseen(e));
+            }
+            other => other?,
+        };
+        let Some(inv) = gathered else {
             let gone = Error::Vanished {
                 what: format!("VPC {}", job.vpc_id),
                 when: "was gone when its parts were read",

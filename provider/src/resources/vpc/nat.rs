@@ -8,10 +8,11 @@ use aws_sdk_ec2::types::{DomainType, ResourceType};
 use futures::future::try_join_all;
 
 use super::args::NatStrategy;
-use super::inventory::{Inventory, VPC_TAG};
+use super::inventory::{self, Inventory, VPC_TAG};
 use super::layout::Tier;
 use super::network::{Job, subnet_part};
 use crate::aws::token::client_token;
+use crate::aws::untokened;
 use crate::aws::wait::{self, Backoff, Poll, when_free};
 use crate::error::{Error, Result};
 
@@ -67,22 +68,36 @@ pub async fn ensure(
         let allocation_id = match inv.eips.get(&eip_part) {
             Some(id) => id.clone(),
             None => {
-                let id = job
-                    .cx
-                    .ec2()
-                    .allocate_address()
-                    .domain(DomainType::Vpc)
-                    .tag_specifications(job.spec(
-                        ResourceType::ElasticIp,
-                        &eip_part,
-                        &[(VPC_TAG, &job.vpc_id)],
-                    ))
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:AllocateAddress", e))?
-                    .allocation_id()
-                    .unwrap_or_default()
-                    .to_string();
+                let spec = job.spec(
+                    ResourceType::ElasticIp,
+                    &eip_part,
+                    &[(VPC_TAG, &job.vpc_id)],
+                );
+                let id = untokened::create(
+                    job.ctx,
+                    &format!("Elastic IP {eip_part}"),
+                    || async {
+                        let made = job
+                            .cx
+                            .ec2()
+                            .allocate_address()
+                            .domain(DomainType::Vpc)
+                            .tag_specifications(spec.clone())
+                            .customize()
+                            .config_override(untokened::ec2_once())
+                            .send()
+                            .await
+                            .map_err(|e| Error::aws("ec2:AllocateAddress", e))?;
+                        made.allocation_id()
+                            .map(String::from)
+                            .ok_or(Error::Incomplete {
+                                operation: "ec2:AllocateAddress",
+                                missing: "the allocation id",
+                            })
+                    },
+                    || inventory::tagged_part(job.cx, &job.vpc_id, &eip_part),
+                )
+                .await?;
                 job.record(&id);
                 id
             }

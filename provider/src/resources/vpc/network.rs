@@ -13,11 +13,12 @@ use futures::future::try_join_all;
 use pulumi_provider::Ctx;
 
 use super::check::SubnetPlan;
-use super::inventory::{COMPLETE_TAG, Inventory, PART_TAG, VPC_TAG, filter, owned_vpc};
+use super::inventory::{self, COMPLETE_TAG, Inventory, PART_TAG, VPC_TAG, filter, owned_vpc};
 use super::layout::Tier;
 use crate::aws::AwsContext;
 use crate::aws::lag::{NEW_EC2_OBJECT, settle};
 use crate::aws::token::client_token;
+use crate::aws::untokened;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result};
 
@@ -118,21 +119,41 @@ pub async fn ensure_vpc(
         }
         None => {
             let job = Job::new(cx, ctx, tags.clone(), String::new());
-            let made = cx
-                .ec2()
-                .create_vpc()
-                .cidr_block(cidr)
-                .tag_specifications(job.spec(ResourceType::Vpc, "vpc", &[]))
-                .send()
-                .await
-                .map_err(|e| Error::aws("ec2:CreateVpc", e))?;
-            made.vpc()
-                .and_then(|v| v.vpc_id())
-                .ok_or_else(|| Error::Incomplete {
-                    operation: "ec2:CreateVpc",
-                    missing: "the VPC id",
-                })?
-                .to_string()
+            let spec = job.spec(ResourceType::Vpc, "vpc", &[]);
+            // A replacement's old VPC carries the same URN: it is not what a lost create made.
+            let before = if ctx.is_replacing() {
+                inventory::urn_vpcs(cx, ctx).await?
+            } else {
+                Vec::new()
+            };
+            untokened::create(
+                ctx,
+                "VPC",
+                || async {
+                    let made = cx
+                        .ec2()
+                        .create_vpc()
+                        .cidr_block(cidr)
+                        .tag_specifications(spec.clone())
+                        .customize()
+                        .config_override(untokened::ec2_once())
+                        .send()
+                        .await
+                        .map_err(|e| Error::aws("ec2:CreateVpc", e))?;
+                    made.vpc()
+                        .and_then(|v| v.vpc_id())
+                        .map(String::from)
+                        .ok_or(Error::Incomplete {
+                            operation: "ec2:CreateVpc",
+                            missing: "the VPC id",
+                        })
+                },
+                || async {
+                    let now = inventory::urn_vpcs(cx, ctx).await?;
+                    Ok(now.into_iter().find(|id| !before.contains(id)))
+                },
+            )
+            .await?
         }
     };
     Ok(vpc_id)
@@ -204,23 +225,36 @@ pub async fn ensure_igw(job: &Job<'_>, inv: &Inventory) -> Result<String> {
         }
         None => {}
     }
-    let made = job
-        .cx
-        .ec2()
-        .create_internet_gateway()
-        .tag_specifications(job.spec(
-            ResourceType::InternetGateway,
-            "igw",
-            &[(VPC_TAG, &job.vpc_id)],
-        ))
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:CreateInternetGateway", e))?;
-    let id = made
-        .internet_gateway()
-        .and_then(|g| g.internet_gateway_id())
-        .unwrap_or_default()
-        .to_string();
+    let spec = job.spec(
+        ResourceType::InternetGateway,
+        "igw",
+        &[(VPC_TAG, &job.vpc_id)],
+    );
+    let id = untokened::create(
+        job.ctx,
+        "internet gateway",
+        || async {
+            let made = job
+                .cx
+                .ec2()
+                .create_internet_gateway()
+                .tag_specifications(spec.clone())
+                .customize()
+                .config_override(untokened::ec2_once())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateInternetGateway", e))?;
+            made.internet_gateway()
+                .and_then(|g| g.internet_gateway_id())
+                .map(String::from)
+                .ok_or(Error::Incomplete {
+                    operation: "ec2:CreateInternetGateway",
+                    missing: "the internet gateway id",
+                })
+        },
+        || inventory::tagged_part(job.cx, &job.vpc_id, "igw"),
+    )
+    .await?;
     job.record(&id);
     attach_igw(job, &id).await?;
     Ok(id)
