@@ -1,11 +1,13 @@
 //! `pulumi-resource-healthcare`: the plugin binary.
 //!
-//! Started by the Pulumi engine with its address as the last argument. Also:
+//! Started by the Pulumi engine with its address as the last argument (see `cli.rs` for
+//! every form). Also `--help` and `--version`, and:
 //! `pulumi-resource-healthcare schema` prints the package schema, and
 //! `pulumi-resource-healthcare report ...` writes the HIPAA compliance report of an exported
 //! stack (the `pulumi-healthcare-report` library, linked in; see docs/report.md).
 
 mod aws;
+mod cli;
 mod compliance;
 mod config;
 mod error;
@@ -14,27 +16,39 @@ mod garbage_tests;
 mod provider;
 mod resources;
 
-use pulumi_provider::Launch;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("report") {
-        return healthcare_report::cli::main(&args[1..], "pulumi-resource-healthcare report");
-    }
-    if args.first().map(String::as_str) == Some("schema") {
-        return match serde_json::to_string_pretty(&provider::server().schema()) {
-            Ok(text) => {
-                println!("{text}");
-                std::process::ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("cannot render the schema: {e}");
-                std::process::ExitCode::FAILURE
-            }
-        };
-    }
-    let launch = Launch::parse(args);
+    let launch = match cli::parse(std::env::args().skip(1).collect()) {
+        cli::Command::Serve(launch) => launch,
+        cli::Command::Help => {
+            print!("{}", cli::usage());
+            return std::process::ExitCode::SUCCESS;
+        }
+        cli::Command::Version => {
+            println!("{} {}", cli::NAME, env!("CARGO_PKG_VERSION"));
+            return std::process::ExitCode::SUCCESS;
+        }
+        cli::Command::Refuse(why) => {
+            eprintln!("{}: {why}\n\n{}", cli::NAME, cli::usage());
+            return std::process::ExitCode::from(2);
+        }
+        cli::Command::Report(args) => {
+            return healthcare_report::cli::main(&args, "pulumi-resource-healthcare report");
+        }
+        cli::Command::Schema => {
+            return match serde_json::to_string_pretty(&provider::server().schema()) {
+                Ok(text) => {
+                    println!("{text}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cannot render the schema: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+    };
     // Only this project's crates log above warnings: the SDK and HTTP stacks at trace
     // level would print request bodies, and those may carry secrets.
     let level = match launch.verbosity {

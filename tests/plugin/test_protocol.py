@@ -160,3 +160,24 @@ def test_the_plugin_exits_when_the_engine_goes_away(plugin, engine):
     while p.process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     assert p.process.poll() == 0, p.stderr_text()
+
+
+def run_binary(*args):
+    return subprocess.run([provider_bin(), *args], capture_output=True, text=True, timeout=20)
+
+
+def test_the_binary_answers_help_and_version_and_refuses_what_it_does_not_take():
+    for args in (["--help"], ["-h"], ["help"]):
+        done = run_binary(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Usage:" in done.stdout and "--version" in done.stdout, done.stdout
+    done = run_binary("--version")
+    assert done.returncode == 0
+    assert re.fullmatch(r"pulumi-resource-healthcare \d+\.\d+\.\d+\S*\n", done.stdout), done.stdout
+    # Never a server started for an argument it does not know: a usage error, exit 2.
+    for args, named in ((["--port", "1"], "--port"), (["serve"], "serve"),
+                        (["127.0.0.1:1", "127.0.0.1:2"], "127.0.0.1:2")):
+        done = run_binary(*args)
+        assert done.returncode == 2, (args, done.stdout)
+        assert done.stdout == "", done.stdout
+        assert named in done.stderr and "Usage:" in done.stderr, done.stderr
