@@ -1,0 +1,28 @@
+"""Figures a machine cannot make noisy, held to budgets: the size of the plugin as shipped and
+of the schema every preview loads. Timing figures are benchmarks (BENCHMARKS.md), not tests."""
+
+import json
+import os
+import subprocess
+
+from test_protocol import provider_bin
+
+MIB = 1024 * 1024
+# The release binary, stripped (README and BENCHMARKS.md give today's figure).
+BINARY_BUDGET = 38 * MIB
+# The schema as the engine receives it (compact JSON).
+SCHEMA_BUDGET = 72 * 1024
+
+
+def test_the_binary_as_shipped_stays_within_its_budget():
+    size = os.path.getsize(provider_bin())
+    assert size <= BINARY_BUDGET, (
+        f"the plugin is {size / MIB:.1f} MiB, over its budget of {BINARY_BUDGET / MIB:.0f} MiB")
+
+
+def test_the_schema_stays_within_its_budget():
+    out = subprocess.run([provider_bin(), "schema"], capture_output=True, text=True, timeout=30,
+                         check=True).stdout
+    size = len(json.dumps(json.loads(out), separators=(",", ":")))
+    assert size <= SCHEMA_BUDGET, (
+        f"the schema is {size / 1024:.1f} KiB, over its budget of {SCHEMA_BUDGET / 1024:.0f} KiB")
