@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use pulumi_provider::Ctx;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -22,18 +23,24 @@ pub fn tags_for(
     tags
 }
 
-/// The URN as a tag value; AWS allows 256 characters, so a longer URN keeps its tail,
-/// which holds the type and name.
+/// The URN as a tag value. AWS allows 256 characters; a longer URN keeps its head (stack and
+/// project), a digest of the whole URN and its tail (type and name), so two long URNs that
+/// share a head and a tail still give two values.
 pub fn urn_value(urn: &str) -> String {
-    if urn.len() <= MAX_VALUE {
+    if urn.chars().count() <= MAX_VALUE {
         return urn.to_string();
     }
-    let mut start = urn.len() - MAX_VALUE;
-    while !urn.is_char_boundary(start) {
-        start += 1;
-    }
-    urn[start..].to_string()
+    let digest = Sha256::digest(urn.as_bytes());
+    let digest: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let head: String = urn.chars().take(LONG_HEAD).collect();
+    let tail_len = MAX_VALUE - LONG_HEAD - digest.len() - 2;
+    let skip = urn.chars().count() - tail_len;
+    let tail: String = urn.chars().skip(skip).collect();
+    format!("{head}~{digest}~{tail}")
 }
+
+/// The characters of a long URN's head kept in its tag.
+const LONG_HEAD: usize = 96;
 
 /// The one ownership rule for an AWS object a resource finds under a name it would give.
 ///
@@ -120,11 +127,25 @@ mod tests {
     }
 
     #[test]
-    fn a_long_urn_keeps_its_tail_within_aws_limits() {
-        let urn = format!("urn:pulumi:{}::name", "x".repeat(400));
+    fn a_long_urn_keeps_its_stack_and_its_tail_within_aws_limits() {
+        let urn = format!("urn:pulumi:prod::clinic::{}::name", "x".repeat(400));
         let v = urn_value(&urn);
-        assert_eq!(v.len(), 256);
+        assert_eq!(v.chars().count(), 256);
         assert!(v.ends_with("::name"));
+        assert!(v.starts_with("urn:pulumi:prod::clinic::"), "{v}");
         assert!(owned_by([(URN_TAG, v.as_str())].into_iter(), &urn));
+        // Another stack, and another URN with the same head and tail, are told apart.
+        let other_stack = urn.replace("prod", "dev");
+        assert_ne!(urn_value(&other_stack), v);
+        let middle = format!(
+            "urn:pulumi:prod::clinic::{}y{}::name",
+            "x".repeat(200),
+            "x".repeat(199)
+        );
+        assert_eq!(middle.len(), urn.len());
+        assert_ne!(urn_value(&middle), v);
+        // Characters beyond ASCII count as one each, and are never split.
+        let wide = format!("urn:pulumi:prod::clinic::{}::name", "é".repeat(300));
+        assert_eq!(urn_value(&wide).chars().count(), 256);
     }
 }
