@@ -33,9 +33,9 @@ pub struct Config {
     pub profile: Option<String>,
     /// An IAM role ARN to assume for every call.
     pub assume_role_arn: Option<String>,
-    /// One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
+    /// One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
     pub endpoint: Option<String>,
-    /// Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+    /// Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
     pub endpoints: Option<BTreeMap<String, String>>,
     /// Tags put on every AWS object the provider creates; a resource's own tags win.
     pub default_tags: Option<BTreeMap<String, String>>,
@@ -124,11 +124,27 @@ fn valid_url(url: &str) -> Result<(), String> {
         .parse()
         .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
     match (uri.scheme_str(), uri.host()) {
-        (Some("http" | "https"), Some(_)) => Ok(()),
+        (Some("https"), Some(_)) => Ok(()),
+        (Some("http"), Some(host)) if loopback(host) => Ok(()),
+        (Some("http"), Some(host)) => Err(format!(
+            "{url:?} is plain http:// to {host}: requests and answers (credentials' signatures, \
+             secrets, data) would cross the network in clear. Use https://; plain http:// is \
+             only for an emulator on this machine (localhost, 127.0.0.1, ::1)"
+        )),
         _ => Err(format!(
-            "{url:?} must be an http:// or https:// URL with a host"
+            "{url:?} must be an https:// URL with a host (or http:// to this machine)"
         )),
     }
+}
+
+/// `localhost`, `*.localhost`, 127.0.0.0/8 or ::1.
+fn loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -160,5 +176,34 @@ mod tests {
             ..Config::default()
         };
         assert!(cfg.check().is_empty());
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_machine() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "http://127.8.9.10:80",
+            "http://localhost:4566",
+            "http://moto.localhost:5000",
+            "http://[::1]:5000",
+            "https://kms.eu-central-1.amazonaws.com",
+            "https://vpce-1.kms.eu-central-1.vpce.amazonaws.com",
+        ] {
+            assert!(valid_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://kms.eu-central-1.amazonaws.com",
+            "http://10.0.0.5:4566",
+            "http://localhost.example.com",
+            "http://169.254.169.254",
+            "ftp://127.0.0.1",
+        ] {
+            assert!(valid_url(bad).is_err(), "{bad}");
+        }
+        let why = valid_url("http://10.0.0.5:4566").err().unwrap_or_default();
+        assert!(
+            why.contains("https://") && why.contains("10.0.0.5"),
+            "{why}"
+        );
     }
 }
