@@ -51,7 +51,8 @@ impl Resource<AwsContext> for FargateCluster {
          a security group open on the container port to the named sources only, private \
          subnets without public IPs, the deployment circuit breaker with rollback, and CPU \
          target tracking between 2 and 10 tasks by default. Image, size, environment, \
-         secrets, scaling and sources change in place as a rolling deployment."
+         secrets, scaling and sources change in place as a rolling deployment. \
+         Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them)."
     }
 
     fn check(

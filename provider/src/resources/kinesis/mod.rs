@@ -8,7 +8,9 @@ mod roles;
 mod state;
 mod stream;
 
-use pulumi_provider::{CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, async_trait};
+use pulumi_provider::{
+    CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, Timeouts, async_trait,
+};
 
 pub use args::{PipelineArgs, PipelineState};
 
@@ -17,9 +19,19 @@ use crate::aws::AwsContext;
 /// The resource type.
 pub struct KinesisPipeline;
 
+/// A stream becomes ACTIVE within a minute or two, but a resharding moves data between
+/// shards and can take many minutes; half an hour leaves room, and `customTimeouts` wins
+/// when the program sets it.
+const HALF_HOUR: f64 = 1800.0;
+
 #[async_trait]
 impl Resource<AwsContext> for KinesisPipeline {
     const TOKEN: &'static str = "healthcare:streaming:KinesisPipeline";
+    const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
+        create: HALF_HOUR,
+        update: HALF_HOUR,
+        delete: HALF_HOUR,
+    };
     const UPDATES_IN_PLACE: bool = true;
     const NAME_PROPERTY: Option<&'static str> = Some("streamName");
     type Args = PipelineArgs;
@@ -30,7 +42,8 @@ impl Resource<AwsContext> for KinesisPipeline {
          (a customer-managed key with rotation, created when none is given), retention of 7 days \
          by default, every shard-level metric on, and two least-privilege IAM roles: a producer \
          role that can only put records and a consumer role that can only read them, each \
-         scoped to this stream and its key."
+         scoped to this stream and its key. \
+         Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them)."
     }
 
     fn check(

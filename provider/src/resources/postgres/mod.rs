@@ -58,7 +58,8 @@ impl Resource<AwsContext> for HipaaPostgres {
          Performance Insights, Enhanced Monitoring and IAM authentication by default; its own \
          subnet group and a security group open on the port to the named sources only. \
          Changes that RDS holds for the maintenance window wait there unless \
-         `applyImmediately`, and `pendingModifications` lists them."
+         `applyImmediately`, and `pendingModifications` lists them. \
+         Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them)."
     }
 
     fn check(

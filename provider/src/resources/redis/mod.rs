@@ -9,7 +9,9 @@ mod network;
 mod state;
 mod token;
 
-use pulumi_provider::{CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, async_trait};
+use pulumi_provider::{
+    CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, Timeouts, async_trait,
+};
 
 pub use args::{RedisArgs, RedisState};
 
@@ -18,9 +20,19 @@ use crate::aws::AwsContext;
 /// The resource type.
 pub struct EncryptedRedis;
 
+/// ElastiCache takes 10 to 20 minutes to create a replication group, and as long to change
+/// its node type or delete it; an hour leaves room, and `customTimeouts` wins when the
+/// program sets it.
+const HOUR: f64 = 3600.0;
+
 #[async_trait]
 impl Resource<AwsContext> for EncryptedRedis {
     const TOKEN: &'static str = "healthcare:cache:EncryptedRedis";
+    const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
+        create: HOUR,
+        update: HOUR,
+        delete: HOUR,
+    };
     const UPDATES_IN_PLACE: bool = true;
     const DRIFT_PROPERTY: Option<&'static str> = Some("drift");
     const NAME_PROPERTY: Option<&'static str> = Some("replicationGroupId");
@@ -35,7 +47,8 @@ impl Resource<AwsContext> for EncryptedRedis {
          Manager secret with the endpoint, returned only as a secret output and rotated in place \
          when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days \
          of snapshots and a final snapshot on delete by default; its own subnet group and a \
-         security group open on the port to the named security groups and CIDRs only."
+         security group open on the port to the named security groups and CIDRs only. \
+         Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them)."
     }
 
     fn check(

@@ -13,7 +13,9 @@ mod network;
 mod state;
 mod teardown;
 
-use pulumi_provider::{CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, async_trait};
+use pulumi_provider::{
+    CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, Timeouts, async_trait,
+};
 
 pub use args::{VpcArgs, VpcState};
 
@@ -22,9 +24,19 @@ use crate::aws::AwsContext;
 /// The resource type.
 pub struct SecureVpc;
 
+/// NAT gateways and interface endpoints take minutes to become available and to delete, and
+/// deletes wait for their network interfaces to drain; half an hour leaves room, and
+/// `customTimeouts` wins when the program sets it.
+const HALF_HOUR: f64 = 1800.0;
+
 #[async_trait]
 impl Resource<AwsContext> for SecureVpc {
     const TOKEN: &'static str = "healthcare:network:SecureVpc";
+    const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
+        create: HALF_HOUR,
+        update: HALF_HOUR,
+        delete: HALF_HOUR,
+    };
     const UPDATES_IN_PLACE: bool = true;
     const DRIFT_PROPERTY: Option<&'static str> = Some("drift");
     type Args = VpcArgs;
@@ -35,7 +47,8 @@ impl Resource<AwsContext> for SecureVpc {
          tier and AZ (adding an AZ adds subnets and moves none), NAT gateways per AZ (or one, or \
          none), flow logs of ALL traffic to a KMS-encrypted log group kept 365 days, the default \
          security group emptied, no public IPs handed out automatically, and optional gateway and \
-         interface endpoints. Only a change of the VPC's CIDR replaces it."
+         interface endpoints. Only a change of the VPC's CIDR replaces it. \
+         Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them)."
     }
 
     fn check(
