@@ -93,7 +93,7 @@ fn summary_section(out: &mut String, report: &Report, summary: &Summary) {
                 out,
                 "<tr class=\"bad\"><td class=\"status bad\">✗ NOT satisfied</td><td><a href=\"#{}\">{}</a>\
                  </td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                html(&r.anchor()),
+                html(&r.anchor),
                 html(&r.name),
                 html(&c.rule),
                 html(&c.safeguard),
@@ -118,7 +118,7 @@ fn summary_section(out: &mut String, report: &Report, summary: &Summary) {
                 let _ = writeln!(
                     out,
                     "<li><a href=\"#{}\">{}</a>: {}</li>",
-                    html(&resource.anchor()),
+                    html(&resource.anchor),
                     html(&resource.name),
                     html(item)
                 );
@@ -194,7 +194,7 @@ fn resource_section(out: &mut String, resource: &Resource) {
         out,
         "<section class=\"resource{class}\" id=\"{}\">\n<h3>{}<span class=\"type\">{}</span>{badge}</h3>\n\
          <table class=\"facts\">\n",
-        html(&resource.anchor()),
+        html(&resource.anchor),
         html(&resource.name),
         html(&resource.kind)
     );

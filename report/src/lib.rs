@@ -10,6 +10,7 @@
 //! The command runs as `pulumi-healthcare-report` (this crate's binary, built in seconds)
 //! and as `pulumi-resource-healthcare report` (the plugin links this library).
 
+pub mod anchors;
 pub mod cli;
 mod diagram;
 pub mod error;
