@@ -1,8 +1,10 @@
 //! The report as one self-contained HTML page: inline CSS (with print rules for PDF), an
-//! inline SVG diagram, no scripts, no external assets. Every string from the state is escaped.
+//! inline SVG diagram, no scripts, no external assets. Every string from the state is escaped,
+//! and a Content-Security-Policy ([`crate::csp`]) lets the page run and load nothing.
 
 use std::fmt::Write;
 
+use crate::csp;
 use crate::diagram;
 use crate::escape::html;
 use crate::model::{Report, Resource};
@@ -12,6 +14,11 @@ use crate::words;
 
 const STYLE: &str = include_str!("style.css");
 
+/// The text of the page's `<style>` element, as it is written into the page.
+fn page_style() -> String {
+    format!("\n{STYLE}")
+}
+
 /// Renders the page; `generated` is the time the report was made.
 pub fn render(report: &Report, generated: &str) -> String {
     let summary = summarize(report);
@@ -20,11 +27,13 @@ pub fn render(report: &Report, generated: &str) -> String {
         "HIPAA compliance report: stack {} ({})",
         report.stack, report.project
     );
+    let page_style = page_style();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{}\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+         <title>{}</title>\n<style>{page_style}</style>\n</head>\n<body>\n",
+        csp::meta(&[&page_style, diagram::STYLE]),
         html(&title)
     );
     header(&mut out, report, generated);

@@ -12,6 +12,7 @@
 
 pub mod anchors;
 pub mod cli;
+mod csp;
 mod diagram;
 pub mod error;
 mod escape;
