@@ -9,7 +9,8 @@ use crate::layout::{self, Layout, Rect};
 use crate::route;
 use crate::wiring::{End, LinkKind, Wiring};
 
-/// An inline `<svg>` of the wiring; `failing` names the resources with a control not satisfied.
+/// An inline `<svg>` of the wiring; `failing` holds the URNs of the resources with a control
+/// not satisfied.
 pub fn svg(wiring: &Wiring, failing: &[&str]) -> String {
     let layout = layout::place(wiring, failing);
     let mut out = String::new();
@@ -115,7 +116,7 @@ fn draw_networks(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[
     for placed in &layout.networks {
         let network = &wiring.networks[placed.network];
         let r = placed.rect;
-        let bad = network.in_stack && failing.contains(&network.name.as_str());
+        let bad = network.in_stack && failing.contains(&network.urn.as_str());
         let _ = write!(
             out,
             r#"<rect class="vpc{}" x="{}" y="{}" width="{}" height="{}" rx="8"/>"#,

@@ -170,8 +170,8 @@ fn wiring_section(out: &mut String, report: &Report, summary: &Summary) {
     let mut failing: Vec<&str> = summary
         .failing
         .iter()
-        .map(|f| f.resource.name.as_str())
-        .chain(summary.without_evidence.iter().map(|r| r.name.as_str()))
+        .map(|f| f.resource.urn.as_str())
+        .chain(summary.without_evidence.iter().map(|r| r.urn.as_str()))
         .collect();
     failing.dedup();
     let _ = write!(

@@ -122,3 +122,24 @@ fn a_resources_id_stays_the_same_when_other_resources_come_and_go() {
     ]);
     assert_eq!(link_of_rule(&alone, "rule"), link_of_rule(&among, "rule"));
 }
+
+#[test]
+fn the_diagram_marks_only_the_failing_one_of_two_same_named_resources() {
+    let kind = "healthcare:cache:EncryptedRedis";
+    let mut good = redis();
+    good["urn"] = json!(urn(&format!("healthcare:index:Platform${kind}"), "cache"));
+    let mut bad = redis();
+    bad["outputs"]["compliance"] = compliance(vec![control(
+        "elasticache-repl-grp-encrypted-in-transit",
+        "164.312(e)(1) transmission security",
+        false,
+        "TLS not required",
+    )]);
+    let page = page_of(vec![provider(), vpc(), good, bad]);
+    let diagram = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    assert_eq!(
+        diagram.matches("✗ NOT compliant").count(),
+        2,
+        "the VPC and one cache"
+    );
+}
