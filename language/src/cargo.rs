@@ -11,6 +11,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Command;
 use tokio_util::sync::CancellationToken;
 
+use crate::build_env;
 use crate::error::{Error, Result};
 use crate::options::PluginOptions;
 use crate::process::{self, Ended, Output, Scope, Sink};
@@ -33,6 +34,8 @@ pub struct Cargo {
     program: OsString,
     grace: Duration,
     env: Vec<(OsString, OsString)>,
+    /// The environment a build's is taken from ([`build_env`]): the host's own.
+    host_env: Vec<(OsString, OsString)>,
 }
 
 impl Cargo {
@@ -45,10 +48,24 @@ impl Cargo {
             program: program.into(),
             grace: process::GRACE,
             env: Vec::new(),
+            host_env: std::env::vars_os().collect(),
         }
     }
 
-    /// Sets a variable for cargo on top of the host's environment.
+    /// Takes the build's environment from `host` instead of the host's own environment.
+    pub fn with_host_env<K, V>(mut self, host: impl IntoIterator<Item = (K, V)>) -> Cargo
+    where
+        K: Into<OsString>,
+        V: Into<OsString>,
+    {
+        self.host_env = host
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
+
+    /// Sets a variable for cargo on top of what it gets of the host's environment.
     pub fn with_env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Cargo {
         self.env.push((key.into(), value.into()));
         self
@@ -64,11 +81,14 @@ impl Cargo {
         self.program.to_string_lossy().into_owned()
     }
 
-    /// `cargo build` of the plugin's binary in `dir`. It inherits the host's environment
-    /// (CARGO_TARGET_DIR and the rest), so it shares the user's build cache.
+    /// `cargo build` of the plugin's binary in `dir`. It gets of the host's environment
+    /// only what a build needs ([`build_env`]: PATH, HOME, CARGO_TARGET_DIR and the rest of
+    /// cargo's and rustup's, so it shares the user's build cache), never its credentials.
     pub fn command(&self, dir: &Path, options: &PluginOptions, color: bool) -> Command {
         let mut command = Command::new(&self.program);
         command
+            .env_clear()
+            .envs(build_env::for_build(&self.host_env))
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             // Its own process group, so that stopping a build stops every rustc too.
             .process_group(0)

@@ -247,3 +247,101 @@ async fn real_cargo_builds_a_tiny_plugin_once_and_then_finds_it_up_to_date() {
     );
     assert!(!drain(&mut rx).1.contains("Compiling"));
 }
+
+/// A host environment holding credentials, and what a build needs from the real one.
+fn host_with_credentials(scratch: &Scratch) -> Vec<(OsString, OsString)> {
+    let mut host: Vec<(OsString, OsString)> = std::env::vars_os()
+        .filter(|(k, _)| {
+            [
+                "PATH",
+                "HOME",
+                "CARGO_HOME",
+                "RUSTUP_HOME",
+                "RUSTUP_TOOLCHAIN",
+            ]
+            .iter()
+            .any(|n| k == n)
+        })
+        .collect();
+    for (name, value) in [
+        ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "aws-secret-value"),
+        ("AWS_SESSION_TOKEN", "aws-session-value"),
+        ("AZURE_CLIENT_SECRET", "azure-secret-value"),
+        ("ARM_CLIENT_SECRET", "arm-secret-value"),
+        ("GOOGLE_CREDENTIALS", "google-secret-value"),
+        ("PULUMI_ACCESS_TOKEN", "pul-secret-value"),
+        ("CARGO_REGISTRY_TOKEN", "registry-secret-value"),
+        ("RUSTFLAGS", "-Cdebuginfo=0"),
+        ("https_proxy", "http://proxy.example:3128"),
+    ] {
+        host.push((name.into(), value.into()));
+    }
+    host.push((
+        "CARGO_TARGET_DIR".into(),
+        scratch.path().join("target").into(),
+    ));
+    host
+}
+
+#[tokio::test]
+async fn cargo_gets_what_a_build_needs_of_the_hosts_environment_and_no_credential() {
+    let body = "env > \"$(dirname \"$0\")/cargo-env\"";
+    let (scratch, cargo) = fake("buildenv", body);
+    let cargo = cargo.with_host_env(host_with_credentials(&scratch));
+    let _ = build_in(&cargo, &scratch.path().join("plugin"), None).await;
+    let seen = std::fs::read_to_string(scratch.path().join("cargo-env")).unwrap();
+    for secret in [
+        "secret-value",
+        "session-value",
+        "AKIAEXAMPLE",
+        "AWS_",
+        "PULUMI_",
+    ] {
+        assert!(!seen.contains(secret), "cargo saw {secret}:\n{seen}");
+    }
+    let target = scratch.path().join("target");
+    for needed in [
+        "PATH=".to_string(),
+        "RUSTFLAGS=-Cdebuginfo=0".into(),
+        "https_proxy=http://proxy.example:3128".into(),
+        format!("CARGO_TARGET_DIR={}", target.display()),
+    ] {
+        assert!(
+            seen.lines().any(|l| l.starts_with(&needed)),
+            "{needed}:\n{seen}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_dependencys_build_script_under_real_cargo_sees_no_credential() {
+    let scratch = Scratch::new("realenv");
+    scratch.file(
+        "plugin/Cargo.toml",
+        "[package]\nname = \"env-plugin\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    scratch.file("plugin/src/main.rs", "fn main() {}\n");
+    scratch.file(
+        "plugin/build.rs",
+        "fn main() {\n    for (k, _) in std::env::vars() {\n        \
+         assert!(!k.starts_with(\"AWS_\") && !k.starts_with(\"PULUMI_\") && !k.ends_with(\"_TOKEN\"), \"build script saw {k}\");\n    }\n}\n",
+    );
+    let cargo = Cargo::from_env().with_host_env(host_with_credentials(&scratch));
+    let options = PluginOptions {
+        package: "env-plugin".into(),
+        binary: "env-plugin".into(),
+        profile: "dev".into(),
+    };
+    let (sink, _rx) = channel();
+    let built = cargo
+        .build(
+            &scratch.path().join("plugin"),
+            &options,
+            false,
+            &sink,
+            &CancellationToken::new(),
+        )
+        .await;
+    assert!(built.is_ok(), "{built:?}");
+}

@@ -26,6 +26,16 @@ struct Fixture {
 
 impl Fixture {
     async fn new(name: &str, build: &str, plugin: &str) -> Fixture {
+        Fixture::with_host_env(name, build, plugin, std::env::vars_os()).await
+    }
+
+    /// As `new`, with the host's environment (which a build's is taken from) set to `host`.
+    async fn with_host_env(
+        name: &str,
+        build: &str,
+        plugin: &str,
+        host: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+    ) -> Fixture {
         let scratch = Scratch::new(name);
         scratch.file("plugin/Cargo.toml", "[package]\nname = \"demo\"\n");
         let binary = scratch.script("demo", plugin);
@@ -38,8 +48,9 @@ impl Fixture {
                 exe = binary.display(),
             ),
         );
-        let host = LanguageHost::new(Cargo::at(cargo), CancellationToken::new())
-            .with_grace(Duration::from_secs(2));
+        let cargo = Cargo::at(cargo).with_host_env(host);
+        let host =
+            LanguageHost::new(cargo, CancellationToken::new()).with_grace(Duration::from_secs(2));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         tokio::spawn(
@@ -209,6 +220,36 @@ async fn run_plugin_builds_then_streams_the_port_line_first_and_the_exit_code_la
     assert!(
         args.contains("--package=demo-pkg --bin=demo --profile=release"),
         "{args}"
+    );
+}
+
+#[tokio::test]
+async fn the_build_gets_no_credential_and_the_plugin_gets_the_engines_environment_in_full() {
+    let cargo_env = "env > \"$(dirname \"$0\")/cargo-env\"";
+    let plugin = "echo 1\necho \"key=$AWS_SECRET_ACCESS_KEY token=$PULUMI_ACCESS_TOKEN\" >&2";
+    let host = std::env::vars_os().filter(|(k, _)| k == "PATH").chain([
+        ("AWS_SECRET_ACCESS_KEY".into(), "host-aws-secret".into()),
+        ("PULUMI_ACCESS_TOKEN".into(), "host-pulumi-token".into()),
+    ]);
+    let mut f = Fixture::with_host_env("credentials", cargo_env, plugin, host).await;
+    let engine = [
+        "PATH=/usr/bin:/bin",
+        "AWS_SECRET_ACCESS_KEY=engine-aws-secret",
+        "PULUMI_ACCESS_TOKEN=engine-pulumi-token",
+    ];
+    let stream = f.client.run_plugin(f.run_request(&[], &engine)).await;
+    let ran = read_run(stream.unwrap().into_inner()).await;
+    assert!(ran.error.is_none(), "{:?}", ran.error);
+    let seen = std::fs::read_to_string(f.scratch.path().join("cargo-env")).unwrap();
+    assert!(
+        !seen.contains("secret") && !seen.contains("token"),
+        "{seen}"
+    );
+    assert!(
+        ran.stderr
+            .contains("key=engine-aws-secret token=engine-pulumi-token"),
+        "{}",
+        ran.stderr
     );
 }
 

@@ -9,7 +9,8 @@ use crate::layout::{self, Layout, Rect};
 use crate::route;
 use crate::wiring::{End, LinkKind, Wiring};
 
-/// An inline `<svg>` of the wiring; `failing` names the resources with a control not satisfied.
+/// An inline `<svg>` of the wiring; `failing` holds the URNs of the resources with a control
+/// not satisfied.
 pub fn svg(wiring: &Wiring, failing: &[&str]) -> String {
     let layout = layout::place(wiring, failing);
     let mut out = String::new();
@@ -19,7 +20,7 @@ pub fn svg(wiring: &Wiring, failing: &[&str]) -> String {
         w = layout::WIDTH,
         h = layout.height.ceil()
     );
-    out.push_str(DEFS);
+    let _ = write!(out, "<defs><style>{STYLE}</style>{MARKERS}</defs>");
     draw_networks(&mut out, wiring, &layout, failing);
     draw_groups(&mut out, &layout);
     let links = distinct_links(wiring);
@@ -62,12 +63,17 @@ pub fn svg(wiring: &Wiring, failing: &[&str]) -> String {
     out
 }
 
-/// Font sizes in pixels, as the style in [`DEFS`] sets them.
+/// Font sizes in pixels, as [`STYLE`] sets them.
 const TEXT: f64 = 12.0;
 const TITLE: f64 = 13.0;
 const SMALL: f64 = 11.0;
 
-const DEFS: &str = r##"<defs><style>.diagram text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:#1f2328;font-size:12px}.diagram .title{font-weight:600;font-size:13px}.diagram .small{font-size:11px;fill:#57606a}.diagram .bad{fill:#b42318;font-weight:700}.diagram .vpc{fill:#f3f8ff;stroke:#0969da;stroke-width:1.5}.diagram .vpc.failing{stroke:#b42318;stroke-width:3}.diagram .lane{stroke:#9ec5fe;stroke-dasharray:4 3}.diagram .group{fill:#f6f8fa;stroke:#8c959f;stroke-width:1}.diagram .node{fill:#fff;stroke:#57606a;stroke-width:1.2}.diagram .node.failing{stroke:#b42318;stroke-width:3}.diagram .secret{fill:#fff8e1;stroke:#9a6700;stroke-width:1.2}.diagram .link{stroke-width:1.4;fill:none}.diagram .link.network{stroke:#0969da}.diagram .link.reads{stroke:#8250df}.diagram .link.keeps{stroke:#6e7781;stroke-dasharray:5 3}.diagram .link.uses{stroke:#6e7781;stroke-dasharray:2 3}.diagram .link-label{fill:#fff;fill-opacity:0.9}</style><marker id="arrow-network" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#0969da"/></marker><marker id="arrow-reads" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8250df"/></marker><marker id="arrow-keeps" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6e7781"/></marker><marker id="arrow-uses" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6e7781"/></marker></defs>"##;
+/// The diagram's style, inside the SVG's own `<style>` (the page's Content-Security-Policy
+/// allows it by its hash: [`crate::csp`]).
+pub const STYLE: &str = r#".diagram text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:#1f2328;font-size:12px}.diagram .title{font-weight:600;font-size:13px}.diagram .small{font-size:11px;fill:#57606a}.diagram .bad{fill:#b42318;font-weight:700}.diagram .vpc{fill:#f3f8ff;stroke:#0969da;stroke-width:1.5}.diagram .vpc.failing{stroke:#b42318;stroke-width:3}.diagram .lane{stroke:#9ec5fe;stroke-dasharray:4 3}.diagram .group{fill:#f6f8fa;stroke:#8c959f;stroke-width:1}.diagram .node{fill:#fff;stroke:#57606a;stroke-width:1.2}.diagram .node.failing{stroke:#b42318;stroke-width:3}.diagram .secret{fill:#fff8e1;stroke:#9a6700;stroke-width:1.2}.diagram .link{stroke-width:1.4;fill:none}.diagram .link.network{stroke:#0969da}.diagram .link.reads{stroke:#8250df}.diagram .link.keeps{stroke:#6e7781;stroke-dasharray:5 3}.diagram .link.uses{stroke:#6e7781;stroke-dasharray:2 3}.diagram .link-label{fill:#fff;fill-opacity:0.9}"#;
+
+/// The arrow heads, one per link kind.
+const MARKERS: &str = r##"<marker id="arrow-network" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#0969da"/></marker><marker id="arrow-reads" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8250df"/></marker><marker id="arrow-keeps" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6e7781"/></marker><marker id="arrow-uses" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6e7781"/></marker>"##;
 
 /// Where a link's label goes: the middle of the line, or the first point further along
 /// either way whose box overlaps no label placed before.
@@ -110,7 +116,7 @@ fn draw_networks(out: &mut String, wiring: &Wiring, layout: &Layout, failing: &[
     for placed in &layout.networks {
         let network = &wiring.networks[placed.network];
         let r = placed.rect;
-        let bad = network.in_stack && failing.contains(&network.name.as_str());
+        let bad = network.in_stack && failing.contains(&network.urn.as_str());
         let _ = write!(
             out,
             r#"<rect class="vpc{}" x="{}" y="{}" width="{}" height="{}" rx="8"/>"#,

@@ -1,8 +1,10 @@
 //! The report as one self-contained HTML page: inline CSS (with print rules for PDF), an
-//! inline SVG diagram, no scripts, no external assets. Every string from the state is escaped.
+//! inline SVG diagram, no scripts, no external assets. Every string from the state is escaped,
+//! and a Content-Security-Policy ([`crate::csp`]) lets the page run and load nothing.
 
 use std::fmt::Write;
 
+use crate::csp;
 use crate::diagram;
 use crate::escape::html;
 use crate::model::{Report, Resource};
@@ -12,6 +14,11 @@ use crate::words;
 
 const STYLE: &str = include_str!("style.css");
 
+/// The text of the page's `<style>` element, as it is written into the page.
+fn page_style() -> String {
+    format!("\n{STYLE}")
+}
+
 /// Renders the page; `generated` is the time the report was made.
 pub fn render(report: &Report, generated: &str) -> String {
     let summary = summarize(report);
@@ -20,11 +27,13 @@ pub fn render(report: &Report, generated: &str) -> String {
         "HIPAA compliance report: stack {} ({})",
         report.stack, report.project
     );
+    let page_style = page_style();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{}\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+         <title>{}</title>\n<style>{page_style}</style>\n</head>\n<body>\n",
+        csp::meta(&[&page_style, diagram::STYLE]),
         html(&title)
     );
     header(&mut out, report, generated);
@@ -93,7 +102,7 @@ fn summary_section(out: &mut String, report: &Report, summary: &Summary) {
                 out,
                 "<tr class=\"bad\"><td class=\"status bad\">✗ NOT satisfied</td><td><a href=\"#{}\">{}</a>\
                  </td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                html(&r.anchor()),
+                html(&r.anchor),
                 html(&r.name),
                 html(&c.rule),
                 html(&c.safeguard),
@@ -118,7 +127,7 @@ fn summary_section(out: &mut String, report: &Report, summary: &Summary) {
                 let _ = writeln!(
                     out,
                     "<li><a href=\"#{}\">{}</a>: {}</li>",
-                    html(&resource.anchor()),
+                    html(&resource.anchor),
                     html(&resource.name),
                     html(item)
                 );
@@ -161,8 +170,8 @@ fn wiring_section(out: &mut String, report: &Report, summary: &Summary) {
     let mut failing: Vec<&str> = summary
         .failing
         .iter()
-        .map(|f| f.resource.name.as_str())
-        .chain(summary.without_evidence.iter().map(|r| r.name.as_str()))
+        .map(|f| f.resource.urn.as_str())
+        .chain(summary.without_evidence.iter().map(|r| r.urn.as_str()))
         .collect();
     failing.dedup();
     let _ = write!(
@@ -194,7 +203,7 @@ fn resource_section(out: &mut String, resource: &Resource) {
         out,
         "<section class=\"resource{class}\" id=\"{}\">\n<h3>{}<span class=\"type\">{}</span>{badge}</h3>\n\
          <table class=\"facts\">\n",
-        html(&resource.anchor()),
+        html(&resource.anchor),
         html(&resource.name),
         html(&resource.kind)
     );

@@ -92,7 +92,7 @@ fn node_height(lines: usize) -> f64 {
     40.0 + 14.0 * lines as f64
 }
 
-/// Places every network, node and secret of the wiring; nodes of the `failing` resources
+/// Places every network, node and secret of the wiring; nodes of the `failing` resources (URNs)
 /// get a line more, for their mark.
 pub fn place(wiring: &Wiring, failing: &[&str]) -> Layout {
     let heights: Vec<f64> = wiring

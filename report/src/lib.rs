@@ -10,7 +10,9 @@
 //! The command runs as `pulumi-healthcare-report` (this crate's binary, built in seconds)
 //! and as `pulumi-resource-healthcare report` (the plugin links this library).
 
+pub mod anchors;
 pub mod cli;
+mod csp;
 mod diagram;
 pub mod error;
 mod escape;

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::anchors;
 use crate::error::{Error, Result};
 use crate::state::{Export, StateResource, stack_and_project, strings};
 use crate::time::readable;
@@ -64,6 +65,8 @@ pub struct Resource {
     pub modified: Option<String>,
     /// The component it is part of, as `<type> <name>` (a Platform's children).
     pub part_of: Option<String>,
+    /// The id of its section, for links to it: unique in the report ([`crate::anchors`]).
+    pub anchor: String,
 }
 
 /// One control of a resource's `compliance` output.
@@ -105,16 +108,6 @@ impl Resource {
             .filter_map(|(label, value)| value.map(|v| (label, v)))
             .collect()
     }
-
-    /// An anchor for links to this resource's section.
-    pub fn anchor(&self) -> String {
-        let slug: String = self
-            .name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        format!("resource-{slug}")
-    }
 }
 
 /// Outputs holding a resource's ARN, by type; the first present is used.
@@ -143,7 +136,9 @@ impl Report {
             .iter()
             .filter(|r| r.kind == PROVIDER_TYPE)
             .collect();
-        let resources: Vec<Resource> = live.iter().map(|r| resource(r, &provider_states)).collect();
+        let mut resources: Vec<Resource> =
+            live.iter().map(|r| resource(r, &provider_states)).collect();
+        anchors::assign(&mut resources);
         let last_change = live.iter().filter_map(|r| r.modified.clone()).max();
         let other_resources = export
             .resources
@@ -219,6 +214,7 @@ fn resource(state: &StateResource, providers: &[&StateResource]) -> Resource {
         created: state.created.clone(),
         modified: state.modified.clone(),
         part_of: state.parent.as_deref().and_then(component_of),
+        anchor: String::new(),
     }
 }
 

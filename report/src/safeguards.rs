@@ -18,7 +18,18 @@ pub const KNOWN: [(&str, &str); 7] = [
 
 /// The citation part of a control's safeguard: `"164.312(b)"` of `"164.312(b) audit controls"`.
 pub fn citation(safeguard: &str) -> &str {
-    safeguard.split_whitespace().next().unwrap_or("")
+    split(safeguard).0
+}
+
+/// A safeguard as `(citation, description)`: its first word, and the rest trimmed. Any
+/// text splits (an empty one into two empty parts), whatever its whitespace, Unicode
+/// included: both parts are cut where a whitespace character starts, never inside one.
+pub fn split(safeguard: &str) -> (&str, &str) {
+    let text = safeguard.trim_start();
+    match text.split_once(char::is_whitespace) {
+        Some((citation, rest)) => (citation, rest.trim()),
+        None => (text, ""),
+    }
 }
 
 /// The regulation's title of a citation, when it is one of [`KNOWN`].
@@ -47,6 +58,24 @@ mod tests {
         assert_eq!(citation("164.312(b) audit controls"), "164.312(b)");
         assert_eq!(citation("164.312(a)(2)(iv)"), "164.312(a)(2)(iv)");
         assert_eq!(citation(""), "");
+    }
+
+    #[test]
+    fn a_safeguard_splits_into_its_citation_and_description_whatever_its_text() {
+        assert_eq!(
+            split("164.312(b) audit controls"),
+            ("164.312(b)", "audit controls")
+        );
+        assert_eq!(split("164.312(d)"), ("164.312(d)", ""));
+        assert_eq!(split(""), ("", ""));
+        assert_eq!(split(" \t "), ("", ""));
+        // Leading whitespace of several bytes (an ideographic space) before a short word.
+        assert_eq!(split("\u{3000}x \u{3000}y\u{3000}"), ("x", "y"));
+        assert_eq!(
+            split("  164.312(b)  two  words "),
+            ("164.312(b)", "two  words")
+        );
+        assert_eq!(split("é\u{2003}ü"), ("é", "ü"));
     }
 
     #[test]

@@ -73,12 +73,12 @@ pub fn summarize(report: &Report) -> Summary<'_> {
         };
         for control in controls {
             total += 1;
-            let citation = safeguards::citation(&control.safeguard);
+            let (citation, description) = safeguards::split(&control.safeguard);
             let row = by_citation
                 .entry(safeguards::order(citation))
                 .or_insert_with(|| SafeguardRow {
                     citation: citation.to_string(),
-                    title: control.safeguard[citation.len()..].trim().to_string(),
+                    title: description.to_string(),
                     total: 0,
                     satisfied: 0,
                 });

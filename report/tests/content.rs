@@ -119,14 +119,20 @@ fn the_summary_counts_controls_and_lists_the_ones_not_satisfied() {
         summary.satisfied, summary.total
     );
     assert!(summary_html.contains(&headline), "{summary_html}");
-    assert!(summary_html.contains("NOT satisfied</td><td><a href=\"#resource-net\">net</a>"));
+    let vpc = &report.resources[0];
+    assert_eq!(vpc.name, "net");
+    assert!(summary_html.contains(&format!(
+        "NOT satisfied</td><td><a href=\"#{}\">net</a>",
+        vpc.anchor
+    )));
     assert!(summary_html.contains("vpc-flow-logs-enabled"));
 }
 
 #[test]
 fn a_failing_control_comes_first_in_its_resources_table() {
-    let page = html::render(&report(), "now");
-    let vpc_section = section(&page, "resource-net");
+    let report = report();
+    let page = html::render(&report, "now");
+    let vpc_section = section(&page, &report.resources[0].anchor);
     let failing = vpc_section.find("vpc-flow-logs-enabled").unwrap();
     for satisfied in [
         "vpc-default-security-group-closed",
@@ -137,7 +143,7 @@ fn a_failing_control_comes_first_in_its_resources_table() {
             "{satisfied} before the failure"
         );
     }
-    let text = markdown::render(&report(), "now");
+    let text = markdown::render(&report, "now");
     let failing = text.rfind("`vpc-flow-logs-enabled`").unwrap();
     assert!(failing < text.rfind("`vpc-default-security-group-closed`").unwrap());
 }

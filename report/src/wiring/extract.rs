@@ -38,6 +38,7 @@ pub(super) fn network(resource: &StateResource) -> Network {
     }
     Network {
         name: resource.name().to_string(),
+        urn: resource.urn.clone(),
         vpc_id: text(resource, "vpcId").unwrap_or_default(),
         cidr: text(resource, "cidrBlock"),
         in_stack: true,
@@ -61,7 +62,7 @@ pub(super) fn node(resource: &StateResource) -> Node {
     let own_group = text(resource, "securityGroupId");
     Node {
         label: resource.name().to_string(),
-        resource: resource.name().to_string(),
+        resource: resource.urn.clone(),
         kind: resource.kind.rsplit(':').next().unwrap_or("").to_string(),
         vpc_id: text(resource, "vpcId"),
         subnets: texts(field(resource, "subnetIds")),
@@ -95,7 +96,7 @@ pub(super) fn services(resource: &StateResource) -> Vec<Node> {
             let image = args.get("image").and_then(Value::as_str);
             Node {
                 label: format!("{}/{name}", resource.name()),
-                resource: resource.name().to_string(),
+                resource: resource.urn.clone(),
                 kind: "Fargate service".to_string(),
                 vpc_id: args
                     .get("vpcId")

@@ -24,6 +24,8 @@ pub struct Wiring {
 pub struct Network {
     /// The resource name, or the VPC id for a VPC outside the stack.
     pub name: String,
+    /// The SecureVpc's URN; empty for a VPC outside the stack.
+    pub urn: String,
     pub vpc_id: String,
     pub cidr: Option<String>,
     pub in_stack: bool,
@@ -52,7 +54,7 @@ pub struct Subnet {
 pub struct Node {
     /// `sessionCache`, or `clinicalServices/app` for a service of a cluster.
     pub label: String,
-    /// The resource it belongs to.
+    /// The URN of the resource it belongs to (names are not unique in a stack).
     pub resource: String,
     /// `EncryptedRedis`, `Fargate service`, ...
     pub kind: String,
