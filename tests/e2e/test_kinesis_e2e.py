@@ -143,3 +143,14 @@ def test_a_plugin_installed_like_any_pulumi_plugin_is_found_without_a_path(new_s
     stack.up()
     assert stack.outputs()["compliant"] is True
     stack.destroy()
+
+
+def test_a_wildcard_principal_is_refused_before_anything_is_made(new_stack, moto):
+    """`*` would let every AWS account assume the stream's roles and use its key."""
+    before = inventory(moto)
+    stack = new_stack(program(consumerPrincipals=["123456789012", "*"]))
+    result = stack.run("up", "--yes", check=False)
+    text = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "consumerPrincipals[0]" in text and "wildcard" in text, text[-2000:]
+    assert inventory(moto) == before

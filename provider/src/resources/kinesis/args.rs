@@ -60,9 +60,9 @@ pub struct PipelineArgs {
     pub encryption_type: Option<EncryptionType>,
     /// A KMS key (id, ARN or alias) to encrypt with. When absent, the resource creates a customer-managed key with rotation on, and owns it.
     pub kms_key_id: Option<String>,
-    /// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+    /// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
     pub producer_principals: Option<Vec<String>>,
-    /// IAM principals allowed to assume the consumer role. Defaults to this account.
+    /// IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
     pub consumer_principals: Option<Vec<String>>,
     /// Tags for the stream, key and roles; merged over the provider's default tags.
     pub tags: Option<BTreeMap<String, String>>,

@@ -89,7 +89,17 @@ pub fn check(
         list.sort();
         list.dedup();
         for (i, p) in list.iter().enumerate() {
-            if !valid_principal(p) {
+            if p.contains(['*', '?']) {
+                failures.push(CheckFailure::new(
+                    format!("{prop}[{i}]"),
+                    format!(
+                        "{p:?} is a wildcard: it would let every AWS account assume this role, \
+                         reach the stream's protected health information and use its key. Name \
+                         the accounts (123456789012), roles (arn:aws:iam::123456789012:role/x) \
+                         or AWS services (firehose.amazonaws.com) that may"
+                    ),
+                ));
+            } else if !valid_principal(p) {
                 failures.push(CheckFailure::new(
                     format!("{prop}[{i}]"),
                     format!("{p:?} is not an IAM principal ARN, account id or service principal"),
@@ -112,7 +122,6 @@ fn valid_principal(p: &str) -> bool {
     (p.starts_with("arn:aws") && p.contains(":iam::"))
         || (p.len() == 12 && p.chars().all(|c| c.is_ascii_digit()))
         || p.ends_with(".amazonaws.com")
-        || p == "*"
 }
 
 #[cfg(test)]
@@ -135,6 +144,26 @@ mod tests {
         assert_eq!(a.retention_hours, Some(168));
         assert_eq!(a.encryption_type, Some(EncryptionType::Kms));
         assert_eq!(a.metrics().len(), 7);
+    }
+
+    #[test]
+    fn no_principal_may_be_a_wildcard() {
+        for wild in [
+            "*",
+            "arn:aws:iam::*:root",
+            "arn:aws:iam::123456789012:role/*",
+            "*.amazonaws.com",
+        ] {
+            let (_, f) = run(PipelineArgs {
+                stream_name: Some("events".into()),
+                producer_principals: Some(vec!["123456789012".into()]),
+                consumer_principals: Some(vec![wild.into()]),
+                ..Default::default()
+            });
+            assert_eq!(f.len(), 1, "{wild}: {f:?}");
+            assert_eq!(f[0].property, "consumerPrincipals[0]");
+            assert!(f[0].reason.contains("wildcard"), "{}", f[0].reason);
+        }
     }
 
     #[test]
