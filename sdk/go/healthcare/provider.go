@@ -37,9 +37,9 @@ type providerArgs struct {
 	AssumeRoleArn *string `pulumi:"assumeRoleArn"`
 	// Tags put on every AWS object the provider creates; a resource's own tags win.
 	DefaultTags map[string]string `pulumi:"defaultTags"`
-	// One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
+	// One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
 	Endpoint *string `pulumi:"endpoint"`
-	// Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+	// Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
 	Endpoints map[string]string `pulumi:"endpoints"`
 	// How many times a failed AWS call is retried (with backoff) before giving up. Defaults to 5.
 	MaxRetries *int `pulumi:"maxRetries"`
@@ -57,9 +57,9 @@ type ProviderArgs struct {
 	AssumeRoleArn pulumi.StringPtrInput
 	// Tags put on every AWS object the provider creates; a resource's own tags win.
 	DefaultTags pulumi.StringMapInput
-	// One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
+	// One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
 	Endpoint pulumi.StringPtrInput
-	// Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+	// Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
 	Endpoints pulumi.StringMapInput
 	// How many times a failed AWS call is retried (with backoff) before giving up. Defaults to 5.
 	MaxRetries pulumi.IntPtrInput

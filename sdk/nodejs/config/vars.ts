@@ -30,7 +30,7 @@ Object.defineProperty(exports, "defaultTags", {
 });
 
 /**
- * One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
+ * One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
  */
 export declare const endpoint: string | undefined;
 Object.defineProperty(exports, "endpoint", {
@@ -41,7 +41,7 @@ Object.defineProperty(exports, "endpoint", {
 });
 
 /**
- * Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+ * Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
  */
 export declare const endpoints: {[key: string]: string} | undefined;
 Object.defineProperty(exports, "endpoints", {

@@ -8,7 +8,7 @@ import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A Kinesis data stream for protected health information: always encrypted with KMS (a customer-managed key with rotation, created when none is given), retention of 7 days by default, every shard-level metric on, and two least-privilege IAM roles: a producer role that can only put records and a consumer role that can only read them, each scoped to this stream and its key.
+ * A Kinesis data stream for protected health information: always encrypted with KMS (a customer-managed key with rotation, created when none is given), retention of 7 days by default, every shard-level metric on, and two least-privilege IAM roles: a producer role that can only put records and a consumer role that can only read them, each scoped to this stream and its key. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
  */
 export class KinesisPipeline extends pulumi.CustomResource {
     /**
@@ -52,7 +52,7 @@ export class KinesisPipeline extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly compliance: pulumi.Output<outputs.Compliance | undefined>;
     /**
-     * IAM principals allowed to assume the consumer role. Defaults to this account.
+     * IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
      */
     declare public readonly consumerPrincipals: pulumi.Output<string[] | undefined>;
     /**
@@ -84,7 +84,7 @@ export class KinesisPipeline extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly openShardCount: pulumi.Output<number>;
     /**
-     * IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+     * IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
      */
     declare public readonly producerPrincipals: pulumi.Output<string[] | undefined>;
     /**
@@ -187,7 +187,7 @@ export class KinesisPipeline extends pulumi.CustomResource {
  */
 export interface KinesisPipelineArgs {
     /**
-     * IAM principals allowed to assume the consumer role. Defaults to this account.
+     * IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
      */
     consumerPrincipals?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
@@ -199,7 +199,7 @@ export interface KinesisPipelineArgs {
      */
     kmsKeyId?: pulumi.Input<string | undefined>;
     /**
-     * IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+     * IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
      */
     producerPrincipals?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**

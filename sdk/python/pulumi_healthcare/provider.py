@@ -32,8 +32,8 @@ class ProviderArgs:
 
         :param pulumi.Input[_builtins.str] assume_role_arn: An IAM role ARN to assume for every call.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] default_tags: Tags put on every AWS object the provider creates; a resource's own tags win.
-        :param pulumi.Input[_builtins.str] endpoint: One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] endpoints: Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+        :param pulumi.Input[_builtins.str] endpoint: One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] endpoints: Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
         :param pulumi.Input[_builtins.int] max_retries: How many times a failed AWS call is retried (with backoff) before giving up. Defaults to 5.
         :param pulumi.Input[_builtins.str] profile: The named profile from the shared AWS config and credentials files.
         :param pulumi.Input[_builtins.str] region: The AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region.
@@ -84,7 +84,7 @@ class ProviderArgs:
     @pulumi.getter
     def endpoint(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
+        One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
         """
         return pulumi.get(self, "endpoint")
 
@@ -96,7 +96,7 @@ class ProviderArgs:
     @pulumi.getter
     def endpoints(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+        Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
         """
         return pulumi.get(self, "endpoints")
 
@@ -175,8 +175,8 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] assume_role_arn: An IAM role ARN to assume for every call.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] default_tags: Tags put on every AWS object the provider creates; a resource's own tags win.
-        :param pulumi.Input[_builtins.str] endpoint: One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] endpoints: Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+        :param pulumi.Input[_builtins.str] endpoint: One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] endpoints: Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
         :param pulumi.Input[_builtins.int] max_retries: How many times a failed AWS call is retried (with backoff) before giving up. Defaults to 5.
         :param pulumi.Input[_builtins.str] profile: The named profile from the shared AWS config and credentials files.
         :param pulumi.Input[_builtins.str] region: The AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` / `AWS_DEFAULT_REGION` or the profile's region.

@@ -13,7 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only.
+// An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
 type EncryptedRedis struct {
 	pulumi.CustomResourceState
 

@@ -12,13 +12,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// A Kinesis data stream for protected health information: always encrypted with KMS (a customer-managed key with rotation, created when none is given), retention of 7 days by default, every shard-level metric on, and two least-privilege IAM roles: a producer role that can only put records and a consumer role that can only read them, each scoped to this stream and its key.
+// A Kinesis data stream for protected health information: always encrypted with KMS (a customer-managed key with rotation, created when none is given), retention of 7 days by default, every shard-level metric on, and two least-privilege IAM roles: a producer role that can only put records and a consumer role that can only read them, each scoped to this stream and its key. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
 type KinesisPipeline struct {
 	pulumi.CustomResourceState
 
 	// The HIPAA controls this stream satisfies, as AWS reports them.
 	Compliance healthcare.CompliancePtrOutput `pulumi:"compliance"`
-	// IAM principals allowed to assume the consumer role. Defaults to this account.
+	// IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
 	ConsumerPrincipals pulumi.StringArrayOutput `pulumi:"consumerPrincipals"`
 	// The role consumers assume: read records, nothing else.
 	ConsumerRoleArn pulumi.StringOutput `pulumi:"consumerRoleArn"`
@@ -34,7 +34,7 @@ type KinesisPipeline struct {
 	KmsKeyManaged pulumi.BoolOutput `pulumi:"kmsKeyManaged"`
 	// Open shards as AWS reports them.
 	OpenShardCount pulumi.IntOutput `pulumi:"openShardCount"`
-	// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+	// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
 	ProducerPrincipals pulumi.StringArrayOutput `pulumi:"producerPrincipals"`
 	// The role producers assume: put records, nothing else.
 	ProducerRoleArn pulumi.StringOutput `pulumi:"producerRoleArn"`
@@ -106,13 +106,13 @@ func KinesisPipelineExists(ctx *pulumi.Context,
 }
 
 type kinesisPipelineArgs struct {
-	// IAM principals allowed to assume the consumer role. Defaults to this account.
+	// IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
 	ConsumerPrincipals []string `pulumi:"consumerPrincipals"`
 	// Must be `KMS` (the default): HIPAA requires encryption at rest.
 	EncryptionType *healthcare.EncryptionType `pulumi:"encryptionType"`
 	// A KMS key (id, ARN or alias) to encrypt with. When absent, the resource creates a customer-managed key with rotation on, and owns it.
 	KmsKeyId *string `pulumi:"kmsKeyId"`
-	// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+	// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
 	ProducerPrincipals []string `pulumi:"producerPrincipals"`
 	// How long records are kept, in hours: 24 to 8760. Defaults to 168 (7 days), so a consumer outage of a week loses nothing.
 	RetentionHours *int `pulumi:"retentionHours"`
@@ -130,13 +130,13 @@ type kinesisPipelineArgs struct {
 
 // The set of arguments for constructing a KinesisPipeline resource.
 type KinesisPipelineArgs struct {
-	// IAM principals allowed to assume the consumer role. Defaults to this account.
+	// IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
 	ConsumerPrincipals pulumi.StringArrayInput
 	// Must be `KMS` (the default): HIPAA requires encryption at rest.
 	EncryptionType healthcare.EncryptionTypePtrInput
 	// A KMS key (id, ARN or alias) to encrypt with. When absent, the resource creates a customer-managed key with rotation on, and owns it.
 	KmsKeyId pulumi.StringPtrInput
-	// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+	// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
 	ProducerPrincipals pulumi.StringArrayInput
 	// How long records are kept, in hours: 24 to 8760. Defaults to 168 (7 days), so a consumer outage of a week loses nothing.
 	RetentionHours pulumi.IntPtrInput
@@ -194,7 +194,7 @@ func (o KinesisPipelineOutput) Compliance() healthcare.CompliancePtrOutput {
 	return o.ApplyT(func(v *KinesisPipeline) healthcare.CompliancePtrOutput { return v.Compliance }).(healthcare.CompliancePtrOutput)
 }
 
-// IAM principals allowed to assume the consumer role. Defaults to this account.
+// IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
 func (o KinesisPipelineOutput) ConsumerPrincipals() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *KinesisPipeline) pulumi.StringArrayOutput { return v.ConsumerPrincipals }).(pulumi.StringArrayOutput)
 }
@@ -234,7 +234,7 @@ func (o KinesisPipelineOutput) OpenShardCount() pulumi.IntOutput {
 	return o.ApplyT(func(v *KinesisPipeline) pulumi.IntOutput { return v.OpenShardCount }).(pulumi.IntOutput)
 }
 
-// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+// IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
 func (o KinesisPipelineOutput) ProducerPrincipals() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *KinesisPipeline) pulumi.StringArrayOutput { return v.ProducerPrincipals }).(pulumi.StringArrayOutput)
 }

@@ -441,7 +441,7 @@ class EncryptedRedis(pulumi.CustomResource):
                  vpc_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only.
+        An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -477,7 +477,7 @@ class EncryptedRedis(pulumi.CustomResource):
                  args: EncryptedRedisArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only.
+        An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
 
         :param str resource_name: The name of the resource.
         :param EncryptedRedisArgs args: The arguments to use to populate this resource's properties.

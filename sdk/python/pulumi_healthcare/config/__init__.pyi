@@ -26,12 +26,12 @@ Tags put on every AWS object the provider creates; a resource's own tags win.
 
 endpoint: Optional[str]
 """
-One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
+One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
 """
 
 endpoints: Optional[str]
 """
-Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
 """
 
 maxRetries: Optional[int]

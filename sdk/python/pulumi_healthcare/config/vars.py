@@ -37,14 +37,14 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def endpoint(self) -> Optional[str]:
         """
-        One endpoint URL for every service (for a local emulator), e.g. `http://127.0.0.1:5000`.
+        One endpoint URL for every service, e.g. `https://aws-proxy.internal` or, for a local emulator, `http://127.0.0.1:5000`: https://, or plain http:// only to this machine (localhost, 127.0.0.1, ::1).
         """
         return __config__.get('endpoint')
 
     @_builtins.property
     def endpoints(self) -> Optional[str]:
         """
-        Endpoint URLs per service (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
+        Endpoint URLs per service, each https:// or http:// to this machine (`kinesis`, `kms`, `iam`, `sts`, `ec2`, `rds`, `elasticache`, `ecs`, `application-autoscaling`, `logs`, `secretsmanager`); these win over `endpoint`.
         """
         return __config__.get('endpoints')
 

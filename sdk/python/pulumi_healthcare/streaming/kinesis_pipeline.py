@@ -34,10 +34,10 @@ class KinesisPipelineArgs:
         """
         The set of arguments for constructing a KinesisPipeline resource.
 
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] consumer_principals: IAM principals allowed to assume the consumer role. Defaults to this account.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] consumer_principals: IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
         :param pulumi.Input['_root_enums.EncryptionType'] encryption_type: Must be `KMS` (the default): HIPAA requires encryption at rest.
         :param pulumi.Input[_builtins.str] kms_key_id: A KMS key (id, ARN or alias) to encrypt with. When absent, the resource creates a customer-managed key with rotation on, and owns it.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] producer_principals: IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] producer_principals: IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
         :param pulumi.Input[_builtins.int] retention_hours: How long records are kept, in hours: 24 to 8760. Defaults to 168 (7 days), so a consumer outage of a week loses nothing.
         :param pulumi.Input[_builtins.int] shard_count: Shards of a provisioned stream (default 1). Not used on demand.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] shard_level_metrics: Shard-level CloudWatch metrics to enable. Defaults to all of them.
@@ -70,7 +70,7 @@ class KinesisPipelineArgs:
     @pulumi.getter(name="consumerPrincipals")
     def consumer_principals(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        IAM principals allowed to assume the consumer role. Defaults to this account.
+        IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
         """
         return pulumi.get(self, "consumer_principals")
 
@@ -106,7 +106,7 @@ class KinesisPipelineArgs:
     @pulumi.getter(name="producerPrincipals")
     def producer_principals(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+        IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
         """
         return pulumi.get(self, "producer_principals")
 
@@ -205,14 +205,14 @@ class KinesisPipeline(pulumi.CustomResource):
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         """
-        A Kinesis data stream for protected health information: always encrypted with KMS (a customer-managed key with rotation, created when none is given), retention of 7 days by default, every shard-level metric on, and two least-privilege IAM roles: a producer role that can only put records and a consumer role that can only read them, each scoped to this stream and its key.
+        A Kinesis data stream for protected health information: always encrypted with KMS (a customer-managed key with rotation, created when none is given), retention of 7 days by default, every shard-level metric on, and two least-privilege IAM roles: a producer role that can only put records and a consumer role that can only read them, each scoped to this stream and its key. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] consumer_principals: IAM principals allowed to assume the consumer role. Defaults to this account.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] consumer_principals: IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
         :param pulumi.Input['_root_enums.EncryptionType'] encryption_type: Must be `KMS` (the default): HIPAA requires encryption at rest.
         :param pulumi.Input[_builtins.str] kms_key_id: A KMS key (id, ARN or alias) to encrypt with. When absent, the resource creates a customer-managed key with rotation on, and owns it.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] producer_principals: IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] producer_principals: IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
         :param pulumi.Input[_builtins.int] retention_hours: How long records are kept, in hours: 24 to 8760. Defaults to 168 (7 days), so a consumer outage of a week loses nothing.
         :param pulumi.Input[_builtins.int] shard_count: Shards of a provisioned stream (default 1). Not used on demand.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] shard_level_metrics: Shard-level CloudWatch metrics to enable. Defaults to all of them.
@@ -227,7 +227,7 @@ class KinesisPipeline(pulumi.CustomResource):
                  args: Optional[KinesisPipelineArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A Kinesis data stream for protected health information: always encrypted with KMS (a customer-managed key with rotation, created when none is given), retention of 7 days by default, every shard-level metric on, and two least-privilege IAM roles: a producer role that can only put records and a consumer role that can only read them, each scoped to this stream and its key.
+        A Kinesis data stream for protected health information: always encrypted with KMS (a customer-managed key with rotation, created when none is given), retention of 7 days by default, every shard-level metric on, and two least-privilege IAM roles: a producer role that can only put records and a consumer role that can only read them, each scoped to this stream and its key. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
 
         :param str resource_name: The name of the resource.
         :param KinesisPipelineArgs args: The arguments to use to populate this resource's properties.
@@ -345,7 +345,7 @@ class KinesisPipeline(pulumi.CustomResource):
     @pulumi.getter(name="consumerPrincipals")
     def consumer_principals(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
         """
-        IAM principals allowed to assume the consumer role. Defaults to this account.
+        IAM principals allowed to assume the consumer role, as `producerPrincipals`. Defaults to this account. Never a wildcard.
         """
         return pulumi.get(self, "consumer_principals")
 
@@ -409,7 +409,7 @@ class KinesisPipeline(pulumi.CustomResource):
     @pulumi.getter(name="producerPrincipals")
     def producer_principals(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
         """
-        IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account.
+        IAM principals (role/user ARNs, account ids, or service principals such as `firehose.amazonaws.com`) allowed to assume the producer role. Defaults to this account. Never a wildcard (`*`), which would open the stream to every AWS account.
         """
         return pulumi.get(self, "producer_principals")
 
