@@ -276,6 +276,11 @@ SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
     ({"readonlyRootFilesystem": False}, "services.api.readonlyRootFilesystem"),
     ({"assignPublicIp": True}, "services.api.assignPublicIp"),
     ({"allowedCidrBlocks": ["0.0.0.0/0"]}, "services.api.allowedCidrBlocks[0]"),
+    # Two halves open what 0.0.0.0/0 does.
+    ({"allowedCidrBlocks": ["10.0.0.0/8", "0.0.0.0/1", "128.0.0.0/1"]},
+     "services.api.allowedCidrBlocks[1]"),
+    ({"taskPolicyStatements": [{"actions": ["iam:PassRole"], "resources": ["*"]}]},
+     "services.api.taskPolicyStatements[0].actions[0]"),
     ({"autoscaling": {"minTasks": 5, "maxTasks": 2}}, "services.api.autoscaling.maxTasks"),
     ({"cpu": 256, "memory": 4096}, "services.api.memory"),
 ])

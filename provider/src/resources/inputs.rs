@@ -127,6 +127,14 @@ fn sources(
                     "{c} opens {target} to the whole internet; name the networks that need it"
                 )),
             )),
+            Ok(net) if too_wide(&net) => failures.push(CheckFailure::new(
+                property,
+                SG_AUTHORIZED_PORTS.violation(format!(
+                    "{c} opens {target} to a wide part of the internet; name the networks that \
+                     need it: private ranges of any size, public blocks of /16 (IPv6 /48) or \
+                     narrower"
+                )),
+            )),
             Ok(net) if net.trunc() != net => failures.push(CheckFailure::new(
                 property,
                 format!("{c} has host bits set; did you mean {}?", net.trunc()),
@@ -143,6 +151,28 @@ fn sources(
             "neither {prefix}allowedSecurityGroupIds nor {prefix}allowedCidrBlocks is set: nothing can connect to {what}"
         ));
     }
+}
+
+/// A block holding public addresses wider than a /16 (IPv6: /48): several of them (as
+/// `0.0.0.0/1` and `128.0.0.0/1`) can open the same range as `0.0.0.0/0`. Private ranges
+/// (RFC 1918, shared address space, IPv6 unique local) may be of any size.
+fn too_wide(net: &IpNet) -> bool {
+    const PRIVATE: [&str; 5] = [
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "fc00::/7",
+    ];
+    let private = PRIVATE
+        .iter()
+        .filter_map(|p| p.parse::<IpNet>().ok())
+        .any(|p| p.contains(net));
+    let widest = match net {
+        IpNet::V4(_) => 16,
+        IpNet::V6(_) => 48,
+    };
+    !private && net.prefix_len() < widest
 }
 
 /// Sorts and deduplicates id lists once their failures (which carry the program's
@@ -256,6 +286,38 @@ pub fn tags<'a>(keys: impl Iterator<Item = &'a String>, failures: &mut Vec<Check
                 format!("tags.{key}"),
                 "tag keys are 1 to 128 characters and may not start with aws:",
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_blocks_wider_than_a_slash_16_are_too_wide_and_private_ranges_never() {
+        let wide = |c: &str| c.parse::<IpNet>().map(|n| too_wide(&n)).unwrap_or(false);
+        for c in [
+            "0.0.0.0/1",
+            "128.0.0.0/1",
+            "11.0.0.0/8",
+            "52.0.0.0/15",
+            "2001:db8::/32",
+        ] {
+            assert!(wide(c), "{c}");
+        }
+        for c in [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+            "10.40.0.0/16",
+            "203.0.113.0/24",
+            "52.95.0.0/16",
+            "fd00::/8",
+            "2001:db8:1::/48",
+        ] {
+            assert!(!wide(c), "{c}");
         }
     }
 }

@@ -359,14 +359,48 @@ fn health_check(p: &str, s: &ServiceArgs, failures: &mut Vec<CheckFailure>) {
     }
 }
 
-/// True for the actions that grant everything, or everything in IAM.
-fn is_admin(action: &str) -> bool {
-    match action.split_once(':') {
-        None => action == "*",
-        Some((service, what)) => {
-            what == "*" && (service == "*" || service.eq_ignore_ascii_case("iam"))
+/// Why `action`, in a statement that names every resource (`*`) when `anywhere`, is more
+/// than a task may hold: administrator access, a way to raise its own privileges (changing
+/// IAM, passing or assuming any role), or a whole service on every resource.
+fn overreach(action: &str, anywhere: bool) -> Option<String> {
+    let Some((service, what)) = action.split_once(':') else {
+        return (action == "*").then(|| {
+            format!("{action} grants administrator access; name the actions the task needs")
+        });
+    };
+    let (service, what_l) = (service.to_ascii_lowercase(), what.to_ascii_lowercase());
+    if service == "*" || (service == "iam" && what == "*") {
+        return Some(format!(
+            "{action} grants administrator access; name the actions the task needs"
+        ));
+    }
+    if service.contains(['*', '?']) {
+        return Some(format!(
+            "{action} names every service whose name matches; name the service"
+        ));
+    }
+    if service == "iam" {
+        let reads = ["get", "list"].iter().any(|v| what_l.starts_with(v));
+        let passes_named_roles = what_l == "passrole" && !anywhere;
+        if !reads && !passes_named_roles {
+            return Some(format!(
+                "{action} lets the task change IAM or pass any role, a path to administrator \
+                 access; a task may read IAM, or pass the roles it names in resources"
+            ));
         }
     }
+    if service == "sts" && anywhere && (what_l.starts_with("assumerole") || what.contains('*')) {
+        return Some(format!(
+            "{action} on \"*\" lets the task assume any role it is trusted by; name the roles"
+        ));
+    }
+    if what == "*" && anywhere {
+        return Some(format!(
+            "{action} on \"*\" grants every {service} action on every resource; name the \
+             actions, or the resources"
+        ));
+    }
+    None
 }
 
 /// The task role's statements: actions and resources given, no admin access; each list
@@ -380,15 +414,11 @@ fn policies(p: &str, s: &mut ServiceArgs, failures: &mut Vec<CheckFailure>) {
                 "at least one action is required",
             ));
         }
+        let anywhere = st.resources.iter().any(|r| r == "*");
         for (j, action) in st.actions.iter().enumerate() {
             let property = format!("{at}.actions[{j}]");
-            if is_admin(action) {
-                failures.push(CheckFailure::new(
-                    property,
-                    LEAST_PRIVILEGE.violation(format!(
-                        "{action} grants administrator access; name the actions the task needs"
-                    )),
-                ));
+            if let Some(why) = overreach(action, anywhere) {
+                failures.push(CheckFailure::new(property, LEAST_PRIVILEGE.violation(why)));
             } else if !action.split_once(':').is_some_and(|(svc, what)| {
                 !svc.is_empty() && !what.is_empty() && !what.contains(':')
             }) {

@@ -487,6 +487,42 @@ fn task_policies_are_least_privilege() {
                 .contains("iam-policy-no-statements-with-admin-access")
         );
     }
+    // Ways to raise the task's own privileges, and whole services on every resource.
+    for (action, resource) in [
+        ("iam:PassRole", "*"),
+        ("iam:Put*", "arn:aws:iam::123456789012:role/x"),
+        ("iam:AttachRolePolicy", "arn:aws:iam::123456789012:role/x"),
+        ("iam:CreateAccessKey", "arn:aws:iam::123456789012:user/x"),
+        ("iam:*Policy", "arn:aws:iam::123456789012:role/x"),
+        ("sts:AssumeRole", "*"),
+        ("s3:*", "*"),
+        ("kms:*", "*"),
+        ("s*:GetObject", "arn:aws:s3:::b/*"),
+    ] {
+        let (_, f) = statement(&["s3:GetObject", action], &[resource]);
+        assert_eq!(
+            props(&f),
+            ["services.api.taskPolicyStatements[0].actions[1]"],
+            "{action} on {resource}"
+        );
+        assert!(
+            f[0].reason
+                .contains("iam-policy-no-statements-with-admin-access"),
+            "{}",
+            f[0].reason
+        );
+    }
+    // What a task may hold: IAM reads, passing a named role, a service on named resources.
+    for (action, resource) in [
+        ("iam:GetRole", "*"),
+        ("iam:PassRole", "arn:aws:iam::123456789012:role/worker"),
+        ("sts:AssumeRole", "arn:aws:iam::123456789012:role/reader"),
+        ("s3:*", "arn:aws:s3:::b/*"),
+        ("s3:Get*", "*"),
+    ] {
+        let (_, f) = statement(&[action], &[resource]);
+        assert!(f.is_empty(), "{action} on {resource}: {f:?}");
+    }
     let (_, f) = statement(&["GetObject"], &["*"]);
     assert_eq!(
         props(&f),
