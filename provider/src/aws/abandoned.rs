@@ -64,7 +64,10 @@ pub async fn by_security_group(
 
 /// The ARNs of the objects of `resource_type` (`kms:key`, `ecs:cluster`) tagged with `urn`,
 /// as the Resource Groups Tagging API finds them: one call for the region however many
-/// objects it holds.
+/// objects it holds. Its index lags by minutes, so "none listed" is never a reason to make
+/// an object that has no unique name (a key): what this finds is a recovery, and the code
+/// that makes such objects makes sure nothing it makes depends on it being found (see
+/// `kms::finish_key`).
 pub async fn tagged(cx: &AwsContext, urn: &str, resource_type: &str) -> Result<Vec<String>> {
     let filter = TagFilter::builder()
         .key(URN_TAG)
@@ -95,23 +98,45 @@ pub async fn tagged(cx: &AwsContext, urn: &str, resource_type: &str) -> Result<V
 }
 
 /// The auto-name behind a key tagged with `urn` whose alias is `{prefix}{auto-name}`: the
-/// anchor of a resource whose first object is its key.
+/// anchor of a resource whose first object is its key. Found through KMS's own ListAliases
+/// and the key's tags, not the tagging API, whose index lags by minutes: a key made and
+/// aliased by an attempt killed a moment ago is missed only for KMS's seconds.
 pub async fn by_key_alias(
     cx: &AwsContext,
     urn: &str,
     name: &str,
     prefix: &str,
 ) -> Result<Option<String>> {
-    let mut names = Vec::new();
-    for arn in tagged(cx, urn, "kms:key").await? {
-        let aliases = super::kms::aliases_of(cx, &arn).await?;
-        names.extend(
-            aliases
-                .into_iter()
-                .filter_map(|a| a.strip_prefix(prefix).map(String::from)),
-        );
+    let mut candidates = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = cx
+            .kms()
+            .list_aliases()
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| Error::aws("kms:ListAliases", e))?;
+        for a in page.aliases() {
+            let named = a.alias_name().and_then(|n| n.strip_prefix(prefix));
+            if let (Some(named), Some(key)) = (named, a.target_key_id())
+                && is_sibling(name, named)
+            {
+                candidates.push((named.to_string(), key.to_string()));
+            }
+        }
+        match page.next_marker() {
+            Some(next) if page.truncated() => marker = Some(next.to_string()),
+            _ => break,
+        }
     }
-    Ok(first_sibling(name, names))
+    candidates.sort();
+    for (named, key) in candidates {
+        if super::kms::owned(cx, &key, urn).await? {
+            return Ok(Some(named));
+        }
+    }
+    Ok(None)
 }
 
 /// The auto-name behind an object tagged with `urn` whose ARN ends `{marker}{auto-name}`

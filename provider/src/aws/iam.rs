@@ -8,6 +8,7 @@ use pulumi_provider::Ctx;
 use serde_json::{Value as J, json};
 
 use super::AwsContext;
+use super::exists::take_existing;
 use super::lag::{IN_USE, NEW_IAM_ENTITY, NEW_ROLE, settle};
 use super::tags::may_take;
 use crate::error::{Error, Result, found};
@@ -79,69 +80,84 @@ fn iam_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {
         .collect()
 }
 
-/// Creates the role, or brings one this URN already owns to the spec.
+/// The role of this name, as GetRole answers; `None` when IAM does not know it.
+async fn get_role(cx: &AwsContext, name: &str) -> Result<Option<aws_sdk_iam::types::Role>> {
+    let got = found(
+        "iam:GetRole",
+        cx.iam().get_role().role_name(name).send().await,
+        |e| e.is_no_such_entity_exception(),
+    )?;
+    Ok(got.and_then(|r| r.role))
+}
+
+fn tags_of(role: &aws_sdk_iam::types::Role) -> BTreeMap<String, String> {
+    role.tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
+/// The refusal of a role of the spec's name that belongs to something else.
+fn not_ours(spec: &RoleSpec<'_>) -> Error {
+    let what = format!("an IAM role named {}", spec.name);
+    match spec.property {
+        Some(property) => Error::NotOwned { property, what },
+        None => Error::Taken { what },
+    }
+}
+
+/// Creates the role, or brings one this URN already owns to the spec. Then reads the role
+/// and its policy back until IAM knows them, so that the state read which follows does not
+/// take a role made a moment ago for a missing one.
 pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Result<String> {
     let trust = trust_policy(spec.principals).to_string();
     let what_role = format!("IAM role {}", spec.name);
-    let existing = found(
-        "iam:GetRole",
-        cx.iam().get_role().role_name(spec.name).send().await,
-        |e| e.is_no_such_entity_exception(),
-    )?;
-    let arn = match existing.and_then(|r| r.role) {
+    let arn = match get_role(cx, spec.name).await? {
         Some(role) => {
             if !may_take(ctx, role.tags().iter().map(|t| (t.key(), t.value()))) {
-                let what = format!("an IAM role named {}", spec.name);
-                return Err(match spec.property {
-                    Some(property) => Error::NotOwned { property, what },
-                    None => Error::Taken { what },
-                });
+                return Err(not_ours(spec));
             }
-            // A principal that is a role made a moment ago is refused until it propagates.
-            settle(ctx, &what_role, &[&NEW_ROLE], || async {
-                cx.iam()
-                    .update_assume_role_policy()
-                    .role_name(spec.name)
-                    .policy_document(&trust)
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("iam:UpdateAssumeRolePolicy", e))
-            })
-            .await?;
-            let tags = iam_tags(spec.tags)?;
-            settle(ctx, &what_role, &[&NEW_IAM_ENTITY], || async {
-                cx.iam()
-                    .tag_role()
-                    .role_name(spec.name)
-                    .set_tags(Some(tags.clone()))
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("iam:TagRole", e))
-            })
-            .await?;
-            role.arn
+            bring(cx, ctx, spec, &trust, role).await?
         }
         None => {
             let tags = iam_tags(spec.tags)?;
             let created = settle(ctx, &what_role, &[&NEW_ROLE], || async {
-                cx.iam()
-                    .create_role()
-                    .role_name(spec.name)
-                    .description(spec.description)
-                    .assume_role_policy_document(&trust)
-                    .set_tags(Some(tags.clone()))
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("iam:CreateRole", e))
+                found(
+                    "iam:CreateRole",
+                    cx.iam()
+                        .create_role()
+                        .role_name(spec.name)
+                        .description(spec.description)
+                        .assume_role_policy_document(&trust)
+                        .set_tags(Some(tags.clone()))
+                        .send()
+                        .await,
+                    |e| e.is_entity_already_exists_exception(),
+                )
             })
             .await?;
-            created
-                .role
-                .map(|r| r.arn)
-                .ok_or_else(|| Error::Incomplete {
-                    operation: "iam:CreateRole",
-                    missing: "the role",
-                })?
+            match created {
+                Some(created) => created
+                    .role
+                    .map(|r| r.arn)
+                    .ok_or_else(|| Error::Incomplete {
+                        operation: "iam:CreateRole",
+                        missing: "the role",
+                    })?,
+                // A send whose answer was lost, or a GetRole that lagged a role made a moment
+                // ago: taken only when it carries this URN.
+                None => {
+                    let role = take_existing(
+                        ctx,
+                        &what_role,
+                        || get_role(cx, spec.name),
+                        tags_of,
+                        || not_ours(spec),
+                    )
+                    .await?;
+                    bring(cx, ctx, spec, &trust, role).await?
+                }
+            }
         }
     };
     // IAM itself may not know a role made a moment ago.
@@ -157,17 +173,73 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
             .map_err(|e| Error::aws("iam:PutRolePolicy", e))
     })
     .await?;
+    // Read back: GetRole and GetRolePolicy answer NoSuchEntity for a moment after the role
+    // and its policy were made. Both exist now, so that answer is IAM's lag.
+    settle(ctx, &what_role, &[&NEW_IAM_ENTITY], || {
+        known(cx, spec.name, spec.policy_name)
+    })
+    .await?;
     Ok(arn)
 }
 
-/// Reads a role and its inline policy; `None` when the role is gone.
+/// Brings a role this URN owns to the spec: its trust policy and its tags.
+async fn bring(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    spec: &RoleSpec<'_>,
+    trust: &str,
+    role: aws_sdk_iam::types::Role,
+) -> Result<String> {
+    let what_role = format!("IAM role {}", spec.name);
+    // A principal that is a role made a moment ago is refused until it propagates.
+    settle(ctx, &what_role, &[&NEW_ROLE], || async {
+        cx.iam()
+            .update_assume_role_policy()
+            .role_name(spec.name)
+            .policy_document(trust)
+            .send()
+            .await
+            .map_err(|e| Error::aws("iam:UpdateAssumeRolePolicy", e))
+    })
+    .await?;
+    let tags = iam_tags(spec.tags)?;
+    settle(ctx, &what_role, &[&NEW_IAM_ENTITY], || async {
+        cx.iam()
+            .tag_role()
+            .role_name(spec.name)
+            .set_tags(Some(tags.clone()))
+            .send()
+            .await
+            .map_err(|e| Error::aws("iam:TagRole", e))
+    })
+    .await?;
+    Ok(role.arn)
+}
+
+/// Succeeds once IAM knows the role and its policy: GetRole and GetRolePolicy fail with
+/// IAM's `NoSuchEntity` until then (for a role that must exist).
+async fn known(cx: &AwsContext, name: &str, policy_name: &str) -> Result<()> {
+    cx.iam()
+        .get_role()
+        .role_name(name)
+        .send()
+        .await
+        .map_err(|e| Error::aws("iam:GetRole", e))?;
+    cx.iam()
+        .get_role_policy()
+        .role_name(name)
+        .policy_name(policy_name)
+        .send()
+        .await
+        .map_err(|e| Error::aws("iam:GetRolePolicy", e))?;
+    Ok(())
+}
+
+/// Reads a role and its inline policy; `None` when the role is gone. For refresh, where IAM's
+/// `NoSuchEntity` means gone; [`ensure_role`] has read the role back before this read follows
+/// it.
 pub async fn read_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result<Option<Role>> {
-    let got = found(
-        "iam:GetRole",
-        cx.iam().get_role().role_name(name).send().await,
-        |e| e.is_no_such_entity_exception(),
-    )?;
-    let Some(role) = got.and_then(|r| r.role) else {
+    let Some(role) = get_role(cx, name).await? else {
         return Ok(None);
     };
     let trust = match role.assume_role_policy_document() {

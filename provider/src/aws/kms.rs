@@ -1,13 +1,15 @@
 //! Customer-managed KMS keys that a resource creates and owns, found again by alias.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
-use aws_sdk_kms::types::{KeyState, Tag};
+use aws_sdk_kms::types::Tag;
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::lag::{Lag, NEW_KEY, NEW_ROLE, settle};
+use super::lag::{Lag, NEW_KEY, NEW_NAMED, NEW_ROLE, resend, settle};
 use super::tags::owned_by;
+use super::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
 /// A key as a resource sees it.
@@ -36,7 +38,12 @@ impl Key {
 }
 
 /// A key named by an input: made a moment ago, or never; a minute tells the two apart.
-const GIVEN_KEY: Lag = NEW_KEY.for_at_most(std::time::Duration::from_secs(60));
+const GIVEN_KEY: Lag = NEW_KEY.for_at_most(Duration::from_secs(60));
+
+/// How long a rotation status that still reads off after this provider's own
+/// EnableKeyRotation is read again (KMS's reads lag its writes by seconds), before the
+/// operation fails saying so.
+const ROTATION_READ_BACK: Duration = Duration::from_secs(60);
 
 /// Finds the key behind `alias` that this URN owns, or creates one with rotation on.
 /// A key pending deletion behind the alias is not reused.
@@ -51,11 +58,14 @@ pub async fn ensure_owned_key(
     if let Some(key) = describe(cx, alias).await? {
         // The alias is named from the resource's id: once the engine knows the resource, the
         // key behind it is the resource's own (see `tags::may_take`).
-        if ctx.is_known() || owned(cx, &key.arn, ctx.urn()).await? {
+        let ours = || owned(cx, &key.arn, ctx.urn());
+        if ctx.is_known()
+            || settle(ctx, &format!("KMS key {}", key.arn), &[&NEW_NAMED], ours).await?
+        {
             if !key.rotation {
                 enable_rotation(cx, ctx, &key.arn).await?;
             }
-            retag(cx, &key.arn, tags).await?;
+            retag(cx, ctx, &key.arn, tags).await?;
             return Ok(Key {
                 rotation: true,
                 rotation_unread: None,
@@ -87,7 +97,7 @@ pub async fn ensure_owned_key(
             })
             .await?;
         }
-        return finish_key(cx, ctx, arn, alias).await;
+        return finish_key(cx, ctx, arn, alias, tags).await;
     }
     // A policy naming a role made a moment ago is refused until the role propagates; the
     // refusal makes no key, so trying again cannot make two.
@@ -111,24 +121,48 @@ pub async fn ensure_owned_key(
             missing: "the key ARN",
         })?
         .to_string();
-    finish_key(cx, ctx, arn, alias).await
+    finish_key(cx, ctx, arn, alias, tags).await
 }
 
-/// Gives a new key its alias, then turns rotation on. The alias comes first: it is how a
-/// later attempt finds the key by a read that does not lag (the tagging API that finds an
-/// un-aliased key lags by minutes). KMS may not know a key made a moment ago, so both calls
-/// wait that out.
-async fn finish_key(cx: &AwsContext, ctx: &Ctx, arn: String, alias: &str) -> Result<Key> {
-    settle(ctx, &format!("KMS alias {alias}"), &[&NEW_KEY], || async {
-        cx.kms()
-            .create_alias()
-            .alias_name(alias)
-            .target_key_id(&arn)
-            .send()
-            .await
-            .map_err(|e| Error::aws("kms:CreateAlias", e))
-    })
-    .await?;
+/// Gives a key without an alias (made by this attempt, or by an interrupted one) its alias,
+/// then turns rotation on. The alias comes first: it is how a later attempt finds the key by
+/// a read that does not lag (the tagging API that finds an un-aliased key lags by minutes).
+///
+/// The no-second-key rule: a key that cannot be given its alias is scheduled for deletion
+/// before the error is returned, since nothing else would find it again in time; and when
+/// the alias turns out to name another key this resource owns (the lookup before the create
+/// lagged), that key is kept and the new one scheduled for deletion.
+async fn finish_key(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    arn: String,
+    alias: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<Key> {
+    let arn = match alias::give(cx, ctx, &arn, alias).await {
+        Ok(held) if held == arn => arn,
+        Ok(held) => {
+            alias::drop_key(
+                cx,
+                ctx,
+                &arn,
+                &format!("{alias} names this resource's key {held}"),
+            )
+            .await;
+            retag(cx, ctx, &held, tags).await?;
+            held
+        }
+        Err(cause) => {
+            alias::drop_key(
+                cx,
+                ctx,
+                &arn,
+                &format!("it could not be given its alias {alias}"),
+            )
+            .await;
+            return Err(cause);
+        }
+    };
     enable_rotation(cx, ctx, &arn).await?;
     Ok(Key {
         arn,
@@ -149,22 +183,23 @@ async fn orphan(cx: &AwsContext, ctx: &Ctx) -> Result<Option<String>> {
         if describe(cx, &arn).await?.is_none() {
             continue;
         }
-        if aliases_of(cx, &arn).await?.is_empty() {
+        if aliases_of(cx, ctx, &arn).await?.is_empty() {
             return Ok(Some(arn));
         }
     }
     Ok(None)
 }
 
-/// The names of the aliases of a key.
-pub async fn aliases_of(cx: &AwsContext, arn: &str) -> Result<Vec<String>> {
-    let aliases = cx
-        .kms()
-        .list_aliases()
-        .key_id(arn)
-        .send()
-        .await
-        .map_err(|e| Error::aws("kms:ListAliases", e))?;
+/// The names of the aliases of a key that exists (KMS's not-found answer, for a key made a
+/// moment ago, is waited out for a minute).
+async fn aliases_of(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<Vec<String>> {
+    let aliases = settle(
+        ctx,
+        &format!("aliases of KMS key {arn}"),
+        &[&NEW_NAMED],
+        resend!(cx.kms().list_aliases().key_id(arn), "kms:ListAliases"),
+    )
+    .await?;
     Ok(aliases
         .aliases()
         .iter()
@@ -231,22 +266,59 @@ pub async fn or_owned(
     }
 }
 
+/// Turns the key's rotation on (KMS may not know a key made a moment ago: waited out), then
+/// reads the status until it says on: right after EnableKeyRotation it can still read off,
+/// and the state read that follows would report the key as unrotated.
 async fn enable_rotation(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<()> {
+    let what = format!("rotation of KMS key {arn}");
     settle(
         ctx,
-        &format!("rotation of KMS key {arn}"),
+        &what,
         &[&NEW_KEY],
-        || async {
-            cx.kms()
-                .enable_key_rotation()
-                .key_id(arn)
-                .send()
-                .await
-                .map_err(|e| Error::aws("kms:EnableKeyRotation", e))
-        },
+        resend!(
+            cx.kms().enable_key_rotation().key_id(arn),
+            "kms:EnableKeyRotation"
+        ),
     )
     .await?;
-    Ok(())
+    let enabled = Instant::now();
+    wait::until(
+        ctx,
+        &format!("{what} to read on"),
+        Backoff::default(),
+        || async {
+            let status = found(
+                "kms:GetKeyRotationStatus",
+                cx.kms().get_key_rotation_status().key_id(arn).send().await,
+                |e| e.is_not_found_exception(),
+            )?;
+            rotation_read_back(
+                arn,
+                status.map(|s| s.key_rotation_enabled()),
+                enabled.elapsed(),
+            )
+        },
+    )
+    .await
+}
+
+/// One read of the rotation status `on` (`None`: the key not found), `waited` after this
+/// provider's EnableKeyRotation was accepted.
+fn rotation_read_back(arn: &str, on: Option<bool>, waited: Duration) -> Result<Poll<()>> {
+    match on {
+        Some(true) => Ok(Poll::Ready(())),
+        Some(false) if waited < ROTATION_READ_BACK => {
+            Ok(Poll::Pending("rotation still reads off".into()))
+        }
+        Some(false) => Err(Error::Unexpected(format!(
+            "KMS accepted EnableKeyRotation for {arn}, but its rotation still reads off {}s later",
+            waited.as_secs()
+        ))),
+        None => Ok(Poll::Unseen(Error::Vanished {
+            what: format!("KMS key {arn}"),
+            when: "was not found after its rotation was turned on",
+        })),
+    }
 }
 
 /// The key behind an id, ARN or alias, unless it is gone or pending deletion.
@@ -259,10 +331,7 @@ pub async fn describe(cx: &AwsContext, key_id: &str) -> Result<Option<Key>> {
     let Some(meta) = described.and_then(|d| d.key_metadata) else {
         return Ok(None);
     };
-    if matches!(
-        meta.key_state(),
-        Some(KeyState::PendingDeletion) | Some(KeyState::PendingReplicaDeletion)
-    ) {
+    if alias::pending_deletion(&meta) {
         return Ok(None);
     }
     let arn = meta.arn().unwrap_or_default().to_string();
@@ -301,7 +370,7 @@ pub async fn observe(
 }
 
 /// True when the key carries this URN's ownership tag.
-async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
+pub(super) async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool> {
     Ok(owned_by(
         tags_of(cx, arn)
             .await?
@@ -326,10 +395,17 @@ async fn tags_of(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>>
         .collect())
 }
 
-/// Brings a key's tags to `want` (the current URN among them).
-async fn retag(cx: &AwsContext, arn: &str, want: &BTreeMap<String, String>) -> Result<()> {
-    let have = tags_of(cx, arn).await?;
-    super::tagging::retag(cx.kms(), arn, &have, want).await
+/// Brings a key's tags to `want` (the current URN among them). The key exists (found by its
+/// alias, or just made): KMS's not-found answers are its lag, waited out for a minute.
+async fn retag(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    arn: &str,
+    want: &BTreeMap<String, String>,
+) -> Result<()> {
+    let what = format!("tags of KMS key {arn}");
+    let have = settle(ctx, &what, &[&NEW_NAMED], || tags_of(cx, arn)).await?;
+    super::tagging::retag_settled(ctx, cx.kms(), arn, &have, want).await
 }
 
 fn kms_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>> {
@@ -396,3 +472,10 @@ pub async fn release(
     }
     Ok(())
 }
+
+#[path = "kms_alias.rs"]
+mod alias;
+
+#[cfg(test)]
+#[path = "kms_tests.rs"]
+mod tests;

@@ -8,7 +8,10 @@ use serde_json::json;
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::lag::{NEW_KEY_ELSEWHERE, settle};
+use super::exists::take_existing;
+use super::lag::{BUSY, NEW_KEY_ELSEWHERE, NEW_NAMED, resend, settle};
+use super::tags::may_take;
+use super::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
 /// A log group as CloudWatch Logs reports it.
@@ -16,6 +19,8 @@ use crate::error::{Error, Result, found};
 pub struct Group {
     pub kms_key_id: Option<String>,
     pub retention_days: Option<i32>,
+    /// Its ARN (without the `:*` of its streams), for its tags.
+    pub arn: Option<String>,
 }
 
 /// The ARN of a log group, or of a pattern of them (`.../prefix/*`).
@@ -41,7 +46,47 @@ pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<Group>> {
         .map(|g| Group {
             kms_key_id: g.kms_key_id().map(String::from),
             retention_days: g.retention_in_days(),
+            arn: g
+                .log_group_arn()
+                .or_else(|| g.arn().map(|a| a.trim_end_matches(":*")))
+                .map(String::from),
         }))
+}
+
+/// A group's tags (none when CloudWatch Logs gives no ARN to ask them by).
+async fn tags_of(cx: &AwsContext, g: &Group) -> Result<BTreeMap<String, String>> {
+    let Some(arn) = &g.arn else {
+        return Ok(BTreeMap::new());
+    };
+    let listed = cx
+        .logs()
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("logs:ListTagsForResource", e))?;
+    Ok(listed
+        .tags()
+        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default())
+}
+
+/// The group `name` with its tags, as [`describe`] lists it.
+async fn describe_tagged(
+    cx: &AwsContext,
+    name: &str,
+) -> Result<Option<(Group, BTreeMap<String, String>)>> {
+    let Some(g) = describe(cx, name).await? else {
+        return Ok(None);
+    };
+    let tags = tags_of(cx, &g).await?;
+    Ok(Some((g, tags)))
+}
+
+fn not_ours(name: &str) -> Error {
+    Error::Taken {
+        what: format!("the log group {name}"),
+    }
 }
 
 /// The policy of a key that log groups use: the account administers it, and CloudWatch Logs
@@ -57,7 +102,8 @@ pub fn key_policy(cx: &AwsContext, account: &str, groups: &str) -> serde_json::V
 }
 
 /// Makes the group encrypted with `key_arn` and kept `retention` days, or puts an existing
-/// one's retention right.
+/// one's retention right. A group found under the name is taken only by the ownership rule
+/// (`tags::may_take`): at a create, only one carrying this URN.
 pub async fn ensure(
     cx: &AwsContext,
     ctx: &Ctx,
@@ -66,37 +112,97 @@ pub async fn ensure(
     retention: i32,
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
-    match describe(cx, name).await? {
-        None => {
-            // A key made a moment ago may not be usable by CloudWatch Logs yet.
-            let what = format!("log group {name}");
-            settle(ctx, &what, &[&NEW_KEY_ELSEWHERE], || async {
-                cx.logs()
-                    .create_log_group()
-                    .log_group_name(name)
-                    .kms_key_id(key_arn)
-                    .set_tags(Some(tags.clone().into_iter().collect()))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| Error::aws("logs:CreateLogGroup", e))
-            })
-            .await?;
-            set_retention(cx, name, retention).await
+    let existing = match describe(cx, name).await? {
+        Some(g) if ctx.is_known() => Some(g),
+        Some(g) => {
+            let tags = tags_of(cx, &g).await?;
+            if !may_take(ctx, tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+                return Err(not_ours(name));
+            }
+            Some(g)
         }
-        Some(g) if g.retention_days != Some(retention) => set_retention(cx, name, retention).await,
+        None => create(cx, ctx, name, key_arn, tags).await?,
+    };
+    match existing {
+        None => {
+            set_retention(cx, ctx, name, retention).await?;
+            // The prefix search lags the create: the state read that follows would not list
+            // the group.
+            let label = format!("log group {name} to be listed");
+            wait::until(ctx, &label, Backoff::default(), || async {
+                Ok(match describe(cx, name).await? {
+                    Some(_) => Poll::Ready(()),
+                    None => Poll::Unseen(Error::Vanished {
+                        what: format!("log group {name}"),
+                        when: "vanished right after it was made",
+                    }),
+                })
+            })
+            .await
+        }
+        Some(g) if g.retention_days != Some(retention) => {
+            set_retention(cx, ctx, name, retention).await
+        }
         Some(_) => Ok(()),
     }
 }
 
-async fn set_retention(cx: &AwsContext, name: &str, days: i32) -> Result<()> {
-    cx.logs()
-        .put_retention_policy()
-        .log_group_name(name)
-        .retention_in_days(days)
-        .send()
-        .await
-        .map_err(|e| Error::aws("logs:PutRetentionPolicy", e))?;
+/// Creates the group; `None` when it made it, or the group found under its name when
+/// CloudWatch Logs answered that it exists (a send whose answer was lost, or a
+/// DescribeLogGroups that lagged) and it carries this URN.
+async fn create(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    name: &str,
+    key_arn: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<Option<Group>> {
+    // A key made a moment ago may not be usable by CloudWatch Logs yet.
+    let what = format!("log group {name}");
+    let made = settle(ctx, &what, &[&NEW_KEY_ELSEWHERE], || async {
+        found(
+            "logs:CreateLogGroup",
+            cx.logs()
+                .create_log_group()
+                .log_group_name(name)
+                .kms_key_id(key_arn)
+                .set_tags(Some(tags.clone().into_iter().collect()))
+                .send()
+                .await,
+            |e| e.is_resource_already_exists_exception(),
+        )
+    })
+    .await?;
+    if made.is_some() {
+        return Ok(None);
+    }
+    let (g, _) = take_existing(
+        ctx,
+        &what,
+        || describe_tagged(cx, name),
+        |(_, tags)| tags.clone(),
+        || not_ours(name),
+    )
+    .await?;
+    Ok(Some(g))
+}
+
+/// Sets the retention of a group that exists: CloudWatch Logs may not know one made a moment
+/// ago (a minute), and refuses concurrent changes (`OperationAbortedException`).
+async fn set_retention(cx: &AwsContext, ctx: &Ctx, name: &str, days: i32) -> Result<()> {
+    settle(
+        ctx,
+        &format!("retention of log group {name}"),
+        &[&NEW_NAMED, &BUSY],
+        resend!(
+            cx.logs()
+                .put_retention_policy()
+                .log_group_name(name)
+                .retention_in_days(days),
+            "logs:PutRetentionPolicy"
+        ),
+    )
+    .await?;
     Ok(())
 }
 

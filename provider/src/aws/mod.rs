@@ -3,6 +3,7 @@
 
 pub mod abandoned;
 pub mod context;
+pub mod exists;
 pub mod firewall;
 pub mod iam;
 pub mod kms;

@@ -8,7 +8,8 @@ use aws_sdk_secretsmanager::types::Tag;
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::lag::{NEW_KEY_ELSEWHERE, settle};
+use super::exists::take_existing;
+use super::lag::{NEW_KEY_ELSEWHERE, NEW_NAMED, settle};
 use crate::error::{Error, Result, found};
 
 /// A secret as AWS describes it (never its value).
@@ -92,6 +93,10 @@ fn sm_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
 /// Creates the secret with its first value; returns its ARN. A key made a moment ago may
 /// not be usable by Secrets Manager yet; the refusal makes no secret, so trying again
 /// cannot make two.
+///
+/// `ResourceExistsException` (a send whose answer was lost, or a DescribeSecret before the
+/// create that lagged a secret made a moment ago) takes the secret of that name when it
+/// carries this URN, and stores `value` in it: the caller holds that value.
 pub async fn create(
     cx: &AwsContext,
     ctx: &Ctx,
@@ -103,19 +108,37 @@ pub async fn create(
 ) -> Result<String> {
     let what = format!("secret {name}");
     let made = settle(ctx, &what, &[&NEW_KEY_ELSEWHERE], || async {
-        cx.secrets()
-            .create_secret()
-            .name(name)
-            .description(description)
-            .kms_key_id(kms_key)
-            .secret_string(value)
-            .set_tags(Some(sm_tags(tags)))
-            .send()
-            .await
-            .map_err(|e| Error::aws("secretsmanager:CreateSecret", e))
+        found(
+            "secretsmanager:CreateSecret",
+            cx.secrets()
+                .create_secret()
+                .name(name)
+                .description(description)
+                .kms_key_id(kms_key)
+                .secret_string(value)
+                .set_tags(Some(sm_tags(tags)))
+                .send()
+                .await,
+            |e| e.is_resource_exists_exception(),
+        )
     })
     .await?;
-    Ok(made.arn().unwrap_or_default().to_string())
+    if let Some(made) = made {
+        return Ok(made.arn().unwrap_or_default().to_string());
+    }
+    let held = take_existing(
+        ctx,
+        &what,
+        || describe(cx, name),
+        |s| s.tags.clone(),
+        || Error::Taken {
+            what: format!("the secret {name}"),
+        },
+    )
+    .await?;
+    // The secret was just listed: a not-found answer is Secrets Manager's lag.
+    settle(ctx, &what, &[&NEW_NAMED], || put(cx, &held.arn, value)).await?;
+    Ok(held.arn)
 }
 
 /// Stores a new current value (the old one stays readable as AWSPREVIOUS).

@@ -4,12 +4,26 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::time::Duration;
 
+use pulumi_provider::Ctx;
+
+use super::lag::{BUSY, Lag, NEW_EC2_OBJECT, NEW_NAMED, NEW_NAMED_IN_WORDS, NEW_OBJECT, settle};
 use super::tags::delta;
 use crate::error::{Error, Result};
 
+/// ElastiCache objects other objects name (parameter groups among them), for the minute its
+/// tag calls may not know one just made.
+const NEW_OBJECT_TAGGED: Lag = NEW_OBJECT.for_at_most(Duration::from_secs(60));
+
 /// A service's tag calls on one object (named by ARN or id, as the service names it).
 pub trait Tagging {
+    /// What the service's tag calls answer for an object that exists but is not settled: its
+    /// not-found codes while it does not know an object made a moment ago (waited out for a
+    /// minute; tag calls are made only for objects just made or just read back), and its
+    /// refusals of a tag change while the object is in a transitional state.
+    const LAGS: &'static [&'static Lag];
+
     fn add(
         &self,
         object: &str,
@@ -32,6 +46,29 @@ pub async fn retag<T: Tagging>(
     }
     if !changed.is_empty() {
         service.add(object, &changed).await?;
+    }
+    Ok(())
+}
+
+/// [`retag`] through the service's [`Tagging::LAGS`], for an object that exists (just made,
+/// or just read back).
+pub async fn retag_settled<T: Tagging>(
+    ctx: &Ctx,
+    service: &T,
+    object: &str,
+    have: &BTreeMap<String, String>,
+    want: &BTreeMap<String, String>,
+) -> Result<()> {
+    let (stale, changed) = delta(have, want);
+    let what = format!("tags of {object}");
+    if !stale.is_empty() {
+        settle(ctx, &what, T::LAGS, || {
+            service.remove(object, stale.clone())
+        })
+        .await?;
+    }
+    if !changed.is_empty() {
+        settle(ctx, &what, T::LAGS, || service.add(object, &changed)).await?;
     }
     Ok(())
 }
@@ -101,6 +138,8 @@ pub fn from_elasticache(tags: &[aws_sdk_elasticache::types::Tag]) -> BTreeMap<St
 }
 
 impl Tagging for aws_sdk_rds::Client {
+    const LAGS: &'static [&'static Lag] = &[&NEW_NAMED];
+
     async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
         self.add_tags_to_resource()
             .resource_name(arn)
@@ -123,6 +162,9 @@ impl Tagging for aws_sdk_rds::Client {
 }
 
 impl Tagging for aws_sdk_elasticache::Client {
+    // `InvalidReplicationGroupState` while the group is creating or modifying.
+    const LAGS: &'static [&'static Lag] = &[&NEW_NAMED, &NEW_OBJECT_TAGGED, &BUSY];
+
     async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
         self.add_tags_to_resource()
             .resource_name(arn)
@@ -145,6 +187,8 @@ impl Tagging for aws_sdk_elasticache::Client {
 }
 
 impl Tagging for aws_sdk_secretsmanager::Client {
+    const LAGS: &'static [&'static Lag] = &[&NEW_NAMED];
+
     async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
         let tags = tags
             .iter()
@@ -176,6 +220,8 @@ impl Tagging for aws_sdk_secretsmanager::Client {
 }
 
 impl Tagging for aws_sdk_ec2::Client {
+    const LAGS: &'static [&'static Lag] = &[&NEW_EC2_OBJECT];
+
     async fn add(&self, id: &str, tags: &BTreeMap<String, String>) -> Result<()> {
         let tags = tags
             .iter()
@@ -206,6 +252,10 @@ impl Tagging for aws_sdk_ec2::Client {
 }
 
 impl Tagging for aws_sdk_kms::Client {
+    // `NotFoundException` for a key just made; not `KMSInvalidStateException`, which for a
+    // key pending deletion never passes.
+    const LAGS: &'static [&'static Lag] = &[&NEW_NAMED];
+
     async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
         let tags = tags
             .iter()
@@ -238,6 +288,10 @@ impl Tagging for aws_sdk_kms::Client {
 }
 
 impl Tagging for aws_sdk_ecs::Client {
+    // ECS also answers in words: `ClientException` "Unable to describe task definition" for
+    // a revision just registered.
+    const LAGS: &'static [&'static Lag] = &[&NEW_NAMED, &NEW_NAMED_IN_WORDS];
+
     async fn add(&self, arn: &str, tags: &BTreeMap<String, String>) -> Result<()> {
         self.tag_resource()
             .resource_arn(arn)
@@ -275,3 +329,7 @@ pub fn from_ecs(tags: &[aws_sdk_ecs::types::Tag]) -> BTreeMap<String, String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "tagging_tests.rs"]
+mod tests;
