@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_sdk_ec2::types::{
-    Filter, IpPermission, IpRange, Ipv6Range, ResourceType, Tag, TagSpecification, UserIdGroupPair,
+    Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, Tag, TagSpecification,
+    UserIdGroupPair,
 };
 use pulumi_provider::Ctx;
 
@@ -20,6 +21,8 @@ use crate::error::{Error, Result};
 pub enum Source {
     Group(String),
     Cidr(String),
+    /// A managed prefix list (`pl-...`): no input names one, so a rule with one is drift.
+    PrefixList(String),
 }
 
 /// One opening of a security group: a protocol, a port range and a source.
@@ -60,6 +63,9 @@ impl Opening {
                 b.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(c).build())
             }
             Source::Cidr(c) => b.ip_ranges(IpRange::builder().cidr_ip(c).build()),
+            Source::PrefixList(id) => {
+                b.prefix_list_ids(PrefixListId::builder().prefix_list_id(id).build())
+            }
         }
         .build()
     }
@@ -75,6 +81,7 @@ impl std::fmt::Display for Opening {
         let from = match &self.source {
             Source::Group(g) => g.as_str(),
             Source::Cidr(c) => c.as_str(),
+            Source::PrefixList(id) => id.as_str(),
         };
         write!(f, "{what} from {from}")
     }
@@ -110,6 +117,11 @@ fn openings(perms: &[IpPermission]) -> BTreeSet<Opening> {
                 p.ipv6_ranges()
                     .iter()
                     .filter_map(|r| r.cidr_ipv6().map(|c| Source::Cidr(c.into()))),
+            )
+            .chain(
+                p.prefix_list_ids()
+                    .iter()
+                    .filter_map(|l| l.prefix_list_id().map(|id| Source::PrefixList(id.into()))),
             );
         for source in sources {
             out.insert(Opening {
@@ -328,4 +340,37 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::placement::{control, observe};
+
+    #[test]
+    fn a_rule_from_a_prefix_list_is_read_and_is_drift() {
+        let permission = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(5432)
+            .to_port(5432)
+            .prefix_list_ids(PrefixListId::builder().prefix_list_id("pl-1234").build())
+            .build();
+        let found = openings(&[permission.clone()]);
+        let only = Opening::port(5432, Source::PrefixList("pl-1234".into()));
+        assert_eq!(found, BTreeSet::from([only.clone()]));
+        // What is read can be revoked: the same permission is built back.
+        assert_eq!(only.permission(), permission);
+        let group = GroupView {
+            id: "sg-1".into(),
+            ingress: found,
+            ..GroupView::default()
+        };
+        let seen = observe(Some(&group), "db", 5432, &["sg-1".into()], &BTreeSet::new());
+        assert!(seen.cidrs.is_empty() && seen.groups.is_empty());
+        assert_eq!(
+            seen.drift,
+            ["the security group allows tcp port 5432 from pl-1234, a prefix list no input names"]
+        );
+        assert!(!control(Some(&group), 5432).satisfied);
+    }
 }

@@ -206,6 +206,9 @@ pub fn observe(
         match (&o.source, o.is_port(port)) {
             (Source::Group(id), true) => seen.groups.push(id.clone()),
             (Source::Cidr(c), true) => seen.cidrs.push(c.clone()),
+            (Source::PrefixList(_), true) => seen.drift.push(format!(
+                "the security group allows {o}, a prefix list no input names"
+            )),
             (_, false) => seen.drift.push(format!("the security group allows {o}")),
         }
     }
@@ -248,7 +251,11 @@ pub fn control(sg: Option<&GroupView>, port: i32) -> Control {
     let open: Vec<String> = sg
         .iter()
         .flat_map(|s| s.ingress.iter())
-        .filter(|o| !o.is_port(port) || matches!(&o.source, Source::Cidr(c) if c.ends_with("/0")))
+        .filter(|o| {
+            !o.is_port(port)
+                || matches!(&o.source, Source::Cidr(c) if c.ends_with("/0"))
+                || matches!(&o.source, Source::PrefixList(_))
+        })
         .map(|o| o.to_string())
         .collect();
     SG_AUTHORIZED_PORTS.control(
