@@ -280,6 +280,21 @@ pub const BUSY: Lag = Lag {
     limit: Duration::from_secs(30 * 60),
 };
 
+/// Secrets Manager refuses a rotation, or a new value, while a previous rotation of the
+/// secret is still running (RDS rotates its master secret when the database is made).
+pub const ROTATION_IN_PROGRESS: Lag = Lag {
+    waiting_for: "Secrets Manager to finish a rotation",
+    codes: &["InvalidRequestException"],
+    hints: &[
+        "previous rotation",
+        "rotation is in progress",
+        "rotation in progress",
+        "rotation is not complete",
+        "isn't complete",
+    ],
+    limit: Duration::from_secs(5 * 60),
+};
+
 /// A delete refused while what depends on the object drains (ENIs of a NAT gateway, an
 /// endpoint, a task or a database being released; a policy still attached to a role; tasks
 /// still stopping in a cluster). A dependency that never drains ends at the limit with

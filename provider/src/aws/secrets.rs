@@ -9,7 +9,7 @@ use pulumi_provider::Ctx;
 
 use super::AwsContext;
 use super::exists::take_existing;
-use super::lag::{NEW_KEY_ELSEWHERE, NEW_NAMED, settle};
+use super::lag::{NEW_KEY_ELSEWHERE, NEW_NAMED, ROTATION_IN_PROGRESS, settle};
 use crate::error::{Error, Result, found};
 
 /// A secret as AWS describes it (never its value).
@@ -57,9 +57,11 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<SecretView>> {
 }
 
 /// Sets the schedule of a secret whose rotation the owning service manages (an RDS master
-/// secret), without rotating it now.
-pub async fn schedule_rotation(cx: &AwsContext, arn: &str, days: i64) -> Result<()> {
-    cx.secrets()
+/// secret, which may be a moment old and still in its first rotation), without rotating it
+/// now.
+pub async fn schedule_rotation(cx: &AwsContext, ctx: &Ctx, arn: &str, days: i64) -> Result<()> {
+    let req = cx
+        .secrets()
         .rotate_secret()
         .secret_id(arn)
         .rotation_rules(
@@ -67,11 +69,44 @@ pub async fn schedule_rotation(cx: &AwsContext, arn: &str, days: i64) -> Result<
                 .automatically_after_days(days)
                 .build(),
         )
-        .rotate_immediately(false)
-        .send()
-        .await
-        .map_err(|e| Error::aws("secretsmanager:RotateSecret", e))?;
+        .rotate_immediately(false);
+    settle(
+        ctx,
+        &format!("rotation schedule of {arn}"),
+        &[&NEW_NAMED, &ROTATION_IN_PROGRESS],
+        super::lag::resend!(req, "secretsmanager:RotateSecret"),
+    )
+    .await?;
     Ok(())
+}
+
+/// The secret `arn`, which must exist (made by this resource or by RDS a moment ago):
+/// a not-found is waited out for a while ([`NEW_NAMED`]) rather than read as absent.
+pub async fn describe_existing(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<SecretView> {
+    let what = format!("secret {arn}");
+    settle(ctx, &what, &[&NEW_NAMED], || async {
+        describe(cx, arn).await?.ok_or_else(|| Error::Aws {
+            operation: "secretsmanager:DescribeSecret",
+            message: format!("Secrets Manager can't find the secret {arn}"),
+            code: "ResourceNotFoundException".into(),
+            throttled: false,
+            denied: false,
+        })
+    })
+    .await
+}
+
+/// The current value of a secret that must exist (see [`describe_existing`]).
+pub async fn value_of_existing(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<Option<String>> {
+    let req = cx.secrets().get_secret_value().secret_id(arn);
+    let got = settle(
+        ctx,
+        &format!("value of secret {arn}"),
+        &[&NEW_NAMED],
+        super::lag::resend!(req, "secretsmanager:GetSecretValue"),
+    )
+    .await?;
+    Ok(got.secret_string().map(String::from))
 }
 
 /// The current value of the secret, if it has one.
@@ -153,6 +188,32 @@ pub async fn put(cx: &AwsContext, arn: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Encrypts the secret with `key_arn` from now on and stores `value` as its new current
+/// value (a secret restored from deletion may be bound to a key that is itself pending
+/// deletion, which can encrypt nothing).
+pub async fn rebind(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    arn: &str,
+    key_arn: &str,
+    value: &str,
+) -> Result<()> {
+    let req = cx
+        .secrets()
+        .update_secret()
+        .secret_id(arn)
+        .kms_key_id(key_arn)
+        .secret_string(value);
+    settle(
+        ctx,
+        &format!("secret {arn}"),
+        &[&NEW_NAMED, &NEW_KEY_ELSEWHERE, &ROTATION_IN_PROGRESS],
+        super::lag::resend!(req, "secretsmanager:UpdateSecret"),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Cancels a scheduled deletion.
 pub async fn restore(cx: &AwsContext, arn: &str) -> Result<()> {
     cx.secrets()
@@ -164,9 +225,25 @@ pub async fn restore(cx: &AwsContext, arn: &str) -> Result<()> {
     Ok(())
 }
 
-/// Brings the secret's tags to `want`.
-pub async fn retag(cx: &AwsContext, s: &SecretView, want: &BTreeMap<String, String>) -> Result<()> {
-    super::tagging::retag(cx.secrets(), &s.arn, &s.tags, want).await
+/// Brings the secret's tags to `want` (the secret may be a moment old).
+pub async fn retag(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    s: &SecretView,
+    want: &BTreeMap<String, String>,
+) -> Result<()> {
+    super::tagging::retag_settled(ctx, cx.secrets(), &s.arn, &s.tags, want).await
+}
+
+/// [`put`] to a secret that may be a moment old, or in a rotation.
+pub async fn put_settled(cx: &AwsContext, ctx: &Ctx, arn: &str, value: &str) -> Result<()> {
+    settle(
+        ctx,
+        &format!("value of secret {arn}"),
+        &[&NEW_NAMED, &ROTATION_IN_PROGRESS],
+        || put(cx, arn, value),
+    )
+    .await
 }
 
 /// Deletes the secret: after `recovery_days` (7 to 30) during which it can be restored, or

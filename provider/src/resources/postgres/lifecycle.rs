@@ -285,7 +285,7 @@ async fn rotation(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, db: &Db) -> Resu
     if secret.and_then(|s| s.rotation_days) != Some(days) {
         ctx.status(format!("master secret: rotation every {days} days"))
             .await;
-        secrets::schedule_rotation(cx, arn, days).await?;
+        secrets::schedule_rotation(cx, ctx, arn, days).await?;
     }
     Ok(())
 }

@@ -146,8 +146,8 @@ async fn build(
         tls: true,
         auth_token: held.connection.auth_token.clone(),
     };
-    token::store(cx, &held, &connection).await?;
-    tagging::retag(cx.elasticache(), &g.arn, &g.tags, tags).await?;
+    token::store(cx, ctx, &held, &connection).await?;
+    tagging::retag_settled(ctx, cx.elasticache(), &g.arn, &g.tags, tags).await?;
     // One read right after the waits above may still lag them: not found is waited out.
     let what = format!("replication group {id}");
     settling::until_seen(
@@ -316,7 +316,7 @@ async fn rotate_token(
     )
     .await?;
     group::wait_changed(cx, ctx, id).await?;
-    token::store(cx, &held, &next).await?;
+    token::store(cx, ctx, &held, &next).await?;
     ctx.status(format!("{id}: retiring the old AUTH token"))
         .await;
     group::set_token(

@@ -82,19 +82,25 @@ pub async fn ensure(
             format!("the secret {name}")
         })?;
         if view.pending_deletion {
-            // The cache it served was deleted: restore the secret, but with a new token.
+            // The cache it served was deleted: restore the secret, with a new token, under
+            // this cache's key (the old cache's key may be pending deletion itself).
             secrets::restore(cx, &view.arn).await?;
             let connection = fresh(port);
-            secrets::put(cx, &view.arn, &connection.json()?).await?;
-            secrets::retag(cx, &view, tags).await?;
+            secrets::rebind(cx, ctx, &view.arn, key_arn, &connection.json()?).await?;
+            secrets::retag(cx, ctx, &view, tags).await?;
+            let view = SecretView {
+                kms_key_id: Some(key_arn.to_string()),
+                pending_deletion: false,
+                ..view
+            };
             return Ok(Held { view, connection });
         }
-        let connection = read(cx, &view.arn).await?.ok_or_else(|| {
+        let connection = read_existing(cx, ctx, &view.arn).await?.ok_or_else(|| {
             Error::Unexpected(format!(
                 "the secret {name} holds no AUTH token; delete it or restore its value"
             ))
         })?;
-        secrets::retag(cx, &view, tags).await?;
+        secrets::retag(cx, ctx, &view, tags).await?;
         return Ok(Held { view, connection });
     }
     let connection = fresh(port);
@@ -129,10 +135,17 @@ pub async fn read(cx: &AwsContext, arn: &str) -> Result<Option<Connection>> {
         .and_then(|v| serde_json::from_str(&v).ok()))
 }
 
+/// What a secret that must exist holds (it may be a moment old).
+async fn read_existing(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<Option<Connection>> {
+    Ok(secrets::value_of_existing(cx, ctx, arn)
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok()))
+}
+
 /// Writes `next` unless the secret already holds it.
-pub async fn store(cx: &AwsContext, held: &Held, next: &Connection) -> Result<()> {
+pub async fn store(cx: &AwsContext, ctx: &Ctx, held: &Held, next: &Connection) -> Result<()> {
     if held.connection != *next {
-        secrets::put(cx, &held.view.arn, &next.json()?).await?;
+        secrets::put_settled(cx, ctx, &held.view.arn, &next.json()?).await?;
     }
     Ok(())
 }
