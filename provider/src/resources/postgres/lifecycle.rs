@@ -10,6 +10,7 @@ use super::args::{PostgresArgs, PostgresState, key_alias};
 use super::observed::Db;
 use super::parts::Parts;
 use super::{cluster, instance, monitoring, network, params, settling, solo, state};
+use crate::aws::lag::{NEW_NAMED, settle};
 use crate::aws::subnet_groups;
 use crate::aws::tagging;
 use crate::aws::tags::{claim, owned_by, tags_for};
@@ -281,11 +282,23 @@ async fn rotation(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, db: &Db) -> Resu
     let days = a
         .password_rotation_days
         .unwrap_or(super::args::DEFAULT_ROTATION_DAYS);
-    let secret = secrets::describe(cx, arn).await?;
-    if secret.and_then(|s| s.rotation_days) != Some(days) {
+    // RDS makes the secret with the database and names it at once; Secrets Manager may
+    // not know it yet: read until listed, and a rotation refused as not found is sent again.
+    let what = format!("master secret of {}", a.id());
+    let secret = settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "is named by the database but not found"),
+        || secrets::describe(cx, arn),
+    )
+    .await?;
+    if secret.rotation_days != Some(days) {
         ctx.status(format!("master secret: rotation every {days} days"))
             .await;
-        secrets::schedule_rotation(cx, arn, days).await?;
+        settle(ctx, &what, &[&NEW_NAMED], || {
+            secrets::schedule_rotation(cx, arn, days)
+        })
+        .await?;
     }
     Ok(())
 }
