@@ -3,12 +3,15 @@
 //! containers run as (only `taskPolicyStatements`, plus exec's channels when exec is on).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use pulumi_provider::Ctx;
 use serde_json::{Value as J, json};
 
 use super::args::{ServiceArgs, exec_log_group, execution_role, service_log_group, task_role};
 use crate::aws::iam::{self, RoleSpec};
+use crate::aws::lag::NEW_NAMED;
+use crate::aws::wait::{self, Backoff, Poll};
 use crate::aws::{AwsContext, kms, logs, secrets};
 use crate::error::{Error, Result};
 
@@ -27,13 +30,38 @@ pub fn secret_arn(value: &str) -> String {
     value.splitn(8, ':').take(7).collect::<Vec<_>>().join(":")
 }
 
+/// The secret `arn`, `None` when Secrets Manager does not know it. A secret the program
+/// made in the same update (a database's or a cache's) may be unknown for a moment, so
+/// "not found" is believed only after NEW_NAMED's limit.
+async fn secret(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<Option<secrets::SecretView>> {
+    let started = Instant::now();
+    let backoff = Backoff {
+        first: Duration::from_millis(500),
+        cap: Duration::from_secs(10),
+    };
+    let what = format!("secret {arn} to be listed");
+    wait::until(ctx, &what, backoff, || async move {
+        Ok(match secrets::describe(cx, arn).await? {
+            Some(found) => Poll::Ready(Some(found)),
+            None if started.elapsed() < NEW_NAMED.limit => Poll::Pending("not found yet".into()),
+            None => Poll::Ready(None),
+        })
+    })
+    .await
+}
+
 /// The ARNs of the keys encrypting the service's secrets (none for AWS's default key), each
 /// secret checked to exist.
-pub async fn secret_keys(cx: &AwsContext, service: &str, s: &ServiceArgs) -> Result<Vec<String>> {
+pub async fn secret_keys(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    service: &str,
+    s: &ServiceArgs,
+) -> Result<Vec<String>> {
     let mut keys = BTreeSet::new();
     for (name, value) in s.secrets.iter().flatten() {
         let arn = secret_arn(value);
-        let found = secrets::describe(cx, &arn).await?;
+        let found = secret(cx, ctx, &arn).await?;
         let Some(secret) = found.filter(|v| !v.pending_deletion) else {
             return Err(Error::Input {
                 property: format!("services.{service}.secrets.{name}"),
@@ -130,7 +158,7 @@ pub struct RoleInputs<'a> {
 }
 
 pub async fn ensure(cx: &AwsContext, ctx: &Ctx, r: &RoleInputs<'_>) -> Result<Roles> {
-    let keys = secret_keys(cx, r.service, r.args).await?;
+    let keys = secret_keys(cx, ctx, r.service, r.args).await?;
     let group = logs::group_arn(cx, r.account, &service_log_group(r.cluster, r.service));
     let exec_group = logs::group_arn(cx, r.account, &exec_log_group(r.cluster));
     let principals = [TASKS.to_string()];
