@@ -7,10 +7,12 @@ use std::future::Future;
 
 use pulumi_provider::Ctx;
 
+use super::lag::NEW_NAMED;
 use super::tagging::{self, Tagging};
 use super::tags::claim;
 use super::wait::when_free;
 use crate::error::{Error, Result, found};
+use crate::resources::postgres::settling;
 
 /// A subnet group as AWS reports it.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +28,8 @@ pub struct SubnetGroupView {
 pub trait SubnetGroups: Tagging + Sync {
     /// What the service calls the object, for messages.
     const KIND: &'static str;
+    /// The service's error code for a create refused because the name is taken.
+    const EXISTS: &'static str;
     /// The group without its tags, or `None`.
     fn find(&self, name: &str) -> impl Future<Output = Result<Option<SubnetGroupView>>> + Send;
     fn list_tags(&self, arn: &str)
@@ -42,14 +46,19 @@ pub trait SubnetGroups: Tagging + Sync {
     fn delete_group(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
 }
 
-/// The group and its tags, or `None`.
+/// The group and its tags, or `None` (also when the tag read no longer, or not yet, finds
+/// the group the describe found).
 pub async fn describe<S: SubnetGroups>(svc: &S, name: &str) -> Result<Option<SubnetGroupView>> {
     let Some(mut g) = svc.find(name).await? else {
         return Ok(None);
     };
     g.subnets.sort();
     if !g.arn.is_empty() {
-        g.tags = svc.list_tags(&g.arn).await?;
+        g.tags = match svc.list_tags(&g.arn).await {
+            Ok(tags) => tags,
+            Err(e) if NEW_NAMED.matches(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
     }
     Ok(Some(g))
 }
@@ -57,6 +66,12 @@ pub async fn describe<S: SubnetGroups>(svc: &S, name: &str) -> Result<Option<Sub
 /// Makes the group `name` hold exactly `subnets`, creating it if needed, and tags it. A group
 /// found under the name is taken over by the ownership rule (`tags::may_take`); `property`
 /// names the input that gives the name when it is refused.
+///
+/// The service's reads lag its creates: a group not listed a moment ago whose create is
+/// refused as existing (a send whose answer was lost, or a read that lagged an earlier
+/// create) is read until listed and then claimed by the same rule; the read after the
+/// create waits until the group is listed (`wait::UNSEEN_GRACE`) rather than calling it
+/// vanished.
 pub async fn ensure<S: SubnetGroups>(
     svc: &S,
     ctx: &Ctx,
@@ -66,22 +81,39 @@ pub async fn ensure<S: SubnetGroups>(
     tags: &BTreeMap<String, String>,
     property: &'static str,
 ) -> Result<SubnetGroupView> {
-    match describe(svc, name).await? {
-        None => svc.create(name, description, subnets, tags).await?,
-        Some(g) => {
-            claim(ctx, &g.tags, property, || {
-                format!("a {} named {name}", S::KIND)
-            })?;
-            if g.subnets != subnets {
-                svc.modify(name, subnets).await?;
-            }
-            tagging::retag(svc, &g.arn, &g.tags, tags).await?;
+    let what = format!("{} {name}", S::KIND);
+    let found = match describe(svc, name).await? {
+        Some(g) => Some(g),
+        None => match svc.create(name, description, subnets, tags).await {
+            Ok(()) => None,
+            Err(Error::Aws { code, .. }) if code == S::EXISTS => Some(
+                settling::until_seen(
+                    ctx,
+                    &what,
+                    || settling::vanished(&what, "was refused as existing, then not found"),
+                    || describe(svc, name),
+                )
+                .await?,
+            ),
+            Err(e) => return Err(e),
+        },
+    };
+    if let Some(g) = found {
+        claim(ctx, &g.tags, property, || {
+            format!("a {} named {name}", S::KIND)
+        })?;
+        if g.subnets != subnets {
+            svc.modify(name, subnets).await?;
         }
+        tagging::retag_settled(ctx, svc, &g.arn, &g.tags, tags).await?;
     }
-    describe(svc, name).await?.ok_or_else(|| Error::Vanished {
-        what: format!("{} {name}", S::KIND),
-        when: "vanished right after it was made",
-    })
+    settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "vanished right after it was made"),
+        || describe(svc, name),
+    )
+    .await
 }
 
 /// Deletes the group once nothing uses it. Already gone is fine.
@@ -98,6 +130,7 @@ fn identifiers<'a>(ids: impl Iterator<Item = Option<&'a str>>) -> Vec<String> {
 
 impl SubnetGroups for aws_sdk_rds::Client {
     const KIND: &'static str = "DB subnet group";
+    const EXISTS: &'static str = "DBSubnetGroupAlreadyExists";
 
     async fn find(&self, name: &str) -> Result<Option<SubnetGroupView>> {
         let got = found(
@@ -171,6 +204,7 @@ impl SubnetGroups for aws_sdk_rds::Client {
 
 impl SubnetGroups for aws_sdk_elasticache::Client {
     const KIND: &'static str = "cache subnet group";
+    const EXISTS: &'static str = "CacheSubnetGroupAlreadyExists";
 
     async fn find(&self, name: &str) -> Result<Option<SubnetGroupView>> {
         let got = found(
@@ -241,3 +275,7 @@ impl SubnetGroups for aws_sdk_elasticache::Client {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "subnet_groups_tests.rs"]
+mod tests;

@@ -14,7 +14,7 @@ use pulumi_provider::Ctx;
 use super::args::FargateArgs;
 use crate::aws::AwsContext;
 use crate::aws::lag::resend;
-use crate::aws::lag::{BUSY, NEW_KEY_ELSEWHERE, settle};
+use crate::aws::lag::{BUSY, NEW_KEY_ELSEWHERE, NEW_ROLE, settle};
 use crate::aws::tagging::{self, from_ecs};
 use crate::aws::wait::when_free;
 use crate::error::{Error, Result};
@@ -150,7 +150,9 @@ pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<ClusterView>
 
 /// CreateCluster (ECS answers a create of an ACTIVE cluster's name with that cluster, so a
 /// repeated send makes no second one). The exec configuration names the key, which may be
-/// moments old (NEW_KEY_ELSEWHERE).
+/// moments old (NEW_KEY_ELSEWHERE); in an account's first use ECS makes its service-linked
+/// role on the fly and refuses the create until it can assume it (NEW_ROLE: "Unable to
+/// assume the service linked role").
 pub async fn create(
     cx: &AwsContext,
     ctx: &Ctx,
@@ -170,7 +172,7 @@ pub async fn create(
     let made = settle(
         ctx,
         &format!("creating ECS cluster {name}"),
-        &[&NEW_KEY_ELSEWHERE],
+        &[&NEW_KEY_ELSEWHERE, &NEW_ROLE],
         resend!(req, "ecs:CreateCluster"),
     )
     .await?;
@@ -223,7 +225,7 @@ pub async fn converge(
         )
         .await?;
     }
-    tagging::retag(cx.ecs(), &have.arn, &have.tags, tags).await
+    tagging::retag_settled(ctx, cx.ecs(), &have.arn, &have.tags, tags).await
 }
 
 /// Deletes the cluster; one already gone is success. ECS refuses it while tasks are still

@@ -112,7 +112,7 @@ pub async fn deploy(
     let spec = Spec::wanted(s, &roles.execution, &roles.task, &group);
     let have = service::describe(cx, sh.cluster, name).await?;
     let running = match &have {
-        Some(v) => taskdef::describe(cx, &v.task_definition).await?,
+        Some(v) => taskdef::describe(cx, ctx, &v.task_definition).await?,
         None => None,
     };
     let fam = family(sh.cluster, name);
@@ -176,7 +176,7 @@ async fn roll(
                     .await;
                 service::update(cx, ctx, sh.cluster, name, want, count).await?;
             }
-            service::retag(cx, v, sh.tags).await?;
+            service::retag(cx, ctx, v, sh.tags).await?;
         }
     }
     service::wait_stable(cx, ctx, sh.cluster, name, want).await?;
@@ -193,7 +193,7 @@ pub async fn remove(
 ) -> Result<()> {
     ctx.status(format!("removing ECS service {}/{name}", sh.cluster))
         .await;
-    scaling::delete(cx, sh.cluster, name).await?;
+    scaling::delete(cx, ctx, sh.cluster, name).await?;
     service::delete(cx, ctx, sh.cluster, name).await?;
     taskdef::deregister_others(cx, &family(sh.cluster, name), None).await?;
     roles::delete(cx, ctx, sh.cluster, name).await?;

@@ -80,17 +80,29 @@ pub async fn converge(
         ..FargateState::default()
     };
     if let Err(e) = build(cx, ctx, a, previous, existing, &key.arn, &tags).await {
-        return Err(partial::report(ctx, name, e, known, state::read(cx, name, Some(a))).await);
+        let read = state::read(cx, ctx, name, Some(a));
+        return Err(partial::report(ctx, name, e, known, read).await);
     }
-    // One read right after the create may still lag it: not found is waited out.
-    let what = format!("ECS cluster {name}");
+    // One read right after the create may still lag it: not found is waited out, and so is
+    // a service just made that ECS does not describe yet (each service of `a` was just
+    // brought up, so each must be read, by name).
+    let what = format!("ECS cluster {name} and its services");
+    let services = &a.services();
     settling::until_seen(
         ctx,
         &what,
-        || settling::vanished(&what, "vanished right after it was made"),
-        || state::read(cx, name, Some(a)),
+        || settling::vanished(&what, "vanished right after they were made"),
+        || async move {
+            let read = state::read(cx, ctx, name, Some(a)).await?;
+            Ok(read.filter(|s| has_every(s, services.keys())))
+        },
     )
     .await
+}
+
+/// True when the state holds every service named.
+fn has_every<'a>(s: &FargateState, mut names: impl Iterator<Item = &'a String>) -> bool {
+    names.all(|n| s.service_outputs.contains_key(n))
 }
 
 async fn build(
@@ -169,4 +181,18 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &FargateState) -> R
         .await;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_read_missing_a_service_just_made_is_not_taken() {
+        let mut s = FargateState::default();
+        s.service_outputs.insert("web".into(), Default::default());
+        let (web, api) = ("web".to_string(), "api".to_string());
+        assert!(has_every(&s, [&web].into_iter()));
+        assert!(!has_every(&s, [&web, &api].into_iter()));
+    }
 }

@@ -86,12 +86,12 @@ impl Resource<AwsContext> for FargateCluster {
     async fn read(
         &self,
         cx: &AwsContext,
-        _ctx: &Ctx,
+        ctx: &Ctx,
         id: &str,
         _state: Option<FargateState>,
         inputs: Option<FargateArgs>,
     ) -> Result<Option<ReadOutcome<FargateArgs, FargateState>>> {
-        let found = state::read(cx, id, inputs.as_ref()).await?;
+        let found = state::read(cx, ctx, id, inputs.as_ref()).await?;
         Ok(found.map(|state| ReadOutcome {
             id: id.to_string(),
             inputs: state.args.clone(),

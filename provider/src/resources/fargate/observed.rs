@@ -2,7 +2,9 @@
 //! outputs and its drift.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
+use pulumi_provider::Ctx;
 use serde_json::Value as J;
 
 use super::args::{
@@ -15,9 +17,10 @@ use super::service::{self, ServiceView};
 use super::taskdef::{self, Spec, TaskView};
 use crate::aws::firewall::{self, GroupView};
 use crate::aws::iam::{self, Role};
+use crate::aws::lag::{Lag, NEW_EC2_OBJECT, resend, settle};
 use crate::aws::placement::{self, Observed as Seen};
 use crate::aws::{AwsContext, logs};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Everything read about one service.
 pub struct Observed {
@@ -33,17 +36,25 @@ pub struct Observed {
     pub vpc_id: String,
 }
 
-async fn vpc_of(cx: &AwsContext, subnets: &[String]) -> Result<String> {
+/// How long a subnet or VPC a service names may be unknown to EC2's reads (made moments
+/// ago, by a SecureVpc in the same update) before its not-found is the answer.
+const NEW_NETWORK: Lag = NEW_EC2_OBJECT.for_at_most(Duration::from_secs(60));
+
+/// The VPC of the service's first subnet. The subnet must exist (the service runs in it),
+/// so EC2's not-found for one made moments ago is waited out (NEW_EC2_OBJECT, 60 s).
+async fn vpc_of(cx: &AwsContext, ctx: &Ctx, subnets: &[String]) -> Result<String> {
     let Some(first) = subnets.first() else {
         return Ok(String::new());
     };
-    let out = cx
-        .ec2()
-        .describe_subnets()
-        .subnet_ids(first)
-        .send()
-        .await
-        .map_err(|e| Error::aws("ec2:DescribeSubnets", e))?;
+    let req = cx.ec2().describe_subnets().subnet_ids(first);
+    let what = format!("subnet {first}");
+    let out = settle(
+        ctx,
+        &what,
+        &[&NEW_NETWORK],
+        resend!(req, "ec2:DescribeSubnets"),
+    )
+    .await?;
     Ok(out
         .subnets()
         .first()
@@ -55,6 +66,7 @@ async fn vpc_of(cx: &AwsContext, subnets: &[String]) -> Result<String> {
 /// Reads the service `name` of `cluster`; `None` when ECS has no such service.
 pub async fn observe(
     cx: &AwsContext,
+    ctx: &Ctx,
     cluster: &str,
     name: &str,
     given: Option<&ServiceArgs>,
@@ -64,12 +76,12 @@ pub async fn observe(
     };
     let vpc_id = match given {
         Some(g) if !g.vpc_id.is_empty() => g.vpc_id.clone(),
-        _ => vpc_of(cx, &view.subnets).await?,
+        _ => vpc_of(cx, ctx, &view.subnets).await?,
     };
     let (execution, task_role_name) = (execution_role(cluster, name), task_role(cluster, name));
     let group = service_log_group(cluster, name);
     let (task, scaling, log_group, exec_role, task_role) = futures::join!(
-        taskdef::describe(cx, &view.task_definition),
+        taskdef::describe(cx, ctx, &view.task_definition),
         scaling::describe(cx, cluster, name),
         logs::describe(cx, &group),
         iam::read_role(cx, &execution, EXECUTION_POLICY),
@@ -85,7 +97,11 @@ pub async fn observe(
         .and_then(|t| t.as_ref())
         .and_then(|t| t.spec.port)
         .unwrap_or(0);
-    let egress = super::deploy::egress(cx, &vpc_id).await?;
+    // The VPC must exist (the service's subnets are in it): NEW_EC2_OBJECT, 60 s.
+    let egress = settle(ctx, &format!("VPC {vpc_id}"), &[&NEW_NETWORK], || {
+        super::deploy::egress(cx, &vpc_id)
+    })
+    .await?;
     // The groups the program adds are inputs (`securityGroupIds`), not drift.
     let own: Vec<String> = view
         .security_groups

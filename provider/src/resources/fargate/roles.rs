@@ -27,13 +27,29 @@ pub fn secret_arn(value: &str) -> String {
     value.splitn(8, ':').take(7).collect::<Vec<_>>().join(":")
 }
 
+/// The secret `arn`, `None` when Secrets Manager does not know it. A secret the program
+/// made in the same update (a database's or a cache's) may be unknown for a moment, so
+/// "not found" is believed only after NEW_NAMED's limit.
+async fn secret(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<Option<secrets::SecretView>> {
+    match secrets::describe_existing(cx, ctx, arn).await {
+        Ok(found) => Ok(Some(found)),
+        Err(Error::Aws { code, .. }) if code == "ResourceNotFoundException" => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// The ARNs of the keys encrypting the service's secrets (none for AWS's default key), each
 /// secret checked to exist.
-pub async fn secret_keys(cx: &AwsContext, service: &str, s: &ServiceArgs) -> Result<Vec<String>> {
+pub async fn secret_keys(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    service: &str,
+    s: &ServiceArgs,
+) -> Result<Vec<String>> {
     let mut keys = BTreeSet::new();
     for (name, value) in s.secrets.iter().flatten() {
         let arn = secret_arn(value);
-        let found = secrets::describe(cx, &arn).await?;
+        let found = secret(cx, ctx, &arn).await?;
         let Some(secret) = found.filter(|v| !v.pending_deletion) else {
             return Err(Error::Input {
                 property: format!("services.{service}.secrets.{name}"),
@@ -130,7 +146,7 @@ pub struct RoleInputs<'a> {
 }
 
 pub async fn ensure(cx: &AwsContext, ctx: &Ctx, r: &RoleInputs<'_>) -> Result<Roles> {
-    let keys = secret_keys(cx, r.service, r.args).await?;
+    let keys = secret_keys(cx, ctx, r.service, r.args).await?;
     let group = logs::group_arn(cx, r.account, &service_log_group(r.cluster, r.service));
     let exec_group = logs::group_arn(cx, r.account, &exec_log_group(r.cluster));
     let principals = [TASKS.to_string()];

@@ -13,8 +13,9 @@ use pulumi_provider::Ctx;
 use super::args::ServiceAutoscaling;
 use crate::aws::AwsContext;
 use crate::aws::lag::resend;
-use crate::aws::lag::{BUSY, NEW_ROLE, settle};
+use crate::aws::lag::{BUSY, NEW_NAMED, NEW_NAMED_IN_WORDS, NEW_ROLE, settle};
 use crate::error::{Error, Result};
+use crate::resources::postgres::settling;
 
 /// What Application Auto Scaling has for one service.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -105,8 +106,11 @@ pub fn wanted(s: &ServiceAutoscaling) -> BTreeMap<&'static str, f64> {
 /// Brings the target and its policies to `s` (filled in by check): an update in place.
 ///
 /// RegisterScalableTarget goes through NEW_ROLE (the service-linked role Application Auto
-/// Scaling uses may be moments old, and is refused until it has propagated) and BUSY (a
-/// service still changing); PutScalingPolicy through BUSY. Both change nothing when refused.
+/// Scaling uses may be moments old, and is refused until it has propagated), BUSY (a
+/// service still changing) and NEW_NAMED_IN_WORDS ("ECS service doesn't exist" for a
+/// service made a moment ago); PutScalingPolicy through BUSY and NEW_NAMED (the target just
+/// registered not known yet); DeleteScalingPolicy through BUSY. All change nothing when
+/// refused. After a change, the target and policies are read until they show it.
 pub async fn ensure(
     cx: &AwsContext,
     ctx: &Ctx,
@@ -117,6 +121,7 @@ pub async fn ensure(
     let id = resource_id(cluster, service);
     let have = describe(cx, cluster, service).await?.unwrap_or_default();
     let (min, max) = (s.min_tasks.unwrap_or(1), s.max_tasks.unwrap_or(1));
+    let mut changed = false;
     if have.min != min || have.max != max {
         let req = cx
             .autoscaling()
@@ -129,29 +134,90 @@ pub async fn ensure(
         settle(
             ctx,
             &format!("scaling {id}"),
-            &[&NEW_ROLE, &BUSY],
+            &[&NEW_ROLE, &BUSY, &NEW_NAMED_IN_WORDS],
             resend!(req, "application-autoscaling:RegisterScalableTarget"),
         )
         .await?;
+        changed = true;
     }
     let want = wanted(s);
     for (name, target) in &want {
         if have.targets.get(name) != Some(target) {
             put_policy(cx, ctx, cluster, service, name, *target).await?;
+            changed = true;
         }
     }
     for name in have.targets.keys().filter(|k| !want.contains_key(*k)) {
-        cx.autoscaling()
-            .delete_scaling_policy()
-            .service_namespace(ServiceNamespace::Ecs)
-            .resource_id(&id)
-            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
-            .policy_name(policy_name(cluster, service, name))
-            .send()
-            .await
-            .map_err(|e| Error::aws("application-autoscaling:DeleteScalingPolicy", e))?;
+        delete_policy(cx, ctx, cluster, service, name).await?;
+        changed = true;
+    }
+    if changed {
+        let done = ScalingView {
+            min,
+            max,
+            targets: want,
+        };
+        shown(cx, ctx, cluster, service, &done).await?;
     }
     Ok(())
+}
+
+/// Reads the target and its policies until they are `done`: Application Auto Scaling's
+/// reads may leave out a target or policy registered a moment ago, for
+/// `wait::UNSEEN_GRACE` at most.
+async fn shown(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    cluster: &str,
+    service: &str,
+    done: &ScalingView,
+) -> Result<()> {
+    let what = format!("the scaling of {}", resource_id(cluster, service));
+    settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "vanished right after it was set"),
+        || async {
+            let read = describe(cx, cluster, service).await?;
+            Ok(read.filter(|v| v == done).map(|_| ()))
+        },
+    )
+    .await
+}
+
+/// DeleteScalingPolicy; a policy already gone is fine.
+async fn delete_policy(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    cluster: &str,
+    service: &str,
+    name: &str,
+) -> Result<()> {
+    let req = cx
+        .autoscaling()
+        .delete_scaling_policy()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(resource_id(cluster, service))
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .policy_name(policy_name(cluster, service, name));
+    let what = format!("scaling policy {}", policy_name(cluster, service, name));
+    let sent = settle(
+        ctx,
+        &what,
+        &[&BUSY],
+        resend!(req, "application-autoscaling:DeleteScalingPolicy"),
+    )
+    .await;
+    gone_is_done(sent)
+}
+
+/// A delete answered `ObjectNotFoundException`: what it deletes is gone already.
+fn gone_is_done<T>(sent: Result<T>) -> Result<()> {
+    match sent {
+        Ok(_) => Ok(()),
+        Err(Error::Aws { code, .. }) if code == "ObjectNotFoundException" => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 async fn put_policy(
@@ -188,34 +254,50 @@ async fn put_policy(
     settle(
         ctx,
         &what,
-        &[&BUSY],
+        &[&BUSY, &NEW_NAMED],
         resend!(req, "application-autoscaling:PutScalingPolicy"),
     )
     .await?;
     Ok(())
 }
 
-/// Deregisters the target, which deletes its policies; one already gone is success.
-pub async fn delete(cx: &AwsContext, cluster: &str, service: &str) -> Result<()> {
-    let out = cx
+/// Deregisters the target, which deletes its policies; one already gone is success. A
+/// target in the middle of another change refuses it (`ConcurrentUpdateException`: BUSY).
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, cluster: &str, service: &str) -> Result<()> {
+    let req = cx
         .autoscaling()
         .deregister_scalable_target()
         .service_namespace(ServiceNamespace::Ecs)
         .resource_id(resource_id(cluster, service))
-        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
-        .send()
-        .await;
-    match out {
-        Ok(_) => Ok(()),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_object_not_found_exception()) =>
-        {
-            Ok(())
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount);
+    let what = format!("scaling of {}", resource_id(cluster, service));
+    let sent = settle(
+        ctx,
+        &what,
+        &[&BUSY],
+        resend!(req, "application-autoscaling:DeregisterScalableTarget"),
+    )
+    .await;
+    gone_is_done(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aws(code: &str) -> Error {
+        Error::Aws {
+            operation: "application-autoscaling:DeleteScalingPolicy",
+            message: code.into(),
+            code: code.into(),
+            throttled: false,
+            denied: false,
         }
-        Err(e) => Err(Error::aws(
-            "application-autoscaling:DeregisterScalableTarget",
-            e,
-        )),
+    }
+
+    #[test]
+    fn a_delete_of_what_is_gone_already_is_done() {
+        assert!(gone_is_done::<()>(Err(aws("ObjectNotFoundException"))).is_ok());
+        assert!(gone_is_done::<()>(Err(aws("ValidationException"))).is_err());
     }
 }

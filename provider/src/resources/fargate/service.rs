@@ -256,10 +256,11 @@ pub async fn update(
 
 pub async fn retag(
     cx: &AwsContext,
+    ctx: &Ctx,
     have: &ServiceView,
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
-    tagging::retag(cx.ecs(), &have.arn, &have.tags, tags).await
+    tagging::retag_settled(ctx, cx.ecs(), &have.arn, &have.tags, tags).await
 }
 
 /// Waits after a create or update until the rollout of `want` completes (one deployment,

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use pulumi_provider::Ctx;
+
 use super::args::{CapacityProvider, FargateArgs, FargateState, exec_log_group, key_alias};
 use super::check::service::looks_like_credential;
 use super::cluster::{self, ClusterView};
@@ -41,6 +43,7 @@ async fn service_names(cx: &AwsContext, cluster: &str) -> Result<BTreeSet<String
 /// (absent on import), kept where AWS cannot say (`retainLogGroups`, `desiredCount`).
 pub async fn read(
     cx: &AwsContext,
+    ctx: &Ctx,
     id: &str,
     given: Option<&FargateArgs>,
 ) -> Result<Option<FargateState>> {
@@ -58,7 +61,7 @@ pub async fn read(
     names.extend(given_services.keys().cloned());
     let mut services = Vec::new();
     for name in &names {
-        if let Some(o) = observed::observe(cx, id, name, given_services.get(name)).await? {
+        if let Some(o) = observed::observe(cx, ctx, id, name, given_services.get(name)).await? {
             services.push(o);
         }
     }

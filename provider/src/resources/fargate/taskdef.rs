@@ -15,9 +15,9 @@ use pulumi_provider::Ctx;
 use super::args::ServiceArgs;
 use crate::aws::AwsContext;
 use crate::aws::lag::resend;
-use crate::aws::lag::{NEW_ROLE, settle};
+use crate::aws::lag::{NEW_NAMED_IN_WORDS, NEW_ROLE, settle};
 use crate::aws::tagging;
-use crate::error::{Error, Result, found};
+use crate::error::{Error, Result};
 
 /// The container's name in every task definition.
 pub const CONTAINER: &str = "app";
@@ -189,23 +189,33 @@ pub struct TaskView {
     pub spec: Spec,
 }
 
-pub async fn describe(cx: &AwsContext, arn: &str) -> Result<Option<TaskView>> {
-    let out = found(
-        "ecs:DescribeTaskDefinition",
-        cx.ecs()
-            .describe_task_definition()
-            .task_definition(arn)
-            .include(TaskDefinitionField::Tags)
-            .send()
-            .await,
-        |e| e.is_client_exception(),
-    )?;
-    Ok(out.and_then(|o| {
-        o.task_definition().map(|t| TaskView {
-            arn: t.task_definition_arn().unwrap_or_default().to_string(),
-            active: t.status() == Some(&TaskDefinitionStatus::Active),
-            spec: Spec::of(t),
-        })
+/// The revision a service runs. It must exist (ECS keeps a deregistered revision
+/// describable, as INACTIVE), so ECS's `ClientException` "Unable to describe task
+/// definition" for one registered a moment ago is waited out (NEW_NAMED_IN_WORDS); past
+/// that, or for another `ClientException`, the revision reads as absent.
+pub async fn describe(cx: &AwsContext, ctx: &Ctx, arn: &str) -> Result<Option<TaskView>> {
+    let req = cx
+        .ecs()
+        .describe_task_definition()
+        .task_definition(arn)
+        .include(TaskDefinitionField::Tags);
+    let what = format!("task definition {arn}");
+    let out = match settle(
+        ctx,
+        &what,
+        &[&NEW_NAMED_IN_WORDS],
+        resend!(req, "ecs:DescribeTaskDefinition"),
+    )
+    .await
+    {
+        Ok(out) => out,
+        Err(Error::Aws { code, .. }) if code == "ClientException" => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(out.task_definition().map(|t| TaskView {
+        arn: t.task_definition_arn().unwrap_or_default().to_string(),
+        active: t.status() == Some(&TaskDefinitionStatus::Active),
+        spec: Spec::of(t),
     }))
 }
 

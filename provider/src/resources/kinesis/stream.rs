@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use aws_sdk_kinesis::types::{
     EncryptionType, MetricsName, ScalingType, StreamModeDetails, StreamStatus,
@@ -221,17 +222,33 @@ pub async fn create(
     Ok(())
 }
 
-/// A stream found under the name a create just used: ours is fine (listed once Kinesis's
-/// reads catch up), anyone else's is refused.
+/// How long a stream found under the name a create just used may list no tags at all
+/// before that is believed: CreateStream writes the tags with the stream, but
+/// ListTagsForStream lags it (or answers not found) for a moment, and a stream of ours read
+/// without its tags would be refused as someone else's.
+const TAGS_LAG: Duration = Duration::from_secs(60);
+
+/// Whether a stream listed with `tags`, `waited` after the first read, can be judged by
+/// them: any tag at all, or no tags for longer than [`TAGS_LAG`].
+fn tags_settled(tags: &BTreeMap<String, String>, waited: Duration) -> bool {
+    !tags.is_empty() || waited >= TAGS_LAG
+}
+
+/// A stream found under the name a create just used: ours is fine (listed, with its tags,
+/// once Kinesis's reads catch up), anyone else's is refused.
 async fn adopt(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
     let what = format!("Kinesis stream {name}");
     let named = format!("a Kinesis stream named {name}");
+    let started = Instant::now();
     settling::claim_existing(
         ctx,
         &what,
         "streamName",
         named,
-        || describe(cx, name),
+        || async move {
+            let v = describe(cx, name).await?;
+            Ok(v.filter(|v| tags_settled(&v.tags, started.elapsed())))
+        },
         |v| &v.tags,
     )
     .await
@@ -459,4 +476,21 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
         ctx.debug(format!("deleted Kinesis stream {name}")).await;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_listed_without_tags_is_not_judged_until_its_tags_had_time_to_show() {
+        let none = BTreeMap::new();
+        assert!(!tags_settled(&none, Duration::from_secs(5)));
+        assert!(tags_settled(&none, TAGS_LAG));
+        let someone = BTreeMap::from([("team".to_string(), "x".to_string())]);
+        assert!(
+            tags_settled(&someone, Duration::ZERO),
+            "tags are read at once"
+        );
+    }
 }

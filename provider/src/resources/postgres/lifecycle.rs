@@ -198,9 +198,9 @@ async fn build_aurora(
     let c = cluster::settle(cx, ctx, a, c, parts).await?;
     let members = cluster::converge_members(cx, ctx, a, &c, parts).await?;
     let c = cluster::wait_ready(cx, ctx, id).await?;
-    tagging::retag(cx.rds(), &c.arn, &c.tags, parts.tags).await?;
+    tagging::retag_settled(ctx, cx.rds(), &c.arn, &c.tags, parts.tags).await?;
     for m in &members {
-        tagging::retag(cx.rds(), &m.arn, &m.tags, parts.tags).await?;
+        tagging::retag_settled(ctx, cx.rds(), &m.arn, &m.tags, parts.tags).await?;
     }
     Ok(Db::aurora(c, &members))
 }
@@ -243,7 +243,7 @@ async fn build_solo(
         instance::wait_ready(cx, ctx, id).await?
     };
     let d = solo::settle(cx, ctx, a, d, parts).await?;
-    tagging::retag(cx.rds(), &d.arn, &d.tags, parts.tags).await?;
+    tagging::retag_settled(ctx, cx.rds(), &d.arn, &d.tags, parts.tags).await?;
     Ok(Db::solo(d))
 }
 
@@ -281,8 +281,17 @@ async fn rotation(cx: &AwsContext, ctx: &Ctx, a: &PostgresArgs, db: &Db) -> Resu
     let days = a
         .password_rotation_days
         .unwrap_or(super::args::DEFAULT_ROTATION_DAYS);
-    let secret = secrets::describe(cx, arn).await?;
-    if secret.and_then(|s| s.rotation_days) != Some(days) {
+    // RDS makes the secret with the database and names it at once; Secrets Manager may
+    // not know it yet: read until listed, and a rotation refused as not found is sent again.
+    let what = format!("master secret of {}", a.id());
+    let secret = settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "is named by the database but not found"),
+        || secrets::describe(cx, arn),
+    )
+    .await?;
+    if secret.rotation_days != Some(days) {
         ctx.status(format!("master secret: rotation every {days} days"))
             .await;
         secrets::schedule_rotation(cx, ctx, arn, days).await?;

@@ -9,8 +9,9 @@ use pulumi_provider::Ctx;
 
 use super::args::{FORCE_SSL, PostgresArgs};
 use super::network::list_tags;
+use super::settling;
 use crate::aws::AwsContext;
-use crate::aws::lag::{BUSY, NEW_OBJECT, settle};
+use crate::aws::lag::{BUSY, NEW_NAMED, NEW_OBJECT, settle};
 use crate::aws::tagging;
 use crate::aws::tags::claim;
 use crate::aws::wait::when_free;
@@ -50,7 +51,8 @@ pub fn desired(a: &PostgresArgs) -> BTreeMap<String, String> {
     want
 }
 
-/// The group's ARN and tags, `None` when it does not exist.
+/// The group's ARN and tags, `None` when it does not exist (also when the tag read no
+/// longer, or not yet, finds the group the describe found).
 async fn describe(
     cx: &AwsContext,
     aurora: bool,
@@ -98,10 +100,11 @@ async fn describe(
         }
     };
     match arn {
-        Some(arn) => {
-            let tags = list_tags(cx, &arn).await?;
-            Ok(Some((arn, tags)))
-        }
+        Some(arn) => match list_tags(cx, &arn).await {
+            Ok(tags) => Ok(Some((arn, tags))),
+            Err(e) if NEW_NAMED.matches(&e) => Ok(None),
+            Err(e) => Err(e),
+        },
         None => Ok(None),
     }
 }
@@ -237,7 +240,10 @@ pub async fn ensure(
 }
 
 /// The group, made if missing, or one found under its name taken over (see
-/// `tags::may_take`) and re-tagged.
+/// `tags::may_take`) and re-tagged. RDS's reads lag its creates: a group not listed a
+/// moment ago whose create is refused as existing (a send whose answer was lost, or a read
+/// that lagged an earlier create) is read until listed and then taken over by the same
+/// rule.
 async fn made_or_taken(
     cx: &AwsContext,
     ctx: &Ctx,
@@ -246,39 +252,68 @@ async fn made_or_taken(
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
     let aurora = a.engine().aurora();
+    let found = match describe(cx, aurora, name).await? {
+        Some(g) => Some(g),
+        None => match create(cx, a, name, tags).await {
+            Ok(()) => None,
+            Err(Error::Aws { code, .. }) if code == EXISTS => {
+                let what = format!("parameter group {name}");
+                let found = settling::until_seen(
+                    ctx,
+                    &what,
+                    || settling::vanished(&what, "was refused as existing, then not found"),
+                    || describe(cx, aurora, name),
+                )
+                .await?;
+                Some(found)
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    if let Some((arn, have)) = found {
+        claim(ctx, &have, "identifier", || {
+            format!("a parameter group named {name}")
+        })?;
+        tagging::retag_settled(ctx, cx.rds(), &arn, &have, tags).await?;
+    }
+    Ok(())
+}
+
+/// RDS's code for a create of a (cluster) parameter group whose name is taken.
+const EXISTS: &str = "DBParameterGroupAlreadyExists";
+
+/// CreateDB(Cluster)ParameterGroup, tagged at once (so a group left by a lost answer
+/// carries this resource's URN).
+async fn create(
+    cx: &AwsContext,
+    a: &PostgresArgs,
+    name: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<()> {
     let description = format!(
         "HIPAA PostgreSQL {}: rds.force_ssl = 1 (managed by Pulumi)",
         a.id()
     );
-    match describe(cx, aurora, name).await? {
-        None if aurora => {
-            cx.rds()
-                .create_db_cluster_parameter_group()
-                .db_cluster_parameter_group_name(name)
-                .db_parameter_group_family(family(a))
-                .description(description)
-                .set_tags(Some(tagging::rds(tags)))
-                .send()
-                .await
-                .map_err(|e| Error::aws("rds:CreateDBClusterParameterGroup", e))?;
-        }
-        None => {
-            cx.rds()
-                .create_db_parameter_group()
-                .db_parameter_group_name(name)
-                .db_parameter_group_family(family(a))
-                .description(description)
-                .set_tags(Some(tagging::rds(tags)))
-                .send()
-                .await
-                .map_err(|e| Error::aws("rds:CreateDBParameterGroup", e))?;
-        }
-        Some((arn, have)) => {
-            claim(ctx, &have, "identifier", || {
-                format!("a parameter group named {name}")
-            })?;
-            tagging::retag(cx.rds(), &arn, &have, tags).await?
-        }
+    if a.engine().aurora() {
+        cx.rds()
+            .create_db_cluster_parameter_group()
+            .db_cluster_parameter_group_name(name)
+            .db_parameter_group_family(family(a))
+            .description(description)
+            .set_tags(Some(tagging::rds(tags)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("rds:CreateDBClusterParameterGroup", e))?;
+    } else {
+        cx.rds()
+            .create_db_parameter_group()
+            .db_parameter_group_name(name)
+            .db_parameter_group_family(family(a))
+            .description(description)
+            .set_tags(Some(tagging::rds(tags)))
+            .send()
+            .await
+            .map_err(|e| Error::aws("rds:CreateDBParameterGroup", e))?;
     }
     Ok(())
 }

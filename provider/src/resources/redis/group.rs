@@ -65,6 +65,9 @@ pub struct GroupView {
     pub subnet_group: String,
     pub security_groups: Vec<String>,
     pub parameter_group: Option<String>,
+    /// Whether a member cluster was listed (the engine version, maintenance window, subnet
+    /// group, security groups and parameter group come from it).
+    pub members_listed: bool,
     pub tags: BTreeMap<String, String>,
     /// A change AWS has accepted and not finished (failover, resharding, transit
     /// encryption, user groups, a new primary).
@@ -176,6 +179,7 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
             |e| e.is_cache_cluster_not_found_fault(),
         )?;
         if let Some(c) = clusters.and_then(|c| c.cache_clusters.and_then(|mut v| v.pop())) {
+            view.members_listed = true;
             view.engine_version = c.engine_version().unwrap_or_default().to_string();
             view.maintenance_window = c.preferred_maintenance_window().map(String::from);
             view.subnet_group = c.cache_subnet_group_name().unwrap_or_default().to_string();
@@ -312,13 +316,36 @@ fn request(cx: &AwsContext, a: &RedisArgs, p: &Parts<'_>) -> CreateReplicationGr
 /// does not list yet (just made) counts as pending for `wait::UNSEEN_GRACE`.
 pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<GroupView> {
     let what = format!("replication group {id} to be available");
-    wait::until(ctx, &what, POLL, || async {
+    let g = wait::until(ctx, &what, POLL, || async {
         match describe(cx, id).await? {
             Some(g) if g.status == AVAILABLE => Ok(Poll::Ready(g)),
             Some(g) => Ok(Poll::Pending(g.status)),
             None => Ok(Poll::Unseen(gone(id))),
         }
     })
+    .await?;
+    with_members(cx, ctx, g).await
+}
+
+/// A group just made or changed can be listed before its member clusters are
+/// (DescribeCacheClusters lags, or answers `CacheClusterNotFound`), and only a member says
+/// the engine version, subnet group and security groups: read again until one is listed,
+/// for `wait::UNSEEN_GRACE` at most.
+async fn with_members(cx: &AwsContext, ctx: &Ctx, g: GroupView) -> Result<GroupView> {
+    if g.members_listed {
+        return Ok(g);
+    }
+    let id = g.id.as_str();
+    let what = format!("the member clusters of replication group {id}");
+    settling::until_seen(
+        ctx,
+        &what,
+        || Error::Incomplete {
+            operation: "elasticache:DescribeCacheClusters",
+            missing: "the replication group's member clusters",
+        },
+        || async move { Ok(describe(cx, id).await?.filter(|g| g.members_listed)) },
+    )
     .await
 }
 
@@ -334,7 +361,7 @@ fn gone(id: &str) -> Error {
 /// it says `modifying`.
 pub async fn wait_changed(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<GroupView> {
     let what = format!("replication group {id} to apply its changes");
-    settling::until_changed(
+    let g = settling::until_changed(
         ctx,
         &what,
         POLL,
@@ -347,7 +374,8 @@ pub async fn wait_changed(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<GroupV
             }))
         },
     )
-    .await
+    .await?;
+    with_members(cx, ctx, g).await
 }
 
 /// One ModifyReplicationGroup, applied immediately; the caller builds the changes. A group
