@@ -355,7 +355,7 @@ mod tests {
             .to_port(5432)
             .prefix_list_ids(PrefixListId::builder().prefix_list_id("pl-1234").build())
             .build();
-        let found = openings(&[permission.clone()]);
+        let found = openings(std::slice::from_ref(&permission));
         let only = Opening::port(5432, Source::PrefixList("pl-1234".into()));
         assert_eq!(found, BTreeSet::from([only.clone()]));
         // What is read can be revoked: the same permission is built back.

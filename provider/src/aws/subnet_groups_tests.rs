@@ -46,6 +46,8 @@ fn aws(code: &str) -> Error {
 }
 
 impl Tagging for Lagging {
+    const LAGS: &'static [&'static crate::aws::lag::Lag] = &[&crate::aws::lag::NEW_NAMED];
+
     async fn add(&self, _: &str, _: &BTreeMap<String, String>) -> Result<()> {
         Ok(())
     }
