@@ -149,6 +149,13 @@ def test_the_cluster_lifecycle_through_the_cli(new_stack, moto, proxy):
     assert allowed["WriteOwnLogs"]["Resource"].endswith(f"log-group:{api['logGroupName']}:*")
     task = role_policy(moto, f"{name}-api-task", "task")
     assert [s["Sid"] for s in task["Statement"]] == ["DenyInsecureTransport"]
+    # ECS may assume the task's roles only on behalf of this account (confused deputy).
+    account = moto.client("sts").get_caller_identity()["Account"]
+    for role in (f"{name}-api-exec", f"{name}-api-task"):
+        trust = moto.client("iam").get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+        [statement] = trust["Statement"]
+        assert statement["Principal"] == {"Service": ["ecs-tasks.amazonaws.com"]}, trust
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}, trust
 
     targets, policies = scaling(moto, name, "api")
     assert [(t["MinCapacity"], t["MaxCapacity"]) for t in targets] == [(2, 10)]
@@ -361,3 +368,20 @@ def test_a_plugin_killed_during_the_rollout_wait_leaves_one_cluster_and_one_serv
     assert stack.outputs()["compliant"] is True
     stack.destroy()
     assert inventory(moto, name) == EMPTY
+
+
+def test_log_groups_kept_on_delete_keep_the_key_that_reads_them(new_stack, moto):
+    name = unique()
+    stack = new_stack(program(name, retainLogGroups=True))
+    stack.up()
+    out = stack.outputs()
+    done = stack.run("destroy", "--yes")
+    assert f"KMS key {out['key']} that decrypts them" in done.stdout + done.stderr, done.stdout[-2000:]
+    logs, kms = moto.client("logs"), moto.client("kms")
+    kept = [g["logGroupName"] for g in
+            logs.describe_log_groups(logGroupNamePrefix=f"/healthcare/ecs/{name}/")["logGroups"]]
+    assert sorted(kept) == sorted([out["execLogs"], f"/healthcare/ecs/{name}/api"]), kept
+    assert kms.describe_key(KeyId=out["key"])["KeyMetadata"]["KeyState"] == "Enabled"
+    for group in kept:
+        logs.delete_log_group(logGroupName=group)
+    kms.schedule_key_deletion(KeyId=out["key"], PendingWindowInDays=7)

@@ -34,20 +34,45 @@ pub struct Role {
     pub policy: Option<J>,
 }
 
+/// The services this provider's own roles trust, each documented by AWS as passing
+/// `aws:SourceAccount` when it assumes a role (EC2 flow logs, ECS tasks, RDS Enhanced
+/// Monitoring).
+const GUARDED_SERVICES: [&str; 3] = [
+    "vpc-flow-logs.amazonaws.com",
+    "ecs-tasks.amazonaws.com",
+    "monitoring.rds.amazonaws.com",
+];
+
 /// The trust policy letting `principals` assume the role: ARNs and account ids are AWS
-/// principals, names ending in `.amazonaws.com` are service principals.
-pub fn trust_policy(principals: &[String]) -> J {
+/// principals, names ending in `.amazonaws.com` are service principals. A service may
+/// assume the role only on behalf of `account` (the confused-deputy guard AWS recommends):
+/// `aws:SourceAccount` must be `account` for the services this provider trusts itself, and
+/// must be `account` whenever the service gives it for services a program names (not every
+/// service gives it, and one that does not would otherwise be locked out).
+pub fn trust_policy(principals: &[String], account: &str) -> J {
     let (services, aws): (Vec<&String>, Vec<&String>) = principals
         .iter()
         .partition(|p| p.ends_with(".amazonaws.com"));
-    let mut principal = serde_json::Map::new();
+    let mut statements = Vec::new();
     if !aws.is_empty() {
-        principal.insert("AWS".into(), json!(aws));
+        statements.push(
+            json!({"Effect": "Allow", "Principal": {"AWS": aws}, "Action": "sts:AssumeRole"}),
+        );
     }
-    if !services.is_empty() {
-        principal.insert("Service".into(), json!(services));
+    let (guarded, named): (Vec<&String>, Vec<&String>) = services
+        .into_iter()
+        .partition(|s| GUARDED_SERVICES.contains(&s.as_str()));
+    for (list, test) in [(guarded, "StringEquals"), (named, "StringEqualsIfExists")] {
+        if !list.is_empty() {
+            statements.push(json!({
+                "Effect": "Allow",
+                "Principal": {"Service": list},
+                "Action": "sts:AssumeRole",
+                "Condition": {test: {"aws:SourceAccount": account}},
+            }));
+        }
     }
-    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})
+    json!({"Version": "2012-10-17", "Statement": statements})
 }
 
 fn principals_of(trust: &J) -> Vec<String> {
@@ -110,7 +135,7 @@ fn not_ours(spec: &RoleSpec<'_>) -> Error {
 /// and its policy back until IAM knows them, so that the state read which follows does not
 /// take a role made a moment ago for a missing one.
 pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Result<String> {
-    let trust = trust_policy(spec.principals).to_string();
+    let trust = trust_policy(spec.principals, cx.account().await?).to_string();
     let what_role = format!("IAM role {}", spec.name);
     let arn = match get_role(cx, spec.name).await? {
         Some(role) => {
