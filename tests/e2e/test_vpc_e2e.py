@@ -298,3 +298,33 @@ def test_bad_inputs_fail_preview_naming_the_property(new_stack, props, prop):
     assert result.returncode != 0
     assert re.search(rf"resource 'net': property {re.escape(prop)} value .* has a problem",
                      result.stderr), result.stderr[-2000:]
+
+
+def test_flow_logs_kept_on_delete_stay_readable_and_are_named(new_stack, moto):
+    """Audit evidence outlives the VPC when the program says so: the group stays, with its
+    retention, and so does the key that decrypts it; the delete says what it kept."""
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="none",
+                              flowLogs={"retainOnDelete": True}))
+    stack.up()
+    vpc = stack.outputs()["vpcId"]
+    [state] = stack.resources(TOKEN)
+    group, key = state["outputs"]["flowLogGroupName"], state["outputs"]["kmsKeyArn"]
+    done = stack.run("destroy", "--yes")
+    assert f"kept the flow-log group {group}" in done.stdout + done.stderr, done.stdout[-2000:]
+    logs, kms = moto.client("logs"), moto.client("kms")
+    [kept] = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert kept["retentionInDays"] == 365 and kept["kmsKeyId"] == key, kept
+    assert kms.describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "Enabled"
+    assert vpc not in vpcs(moto)
+    logs.delete_log_group(logGroupName=group)
+    kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+
+
+def test_flow_logs_go_with_the_vpc_by_default(new_stack, moto):
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="none"))
+    stack.up()
+    [state] = stack.resources(TOKEN)
+    group, key = state["outputs"]["flowLogGroupName"], state["outputs"]["kmsKeyArn"]
+    stack.destroy()
+    assert moto.client("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []
+    assert moto.client("kms").describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "PendingDeletion"

@@ -140,7 +140,9 @@ pub struct FargateArgs {
     pub log_retention_days: Option<i32>,
     /// `FARGATE` (the default) and/or `FARGATE_SPOT`; services run on the first.
     pub capacity_providers: Option<Vec<CapacityProvider>>,
-    /// Keep the log groups when the cluster or a service is deleted (default false).
+    /// Keep the log groups when the cluster or a service is deleted, and the KMS key the
+    /// resource made for them, so they stay readable (default false: they are deleted, and
+    /// the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
     pub retain_log_groups: Option<bool>,
     /// The services, by name: adding or removing one touches no other.
     pub services: Option<BTreeMap<String, ServiceArgs>>,

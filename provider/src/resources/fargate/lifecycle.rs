@@ -172,7 +172,15 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &FargateState) -> R
     if !shared.retain_logs {
         logs::delete(cx, &exec_log_group(id)).await?;
     }
-    if s.kms_key_managed && !s.kms_key_arn.is_empty() {
+    if shared.retain_logs && s.kms_key_managed && !s.kms_key_arn.is_empty() {
+        // The kept log groups are encrypted with it: it stays, so they stay readable.
+        ctx.info(format!(
+            "kept the log groups (retainLogGroups) and the KMS key {} that decrypts them; \
+             delete them yourself once the logs are no longer needed",
+            s.kms_key_arn
+        ))
+        .await;
+    } else if s.kms_key_managed && !s.kms_key_arn.is_empty() {
         kms::retire(cx, &key_alias(id), &s.kms_key_arn).await?;
         ctx.info(format!(
             "scheduled deletion of KMS key {} (30 days)",

@@ -61,6 +61,12 @@ pub struct FlowLogArgs {
     pub retention_days: Option<i32>,
     /// An existing log group to deliver to instead of one the resource creates.
     pub log_group_name: Option<String>,
+    /// Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+    /// VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+    /// traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+    /// audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+    /// group keeps its retention, and its key stays enabled so it stays readable.
+    pub retain_on_delete: Option<bool>,
 }
 
 /// VPC endpoints, so traffic to AWS services stays off the internet.

@@ -182,13 +182,15 @@ async fn owned_group(
     Ok((group, key_arn, managed))
 }
 
-/// Deletes the flow logs, and the group, role and key the resource made for them.
+/// Deletes the flow logs, and the group, role and key the resource made for them; with
+/// `retain`, the group and its key stay (the logs are evidence), and the engine log says so.
 pub async fn delete(
     cx: &AwsContext,
     ctx: &pulumi_provider::Ctx,
     inv: &Inventory,
     managed_group: bool,
     key: Option<&str>,
+    retain: bool,
 ) -> Result<()> {
     let ids: Vec<String> = inv.flow_logs.iter().map(|f| f.id.clone()).collect();
     if !ids.is_empty() {
@@ -207,11 +209,20 @@ pub async fn delete(
             });
         }
     }
-    if managed_group {
+    if retain && managed_group {
+        ctx.info(format!(
+            "kept the flow-log group {} (flowLogs.retainOnDelete){}; delete them yourself once \
+             the logs are no longer needed",
+            group_name(&inv.vpc_id),
+            key.map(|k| format!(" and the KMS key {k} that decrypts it"))
+                .unwrap_or_default()
+        ))
+        .await;
+    } else if managed_group {
         logs::delete(cx, &group_name(&inv.vpc_id)).await?;
     }
     iam::delete_role(cx, ctx, &role_name(&inv.vpc_id), POLICY).await?;
-    if let Some(arn) = key {
+    if let Some(arn) = key.filter(|_| !(retain && managed_group)) {
         kms::retire(cx, &key_alias(&inv.vpc_id), arn).await?;
         ctx.info(format!("scheduled deletion of KMS key {arn} (30 days)"))
             .await;

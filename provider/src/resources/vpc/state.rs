@@ -105,6 +105,12 @@ pub async fn from_inventory(
         enabled: Some(flow.is_some()),
         retention_days: retention.or(given.and_then(|g| g.flow_logs.as_ref()?.retention_days)),
         log_group_name: given.and_then(|g| g.flow_logs.as_ref()?.log_group_name.clone()),
+        // AWS cannot say: the program's choice, else the default.
+        retain_on_delete: Some(
+            given
+                .and_then(|g| g.flow_logs.as_ref()?.retain_on_delete)
+                .unwrap_or(false),
+        ),
     });
     Ok(out)
 }

@@ -198,7 +198,13 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
         .kms_key_managed
         .then_some(state.kms_key_arn.as_deref())
         .flatten();
-    flowlogs::delete(cx, ctx, &inv, managed_group, key).await?;
+    let retain = state
+        .args
+        .flow_logs
+        .as_ref()
+        .and_then(|f| f.retain_on_delete)
+        .unwrap_or(false);
+    flowlogs::delete(cx, ctx, &inv, managed_group, key, retain).await?;
     for s in inv.subnets.iter().filter(|s| s.part.is_some()) {
         delete_subnet(cx, ctx, &s.id).await?;
     }
