@@ -76,11 +76,30 @@ pub struct CheckCtx {
     /// Properties the provider chose in the previous inputs.
     pub(crate) old_defaults: Vec<String>,
     pub(crate) warnings: Vec<String>,
+    /// The path of every input the program marked secret (`services.api.environment.KEY`).
+    pub(crate) secret_paths: Vec<String>,
 }
 
 impl CheckCtx {
     pub fn urn(&self) -> &str {
         &self.urn
+    }
+
+    /// Marks the input at `path` as secret, as the engine's Check request does for what the
+    /// program marked (used where a check runs outside a request, and in tests).
+    pub fn mark_secret(&mut self, path: impl Into<String>) {
+        self.secret_paths.push(path.into());
+    }
+
+    /// True when the program marked the input at `path` (`services.api.environment.KEY`),
+    /// or what holds it, as secret.
+    pub fn is_secret(&self, path: &str) -> bool {
+        self.secret_paths.iter().any(|s| {
+            path == s
+                || path
+                    .strip_prefix(s.as_str())
+                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+        })
     }
 
     /// The resource's logical name.

@@ -311,6 +311,7 @@ where
         };
         let old_args = typed_old_inputs::<C, R>(&olds)?;
         ctx.old_defaults = olds.defaults.clone();
+        ctx.secret_paths = news.secret_paths.clone();
         let (checked, failures) = self.resource.check(ctx, args, old_args.as_ref());
         // A failure about a value not known yet is premature: it is checked again at update.
         let failures = failures

@@ -26,6 +26,8 @@ pub(crate) struct Decoded {
     pub unknown: BTreeSet<String>,
     /// The full path of every unknown value, nested ones included (`services.api.vpcId`).
     pub unknown_paths: Vec<String>,
+    /// The full path of every secret value, nested ones included.
+    pub secret_paths: Vec<String>,
     pub original: PropertyMap,
     /// The provider-chosen properties recorded by an earlier Check.
     pub defaults: Vec<String>,
@@ -52,6 +54,7 @@ impl Decoded {
             }
             if value.contains_secrets() {
                 out.secret.insert(key.clone());
+                value.secret_paths(key, &mut out.secret_paths);
             }
             let schema = info.prop(key).map(|p| p.schema.clone()).unwrap_or(J::Null);
             if value.contains_unknowns() {

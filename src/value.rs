@@ -99,6 +99,26 @@ impl Value {
         }
     }
 
+    /// The paths (`a.b[0].c`, under `at`) of every secret inside the value: a secret
+    /// object's or list's own path, not each of its members.
+    pub fn secret_paths(&self, at: &str, out: &mut Vec<String>) {
+        match self {
+            Value::Secret(_) | Value::Output { secret: true, .. } => out.push(at.to_string()),
+            Value::Output { value: Some(v), .. } => v.secret_paths(at, out),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    item.secret_paths(&format!("{at}[{i}]"), out);
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    v.secret_paths(&format!("{at}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// True when the value or anything inside it is secret.
     pub fn contains_secrets(&self) -> bool {
         match self {

@@ -385,3 +385,18 @@ def test_log_groups_kept_on_delete_keep_the_key_that_reads_them(new_stack, moto)
     for group in kept:
         logs.delete_log_group(logGroupName=group)
     kms.schedule_key_deletion(KeyId=out["key"], PendingWindowInDays=7)
+
+
+def test_a_secret_environment_value_never_reaches_the_task_definition(new_stack, moto):
+    """A value the program marked secret is refused in `environment`, naming the property and
+    pointing at `secrets`, before anything is made and without printing the value."""
+    name = unique()
+    prog = program(name, {"api": service(environment={
+        "LOG_LEVEL": "info", "UPSTREAM_URL": {"fn::secret": "hunter2-in-clear"}})})
+    stack = new_stack(prog)
+    result = stack.run("up", "--yes", check=False)
+    text = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "services.api.environment.UPSTREAM_URL" in text and "services.api.secrets" in text, text[-2000:]
+    assert "hunter2-in-clear" not in text
+    assert cluster_of(moto, name) == []

@@ -904,6 +904,12 @@ type FlowLogArgs struct {
 	Enabled *bool `pulumi:"enabled"`
 	// An existing log group to deliver to instead of one the resource creates.
 	LogGroupName *string `pulumi:"logGroupName"`
+	// Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+	// VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+	// traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+	// audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+	// group keeps its retention, and its key stays enabled so it stays readable.
+	RetainOnDelete *bool `pulumi:"retainOnDelete"`
 	// Days to keep flow logs: at least 90; defaults to 365.
 	RetentionDays *int `pulumi:"retentionDays"`
 }
@@ -925,6 +931,12 @@ type FlowLogArgsArgs struct {
 	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
 	// An existing log group to deliver to instead of one the resource creates.
 	LogGroupName pulumi.StringPtrInput `pulumi:"logGroupName"`
+	// Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+	// VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+	// traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+	// audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+	// group keeps its retention, and its key stays enabled so it stays readable.
+	RetainOnDelete pulumi.BoolPtrInput `pulumi:"retainOnDelete"`
 	// Days to keep flow logs: at least 90; defaults to 365.
 	RetentionDays pulumi.IntPtrInput `pulumi:"retentionDays"`
 }
@@ -1017,6 +1029,15 @@ func (o FlowLogArgsOutput) LogGroupName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v FlowLogArgs) *string { return v.LogGroupName }).(pulumi.StringPtrOutput)
 }
 
+// Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+// VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+// traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+// audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+// group keeps its retention, and its key stays enabled so it stays readable.
+func (o FlowLogArgsOutput) RetainOnDelete() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v FlowLogArgs) *bool { return v.RetainOnDelete }).(pulumi.BoolPtrOutput)
+}
+
 // Days to keep flow logs: at least 90; defaults to 365.
 func (o FlowLogArgsOutput) RetentionDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v FlowLogArgs) *int { return v.RetentionDays }).(pulumi.IntPtrOutput)
@@ -1064,6 +1085,20 @@ func (o FlowLogArgsPtrOutput) LogGroupName() pulumi.StringPtrOutput {
 		}
 		return v.LogGroupName
 	}).(pulumi.StringPtrOutput)
+}
+
+// Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+// VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+// traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+// audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+// group keeps its retention, and its key stays enabled so it stays readable.
+func (o FlowLogArgsPtrOutput) RetainOnDelete() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *FlowLogArgs) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.RetainOnDelete
+	}).(pulumi.BoolPtrOutput)
 }
 
 // Days to keep flow logs: at least 90; defaults to 365.

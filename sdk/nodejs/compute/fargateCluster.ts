@@ -88,7 +88,9 @@ export class FargateCluster extends pulumi.CustomResource {
      */
     declare public readonly logRetentionDays: pulumi.Output<number | undefined>;
     /**
-     * Keep the log groups when the cluster or a service is deleted (default false).
+     * Keep the log groups when the cluster or a service is deleted, and the KMS key the
+     * resource made for them, so they stay readable (default false: they are deleted, and
+     * the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
      */
     declare public readonly retainLogGroups: pulumi.Output<boolean | undefined>;
     /**
@@ -173,7 +175,9 @@ export interface FargateClusterArgs {
      */
     logRetentionDays?: pulumi.Input<number | undefined>;
     /**
-     * Keep the log groups when the cluster or a service is deleted (default false).
+     * Keep the log groups when the cluster or a service is deleted, and the KMS key the
+     * resource made for them, so they stay readable (default false: they are deleted, and
+     * the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
      */
     retainLogGroups?: pulumi.Input<boolean | undefined>;
     /**

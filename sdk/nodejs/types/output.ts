@@ -219,6 +219,14 @@ export interface FlowLogArgs {
      */
     logGroupName?: string;
     /**
+     * Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+     * VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+     * traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+     * audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+     * group keeps its retention, and its key stays enabled so it stays readable.
+     */
+    retainOnDelete?: boolean;
+    /**
      * Days to keep flow logs: at least 90; defaults to 365.
      */
     retentionDays?: number;

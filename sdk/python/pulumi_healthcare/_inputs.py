@@ -626,6 +626,14 @@ class FlowLogArgsArgsDict(TypedDict):
     """
     An existing log group to deliver to instead of one the resource creates.
     """
+    retain_on_delete: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+    VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+    traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+    audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+    group keeps its retention, and its key stays enabled so it stays readable.
+    """
     retention_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     Days to keep flow logs: at least 90; defaults to 365.
@@ -636,18 +644,26 @@ class FlowLogArgsArgs:
     def __init__(__self__, *,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  log_group_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 retain_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  retention_days: pulumi.Input[Optional[_builtins.int]] = None):
         """
         VPC flow logs.
 
         :param pulumi.Input[_builtins.bool] enabled: Flow logs of ALL traffic (required by vpc-flow-logs-enabled). Defaults to true.
         :param pulumi.Input[_builtins.str] log_group_name: An existing log group to deliver to instead of one the resource creates.
+        :param pulumi.Input[_builtins.bool] retain_on_delete: Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+               VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+               traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+               audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+               group keeps its retention, and its key stays enabled so it stays readable.
         :param pulumi.Input[_builtins.int] retention_days: Days to keep flow logs: at least 90; defaults to 365.
         """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
         if log_group_name is not None:
             pulumi.set(__self__, "log_group_name", log_group_name)
+        if retain_on_delete is not None:
+            pulumi.set(__self__, "retain_on_delete", retain_on_delete)
         if retention_days is not None:
             pulumi.set(__self__, "retention_days", retention_days)
 
@@ -674,6 +690,22 @@ class FlowLogArgsArgs:
     @log_group_name.setter
     def log_group_name(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "log_group_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="retainOnDelete")
+    def retain_on_delete(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+        VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+        traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+        audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+        group keeps its retention, and its key stays enabled so it stays readable.
+        """
+        return pulumi.get(self, "retain_on_delete")
+
+    @retain_on_delete.setter
+    def retain_on_delete(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "retain_on_delete", value)
 
     @_builtins.property
     @pulumi.getter(name="retentionDays")

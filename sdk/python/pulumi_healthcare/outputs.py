@@ -676,6 +676,8 @@ class FlowLogArgs(dict):
         suggest = None
         if key == "logGroupName":
             suggest = "log_group_name"
+        elif key == "retainOnDelete":
+            suggest = "retain_on_delete"
         elif key == "retentionDays":
             suggest = "retention_days"
 
@@ -693,18 +695,26 @@ class FlowLogArgs(dict):
     def __init__(__self__, *,
                  enabled: Optional[_builtins.bool] = None,
                  log_group_name: Optional[_builtins.str] = None,
+                 retain_on_delete: Optional[_builtins.bool] = None,
                  retention_days: Optional[_builtins.int] = None):
         """
         VPC flow logs.
 
         :param _builtins.bool enabled: Flow logs of ALL traffic (required by vpc-flow-logs-enabled). Defaults to true.
         :param _builtins.str log_group_name: An existing log group to deliver to instead of one the resource creates.
+        :param _builtins.bool retain_on_delete: Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+               VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+               traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+               audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+               group keeps its retention, and its key stays enabled so it stays readable.
         :param _builtins.int retention_days: Days to keep flow logs: at least 90; defaults to 365.
         """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
         if log_group_name is not None:
             pulumi.set(__self__, "log_group_name", log_group_name)
+        if retain_on_delete is not None:
+            pulumi.set(__self__, "retain_on_delete", retain_on_delete)
         if retention_days is not None:
             pulumi.set(__self__, "retention_days", retention_days)
 
@@ -723,6 +733,18 @@ class FlowLogArgs(dict):
         An existing log group to deliver to instead of one the resource creates.
         """
         return pulumi.get(self, "log_group_name")
+
+    @_builtins.property
+    @pulumi.getter(name="retainOnDelete")
+    def retain_on_delete(self) -> Optional[_builtins.bool]:
+        """
+        Keep the flow-log group the resource made, and the KMS key that encrypts it, when the
+        VPC is deleted. Defaults to false: the group, and with it the record of the VPC's
+        traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
+        audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
+        group keeps its retention, and its key stays enabled so it stays readable.
+        """
+        return pulumi.get(self, "retain_on_delete")
 
     @_builtins.property
     @pulumi.getter(name="retentionDays")

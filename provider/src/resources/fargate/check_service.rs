@@ -48,7 +48,7 @@ pub fn check(
     sizing(&p, s, failures);
     reach(ctx, &p, name, s, failures);
     flags(&p, s, failures);
-    environment(&p, s, failures);
+    environment(ctx, &p, s, failures);
     secrets(&p, s, failures);
     scaling(&p, s, failures);
     health_check(&p, s, failures);
@@ -196,13 +196,24 @@ pub fn looks_like_credential(name: &str) -> bool {
     CREDENTIAL_WORDS.iter().any(|w| upper.contains(w)) || upper.ends_with("_KEY")
 }
 
-/// Plain variables: no credential, none also in `secrets`. Values are never repeated, and
-/// the failures name their property in the reason only, so the engine cannot print them.
-fn environment(p: &str, s: &ServiceArgs, failures: &mut Vec<CheckFailure>) {
+/// Plain variables: no value the program marked secret (a task definition holds every
+/// environment value in clear, for anyone who may describe it), no credential, none also in
+/// `secrets`. Values are never repeated, and the failures name their property in the reason
+/// only, so the engine cannot print them.
+fn environment(ctx: &CheckCtx, p: &str, s: &ServiceArgs, failures: &mut Vec<CheckFailure>) {
     let secrets = s.secrets.as_ref();
     for name in s.environment.iter().flat_map(|e| e.keys()) {
         let property = format!("{p}environment.{name}");
-        if secrets.is_some_and(|x| x.contains_key(name)) {
+        if ctx.is_secret(&property) {
+            failures.push(CheckFailure::unechoed(
+                property,
+                ECS_NO_ENVIRONMENT_SECRETS.violation(format!(
+                    "the value of {name} is a secret, and environment values are stored in plain \
+                     text in the task definition; keep it in a Secrets Manager secret and name \
+                     that secret's ARN in {p}secrets.{name}"
+                )),
+            ));
+        } else if secrets.is_some_and(|x| x.contains_key(name)) {
             failures.push(CheckFailure::unechoed(
                 property,
                 format!("{name} is also in secrets; remove it from environment"),

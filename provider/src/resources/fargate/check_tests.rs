@@ -583,3 +583,52 @@ fn nothing_panics_on_odd_input() {
     let (_, f, _) = run(a, None);
     assert!(!f.is_empty());
 }
+
+#[test]
+fn an_environment_value_marked_secret_is_refused_and_never_repeated() {
+    let mut s = service();
+    s.environment = Some(BTreeMap::from([
+        ("LOG_LEVEL".into(), "info".into()),
+        ("UPSTREAM".into(), "hunter2-token-value".into()),
+    ]));
+    for marked in [
+        "services.api.environment.UPSTREAM",
+        "services.api.environment",
+        "services",
+    ] {
+        let mut ctx = CheckCtx::default();
+        ctx.mark_secret(marked);
+        let (_, f) = check(&mut ctx, with(s.clone()), None);
+        let refused: Vec<&CheckFailure> = f
+            .iter()
+            .filter(|f| f.property.starts_with("services.api.environment"))
+            .collect();
+        let expected = if marked == "services.api.environment.UPSTREAM" {
+            vec!["services.api.environment.UPSTREAM"]
+        } else {
+            vec![
+                "services.api.environment.LOG_LEVEL",
+                "services.api.environment.UPSTREAM",
+            ]
+        };
+        assert_eq!(
+            refused
+                .iter()
+                .map(|f| f.property.as_str())
+                .collect::<Vec<_>>(),
+            expected,
+            "{marked}"
+        );
+        for f in refused {
+            assert!(f.reason.contains("services.api.secrets."), "{}", f.reason);
+            assert!(!f.reason.contains("hunter2"), "{}", f.reason);
+        }
+    }
+    // Unmarked, the same values pass.
+    let (_, f) = check(&mut CheckCtx::default(), with(s), None);
+    assert!(
+        !f.iter()
+            .any(|f| f.property.starts_with("services.api.environment")),
+        "{f:?}"
+    );
+}

@@ -36,7 +36,9 @@ type FargateCluster struct {
 	KmsKeyManaged pulumi.BoolOutput `pulumi:"kmsKeyManaged"`
 	// Days the exec audit log and container logs are kept: 365 by default, 90 at least.
 	LogRetentionDays pulumi.IntPtrOutput `pulumi:"logRetentionDays"`
-	// Keep the log groups when the cluster or a service is deleted (default false).
+	// Keep the log groups when the cluster or a service is deleted, and the KMS key the
+	// resource made for them, so they stay readable (default false: they are deleted, and
+	// the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
 	RetainLogGroups pulumi.BoolPtrOutput `pulumi:"retainLogGroups"`
 	// Per service: what it is made of.
 	ServiceOutputs healthcare.FargateServiceOutputsMapOutput `pulumi:"serviceOutputs"`
@@ -105,7 +107,9 @@ type fargateClusterArgs struct {
 	KmsKeyId *string `pulumi:"kmsKeyId"`
 	// Days the exec audit log and container logs are kept: 365 by default, 90 at least.
 	LogRetentionDays *int `pulumi:"logRetentionDays"`
-	// Keep the log groups when the cluster or a service is deleted (default false).
+	// Keep the log groups when the cluster or a service is deleted, and the KMS key the
+	// resource made for them, so they stay readable (default false: they are deleted, and
+	// the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
 	RetainLogGroups *bool `pulumi:"retainLogGroups"`
 	// The services, by name: adding or removing one touches no other.
 	Services map[string]healthcare.FargateService `pulumi:"services"`
@@ -123,7 +127,9 @@ type FargateClusterArgs struct {
 	KmsKeyId pulumi.StringPtrInput
 	// Days the exec audit log and container logs are kept: 365 by default, 90 at least.
 	LogRetentionDays pulumi.IntPtrInput
-	// Keep the log groups when the cluster or a service is deleted (default false).
+	// Keep the log groups when the cluster or a service is deleted, and the KMS key the
+	// resource made for them, so they stay readable (default false: they are deleted, and
+	// the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
 	RetainLogGroups pulumi.BoolPtrInput
 	// The services, by name: adding or removing one touches no other.
 	Services healthcare.FargateServiceMapInput
@@ -218,7 +224,9 @@ func (o FargateClusterOutput) LogRetentionDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *FargateCluster) pulumi.IntPtrOutput { return v.LogRetentionDays }).(pulumi.IntPtrOutput)
 }
 
-// Keep the log groups when the cluster or a service is deleted (default false).
+// Keep the log groups when the cluster or a service is deleted, and the KMS key the
+// resource made for them, so they stay readable (default false: they are deleted, and
+// the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
 func (o FargateClusterOutput) RetainLogGroups() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *FargateCluster) pulumi.BoolPtrOutput { return v.RetainLogGroups }).(pulumi.BoolPtrOutput)
 }

@@ -36,7 +36,9 @@ class FargateClusterArgs:
         :param pulumi.Input[_builtins.str] cluster_name: The cluster's name: letters, digits, hyphens and underscores. Generated from the resource name when not given; changing it replaces the cluster.
         :param pulumi.Input[_builtins.str] kms_key_id: A KMS key (id, ARN or alias) for exec sessions and every log group. When absent, the resource creates a customer-managed key with rotation on, and owns it. Changing it replaces the cluster.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the exec audit log and container logs are kept: 365 by default, 90 at least.
-        :param pulumi.Input[_builtins.bool] retain_log_groups: Keep the log groups when the cluster or a service is deleted (default false).
+        :param pulumi.Input[_builtins.bool] retain_log_groups: Keep the log groups when the cluster or a service is deleted, and the KMS key the
+               resource made for them, so they stay readable (default false: they are deleted, and
+               the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
         :param pulumi.Input[Mapping[str, pulumi.Input['_root_inputs.FargateServiceArgs']]] services: The services, by name: adding or removing one touches no other.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for every part; merged over the provider's default tags.
         """
@@ -107,7 +109,9 @@ class FargateClusterArgs:
     @pulumi.getter(name="retainLogGroups")
     def retain_log_groups(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Keep the log groups when the cluster or a service is deleted (default false).
+        Keep the log groups when the cluster or a service is deleted, and the KMS key the
+        resource made for them, so they stay readable (default false: they are deleted, and
+        the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
         """
         return pulumi.get(self, "retain_log_groups")
 
@@ -163,7 +167,9 @@ class FargateCluster(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] cluster_name: The cluster's name: letters, digits, hyphens and underscores. Generated from the resource name when not given; changing it replaces the cluster.
         :param pulumi.Input[_builtins.str] kms_key_id: A KMS key (id, ARN or alias) for exec sessions and every log group. When absent, the resource creates a customer-managed key with rotation on, and owns it. Changing it replaces the cluster.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the exec audit log and container logs are kept: 365 by default, 90 at least.
-        :param pulumi.Input[_builtins.bool] retain_log_groups: Keep the log groups when the cluster or a service is deleted (default false).
+        :param pulumi.Input[_builtins.bool] retain_log_groups: Keep the log groups when the cluster or a service is deleted, and the KMS key the
+               resource made for them, so they stay readable (default false: they are deleted, and
+               the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
         :param pulumi.Input[Mapping[str, pulumi.Input[Union['_root_inputs.FargateServiceArgs', '_root_inputs.FargateServiceArgsDict', '_root_outputs.FargateService']]]] services: The services, by name: adding or removing one touches no other.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for every part; merged over the provider's default tags.
         """
@@ -351,7 +357,9 @@ class FargateCluster(pulumi.CustomResource):
     @pulumi.getter(name="retainLogGroups")
     def retain_log_groups(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Keep the log groups when the cluster or a service is deleted (default false).
+        Keep the log groups when the cluster or a service is deleted, and the KMS key the
+        resource made for them, so they stay readable (default false: they are deleted, and
+        the key scheduled for deletion). The exec log is audit evidence (45 CFR 164.312(b)).
         """
         return pulumi.get(self, "retain_log_groups")
 
