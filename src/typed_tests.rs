@@ -73,3 +73,26 @@ fn a_value_is_unknown_at_an_unknown_path_inside_it_and_around_it_but_not_beside_
         "a failure that names no property stays"
     );
 }
+
+#[test]
+fn the_path_of_a_secret_inside_an_input_is_known_and_covers_what_it_holds() {
+    let info = ObjectInfo::of::<Args>();
+    let map = PropertyMap::from([(
+        "subnetIds".into(),
+        Value::Array(vec![
+            Value::String("subnet-1".into()),
+            Value::Secret(Box::new(Value::String("subnet-2".into()))),
+        ]),
+    )]);
+    let decoded = Decoded::new(map, &info);
+    assert_eq!(decoded.secret_paths, ["subnetIds[1]"]);
+    let mut ctx = crate::CheckCtx::default();
+    for path in &decoded.secret_paths {
+        ctx.mark_secret(path.clone());
+    }
+    assert!(ctx.is_secret("subnetIds[1]"));
+    assert!(ctx.is_secret("subnetIds[1].inner"), "what a secret holds is secret");
+    assert!(!ctx.is_secret("subnetIds[0]"));
+    assert!(!ctx.is_secret("subnetIds[10]"), "a sibling whose path starts alike");
+    assert!(!ctx.is_secret("subnetIds"));
+}

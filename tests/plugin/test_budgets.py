@@ -9,7 +9,7 @@ from test_protocol import provider_bin
 
 MIB = 1024 * 1024
 # The release binary, stripped (README and BENCHMARKS.md give today's figure).
-BINARY_BUDGET = 38 * MIB
+BINARY_BUDGET = 40 * MIB
 # The schema as the engine receives it (compact JSON).
 SCHEMA_BUDGET = 72 * 1024
 
