@@ -146,11 +146,23 @@ pub async fn wait_ready(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<ClusterV
     wait::until(ctx, &what, POLL, || async {
         match describe(cx, id).await? {
             Some(c) if c.status == AVAILABLE => Ok(Poll::Ready(c)),
-            Some(c) => Ok(Poll::Pending(c.status)),
+            Some(c) => {
+                match settling::terminal(&format!("Aurora cluster {id}"), &c.status, &events(id)) {
+                    Some(e) => Err(e),
+                    None => Ok(Poll::Pending(c.status)),
+                }
+            }
             None => Ok(Poll::Unseen(gone(id))),
         }
     })
     .await
+}
+
+/// Where RDS says why a cluster is in the state it is.
+fn events(id: &str) -> String {
+    format!(
+        "its events (aws rds describe-events --source-type db-cluster --source-identifier {id})"
+    )
 }
 
 fn gone(id: &str) -> Error {
@@ -176,7 +188,13 @@ async fn wait_changed(
         POLL,
         || gone(id),
         || async {
-            Ok(describe(cx, id).await?.map(|c| Seen {
+            let found = describe(cx, id).await?;
+            if let Some(e) = found.as_ref().and_then(|c| {
+                settling::terminal(&format!("Aurora cluster {id}"), &c.status, &events(id))
+            }) {
+                return Err(e);
+            }
+            Ok(found.map(|c| Seen {
                 at_rest: c.status == AVAILABLE && (!applied_now || c.pending.is_empty()),
                 state: c.status.clone(),
                 value: c,

@@ -191,11 +191,23 @@ pub async fn wait_ready(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<DbView> 
     wait::until(ctx, &what, POLL, || async {
         match describe(cx, id).await? {
             Some(d) if d.ready() => Ok(Poll::Ready(d)),
-            Some(d) => Ok(Poll::Pending(d.status)),
+            Some(d) => {
+                match settling::terminal(&format!("DB instance {id}"), &d.status, &events(id)) {
+                    Some(e) => Err(e),
+                    None => Ok(Poll::Pending(d.status)),
+                }
+            }
             None => Ok(Poll::Unseen(gone(id))),
         }
     })
     .await
+}
+
+/// Where RDS says why an instance is in the state it is.
+fn events(id: &str) -> String {
+    format!(
+        "its events (aws rds describe-events --source-type db-instance --source-identifier {id})"
+    )
 }
 
 fn gone(id: &str) -> Error {
@@ -222,7 +234,13 @@ pub async fn wait_changed(
         POLL,
         || gone(id),
         || async {
-            Ok(describe(cx, id).await?.map(|d| Seen {
+            let found = describe(cx, id).await?;
+            if let Some(e) = found.as_ref().and_then(|d| {
+                settling::terminal(&format!("DB instance {id}"), &d.status, &events(id))
+            }) {
+                return Err(e);
+            }
+            Ok(found.map(|d| Seen {
                 at_rest: d.ready() && (!applied_now || d.pending.is_empty()),
                 state: d.status.clone(),
                 value: d,

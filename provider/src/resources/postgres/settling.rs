@@ -120,6 +120,34 @@ where
     .await
 }
 
+/// The states from which a database or cache never comes back by waiting (RDS's DB
+/// instance and cluster status tables, ElastiCache's replication group statuses): a wait
+/// that meets one ends at once, saying so, instead of running to its timeout.
+const TERMINAL: [&str; 11] = [
+    "failed",
+    "create-failed",
+    "incompatible-network",
+    "incompatible-option-group",
+    "incompatible-parameters",
+    "incompatible-restore",
+    "incompatible-credentials",
+    "inaccessible-encryption-credentials",
+    "inaccessible-encryption-credentials-recoverable",
+    "storage-full",
+    "restore-error",
+];
+
+/// The error ending a wait on `what` (e.g. "DB instance db-1") that AWS reports in
+/// `status`, if that state is terminal; `events` says where AWS gives the reason.
+pub fn terminal(what: &str, status: &str, events: &str) -> Option<Error> {
+    TERMINAL.contains(&status).then(|| Error::Failed {
+        what: what.to_string(),
+        reason: format!(
+            "AWS reports it `{status}`, a state it does not leave by itself; {events} say why"
+        ),
+    })
+}
+
 /// Reads an object this provider has just made or changed until AWS lists it: `None`
 /// counts as pending for `wait::UNSEEN_GRACE`, then the wait ends with `gone`. Not for
 /// `read`/refresh, where "not found" means gone at once.
@@ -213,6 +241,39 @@ mod tests {
 
     const SOON: Duration = Duration::from_secs(1);
     const LATER: Duration = Duration::from_secs(6);
+
+    #[test]
+    fn a_state_aws_never_leaves_ends_a_wait_with_where_to_read_why() {
+        for status in [
+            "failed",
+            "create-failed",
+            "incompatible-parameters",
+            "storage-full",
+        ] {
+            match terminal("DB instance db-1", status, "its events") {
+                Some(Error::Failed { what, reason }) => {
+                    assert_eq!(what, "DB instance db-1");
+                    assert!(
+                        reason.contains(status) && reason.contains("its events"),
+                        "{reason}"
+                    );
+                }
+                other => panic!("{status}: {other:?}"),
+            }
+        }
+        for status in [
+            "creating",
+            "modifying",
+            "backing-up",
+            "available",
+            "snapshotting",
+        ] {
+            assert!(
+                terminal("DB instance db-1", status, "its events").is_none(),
+                "{status}"
+            );
+        }
+    }
 
     #[test]
     fn a_change_seen_in_its_transitional_state_ends_at_the_next_poll_at_rest() {

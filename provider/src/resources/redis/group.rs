@@ -319,7 +319,13 @@ pub async fn wait_available(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<Grou
     let g = wait::until(ctx, &what, POLL, || async {
         match describe(cx, id).await? {
             Some(g) if g.status == AVAILABLE => Ok(Poll::Ready(g)),
-            Some(g) => Ok(Poll::Pending(g.status)),
+            Some(g) => {
+                match settling::terminal(&format!("replication group {id}"), &g.status, &events(id))
+                {
+                    Some(e) => Err(e),
+                    None => Ok(Poll::Pending(g.status)),
+                }
+            }
             None => Ok(Poll::Unseen(gone(id))),
         }
     })
@@ -349,6 +355,13 @@ async fn with_members(cx: &AwsContext, ctx: &Ctx, g: GroupView) -> Result<GroupV
     .await
 }
 
+/// Where ElastiCache says why a group is in the state it is.
+fn events(id: &str) -> String {
+    format!(
+        "its events (aws elasticache describe-events --source-type replication-group --source-identifier {id})"
+    )
+}
+
 fn gone(id: &str) -> Error {
     settling::vanished(
         &format!("replication group {id}"),
@@ -367,7 +380,13 @@ pub async fn wait_changed(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<GroupV
         POLL,
         || gone(id),
         || async {
-            Ok(describe(cx, id).await?.map(|g| Seen {
+            let found = describe(cx, id).await?;
+            if let Some(e) = found.as_ref().and_then(|g| {
+                settling::terminal(&format!("replication group {id}"), &g.status, &events(id))
+            }) {
+                return Err(e);
+            }
+            Ok(found.map(|g| Seen {
                 at_rest: g.status == AVAILABLE && !g.pending,
                 state: g.status.clone(),
                 value: g,
