@@ -91,8 +91,14 @@ fn the_path_of_a_secret_inside_an_input_is_known_and_covers_what_it_holds() {
         ctx.mark_secret(path.clone());
     }
     assert!(ctx.is_secret("subnetIds[1]"));
-    assert!(ctx.is_secret("subnetIds[1].inner"), "what a secret holds is secret");
+    assert!(
+        ctx.is_secret("subnetIds[1].inner"),
+        "what a secret holds is secret"
+    );
     assert!(!ctx.is_secret("subnetIds[0]"));
-    assert!(!ctx.is_secret("subnetIds[10]"), "a sibling whose path starts alike");
+    assert!(
+        !ctx.is_secret("subnetIds[10]"),
+        "a sibling whose path starts alike"
+    );
     assert!(!ctx.is_secret("subnetIds"));
 }
