@@ -66,6 +66,7 @@ pub struct FlowLogArgs {
     /// traffic, is deleted with the VPC and the key is scheduled for deletion. Flow logs are
     /// audit evidence (45 CFR 164.312(b)); set this when they must outlive the VPC. A kept
     /// group keeps its retention, and its key stays enabled so it stays readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retain_on_delete: Option<bool>,
 }
 

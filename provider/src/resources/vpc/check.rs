@@ -198,7 +198,6 @@ fn check_flow_logs(a: &mut VpcArgs, failures: &mut Vec<CheckFailure>) {
         ));
     }
     flow.enabled = Some(true);
-    flow.retain_on_delete.get_or_insert(false);
     let days = *flow.retention_days.get_or_insert(DEFAULT_RETENTION_DAYS);
     if !RETENTIONS.contains(&days) {
         failures.push(CheckFailure::new(

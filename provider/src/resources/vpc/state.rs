@@ -105,12 +105,9 @@ pub async fn from_inventory(
         enabled: Some(flow.is_some()),
         retention_days: retention.or(given.and_then(|g| g.flow_logs.as_ref()?.retention_days)),
         log_group_name: given.and_then(|g| g.flow_logs.as_ref()?.log_group_name.clone()),
-        // AWS cannot say: the program's choice, else the default.
-        retain_on_delete: Some(
-            given
-                .and_then(|g| g.flow_logs.as_ref()?.retain_on_delete)
-                .unwrap_or(false),
-        ),
+        // AWS cannot say: the program's choice (absent is false, and stays absent so that
+        // stacks made before the input existed preview no change).
+        retain_on_delete: given.and_then(|g| g.flow_logs.as_ref()?.retain_on_delete),
     });
     Ok(out)
 }
