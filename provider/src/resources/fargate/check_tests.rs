@@ -500,5 +500,5 @@ fn nothing_panics_on_odd_input() {
     assert!(!f.is_empty());
 }
 
-#[path = "check_tests_policy.rs"]
+#[path = "check_policy_tests.rs"]
 mod policy;
