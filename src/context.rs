@@ -1,5 +1,7 @@
 //! The context a handler runs in: who it works for, cancellation, and the engine's log.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
@@ -30,6 +32,9 @@ pub struct Ctx {
     pub(crate) status_shown: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// A create that replaces a resource the engine still holds under the same URN.
     pub(crate) replacing: bool,
+    /// Every plain string of the state the engine saved for the resource (update, read and
+    /// delete): the names, ids and ARNs of what it made.
+    pub(crate) held: Arc<BTreeSet<String>>,
 }
 
 impl Ctx {
@@ -42,7 +47,31 @@ impl Ctx {
             started: Instant::now(),
             status_shown: Default::default(),
             replacing: false,
+            held: Default::default(),
         }
+    }
+
+    /// The same context, holding `state`'s plain strings (secrets left out) as what the
+    /// saved state records.
+    pub fn holding(mut self, state: &crate::value::PropertyMap) -> Self {
+        let mut held = BTreeSet::new();
+        for value in state.values() {
+            strings(value, &mut held);
+        }
+        self.held = Arc::new(held);
+        self
+    }
+
+    /// True when the saved state records `name` (a name, id or ARN): as it is, or as the last
+    /// part of an ARN the state holds (`.../name`, `...:name`, `...:name:*`). Such an object
+    /// was made by this resource (or imported into it), whatever tags it carries now.
+    pub fn holds(&self, name: &str) -> bool {
+        !name.is_empty()
+            && (self.held.contains(name)
+                || self
+                    .held
+                    .iter()
+                    .any(|h| h.starts_with("arn:") && arn_names(h, name)))
     }
 
     pub fn urn(&self) -> &str {
@@ -125,3 +154,33 @@ impl Ctx {
         }
     }
 }
+
+/// True when `arn` ends with `name` as its last part (after a `/` or `:`, before an optional
+/// `:*`).
+fn arn_names(arn: &str, name: &str) -> bool {
+    let arn = arn.strip_suffix(":*").unwrap_or(arn);
+    arn.strip_suffix(name)
+        .is_some_and(|head| head.ends_with(['/', ':']))
+}
+
+/// The plain strings of a value, secrets and unknowns left out.
+fn strings(value: &crate::value::Value, into: &mut BTreeSet<String>) {
+    use crate::value::Value;
+    match value {
+        Value::String(s) => {
+            into.insert(s.clone());
+        }
+        Value::Array(items) => items.iter().for_each(|v| strings(v, into)),
+        Value::Object(map) => map.values().for_each(|v| strings(v, into)),
+        Value::Output {
+            value: Some(v),
+            secret: false,
+            ..
+        } => strings(v, into),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+#[path = "context_tests.rs"]
+mod tests;

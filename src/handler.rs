@@ -49,6 +49,7 @@ pub(crate) trait Handler<C>: Send + Sync {
     fn inputs(&self) -> &ObjectInfo;
     fn outputs(&self) -> &ObjectInfo;
     fn timeouts(&self) -> Timeouts;
+    fn replacement_reason(&self, property: &str) -> Option<String>;
     fn check(
         &self,
         ctx: &mut CheckCtx,
@@ -291,6 +292,10 @@ where
 
     fn timeouts(&self) -> Timeouts {
         R::DEFAULT_TIMEOUTS
+    }
+
+    fn replacement_reason(&self, property: &str) -> Option<String> {
+        R::replacement_reason(property)
     }
 
     fn check(

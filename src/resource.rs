@@ -110,6 +110,13 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
         base
     }
 
+    /// Why a change of `property` cannot be made in place, said in a warning on the resource
+    /// whenever a diff plans a replacement for it, so that a preview names what forces the
+    /// replacement and what it costs. `None` says only that it cannot change in place.
+    fn replacement_reason(_property: &str) -> Option<String> {
+        None
+    }
+
     /// Brings a state saved under an older [`Resource::STATE_VERSION`] (`from`) to the
     /// current shape, as JSON, before it is decoded. The default keeps it as it is.
     fn migrate(

@@ -237,6 +237,13 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
         if !d.replaces().is_empty() {
             self.note_replacement(&req.urn);
         }
+        for property in d.replaces() {
+            let warning =
+                replacement_warning(&property, handler.replacement_reason(&property).as_deref());
+            self.log
+                .log(crate::engine::Severity::Warning, &req.urn, &warning, false)
+                .await;
+        }
         Ok(Response::new(diff_response(d)))
     }
 
@@ -271,7 +278,9 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
     async fn read(&self, req: Request<rpc::ReadRequest>) -> Reply<rpc::ReadResponse> {
         let req = req.into_inner();
         let handler = self.handler(&req.urn, &req.r#type).map_err(status)?;
-        let ctx = self.ctx(&req.urn, Operation::Read);
+        let ctx = self
+            .ctx(&req.urn, Operation::Read)
+            .holding(&props(&req.properties));
         let work = async {
             let cx = self.configured()?;
             handler
@@ -307,7 +316,9 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
     async fn update(&self, req: Request<rpc::UpdateRequest>) -> Reply<rpc::UpdateResponse> {
         let req = req.into_inner();
         let handler = self.handler(&req.urn, &req.r#type).map_err(status)?;
-        let ctx = self.ctx(&req.urn, Operation::Update);
+        let ctx = self
+            .ctx(&req.urn, Operation::Update)
+            .holding(&props(&req.olds));
         let work = async {
             let change = Change {
                 olds: props(&req.olds),
@@ -339,7 +350,9 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
     async fn delete(&self, req: Request<rpc::DeleteRequest>) -> Reply<()> {
         let req = req.into_inner();
         let handler = self.handler(&req.urn, &req.r#type).map_err(status)?;
-        let ctx = self.ctx(&req.urn, Operation::Delete);
+        let ctx = self
+            .ctx(&req.urn, Operation::Delete)
+            .holding(&props(&req.properties));
         let work = async {
             let cx = self.configured()?;
             handler
@@ -420,6 +433,18 @@ fn autonaming(opts: Option<&rpc::check_request::AutonamingOptions>) -> Autonamin
             _ if o.proposed_name.is_empty() => Autonaming::Default,
             _ => Autonaming::Propose(o.proposed_name.clone()),
         },
+    }
+}
+
+/// What a preview says of a property whose change replaces the resource.
+fn replacement_warning(property: &str, reason: Option<&str>) -> String {
+    match reason {
+        Some(reason) => format!(
+            "`{property}` cannot change in place, so this change replaces the resource: {reason}"
+        ),
+        None => {
+            format!("`{property}` cannot change in place, so this change replaces the resource")
+        }
     }
 }
 

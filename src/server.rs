@@ -72,6 +72,19 @@ impl<P: Provider> ProviderServer<P> {
         self
     }
 
+    /// Serves `text` as the schema instead of serialising [`ProviderServer::schema`] on the
+    /// first GetSchema: a schema fixed at build time (kept equal to the registered types by
+    /// the provider's own test) then costs nothing when a preview asks for it.
+    pub fn with_schema_text(self, text: &str) -> Self {
+        let _ = self.schema_text.set(text.to_owned());
+        self
+    }
+
+    /// The schema GetSchema answers, as JSON text.
+    pub fn served_schema(&self) -> &str {
+        self.schema_text()
+    }
+
     /// The package schema as JSON.
     pub fn schema(&self) -> serde_json::Value {
         let custom = self.handlers.values().map(|h| ResourceSchema {

@@ -24,7 +24,11 @@ pub fn server() -> ProviderServer<Healthcare> {
         .resource(HipaaPostgres)
         .resource(FargateCluster)
         .component(Platform)
+        .with_schema_text(SCHEMA)
 }
+
+/// provider/schema.json, compact (build.rs).
+const SCHEMA: &str = include_str!(concat!(env!("OUT_DIR"), "/schema.json"));
 
 #[async_trait]
 impl Provider for Healthcare {

@@ -9,6 +9,16 @@ fn the_committed_schema_matches_the_registered_types() {
 }
 
 #[test]
+fn getschema_serves_the_registered_types() {
+    let served: serde_json::Value =
+        serde_json::from_str(super::server().served_schema()).expect("the served schema is JSON");
+    assert!(
+        served == super::server().schema(),
+        "the schema the plugin serves differs from the registered types: run `make schema`"
+    );
+}
+
+#[test]
 fn every_resource_has_a_description_and_every_property_is_documented() {
     let schema = super::server().schema();
     for (token, resource) in schema["resources"].as_object().expect("resources") {

@@ -78,6 +78,10 @@ def test_the_pipeline_lifecycle_through_the_cli(new_stack, moto, proxy):
 
     # Replace-only: a new stream name.
     stack.write(program(streamName="events-renamed"))
+    preview = stack.preview()
+    said = " ".join((preview.stdout + preview.stderr).split())
+    assert ("`streamName` cannot change in place, so this change replaces the resource: Kinesis names "
+            "a stream only at creation. The new stream starts empty") in said, said
     changes = stack.up_summary()
     assert changes.get("replace") == 1, changes
     streams = moto.client("kinesis").list_streams()["StreamNames"]

@@ -237,6 +237,12 @@ def test_changing_the_engine_replaces_the_database(new_stack, moto):
     stack.up()
     old = stack.outputs()
     stack.write(program(engine="aurora-postgresql", **DISPOSABLE))
+    # The preview says which property forces the replacement, why, and what it costs.
+    preview = stack.preview()
+    preview = preview.stdout + preview.stderr
+    assert re.search(r"`engine` cannot change in place, so this change replaces the resource: "
+                     r"an RDS instance and an Aurora cluster are different kinds of database\. "
+                     r"The new database starts empty", " ".join(preview.split())), preview
     changes = stack.up_summary()
     assert changes.get("replace") == 1, changes
     new = stack.outputs()
@@ -465,7 +471,7 @@ def test_custom_timeouts_bound_the_wait(new_stack, proxy):
     stack.destroy()
 
 
-def test_a_major_upgrade_is_in_place_and_a_downgrade_replaces(new_stack, moto):
+def test_a_major_upgrade_is_in_place_and_a_downgrade_is_refused(new_stack, moto):
     stack = new_stack(program(engineVersion="15.8", applyImmediately=True, **DISPOSABLE))
     stack.up()
     old = stack.outputs()
@@ -485,14 +491,42 @@ def test_a_major_upgrade_is_in_place_and_a_downgrade_replaces(new_stack, moto):
     assert old["params"] not in groups and upgraded["params"] in groups
     stack.preview("--expect-no-changes")
 
+    # RDS cannot go back; a replacement would start empty, so the downgrade is refused, not
+    # planned, and the database is left as it is.
     stack.write(program(engineVersion="15.8", applyImmediately=True, **DISPOSABLE))
-    changes = stack.up_summary()
-    assert changes.get("replace") == 1, changes
-    downgraded = stack.outputs()
-    assert downgraded["id"] != old["id"] and instance(moto, downgraded["id"])["EngineVersion"] == "15.8"
-    assert old["id"] not in live_instances(moto)
+    failed = stack.preview(check=False)
+    text = " ".join((failed.stdout + failed.stderr).split())
+    assert failed.returncode != 0 and "engineVersion" in text, text
+    assert "RDS cannot downgrade PostgreSQL from 16.4 to 15.8" in text, text
+    failed = stack.run("up", "--yes", "--skip-preview", check=False)
+    assert failed.returncode != 0
+    assert live_instances(moto).count(old["id"]) == 1 and instance(moto, old["id"])["EngineVersion"] == "16.4"
+    stack.write(program(engineVersion="16.4", allowMajorVersionUpgrade=True, applyImmediately=True,
+                        **DISPOSABLE))
     stack.destroy()
 
+
+def test_a_new_port_applies_in_place(new_stack, moto):
+    stack = new_stack(program(**DISPOSABLE))
+    stack.up()
+    old = stack.outputs()
+    created = instance(moto, old["id"])["InstanceCreateTime"]
+    stack.write(program(port=6543, **DISPOSABLE))
+    step = stack.preview_steps()["db"]
+    assert step["op"] == "update" and step["diffReasons"] == ["port"], step
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    out = stack.outputs()
+    db = instance(moto, old["id"])
+    assert out["id"] == old["id"] and db["InstanceCreateTime"] == created
+    assert db["Endpoint"]["Port"] == 6543 and out["port"] == 6543
+    # The database's security group moved with it: the new port only, from the same sources.
+    [sg] = moto.client("ec2").describe_security_groups(GroupIds=[out["sg"]])["SecurityGroups"]
+    assert [(r["FromPort"], r["ToPort"]) for r in sg["IpPermissions"]] == [(6543, 6543)], sg
+    assert [r["CidrIp"] for r in sg["IpPermissions"][0]["IpRanges"]] == [APP_CIDR]
+    assert unsatisfied(out) == [] and out["drift"] == [], out
+    stack.preview("--expect-no-changes")
+    stack.destroy()
 
 
 def test_parameters_removed_from_the_program_are_reset(new_stack, moto):

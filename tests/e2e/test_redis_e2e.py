@@ -245,6 +245,10 @@ def test_a_new_port_replaces_the_cache_under_a_new_name(new_stack, moto):
     stack.up()
     out = stack.outputs(show_secrets=True)
     stack.write(program(port=6380, **quick))
+    preview = stack.preview()
+    preview = " ".join((preview.stdout + preview.stderr).split())
+    assert ("`port` cannot change in place, so this change replaces the resource: ElastiCache sets "
+            "a replication group's port only at creation. The new cache starts empty") in preview, preview
     changes = stack.up_summary()
     assert changes.get("replace") == 1, changes
     new = stack.outputs(show_secrets=True)
@@ -275,4 +279,47 @@ def test_cluster_mode_shards_behind_a_configuration_endpoint(new_stack, moto):
     assert out["primary"] == rg["ConfigurationEndpoint"]["Address"] and out["reader"] == ""
     assert out["compliant"] is True and secret(moto, out["secret"])["host"] == out["primary"]
     stack.preview("--expect-no-changes")
+
+    # Resharding is online and in place: the same group, one shard more, then one fewer (the
+    # highest-numbered goes).
+    for shards, ids in ((3, ["0001", "0002", "0003"]), (2, ["0001", "0002"])):
+        stack.write(program(clusterMode=True, shards=shards, skipFinalSnapshot=True, secretRecoveryDays=0))
+        step = stack.preview_steps()["cache"]
+        assert step["op"] == "update" and step["diffReasons"] == ["shards"], step
+        changes = stack.up_summary()
+        assert changes.get("update") == 1 and "replace" not in changes, changes
+        now = stack.outputs(show_secrets=True)
+        rg = group(moto, out["id"])
+        assert now["id"] == out["id"] and now["token"] == out["token"]
+        assert sorted(n["NodeGroupId"] for n in rg["NodeGroups"]) == ids, rg["NodeGroups"]
+        assert len(now["members"]) == 2 * shards and sorted(now["members"]) == sorted(rg["MemberClusters"])
+        stack.preview("--expect-no-changes")
+    stack.destroy()
+
+
+def test_redis_becomes_valkey_in_place_and_never_goes_back(new_stack, moto):
+    quick = {"replicas": 0, "skipFinalSnapshot": True, "secretRecoveryDays": 0}
+    stack = new_stack(program(**quick))
+    stack.up()
+    out = stack.outputs(show_secrets=True)
+    assert group(moto, out["id"])["Engine"] == "redis"
+    stack.write(program(engine="valkey", **quick))
+    step = stack.preview_steps()["cache"]
+    assert step["op"] == "update" and "engine" in step["diffReasons"], step
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    now = stack.outputs(show_secrets=True)
+    rg = group(moto, out["id"])
+    assert now["id"] == out["id"] and now["primary"] == out["primary"] and now["token"] == out["token"]
+    assert rg["Engine"] == "valkey"
+    [member] = moto.client("elasticache").describe_cache_clusters(CacheClusterId=rg["MemberClusters"][0])["CacheClusters"]
+    assert member["EngineVersion"] == "8.0" and member["CacheParameterGroup"]["CacheParameterGroupName"] == "default.valkey8"
+    stack.preview("--expect-no-changes")
+
+    stack.write(program(engine="redis", **quick))
+    failed = stack.preview(check=False)
+    text = " ".join((failed.stdout + failed.stderr).split())
+    assert failed.returncode != 0 and "ElastiCache cannot move a cache from valkey back to redis" in text, text
+    assert group(moto, out["id"])["Engine"] == "valkey"
+    stack.write(program(engine="valkey", **quick))
     stack.destroy()

@@ -167,6 +167,25 @@ def test_drift_no_input_can_show_previews_as_the_drift_output_going_away(new_sta
     stack.destroy()
 
 
+def test_a_flow_log_group_whose_key_was_taken_off_is_encrypted_again(new_stack, moto):
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="none"))
+    stack.up()
+    [state] = stack.resources(TOKEN)
+    group, key = state["outputs"]["flowLogGroupName"], state["outputs"]["kmsKeyArn"]
+    logs = moto.client("logs")
+    logs.disassociate_kms_key(logGroupName=group)
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    assert f"the flow log group {group} is not encrypted with KMS" in state["outputs"]["drift"], state["outputs"]
+    up = stack.up()
+    assert f"log group {group}: encrypting with {key} again (it had no key)" in up.stdout + up.stderr, up.stdout[-3000:]
+    [found] = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert found["kmsKeyId"] == key, found
+    assert stack.outputs()["drift"] == [] and stack.outputs()["compliant"] is True
+    stack.preview("--expect-no-changes")
+    stack.destroy()
+
+
 def test_the_application_group_carries_no_rule_and_is_kept_so(new_stack, moto):
     stack = new_stack(program(availabilityZoneCount=2, natGateways="none"))
     stack.up()

@@ -10,6 +10,11 @@ error codes. ``ELASTICACHE_ADDITIONS`` lists them for the launcher.
 
 import itertools
 
+if __package__:
+    from .moto_elasticache_shards import ELASTICACHE_SHARD_ADDITIONS, engine_change
+else:  # run as a program, with tests/harness first on sys.path
+    from moto_elasticache_shards import ELASTICACHE_SHARD_ADDITIONS, engine_change
+
 # AWS: "The maximum permitted value for NumCacheClusters is 6 (1 primary plus 5 replicas)."
 MAX_REPLICAS = 5
 AUTH_TOKEN_UPDATE_STRATEGIES = ("SET", "ROTATE", "DELETE")
@@ -325,7 +330,12 @@ def elasticache_modify_replication_group():
         added = [user_group for user_group in self._get_param("UserGroupIdsToAdd") or []
                  if user_group not in user_groups]
         tokens = _auth_update(group, strategy, auth_token, user_groups, added)
+        parameter_group = engine_change(group, self._get_param("Engine"),
+                                        self._get_param("EngineVersion"),
+                                        self._get_param("CacheParameterGroupName"))
         result = original(self)
+        if parameter_group is not None:
+            group.cache_parameter_group_name = parameter_group
         for param, attribute in settings.items():
             value = self._get_param(param)
             if value is not None:
@@ -550,4 +560,5 @@ ELASTICACHE_ADDITIONS = [
     elasticache_delete_cache_subnet_group,
     elasticache_modify_cache_subnet_group,
     elasticache_delete_replication_group,
+    *ELASTICACHE_SHARD_ADDITIONS,
 ]

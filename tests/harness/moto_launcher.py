@@ -23,11 +23,13 @@ if __package__:
     from .moto_autoscaling import AUTOSCALING_ADDITIONS
     from .moto_ecs import ECS_ADDITIONS
     from .moto_elasticache import ELASTICACHE_ADDITIONS
+    from .moto_logs import LOGS_ADDITIONS
     from .moto_rds import RDS_ADDITIONS
 else:  # run as a program, with tests/harness first on sys.path
     from moto_autoscaling import AUTOSCALING_ADDITIONS
     from moto_ecs import ECS_ADDITIONS
     from moto_elasticache import ELASTICACHE_ADDITIONS
+    from moto_logs import LOGS_ADDITIONS
     from moto_rds import RDS_ADDITIONS
 
 # AWS: "Tags: A set of up to 50 key-value pairs to use to create the tags." (CreateStream)
@@ -114,7 +116,8 @@ def ec2_delete_nat_gateway_frees_address():
 
 
 ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_delete_nat_gateway_frees_address,
-             *ELASTICACHE_ADDITIONS, *RDS_ADDITIONS, *ECS_ADDITIONS, *AUTOSCALING_ADDITIONS]
+             *ELASTICACHE_ADDITIONS, *RDS_ADDITIONS, *ECS_ADDITIONS, *AUTOSCALING_ADDITIONS,
+             *LOGS_ADDITIONS]
 
 
 def apply_additions():

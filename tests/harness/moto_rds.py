@@ -55,6 +55,10 @@ def rds_modify_db_instance_apply_immediately():
     value equal to the current one drops that setting's pending change. Every other setting
     applies at once, as before. With ApplyImmediately the given values apply together with
     every pending one, and PendingModifiedValues is left empty (absent).
+
+    DBPortNumber, which moto keeps under a name DescribeDBInstances never shows, now moves the
+    instance's endpoint port. AWS's ModifyDBInstance reference says the database restarts on a
+    DBPortNumber change whatever ApplyImmediately says, so it never waits for the window.
     """
     from moto.rds.models import RDSBackend
 
@@ -78,8 +82,11 @@ def rds_modify_db_instance_apply_immediately():
                 pending.pop(name, None)
                 if value != getattr(database, attribute, None):
                     pending[name] = value
+        port = db_kwargs.pop("db_port_number", None)
         database = original(self, db_instance_identifier, db_kwargs)
         database.pending_modified_values = pending or None
+        if port is not None:
+            database.port = int(port)
         return database
 
     _install(RDSBackend, modify_db_instance)

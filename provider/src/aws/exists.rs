@@ -14,12 +14,14 @@ use crate::error::{Error, Result};
 
 /// Reads the object a create of `what` was just refused for, until AWS lists it (the read
 /// may lag the refusal: not found counts as "not yet" for `wait::UNSEEN_GRACE`), and returns
-/// it when this resource may take it by its `tags`; otherwise the error `refused()`.
+/// it when this resource may take it (by its `tags`, or the saved state recording it as one of
+/// `known_as`); otherwise the error `refused()`.
 pub async fn take_existing<T, F, Fut>(
     ctx: &Ctx,
     what: &str,
     mut read: F,
     tags: impl Fn(&T) -> BTreeMap<String, String>,
+    known_as: impl Fn(&T) -> Vec<String>,
     refused: impl FnOnce() -> Error,
 ) -> Result<T>
 where
@@ -41,7 +43,13 @@ where
     })
     .await?;
     let tags = tags(&found);
-    if may_take(ctx, tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+    let names = known_as(&found);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    if may_take(
+        ctx,
+        &names,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    ) {
         Ok(found)
     } else {
         Err(refused())
@@ -78,6 +86,7 @@ mod tests {
             "thing",
             || async { Ok(Some(tagged("urn:me"))) },
             Clone::clone,
+            |_| Vec::new(),
             taken,
         )
         .await;
@@ -91,6 +100,7 @@ mod tests {
             "thing",
             || async { Ok(Some(tagged("urn:other"))) },
             Clone::clone,
+            |_| Vec::new(),
             taken,
         )
         .await;
@@ -108,6 +118,7 @@ mod tests {
                 async move { Ok((n > 0).then(|| tagged("urn:me"))) }
             },
             Clone::clone,
+            |_| Vec::new(),
             taken,
         )
         .await;

@@ -139,7 +139,11 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
     let what_role = format!("IAM role {}", spec.name);
     let arn = match get_role(cx, spec.name).await? {
         Some(role) => {
-            if !may_take(ctx, role.tags().iter().map(|t| (t.key(), t.value()))) {
+            if !may_take(
+                ctx,
+                &[spec.name, role.arn()],
+                role.tags().iter().map(|t| (t.key(), t.value())),
+            ) {
                 return Err(not_ours(spec));
             }
             bring(cx, ctx, spec, &trust, role).await?
@@ -177,6 +181,7 @@ pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Res
                         &what_role,
                         || get_role(cx, spec.name),
                         tags_of,
+                        |role| vec![spec.name.to_string(), role.arn().to_string()],
                         || not_ours(spec),
                     )
                     .await?;

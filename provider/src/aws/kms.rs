@@ -56,10 +56,10 @@ pub async fn ensure_owned_key(
     tags: &BTreeMap<String, String>,
 ) -> Result<Key> {
     if let Some(key) = describe(cx, alias).await? {
-        // The alias is named from the resource's id: once the engine knows the resource, the
-        // key behind it is the resource's own (see `tags::may_take`).
+        // The alias is named from the resource's id: the key behind it is the resource's own
+        // when the saved state records it, or when it carries this URN (`tags::may_take`).
         let ours = || owned(cx, &key.arn, ctx.urn());
-        if ctx.is_known()
+        if (ctx.is_known() && ctx.holds(&key.arn))
             || settle(ctx, &format!("KMS key {}", key.arn), &[&NEW_NAMED], ours).await?
         {
             if !key.rotation {

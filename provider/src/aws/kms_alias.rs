@@ -75,7 +75,8 @@ pub(super) async fn give(cx: &AwsContext, ctx: &Ctx, arn: &str, alias: &str) -> 
         missing: "the key metadata",
     })?;
     let held = meta.arn().unwrap_or_default().to_string();
-    let may_take = held == arn || ctx.is_known() || owned(cx, &held, ctx.urn()).await?;
+    let may_take =
+        held == arn || (ctx.is_known() && ctx.holds(&held)) || owned(cx, &held, ctx.urn()).await?;
     match alias_taken(arn, &held, pending_deletion(meta), may_take) {
         AliasTaken::Ours => Ok(held),
         AliasTaken::KeepHeld => {

@@ -102,8 +102,8 @@ pub fn key_policy(cx: &AwsContext, account: &str, groups: &str) -> serde_json::V
 }
 
 /// Makes the group encrypted with `key_arn` and kept `retention` days, or puts an existing
-/// one's retention right. A group found under the name is taken only by the ownership rule
-/// (`tags::may_take`): at a create, only one carrying this URN.
+/// one's key and retention right. A group found under the name is taken only by the ownership rule
+/// (`tags::may_take`): one the saved state records, or one carrying this URN.
 pub async fn ensure(
     cx: &AwsContext,
     ctx: &Ctx,
@@ -113,10 +113,14 @@ pub async fn ensure(
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
     let existing = match describe(cx, name).await? {
-        Some(g) if ctx.is_known() => Some(g),
         Some(g) => {
             let tags = tags_of(cx, &g).await?;
-            if !may_take(ctx, tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            let arn = g.arn.clone().unwrap_or_default();
+            if !may_take(
+                ctx,
+                &[name, &arn],
+                tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ) {
                 return Err(not_ours(name));
             }
             Some(g)
@@ -140,10 +144,15 @@ pub async fn ensure(
             })
             .await
         }
-        Some(g) if g.retention_days != Some(retention) => {
-            set_retention(cx, ctx, name, retention).await
+        Some(g) => {
+            if g.kms_key_id.as_deref() != Some(key_arn) {
+                associate_key(cx, ctx, name, key_arn, g.kms_key_id.as_deref()).await?;
+            }
+            if g.retention_days != Some(retention) {
+                set_retention(cx, ctx, name, retention).await?;
+            }
+            Ok(())
         }
-        Some(_) => Ok(()),
     }
 }
 
@@ -181,10 +190,46 @@ async fn create(
         &what,
         || describe_tagged(cx, name),
         |(_, tags)| tags.clone(),
+        |(g, _)| {
+            std::iter::once(name.to_string())
+                .chain(g.arn.clone())
+                .collect()
+        },
         || not_ours(name),
     )
     .await?;
     Ok(Some(g))
+}
+
+/// Encrypts a group taken over (one the saved state records, or an earlier attempt's) with
+/// the key it must have: its key was taken off or changed outside Pulumi. Data already in
+/// the group stays under the key it was written with; what arrives from now on is under
+/// `key_arn`. A key made a moment ago may not be usable by CloudWatch Logs yet.
+async fn associate_key(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    name: &str,
+    key_arn: &str,
+    had: Option<&str>,
+) -> Result<()> {
+    ctx.info(format!(
+        "log group {name}: encrypting with {key_arn} again (it had {})",
+        had.unwrap_or("no key")
+    ))
+    .await;
+    let req = cx
+        .logs()
+        .associate_kms_key()
+        .log_group_name(name)
+        .kms_key_id(key_arn);
+    settle(
+        ctx,
+        &format!("the key of log group {name}"),
+        &[&NEW_KEY_ELSEWHERE],
+        resend!(req, "logs:AssociateKmsKey"),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Sets the retention of a group that exists: CloudWatch Logs may not know one made a moment

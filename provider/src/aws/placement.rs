@@ -134,7 +134,7 @@ pub async fn ensure_security_group(
 ) -> Result<GroupView> {
     let g = match firewall::find(cx, f.vpc_id, &f.name).await? {
         Some(g) => {
-            claim(ctx, &g.tags, f.property, || {
+            claim(ctx, &[&g.id], &g.tags, f.property, || {
                 format!("the security group {} ({}) in {}", f.name, g.id, f.vpc_id)
             })?;
             g
@@ -145,7 +145,7 @@ pub async fn ensure_security_group(
             // taken only when it is this resource's.
             Err(Error::Aws { code, .. }) if code == "InvalidGroup.Duplicate" => {
                 let g = group_once_listed(cx, ctx, f).await?;
-                claim(ctx, &g.tags, f.property, || {
+                claim(ctx, &[&g.id], &g.tags, f.property, || {
                     format!("the security group {} ({}) in {}", f.name, g.id, f.vpc_id)
                 })?;
                 g

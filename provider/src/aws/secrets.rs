@@ -166,6 +166,7 @@ pub async fn create(
         &what,
         || describe(cx, name),
         |s| s.tags.clone(),
+        |s| vec![name.to_string(), s.arn.clone()],
         || Error::Taken {
             what: format!("the secret {name}"),
         },

@@ -99,7 +99,7 @@ pub async fn ensure<S: SubnetGroups>(
         },
     };
     if let Some(g) = found {
-        claim(ctx, &g.tags, property, || {
+        claim(ctx, &[name, &g.arn], &g.tags, property, || {
             format!("a {} named {name}", S::KIND)
         })?;
         if g.subnets != subnets {

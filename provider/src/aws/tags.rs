@@ -44,25 +44,36 @@ const LONG_HEAD: usize = 96;
 
 /// The one ownership rule for an AWS object a resource finds under a name it would give.
 ///
-/// Once the engine holds the resource (every operation but a create), what its id names is
-/// its own, whatever `pulumi:urn` tag it carries: the stack, the project or a parent may have
-/// been renamed, an alias may have moved it, or it may have been imported. The update then
-/// tags it with the current URN. At create, only an object tagged with this very URN (left
-/// by an earlier attempt of the same create) is taken over; anything else belongs to
-/// someone else and is refused.
-pub fn may_take<'a>(ctx: &Ctx, tags: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
-    ctx.is_known() || owned_by(tags, ctx.urn())
+/// What the saved state records (the engine's state of this resource, at an update, read or
+/// delete) is this resource's, whatever `pulumi:urn` tag it carries: the stack, the project
+/// or a parent may have been renamed, an alias may have moved it, or it may have been
+/// imported; the update then tags it with the current URN. `known_as` are the names, ids and
+/// ARNs the object goes by ([`Ctx::holds`]). Anything else, at a create or a part new in this
+/// update alike, is taken only when tagged with this very URN (left by an earlier attempt of
+/// the same operation); it belongs to someone else and is refused.
+pub fn may_take<'a>(
+    ctx: &Ctx,
+    known_as: &[&str],
+    tags: impl Iterator<Item = (&'a str, &'a str)>,
+) -> bool {
+    (ctx.is_known() && known_as.iter().any(|name| ctx.holds(name))) || owned_by(tags, ctx.urn())
 }
 
-/// [`may_take`] as a refusal: an object found under a name `property` gives, carrying
-/// `tags`, is taken over or refused with [`Error::NotOwned`] naming it (`what`).
+/// [`may_take`] as a refusal: an object found under a name `property` gives, known as
+/// `known_as` and carrying `tags`, is taken over or refused with [`Error::NotOwned`] naming it
+/// (`what`).
 pub fn claim(
     ctx: &Ctx,
+    known_as: &[&str],
     tags: &BTreeMap<String, String>,
     property: &'static str,
     what: impl FnOnce() -> String,
 ) -> Result<()> {
-    if may_take(ctx, tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+    if may_take(
+        ctx,
+        known_as,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    ) {
         Ok(())
     } else {
         Err(Error::NotOwned {
@@ -111,6 +122,46 @@ pub fn delta(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pulumi_provider::value::{PropertyMap, Value};
+    use pulumi_provider::{CancellationToken, Operation};
+
+    fn ctx(operation: Operation, state: PropertyMap) -> Ctx {
+        Ctx::new("urn:me", CancellationToken::new(), Default::default())
+            .for_operation(operation)
+            .holding(&state)
+    }
+
+    #[test]
+    fn what_the_saved_state_records_is_taken_and_a_new_part_follows_the_create_rule() {
+        let state = PropertyMap::from([(
+            "role".into(),
+            Value::String("arn:aws:iam::123456789012:role/clin-api-task".into()),
+        )]);
+        let stranger = [(URN_TAG, "urn:someone-else")];
+        let update = ctx(Operation::Update, state.clone());
+        assert!(
+            may_take(&update, &["clin-api-task"], stranger.into_iter()),
+            "recorded in the state: ours, whatever its tag says (a renamed stack)"
+        );
+        assert!(
+            !may_take(&update, &["clin-worker-task"], stranger.into_iter()),
+            "new in this update, someone else's"
+        );
+        assert!(
+            !may_take(&update, &["clin-worker-task"], std::iter::empty()),
+            "new in this update, untagged"
+        );
+        assert!(may_take(
+            &update,
+            &["clin-worker-task"],
+            [(URN_TAG, "urn:me")].into_iter()
+        ));
+        let create = ctx(Operation::Create, state);
+        assert!(
+            !may_take(&create, &["clin-api-task"], stranger.into_iter()),
+            "a create holds no saved state"
+        );
+    }
 
     #[test]
     fn user_tags_win_over_defaults_and_the_urn_tag_is_always_there() {

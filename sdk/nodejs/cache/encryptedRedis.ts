@@ -76,7 +76,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
      */
     declare public readonly authTokenRotation: pulumi.Output<string | undefined>;
     /**
-     * Cluster mode (sharding). Off by default; changing it replaces the cache.
+     * Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
      */
     declare public readonly clusterMode: pulumi.Output<boolean | undefined>;
     /**
@@ -89,7 +89,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly drift: pulumi.Output<string[]>;
     /**
-     * `redis` (default) or `valkey`. Changing it replaces the cache.
+     * `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
      */
     declare public readonly engine: pulumi.Output<enums.CacheEngine | undefined>;
     /**
@@ -161,7 +161,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly securityGroupId: pulumi.Output<string>;
     /**
-     * Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+     * Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
      */
     declare public readonly shards: pulumi.Output<number | undefined>;
     /**
@@ -299,7 +299,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["authToken"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        const replaceOnChanges = { replaceOnChanges: ["clusterMode", "engine", "kmsKeyId", "port", "replicationGroupId", "shards", "vpcId"] };
+        const replaceOnChanges = { replaceOnChanges: ["clusterMode", "kmsKeyId", "port", "replicationGroupId", "vpcId"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(EncryptedRedis.__pulumiType, name, resourceInputs, opts);
     }
@@ -326,11 +326,11 @@ export interface EncryptedRedisArgs {
      */
     authTokenRotation?: pulumi.Input<string | undefined>;
     /**
-     * Cluster mode (sharding). Off by default; changing it replaces the cache.
+     * Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
      */
     clusterMode?: pulumi.Input<boolean | undefined>;
     /**
-     * `redis` (default) or `valkey`. Changing it replaces the cache.
+     * `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
      */
     engine?: pulumi.Input<enums.CacheEngine | undefined>;
     /**
@@ -374,7 +374,7 @@ export interface EncryptedRedisArgs {
      */
     secretRecoveryDays?: pulumi.Input<number | undefined>;
     /**
-     * Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+     * Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
      */
     shards?: pulumi.Input<number | undefined>;
     /**

@@ -105,7 +105,7 @@ export class HipaaPostgres extends pulumi.CustomResource {
      */
     declare public readonly engine: pulumi.Output<enums.DatabaseEngine | undefined>;
     /**
-     * The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+     * The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
      */
     declare public readonly engineVersion: pulumi.Output<string | undefined>;
     /**
@@ -213,7 +213,7 @@ export class HipaaPostgres extends pulumi.CustomResource {
      */
     declare public readonly performanceInsightsRetentionDays: pulumi.Output<number | undefined>;
     /**
-     * The port the database listens on (default 5432). Changing it replaces the database.
+     * The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
      */
     declare public readonly port: pulumi.Output<number | undefined>;
     /**
@@ -387,7 +387,7 @@ export class HipaaPostgres extends pulumi.CustomResource {
             resourceInputs["vpcId"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-        const replaceOnChanges = { replaceOnChanges: ["databaseName", "engine", "identifier", "kmsKeyId", "masterUsername", "port", "vpcId"] };
+        const replaceOnChanges = { replaceOnChanges: ["databaseName", "engine", "identifier", "kmsKeyId", "masterUsername", "vpcId"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(HipaaPostgres.__pulumiType, name, resourceInputs, opts);
     }
@@ -438,7 +438,7 @@ export interface HipaaPostgresArgs {
      */
     engine?: pulumi.Input<enums.DatabaseEngine | undefined>;
     /**
-     * The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+     * The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
      */
     engineVersion?: pulumi.Input<string | undefined>;
     /**
@@ -510,7 +510,7 @@ export interface HipaaPostgresArgs {
      */
     performanceInsightsRetentionDays?: pulumi.Input<number | undefined>;
     /**
-     * The port the database listens on (default 5432). Changing it replaces the database.
+     * The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
      */
     port?: pulumi.Input<number | undefined>;
     /**

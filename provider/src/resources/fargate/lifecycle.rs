@@ -67,7 +67,7 @@ pub async fn converge(
     cx.validate().await?;
     let existing = cluster::describe(cx, name).await?;
     if let Some(c) = &existing {
-        claim(ctx, &c.tags, "clusterName", || {
+        claim(ctx, &[name], &c.tags, "clusterName", || {
             format!("an ECS cluster named {name}")
         })?;
     }

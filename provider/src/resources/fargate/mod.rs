@@ -40,6 +40,19 @@ impl Resource<AwsContext> for FargateCluster {
     type Args = FargateArgs;
     type State = FargateState;
 
+    fn replacement_reason(property: &str) -> Option<String> {
+        let why = match property {
+            "clusterName" => {
+                "ECS names a cluster only at creation. Its services start again in the new cluster, and the old one's log groups go with it unless `retainLogGroups`"
+            }
+            "kmsKeyId" => {
+                "CloudWatch Logs keeps the key a log group was made with, and ECS the key of a cluster's exec sessions. The services start again in a new cluster, and the old one's log groups go with it unless `retainLogGroups`"
+            }
+            _ => return None,
+        };
+        Some(why.to_string())
+    }
+
     fn description() -> &'static str {
         "An ECS cluster for services that handle protected health information, on Fargate: \
          Container Insights on; `aws ecs execute-command` sessions encrypted with a \

@@ -62,7 +62,7 @@ pub async fn converge(
     cx.validate().await?;
     let existing = stream::describe(cx, name).await?;
     if let Some(v) = &existing {
-        claim(ctx, &v.tags, "streamName", || {
+        claim(ctx, &[name], &v.tags, "streamName", || {
             format!("a Kinesis stream named {name}")
         })?;
     }

@@ -37,6 +37,12 @@ impl Resource<AwsContext> for KinesisPipeline {
     type Args = PipelineArgs;
     type State = PipelineState;
 
+    fn replacement_reason(property: &str) -> Option<String> {
+        (property == "streamName").then(|| {
+            "Kinesis names a stream only at creation. The new stream starts empty: records still in the old one are not carried over".to_string()
+        })
+    }
+
     fn description() -> &'static str {
         "A Kinesis data stream for protected health information: always encrypted with KMS \
          (a customer-managed key with rotation, created when none is given), retention of 7 days \

@@ -244,6 +244,7 @@ async fn adopt(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
         ctx,
         &what,
         "streamName",
+        &[name],
         named,
         || async move {
             let v = describe(cx, name).await?;

@@ -70,13 +70,12 @@ pub struct PostgresArgs {
     pub allowed_security_group_ids: Option<Vec<String>>,
     /// CIDR blocks that may connect, on `port` only. Never 0.0.0.0/0 or ::/0.
     pub allowed_cidr_blocks: Option<Vec<String>>,
-    /// The port the database listens on (default 5432). Changing it replaces the database.
-    #[schemars(extend("replaceOnChanges" = true))]
+    /// The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
     pub port: Option<i32>,
     /// `postgres` (an RDS instance, default) or `aurora-postgresql` (a cluster). Changing it replaces the database.
     #[schemars(extend("replaceOnChanges" = true))]
     pub engine: Option<Engine>,
-    /// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+    /// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
     pub engine_version: Option<String>,
     /// Allow an in-place major version upgrade (default false).
     pub allow_major_version_upgrade: Option<bool>,

@@ -75,8 +75,8 @@ pub fn check(
     (a, failures)
 }
 
-/// The engine version: supported majors, no downgrade within a major (RDS cannot), and a
-/// major upgrade only when allowed. A major downgrade is a replacement, decided in diff.
+/// The engine version: supported majors, no downgrade (RDS cannot, in a major or across
+/// majors), and a major upgrade only when allowed.
 fn version(a: &mut PostgresArgs, olds: Option<&PostgresArgs>, failures: &mut Vec<CheckFailure>) {
     let allow_major = *a.allow_major_version_upgrade.get_or_insert(false);
     let version = a
@@ -106,10 +106,10 @@ fn version(a: &mut PostgresArgs, olds: Option<&PostgresArgs>, failures: &mut Vec
         .and_then(|o| o.engine_version.as_deref())
         .and_then(parse_version);
     match old {
-        Some(old) if old.0 == v.0 && v.1 < old.1 => failures.push(CheckFailure::new(
+        Some(old) if v < old => failures.push(CheckFailure::new(
             "engineVersion",
             format!(
-                "RDS cannot downgrade from {}.{} to {version}; replace the database to go back",
+                "RDS cannot downgrade PostgreSQL from {}.{} to {version}, in place or by replacing the database (a new one would start empty); to go back, restore a snapshot into a new HipaaPostgres",
                 old.0, old.1
             ),
         )),

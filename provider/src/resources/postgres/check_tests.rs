@@ -228,7 +228,22 @@ fn versions_and_storage_only_move_forward() {
         },
         Some(&old),
     );
-    assert!(f.is_empty(), "a major downgrade replaces: {f:?}");
+    assert_eq!(props(&f), ["engineVersion"], "a major downgrade is refused");
+    assert!(
+        f[0].reason
+            .contains("RDS cannot downgrade PostgreSQL from 16.4 to 15.8"),
+        "{}",
+        f[0].reason
+    );
+    let (_, f, _) = run(
+        PostgresArgs {
+            port: Some(6543),
+            allocated_storage: Some(50),
+            ..base()
+        },
+        Some(&old),
+    );
+    assert!(f.is_empty(), "a new port applies in place: {f:?}");
 }
 
 #[test]

@@ -270,6 +270,7 @@ async fn adopt(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
         ctx,
         &what,
         "identifier",
+        &[id],
         named,
         || fetch(cx, id),
         |c| &c.tags,
@@ -315,6 +316,7 @@ pub async fn settle(
             iam_auth: c.iam_auth,
             security_groups: &c.security_groups,
             parameter_group: c.parameter_group.as_deref(),
+            port: c.port,
         },
         p,
         &mut note,
@@ -348,6 +350,7 @@ pub async fn settle(
         .set_enable_iam_database_authentication(shared.iam)
         .set_vpc_security_group_ids(shared.groups)
         .set_db_cluster_parameter_group_name(shared.parameters)
+        .set_port(shared.port)
         .set_serverless_v2_scaling_configuration(capacity.flatten());
     // A cluster in a transitional state refuses a change (BUSY); a security group made
     // moments ago may be unknown to it yet (NEW_EC2_OBJECT).

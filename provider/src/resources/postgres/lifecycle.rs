@@ -49,7 +49,7 @@ pub async fn converge(
         placement::check_subnets(cx, ctx, &a.vpc_id, &a.subnet_ids, 2, "an RDS subnet group"),
     );
     if let Some(db) = existing? {
-        claim(ctx, &db.tags, "identifier", || {
+        claim(ctx, &[id], &db.tags, "identifier", || {
             format!("a database named {id}")
         })?;
     }
@@ -310,7 +310,7 @@ async fn partial(
     let id = a.id();
     if cause.is_contest() {
         let owned = matches!(state::observe(cx, id, a.engine().aurora()).await, Ok(Some(db))
-            if crate::aws::tags::may_take(ctx, db.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+            if crate::aws::tags::may_take(ctx, &[id], db.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
         if !owned {
             return cause;
         }

@@ -17,14 +17,12 @@ mod solo;
 mod state;
 
 use pulumi_provider::{
-    ChangeKind, CheckCtx, CheckFailure, Ctx, DiffResult, ReadOutcome, Resource, Result, Timeouts,
-    async_trait,
+    CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, Timeouts, async_trait,
 };
 
 pub use args::{PostgresArgs, PostgresState};
 
 use crate::aws::AwsContext;
-use crate::resources::inputs::parse_version;
 
 /// The resource type.
 pub struct HipaaPostgres;
@@ -71,27 +69,23 @@ impl Resource<AwsContext> for HipaaPostgres {
         check::check(ctx, news, olds)
     }
 
-    /// A major version downgrade replaces the database (RDS cannot downgrade in place).
-    fn diff(
-        &self,
-        _olds: &PostgresState,
-        old_inputs: &PostgresArgs,
-        news: &PostgresArgs,
-        mut base: DiffResult,
-    ) -> DiffResult {
-        let major = |a: &PostgresArgs| {
-            a.engine_version
-                .as_deref()
-                .and_then(parse_version)
-                .map(|v| v.0)
+    fn replacement_reason(property: &str) -> Option<String> {
+        let why = match property {
+            "identifier" => "the identifier is the database's id in the stack",
+            "vpcId" => "RDS cannot move a database to another VPC's subnets in place",
+            "engine" => "an RDS instance and an Aurora cluster are different kinds of database",
+            "databaseName" => {
+                "RDS names the initial database only at creation (a database made by SQL on this one keeps the data instead)"
+            }
+            "masterUsername" => {
+                "RDS sets the master user only at creation (a user made by SQL on this one keeps the data instead)"
+            }
+            "kmsKeyId" => "RDS encrypts a database's storage with one key for its whole life",
+            _ => return None,
         };
-        if old_inputs.engine() == news.engine()
-            && let (Some(old), Some(new)) = (major(old_inputs), major(news))
-            && new < old
-        {
-            base.set("engineVersion", ChangeKind::Update, true);
-        }
-        base
+        Some(format!(
+            "{why}. The new database starts empty: the data of this one survives only in its final snapshot (none with `skipFinalSnapshot`)"
+        ))
     }
 
     async fn converge(

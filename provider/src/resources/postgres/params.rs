@@ -271,7 +271,7 @@ async fn made_or_taken(
         },
     };
     if let Some((arn, have)) = found {
-        claim(ctx, &have, "identifier", || {
+        claim(ctx, &[name, &arn], &have, "identifier", || {
             format!("a parameter group named {name}")
         })?;
         tagging::retag_settled(ctx, cx.rds(), &arn, &have, tags).await?;

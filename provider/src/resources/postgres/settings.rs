@@ -16,6 +16,7 @@ pub struct Have<'a> {
     pub iam_auth: bool,
     pub security_groups: &'a [String],
     pub parameter_group: Option<&'a str>,
+    pub port: i32,
 }
 
 /// The shared settings to send.
@@ -29,6 +30,7 @@ pub struct Shared {
     pub iam: Option<bool>,
     pub groups: Option<Vec<String>>,
     pub parameters: Option<String>,
+    pub port: Option<i32>,
 }
 
 pub fn on(v: bool) -> &'static str {
@@ -78,7 +80,18 @@ pub fn shared(
         note(format!("parameter group {}", p.parameter_group));
         p.parameter_group.to_string()
     });
+    // RDS applies a new port at once, whatever applyImmediately says, and restarts the
+    // database to listen on it.
+    let port = (a.port() != have.port).then(|| {
+        note(format!(
+            "port {} to {} (applied at once; the database restarts)",
+            have.port,
+            a.port()
+        ));
+        a.port()
+    });
     Shared {
+        port,
         days,
         backup_window,
         maintenance,

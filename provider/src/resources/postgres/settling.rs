@@ -201,12 +201,14 @@ where
 
 /// An object found under the name a create just used, after AWS refused the create as
 /// "already exists": ours (a create whose answer was lost) is fine; anyone else's was made
-/// at once by someone else and is refused naming `property` (`named` says what it is). The
-/// read may lag the refusal, so not found is waited out for a while.
+/// at once by someone else and is refused naming `property` (`named` says what it is, and
+/// `known_as` what it goes by, as the saved state would record it). The read may lag the
+/// refusal, so not found is waited out for a while.
 pub async fn claim_existing<T, F, Fut>(
     ctx: &Ctx,
     what: &str,
     property: &'static str,
+    known_as: &[&str],
     named: String,
     read: F,
     tags: impl Fn(&T) -> &BTreeMap<String, String>,
@@ -224,6 +226,7 @@ where
     .await?;
     if may_take(
         ctx,
+        known_as,
         tags(&found).iter().map(|(k, v)| (k.as_str(), v.as_str())),
     ) {
         Ok(())

@@ -56,6 +56,7 @@ pub async fn adopt_instance(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> 
         ctx,
         &what,
         "identifier",
+        &[id],
         named,
         || instance::fetch(cx, id),
         |d| &d.tags,
@@ -138,6 +139,7 @@ pub async fn settle(
             iam_auth: d.iam_auth,
             security_groups: &d.security_groups,
             parameter_group: d.parameter_group.as_deref(),
+            port: d.port,
         },
         p,
         &mut note,
@@ -171,7 +173,8 @@ pub async fn settle(
             .set_cloudwatch_logs_export_configuration(shared.logs)
             .set_enable_iam_database_authentication(shared.iam)
             .set_vpc_security_group_ids(shared.groups)
-            .set_db_parameter_group_name(shared.parameters);
+            .set_db_parameter_group_name(shared.parameters)
+            .set_db_port_number(shared.port);
         let r = match pi_change {
             Some(true) => r
                 .enable_performance_insights(true)

@@ -62,8 +62,7 @@ pub struct RedisArgs {
     /// The port the cache listens on (default 6379). Changing it replaces the cache.
     #[schemars(extend("replaceOnChanges" = true))]
     pub port: Option<i32>,
-    /// `redis` (default) or `valkey`. Changing it replaces the cache.
-    #[schemars(extend("replaceOnChanges" = true))]
+    /// `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
     pub engine: Option<Engine>,
     /// The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
     pub engine_version: Option<String>,
@@ -71,11 +70,10 @@ pub struct RedisArgs {
     pub node_type: Option<String>,
     /// Read replicas per shard: 0 to 5, default 1 (two nodes, with Multi-AZ automatic failover). 0 leaves a single node with no failover, with a warning.
     pub replicas: Option<i32>,
-    /// Cluster mode (sharding). Off by default; changing it replaces the cache.
+    /// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
     #[schemars(extend("replaceOnChanges" = true))]
     pub cluster_mode: Option<bool>,
-    /// Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
-    #[schemars(extend("replaceOnChanges" = true))]
+    /// Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
     pub shards: Option<i32>,
     /// Must be true (the default): TLS with transit encryption mode `required` (elasticache-repl-grp-encrypted-in-transit).
     pub transit_encryption: Option<bool>,

@@ -4,7 +4,7 @@ use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
 
 use super::args::{
     DEFAULT_NODE_TYPE, DEFAULT_PORT, DEFAULT_REPLICAS, DEFAULT_SECRET_RECOVERY_DAYS,
-    DEFAULT_SHARDS, DEFAULT_SNAPSHOT_DAYS, RedisArgs,
+    DEFAULT_SHARDS, DEFAULT_SNAPSHOT_DAYS, Engine, RedisArgs,
 };
 use crate::compliance::{
     REDIS_AUTO_FAILOVER, REDIS_BACKUP, REDIS_ENCRYPTED_AT_REST, REDIS_ENCRYPTED_IN_TRANSIT,
@@ -13,6 +13,8 @@ use crate::resources::inputs;
 pub use crate::resources::inputs::parse_version;
 
 const MAX_REPLICAS: i32 = 5;
+/// ElastiCache's first Valkey version.
+const VALKEY_FIRST: (u32, u32) = (7, 2);
 
 /// Replication group ids: 1 to 40 letters, digits and hyphens (AWS keeps them lowercase).
 const NAME_RULES: NameRules = NameRules {
@@ -86,9 +88,27 @@ pub fn check(
     (a, failures)
 }
 
-/// The engine and its version, which may go up but not down.
+/// The engine and its version, which may go up but not down: Redis may become Valkey (a
+/// cross-engine upgrade ElastiCache makes in place), never the other way.
 fn check_engine(a: &mut RedisArgs, olds: Option<&RedisArgs>, failures: &mut Vec<CheckFailure>) {
     let engine = *a.engine.get_or_insert_default();
+    let old_engine = olds.map(RedisArgs::engine);
+    if old_engine == Some(Engine::Valkey) && engine == Engine::Redis {
+        failures.push(CheckFailure::new(
+            "engine",
+            "ElastiCache cannot move a cache from valkey back to redis, in place or by replacing it (a new cache would start empty); keep valkey, or restore a snapshot into a new EncryptedRedis",
+        ));
+    }
+    if old_engine == Some(Engine::Redis)
+        && engine == Engine::Valkey
+        && let Some(group) = a.parameter_group_name.as_deref()
+        && olds.and_then(|o| o.parameter_group_name.as_deref()) == Some(group)
+    {
+        failures.push(CheckFailure::new(
+            "parameterGroupName",
+            format!("{group:?} is a redis parameter group; moving to valkey needs one of the valkey family (or none, for the engine's default)"),
+        ));
+    }
     let version = a
         .engine_version
         .get_or_insert_with(|| engine.default_version().to_string())
@@ -98,6 +118,12 @@ fn check_engine(a: &mut RedisArgs, olds: Option<&RedisArgs>, failures: &mut Vec<
             "engineVersion",
             format!("{version:?} is not a version such as 7.1"),
         )),
+        Some(v) if engine == Engine::Valkey && v < VALKEY_FIRST => {
+            failures.push(CheckFailure::new(
+                "engineVersion",
+                format!("Valkey versions start at 7.2, got {version}"),
+            ))
+        }
         Some(v) => {
             let old = olds
                 .filter(|o| o.engine() == engine)

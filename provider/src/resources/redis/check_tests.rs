@@ -157,6 +157,49 @@ fn engine_versions_never_go_down() {
 }
 
 #[test]
+fn redis_may_become_valkey_and_never_go_back() {
+    let (redis, _, _) = run(base(), None);
+    let (valkey, f, _) = run(
+        RedisArgs {
+            engine: Some(Engine::Valkey),
+            ..base()
+        },
+        Some(&redis),
+    );
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(valkey.engine_version.as_deref(), Some("8.0"));
+    let (_, f, _) = run(
+        RedisArgs {
+            engine: Some(Engine::Valkey),
+            engine_version: Some("7.1".into()),
+            ..base()
+        },
+        Some(&redis),
+    );
+    assert_eq!(props(&f), ["engineVersion"], "Valkey starts at 7.2");
+    let (_, f, _) = run(base(), Some(&valkey));
+    assert_eq!(props(&f), ["engine"]);
+    assert!(
+        f[0].reason
+            .contains("cannot move a cache from valkey back to redis")
+    );
+    let custom = RedisArgs {
+        parameter_group_name: Some("sessions-redis7".into()),
+        ..base()
+    };
+    let (custom, _, _) = run(custom, None);
+    let (_, f, _) = run(
+        RedisArgs {
+            engine: Some(Engine::Valkey),
+            parameter_group_name: Some("sessions-redis7".into()),
+            ..base()
+        },
+        Some(&custom),
+    );
+    assert_eq!(props(&f), ["parameterGroupName"]);
+}
+
+#[test]
 fn windows_shards_and_recovery_are_validated() {
     let (_, f, _) = run(
         RedisArgs {

@@ -43,6 +43,8 @@ pub struct GroupView {
     pub node_type: String,
     pub members: Vec<String>,
     pub shards: i32,
+    /// The shards' node group ids (`0001`, `0002`, ...), in AWS's order.
+    pub node_groups: Vec<String>,
     /// Replicas of the shard with the fewest.
     pub replicas: i32,
     pub cluster: bool,
@@ -136,6 +138,10 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
         node_type: g.cache_node_type().unwrap_or_default().to_string(),
         members: g.member_clusters().to_vec(),
         shards: groups.len() as i32,
+        node_groups: groups
+            .iter()
+            .filter_map(|n| n.node_group_id().map(String::from))
+            .collect(),
         replicas: groups
             .iter()
             .map(|n| n.node_group_members().len() as i32 - 1)
@@ -223,7 +229,7 @@ pub struct Parts<'a> {
 }
 
 /// The parameter group a cluster-mode group needs when the user names none.
-fn cluster_parameter_group(a: &RedisArgs) -> Option<String> {
+pub fn cluster_parameter_group(a: &RedisArgs) -> Option<String> {
     let major = a
         .engine_version
         .as_deref()
@@ -265,6 +271,7 @@ async fn adopt(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
         ctx,
         &what,
         "replicationGroupId",
+        &[id],
         named,
         || describe(cx, id),
         |g| &g.tags,
@@ -449,6 +456,35 @@ pub async fn restore_token(cx: &AwsContext, ctx: &Ctx, g: &GroupView, token: &st
             .set_remove_user_groups(detach.then_some(true))
     })
     .await
+}
+
+/// Online resharding of a cluster-mode group to `count` shards: new shards are added and
+/// slots spread over them, or the highest-numbered shards are removed and their slots moved
+/// to the rest, while the cache serves. Sent through BUSY (a group still changing refuses
+/// it, with nothing changed).
+pub async fn reshard(cx: &AwsContext, ctx: &Ctx, g: &GroupView, count: i32) -> Result<()> {
+    let mut ids = g.node_groups.clone();
+    ids.sort();
+    let remove: Vec<String> = ids
+        .iter()
+        .skip(usize::try_from(count).unwrap_or(0))
+        .cloned()
+        .collect();
+    let req = cx
+        .elasticache()
+        .modify_replication_group_shard_configuration()
+        .replication_group_id(&g.id)
+        .node_group_count(count)
+        .apply_immediately(true)
+        .set_node_groups_to_remove((count < g.shards).then_some(remove));
+    settle(
+        ctx,
+        &format!("resharding {} to {count} shard(s)", g.id),
+        &[&BUSY],
+        resend!(req, "elasticache:ModifyReplicationGroupShardConfiguration"),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Adds or removes read replicas (in every shard) to reach `count`, through BUSY (a group

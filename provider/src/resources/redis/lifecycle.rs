@@ -44,7 +44,7 @@ pub async fn converge(
     let (existing, subnets) =
         futures::join!(group::describe(cx, id), network::check_subnets(cx, ctx, a));
     if let Some(g) = &existing? {
-        claim(ctx, &g.tags, "replicationGroupId", || {
+        claim(ctx, &[id], &g.tags, "replicationGroupId", || {
             format!("a replication group named {id}")
         })?;
     }
@@ -188,11 +188,28 @@ async fn settle(
     if let Some(t) = &node_type {
         changes.push(format!("node type {} to {t}", g.node_type));
     }
+    if g.cluster && a.cluster() && g.shards != a.shards() {
+        ctx.status(format!(
+            "{id}: {} to {} shard(s), resharding online",
+            g.shards,
+            a.shards()
+        ))
+        .await;
+        group::reshard(cx, ctx, &g, a.shards()).await?;
+        g = group::wait_changed(cx, ctx, &id).await?;
+    }
+    // Redis to Valkey is ElastiCache's cross-engine upgrade: the engine and a Valkey version
+    // in one modify (check refuses the way back).
+    let engine = (g.engine != a.engine().as_str()).then(|| {
+        changes.push(format!("engine {} to {}", g.engine, a.engine().as_str()));
+        a.engine().as_str().to_string()
+    });
     let version = a.engine_version.clone().filter(|v| {
-        parse_version(v) > parse_version(&g.engine_version) && !g.engine_version.is_empty()
+        engine.is_some()
+            || (parse_version(v) > parse_version(&g.engine_version) && !g.engine_version.is_empty())
     });
     if let Some(v) = &version {
-        changes.push(format!("engine {} to {v}", g.engine_version));
+        changes.push(format!("engine version {} to {v}", g.engine_version));
     }
     let days = a.snapshot_retention_days.filter(|d| *d != g.snapshot_days);
     if let Some(d) = days {
@@ -213,9 +230,16 @@ async fn settle(
     if let Some(w) = &maintenance {
         changes.push(format!("maintenance window {w}"));
     }
+    // In cluster mode the group runs on the engine's `cluster.on` default unless one is
+    // given; a new engine or major version needs that family's.
     let parameters = a
         .parameter_group_name
         .clone()
+        .or_else(|| {
+            a.cluster()
+                .then(|| group::cluster_parameter_group(a))
+                .flatten()
+        })
         .filter(|p| Some(p) != g.parameter_group.as_ref());
     if let Some(p) = &parameters {
         changes.push(format!("parameter group {p}"));
@@ -239,6 +263,7 @@ async fn settle(
         group::modify(cx, ctx, &id, |r| {
             let r = r
                 .set_cache_node_type(node_type)
+                .set_engine(engine)
                 .set_engine_version(version)
                 .set_snapshot_retention_limit(days)
                 .set_snapshot_window(snapshot_window)
@@ -387,7 +412,7 @@ async fn partial(
 /// True when the replication group `id` exists and is this resource's.
 async fn owns_group(cx: &AwsContext, ctx: &Ctx, id: &str) -> bool {
     matches!(group::describe(cx, id).await, Ok(Some(g))
-        if crate::aws::tags::may_take(ctx, g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+        if crate::aws::tags::may_take(ctx, &[id], g.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
 }
 
 /// Deletes the group (after a final snapshot unless skipped), then its subnet group,

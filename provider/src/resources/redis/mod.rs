@@ -51,6 +51,24 @@ impl Resource<AwsContext> for EncryptedRedis {
          Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them)."
     }
 
+    fn replacement_reason(property: &str) -> Option<String> {
+        let why = match property {
+            "replicationGroupId" => "the id is the cache's id in the stack",
+            "vpcId" => "ElastiCache cannot move a replication group to another VPC",
+            "port" => "ElastiCache sets a replication group's port only at creation",
+            "clusterMode" => {
+                "ElastiCache turns cluster mode on in place only through a `compatible` stage in which every client moves to cluster mode, and never turns it off"
+            }
+            "kmsKeyId" => {
+                "ElastiCache encrypts a replication group with one key for its whole life"
+            }
+            _ => return None,
+        };
+        Some(format!(
+            "{why}. The new cache starts empty: the data of this one survives only in its final snapshot (none with `skipFinalSnapshot`)"
+        ))
+    }
+
     fn check(
         &self,
         ctx: &mut CheckCtx,

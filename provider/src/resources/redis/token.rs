@@ -78,7 +78,7 @@ pub async fn ensure(
 ) -> Result<Held> {
     let name = secret_name(id);
     if let Some(view) = secrets::describe(cx, &name).await? {
-        claim(ctx, &view.tags, "replicationGroupId", || {
+        claim(ctx, &[&view.arn], &view.tags, "replicationGroupId", || {
             format!("the secret {name}")
         })?;
         if view.pending_deletion {

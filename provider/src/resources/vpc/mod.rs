@@ -42,6 +42,12 @@ impl Resource<AwsContext> for SecureVpc {
     type Args = VpcArgs;
     type State = VpcState;
 
+    fn replacement_reason(property: &str) -> Option<String> {
+        (property == "cidrBlock").then(|| {
+            "a VPC's primary CIDR block is fixed at creation. Every subnet, gateway, endpoint and flow log is made again, and whatever runs in the VPC (databases, caches, services) must be replaced with it".to_string()
+        })
+    }
+
     fn description() -> &'static str {
         "A VPC for protected health information: public, private and isolated subnets keyed by \
          tier and AZ (adding an AZ adds subnets and moves none), NAT gateways per AZ (or one, or \

@@ -55,7 +55,15 @@ pub async fn from_inventory(
         nat_gateways: given.and_then(|g| g.nat_gateways).or(args.nat_gateways),
         ..args.clone()
     };
-    let drift = drift(&wanted, inv, &nat_gateway_ids);
+    let mut drift = drift(&wanted, inv, &nat_gateway_ids);
+    if let (Some(f), Some(g)) = (flow, &group)
+        && g.kms_key_id.is_none()
+    {
+        drift.push(format!(
+            "the flow log group {} is not encrypted with KMS",
+            f.log_group
+        ));
+    }
     let retention = group.as_ref().and_then(|g| g.retention_days);
     let compliance = compliance(inv, flow, key.as_ref(), retention);
     let public_table = inv.route_table(PUBLIC_TABLE).map(|t| t.id.clone());

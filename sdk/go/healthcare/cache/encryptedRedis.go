@@ -31,14 +31,14 @@ type EncryptedRedis struct {
 	AuthToken pulumi.StringOutput `pulumi:"authToken"`
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation pulumi.StringPtrOutput `pulumi:"authTokenRotation"`
-	// Cluster mode (sharding). Off by default; changing it replaces the cache.
+	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode pulumi.BoolPtrOutput `pulumi:"clusterMode"`
 	// The HIPAA controls this cache satisfies, as AWS reports them.
 	Compliance healthcare.CompliancePtrOutput `pulumi:"compliance"`
 	// Ways AWS differs from the safe form that the inputs cannot express (failover off, a
 	// rule opened on another port); the next update puts them right.
 	Drift pulumi.StringArrayOutput `pulumi:"drift"`
-	// `redis` (default) or `valkey`. Changing it replaces the cache.
+	// `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
 	Engine healthcare.CacheEnginePtrOutput `pulumi:"engine"`
 	// The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
 	EngineVersion pulumi.StringPtrOutput `pulumi:"engineVersion"`
@@ -74,7 +74,7 @@ type EncryptedRedis struct {
 	SecretRecoveryDays pulumi.IntPtrOutput `pulumi:"secretRecoveryDays"`
 	// The security group of the cache: `port` from the allowed sources, nothing else.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
-	// Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+	// Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
 	Shards pulumi.IntPtrOutput `pulumi:"shards"`
 	// Skip the final snapshot on delete. Defaults to false: a snapshot named `finalSnapshotName` is taken, and the key it is encrypted with is kept.
 	SkipFinalSnapshot pulumi.BoolPtrOutput `pulumi:"skipFinalSnapshot"`
@@ -115,11 +115,9 @@ func NewEncryptedRedis(ctx *pulumi.Context,
 	opts = append(opts, secrets)
 	replaceOnChanges := pulumi.ReplaceOnChanges([]string{
 		"clusterMode",
-		"engine",
 		"kmsKeyId",
 		"port",
 		"replicationGroupId",
-		"shards",
 		"vpcId",
 	})
 	opts = append(opts, replaceOnChanges)
@@ -170,9 +168,9 @@ type encryptedRedisArgs struct {
 	AtRestEncryption *bool `pulumi:"atRestEncryption"`
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation *string `pulumi:"authTokenRotation"`
-	// Cluster mode (sharding). Off by default; changing it replaces the cache.
+	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode *bool `pulumi:"clusterMode"`
-	// `redis` (default) or `valkey`. Changing it replaces the cache.
+	// `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
 	Engine *healthcare.CacheEngine `pulumi:"engine"`
 	// The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
 	EngineVersion *string `pulumi:"engineVersion"`
@@ -194,7 +192,7 @@ type encryptedRedisArgs struct {
 	ReplicationGroupId *string `pulumi:"replicationGroupId"`
 	// Days the AUTH secret can be restored after delete: 7 to 30, default 30. 0 deletes it at once, with no recovery window.
 	SecretRecoveryDays *int `pulumi:"secretRecoveryDays"`
-	// Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+	// Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
 	Shards *int `pulumi:"shards"`
 	// Skip the final snapshot on delete. Defaults to false: a snapshot named `finalSnapshotName` is taken, and the key it is encrypted with is kept.
 	SkipFinalSnapshot *bool `pulumi:"skipFinalSnapshot"`
@@ -222,9 +220,9 @@ type EncryptedRedisArgs struct {
 	AtRestEncryption pulumi.BoolPtrInput
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation pulumi.StringPtrInput
-	// Cluster mode (sharding). Off by default; changing it replaces the cache.
+	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode pulumi.BoolPtrInput
-	// `redis` (default) or `valkey`. Changing it replaces the cache.
+	// `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
 	Engine healthcare.CacheEnginePtrInput
 	// The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
 	EngineVersion pulumi.StringPtrInput
@@ -246,7 +244,7 @@ type EncryptedRedisArgs struct {
 	ReplicationGroupId pulumi.StringPtrInput
 	// Days the AUTH secret can be restored after delete: 7 to 30, default 30. 0 deletes it at once, with no recovery window.
 	SecretRecoveryDays pulumi.IntPtrInput
-	// Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+	// Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
 	Shards pulumi.IntPtrInput
 	// Skip the final snapshot on delete. Defaults to false: a snapshot named `finalSnapshotName` is taken, and the key it is encrypted with is kept.
 	SkipFinalSnapshot pulumi.BoolPtrInput
@@ -336,7 +334,7 @@ func (o EncryptedRedisOutput) AuthTokenRotation() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringPtrOutput { return v.AuthTokenRotation }).(pulumi.StringPtrOutput)
 }
 
-// Cluster mode (sharding). Off by default; changing it replaces the cache.
+// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 func (o EncryptedRedisOutput) ClusterMode() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.BoolPtrOutput { return v.ClusterMode }).(pulumi.BoolPtrOutput)
 }
@@ -352,7 +350,7 @@ func (o EncryptedRedisOutput) Drift() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringArrayOutput { return v.Drift }).(pulumi.StringArrayOutput)
 }
 
-// `redis` (default) or `valkey`. Changing it replaces the cache.
+// `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
 func (o EncryptedRedisOutput) Engine() healthcare.CacheEnginePtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) healthcare.CacheEnginePtrOutput { return v.Engine }).(healthcare.CacheEnginePtrOutput)
 }
@@ -442,7 +440,7 @@ func (o EncryptedRedisOutput) SecurityGroupId() pulumi.StringOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringOutput { return v.SecurityGroupId }).(pulumi.StringOutput)
 }
 
-// Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+// Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
 func (o EncryptedRedisOutput) Shards() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.IntPtrOutput { return v.Shards }).(pulumi.IntPtrOutput)
 }

@@ -46,7 +46,7 @@ type HipaaPostgres struct {
 	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
 	// `postgres` (an RDS instance, default) or `aurora-postgresql` (a cluster). Changing it replaces the database.
 	Engine healthcare.DatabaseEnginePtrOutput `pulumi:"engine"`
-	// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+	// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
 	EngineVersion pulumi.StringPtrOutput `pulumi:"engineVersion"`
 	// The engine version AWS reports.
 	EngineVersionActual pulumi.StringOutput `pulumi:"engineVersionActual"`
@@ -100,7 +100,7 @@ type HipaaPostgres struct {
 	PerformanceInsights pulumi.BoolPtrOutput `pulumi:"performanceInsights"`
 	// Days Performance Insights data is kept: 7 (default, the free tier), or a multiple of 31 up to 731.
 	PerformanceInsightsRetentionDays pulumi.IntPtrOutput `pulumi:"performanceInsightsRetentionDays"`
-	// The port the database listens on (default 5432). Changing it replaces the database.
+	// The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
 	Port pulumi.IntPtrOutput `pulumi:"port"`
 	// Must be false (the default): the database is never reachable from the internet (rds-instance-public-access-check).
 	PubliclyAccessible pulumi.BoolPtrOutput `pulumi:"publiclyAccessible"`
@@ -145,7 +145,6 @@ func NewHipaaPostgres(ctx *pulumi.Context,
 		"identifier",
 		"kmsKeyId",
 		"masterUsername",
-		"port",
 		"vpcId",
 	})
 	opts = append(opts, replaceOnChanges)
@@ -208,7 +207,7 @@ type hipaaPostgresArgs struct {
 	DeletionProtection *bool `pulumi:"deletionProtection"`
 	// `postgres` (an RDS instance, default) or `aurora-postgresql` (a cluster). Changing it replaces the database.
 	Engine *healthcare.DatabaseEngine `pulumi:"engine"`
-	// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+	// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
 	EngineVersion *string `pulumi:"engineVersion"`
 	// Seconds between Enhanced Monitoring samples: 0 (off), 1, 5, 10, 15, 30 or 60 (default). The monitoring role is created for it.
 	EnhancedMonitoringInterval *int `pulumi:"enhancedMonitoringInterval"`
@@ -244,7 +243,7 @@ type hipaaPostgresArgs struct {
 	PerformanceInsights *bool `pulumi:"performanceInsights"`
 	// Days Performance Insights data is kept: 7 (default, the free tier), or a multiple of 31 up to 731.
 	PerformanceInsightsRetentionDays *int `pulumi:"performanceInsightsRetentionDays"`
-	// The port the database listens on (default 5432). Changing it replaces the database.
+	// The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
 	Port *int `pulumi:"port"`
 	// Must be false (the default): the database is never reachable from the internet (rds-instance-public-access-check).
 	PubliclyAccessible *bool `pulumi:"publiclyAccessible"`
@@ -284,7 +283,7 @@ type HipaaPostgresArgs struct {
 	DeletionProtection pulumi.BoolPtrInput
 	// `postgres` (an RDS instance, default) or `aurora-postgresql` (a cluster). Changing it replaces the database.
 	Engine healthcare.DatabaseEnginePtrInput
-	// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+	// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
 	EngineVersion pulumi.StringPtrInput
 	// Seconds between Enhanced Monitoring samples: 0 (off), 1, 5, 10, 15, 30 or 60 (default). The monitoring role is created for it.
 	EnhancedMonitoringInterval pulumi.IntPtrInput
@@ -320,7 +319,7 @@ type HipaaPostgresArgs struct {
 	PerformanceInsights pulumi.BoolPtrInput
 	// Days Performance Insights data is kept: 7 (default, the free tier), or a multiple of 31 up to 731.
 	PerformanceInsightsRetentionDays pulumi.IntPtrInput
-	// The port the database listens on (default 5432). Changing it replaces the database.
+	// The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
 	Port pulumi.IntPtrInput
 	// Must be false (the default): the database is never reachable from the internet (rds-instance-public-access-check).
 	PubliclyAccessible pulumi.BoolPtrInput
@@ -446,7 +445,7 @@ func (o HipaaPostgresOutput) Engine() healthcare.DatabaseEnginePtrOutput {
 	return o.ApplyT(func(v *HipaaPostgres) healthcare.DatabaseEnginePtrOutput { return v.Engine }).(healthcare.DatabaseEnginePtrOutput)
 }
 
-// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+// The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
 func (o HipaaPostgresOutput) EngineVersion() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *HipaaPostgres) pulumi.StringPtrOutput { return v.EngineVersion }).(pulumi.StringPtrOutput)
 }
@@ -581,7 +580,7 @@ func (o HipaaPostgresOutput) PerformanceInsightsRetentionDays() pulumi.IntPtrOut
 	return o.ApplyT(func(v *HipaaPostgres) pulumi.IntPtrOutput { return v.PerformanceInsightsRetentionDays }).(pulumi.IntPtrOutput)
 }
 
-// The port the database listens on (default 5432). Changing it replaces the database.
+// The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
 func (o HipaaPostgresOutput) Port() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *HipaaPostgres) pulumi.IntPtrOutput { return v.Port }).(pulumi.IntPtrOutput)
 }

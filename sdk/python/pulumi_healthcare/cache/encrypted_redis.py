@@ -54,8 +54,8 @@ class EncryptedRedisArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_security_group_ids: Security groups whose members may connect, on `port` only.
         :param pulumi.Input[_builtins.bool] at_rest_encryption: Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
-        :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache.
-        :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Changing it replaces the cache.
+        :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
+        :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
         :param pulumi.Input[_builtins.str] engine_version: The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
         :param pulumi.Input[_builtins.str] final_snapshot_name: The final snapshot's name. Defaults to `<replicationGroupId>-final-<unix seconds>`.
         :param pulumi.Input[_builtins.str] kms_key_id: A KMS key (id, ARN or alias) for data at rest and the AUTH secret. When absent, the resource creates a customer-managed key with rotation on. Changing it replaces the cache.
@@ -66,7 +66,7 @@ class EncryptedRedisArgs:
         :param pulumi.Input[_builtins.int] replicas: Read replicas per shard: 0 to 5, default 1 (two nodes, with Multi-AZ automatic failover). 0 leaves a single node with no failover, with a warning.
         :param pulumi.Input[_builtins.str] replication_group_id: The replication group's id: lowercase letters, digits and hyphens, 40 at most, starting with a letter. Generated from the resource name when not given; changing it replaces the cache.
         :param pulumi.Input[_builtins.int] secret_recovery_days: Days the AUTH secret can be restored after delete: 7 to 30, default 30. 0 deletes it at once, with no recovery window.
-        :param pulumi.Input[_builtins.int] shards: Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+        :param pulumi.Input[_builtins.int] shards: Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
         :param pulumi.Input[_builtins.bool] skip_final_snapshot: Skip the final snapshot on delete. Defaults to false: a snapshot named `finalSnapshotName` is taken, and the key it is encrypted with is kept.
         :param pulumi.Input[_builtins.int] snapshot_retention_days: Days of automatic snapshots kept: 1 to 35, default 15.
         :param pulumi.Input[_builtins.str] snapshot_window: Daily snapshot window, UTC, `hh24:mi-hh24:mi` (at least an hour). AWS picks one when absent.
@@ -196,7 +196,7 @@ class EncryptedRedisArgs:
     @pulumi.getter(name="clusterMode")
     def cluster_mode(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Cluster mode (sharding). Off by default; changing it replaces the cache.
+        Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         """
         return pulumi.get(self, "cluster_mode")
 
@@ -208,7 +208,7 @@ class EncryptedRedisArgs:
     @pulumi.getter
     def engine(self) -> pulumi.Input[Optional['_root_enums.CacheEngine']]:
         """
-        `redis` (default) or `valkey`. Changing it replaces the cache.
+        `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
         """
         return pulumi.get(self, "engine")
 
@@ -340,7 +340,7 @@ class EncryptedRedisArgs:
     @pulumi.getter
     def shards(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+        Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
         """
         return pulumi.get(self, "shards")
 
@@ -449,8 +449,8 @@ class EncryptedRedis(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_security_group_ids: Security groups whose members may connect, on `port` only.
         :param pulumi.Input[_builtins.bool] at_rest_encryption: Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
-        :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache.
-        :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Changing it replaces the cache.
+        :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
+        :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
         :param pulumi.Input[_builtins.str] engine_version: The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
         :param pulumi.Input[_builtins.str] final_snapshot_name: The final snapshot's name. Defaults to `<replicationGroupId>-final-<unix seconds>`.
         :param pulumi.Input[_builtins.str] kms_key_id: A KMS key (id, ARN or alias) for data at rest and the AUTH secret. When absent, the resource creates a customer-managed key with rotation on. Changing it replaces the cache.
@@ -461,7 +461,7 @@ class EncryptedRedis(pulumi.CustomResource):
         :param pulumi.Input[_builtins.int] replicas: Read replicas per shard: 0 to 5, default 1 (two nodes, with Multi-AZ automatic failover). 0 leaves a single node with no failover, with a warning.
         :param pulumi.Input[_builtins.str] replication_group_id: The replication group's id: lowercase letters, digits and hyphens, 40 at most, starting with a letter. Generated from the resource name when not given; changing it replaces the cache.
         :param pulumi.Input[_builtins.int] secret_recovery_days: Days the AUTH secret can be restored after delete: 7 to 30, default 30. 0 deletes it at once, with no recovery window.
-        :param pulumi.Input[_builtins.int] shards: Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+        :param pulumi.Input[_builtins.int] shards: Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
         :param pulumi.Input[_builtins.bool] skip_final_snapshot: Skip the final snapshot on delete. Defaults to false: a snapshot named `finalSnapshotName` is taken, and the key it is encrypted with is kept.
         :param pulumi.Input[_builtins.int] snapshot_retention_days: Days of automatic snapshots kept: 1 to 35, default 15.
         :param pulumi.Input[_builtins.str] snapshot_window: Daily snapshot window, UTC, `hh24:mi-hh24:mi` (at least an hour). AWS picks one when absent.
@@ -571,7 +571,7 @@ class EncryptedRedis(pulumi.CustomResource):
             __props__.__dict__["subnet_group_name"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["authToken"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
-        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["clusterMode", "engine", "kmsKeyId", "port", "replicationGroupId", "shards", "vpcId"])
+        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["clusterMode", "kmsKeyId", "port", "replicationGroupId", "vpcId"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
         super(EncryptedRedis, __self__).__init__(
             'healthcare:cache:EncryptedRedis',
@@ -701,7 +701,7 @@ class EncryptedRedis(pulumi.CustomResource):
     @pulumi.getter(name="clusterMode")
     def cluster_mode(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Cluster mode (sharding). Off by default; changing it replaces the cache.
+        Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         """
         return pulumi.get(self, "cluster_mode")
 
@@ -726,7 +726,7 @@ class EncryptedRedis(pulumi.CustomResource):
     @pulumi.getter
     def engine(self) -> pulumi.Output[Optional['_root_enums.CacheEngine']]:
         """
-        `redis` (default) or `valkey`. Changing it replaces the cache.
+        `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
         """
         return pulumi.get(self, "engine")
 
@@ -870,7 +870,7 @@ class EncryptedRedis(pulumi.CustomResource):
     @pulumi.getter
     def shards(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        Shards when `clusterMode` is on (1 to 500, default 2). Changing it replaces the cache.
+        Shards when `clusterMode` is on (1 to 500, default 2). A change applies in place by online resharding: shards are added, or the highest-numbered ones removed, and slots move while the cache serves.
         """
         return pulumi.get(self, "shards")
 

@@ -72,7 +72,7 @@ class HipaaPostgresArgs:
         :param pulumi.Input[_builtins.str] database_name: The database created at launch (default `healthcare`). Changing it replaces the database.
         :param pulumi.Input[_builtins.bool] deletion_protection: Refuse deletion (default true). Turn it off with `pulumi up` before `pulumi destroy`.
         :param pulumi.Input['_root_enums.DatabaseEngine'] engine: `postgres` (an RDS instance, default) or `aurora-postgresql` (a cluster). Changing it replaces the database.
-        :param pulumi.Input[_builtins.str] engine_version: The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+        :param pulumi.Input[_builtins.str] engine_version: The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
         :param pulumi.Input[_builtins.int] enhanced_monitoring_interval: Seconds between Enhanced Monitoring samples: 0 (off), 1, 5, 10, 15, 30 or 60 (default). The monitoring role is created for it.
         :param pulumi.Input[_builtins.str] final_snapshot_name: The final snapshot's name. Defaults to `<identifier>-final-<unix seconds>`.
         :param pulumi.Input[_builtins.bool] iam_authentication: IAM database authentication (default true).
@@ -90,7 +90,7 @@ class HipaaPostgresArgs:
         :param pulumi.Input[_builtins.int] password_rotation_days: Days between rotations of the master password (default 30, 1 to 365).
         :param pulumi.Input[_builtins.bool] performance_insights: Performance Insights, encrypted with the resource's key (default true).
         :param pulumi.Input[_builtins.int] performance_insights_retention_days: Days Performance Insights data is kept: 7 (default, the free tier), or a multiple of 31 up to 731.
-        :param pulumi.Input[_builtins.int] port: The port the database listens on (default 5432). Changing it replaces the database.
+        :param pulumi.Input[_builtins.int] port: The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
         :param pulumi.Input[_builtins.bool] publicly_accessible: Must be false (the default): the database is never reachable from the internet (rds-instance-public-access-check).
         :param pulumi.Input[_builtins.int] readers: Aurora only: reader instances besides the writer (default 1, 0 to 15).
         :param pulumi.Input[_builtins.bool] skip_final_snapshot: Skip the final snapshot on delete (default false: a snapshot named `finalSnapshotName` is taken).
@@ -316,7 +316,7 @@ class HipaaPostgresArgs:
     @pulumi.getter(name="engineVersion")
     def engine_version(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+        The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
         """
         return pulumi.get(self, "engine_version")
 
@@ -532,7 +532,7 @@ class HipaaPostgresArgs:
     @pulumi.getter
     def port(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        The port the database listens on (default 5432). Changing it replaces the database.
+        The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
         """
         return pulumi.get(self, "port")
 
@@ -659,7 +659,7 @@ class HipaaPostgres(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] database_name: The database created at launch (default `healthcare`). Changing it replaces the database.
         :param pulumi.Input[_builtins.bool] deletion_protection: Refuse deletion (default true). Turn it off with `pulumi up` before `pulumi destroy`.
         :param pulumi.Input['_root_enums.DatabaseEngine'] engine: `postgres` (an RDS instance, default) or `aurora-postgresql` (a cluster). Changing it replaces the database.
-        :param pulumi.Input[_builtins.str] engine_version: The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+        :param pulumi.Input[_builtins.str] engine_version: The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
         :param pulumi.Input[_builtins.int] enhanced_monitoring_interval: Seconds between Enhanced Monitoring samples: 0 (off), 1, 5, 10, 15, 30 or 60 (default). The monitoring role is created for it.
         :param pulumi.Input[_builtins.str] final_snapshot_name: The final snapshot's name. Defaults to `<identifier>-final-<unix seconds>`.
         :param pulumi.Input[_builtins.bool] iam_authentication: IAM database authentication (default true).
@@ -677,7 +677,7 @@ class HipaaPostgres(pulumi.CustomResource):
         :param pulumi.Input[_builtins.int] password_rotation_days: Days between rotations of the master password (default 30, 1 to 365).
         :param pulumi.Input[_builtins.bool] performance_insights: Performance Insights, encrypted with the resource's key (default true).
         :param pulumi.Input[_builtins.int] performance_insights_retention_days: Days Performance Insights data is kept: 7 (default, the free tier), or a multiple of 31 up to 731.
-        :param pulumi.Input[_builtins.int] port: The port the database listens on (default 5432). Changing it replaces the database.
+        :param pulumi.Input[_builtins.int] port: The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
         :param pulumi.Input[_builtins.bool] publicly_accessible: Must be false (the default): the database is never reachable from the internet (rds-instance-public-access-check).
         :param pulumi.Input[_builtins.int] readers: Aurora only: reader instances besides the writer (default 1, 0 to 15).
         :param pulumi.Input[_builtins.bool] skip_final_snapshot: Skip the final snapshot on delete (default false: a snapshot named `finalSnapshotName` is taken).
@@ -812,7 +812,7 @@ class HipaaPostgres(pulumi.CustomResource):
             __props__.__dict__["security_group_id"] = None
             __props__.__dict__["status"] = None
             __props__.__dict__["subnet_group_name"] = None
-        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["databaseName", "engine", "identifier", "kmsKeyId", "masterUsername", "port", "vpcId"])
+        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["databaseName", "engine", "identifier", "kmsKeyId", "masterUsername", "vpcId"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
         super(HipaaPostgres, __self__).__init__(
             'healthcare:database:HipaaPostgres',
@@ -1014,7 +1014,7 @@ class HipaaPostgres(pulumi.CustomResource):
     @pulumi.getter(name="engineVersion")
     def engine_version(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`; a major downgrade replaces the database.
+        The engine version (default 16.4). Minor upgrades apply in place; a major upgrade needs `allowMajorVersionUpgrade`. RDS cannot downgrade, so a lower version (major or minor) is refused: going back means restoring a snapshot into a new database.
         """
         return pulumi.get(self, "engine_version")
 
@@ -1230,7 +1230,7 @@ class HipaaPostgres(pulumi.CustomResource):
     @pulumi.getter
     def port(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        The port the database listens on (default 5432). Changing it replaces the database.
+        The port the database listens on: 1150 to 65535, default 5432. A change applies in place and at once (RDS restarts the database to listen on it, whatever `applyImmediately` says), with the security group's rule moved to the new port.
         """
         return pulumi.get(self, "port")
 
