@@ -10,7 +10,7 @@ BIN := bin/pulumi-resource-healthcare
 LANGUAGE_BIN := bin/pulumi-language-rust
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema sdks lint unit venv tools test test-latency test-python test-providertest test-faults test-garbage bench demo install clean
+.PHONY: build schema sdks lint unit venv tools prowler test test-latency test-python test-providertest test-faults test-garbage bench demo install clean
 
 ## build: the release binaries at bin/: the plugin, and the language host that runs it from
 ## source (one cargo run, which builds the plugin as the host's own `cargo build` does)
@@ -37,6 +37,12 @@ unit:
 venv:
 	@$(STAGE) venv scripts/venv.sh
 
+## prowler: Prowler, the independent auditor that tests/e2e/test_prowler.py runs, pinned by
+## tests/audit/prowler.lock, in a venv of its own (kept once per lock in the project's cache,
+## linked at .venv-prowler)
+prowler:
+	@$(STAGE) prowler scripts/prowler.sh
+
 ## tools: the pinned Pulumi CLI and language hosts, built from their Go modules, in .tools/bin
 tools:
 	@$(STAGE) tools scripts/tools.sh
@@ -47,7 +53,7 @@ SOAK_TESTS := tests/faults/test_weather.py tests/faults/test_load.py
 ## the suites run in PYTEST_WORKERS processes, a test file to each at a time: a test spends
 ## most of its time waiting on the CLI, the plugin and moto (each process has its own moto)
 PYTEST_WORKERS ?= 3
-test-python: build venv tools
+test-python: build venv tools prowler
 	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile \
 		--durations=15 $(SOAK_TESTS:%=--ignore=%) tests
 
@@ -98,7 +104,7 @@ install: build tools
 	PATH=$(CURDIR)/.tools/bin:$$PATH pulumi plugin install language rust $(VERSION) --file $(LANGUAGE_BIN)
 
 clean:
-	rm -rf bin .venv
+	rm -rf bin .venv .venv-prowler
 
 ## bench: figures, not pass/fail (see BENCHMARKS.md): every RPC through grpc-go, cold start,
 ## memory and size; `pulumi preview` at 1/10/40/100 resources; creates with 50 ms per AWS call
