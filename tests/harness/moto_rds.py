@@ -283,7 +283,34 @@ def rds_delete_db_cluster_parameter_group_in_use():
     _install(RDSBackend, delete_db_cluster_parameter_group)
 
 
+def rds_describe_db_instances_enhanced_monitoring_arn():
+    """RDS DescribeDBInstances: the Enhanced Monitoring log stream of a monitored instance.
+
+    AWS: EnhancedMonitoringResourceArn is "the Amazon Resource Name (ARN) of the Amazon
+    CloudWatch Logs log stream that receives the Enhanced Monitoring metrics data for the DB
+    instance"; RDS writes those metrics to the ``RDSOSMetrics`` log group, one stream per
+    instance named by its DbiResourceId. Moto 5.2.5 keeps MonitoringInterval but never answers
+    the ARN. The addition answers it whenever the interval is above 0 (after a create or a
+    modify alike), and nothing when monitoring is off.
+    """
+    from moto.rds.models import DBInstance
+
+    installed = DBInstance.__dict__.get("enhanced_monitoring_resource_arn")
+    if isinstance(installed, property) and _installed(installed, "fget"):
+        return
+
+    def enhanced_monitoring_resource_arn(self):
+        if not (getattr(self, "monitoring_interval", None) or 0):
+            return None
+        return (f"arn:{self.partition}:logs:{self.region}:{self.account_id}:log-group:RDSOSMetrics:"
+                f"log-stream:{self.dbi_resource_id}")
+
+    enhanced_monitoring_resource_arn.healthcare_addition = True
+    DBInstance.enhanced_monitoring_resource_arn = property(enhanced_monitoring_resource_arn)
+
+
 RDS_ADDITIONS = [
+    rds_describe_db_instances_enhanced_monitoring_arn,
     rds_modify_db_instance_apply_immediately,
     rds_create_db_instance_performance_insights,
     rds_delete_db_instance_final_snapshot,

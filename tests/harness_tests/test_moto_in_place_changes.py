@@ -162,3 +162,16 @@ def test_a_custom_parameter_group_must_be_replaced_with_the_engine(moto):
                      EngineVersion="8.0", ApplyImmediately=True)
     assert code == "InvalidParameterCombination"
     assert _describe(moto, group_id)["Engine"] == "redis"
+
+
+def test_a_monitored_instance_answers_its_enhanced_monitoring_stream(moto):
+    rds = moto.client("rds")
+    instance_id = _instance(moto)
+    [db] = rds.describe_db_instances(DBInstanceIdentifier=instance_id)["DBInstances"]
+    assert "EnhancedMonitoringResourceArn" not in db, "no monitoring, no stream"
+    rds.modify_db_instance(DBInstanceIdentifier=instance_id, MonitoringInterval=60,
+                           MonitoringRoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/monitoring",
+                           ApplyImmediately=True)
+    [db] = rds.describe_db_instances(DBInstanceIdentifier=instance_id)["DBInstances"]
+    assert db["EnhancedMonitoringResourceArn"] == (
+        f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:RDSOSMetrics:log-stream:{db['DbiResourceId']}")
