@@ -11,9 +11,13 @@ error codes. ``ELASTICACHE_ADDITIONS`` lists them for the launcher.
 import itertools
 
 if __package__:
-    from .moto_elasticache_shards import ELASTICACHE_SHARD_ADDITIONS, engine_change
+    from .moto_elasticache_shards import ELASTICACHE_SHARD_ADDITIONS
+    from .moto_elasticache_shards import available_group as _available_group
+    from .moto_elasticache_shards import engine_change
 else:  # run as a program, with tests/harness first on sys.path
-    from moto_elasticache_shards import ELASTICACHE_SHARD_ADDITIONS, engine_change
+    from moto_elasticache_shards import ELASTICACHE_SHARD_ADDITIONS
+    from moto_elasticache_shards import available_group as _available_group
+    from moto_elasticache_shards import engine_change
 
 # AWS: "The maximum permitted value for NumCacheClusters is 6 (1 primary plus 5 replicas)."
 MAX_REPLICAS = 5
@@ -29,24 +33,6 @@ def _installed(cls, name):
 def _install(cls, function):
     function.healthcare_addition = True
     setattr(cls, function.__name__, function)
-
-
-def _available_group(backend, replication_group_id):
-    """The replication group, if ``available``.
-
-    Else ReplicationGroupNotFoundFault, or InvalidReplicationGroupState (e.g. ``deleting``).
-    """
-    from moto.elasticache.exceptions import ElastiCacheException, ReplicationGroupNotFound
-
-    group = backend.replication_groups.get(replication_group_id)
-    if group is None:
-        raise ReplicationGroupNotFound(replication_group_id)
-    if group.status != "available":
-        raise ElastiCacheException(
-            "InvalidReplicationGroupState",
-            f"Replication group {replication_group_id} has status {group.status}, "
-            "which is not valid for this operation.")
-    return group
 
 
 def _replica_count(count):

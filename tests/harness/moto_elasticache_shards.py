@@ -24,6 +24,24 @@ def _install(cls, function):
     setattr(cls, function.__name__, function)
 
 
+def available_group(backend, replication_group_id):
+    """The replication group, if ``available``.
+
+    Else ReplicationGroupNotFoundFault, or InvalidReplicationGroupState (e.g. ``deleting``).
+    """
+    from moto.elasticache.exceptions import ElastiCacheException, ReplicationGroupNotFound
+
+    group = backend.replication_groups.get(replication_group_id)
+    if group is None:
+        raise ReplicationGroupNotFound(replication_group_id)
+    if group.status != "available":
+        raise ElastiCacheException(
+            "InvalidReplicationGroupState",
+            f"Replication group {replication_group_id} has status {group.status}, "
+            "which is not valid for this operation.")
+    return group
+
+
 def _major_minor(version):
     parts = (str(version or "0").split(".") + ["0"])[:2]
     return tuple(int(p) if p.isdigit() else 0 for p in parts)
@@ -95,25 +113,14 @@ def elasticache_modify_replication_group_shard_configuration():
     transitional states), so the group stays ``available``.
     """
     from moto.core.responses import ActionResult
-    from moto.elasticache.exceptions import (ElastiCacheException,
-                                             InvalidParameterValueException,
-                                             ReplicationGroupNotFound)
+    from moto.elasticache.exceptions import InvalidParameterValueException
     from moto.elasticache.responses import ElastiCacheResponse
 
     if _installed(ElastiCacheResponse, "modify_replication_group_shard_configuration"):
         return
 
     def modify_replication_group_shard_configuration(self):
-        backend = self.elasticache_backend
-        group_id = self._get_param("ReplicationGroupId")
-        group = backend.replication_groups.get(group_id)
-        if group is None:
-            raise ReplicationGroupNotFound(group_id)
-        if group.status != "available":
-            raise ElastiCacheException(
-                "InvalidReplicationGroupState",
-                f"Replication group {group_id} has status {group.status}, "
-                "which is not valid for this operation.")
+        group = available_group(self.elasticache_backend, self._get_param("ReplicationGroupId"))
         if not group.cluster_enabled:
             raise InvalidParameterValueException(
                 "Shard configuration can be modified only on cluster mode enabled replication groups.")
