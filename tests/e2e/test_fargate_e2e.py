@@ -139,6 +139,9 @@ def test_the_cluster_lifecycle_through_the_cli(new_stack, moto, proxy):
     assert container["readonlyRootFilesystem"] is True and container["privileged"] is False
     assert container["logConfiguration"]["logDriver"] == "awslogs"
     assert container["logConfiguration"]["options"]["awslogs-group"] == api["logGroupName"]
+    # The delivery mode is chosen, not left to the account's defaultLogDriverMode.
+    assert container["logConfiguration"]["options"]["mode"] == "non-blocking"
+    assert container["logConfiguration"]["options"]["max-buffer-size"] == "25m"
     assert container["secrets"] == [{"name": "DB_PASSWORD", "valueFrom": f"{secret}:password::"}]
     assert container["environment"] == [{"name": "LOG_LEVEL", "value": "info"}]
 
@@ -174,7 +177,8 @@ def test_the_cluster_lifecycle_through_the_cli(new_stack, moto, proxy):
     # In place: a new image is a new revision, the old one deregistered.
     stack.write(program(name, {"api": service(image=IMAGE.replace("1.0.0", "1.1.0"),
                                               secrets={"DB_PASSWORD": f"{secret}:password::"},
-                                              securityGroupIds=["${network.applicationSecurityGroupId}"])}))
+                                              securityGroupIds=["${network.applicationSecurityGroupId}"],
+                                              logDeliveryMode="blocking")}))
     step = stack.preview_steps()["app"]
     assert step["op"] == "update", step
     stack.up()
@@ -182,12 +186,16 @@ def test_the_cluster_lifecycle_through_the_cli(new_stack, moto, proxy):
     assert new_api["taskDefinitionArn"] != api["taskDefinitionArn"]
     assert service_of(moto, name, "api")["taskDefinition"] == new_api["taskDefinitionArn"]
     assert task_definition(moto, api["taskDefinitionArn"])["status"] == "INACTIVE"
-    assert task_definition(moto, new_api["taskDefinitionArn"])["containerDefinitions"][0]["image"].endswith(":1.1.0")
+    [new_container] = task_definition(moto, new_api["taskDefinitionArn"])["containerDefinitions"]
+    assert new_container["image"].endswith(":1.1.0")
+    options = new_container["logConfiguration"]["options"]
+    assert options["mode"] == "blocking" and "max-buffer-size" not in options, options
 
     # In place: the scaling range and target.
     stack.write(program(name, {"api": service(image=IMAGE.replace("1.0.0", "1.1.0"),
                                               secrets={"DB_PASSWORD": f"{secret}:password::"},
                                               securityGroupIds=["${network.applicationSecurityGroupId}"],
+                                              logDeliveryMode="blocking",
                                               autoscaling={"minTasks": 2, "maxTasks": 6, "cpuTarget": 60})}))
     assert stack.preview_steps()["app"]["op"] == "update"
     stack.up()

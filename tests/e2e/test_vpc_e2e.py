@@ -347,3 +347,76 @@ def test_flow_logs_go_with_the_vpc_by_default(new_stack, moto):
     stack.destroy()
     assert moto.client("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []
     assert moto.client("kms").describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
+def endpoint_policies(moto, vpc):
+    """Service (last part of its name) to the statements of its endpoint's policy."""
+    import json
+
+    endpoints = moto.client("ec2").describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}])["VpcEndpoints"]
+    out = {}
+    for e in endpoints:
+        statements = json.loads(e["PolicyDocument"])["Statement"]
+        out[e["ServiceName"].rsplit(".", 1)[-1]] = statements if isinstance(statements, list) else [statements]
+    return out
+
+
+def test_endpoints_admit_only_the_accounts_principals_and_a_loosened_policy_is_drift(new_stack, moto):
+    import json
+
+    account = moto.client("sts").get_caller_identity()["Account"]
+    region = moto.client("ec2").meta.region_name
+    endpoints = {"gateway": ["s3"], "interface": ["kms", "logs"]}
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="none", endpoints=endpoints))
+    stack.up()
+    vpc = stack.outputs()["vpcId"]
+    perimeter = {"Sid": "OnlyTrustedAccounts", "Effect": "Allow", "Principal": "*", "Action": "*",
+                 "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": account}}}
+    layers = {"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+              "Resource": f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*"}
+    assert endpoint_policies(moto, vpc) == {"s3": [perimeter, layers], "kms": [perimeter], "logs": [perimeter]}
+    stack.preview("--expect-no-changes")
+
+    # Another account trusted: an update in place of every endpoint's policy.
+    partner = "210987654321"
+    stack.write(program(availabilityZoneCount=2, natGateways="none",
+                        endpoints={**endpoints, "trustedAccountIds": [partner]}))
+    assert stack.preview_steps()["net"]["op"] == "update"
+    stack.up()
+    for statements in endpoint_policies(moto, vpc).values():
+        assert statements[0]["Condition"] == {"StringEquals": {"aws:PrincipalAccount": sorted([account, partner])}}
+    stack.preview("--expect-no-changes")
+
+    # Opened by hand: a refresh reports it, and `up` closes it again.
+    [kms] = [e["VpcEndpointId"] for e in moto.client("ec2").describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}])["VpcEndpoints"] if e["ServiceName"].endswith(".kms")]
+    open_policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+    moto.client("ec2").modify_vpc_endpoint(VpcEndpointId=kms, PolicyDocument=json.dumps(open_policy))
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    assert state["outputs"]["drift"] == ["the kms endpoint's policy is not limited to this account's principals"]
+    stack.up()
+    assert stack.outputs()["drift"] == []
+    assert endpoint_policies(moto, vpc)["kms"][0]["Condition"]["StringEquals"]["aws:PrincipalAccount"] == \
+        sorted([account, partner])
+
+    # AWS's default, chosen: every endpoint gets it back.
+    stack.write(program(availabilityZoneCount=2, natGateways="none", endpoints={**endpoints, "policy": "awsDefault"}))
+    stack.up()
+    for service, statements in endpoint_policies(moto, vpc).items():
+        assert statements == open_policy["Statement"], (service, statements)
+    stack.preview("--expect-no-changes")
+    stack.destroy()
+
+
+@pytest.mark.parametrize("endpoints,prop", [
+    ({"interface": ["kms"], "trustedAccountIds": ["12345"]}, "endpoints.trustedAccountIds[0]"),
+    ({"interface": ["kms"], "policy": "awsDefault", "trustedAccountIds": ["210987654321"]},
+     "endpoints.trustedAccountIds"),
+])
+def test_bad_endpoint_policy_inputs_fail_preview_naming_the_property(new_stack, endpoints, prop):
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="none", endpoints=endpoints))
+    failed = stack.run("preview", check=False)
+    assert failed.returncode != 0
+    assert prop in failed.stdout + failed.stderr, failed.stdout + failed.stderr

@@ -727,6 +727,345 @@ func (in *encryptionTypePtr) ToEncryptionTypePtrOutputWithContext(ctx context.Co
 	return pulumi.ToOutputWithContext(ctx, in).(EncryptionTypePtrOutput)
 }
 
+// Who may send requests through the VPC endpoints.
+type EndpointPolicy string
+
+const (
+	// Only principals of this account (and of `trustedAccountIds`): credentials of any other
+	// account, stolen or planted, cannot carry data out through the endpoints.
+	EndpointPolicyAccount = EndpointPolicy("account")
+	// AWS's default policy: any principal, any action, any resource.
+	EndpointPolicyAwsDefault = EndpointPolicy("awsDefault")
+)
+
+func (EndpointPolicy) ElementType() reflect.Type {
+	return reflect.TypeOf((*EndpointPolicy)(nil)).Elem()
+}
+
+func (e EndpointPolicy) ToEndpointPolicyOutput() EndpointPolicyOutput {
+	return pulumi.ToOutput(e).(EndpointPolicyOutput)
+}
+
+func (e EndpointPolicy) ToEndpointPolicyOutputWithContext(ctx context.Context) EndpointPolicyOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(EndpointPolicyOutput)
+}
+
+func (e EndpointPolicy) ToEndpointPolicyPtrOutput() EndpointPolicyPtrOutput {
+	return e.ToEndpointPolicyPtrOutputWithContext(context.Background())
+}
+
+func (e EndpointPolicy) ToEndpointPolicyPtrOutputWithContext(ctx context.Context) EndpointPolicyPtrOutput {
+	return EndpointPolicy(e).ToEndpointPolicyOutputWithContext(ctx).ToEndpointPolicyPtrOutputWithContext(ctx)
+}
+
+func (e EndpointPolicy) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e EndpointPolicy) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e EndpointPolicy) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e EndpointPolicy) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type EndpointPolicyOutput struct{ *pulumi.OutputState }
+
+func (EndpointPolicyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EndpointPolicy)(nil)).Elem()
+}
+
+func (o EndpointPolicyOutput) ToEndpointPolicyOutput() EndpointPolicyOutput {
+	return o
+}
+
+func (o EndpointPolicyOutput) ToEndpointPolicyOutputWithContext(ctx context.Context) EndpointPolicyOutput {
+	return o
+}
+
+func (o EndpointPolicyOutput) ToEndpointPolicyPtrOutput() EndpointPolicyPtrOutput {
+	return o.ToEndpointPolicyPtrOutputWithContext(context.Background())
+}
+
+func (o EndpointPolicyOutput) ToEndpointPolicyPtrOutputWithContext(ctx context.Context) EndpointPolicyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EndpointPolicy) *EndpointPolicy {
+		return &v
+	}).(EndpointPolicyPtrOutput)
+}
+
+func (o EndpointPolicyOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o EndpointPolicyOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e EndpointPolicy) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o EndpointPolicyOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o EndpointPolicyOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e EndpointPolicy) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type EndpointPolicyPtrOutput struct{ *pulumi.OutputState }
+
+func (EndpointPolicyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EndpointPolicy)(nil)).Elem()
+}
+
+func (o EndpointPolicyPtrOutput) ToEndpointPolicyPtrOutput() EndpointPolicyPtrOutput {
+	return o
+}
+
+func (o EndpointPolicyPtrOutput) ToEndpointPolicyPtrOutputWithContext(ctx context.Context) EndpointPolicyPtrOutput {
+	return o
+}
+
+func (o EndpointPolicyPtrOutput) Elem() EndpointPolicyOutput {
+	return o.ApplyT(func(v *EndpointPolicy) EndpointPolicy {
+		if v != nil {
+			return *v
+		}
+		var ret EndpointPolicy
+		return ret
+	}).(EndpointPolicyOutput)
+}
+
+func (o EndpointPolicyPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o EndpointPolicyPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *EndpointPolicy) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// EndpointPolicyInput is an input type that accepts values of the EndpointPolicy enum
+// A concrete instance of `EndpointPolicyInput` can be one of the following:
+//
+//	EndpointPolicyAccount
+//	EndpointPolicyAwsDefault
+type EndpointPolicyInput interface {
+	pulumi.Input
+
+	ToEndpointPolicyOutput() EndpointPolicyOutput
+	ToEndpointPolicyOutputWithContext(context.Context) EndpointPolicyOutput
+}
+
+var endpointPolicyPtrType = reflect.TypeOf((**EndpointPolicy)(nil)).Elem()
+
+type EndpointPolicyPtrInput interface {
+	pulumi.Input
+
+	ToEndpointPolicyPtrOutput() EndpointPolicyPtrOutput
+	ToEndpointPolicyPtrOutputWithContext(context.Context) EndpointPolicyPtrOutput
+}
+
+type endpointPolicyPtr string
+
+func EndpointPolicyPtr(v string) EndpointPolicyPtrInput {
+	return (*endpointPolicyPtr)(&v)
+}
+
+func (*endpointPolicyPtr) ElementType() reflect.Type {
+	return endpointPolicyPtrType
+}
+
+func (in *endpointPolicyPtr) ToEndpointPolicyPtrOutput() EndpointPolicyPtrOutput {
+	return pulumi.ToOutput(in).(EndpointPolicyPtrOutput)
+}
+
+func (in *endpointPolicyPtr) ToEndpointPolicyPtrOutputWithContext(ctx context.Context) EndpointPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(EndpointPolicyPtrOutput)
+}
+
+// How the container's output reaches its log group.
+type LogDeliveryMode string
+
+const (
+	// Output goes through a buffer in the task (`logBufferSize`), so the application never
+	// waits for CloudWatch Logs; when the buffer is full, lines are dropped.
+	LogDeliveryModeNonBlocking = LogDeliveryMode("non-blocking")
+	// The application's writes to stdout and stderr wait until CloudWatch Logs takes them:
+	// no line is lost, but an outage of CloudWatch Logs stalls the application.
+	LogDeliveryModeBlocking = LogDeliveryMode("blocking")
+)
+
+func (LogDeliveryMode) ElementType() reflect.Type {
+	return reflect.TypeOf((*LogDeliveryMode)(nil)).Elem()
+}
+
+func (e LogDeliveryMode) ToLogDeliveryModeOutput() LogDeliveryModeOutput {
+	return pulumi.ToOutput(e).(LogDeliveryModeOutput)
+}
+
+func (e LogDeliveryMode) ToLogDeliveryModeOutputWithContext(ctx context.Context) LogDeliveryModeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(LogDeliveryModeOutput)
+}
+
+func (e LogDeliveryMode) ToLogDeliveryModePtrOutput() LogDeliveryModePtrOutput {
+	return e.ToLogDeliveryModePtrOutputWithContext(context.Background())
+}
+
+func (e LogDeliveryMode) ToLogDeliveryModePtrOutputWithContext(ctx context.Context) LogDeliveryModePtrOutput {
+	return LogDeliveryMode(e).ToLogDeliveryModeOutputWithContext(ctx).ToLogDeliveryModePtrOutputWithContext(ctx)
+}
+
+func (e LogDeliveryMode) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e LogDeliveryMode) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e LogDeliveryMode) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e LogDeliveryMode) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type LogDeliveryModeOutput struct{ *pulumi.OutputState }
+
+func (LogDeliveryModeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*LogDeliveryMode)(nil)).Elem()
+}
+
+func (o LogDeliveryModeOutput) ToLogDeliveryModeOutput() LogDeliveryModeOutput {
+	return o
+}
+
+func (o LogDeliveryModeOutput) ToLogDeliveryModeOutputWithContext(ctx context.Context) LogDeliveryModeOutput {
+	return o
+}
+
+func (o LogDeliveryModeOutput) ToLogDeliveryModePtrOutput() LogDeliveryModePtrOutput {
+	return o.ToLogDeliveryModePtrOutputWithContext(context.Background())
+}
+
+func (o LogDeliveryModeOutput) ToLogDeliveryModePtrOutputWithContext(ctx context.Context) LogDeliveryModePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v LogDeliveryMode) *LogDeliveryMode {
+		return &v
+	}).(LogDeliveryModePtrOutput)
+}
+
+func (o LogDeliveryModeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o LogDeliveryModeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e LogDeliveryMode) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o LogDeliveryModeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o LogDeliveryModeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e LogDeliveryMode) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type LogDeliveryModePtrOutput struct{ *pulumi.OutputState }
+
+func (LogDeliveryModePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**LogDeliveryMode)(nil)).Elem()
+}
+
+func (o LogDeliveryModePtrOutput) ToLogDeliveryModePtrOutput() LogDeliveryModePtrOutput {
+	return o
+}
+
+func (o LogDeliveryModePtrOutput) ToLogDeliveryModePtrOutputWithContext(ctx context.Context) LogDeliveryModePtrOutput {
+	return o
+}
+
+func (o LogDeliveryModePtrOutput) Elem() LogDeliveryModeOutput {
+	return o.ApplyT(func(v *LogDeliveryMode) LogDeliveryMode {
+		if v != nil {
+			return *v
+		}
+		var ret LogDeliveryMode
+		return ret
+	}).(LogDeliveryModeOutput)
+}
+
+func (o LogDeliveryModePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o LogDeliveryModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *LogDeliveryMode) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// LogDeliveryModeInput is an input type that accepts values of the LogDeliveryMode enum
+// A concrete instance of `LogDeliveryModeInput` can be one of the following:
+//
+//	LogDeliveryModeNonBlocking
+//	LogDeliveryModeBlocking
+type LogDeliveryModeInput interface {
+	pulumi.Input
+
+	ToLogDeliveryModeOutput() LogDeliveryModeOutput
+	ToLogDeliveryModeOutputWithContext(context.Context) LogDeliveryModeOutput
+}
+
+var logDeliveryModePtrType = reflect.TypeOf((**LogDeliveryMode)(nil)).Elem()
+
+type LogDeliveryModePtrInput interface {
+	pulumi.Input
+
+	ToLogDeliveryModePtrOutput() LogDeliveryModePtrOutput
+	ToLogDeliveryModePtrOutputWithContext(context.Context) LogDeliveryModePtrOutput
+}
+
+type logDeliveryModePtr string
+
+func LogDeliveryModePtr(v string) LogDeliveryModePtrInput {
+	return (*logDeliveryModePtr)(&v)
+}
+
+func (*logDeliveryModePtr) ElementType() reflect.Type {
+	return logDeliveryModePtrType
+}
+
+func (in *logDeliveryModePtr) ToLogDeliveryModePtrOutput() LogDeliveryModePtrOutput {
+	return pulumi.ToOutput(in).(LogDeliveryModePtrOutput)
+}
+
+func (in *logDeliveryModePtr) ToLogDeliveryModePtrOutputWithContext(ctx context.Context) LogDeliveryModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(LogDeliveryModePtrOutput)
+}
+
 // How private subnets reach the internet.
 type NatStrategy string
 
@@ -1077,6 +1416,10 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*DatabaseEnginePtrInput)(nil)).Elem(), DatabaseEngine("postgres"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EncryptionTypeInput)(nil)).Elem(), EncryptionType("KMS"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EncryptionTypePtrInput)(nil)).Elem(), EncryptionType("KMS"))
+	pulumi.RegisterInputType(reflect.TypeOf((*EndpointPolicyInput)(nil)).Elem(), EndpointPolicy("account"))
+	pulumi.RegisterInputType(reflect.TypeOf((*EndpointPolicyPtrInput)(nil)).Elem(), EndpointPolicy("account"))
+	pulumi.RegisterInputType(reflect.TypeOf((*LogDeliveryModeInput)(nil)).Elem(), LogDeliveryMode("non-blocking"))
+	pulumi.RegisterInputType(reflect.TypeOf((*LogDeliveryModePtrInput)(nil)).Elem(), LogDeliveryMode("non-blocking"))
 	pulumi.RegisterInputType(reflect.TypeOf((*NatStrategyInput)(nil)).Elem(), NatStrategy("none"))
 	pulumi.RegisterInputType(reflect.TypeOf((*NatStrategyPtrInput)(nil)).Elem(), NatStrategy("none"))
 	pulumi.RegisterInputType(reflect.TypeOf((*StreamModeInput)(nil)).Elem(), StreamMode("PROVISIONED"))
@@ -1090,6 +1433,10 @@ func init() {
 	pulumi.RegisterOutputType(DatabaseEnginePtrOutput{})
 	pulumi.RegisterOutputType(EncryptionTypeOutput{})
 	pulumi.RegisterOutputType(EncryptionTypePtrOutput{})
+	pulumi.RegisterOutputType(EndpointPolicyOutput{})
+	pulumi.RegisterOutputType(EndpointPolicyPtrOutput{})
+	pulumi.RegisterOutputType(LogDeliveryModeOutput{})
+	pulumi.RegisterOutputType(LogDeliveryModePtrOutput{})
 	pulumi.RegisterOutputType(NatStrategyOutput{})
 	pulumi.RegisterOutputType(NatStrategyPtrOutput{})
 	pulumi.RegisterOutputType(StreamModeOutput{})

@@ -379,6 +379,10 @@ type EndpointArgs struct {
 	Gateway []string `pulumi:"gateway"`
 	// Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
 	Interface []string `pulumi:"interface"`
+	// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+	Policy *EndpointPolicy `pulumi:"policy"`
+	// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+	TrustedAccountIds []string `pulumi:"trustedAccountIds"`
 }
 
 // EndpointArgsInput is an input type that accepts EndpointArgsArgs and EndpointArgsOutput values.
@@ -398,6 +402,10 @@ type EndpointArgsArgs struct {
 	Gateway pulumi.StringArrayInput `pulumi:"gateway"`
 	// Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
 	Interface pulumi.StringArrayInput `pulumi:"interface"`
+	// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+	Policy EndpointPolicyPtrInput `pulumi:"policy"`
+	// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+	TrustedAccountIds pulumi.StringArrayInput `pulumi:"trustedAccountIds"`
 }
 
 func (EndpointArgsArgs) ElementType() reflect.Type {
@@ -488,6 +496,16 @@ func (o EndpointArgsOutput) Interface() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v EndpointArgs) []string { return v.Interface }).(pulumi.StringArrayOutput)
 }
 
+// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+func (o EndpointArgsOutput) Policy() EndpointPolicyPtrOutput {
+	return o.ApplyT(func(v EndpointArgs) *EndpointPolicy { return v.Policy }).(EndpointPolicyPtrOutput)
+}
+
+// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+func (o EndpointArgsOutput) TrustedAccountIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EndpointArgs) []string { return v.TrustedAccountIds }).(pulumi.StringArrayOutput)
+}
+
 type EndpointArgsPtrOutput struct{ *pulumi.OutputState }
 
 func (EndpointArgsPtrOutput) ElementType() reflect.Type {
@@ -532,6 +550,26 @@ func (o EndpointArgsPtrOutput) Interface() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+func (o EndpointArgsPtrOutput) Policy() EndpointPolicyPtrOutput {
+	return o.ApplyT(func(v *EndpointArgs) *EndpointPolicy {
+		if v == nil {
+			return nil
+		}
+		return v.Policy
+	}).(EndpointPolicyPtrOutput)
+}
+
+// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+func (o EndpointArgsPtrOutput) TrustedAccountIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EndpointArgs) []string {
+		if v == nil {
+			return nil
+		}
+		return v.TrustedAccountIds
+	}).(pulumi.StringArrayOutput)
+}
+
 // One service of the cluster: its task definition, service, roles, logs, firewall and scaling.
 type FargateService struct {
 	// CIDR blocks that may connect on `containerPort`. Never 0.0.0.0/0 or ::/0.
@@ -558,6 +596,10 @@ type FargateService struct {
 	HealthCheck *ContainerHealthCheck `pulumi:"healthCheck"`
 	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`. A change rolls out a new task definition revision.
 	Image string `pulumi:"image"`
+	// The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+	LogBufferSize *string `pulumi:"logBufferSize"`
+	// How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+	LogDeliveryMode *LogDeliveryMode `pulumi:"logDeliveryMode"`
 	// Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
 	Memory *int `pulumi:"memory"`
 	// Must be false (the default): privileged containers are refused (ecs-containers-nonprivileged).
@@ -613,6 +655,10 @@ type FargateServiceArgs struct {
 	HealthCheck ContainerHealthCheckPtrInput `pulumi:"healthCheck"`
 	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`. A change rolls out a new task definition revision.
 	Image pulumi.StringInput `pulumi:"image"`
+	// The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+	LogBufferSize pulumi.StringPtrInput `pulumi:"logBufferSize"`
+	// How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+	LogDeliveryMode LogDeliveryModePtrInput `pulumi:"logDeliveryMode"`
 	// Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
 	Memory pulumi.IntPtrInput `pulumi:"memory"`
 	// Must be false (the default): privileged containers are refused (ecs-containers-nonprivileged).
@@ -741,6 +787,16 @@ func (o FargateServiceOutput) HealthCheck() ContainerHealthCheckPtrOutput {
 // The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`. A change rolls out a new task definition revision.
 func (o FargateServiceOutput) Image() pulumi.StringOutput {
 	return o.ApplyT(func(v FargateService) string { return v.Image }).(pulumi.StringOutput)
+}
+
+// The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+func (o FargateServiceOutput) LogBufferSize() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v FargateService) *string { return v.LogBufferSize }).(pulumi.StringPtrOutput)
+}
+
+// How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+func (o FargateServiceOutput) LogDeliveryMode() LogDeliveryModePtrOutput {
+	return o.ApplyT(func(v FargateService) *LogDeliveryMode { return v.LogDeliveryMode }).(LogDeliveryModePtrOutput)
 }
 
 // Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
@@ -1245,6 +1301,10 @@ type PlatformService struct {
 	HealthCheck *ContainerHealthCheck `pulumi:"healthCheck"`
 	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
 	Image string `pulumi:"image"`
+	// The buffer of `non-blocking` log delivery (default `25m`).
+	LogBufferSize *string `pulumi:"logBufferSize"`
+	// `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+	LogDeliveryMode *LogDeliveryMode `pulumi:"logDeliveryMode"`
 	// Memory of the task in MiB (default 512).
 	Memory *int `pulumi:"memory"`
 	// Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
@@ -1291,6 +1351,10 @@ type PlatformServiceArgs struct {
 	HealthCheck ContainerHealthCheckPtrInput `pulumi:"healthCheck"`
 	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
 	Image pulumi.StringInput `pulumi:"image"`
+	// The buffer of `non-blocking` log delivery (default `25m`).
+	LogBufferSize pulumi.StringPtrInput `pulumi:"logBufferSize"`
+	// `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+	LogDeliveryMode LogDeliveryModePtrInput `pulumi:"logDeliveryMode"`
 	// Memory of the task in MiB (default 512).
 	Memory pulumi.IntPtrInput `pulumi:"memory"`
 	// Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
@@ -1407,6 +1471,16 @@ func (o PlatformServiceOutput) HealthCheck() ContainerHealthCheckPtrOutput {
 // The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
 func (o PlatformServiceOutput) Image() pulumi.StringOutput {
 	return o.ApplyT(func(v PlatformService) string { return v.Image }).(pulumi.StringOutput)
+}
+
+// The buffer of `non-blocking` log delivery (default `25m`).
+func (o PlatformServiceOutput) LogBufferSize() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PlatformService) *string { return v.LogBufferSize }).(pulumi.StringPtrOutput)
+}
+
+// `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+func (o PlatformServiceOutput) LogDeliveryMode() LogDeliveryModePtrOutput {
+	return o.ApplyT(func(v PlatformService) *LogDeliveryMode { return v.LogDeliveryMode }).(LogDeliveryModePtrOutput)
 }
 
 // Memory of the task in MiB (default 512).

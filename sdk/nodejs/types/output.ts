@@ -80,6 +80,14 @@ export interface EndpointArgs {
      * Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
      */
     interface?: string[];
+    /**
+     * The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+     */
+    policy?: enums.EndpointPolicy;
+    /**
+     * Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+     */
+    trustedAccountIds?: string[];
 }
 
 /**
@@ -134,6 +142,14 @@ export interface FargateService {
      * The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`. A change rolls out a new task definition revision.
      */
     image: string;
+    /**
+     * The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+     */
+    logBufferSize?: string;
+    /**
+     * How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+     */
+    logDeliveryMode?: enums.LogDeliveryMode;
     /**
      * Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
      */

@@ -11,6 +11,8 @@ __all__ = [
     'CapacityProvider',
     'DatabaseEngine',
     'EncryptionType',
+    'EndpointPolicy',
+    'LogDeliveryMode',
     'NatStrategy',
     'StreamMode',
 ]
@@ -73,6 +75,39 @@ class EncryptionType(_builtins.str, Enum):
     NONE = "NONE"
     """
     No encryption; always refused (kinesis-stream-encrypted).
+    """
+
+
+@pulumi.type_token("healthcare:index:EndpointPolicy")
+class EndpointPolicy(_builtins.str, Enum):
+    """
+    Who may send requests through the VPC endpoints.
+    """
+    ACCOUNT = "account"
+    """
+    Only principals of this account (and of `trustedAccountIds`): credentials of any other
+    account, stolen or planted, cannot carry data out through the endpoints.
+    """
+    AWS_DEFAULT = "awsDefault"
+    """
+    AWS's default policy: any principal, any action, any resource.
+    """
+
+
+@pulumi.type_token("healthcare:index:LogDeliveryMode")
+class LogDeliveryMode(_builtins.str, Enum):
+    """
+    How the container's output reaches its log group.
+    """
+    NON_BLOCKING = "non-blocking"
+    """
+    Output goes through a buffer in the task (`logBufferSize`), so the application never
+    waits for CloudWatch Logs; when the buffer is full, lines are dropped.
+    """
+    BLOCKING = "blocking"
+    """
+    The application's writes to stdout and stderr wait until CloudWatch Logs takes them:
+    no line is lost, but an outage of CloudWatch Logs stalls the application.
     """
 
 

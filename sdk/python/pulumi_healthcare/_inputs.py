@@ -161,22 +161,38 @@ class EndpointArgsArgsDict(TypedDict):
     """
     Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
     """
+    policy: NotRequired[pulumi.Input[Optional['EndpointPolicy']]]
+    """
+    The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+    """
+    trusted_account_ids: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+    """
 
 @pulumi.input_type
 class EndpointArgsArgs:
     def __init__(__self__, *,
                  gateway: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 interface: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+                 interface: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 policy: pulumi.Input[Optional['EndpointPolicy']] = None,
+                 trusted_account_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         VPC endpoints, so traffic to AWS services stays off the internet.
 
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] gateway: Gateway endpoints (`s3`, `dynamodb`) on the private and isolated route tables.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] interface: Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
+        :param pulumi.Input['EndpointPolicy'] policy: The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] trusted_account_ids: Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
         """
         if gateway is not None:
             pulumi.set(__self__, "gateway", gateway)
         if interface is not None:
             pulumi.set(__self__, "interface", interface)
+        if policy is not None:
+            pulumi.set(__self__, "policy", policy)
+        if trusted_account_ids is not None:
+            pulumi.set(__self__, "trusted_account_ids", trusted_account_ids)
 
     @_builtins.property
     @pulumi.getter
@@ -201,6 +217,30 @@ class EndpointArgsArgs:
     @interface.setter
     def interface(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "interface", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def policy(self) -> pulumi.Input[Optional['EndpointPolicy']]:
+        """
+        The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+        """
+        return pulumi.get(self, "policy")
+
+    @policy.setter
+    def policy(self, value: pulumi.Input[Optional['EndpointPolicy']]):
+        pulumi.set(self, "policy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="trustedAccountIds")
+    def trusted_account_ids(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+        """
+        return pulumi.get(self, "trusted_account_ids")
+
+    @trusted_account_ids.setter
+    def trusted_account_ids(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "trusted_account_ids", value)
 
 
 class FargateServiceArgsDict(TypedDict):
@@ -263,6 +303,14 @@ class FargateServiceArgsDict(TypedDict):
     """
     A health check run inside the container.
     """
+    log_buffer_size: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+    """
+    log_delivery_mode: NotRequired[pulumi.Input[Optional['LogDeliveryMode']]]
+    """
+    How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+    """
     memory: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
@@ -305,6 +353,8 @@ class FargateServiceArgs:
                  enable_execute_command: pulumi.Input[Optional[_builtins.bool]] = None,
                  environment: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  health_check: pulumi.Input[Optional['ContainerHealthCheckArgs']] = None,
+                 log_buffer_size: pulumi.Input[Optional[_builtins.str]] = None,
+                 log_delivery_mode: pulumi.Input[Optional['LogDeliveryMode']] = None,
                  memory: pulumi.Input[Optional[_builtins.int]] = None,
                  privileged: pulumi.Input[Optional[_builtins.bool]] = None,
                  readonly_root_filesystem: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -328,6 +378,8 @@ class FargateServiceArgs:
         :param pulumi.Input[_builtins.bool] enable_execute_command: Allow `aws ecs execute-command` sessions into the tasks (default false); sessions are encrypted with the cluster's key and logged.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] environment: Plain environment variables. A name that looks like a credential (PASSWORD, SECRET, TOKEN, KEY...) is refused: put it in `secrets`.
         :param pulumi.Input['ContainerHealthCheckArgs'] health_check: A health check run inside the container.
+        :param pulumi.Input[_builtins.str] log_buffer_size: The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+        :param pulumi.Input['LogDeliveryMode'] log_delivery_mode: How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
         :param pulumi.Input[_builtins.int] memory: Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
         :param pulumi.Input[_builtins.bool] privileged: Must be false (the default): privileged containers are refused (ecs-containers-nonprivileged).
         :param pulumi.Input[_builtins.bool] readonly_root_filesystem: Must be true (the default): a writable root filesystem is refused (ecs-containers-readonly-access).
@@ -360,6 +412,10 @@ class FargateServiceArgs:
             pulumi.set(__self__, "environment", environment)
         if health_check is not None:
             pulumi.set(__self__, "health_check", health_check)
+        if log_buffer_size is not None:
+            pulumi.set(__self__, "log_buffer_size", log_buffer_size)
+        if log_delivery_mode is not None:
+            pulumi.set(__self__, "log_delivery_mode", log_delivery_mode)
         if memory is not None:
             pulumi.set(__self__, "memory", memory)
         if privileged is not None:
@@ -540,6 +596,30 @@ class FargateServiceArgs:
     @health_check.setter
     def health_check(self, value: pulumi.Input[Optional['ContainerHealthCheckArgs']]):
         pulumi.set(self, "health_check", value)
+
+    @_builtins.property
+    @pulumi.getter(name="logBufferSize")
+    def log_buffer_size(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+        """
+        return pulumi.get(self, "log_buffer_size")
+
+    @log_buffer_size.setter
+    def log_buffer_size(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "log_buffer_size", value)
+
+    @_builtins.property
+    @pulumi.getter(name="logDeliveryMode")
+    def log_delivery_mode(self) -> pulumi.Input[Optional['LogDeliveryMode']]:
+        """
+        How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+        """
+        return pulumi.get(self, "log_delivery_mode")
+
+    @log_delivery_mode.setter
+    def log_delivery_mode(self, value: pulumi.Input[Optional['LogDeliveryMode']]):
+        pulumi.set(self, "log_delivery_mode", value)
 
     @_builtins.property
     @pulumi.getter
@@ -771,6 +851,14 @@ class PlatformServiceArgsDict(TypedDict):
     """
     A health check run inside the container.
     """
+    log_buffer_size: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The buffer of `non-blocking` log delivery (default `25m`).
+    """
+    log_delivery_mode: NotRequired[pulumi.Input[Optional['LogDeliveryMode']]]
+    """
+    `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+    """
     memory: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     Memory of the task in MiB (default 512).
@@ -798,6 +886,8 @@ class PlatformServiceArgs:
                  enable_execute_command: pulumi.Input[Optional[_builtins.bool]] = None,
                  environment: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  health_check: pulumi.Input[Optional['ContainerHealthCheckArgs']] = None,
+                 log_buffer_size: pulumi.Input[Optional[_builtins.str]] = None,
+                 log_delivery_mode: pulumi.Input[Optional['LogDeliveryMode']] = None,
                  memory: pulumi.Input[Optional[_builtins.int]] = None,
                  secrets: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  task_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input['PolicyStatementArgs']]]] = None):
@@ -818,6 +908,8 @@ class PlatformServiceArgs:
         :param pulumi.Input[_builtins.bool] enable_execute_command: Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] environment: Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
         :param pulumi.Input['ContainerHealthCheckArgs'] health_check: A health check run inside the container.
+        :param pulumi.Input[_builtins.str] log_buffer_size: The buffer of `non-blocking` log delivery (default `25m`).
+        :param pulumi.Input['LogDeliveryMode'] log_delivery_mode: `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
         :param pulumi.Input[_builtins.int] memory: Memory of the task in MiB (default 512).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] secrets: Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
         :param pulumi.Input[Sequence[pulumi.Input['PolicyStatementArgs']]] task_policy_statements: The task role's own permissions, besides assuming the stream's producer role.
@@ -843,6 +935,10 @@ class PlatformServiceArgs:
             pulumi.set(__self__, "environment", environment)
         if health_check is not None:
             pulumi.set(__self__, "health_check", health_check)
+        if log_buffer_size is not None:
+            pulumi.set(__self__, "log_buffer_size", log_buffer_size)
+        if log_delivery_mode is not None:
+            pulumi.set(__self__, "log_delivery_mode", log_delivery_mode)
         if memory is not None:
             pulumi.set(__self__, "memory", memory)
         if secrets is not None:
@@ -981,6 +1077,30 @@ class PlatformServiceArgs:
     @health_check.setter
     def health_check(self, value: pulumi.Input[Optional['ContainerHealthCheckArgs']]):
         pulumi.set(self, "health_check", value)
+
+    @_builtins.property
+    @pulumi.getter(name="logBufferSize")
+    def log_buffer_size(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The buffer of `non-blocking` log delivery (default `25m`).
+        """
+        return pulumi.get(self, "log_buffer_size")
+
+    @log_buffer_size.setter
+    def log_buffer_size(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "log_buffer_size", value)
+
+    @_builtins.property
+    @pulumi.getter(name="logDeliveryMode")
+    def log_delivery_mode(self) -> pulumi.Input[Optional['LogDeliveryMode']]:
+        """
+        `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+        """
+        return pulumi.get(self, "log_delivery_mode")
+
+    @log_delivery_mode.setter
+    def log_delivery_mode(self, value: pulumi.Input[Optional['LogDeliveryMode']]):
+        pulumi.set(self, "log_delivery_mode", value)
 
     @_builtins.property
     @pulumi.getter

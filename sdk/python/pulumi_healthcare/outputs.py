@@ -216,19 +216,44 @@ class EndpointArgs(dict):
     """
     VPC endpoints, so traffic to AWS services stays off the internet.
     """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "trustedAccountIds":
+            suggest = "trusted_account_ids"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in EndpointArgs. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        EndpointArgs.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        EndpointArgs.__key_warning(key)
+        return super().get(key, default)
+
     def __init__(__self__, *,
                  gateway: Optional[Sequence[_builtins.str]] = None,
-                 interface: Optional[Sequence[_builtins.str]] = None):
+                 interface: Optional[Sequence[_builtins.str]] = None,
+                 policy: Optional['EndpointPolicy'] = None,
+                 trusted_account_ids: Optional[Sequence[_builtins.str]] = None):
         """
         VPC endpoints, so traffic to AWS services stays off the internet.
 
         :param Sequence[_builtins.str] gateway: Gateway endpoints (`s3`, `dynamodb`) on the private and isolated route tables.
         :param Sequence[_builtins.str] interface: Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
+        :param 'EndpointPolicy' policy: The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+        :param Sequence[_builtins.str] trusted_account_ids: Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
         """
         if gateway is not None:
             pulumi.set(__self__, "gateway", gateway)
         if interface is not None:
             pulumi.set(__self__, "interface", interface)
+        if policy is not None:
+            pulumi.set(__self__, "policy", policy)
+        if trusted_account_ids is not None:
+            pulumi.set(__self__, "trusted_account_ids", trusted_account_ids)
 
     @_builtins.property
     @pulumi.getter
@@ -245,6 +270,22 @@ class EndpointArgs(dict):
         Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
         """
         return pulumi.get(self, "interface")
+
+    @_builtins.property
+    @pulumi.getter
+    def policy(self) -> Optional['EndpointPolicy']:
+        """
+        The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+        """
+        return pulumi.get(self, "policy")
+
+    @_builtins.property
+    @pulumi.getter(name="trustedAccountIds")
+    def trusted_account_ids(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+        """
+        return pulumi.get(self, "trusted_account_ids")
 
 
 @pulumi.output_type
@@ -273,6 +314,10 @@ class FargateService(dict):
             suggest = "enable_execute_command"
         elif key == "healthCheck":
             suggest = "health_check"
+        elif key == "logBufferSize":
+            suggest = "log_buffer_size"
+        elif key == "logDeliveryMode":
+            suggest = "log_delivery_mode"
         elif key == "readonlyRootFilesystem":
             suggest = "readonly_root_filesystem"
         elif key == "securityGroupIds":
@@ -306,6 +351,8 @@ class FargateService(dict):
                  enable_execute_command: Optional[_builtins.bool] = None,
                  environment: Optional[Mapping[str, _builtins.str]] = None,
                  health_check: Optional['outputs.ContainerHealthCheck'] = None,
+                 log_buffer_size: Optional[_builtins.str] = None,
+                 log_delivery_mode: Optional['LogDeliveryMode'] = None,
                  memory: Optional[_builtins.int] = None,
                  privileged: Optional[_builtins.bool] = None,
                  readonly_root_filesystem: Optional[_builtins.bool] = None,
@@ -329,6 +376,8 @@ class FargateService(dict):
         :param _builtins.bool enable_execute_command: Allow `aws ecs execute-command` sessions into the tasks (default false); sessions are encrypted with the cluster's key and logged.
         :param Mapping[str, _builtins.str] environment: Plain environment variables. A name that looks like a credential (PASSWORD, SECRET, TOKEN, KEY...) is refused: put it in `secrets`.
         :param 'ContainerHealthCheck' health_check: A health check run inside the container.
+        :param _builtins.str log_buffer_size: The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+        :param 'LogDeliveryMode' log_delivery_mode: How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
         :param _builtins.int memory: Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
         :param _builtins.bool privileged: Must be false (the default): privileged containers are refused (ecs-containers-nonprivileged).
         :param _builtins.bool readonly_root_filesystem: Must be true (the default): a writable root filesystem is refused (ecs-containers-readonly-access).
@@ -361,6 +410,10 @@ class FargateService(dict):
             pulumi.set(__self__, "environment", environment)
         if health_check is not None:
             pulumi.set(__self__, "health_check", health_check)
+        if log_buffer_size is not None:
+            pulumi.set(__self__, "log_buffer_size", log_buffer_size)
+        if log_delivery_mode is not None:
+            pulumi.set(__self__, "log_delivery_mode", log_delivery_mode)
         if memory is not None:
             pulumi.set(__self__, "memory", memory)
         if privileged is not None:
@@ -485,6 +538,22 @@ class FargateService(dict):
         A health check run inside the container.
         """
         return pulumi.get(self, "health_check")
+
+    @_builtins.property
+    @pulumi.getter(name="logBufferSize")
+    def log_buffer_size(self) -> Optional[_builtins.str]:
+        """
+        The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+        """
+        return pulumi.get(self, "log_buffer_size")
+
+    @_builtins.property
+    @pulumi.getter(name="logDeliveryMode")
+    def log_delivery_mode(self) -> Optional['LogDeliveryMode']:
+        """
+        How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+        """
+        return pulumi.get(self, "log_delivery_mode")
 
     @_builtins.property
     @pulumi.getter

@@ -19,6 +19,31 @@ pub const DEFAULT_CPU_TARGET: f64 = 70.0;
 /// `<clusterName>-<service>-exec` and `<clusterName>-<service>-task`.
 pub const MAX_ROLE_NAME: usize = 64;
 
+/// The buffer of non-blocking log delivery when `logBufferSize` is not given.
+pub const DEFAULT_LOG_BUFFER: &str = "25m";
+
+/// How the container's output reaches its log group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogDeliveryMode {
+    /// Output goes through a buffer in the task (`logBufferSize`), so the application never
+    /// waits for CloudWatch Logs; when the buffer is full, lines are dropped.
+    #[default]
+    NonBlocking,
+    /// The application's writes to stdout and stderr wait until CloudWatch Logs takes them:
+    /// no line is lost, but an outage of CloudWatch Logs stalls the application.
+    Blocking,
+}
+
+impl LogDeliveryMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogDeliveryMode::NonBlocking => "non-blocking",
+            LogDeliveryMode::Blocking => "blocking",
+        }
+    }
+}
+
 /// A Fargate capacity provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -124,6 +149,10 @@ pub struct ServiceArgs {
     pub privileged: Option<bool>,
     /// Must be true (the default): a writable root filesystem is refused (ecs-containers-readonly-access).
     pub readonly_root_filesystem: Option<bool>,
+    /// How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+    pub log_delivery_mode: Option<LogDeliveryMode>,
+    /// The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+    pub log_buffer_size: Option<String>,
 }
 
 /// Inputs of a FargateCluster.
@@ -232,6 +261,17 @@ impl ServiceArgs {
 
     pub fn exec(&self) -> bool {
         self.enable_execute_command.unwrap_or(false)
+    }
+
+    /// The log delivery mode, and the buffer size when non-blocking, defaults filled in.
+    pub fn log_delivery(&self) -> (LogDeliveryMode, Option<String>) {
+        let mode = self.log_delivery_mode.unwrap_or_default();
+        let buffer = (mode == LogDeliveryMode::NonBlocking).then(|| {
+            self.log_buffer_size
+                .clone()
+                .unwrap_or_else(|| DEFAULT_LOG_BUFFER.to_string())
+        });
+        (mode, buffer)
     }
 
     /// The scaling range and targets, defaults filled in.

@@ -10,7 +10,7 @@ use crate::compliance::{
 };
 use crate::resources::fargate::args::{
     DEFAULT_CPU, DEFAULT_DESIRED_COUNT, DEFAULT_MAX_TASKS, DEFAULT_MEMORY, DEFAULT_MIN_TASKS,
-    ServiceArgs, fargate_memory,
+    LogDeliveryMode, ServiceArgs, fargate_memory,
 };
 use crate::resources::inputs::{self, Scope};
 
@@ -48,6 +48,7 @@ pub fn check(
     sizing(&p, s, failures);
     reach(ctx, &p, name, s, failures);
     flags(&p, s, failures);
+    log_delivery(&p, s, failures);
     environment(ctx, &p, s, failures);
     secrets(&p, s, failures);
     scaling(&p, s, failures);
@@ -188,6 +189,37 @@ fn flags(p: &str, s: &mut ServiceArgs, failures: &mut Vec<CheckFailure>) {
         ));
     }
     s.readonly_root_filesystem = Some(true);
+}
+
+/// The log buffer: a size Docker's awslogs driver takes, only with non-blocking delivery.
+/// Defaults are not filled in, so a state written before these inputs existed stays equal.
+fn log_delivery(p: &str, s: &ServiceArgs, failures: &mut Vec<CheckFailure>) {
+    let Some(size) = &s.log_buffer_size else {
+        return;
+    };
+    if s.log_delivery_mode == Some(LogDeliveryMode::Blocking) {
+        failures.push(CheckFailure::new(
+            format!("{p}logBufferSize"),
+            "a log buffer is used only by `non-blocking` delivery; remove it or set `logDeliveryMode` to `non-blocking`",
+        ));
+    } else if !buffer_size(size) {
+        failures.push(CheckFailure::new(
+            format!("{p}logBufferSize"),
+            format!("`{size}` is not a size: give a whole number of bytes, optionally followed by `k`, `m` or `g` (e.g. `25m`)"),
+        ));
+    }
+}
+
+/// A positive whole number with an optional `k`, `m` or `g` (any case), as Docker parses
+/// `max-buffer-size`.
+fn buffer_size(size: &str) -> bool {
+    let digits = size
+        .strip_suffix(['k', 'm', 'g', 'K', 'M', 'G'])
+        .unwrap_or(size);
+    !digits.is_empty()
+        && digits.len() <= 12
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.bytes().any(|b| b != b'0')
 }
 
 /// True when an environment variable's name says it holds a credential.

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::resources::fargate::args::{
-    ContainerHealthCheck, PolicyStatement, ServiceArgs, ServiceAutoscaling,
+    ContainerHealthCheck, LogDeliveryMode, PolicyStatement, ServiceArgs, ServiceAutoscaling,
 };
 
 const SECRET_ARN: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf";
@@ -230,6 +230,45 @@ fn a_writable_root_filesystem_is_refused() {
     let f = failures_of(|s| s.readonly_root_filesystem = Some(false));
     assert_eq!(props(&f), ["services.api.readonlyRootFilesystem"]);
     assert!(f[0].reason.contains("ecs-containers-readonly-access"));
+}
+
+#[test]
+fn a_log_buffer_must_be_a_size_and_only_with_non_blocking_delivery() {
+    for bad in ["", "25mb", "m", "0", "0k", "-1m", "2.5m", "1234567890123k"] {
+        let f = failures_of(|s| s.log_buffer_size = Some(bad.into()));
+        assert_eq!(props(&f), ["services.api.logBufferSize"], "{bad}");
+        assert!(f[0].reason.contains("not a size"), "{}", f[0].reason);
+    }
+    let f = failures_of(|s| {
+        s.log_delivery_mode = Some(LogDeliveryMode::Blocking);
+        s.log_buffer_size = Some("25m".into());
+    });
+    assert_eq!(props(&f), ["services.api.logBufferSize"]);
+    assert!(f[0].reason.contains("only by `non-blocking`"));
+    for good in ["25m", "1G", "65536", "512k"] {
+        let f = failures_of(|s| s.log_buffer_size = Some(good.into()));
+        assert!(f.is_empty(), "{good}: {f:?}");
+    }
+}
+
+#[test]
+fn log_delivery_defaults_are_not_written_into_the_inputs() {
+    let (a, f, _) = run(base(), None);
+    assert!(f.is_empty(), "{f:?}");
+    let s = &a.services.unwrap_or_default()["api"];
+    assert_eq!(
+        (s.log_delivery_mode, s.log_buffer_size.clone()),
+        (None, None)
+    );
+    assert_eq!(
+        s.log_delivery(),
+        (LogDeliveryMode::NonBlocking, Some("25m".to_string()))
+    );
+    let blocking = ServiceArgs {
+        log_delivery_mode: Some(LogDeliveryMode::Blocking),
+        ..service()
+    };
+    assert_eq!(blocking.log_delivery(), (LogDeliveryMode::Blocking, None));
 }
 
 #[test]

@@ -8,8 +8,8 @@ use pulumi_provider::Ctx;
 use serde_json::Value as J;
 
 use super::args::{
-    PolicyStatement, ServiceArgs, ServiceAutoscaling, ServiceState, execution_role, family,
-    service_log_group, task_role,
+    LogDeliveryMode, PolicyStatement, ServiceArgs, ServiceAutoscaling, ServiceState,
+    execution_role, family, service_log_group, task_role,
 };
 use super::roles::{EXECUTION_POLICY, TASK_POLICY};
 use super::scaling::{self, ScalingView};
@@ -206,10 +206,13 @@ fn container(o: &Observed, given: Option<&ServiceArgs>, base: &mut ServiceArgs) 
             base.environment = g.environment.clone();
             base.secrets = g.secrets.clone();
             base.health_check = g.health_check.clone();
+            base.log_delivery_mode = g.log_delivery_mode;
+            base.log_buffer_size = g.log_buffer_size.clone();
             return;
         }
     }
     let s = &t.spec;
+    log_delivery(s, given, base);
     base.image = s.image.clone();
     base.cpu = s.cpu.parse().ok();
     base.memory = s.memory.parse().ok();
@@ -227,6 +230,28 @@ fn container(o: &Observed, given: Option<&ServiceArgs>, base: &mut ServiceArgs) 
             retries: Some(h.retries),
             start_period: Some(h.start_period),
         });
+}
+
+/// The log delivery inputs that give what the task definition has, in the program's own
+/// form where it means the same (a default left out stays out). A task definition without a
+/// `mode` (made before the provider set one) reads as no input, so a refresh shows no
+/// change until its next revision.
+fn log_delivery(s: &Spec, given: Option<&ServiceArgs>, base: &mut ServiceArgs) {
+    let given_mode = given.and_then(|g| g.log_delivery_mode);
+    base.log_delivery_mode = match s.log_mode.as_deref() {
+        None => None,
+        Some(m) if given_mode.unwrap_or_default().as_str() == m => given_mode,
+        Some("blocking") => Some(LogDeliveryMode::Blocking),
+        Some(_) => Some(LogDeliveryMode::NonBlocking),
+    };
+    let given_buffer = given.cloned().unwrap_or_default().log_delivery().1;
+    base.log_buffer_size = match &s.log_buffer {
+        None => None,
+        Some(b) if given_buffer.as_ref() == Some(b) => {
+            given.and_then(|g| g.log_buffer_size.clone())
+        }
+        Some(b) => Some(b.clone()),
+    };
 }
 
 /// The inputs that would produce the service as AWS has it.

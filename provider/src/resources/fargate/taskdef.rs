@@ -50,10 +50,15 @@ pub struct Spec {
     pub privileged: bool,
     /// Whether the container logs with awslogs (ecs-task-definition-log-configuration).
     pub logs_to_cloudwatch: bool,
+    /// The awslogs `mode` option; absent leaves it to the account's `defaultLogDriverMode`.
+    pub log_mode: Option<String>,
+    /// The awslogs `max-buffer-size` option (non-blocking only).
+    pub log_buffer: Option<String>,
 }
 
 impl Spec {
     pub fn wanted(s: &ServiceArgs, execution_role: &str, task_role: &str, log_group: &str) -> Self {
+        let (mode, buffer) = s.log_delivery();
         Spec {
             image: s.image.clone(),
             cpu: s.cpu().to_string(),
@@ -75,12 +80,19 @@ impl Spec {
             readonly_root: true,
             privileged: false,
             logs_to_cloudwatch: true,
+            log_mode: Some(mode.as_str().to_string()),
+            log_buffer: buffer,
         }
     }
 
     fn of(t: &TaskDefinition) -> Self {
         let c = t.container_definitions().first();
         let log = c.and_then(|c| c.log_configuration());
+        let option = |name: &str| {
+            log.and_then(|l| l.options())
+                .and_then(|o| o.get(name))
+                .cloned()
+        };
         Spec {
             image: c.and_then(|c| c.image()).unwrap_or_default().to_string(),
             cpu: t.cpu().unwrap_or_default().to_string(),
@@ -115,26 +127,30 @@ impl Spec {
             }),
             execution_role: t.execution_role_arn().unwrap_or_default().to_string(),
             task_role: t.task_role_arn().unwrap_or_default().to_string(),
-            log_group: log
-                .and_then(|l| l.options())
-                .and_then(|o| o.get("awslogs-group"))
-                .cloned()
-                .unwrap_or_default(),
+            log_group: option("awslogs-group").unwrap_or_default(),
             readonly_root: c
                 .and_then(|c| c.readonly_root_filesystem())
                 .unwrap_or(false),
             privileged: c.and_then(|c| c.privileged()).unwrap_or(false),
             logs_to_cloudwatch: log.is_some_and(|l| l.log_driver() == &LogDriver::Awslogs),
+            log_mode: option("mode"),
+            log_buffer: option("max-buffer-size"),
         }
     }
 
     fn container(&self, region: &str) -> Result<ContainerDefinition> {
-        let log = LogConfiguration::builder()
+        let mut log = LogConfiguration::builder()
             .log_driver(LogDriver::Awslogs)
             .options("awslogs-group", &self.log_group)
             .options("awslogs-region", region)
-            .options("awslogs-stream-prefix", CONTAINER)
-            .build()?;
+            .options("awslogs-stream-prefix", CONTAINER);
+        if let Some(mode) = &self.log_mode {
+            log = log.options("mode", mode);
+        }
+        if let Some(size) = &self.log_buffer {
+            log = log.options("max-buffer-size", size);
+        }
+        let log = log.build()?;
         let secrets = self
             .secrets
             .iter()

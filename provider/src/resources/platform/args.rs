@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::resources::fargate::args::{ContainerHealthCheck, PolicyStatement, ServiceAutoscaling};
+use crate::resources::fargate::args::{
+    ContainerHealthCheck, LogDeliveryMode, PolicyStatement, ServiceAutoscaling,
+};
 use crate::resources::postgres::args::Engine;
 use crate::resources::vpc::args::{EndpointArgs, NatStrategy};
 
@@ -49,6 +51,10 @@ pub struct PlatformServiceArgs {
     pub enable_execute_command: Option<bool>,
     /// The task role's own permissions, besides assuming the stream's producer role.
     pub task_policy_statements: Option<Vec<PolicyStatement>>,
+    /// `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+    pub log_delivery_mode: Option<LogDeliveryMode>,
+    /// The buffer of `non-blocking` log delivery (default `25m`).
+    pub log_buffer_size: Option<String>,
 }
 
 /// Inputs of a Platform.

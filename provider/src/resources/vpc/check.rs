@@ -6,8 +6,8 @@ use ipnet::Ipv4Net;
 use pulumi_provider::CheckFailure;
 
 use super::args::{
-    DEFAULT_AZ_COUNT, DEFAULT_CIDR, DEFAULT_RETENTION_DAYS, FlowLogArgs, GATEWAY_SERVICES, MAX_AZS,
-    NatStrategy, SubnetsArgs, TierArgs, VpcArgs,
+    DEFAULT_AZ_COUNT, DEFAULT_CIDR, DEFAULT_RETENTION_DAYS, EndpointArgs, EndpointPolicy,
+    FlowLogArgs, GATEWAY_SERVICES, MAX_AZS, NatStrategy, SubnetsArgs, TierArgs, VpcArgs,
 };
 use super::layout::{Tier, default_cidr};
 use crate::compliance::{LOG_RETENTION, VPC_FLOW_LOGS};
@@ -234,6 +234,7 @@ fn check_endpoints(a: &mut VpcArgs, failures: &mut Vec<CheckFailure>) {
                 "interface endpoints live in the private subnets: enable subnets.private",
             ));
         }
+        trusted_accounts(endpoints, failures);
         for list in [&mut endpoints.gateway, &mut endpoints.interface]
             .into_iter()
             .flatten()
@@ -242,6 +243,29 @@ fn check_endpoints(a: &mut VpcArgs, failures: &mut Vec<CheckFailure>) {
             list.dedup();
         }
     }
+}
+
+/// `trustedAccountIds`: 12-digit ids, meaningful only under the `account` policy.
+fn trusted_accounts(endpoints: &mut EndpointArgs, failures: &mut Vec<CheckFailure>) {
+    let Some(ids) = &mut endpoints.trusted_account_ids else {
+        return;
+    };
+    if endpoints.policy == Some(EndpointPolicy::AwsDefault) && !ids.is_empty() {
+        failures.push(CheckFailure::new(
+            "endpoints.trustedAccountIds",
+            "AWS's default policy already lets every account through; trusted accounts apply only to the `account` policy",
+        ));
+    }
+    for (i, id) in ids.iter().enumerate() {
+        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            failures.push(CheckFailure::new(
+                format!("endpoints.trustedAccountIds[{i}]"),
+                format!("{id:?} is not an AWS account id (12 digits)"),
+            ));
+        }
+    }
+    ids.sort();
+    ids.dedup();
 }
 
 /// The AZs to use: the explicit list, else the kept ones grown or shrunk to the count

@@ -84,6 +84,8 @@ pub struct EndpointView {
     pub part: Option<String>,
     pub route_table_ids: Vec<String>,
     pub subnet_ids: Vec<String>,
+    /// The policy document as EC2 answers it.
+    pub policy: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -480,6 +482,7 @@ fn endpoint_view(e: &VpcEndpoint, region_prefix: &str) -> EndpointView {
         part: tags_of(e.tags()).get(PART_TAG).cloned(),
         route_table_ids: e.route_table_ids().to_vec(),
         subnet_ids: e.subnet_ids().to_vec(),
+        policy: e.policy_document().map(String::from),
     }
 }
 

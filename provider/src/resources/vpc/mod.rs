@@ -2,6 +2,7 @@
 
 pub mod args;
 mod check;
+mod endpoint_policy;
 mod endpoints;
 mod flowlogs;
 mod groups;

@@ -56,6 +56,7 @@ pub async fn from_inventory(
         ..args.clone()
     };
     let mut drift = drift(&wanted, inv, &nat_gateway_ids);
+    drift.extend(super::endpoints::policy_drift(cx, &wanted, inv).await?);
     if let (Some(f), Some(g)) = (flow, &group)
         && g.kms_key_id.is_none()
     {
@@ -327,6 +328,7 @@ pub async fn read(
             inputs.endpoints = Some(EndpointArgs {
                 gateway: Some(gateway).filter(|g| !g.is_empty()),
                 interface: Some(interface).filter(|i| !i.is_empty()),
+                ..Default::default()
             });
         }
     }

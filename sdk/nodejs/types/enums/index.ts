@@ -66,6 +66,41 @@ export const EncryptionType = {
  */
 export type EncryptionType = (typeof EncryptionType)[keyof typeof EncryptionType];
 
+export const EndpointPolicy = {
+    /**
+     * Only principals of this account (and of `trustedAccountIds`): credentials of any other
+     * account, stolen or planted, cannot carry data out through the endpoints.
+     */
+    Account: "account",
+    /**
+     * AWS's default policy: any principal, any action, any resource.
+     */
+    AwsDefault: "awsDefault",
+} as const;
+
+/**
+ * Who may send requests through the VPC endpoints.
+ */
+export type EndpointPolicy = (typeof EndpointPolicy)[keyof typeof EndpointPolicy];
+
+export const LogDeliveryMode = {
+    /**
+     * Output goes through a buffer in the task (`logBufferSize`), so the application never
+     * waits for CloudWatch Logs; when the buffer is full, lines are dropped.
+     */
+    NonBlocking: "non-blocking",
+    /**
+     * The application's writes to stdout and stderr wait until CloudWatch Logs takes them:
+     * no line is lost, but an outage of CloudWatch Logs stalls the application.
+     */
+    Blocking: "blocking",
+} as const;
+
+/**
+ * How the container's output reaches its log group.
+ */
+export type LogDeliveryMode = (typeof LogDeliveryMode)[keyof typeof LogDeliveryMode];
+
 export const NatStrategy = {
     /**
      * No NAT gateways: private subnets have no route out.
