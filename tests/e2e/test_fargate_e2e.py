@@ -408,3 +408,26 @@ def test_a_secret_environment_value_never_reaches_the_task_definition(new_stack,
     assert "services.api.environment.UPSTREAM_URL" in text and "services.api.secrets" in text, text[-2000:]
     assert "hunter2-in-clear" not in text
     assert cluster_of(moto, name) == []
+
+
+def test_the_replaced_revision_is_deregistered_even_when_the_list_leaves_it_out(new_stack, moto, proxy):
+    # ListTaskDefinitions can leave a revision out for a while after it was registered (its
+    # index lags); here it never lists the first one. The revision the service ran is known
+    # by ARN, so the update still retires it.
+    name = unique()
+    stack = new_stack(program(name))
+    stack.up()
+    first = stack.outputs()["services"]["api"]["taskDefinitionArn"]
+    revision = first.rsplit("/", 1)[-1]
+    unlisted = proxy.add_rule("rewrite", service="ecs", operation="ListTaskDefinitions",
+                              find=f"/{revision}\"", replace=f"/{revision.replace(':', '-unlisted:')}\"")
+    stack.write(program(name, {"api": service(image=IMAGE.replace("1.0.0", "1.1.0"))}))
+    stack.up()
+    assert unlisted.fired > 0
+    second = stack.outputs()["services"]["api"]["taskDefinitionArn"]
+    assert second != first
+    assert task_definition(moto, first)["status"] == "INACTIVE"
+    assert task_definition(moto, second)["status"] == "ACTIVE"
+    proxy.clear_rules()
+    stack.destroy()
+    assert task_definition(moto, second)["status"] == "INACTIVE"

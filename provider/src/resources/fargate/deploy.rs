@@ -136,7 +136,8 @@ pub async fn deploy(
     };
     roll(cx, ctx, sh, name, s, previous, &want, have.as_ref()).await?;
     scaling::ensure(cx, ctx, sh.cluster, name, &s.scaling()).await?;
-    for arn in taskdef::deregister_others(cx, &fam, Some(&revision)).await? {
+    let ran: Vec<String> = have.iter().map(|v| v.task_definition.clone()).collect();
+    for arn in taskdef::deregister_others(cx, ctx, &fam, Some(&revision), &ran).await? {
         ctx.info(format!("deregistered task definition {arn}"))
             .await;
     }
@@ -194,8 +195,13 @@ pub async fn remove(
     ctx.status(format!("removing ECS service {}/{name}", sh.cluster))
         .await;
     scaling::delete(cx, ctx, sh.cluster, name).await?;
+    let ran: Vec<String> = service::describe(cx, sh.cluster, name)
+        .await?
+        .map(|v| v.task_definition)
+        .into_iter()
+        .collect();
     service::delete(cx, ctx, sh.cluster, name).await?;
-    taskdef::deregister_others(cx, &family(sh.cluster, name), None).await?;
+    taskdef::deregister_others(cx, ctx, &family(sh.cluster, name), None, &ran).await?;
     roles::delete(cx, ctx, sh.cluster, name).await?;
     if let Some(sg) = placement::group_in_vpc(cx, vpc_id, &security_group(sh.cluster, name)).await?
     {

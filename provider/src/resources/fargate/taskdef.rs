@@ -302,14 +302,28 @@ fn family_of(arn: &str) -> Option<&str> {
         .map(|(f, _)| f)
 }
 
-/// Deregisters every ACTIVE revision of `family` but `keep`.
+/// Deregisters every ACTIVE revision of `family` but `keep`: those ECS lists, and the
+/// `known` ones (the revision the service ran, as it said a moment ago). ListTaskDefinitions
+/// can leave a revision out for a while after it was registered; the known ones are read by
+/// ARN, so the revision being replaced is never missed.
 pub async fn deregister_others(
     cx: &AwsContext,
+    ctx: &Ctx,
     family: &str,
     keep: Option<&str>,
+    known: &[String],
 ) -> Result<Vec<String>> {
+    let mut arns = active_revisions(cx, family).await?;
+    for arn in known {
+        if arns.contains(arn) || family_of(arn) != Some(family) {
+            continue;
+        }
+        if describe(cx, ctx, arn).await?.is_some_and(|t| t.active) {
+            arns.push(arn.clone());
+        }
+    }
     let mut gone = Vec::new();
-    for arn in active_revisions(cx, family).await? {
+    for arn in arns {
         if Some(arn.as_str()) == keep {
             continue;
         }
