@@ -8,7 +8,10 @@ prints exactly one line, the port, once the server answers, and runs until SIGTE
 Each addition below is one small function named after the AWS operation it completes, and
 registered by patching moto's backend or response classes; the ElastiCache ones live in
 ``moto_elasticache.py``, the RDS ones in ``moto_rds.py`` and ``moto_rds_parameters.py``, the
-ECS ones in ``moto_ecs.py`` and the Application Auto Scaling ones in ``moto_autoscaling.py``.
+ECS ones in ``moto_ecs.py`` and the Application Auto Scaling ones in ``moto_autoscaling.py``;
+those the account baseline needs in ``moto_s3.py``, ``moto_cloudtrail.py``,
+``moto_logs_filters.py``, ``moto_sns.py``, ``moto_config.py``, ``moto_guardduty.py``,
+``moto_securityhub.py``, ``moto_ec2.py`` and ``moto_secretsmanager.py``.
 Each is covered by a test in ``tests/harness_tests`` that shows it behaves as AWS documents.
 Moto settings such as ``MOTO_IAM_LOAD_MANAGED_POLICIES=true`` are read from the environment
 at import time; none is needed now.
@@ -21,16 +24,34 @@ import threading
 
 if __package__:
     from .moto_autoscaling import AUTOSCALING_ADDITIONS
+    from .moto_cloudtrail import CLOUDTRAIL_ADDITIONS
+    from .moto_config import CONFIG_ADDITIONS
+    from .moto_ec2 import EC2_ADDITIONS
     from .moto_ecs import ECS_ADDITIONS
     from .moto_elasticache import ELASTICACHE_ADDITIONS
+    from .moto_guardduty import GUARDDUTY_ADDITIONS
     from .moto_logs import LOGS_ADDITIONS
+    from .moto_logs_filters import LOGS_FILTER_ADDITIONS
     from .moto_rds import RDS_ADDITIONS
+    from .moto_s3 import S3_ADDITIONS
+    from .moto_secretsmanager import SECRETSMANAGER_ADDITIONS
+    from .moto_securityhub import SECURITYHUB_ADDITIONS
+    from .moto_sns import SNS_ADDITIONS
 else:  # run as a program, with tests/harness first on sys.path
     from moto_autoscaling import AUTOSCALING_ADDITIONS
+    from moto_cloudtrail import CLOUDTRAIL_ADDITIONS
+    from moto_config import CONFIG_ADDITIONS
+    from moto_ec2 import EC2_ADDITIONS
     from moto_ecs import ECS_ADDITIONS
     from moto_elasticache import ELASTICACHE_ADDITIONS
+    from moto_guardduty import GUARDDUTY_ADDITIONS
     from moto_logs import LOGS_ADDITIONS
+    from moto_logs_filters import LOGS_FILTER_ADDITIONS
     from moto_rds import RDS_ADDITIONS
+    from moto_s3 import S3_ADDITIONS
+    from moto_secretsmanager import SECRETSMANAGER_ADDITIONS
+    from moto_securityhub import SECURITYHUB_ADDITIONS
+    from moto_sns import SNS_ADDITIONS
 
 # AWS: "Tags: A set of up to 50 key-value pairs to use to create the tags." (CreateStream)
 KINESIS_MAX_CREATE_TAGS = 50
@@ -117,7 +138,9 @@ def ec2_delete_nat_gateway_frees_address():
 
 ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_delete_nat_gateway_frees_address,
              *ELASTICACHE_ADDITIONS, *RDS_ADDITIONS, *ECS_ADDITIONS, *AUTOSCALING_ADDITIONS,
-             *LOGS_ADDITIONS]
+             *LOGS_ADDITIONS, *S3_ADDITIONS, *CLOUDTRAIL_ADDITIONS, *LOGS_FILTER_ADDITIONS, *SNS_ADDITIONS,
+             *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
+             *SECRETSMANAGER_ADDITIONS]
 
 
 def apply_additions():
