@@ -230,6 +230,8 @@ def test_a_failed_create_leaves_a_partial_state_that_up_completes(new_stack, mot
     ({"transitEncryption": False}, "transitEncryption"),
     ({"snapshotRetentionDays": 0}, "snapshotRetentionDays"),
     ({"allowedCidrBlocks": ["0.0.0.0/0"]}, "allowedCidrBlocks[0]"),
+    ({"authSecretReaders": ["arn:aws:iam::123456789012:role/app-*"]}, "authSecretReaders[0]"),
+    ({"authSecretAdministrators": ["ops"]}, "authSecretAdministrators"),
 ])
 def test_bad_inputs_fail_preview_naming_the_property(new_stack, props, prop):
     stack = new_stack(program(**props))
@@ -322,4 +324,47 @@ def test_redis_becomes_valkey_in_place_and_never_goes_back(new_stack, moto):
     assert failed.returncode != 0 and "ElastiCache cannot move a cache from valkey back to redis" in text, text
     assert group(moto, out["id"])["Engine"] == "valkey"
     stack.write(program(engine="valkey", **quick))
+    stack.destroy()
+
+
+def secret_policy(moto, arn):
+    got = moto.client("secretsmanager").get_resource_policy(SecretId=arn).get("ResourcePolicy")
+    return json.loads(got) if got else None
+
+
+def test_the_auth_secret_admits_only_its_readers_administrators_and_deployer(new_stack, moto):
+    account = moto.client("sts").get_caller_identity()["Account"]
+    deployer = moto.client("sts").get_caller_identity()["Arn"]
+    breakglass = f"arn:aws:iam::{account}:role/breakglass"
+    stack = new_stack(program(authSecretReaders=["api-exec"], authSecretAdministrators=[breakglass]))
+    stack.up()
+    out = stack.outputs()
+    [statement] = secret_policy(moto, out["secret"])["Statement"]
+    assert (statement["Effect"], statement["Principal"], statement["Action"]) == ("Deny", "*", "secretsmanager:*")
+    assert statement["Condition"] == {"StringNotEquals": {"aws:PrincipalArn": sorted(
+        [f"arn:aws:iam::{account}:role/api-exec", breakglass, deployer])}}, statement
+    assert out["drift"] == []
+    stack.preview("--expect-no-changes")
+
+    # Loosened by hand: a refresh shows it, and `up` puts the policy back.
+    moto.client("secretsmanager").put_resource_policy(SecretId=out["secret"], ResourcePolicy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Sid": "OnlyNamedPrincipals", "Effect": "Deny", "Principal": "*", "Action": "secretsmanager:*",
+            "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalArn": [breakglass]}}}]}))
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    assert state["outputs"]["drift"] == [
+        f"the AUTH secret's resource policy does not admit arn:aws:iam::{account}:role/api-exec"], state["outputs"]["drift"]
+    stack.up()
+    assert stack.outputs()["drift"] == []
+    [statement] = secret_policy(moto, out["secret"])["Statement"]
+    assert f"arn:aws:iam::{account}:role/api-exec" in statement["Condition"]["StringNotEquals"]["aws:PrincipalArn"]
+
+    # No readers any more: the policy goes, and IAM alone decides again.
+    stack.write(program())
+    assert stack.preview_steps()["cache"]["op"] == "update"
+    stack.up()
+    assert secret_policy(moto, out["secret"]) is None
+    assert stack.outputs()["drift"] == []
+    stack.preview("--expect-no-changes")
     stack.destroy()

@@ -136,11 +136,37 @@ def ec2_delete_nat_gateway_frees_address():
     NatGatewayBackend.delete_nat_gateway = delete_nat_gateway
 
 
+def sts_get_caller_identity_iam_user():
+    """STS GetCallerIdentity: answer the default credentials as an IAM user's ARN.
+
+    Credentials moto did not issue stand for a user named ``moto``, which moto answers as
+    ``arn:aws:sts::<account>:user/moto``, a form AWS never gives. AWS answers an IAM user's
+    credentials with the user's ARN, ``arn:aws:iam::<account>:user/<name>`` (and a role
+    session's with ``arn:aws:sts::<account>:assumed-role/<role>/<session>``, which moto
+    already gives). Resource policies name principals by such ARNs (``aws:PrincipalArn``).
+    """
+    from moto.sts.models import STSBackend
+
+    original = STSBackend.get_caller_identity
+    if getattr(original, "healthcare_addition", False):
+        return
+
+    def get_caller_identity(self, access_key_id, region):
+        user_id, arn, account_id = original(self, access_key_id, region)
+        prefix, sep, user = arn.partition(f":sts::{account_id}:user/")
+        if sep:
+            arn = f"{prefix}:iam::{account_id}:user/{user}"
+        return user_id, arn, account_id
+
+    get_caller_identity.healthcare_addition = True
+    STSBackend.get_caller_identity = get_caller_identity
+
+
 ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_delete_nat_gateway_frees_address,
              *ELASTICACHE_ADDITIONS, *RDS_ADDITIONS, *ECS_ADDITIONS, *AUTOSCALING_ADDITIONS,
              *LOGS_ADDITIONS, *S3_ADDITIONS, *CLOUDTRAIL_ADDITIONS, *LOGS_FILTER_ADDITIONS, *SNS_ADDITIONS,
              *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
-             *SECRETSMANAGER_ADDITIONS]
+             *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user]
 
 
 def apply_additions():

@@ -101,3 +101,20 @@ def test_ec2_delete_nat_gateway_frees_its_address(moto):
     again = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
     ec2.delete_nat_gateway(NatGatewayId=again)
     ec2.release_address(AllocationId=allocation)
+
+
+def test_sts_get_caller_identity_iam_user(moto):
+    # Credentials moto did not issue answer as an IAM user's ARN, as AWS answers a user's.
+    me = moto.client("sts").get_caller_identity()
+    assert me["Arn"] == f"arn:aws:iam::{ACCOUNT_ID}:user/moto", me
+    # A role session keeps its assumed-role ARN.
+    iam = moto.client("iam")
+    name = f"r-{uuid.uuid4().hex[:8]}"
+    trust = '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}'
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]
+    creds = moto.client("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="deploy")["Credentials"]
+    import boto3
+    session = boto3.client("sts", endpoint_url=moto.url, region_name="us-east-1",
+                           aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                           aws_session_token=creds["SessionToken"])
+    assert session.get_caller_identity()["Arn"] == f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{name}/deploy"

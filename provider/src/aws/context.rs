@@ -61,9 +61,9 @@ pub struct AwsContext {
     endpoints: BTreeMap<String, String>,
     endpoint: Option<String>,
     clients: Clients,
-    /// The account the credentials belong to, asked of STS once, on first need; never
-    /// during preview, so a preview makes no AWS call at all.
-    identity: tokio::sync::OnceCell<String>,
+    /// The account the credentials belong to and their ARN, asked of STS once, on first
+    /// need; never during preview, so a preview makes no AWS call at all.
+    identity: tokio::sync::OnceCell<(String, String)>,
     validate: bool,
     pub region: String,
     pub partition: String,
@@ -129,8 +129,17 @@ impl AwsContext {
 
     /// The account id, which some defaults need.
     pub async fn account(&self) -> Result<&str> {
-        let id = self
-            .identity
+        Ok(&self.identity().await?.0)
+    }
+
+    /// The ARN STS gives for the credentials (for a role session, the session's
+    /// `assumed-role` ARN).
+    pub async fn caller_arn(&self) -> Result<&str> {
+        Ok(&self.identity().await?.1)
+    }
+
+    async fn identity(&self) -> Result<&(String, String)> {
+        self.identity
             .get_or_try_init(|| async {
                 let me = self.sts().get_caller_identity().send().await.map_err(|e| {
                     Error::Credentials(format!(
@@ -140,13 +149,15 @@ impl AwsContext {
                         aws_sdk_sts::error::DisplayErrorContext(&e)
                     ))
                 })?;
-                me.account().map(String::from).ok_or(Error::Incomplete {
+                let missing = |what| Error::Incomplete {
                     operation: "sts:GetCallerIdentity",
-                    missing: "the account",
-                })
+                    missing: what,
+                };
+                let account = me.account().ok_or(missing("the account"))?;
+                let arn = me.arn().ok_or(missing("the caller's ARN"))?;
+                Ok::<_, Error>((account.to_string(), arn.to_string()))
             })
-            .await?;
-        Ok(id)
+            .await
     }
 }
 

@@ -11,6 +11,7 @@ pub mod lag;
 pub mod logs;
 pub mod partial;
 pub mod placement;
+pub mod principal;
 pub mod secrets;
 pub mod snapshot;
 pub mod subnet_groups;

@@ -215,6 +215,71 @@ pub async fn rebind(
     Ok(())
 }
 
+/// The secret's resource policy, when it has one.
+pub async fn resource_policy(cx: &AwsContext, arn: &str) -> Result<Option<String>> {
+    let got = cx
+        .secrets()
+        .get_resource_policy()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("secretsmanager:GetResourcePolicy", e))?;
+    Ok(got
+        .resource_policy()
+        .filter(|p| !p.trim().is_empty())
+        .map(String::from))
+}
+
+/// [`resource_policy`] of a secret that may be a moment old.
+pub async fn resource_policy_settled(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    arn: &str,
+) -> Result<Option<String>> {
+    settle(
+        ctx,
+        &format!("policy of secret {arn}"),
+        &[&NEW_NAMED],
+        || resource_policy(cx, arn),
+    )
+    .await
+}
+
+/// Puts `policy` on the secret (the secret may be a moment old). Secrets Manager refuses a
+/// policy that would open the secret to other accounts (`BlockPublicPolicy`).
+pub async fn put_resource_policy(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    arn: &str,
+    policy: &str,
+) -> Result<()> {
+    let req = cx
+        .secrets()
+        .put_resource_policy()
+        .secret_id(arn)
+        .resource_policy(policy)
+        .block_public_policy(true);
+    settle(
+        ctx,
+        &format!("policy of secret {arn}"),
+        &[&NEW_NAMED],
+        super::lag::resend!(req, "secretsmanager:PutResourcePolicy"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes the secret's resource policy.
+pub async fn delete_resource_policy(cx: &AwsContext, arn: &str) -> Result<()> {
+    cx.secrets()
+        .delete_resource_policy()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("secretsmanager:DeleteResourcePolicy", e))?;
+    Ok(())
+}
+
 /// Cancels a scheduled deletion.
 pub async fn restore(cx: &AwsContext, arn: &str) -> Result<()> {
     cx.secrets()

@@ -290,6 +290,59 @@ pub fn tags<'a>(keys: impl Iterator<Item = &'a String>, failures: &mut Vec<Check
     }
 }
 
+/// Roles and users named for a resource policy's `aws:PrincipalArn`: a role name (IAM's
+/// characters, 64 at most) or a role or user ARN, never a wildcard, each once.
+pub fn iam_principals(
+    property: &str,
+    given: &mut Option<Vec<String>>,
+    failures: &mut Vec<CheckFailure>,
+) {
+    let Some(list) = given else {
+        return;
+    };
+    for (i, p) in list.iter().enumerate() {
+        if let Err(why) = iam_principal(p) {
+            failures.push(CheckFailure::new(
+                format!("{property}[{i}]"),
+                format!("{p:?} {why}"),
+            ));
+        }
+    }
+    list.sort();
+    list.dedup();
+}
+
+fn iam_principal(p: &str) -> Result<(), &'static str> {
+    if p.contains(['*', '?']) {
+        return Err("holds a wildcard; name each role or user exactly");
+    }
+    if let Some(rest) = p.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        let [_partition, service, region, account, resource] = parts.as_slice() else {
+            return Err("is not an ARN");
+        };
+        let kind_ok = resource.starts_with("role/") || resource.starts_with("user/");
+        if *service != "iam"
+            || !region.is_empty()
+            || account.len() != 12
+            || !account.bytes().all(|b| b.is_ascii_digit())
+            || !kind_ok
+        {
+            return Err(
+                "is not the ARN of an IAM role or user (arn:aws:iam::<account>:role/<name>)",
+            );
+        }
+        return Ok(());
+    }
+    let name_ok = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
+    if p.is_empty() || p.len() > 64 || !p.chars().all(name_ok) {
+        return Err(
+            "is neither a role name (letters, digits and +=,.@_-, 64 at most) nor a role or user ARN",
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,9 +64,17 @@ export class EncryptedRedis extends pulumi.CustomResource {
      */
     declare public readonly atRestEncryption: pulumi.Output<boolean | undefined>;
     /**
+     * With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+     */
+    declare public readonly authSecretAdministrators: pulumi.Output<string[] | undefined>;
+    /**
      * The Secrets Manager secret holding `{"host", "port", "tls", "authToken"}` as JSON.
      */
     declare public /*out*/ readonly authSecretArn: pulumi.Output<string>;
+    /**
+     * The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+     */
+    declare public readonly authSecretReaders: pulumi.Output<string[] | undefined>;
     /**
      * The AUTH token clients present. Always secret.
      */
@@ -221,6 +229,8 @@ export class EncryptedRedis extends pulumi.CustomResource {
             resourceInputs["allowedCidrBlocks"] = args?.allowedCidrBlocks;
             resourceInputs["allowedSecurityGroupIds"] = args?.allowedSecurityGroupIds;
             resourceInputs["atRestEncryption"] = args?.atRestEncryption;
+            resourceInputs["authSecretAdministrators"] = args?.authSecretAdministrators;
+            resourceInputs["authSecretReaders"] = args?.authSecretReaders;
             resourceInputs["authTokenRotation"] = args?.authTokenRotation;
             resourceInputs["clusterMode"] = args?.clusterMode;
             resourceInputs["engine"] = args?.engine;
@@ -261,7 +271,9 @@ export class EncryptedRedis extends pulumi.CustomResource {
             resourceInputs["allowedSecurityGroupIds"] = undefined /*out*/;
             resourceInputs["arn"] = undefined /*out*/;
             resourceInputs["atRestEncryption"] = undefined /*out*/;
+            resourceInputs["authSecretAdministrators"] = undefined /*out*/;
             resourceInputs["authSecretArn"] = undefined /*out*/;
+            resourceInputs["authSecretReaders"] = undefined /*out*/;
             resourceInputs["authToken"] = undefined /*out*/;
             resourceInputs["authTokenRotation"] = undefined /*out*/;
             resourceInputs["clusterMode"] = undefined /*out*/;
@@ -321,6 +333,14 @@ export interface EncryptedRedisArgs {
      * Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
      */
     atRestEncryption?: pulumi.Input<boolean | undefined>;
+    /**
+     * With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+     */
+    authSecretAdministrators?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+     */
+    authSecretReaders?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
      */

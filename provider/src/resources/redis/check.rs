@@ -84,8 +84,31 @@ pub fn check(
             format!("must be 0 (delete at once) or 7 to 30 days, got {recovery}"),
         ));
     }
+    check_secret_principals(&mut a, &mut failures);
     inputs::tags(a.tags.iter().flatten().map(|(k, _)| k), &mut failures);
     (a, failures)
+}
+
+/// Who may touch the AUTH secret: readers, and administrators only beside readers.
+fn check_secret_principals(a: &mut RedisArgs, failures: &mut Vec<CheckFailure>) {
+    inputs::iam_principals("authSecretReaders", &mut a.auth_secret_readers, failures);
+    inputs::iam_principals(
+        "authSecretAdministrators",
+        &mut a.auth_secret_administrators,
+        failures,
+    );
+    if a.auth_secret_readers.as_ref().is_some_and(|r| r.is_empty()) {
+        failures.push(CheckFailure::new(
+            "authSecretReaders",
+            "name at least one reader; leave it out to set no resource policy",
+        ));
+    }
+    if a.auth_secret_readers.is_none() && a.auth_secret_administrators.is_some() {
+        failures.push(CheckFailure::new(
+            "authSecretAdministrators",
+            "applies only to the resource policy that `authSecretReaders` asks for",
+        ));
+    }
 }
 
 /// The engine and its version, which may go up but not down: Redis may become Valkey (a

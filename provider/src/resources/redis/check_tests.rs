@@ -226,3 +226,61 @@ fn windows_shards_and_recovery_are_validated() {
     assert!(f.is_empty(), "{f:?}");
     assert_eq!(a.shards, Some(DEFAULT_SHARDS));
 }
+
+#[test]
+fn secret_readers_are_exact_roles_or_users_and_administrators_need_readers() {
+    let list = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    let (a, f, _) = run(
+        RedisArgs {
+            auth_secret_readers: list(&[
+                "app-exec",
+                "arn:aws:iam::123456789012:role/x/y",
+                "app-exec",
+            ]),
+            auth_secret_administrators: list(&["arn:aws-us-gov:iam::123456789012:user/ops"]),
+            ..base()
+        },
+        None,
+    );
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(
+        a.auth_secret_readers,
+        list(&["app-exec", "arn:aws:iam::123456789012:role/x/y"])
+    );
+    let (_, f, _) = run(
+        RedisArgs {
+            auth_secret_readers: list(&[
+                "*",
+                "arn:aws:iam::123456789012:role/app-*",
+                "arn:aws:s3:::bucket",
+                "arn:aws:iam::12345:role/short",
+                "has space",
+            ]),
+            ..base()
+        },
+        None,
+    );
+    assert_eq!(
+        props(&f),
+        (0..5)
+            .map(|i| format!("authSecretReaders[{i}]"))
+            .collect::<Vec<_>>()
+    );
+    assert!(f[0].reason.contains("wildcard"), "{}", f[0].reason);
+    let (_, f, _) = run(
+        RedisArgs {
+            auth_secret_administrators: list(&["ops"]),
+            ..base()
+        },
+        None,
+    );
+    assert_eq!(props(&f), ["authSecretAdministrators"]);
+    let (_, f, _) = run(
+        RedisArgs {
+            auth_secret_readers: list(&[]),
+            ..base()
+        },
+        None,
+    );
+    assert_eq!(props(&f), ["authSecretReaders"]);
+}

@@ -10,6 +10,7 @@ use pulumi_provider::Ctx;
 use super::args::{RedisArgs, RedisState, key_alias};
 use super::check::parse_version;
 use super::group::{self, GroupView, Parts};
+use super::secret_policy;
 use super::token::{self, Connection, Held};
 use super::{network, state};
 use crate::aws::subnet_groups;
@@ -59,8 +60,13 @@ pub async fn converge(
         let key = kms::or_owned(cx, ctx, given, &alias, &description, &tags)
             .await
             .map_err(|cause| (None, cause))?;
-        match token::ensure(cx, ctx, id, a.port(), &key.arn, &tags).await {
-            Ok(held) => Ok((key, held)),
+        let held = match token::ensure(cx, ctx, id, a.port(), &key.arn, &tags).await {
+            Ok(held) => held,
+            Err(cause) => return Err((Some(key), cause)),
+        };
+        // The secret holds the token from here on: its policy goes on before anything else.
+        match secret_policy::ensure(cx, ctx, &held.view.arn, a).await {
+            Ok(()) => Ok((key, held)),
             Err(cause) => Err((Some(key), cause)),
         }
     };

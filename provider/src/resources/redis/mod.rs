@@ -6,6 +6,7 @@ mod check;
 mod group;
 mod lifecycle;
 mod network;
+mod secret_policy;
 mod state;
 mod token;
 

@@ -43,16 +43,23 @@ pub async fn read(
         let secret = secrets::describe(cx, &token::secret_name(id))
             .await?
             .filter(|s| !s.pending_deletion);
-        let connection = match &secret {
-            Some(s) => token::read(cx, &s.arn).await?,
-            None => None,
+        let (connection, policy) = match &secret {
+            Some(s) => {
+                let (connection, policy) = futures::join!(
+                    token::read(cx, &s.arn),
+                    secrets::resource_policy(cx, &s.arn)
+                );
+                (connection?, policy?)
+            }
+            None => (None, None),
         };
-        Ok((secret, connection))
+        Ok((secret, connection, policy))
     };
     let own_alias = super::args::key_alias(id);
     let keyed = kms::observe(cx, g.kms_key_id.as_deref(), &own_alias);
     let (placed, held, keyed): (Result<_>, Result<_>, _) = futures::join!(placed, held, keyed);
-    let ((subnets, vpc_id, sg), (secret, connection), (key, managed)) = (placed?, held?, keyed?);
+    let ((subnets, vpc_id, sg), (secret, connection, policy), (key, managed)) =
+        (placed?, held?, keyed?);
 
     let seen = placement::observe(
         sg.as_ref(),
@@ -70,6 +77,18 @@ pub async fn read(
     }
     if !g.auth {
         drift.push("the AUTH token is off".into());
+    }
+    // Who may read the token is the program's to say; an import has no program.
+    if let Some(a) = given
+        && secret.is_some()
+    {
+        let account = cx.account().await?;
+        drift.extend(super::secret_policy::drift(
+            a,
+            policy.as_deref(),
+            &cx.partition,
+            account,
+        ));
     }
 
     let key_arn = key.as_ref().map(|k| k.arn.clone()).unwrap_or_default();
@@ -181,6 +200,8 @@ fn inputs(id: &str, g: &GroupView, given: Option<&RedisArgs>, found: Found) -> R
                 .unwrap_or(DEFAULT_SECRET_RECOVERY_DAYS),
         ),
         auth_token_rotation: given.and_then(|a| a.auth_token_rotation.clone()),
+        auth_secret_readers: given.and_then(|a| a.auth_secret_readers.clone()),
+        auth_secret_administrators: given.and_then(|a| a.auth_secret_administrators.clone()),
         tags: if user.is_empty() && given.is_none_or(|a| a.tags.is_none()) {
             None
         } else {

@@ -26,6 +26,8 @@ class EncryptedRedisArgs:
                  allowed_cidr_blocks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  allowed_security_group_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  at_rest_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
+                 auth_secret_administrators: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 auth_secret_readers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_token_rotation: pulumi.Input[Optional[_builtins.str]] = None,
                  cluster_mode: pulumi.Input[Optional[_builtins.bool]] = None,
                  engine: pulumi.Input[Optional['_root_enums.CacheEngine']] = None,
@@ -53,6 +55,8 @@ class EncryptedRedisArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_cidr_blocks: CIDR blocks that may connect, on `port` only. Never 0.0.0.0/0 or ::/0.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_security_group_ids: Security groups whose members may connect, on `port` only.
         :param pulumi.Input[_builtins.bool] at_rest_encryption: Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
         :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
@@ -81,6 +85,10 @@ class EncryptedRedisArgs:
             pulumi.set(__self__, "allowed_security_group_ids", allowed_security_group_ids)
         if at_rest_encryption is not None:
             pulumi.set(__self__, "at_rest_encryption", at_rest_encryption)
+        if auth_secret_administrators is not None:
+            pulumi.set(__self__, "auth_secret_administrators", auth_secret_administrators)
+        if auth_secret_readers is not None:
+            pulumi.set(__self__, "auth_secret_readers", auth_secret_readers)
         if auth_token_rotation is not None:
             pulumi.set(__self__, "auth_token_rotation", auth_token_rotation)
         if cluster_mode is not None:
@@ -179,6 +187,30 @@ class EncryptedRedisArgs:
     @at_rest_encryption.setter
     def at_rest_encryption(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "at_rest_encryption", value)
+
+    @_builtins.property
+    @pulumi.getter(name="authSecretAdministrators")
+    def auth_secret_administrators(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+        """
+        return pulumi.get(self, "auth_secret_administrators")
+
+    @auth_secret_administrators.setter
+    def auth_secret_administrators(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "auth_secret_administrators", value)
+
+    @_builtins.property
+    @pulumi.getter(name="authSecretReaders")
+    def auth_secret_readers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+        """
+        return pulumi.get(self, "auth_secret_readers")
+
+    @auth_secret_readers.setter
+    def auth_secret_readers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "auth_secret_readers", value)
 
     @_builtins.property
     @pulumi.getter(name="authTokenRotation")
@@ -418,6 +450,8 @@ class EncryptedRedis(pulumi.CustomResource):
                  allowed_cidr_blocks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  allowed_security_group_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  at_rest_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
+                 auth_secret_administrators: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 auth_secret_readers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_token_rotation: pulumi.Input[Optional[_builtins.str]] = None,
                  cluster_mode: pulumi.Input[Optional[_builtins.bool]] = None,
                  engine: pulumi.Input[Optional['_root_enums.CacheEngine']] = None,
@@ -448,6 +482,8 @@ class EncryptedRedis(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_cidr_blocks: CIDR blocks that may connect, on `port` only. Never 0.0.0.0/0 or ::/0.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_security_group_ids: Security groups whose members may connect, on `port` only.
         :param pulumi.Input[_builtins.bool] at_rest_encryption: Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
         :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
@@ -497,6 +533,8 @@ class EncryptedRedis(pulumi.CustomResource):
                  allowed_cidr_blocks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  allowed_security_group_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  at_rest_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
+                 auth_secret_administrators: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 auth_secret_readers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_token_rotation: pulumi.Input[Optional[_builtins.str]] = None,
                  cluster_mode: pulumi.Input[Optional[_builtins.bool]] = None,
                  engine: pulumi.Input[Optional['_root_enums.CacheEngine']] = None,
@@ -530,6 +568,8 @@ class EncryptedRedis(pulumi.CustomResource):
             __props__.__dict__["allowed_cidr_blocks"] = allowed_cidr_blocks
             __props__.__dict__["allowed_security_group_ids"] = allowed_security_group_ids
             __props__.__dict__["at_rest_encryption"] = at_rest_encryption
+            __props__.__dict__["auth_secret_administrators"] = auth_secret_administrators
+            __props__.__dict__["auth_secret_readers"] = auth_secret_readers
             __props__.__dict__["auth_token_rotation"] = auth_token_rotation
             __props__.__dict__["cluster_mode"] = cluster_mode
             __props__.__dict__["engine"] = engine
@@ -599,7 +639,9 @@ class EncryptedRedis(pulumi.CustomResource):
         __props__.__dict__["allowed_security_group_ids"] = None
         __props__.__dict__["arn"] = None
         __props__.__dict__["at_rest_encryption"] = None
+        __props__.__dict__["auth_secret_administrators"] = None
         __props__.__dict__["auth_secret_arn"] = None
+        __props__.__dict__["auth_secret_readers"] = None
         __props__.__dict__["auth_token"] = None
         __props__.__dict__["auth_token_rotation"] = None
         __props__.__dict__["cluster_mode"] = None
@@ -674,12 +716,28 @@ class EncryptedRedis(pulumi.CustomResource):
         return pulumi.get(self, "at_rest_encryption")
 
     @_builtins.property
+    @pulumi.getter(name="authSecretAdministrators")
+    def auth_secret_administrators(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+        """
+        With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+        """
+        return pulumi.get(self, "auth_secret_administrators")
+
+    @_builtins.property
     @pulumi.getter(name="authSecretArn")
     def auth_secret_arn(self) -> pulumi.Output[_builtins.str]:
         """
         The Secrets Manager secret holding `{"host", "port", "tls", "authToken"}` as JSON.
         """
         return pulumi.get(self, "auth_secret_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="authSecretReaders")
+    def auth_secret_readers(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+        """
+        The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+        """
+        return pulumi.get(self, "auth_secret_readers")
 
     @_builtins.property
     @pulumi.getter(name="authToken")
