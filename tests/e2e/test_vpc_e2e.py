@@ -420,3 +420,74 @@ def test_bad_endpoint_policy_inputs_fail_preview_naming_the_property(new_stack, 
     failed = stack.run("preview", check=False)
     assert failed.returncode != 0
     assert prop in failed.stdout + failed.stderr, failed.stdout + failed.stderr
+
+
+def network_acls(moto, vpc):
+    return moto.client("ec2").describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkAcls"]
+
+
+def acl_of(acls, subnet):
+    return next(a for a in acls if any(x["SubnetId"] == subnet for x in a["Associations"]))
+
+
+def ingress_from_anywhere(acl):
+    return sorted((e["RuleNumber"], e["Protocol"], e.get("PortRange", {}).get("From"), e.get("PortRange", {}).get("To"))
+                  for e in acl["Entries"]
+                  if not e["Egress"] and e["RuleAction"] == "allow" and e.get("CidrBlock") == "0.0.0.0/0")
+
+
+def test_each_tier_has_its_network_acl_and_the_default_one_allows_nothing(new_stack, moto):
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="single", cidrBlock="10.8.0.0/16"))
+    stack.up()
+    out = stack.outputs()
+    acls = network_acls(moto, out["vpcId"])
+    [default] = [a for a in acls if a["IsDefault"]]
+    assert default["Associations"] == []
+    assert [e["RuleAction"] for e in default["Entries"]] == ["deny", "deny"], default["Entries"]
+    isolated = acl_of(acls, out["isolated"][0])
+    assert {acl_of(acls, s)["NetworkAclId"] for s in out["isolated"]} == {isolated["NetworkAclId"]}
+    assert sorted((e["Egress"], e["CidrBlock"], e["RuleAction"]) for e in isolated["Entries"]) == [
+        (False, "0.0.0.0/0", "deny"), (False, "10.8.0.0/16", "allow"),
+        (True, "0.0.0.0/0", "deny"), (True, "10.8.0.0/16", "allow")]
+    private = acl_of(acls, out["private"][0])
+    assert ingress_from_anywhere(private) == [(110, "1", None, None), (120, "6", 32768, 65535),
+                                              (130, "17", 32768, 65535)]
+    [mtu] = [e for e in private["Entries"] if e["RuleNumber"] == 110]
+    assert mtu["IcmpTypeCode"] == {"Type": 3, "Code": 4}
+    public = acl_of(acls, out["public"][0])
+    assert ingress_from_anywhere(public) == [(110, "1", None, None), (120, "6", 443, 443), (130, "6", 80, 80),
+                                             (140, "6", 1024, 65535), (150, "17", 1024, 65535)]
+    assert len({isolated["NetworkAclId"], private["NetworkAclId"], public["NetworkAclId"]}) == 3
+    assert out["drift"] == []
+    stack.preview("--expect-no-changes")
+
+    # Opened and moved by hand: a refresh shows both, and `up` puts them right.
+    ec2 = moto.client("ec2")
+    ec2.create_network_acl_entry(NetworkAclId=isolated["NetworkAclId"], RuleNumber=50, Protocol="-1",
+                                 RuleAction="allow", Egress=False, CidrBlock="0.0.0.0/0")
+    [association] = [x["NetworkAclAssociationId"] for x in private["Associations"]
+                     if x["SubnetId"] == out["private"][1]]
+    ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=default["NetworkAclId"])
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    drift = state["outputs"]["drift"]
+    assert "the network ACL of the isolated subnets has other rules" in drift, drift
+    assert f"subnet {out['private'][1]} is not on the private network ACL" in drift, drift
+    stack.up()
+    assert stack.outputs()["drift"] == []
+    acls = network_acls(moto, out["vpcId"])
+    assert acl_of(acls, out["private"][1])["NetworkAclId"] == private["NetworkAclId"]
+    assert 50 not in [e["RuleNumber"] for e in acl_of(acls, out["isolated"][0])["Entries"]]
+
+    # A tier turned off takes its ACL with it; destroy leaves none.
+    stack.write(program(availabilityZoneCount=2, natGateways="single", cidrBlock="10.8.0.0/16",
+                        subnets={"isolated": {"enabled": False}}))
+    stack.up()
+    ids = [a["NetworkAclId"] for a in network_acls(moto, out["vpcId"])]
+    assert isolated["NetworkAclId"] not in ids and len(ids) == 3, ids
+    stack.preview("--expect-no-changes")
+    stack.destroy()
+    # (The emulator keeps a deleted VPC's default ACL listed; AWS deletes it with the VPC.)
+    assert [a["NetworkAclId"] for a in network_acls(moto, out["vpcId"]) if not a["IsDefault"]] == []
+    assert out["vpcId"] not in vpcs(moto)

@@ -27,6 +27,7 @@ if __package__:
     from .moto_cloudtrail import CLOUDTRAIL_ADDITIONS
     from .moto_config import CONFIG_ADDITIONS
     from .moto_ec2 import EC2_ADDITIONS
+    from .moto_ec2_acls import EC2_ACL_ADDITIONS
     from .moto_ecs import ECS_ADDITIONS
     from .moto_elasticache import ELASTICACHE_ADDITIONS
     from .moto_guardduty import GUARDDUTY_ADDITIONS
@@ -42,6 +43,7 @@ else:  # run as a program, with tests/harness first on sys.path
     from moto_cloudtrail import CLOUDTRAIL_ADDITIONS
     from moto_config import CONFIG_ADDITIONS
     from moto_ec2 import EC2_ADDITIONS
+    from moto_ec2_acls import EC2_ACL_ADDITIONS
     from moto_ecs import ECS_ADDITIONS
     from moto_elasticache import ELASTICACHE_ADDITIONS
     from moto_guardduty import GUARDDUTY_ADDITIONS
@@ -166,7 +168,7 @@ ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_
              *ELASTICACHE_ADDITIONS, *RDS_ADDITIONS, *ECS_ADDITIONS, *AUTOSCALING_ADDITIONS,
              *LOGS_ADDITIONS, *S3_ADDITIONS, *CLOUDTRAIL_ADDITIONS, *LOGS_FILTER_ADDITIONS, *SNS_ADDITIONS,
              *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
-             *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user]
+             *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user, *EC2_ACL_ADDITIONS]
 
 
 def apply_additions():

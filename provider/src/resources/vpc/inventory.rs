@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::operation::describe_addresses::DescribeAddressesOutput;
 use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsOutput;
 use aws_sdk_ec2::operation::describe_nat_gateways::DescribeNatGatewaysOutput;
+use aws_sdk_ec2::operation::describe_network_acls::DescribeNetworkAclsOutput;
 use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
 use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
 use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
@@ -19,6 +20,7 @@ use aws_sdk_ec2::types::{
 
 use pulumi_provider::Ctx;
 
+use super::acls::AclView;
 use super::layout::Tier;
 use crate::aws::AwsContext;
 use crate::error::{Error, Result};
@@ -125,6 +127,7 @@ pub struct Inventory {
     pub endpoints: Vec<EndpointView>,
     pub groups: Vec<GroupView>,
     pub flow_logs: Vec<FlowLogView>,
+    pub acls: Vec<AclView>,
 }
 
 impl Inventory {
@@ -161,6 +164,7 @@ impl Inventory {
             || self.nats.iter().any(|n| n.id == id)
             || self.eips.values().any(|a| a == id)
             || self.endpoints.iter().any(|e| e.id == id)
+            || self.acls.iter().any(|a| a.id == id)
             || self.groups.iter().any(|g| g.id == id)
             || self.flow_logs.iter().any(|f| f.id == id)
     }
@@ -301,6 +305,12 @@ pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> 
             .collect(),
         groups: a.groups.security_groups().iter().map(group_view).collect(),
         flow_logs: a.flows.flow_logs().iter().map(flow_log_view).collect(),
+        acls: a
+            .acls
+            .network_acls()
+            .iter()
+            .map(super::acls::view)
+            .collect(),
     }))
 }
 
@@ -325,6 +335,7 @@ struct Contents {
     endpoints: DescribeVpcEndpointsOutput,
     groups: DescribeSecurityGroupsOutput,
     flows: DescribeFlowLogsOutput,
+    acls: DescribeNetworkAclsOutput,
     dns_support: DescribeVpcAttributeOutput,
     dns_hostnames: DescribeVpcAttributeOutput,
 }
@@ -340,70 +351,88 @@ async fn describe_contents(cx: &AwsContext, vpc_id: &str) -> Result<Contents> {
             .await
             .map_err(|e| Error::aws("ec2:DescribeVpcAttribute", e))
     };
-    let (igws, subnets, tables, nats, eips, endpoints, groups, flows, dns_support, dns_hostnames) =
-        tokio::try_join!(
-            async {
-                let by_tag = format!("tag:{VPC_TAG}");
-                let (attached, tagged) = tokio::try_join!(
-                    igws_where(cx, "attachment.vpc-id", vpc_id),
-                    igws_where(cx, &by_tag, vpc_id),
-                )?;
-                let mut all = attached;
-                all.extend(tagged.into_iter().filter(|g| g.attachments().is_empty()));
-                Ok::<_, Error>(all)
-            },
-            async {
-                ec2.describe_subnets()
-                    .filters(by_vpc())
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeSubnets", e))
-            },
-            async {
-                ec2.describe_route_tables()
-                    .filters(by_vpc())
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeRouteTables", e))
-            },
-            async {
-                ec2.describe_nat_gateways()
-                    .filter(by_vpc())
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeNatGateways", e))
-            },
-            async {
-                ec2.describe_addresses()
-                    .filters(filter(&format!("tag:{VPC_TAG}"), vpc_id))
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeAddresses", e))
-            },
-            async {
-                ec2.describe_vpc_endpoints()
-                    .filters(by_vpc())
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeVpcEndpoints", e))
-            },
-            async {
-                ec2.describe_security_groups()
-                    .filters(by_vpc())
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))
-            },
-            async {
-                ec2.describe_flow_logs()
-                    .filter(filter("resource-id", vpc_id))
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:DescribeFlowLogs", e))
-            },
-            attribute(VpcAttributeName::EnableDnsSupport),
-            attribute(VpcAttributeName::EnableDnsHostnames),
-        )?;
+    let (
+        igws,
+        subnets,
+        tables,
+        nats,
+        eips,
+        endpoints,
+        groups,
+        flows,
+        acls,
+        dns_support,
+        dns_hostnames,
+    ) = tokio::try_join!(
+        async {
+            let by_tag = format!("tag:{VPC_TAG}");
+            let (attached, tagged) = tokio::try_join!(
+                igws_where(cx, "attachment.vpc-id", vpc_id),
+                igws_where(cx, &by_tag, vpc_id),
+            )?;
+            let mut all = attached;
+            all.extend(tagged.into_iter().filter(|g| g.attachments().is_empty()));
+            Ok::<_, Error>(all)
+        },
+        async {
+            ec2.describe_subnets()
+                .filters(by_vpc())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeSubnets", e))
+        },
+        async {
+            ec2.describe_route_tables()
+                .filters(by_vpc())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeRouteTables", e))
+        },
+        async {
+            ec2.describe_nat_gateways()
+                .filter(by_vpc())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeNatGateways", e))
+        },
+        async {
+            ec2.describe_addresses()
+                .filters(filter(&format!("tag:{VPC_TAG}"), vpc_id))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeAddresses", e))
+        },
+        async {
+            ec2.describe_vpc_endpoints()
+                .filters(by_vpc())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeVpcEndpoints", e))
+        },
+        async {
+            ec2.describe_security_groups()
+                .filters(by_vpc())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeSecurityGroups", e))
+        },
+        async {
+            ec2.describe_flow_logs()
+                .filter(filter("resource-id", vpc_id))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeFlowLogs", e))
+        },
+        async {
+            ec2.describe_network_acls()
+                .filters(by_vpc())
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:DescribeNetworkAcls", e))
+        },
+        attribute(VpcAttributeName::EnableDnsSupport),
+        attribute(VpcAttributeName::EnableDnsHostnames),
+    )?;
     Ok(Contents {
         igws,
         subnets,
@@ -413,6 +442,7 @@ async fn describe_contents(cx: &AwsContext, vpc_id: &str) -> Result<Contents> {
         endpoints,
         groups,
         flows,
+        acls,
         dns_support,
         dns_hostnames,
     })

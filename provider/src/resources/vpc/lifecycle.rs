@@ -11,7 +11,7 @@ use super::check::{self, SubnetPlan, tier_enabled};
 use super::inventory::{self, Inventory};
 use super::layout::Tier;
 use super::network::{self, Job, private_table_part, subnet_part};
-use super::{endpoints, flowlogs, groups, nat, state, teardown};
+use super::{acls, endpoints, flowlogs, groups, nat, state, teardown};
 use crate::aws::lag::NEW_EC2_OBJECT;
 use crate::aws::tags::tags_for;
 use crate::aws::wait::{self, Backoff, Poll};
@@ -173,6 +173,14 @@ async fn build(job: &Job<'_>, a: &VpcArgs, previous: Option<&VpcState>) -> Resul
             .collect()
     };
     endpoints::converge(job, &inv, a, &tables, &ids(Tier::Private)).await?;
+    let tiers: BTreeMap<Tier, Vec<String>> = Tier::ALL
+        .into_iter()
+        .filter(|t| tier_enabled(a, *t))
+        .map(|t| (t, ids(t)))
+        .filter(|(_, s)| !s.is_empty())
+        .collect();
+    job.ctx.status("setting the subnets' network ACLs").await;
+    acls::converge(job, &inv.acls, &inv.cidr, &tiers).await?;
     teardown::prune(job, &inv, &plan, a).await?;
 
     network::converge_tags(job, &current(job).await?).await?;

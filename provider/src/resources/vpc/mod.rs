@@ -1,5 +1,6 @@
 //! `healthcare:network:SecureVpc`: the network every other resource lives in.
 
+mod acls;
 pub mod args;
 mod check;
 mod endpoint_policy;

@@ -56,6 +56,12 @@ pub async fn from_inventory(
         ..args.clone()
     };
     let mut drift = drift(&wanted, inv, &nat_gateway_ids);
+    let tiers: BTreeMap<Tier, Vec<String>> = Tier::ALL
+        .into_iter()
+        .map(|t| (t, ids(t)))
+        .filter(|(_, s)| !s.is_empty())
+        .collect();
+    drift.extend(super::acls::drift(&inv.acls, &inv.cidr, &tiers));
     drift.extend(super::endpoints::policy_drift(cx, &wanted, inv).await?);
     if let (Some(f), Some(g)) = (flow, &group)
         && g.kms_key_id.is_none()

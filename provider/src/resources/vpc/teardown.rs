@@ -11,7 +11,7 @@ use super::check::{SubnetPlan, keyed, tier_enabled};
 use super::inventory::{self, Inventory, RouteTableView};
 use super::layout::Tier;
 use super::network::{ISOLATED_TABLE, Job, PUBLIC_TABLE, private_table_part};
-use super::{flowlogs, nat};
+use super::{acls, flowlogs, nat};
 use crate::aws::wait::{self, Backoff, Poll, when_free};
 use crate::aws::{AwsContext, firewall};
 use crate::error::{Error, Result};
@@ -96,7 +96,12 @@ pub async fn prune(job: &Job<'_>, inv: &Inventory, plan: &[SubnetPlan], a: &VpcA
     {
         delete_igw(job.cx, job.ctx, &job.vpc_id, igw, inv.igw_attached).await?;
     }
-    Ok(())
+    let unwanted: Vec<String> = Tier::ALL
+        .into_iter()
+        .filter(|t| !tier_enabled(a, *t))
+        .map(acls::part)
+        .collect();
+    acls::delete(job, &inv.acls, &unwanted).await
 }
 
 /// Detaches and deletes the internet gateway. AWS refuses the detach while addresses in
@@ -218,6 +223,8 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &VpcState) -> Result<()> 
     if let Some(igw) = &inv.igw {
         delete_igw(cx, ctx, &state.vpc_id, igw, inv.igw_attached).await?;
     }
+    let every: Vec<String> = Tier::ALL.into_iter().map(acls::part).collect();
+    acls::delete(&job, &inv.acls, &every).await?;
     for g in inv.groups.iter().filter(|g| g.part.is_some()) {
         firewall::delete(cx, ctx, &g.id).await?;
     }

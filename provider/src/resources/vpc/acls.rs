@@ -1,0 +1,521 @@
+//! Network ACLs: one per tier, and the default one left with no rule that allows anything.
+//!
+//! Security groups decide who may reach what; the network ACLs are the subnet boundary
+//! under them. The isolated tier takes traffic from inside the VPC only. The private tier
+//! also takes the internet's answers to its own connections (through the NAT gateways, to
+//! Linux's ephemeral ports) and ICMP "fragmentation needed" (path MTU discovery). The public
+//! tier takes HTTPS and HTTP (load balancers) and the answers to the NAT gateways' and its
+//! own connections (ports 1024 to 65535, the range NAT gateways use). ACLs are stateless, so
+//! the public and private tiers send anywhere; the isolated tier only inside the VPC.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::{IcmpTypeCode, NetworkAcl, PortRange, ResourceType, RuleAction};
+
+use super::inventory::{self, PART_TAG, tags_of};
+use super::layout::Tier;
+use super::network::Job;
+use crate::aws::token::client_token;
+use crate::aws::wait::{self, Backoff, Poll, when_free};
+use crate::error::{Error, Result};
+
+/// AWS's catch-all rule, in every ACL, which cannot be changed.
+pub const CATCH_ALL: i32 = 32767;
+const ANYWHERE: &str = "0.0.0.0/0";
+const ALL: &str = "-1";
+const TCP: &str = "6";
+const UDP: &str = "17";
+const ICMP: &str = "1";
+
+pub fn part(tier: Tier) -> String {
+    format!("acl/{}", tier.name())
+}
+
+/// One rule of an ACL.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    pub egress: bool,
+    pub number: i32,
+    pub protocol: String,
+    pub allow: bool,
+    pub cidr: String,
+    pub ports: Option<(i32, i32)>,
+    pub icmp: Option<(i32, i32)>,
+}
+
+/// A network ACL of the VPC as EC2 reports it (AWS's catch-all rules left out).
+#[derive(Debug, Clone, Default)]
+pub struct AclView {
+    pub id: String,
+    pub part: Option<String>,
+    pub default: bool,
+    pub entries: Vec<Entry>,
+    /// Subnet id to association id.
+    pub associations: BTreeMap<String, String>,
+}
+
+pub fn view(a: &NetworkAcl) -> AclView {
+    AclView {
+        id: a.network_acl_id().unwrap_or_default().to_string(),
+        part: tags_of(a.tags()).get(PART_TAG).cloned(),
+        default: a.is_default().unwrap_or(false),
+        entries: a
+            .entries()
+            .iter()
+            .filter(|e| e.rule_number() != Some(CATCH_ALL))
+            .map(|e| Entry {
+                egress: e.egress().unwrap_or(false),
+                number: e.rule_number().unwrap_or_default(),
+                protocol: e.protocol().unwrap_or(ALL).to_string(),
+                allow: e.rule_action() == Some(&RuleAction::Allow),
+                cidr: e
+                    .cidr_block()
+                    .or(e.ipv6_cidr_block())
+                    .unwrap_or_default()
+                    .to_string(),
+                ports: e
+                    .port_range()
+                    .map(|p| (p.from().unwrap_or_default(), p.to().unwrap_or_default())),
+                icmp: e
+                    .icmp_type_code()
+                    .map(|i| (i.r#type().unwrap_or_default(), i.code().unwrap_or_default())),
+            })
+            .collect(),
+        associations: a
+            .associations()
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s.subnet_id()?.to_string(),
+                    s.network_acl_association_id()?.to_string(),
+                ))
+            })
+            .collect(),
+    }
+}
+
+fn rule(egress: bool, number: i32, protocol: &str, cidr: &str) -> Entry {
+    Entry {
+        egress,
+        number,
+        protocol: protocol.to_string(),
+        allow: true,
+        cidr: cidr.to_string(),
+        ports: None,
+        icmp: None,
+    }
+}
+
+fn ports(number: i32, protocol: &str, from: i32, to: i32) -> Entry {
+    Entry {
+        ports: Some((from, to)),
+        ..rule(false, number, protocol, ANYWHERE)
+    }
+}
+
+/// The rules of a tier's ACL in a VPC of `vpc_cidr`.
+pub fn wanted(tier: Tier, vpc_cidr: &str) -> Vec<Entry> {
+    let inside = rule(false, 100, ALL, vpc_cidr);
+    let mtu = Entry {
+        icmp: Some((3, 4)),
+        ..rule(false, 110, ICMP, ANYWHERE)
+    };
+    let mut out = match tier {
+        Tier::Isolated => vec![inside, rule(true, 100, ALL, vpc_cidr)],
+        Tier::Private => vec![
+            inside,
+            mtu,
+            ports(120, TCP, 32768, 65535),
+            ports(130, UDP, 32768, 65535),
+            rule(true, 100, ALL, ANYWHERE),
+        ],
+        Tier::Public => vec![
+            inside,
+            mtu,
+            ports(120, TCP, 443, 443),
+            ports(130, TCP, 80, 80),
+            ports(140, TCP, 1024, 65535),
+            ports(150, UDP, 1024, 65535),
+            rule(true, 100, ALL, ANYWHERE),
+        ],
+    };
+    out.sort();
+    out
+}
+
+/// What is wrong with the ACLs, as drift lines: a tier without its ACL or with other
+/// rules, a subnet of a tier on another ACL, the default ACL still allowing traffic.
+pub fn drift(acls: &[AclView], vpc_cidr: &str, tiers: &BTreeMap<Tier, Vec<String>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (tier, subnets) in tiers {
+        let Some(acl) = acls
+            .iter()
+            .find(|a| a.part.as_deref() == Some(&part(*tier)))
+        else {
+            out.push(format!(
+                "the {} subnets have no network ACL of their own",
+                tier.name()
+            ));
+            continue;
+        };
+        let mut have = acl.entries.clone();
+        have.sort();
+        if have != wanted(*tier, vpc_cidr) {
+            out.push(format!(
+                "the network ACL of the {} subnets has other rules",
+                tier.name()
+            ));
+        }
+        for s in subnets
+            .iter()
+            .filter(|s| !acl.associations.contains_key(*s))
+        {
+            out.push(format!(
+                "subnet {s} is not on the {} network ACL",
+                tier.name()
+            ));
+        }
+    }
+    if let Some(d) = acls.iter().find(|a| a.default)
+        && d.entries.iter().any(|e| e.allow)
+        && d.associations.is_empty()
+    {
+        out.push("the default network ACL allows traffic".into());
+    }
+    out
+}
+
+/// Brings each tier's ACL to its rules and subnets, then empties the default ACL once no
+/// subnet uses it.
+pub async fn converge(
+    job: &Job<'_>,
+    acls: &[AclView],
+    vpc_cidr: &str,
+    tiers: &BTreeMap<Tier, Vec<String>>,
+) -> Result<()> {
+    let mut on = BTreeMap::new();
+    for (tier, subnets) in tiers {
+        let have = acls
+            .iter()
+            .find(|a| a.part.as_deref() == Some(&part(*tier)));
+        let (id, entries) = match have {
+            Some(a) => (a.id.clone(), a.entries.clone()),
+            None => (create(job, *tier).await?, Vec::new()),
+        };
+        sync(job, &id, &entries, &wanted(*tier, vpc_cidr)).await?;
+        for s in subnets {
+            on.insert(s.clone(), id.clone());
+        }
+    }
+    let acls = associated(job, &on).await?;
+    for acl in &acls {
+        for (subnet, association) in &acl.associations {
+            let Some(want) = on.get(subnet).filter(|w| **w != acl.id) else {
+                continue;
+            };
+            job.ec2(&format!("the network ACL of subnet {subnet}"), || async {
+                job.cx
+                    .ec2()
+                    .replace_network_acl_association()
+                    .association_id(association)
+                    .network_acl_id(want)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("ec2:ReplaceNetworkAclAssociation", e))
+            })
+            .await?;
+        }
+    }
+    close_default(job, &acls, &on).await
+}
+
+async fn create(job: &Job<'_>, tier: Tier) -> Result<String> {
+    let part = part(tier);
+    let token = client_token(&[&job.vpc_id, &part, job.ctx.urn()]);
+    job.ctx
+        .status(format!(
+            "creating the network ACL of the {} subnets",
+            tier.name()
+        ))
+        .await;
+    let made = job
+        .ec2(&format!("network ACL {part}"), || async {
+            job.cx
+                .ec2()
+                .create_network_acl()
+                .vpc_id(&job.vpc_id)
+                .client_token(&token)
+                .tag_specifications(job.spec(ResourceType::NetworkAcl, &part, &[]))
+                .send()
+                .await
+                .map_err(|e| Error::aws("ec2:CreateNetworkAcl", e))
+        })
+        .await?;
+    let id = made
+        .network_acl()
+        .and_then(|a| a.network_acl_id())
+        .map(String::from)
+        .ok_or(Error::Incomplete {
+            operation: "ec2:CreateNetworkAcl",
+            missing: "the network ACL's id",
+        })?;
+    job.record(&id);
+    Ok(id)
+}
+
+/// Creates, replaces and deletes rules until the ACL holds exactly `want`.
+async fn sync(job: &Job<'_>, id: &str, have: &[Entry], want: &[Entry]) -> Result<()> {
+    let slot = |e: &Entry| (e.egress, e.number);
+    let had: BTreeMap<_, _> = have.iter().map(|e| (slot(e), e)).collect();
+    let wanted: BTreeSet<_> = want.iter().map(slot).collect();
+    for e in want {
+        match had.get(&slot(e)) {
+            Some(h) if *h == e => {}
+            Some(_) => put(job, id, e, true).await?,
+            None => put(job, id, e, false).await?,
+        }
+    }
+    for e in have.iter().filter(|e| !wanted.contains(&slot(e))) {
+        job.ec2(&format!("network ACL {id}"), || async {
+            match job
+                .cx
+                .ec2()
+                .delete_network_acl_entry()
+                .network_acl_id(id)
+                .rule_number(e.number)
+                .egress(e.egress)
+                .send()
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(err) if err.code() == Some("InvalidNetworkAclEntry.NotFound") => Ok(()),
+                Err(err) => Err(Error::aws("ec2:DeleteNetworkAclEntry", err)),
+            }
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+async fn put(job: &Job<'_>, id: &str, e: &Entry, replace: bool) -> Result<()> {
+    let action = if e.allow {
+        RuleAction::Allow
+    } else {
+        RuleAction::Deny
+    };
+    let range = e
+        .ports
+        .map(|(f, t)| PortRange::builder().from(f).to(t).build());
+    let icmp = e
+        .icmp
+        .map(|(t, c)| IcmpTypeCode::builder().r#type(t).code(c).build());
+    let ec2 = job.cx.ec2();
+    job.ec2(&format!("network ACL {id}"), || async {
+        if replace {
+            ec2.replace_network_acl_entry()
+                .network_acl_id(id)
+                .rule_number(e.number)
+                .egress(e.egress)
+                .protocol(&e.protocol)
+                .rule_action(action.clone())
+                .cidr_block(&e.cidr)
+                .set_port_range(range.clone())
+                .set_icmp_type_code(icmp.clone())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|err| Error::aws("ec2:ReplaceNetworkAclEntry", err))
+        } else {
+            match ec2
+                .create_network_acl_entry()
+                .network_acl_id(id)
+                .rule_number(e.number)
+                .egress(e.egress)
+                .protocol(&e.protocol)
+                .rule_action(action.clone())
+                .cidr_block(&e.cidr)
+                .set_port_range(range.clone())
+                .set_icmp_type_code(icmp.clone())
+                .send()
+                .await
+            {
+                Ok(_) => Ok(()),
+                // A retry whose first answer was lost: the rule is there.
+                Err(err) if err.code() == Some("NetworkAclEntryAlreadyExists") => Ok(()),
+                Err(err) => Err(Error::aws("ec2:CreateNetworkAclEntry", err)),
+            }
+        }
+    })
+    .await
+}
+
+/// The VPC's ACLs once every subnet in `on` is listed with an association (a subnet a
+/// moment old may not be yet).
+async fn associated(job: &Job<'_>, on: &BTreeMap<String, String>) -> Result<Vec<AclView>> {
+    wait::until(
+        job.ctx,
+        "the subnets' network ACL associations",
+        Backoff::default(),
+        || async {
+            let acls = list(job).await?;
+            let missing: Vec<&String> = on
+                .keys()
+                .filter(|s| !acls.iter().any(|a| a.associations.contains_key(*s)))
+                .collect();
+            Ok(if missing.is_empty() {
+                Poll::Ready(acls)
+            } else {
+                Poll::Unseen(Error::Vanished {
+                    what: format!(
+                        "the network ACL association of {}",
+                        missing
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    when: "is still not listed by EC2",
+                })
+            })
+        },
+    )
+    .await
+}
+
+pub async fn list(job: &Job<'_>) -> Result<Vec<AclView>> {
+    let found = job
+        .cx
+        .ec2()
+        .describe_network_acls()
+        .filters(inventory::filter("vpc-id", &job.vpc_id))
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeNetworkAcls", e))?;
+    Ok(found.network_acls().iter().map(view).collect())
+}
+
+/// Deletes the default ACL's rules (AWS's catch-all deny stays) once none of the VPC's
+/// subnets is on it; a subnet someone else made there keeps it as it is, and says so.
+async fn close_default(
+    job: &Job<'_>,
+    acls: &[AclView],
+    on: &BTreeMap<String, String>,
+) -> Result<()> {
+    let Some(d) = acls.iter().find(|a| a.default) else {
+        return Ok(());
+    };
+    let strangers: Vec<&String> = d
+        .associations
+        .keys()
+        .filter(|s| !on.contains_key(*s))
+        .collect();
+    if !strangers.is_empty() {
+        job.ctx
+            .warn(format!(
+                "the default network ACL keeps its rules: subnet(s) {} of this VPC, not made by this resource, use it",
+                strangers
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .await;
+        return Ok(());
+    }
+    sync(job, &d.id, &d.entries, &[]).await
+}
+
+/// Deletes this VPC's ACLs of `parts` (their subnets gone or moved; an association still
+/// going away is waited out).
+pub async fn delete(job: &Job<'_>, acls: &[AclView], parts: &[String]) -> Result<()> {
+    for acl in acls
+        .iter()
+        .filter(|a| !a.default && a.part.as_ref().is_some_and(|p| parts.contains(p)))
+    {
+        when_free(job.ctx, &format!("network ACL {}", acl.id), || async {
+            match job
+                .cx
+                .ec2()
+                .delete_network_acl()
+                .network_acl_id(&acl.id)
+                .send()
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(e) if e.code() == Some("InvalidNetworkAclID.NotFound") => Ok(()),
+                Err(e) => Err(Error::aws("ec2:DeleteNetworkAcl", e)),
+            }
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_tier_opens_every_port_ssh_or_rdp_where_it_need_not() {
+        for tier in Tier::ALL {
+            for e in wanted(tier, "10.0.0.0/16")
+                .iter()
+                .filter(|e| !e.egress && e.cidr == ANYWHERE)
+            {
+                assert_ne!(e.protocol, ALL, "{tier:?}: {e:?}");
+                let (from, to) = e.ports.unwrap_or((0, -1));
+                assert!(!(from..=to).contains(&22), "{tier:?}: {e:?}");
+                if tier != Tier::Public {
+                    assert!(!(from..=to).contains(&3389), "{tier:?}: {e:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_isolated_tier_speaks_only_to_the_vpc() {
+        let rules = wanted(Tier::Isolated, "10.0.0.0/16");
+        assert_eq!(rules.len(), 2);
+        assert!(rules.iter().all(|e| e.cidr == "10.0.0.0/16" && e.allow));
+    }
+
+    #[test]
+    fn drift_names_the_tier_the_subnet_and_the_open_default() {
+        let tiers = BTreeMap::from([(Tier::Isolated, vec!["subnet-1".to_string()])]);
+        let mut acl = AclView {
+            id: "acl-1".into(),
+            part: Some(part(Tier::Isolated)),
+            entries: wanted(Tier::Isolated, "10.0.0.0/16"),
+            associations: BTreeMap::from([("subnet-1".into(), "aclassoc-1".into())]),
+            ..Default::default()
+        };
+        let default = AclView {
+            id: "acl-0".into(),
+            default: true,
+            entries: vec![rule(false, 100, ALL, ANYWHERE)],
+            ..Default::default()
+        };
+        assert_eq!(
+            drift(&[acl.clone()], "10.0.0.0/16", &tiers),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            drift(&[acl.clone(), default], "10.0.0.0/16", &tiers),
+            ["the default network ACL allows traffic"]
+        );
+        acl.entries.push(rule(false, 90, ALL, ANYWHERE));
+        acl.associations.clear();
+        assert_eq!(
+            drift(&[acl], "10.0.0.0/16", &tiers),
+            [
+                "the network ACL of the isolated subnets has other rules",
+                "subnet subnet-1 is not on the isolated network ACL"
+            ]
+        );
+        assert_eq!(
+            drift(&[], "10.0.0.0/16", &tiers),
+            ["the isolated subnets have no network ACL of their own"]
+        );
+    }
+}
