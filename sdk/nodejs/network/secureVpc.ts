@@ -8,7 +8,7 @@ import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A VPC for protected health information: public, private and isolated subnets keyed by tier and AZ (adding an AZ adds subnets and moves none), NAT gateways per AZ (or one, or none), flow logs of ALL traffic to a KMS-encrypted log group kept 365 days, the default security group emptied, no public IPs handed out automatically, and optional gateway and interface endpoints. Only a change of the VPC's CIDR replaces it. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
+ * A VPC for protected health information: public, private and isolated subnets keyed by tier and AZ (adding an AZ adds subnets and moves none), NAT gateways per AZ (or one, or none), flow logs of ALL traffic to a KMS-encrypted log group kept 365 days, the default security group emptied, a network ACL per tier (the isolated subnets reach only the VPC) with the default ACL emptied, no public IPs handed out automatically, and optional gateway and interface endpoints that admit only this account's principals. Only a change of the VPC's CIDR replaces it. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
  */
 export class SecureVpc extends pulumi.CustomResource {
     /**

@@ -189,7 +189,7 @@ class SecureVpc(pulumi.CustomResource):
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         """
-        A VPC for protected health information: public, private and isolated subnets keyed by tier and AZ (adding an AZ adds subnets and moves none), NAT gateways per AZ (or one, or none), flow logs of ALL traffic to a KMS-encrypted log group kept 365 days, the default security group emptied, no public IPs handed out automatically, and optional gateway and interface endpoints. Only a change of the VPC's CIDR replaces it. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
+        A VPC for protected health information: public, private and isolated subnets keyed by tier and AZ (adding an AZ adds subnets and moves none), NAT gateways per AZ (or one, or none), flow logs of ALL traffic to a KMS-encrypted log group kept 365 days, the default security group emptied, a network ACL per tier (the isolated subnets reach only the VPC) with the default ACL emptied, no public IPs handed out automatically, and optional gateway and interface endpoints that admit only this account's principals. Only a change of the VPC's CIDR replaces it. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -210,7 +210,7 @@ class SecureVpc(pulumi.CustomResource):
                  args: Optional[SecureVpcArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A VPC for protected health information: public, private and isolated subnets keyed by tier and AZ (adding an AZ adds subnets and moves none), NAT gateways per AZ (or one, or none), flow logs of ALL traffic to a KMS-encrypted log group kept 365 days, the default security group emptied, no public IPs handed out automatically, and optional gateway and interface endpoints. Only a change of the VPC's CIDR replaces it. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
+        A VPC for protected health information: public, private and isolated subnets keyed by tier and AZ (adding an AZ adds subnets and moves none), NAT gateways per AZ (or one, or none), flow logs of ALL traffic to a KMS-encrypted log group kept 365 days, the default security group emptied, a network ACL per tier (the isolated subnets reach only the VPC) with the default ACL emptied, no public IPs handed out automatically, and optional gateway and interface endpoints that admit only this account's principals. Only a change of the VPC's CIDR replaces it. Default timeouts: 30 minutes each for create, update and delete (`customTimeouts` overrides them).
 
         :param str resource_name: The name of the resource.
         :param SecureVpcArgs args: The arguments to use to populate this resource's properties.
