@@ -14,13 +14,12 @@ BASIC_SELECTOR_DEFAULTS = {"ReadWriteType": "All", "IncludeManagementEvents": Tr
                            "DataResources": [], "ExcludeManagementEventSources": []}
 
 
-def _installed(cls, name):
-    return getattr(getattr(cls, name, None), "healthcare_addition", False)
-
-
-def _install(cls, function, name=None):
-    function.healthcare_addition = True
-    setattr(cls, name or function.__name__, function)
+try:
+    from .moto_patch import install as _install
+    from .moto_patch import installed as _installed
+except ImportError:  # loaded as a top-level module, as the launcher run as a program does
+    from moto_patch import install as _install
+    from moto_patch import installed as _installed
 
 
 def _error(code, message):

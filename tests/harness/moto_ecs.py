@@ -28,13 +28,12 @@ FARGATE_MEMORY = {
 ECS_SERVICE_DESIRED_COUNT = "ecs:service:DesiredCount"
 
 
-def _installed(cls, name):
-    return getattr(getattr(cls, name, None), "healthcare_addition", False)
-
-
-def _install(cls, function):
-    function.healthcare_addition = True
-    setattr(cls, function.__name__, function)
+try:
+    from .moto_patch import install as _install
+    from .moto_patch import installed as _installed
+except ImportError:  # loaded as a top-level module, as the launcher run as a program does
+    from moto_patch import install as _install
+    from moto_patch import installed as _installed
 
 
 def _ecs_error(code, message):

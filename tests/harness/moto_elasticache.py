@@ -26,13 +26,12 @@ AUTH_TOKEN_UPDATE_STRATEGIES = ("SET", "ROTATE", "DELETE")
 UNSEEN_AUTH_TOKEN = object()
 
 
-def _installed(cls, name):
-    return getattr(getattr(cls, name, None), "healthcare_addition", False)
-
-
-def _install(cls, function):
-    function.healthcare_addition = True
-    setattr(cls, function.__name__, function)
+try:
+    from .moto_patch import install as _install
+    from .moto_patch import installed as _installed
+except ImportError:  # loaded as a top-level module, as the launcher run as a program does
+    from moto_patch import install as _install
+    from moto_patch import installed as _installed
 
 
 def _replica_count(count):

@@ -9,17 +9,16 @@ GuardDuty backend, response class or URL table idempotently like the launcher's 
 import json
 from urllib.parse import unquote
 
+try:
+    from .moto_patch import install as _install
+    from .moto_patch import installed as _installed
+except ImportError:  # loaded as a top-level module, as the launcher run as a program does
+    from moto_patch import install as _install
+    from moto_patch import installed as _installed
+
+
 TAGS_PATH = "{0}/tags/(?P<resource_arn>.+)$"
 FINDINGS_PATH = "{0}/detector/(?P<detector_id>[^/]+)/findings$"
-
-
-def _installed(cls, name):
-    return getattr(getattr(cls, name, None), "healthcare_addition", False)
-
-
-def _install(cls, function, name=None):
-    function.healthcare_addition = True
-    setattr(cls, name or function.__name__, function)
 
 
 def _bad_request(message):

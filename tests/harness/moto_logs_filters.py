@@ -11,13 +11,12 @@ RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
                   2557, 2922, 3288, 3653)
 
 
-def _installed(cls, name):
-    return getattr(getattr(cls, name, None), "healthcare_addition", False)
-
-
-def _install(cls, function, name=None):
-    function.healthcare_addition = True
-    setattr(cls, name or function.__name__, function)
+try:
+    from .moto_patch import install as _install
+    from .moto_patch import installed as _installed
+except ImportError:  # loaded as a top-level module, as the launcher run as a program does
+    from moto_patch import install as _install
+    from moto_patch import installed as _installed
 
 
 def logs_put_metric_filter():

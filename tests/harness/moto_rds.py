@@ -33,13 +33,12 @@ DEFERRED_SETTINGS = {
 PERFORMANCE_INSIGHTS_DEFAULT_RETENTION = 7
 
 
-def _installed(cls, name):
-    return getattr(getattr(cls, name, None), "healthcare_addition", False)
-
-
-def _install(cls, function):
-    function.healthcare_addition = True
-    setattr(cls, function.__name__, function)
+try:
+    from .moto_patch import install as _install
+    from .moto_patch import installed as _installed
+except ImportError:  # loaded as a top-level module, as the launcher run as a program does
+    from moto_patch import install as _install
+    from moto_patch import installed as _installed
 
 
 def rds_modify_db_instance_apply_immediately():

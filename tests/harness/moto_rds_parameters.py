@@ -15,6 +15,14 @@ import bisect
 MAX_RECORDS_DEFAULT, MAX_RECORDS_MIN, MAX_RECORDS_MAX = 100, 20, 100
 
 
+try:
+    from .moto_patch import install as _install
+    from .moto_patch import installed as _installed
+except ImportError:  # loaded as a top-level module, as the launcher run as a program does
+    from moto_patch import install as _install
+    from moto_patch import installed as _installed
+
+
 def _family_defaults(force_ssl):
     """A few engine-default parameters of an RDS or Aurora PostgreSQL family, as RDS lists them
     in the family's default parameter group (a formula or nothing when the engine decides).
@@ -47,15 +55,6 @@ ENGINE_DEFAULT_PARAMETERS = {
     **{f"aurora-postgresql{major}": _family_defaults("1" if major >= 17 else "0")
        for major in range(13, 18)},
 }
-
-
-def _installed(cls, name):
-    return getattr(getattr(cls, name, None), "healthcare_addition", False)
-
-
-def _install(cls, function):
-    function.healthcare_addition = True
-    setattr(cls, function.__name__, function)
 
 
 class _AdditionProperty(property):

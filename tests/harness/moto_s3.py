@@ -15,13 +15,12 @@ SECURE_TRANSPORT = "aws:securetransport"
 LOGGING_SERVICE = "logging.s3.amazonaws.com"
 
 
-def _installed(cls, name):
-    return getattr(getattr(cls, name, None), "healthcare_addition", False)
-
-
-def _install(cls, function, name=None):
-    function.healthcare_addition = True
-    setattr(cls, name or function.__name__, function)
+try:
+    from .moto_patch import install as _install
+    from .moto_patch import installed as _installed
+except ImportError:  # loaded as a top-level module, as the launcher run as a program does
+    from moto_patch import install as _install
+    from moto_patch import installed as _installed
 
 
 def _as_list(value):
