@@ -731,10 +731,9 @@ func (in *encryptionTypePtr) ToEncryptionTypePtrOutputWithContext(ctx context.Co
 type EndpointPolicy string
 
 const (
-	// Only principals of this account (and of `trustedAccountIds`): credentials of any other
-	// account, stolen or planted, cannot carry data out through the endpoints.
+	// Principals of this account and of `trustedAccountIds` only.
 	EndpointPolicyAccount = EndpointPolicy("account")
-	// AWS's default policy: any principal, any action, any resource.
+	// AWS's allow-all policy.
 	EndpointPolicyAwsDefault = EndpointPolicy("awsDefault")
 )
 
@@ -900,11 +899,9 @@ func (in *endpointPolicyPtr) ToEndpointPolicyPtrOutputWithContext(ctx context.Co
 type LogDeliveryMode string
 
 const (
-	// Output goes through a buffer in the task (`logBufferSize`), so the application never
-	// waits for CloudWatch Logs; when the buffer is full, lines are dropped.
+	// Buffered; lines beyond the buffer are dropped.
 	LogDeliveryModeNonBlocking = LogDeliveryMode("non-blocking")
-	// The application's writes to stdout and stderr wait until CloudWatch Logs takes them:
-	// no line is lost, but an outage of CloudWatch Logs stalls the application.
+	// Writes wait for CloudWatch Logs; no line is lost.
 	LogDeliveryModeBlocking = LogDeliveryMode("blocking")
 )
 

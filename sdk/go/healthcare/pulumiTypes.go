@@ -379,9 +379,9 @@ type EndpointArgs struct {
 	Gateway []string `pulumi:"gateway"`
 	// Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
 	Interface []string `pulumi:"interface"`
-	// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+	// `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
 	Policy *EndpointPolicy `pulumi:"policy"`
-	// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+	// More account ids (12 digits) whose principals may use the endpoints under `account`.
 	TrustedAccountIds []string `pulumi:"trustedAccountIds"`
 }
 
@@ -402,9 +402,9 @@ type EndpointArgsArgs struct {
 	Gateway pulumi.StringArrayInput `pulumi:"gateway"`
 	// Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
 	Interface pulumi.StringArrayInput `pulumi:"interface"`
-	// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+	// `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
 	Policy EndpointPolicyPtrInput `pulumi:"policy"`
-	// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+	// More account ids (12 digits) whose principals may use the endpoints under `account`.
 	TrustedAccountIds pulumi.StringArrayInput `pulumi:"trustedAccountIds"`
 }
 
@@ -496,12 +496,12 @@ func (o EndpointArgsOutput) Interface() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v EndpointArgs) []string { return v.Interface }).(pulumi.StringArrayOutput)
 }
 
-// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+// `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
 func (o EndpointArgsOutput) Policy() EndpointPolicyPtrOutput {
 	return o.ApplyT(func(v EndpointArgs) *EndpointPolicy { return v.Policy }).(EndpointPolicyPtrOutput)
 }
 
-// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+// More account ids (12 digits) whose principals may use the endpoints under `account`.
 func (o EndpointArgsOutput) TrustedAccountIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v EndpointArgs) []string { return v.TrustedAccountIds }).(pulumi.StringArrayOutput)
 }
@@ -550,7 +550,7 @@ func (o EndpointArgsPtrOutput) Interface() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
-// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+// `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
 func (o EndpointArgsPtrOutput) Policy() EndpointPolicyPtrOutput {
 	return o.ApplyT(func(v *EndpointArgs) *EndpointPolicy {
 		if v == nil {
@@ -560,7 +560,7 @@ func (o EndpointArgsPtrOutput) Policy() EndpointPolicyPtrOutput {
 	}).(EndpointPolicyPtrOutput)
 }
 
-// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+// More account ids (12 digits) whose principals may use the endpoints under `account`.
 func (o EndpointArgsPtrOutput) TrustedAccountIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *EndpointArgs) []string {
 		if v == nil {
@@ -596,9 +596,9 @@ type FargateService struct {
 	HealthCheck *ContainerHealthCheck `pulumi:"healthCheck"`
 	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`. A change rolls out a new task definition revision.
 	Image string `pulumi:"image"`
-	// The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+	// The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
 	LogBufferSize *string `pulumi:"logBufferSize"`
-	// How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+	// `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
 	LogDeliveryMode *LogDeliveryMode `pulumi:"logDeliveryMode"`
 	// Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
 	Memory *int `pulumi:"memory"`
@@ -655,9 +655,9 @@ type FargateServiceArgs struct {
 	HealthCheck ContainerHealthCheckPtrInput `pulumi:"healthCheck"`
 	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`. A change rolls out a new task definition revision.
 	Image pulumi.StringInput `pulumi:"image"`
-	// The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+	// The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
 	LogBufferSize pulumi.StringPtrInput `pulumi:"logBufferSize"`
-	// How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+	// `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
 	LogDeliveryMode LogDeliveryModePtrInput `pulumi:"logDeliveryMode"`
 	// Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
 	Memory pulumi.IntPtrInput `pulumi:"memory"`
@@ -789,12 +789,12 @@ func (o FargateServiceOutput) Image() pulumi.StringOutput {
 	return o.ApplyT(func(v FargateService) string { return v.Image }).(pulumi.StringOutput)
 }
 
-// The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+// The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
 func (o FargateServiceOutput) LogBufferSize() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v FargateService) *string { return v.LogBufferSize }).(pulumi.StringPtrOutput)
 }
 
-// How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+// `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
 func (o FargateServiceOutput) LogDeliveryMode() LogDeliveryModePtrOutput {
 	return o.ApplyT(func(v FargateService) *LogDeliveryMode { return v.LogDeliveryMode }).(LogDeliveryModePtrOutput)
 }
@@ -1301,9 +1301,9 @@ type PlatformService struct {
 	HealthCheck *ContainerHealthCheck `pulumi:"healthCheck"`
 	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
 	Image string `pulumi:"image"`
-	// The buffer of `non-blocking` log delivery (default `25m`).
+	// The buffer of `non-blocking` delivery (default `25m`).
 	LogBufferSize *string `pulumi:"logBufferSize"`
-	// `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+	// `non-blocking` (default) or `blocking`, as a FargateCluster service's.
 	LogDeliveryMode *LogDeliveryMode `pulumi:"logDeliveryMode"`
 	// Memory of the task in MiB (default 512).
 	Memory *int `pulumi:"memory"`
@@ -1351,9 +1351,9 @@ type PlatformServiceArgs struct {
 	HealthCheck ContainerHealthCheckPtrInput `pulumi:"healthCheck"`
 	// The container image, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2`.
 	Image pulumi.StringInput `pulumi:"image"`
-	// The buffer of `non-blocking` log delivery (default `25m`).
+	// The buffer of `non-blocking` delivery (default `25m`).
 	LogBufferSize pulumi.StringPtrInput `pulumi:"logBufferSize"`
-	// `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+	// `non-blocking` (default) or `blocking`, as a FargateCluster service's.
 	LogDeliveryMode LogDeliveryModePtrInput `pulumi:"logDeliveryMode"`
 	// Memory of the task in MiB (default 512).
 	Memory pulumi.IntPtrInput `pulumi:"memory"`
@@ -1473,12 +1473,12 @@ func (o PlatformServiceOutput) Image() pulumi.StringOutput {
 	return o.ApplyT(func(v PlatformService) string { return v.Image }).(pulumi.StringOutput)
 }
 
-// The buffer of `non-blocking` log delivery (default `25m`).
+// The buffer of `non-blocking` delivery (default `25m`).
 func (o PlatformServiceOutput) LogBufferSize() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PlatformService) *string { return v.LogBufferSize }).(pulumi.StringPtrOutput)
 }
 
-// `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+// `non-blocking` (default) or `blocking`, as a FargateCluster service's.
 func (o PlatformServiceOutput) LogDeliveryMode() LogDeliveryModePtrOutput {
 	return o.ApplyT(func(v PlatformService) *LogDeliveryMode { return v.LogDeliveryMode }).(LogDeliveryModePtrOutput)
 }

@@ -64,7 +64,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
      */
     declare public readonly atRestEncryption: pulumi.Output<boolean | undefined>;
     /**
-     * With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+     * With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
      */
     declare public readonly authSecretAdministrators: pulumi.Output<string[] | undefined>;
     /**
@@ -72,7 +72,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly authSecretArn: pulumi.Output<string>;
     /**
-     * The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+     * Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
      */
     declare public readonly authSecretReaders: pulumi.Output<string[] | undefined>;
     /**
@@ -334,11 +334,11 @@ export interface EncryptedRedisArgs {
      */
     atRestEncryption?: pulumi.Input<boolean | undefined>;
     /**
-     * With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+     * With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
      */
     authSecretAdministrators?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
-     * The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+     * Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
      */
     authSecretReaders?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**

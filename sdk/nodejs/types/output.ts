@@ -81,11 +81,11 @@ export interface EndpointArgs {
      */
     interface?: string[];
     /**
-     * The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+     * `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
      */
     policy?: enums.EndpointPolicy;
     /**
-     * Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+     * More account ids (12 digits) whose principals may use the endpoints under `account`.
      */
     trustedAccountIds?: string[];
 }
@@ -143,11 +143,11 @@ export interface FargateService {
      */
     image: string;
     /**
-     * The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+     * The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
      */
     logBufferSize?: string;
     /**
-     * How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+     * `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
      */
     logDeliveryMode?: enums.LogDeliveryMode;
     /**

@@ -85,12 +85,11 @@ class EndpointPolicy(_builtins.str, Enum):
     """
     ACCOUNT = "account"
     """
-    Only principals of this account (and of `trustedAccountIds`): credentials of any other
-    account, stolen or planted, cannot carry data out through the endpoints.
+    Principals of this account and of `trustedAccountIds` only.
     """
     AWS_DEFAULT = "awsDefault"
     """
-    AWS's default policy: any principal, any action, any resource.
+    AWS's allow-all policy.
     """
 
 
@@ -101,13 +100,11 @@ class LogDeliveryMode(_builtins.str, Enum):
     """
     NON_BLOCKING = "non-blocking"
     """
-    Output goes through a buffer in the task (`logBufferSize`), so the application never
-    waits for CloudWatch Logs; when the buffer is full, lines are dropped.
+    Buffered; lines beyond the buffer are dropped.
     """
     BLOCKING = "blocking"
     """
-    The application's writes to stdout and stderr wait until CloudWatch Logs takes them:
-    no line is lost, but an outage of CloudWatch Logs stalls the application.
+    Writes wait for CloudWatch Logs; no line is lost.
     """
 
 

@@ -163,11 +163,11 @@ class EndpointArgsArgsDict(TypedDict):
     """
     policy: NotRequired[pulumi.Input[Optional['EndpointPolicy']]]
     """
-    The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+    `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
     """
     trusted_account_ids: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
-    Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+    More account ids (12 digits) whose principals may use the endpoints under `account`.
     """
 
 @pulumi.input_type
@@ -182,8 +182,8 @@ class EndpointArgsArgs:
 
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] gateway: Gateway endpoints (`s3`, `dynamodb`) on the private and isolated route tables.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] interface: Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
-        :param pulumi.Input['EndpointPolicy'] policy: The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] trusted_account_ids: Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+        :param pulumi.Input['EndpointPolicy'] policy: `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] trusted_account_ids: More account ids (12 digits) whose principals may use the endpoints under `account`.
         """
         if gateway is not None:
             pulumi.set(__self__, "gateway", gateway)
@@ -222,7 +222,7 @@ class EndpointArgsArgs:
     @pulumi.getter
     def policy(self) -> pulumi.Input[Optional['EndpointPolicy']]:
         """
-        The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+        `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
         """
         return pulumi.get(self, "policy")
 
@@ -234,7 +234,7 @@ class EndpointArgsArgs:
     @pulumi.getter(name="trustedAccountIds")
     def trusted_account_ids(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+        More account ids (12 digits) whose principals may use the endpoints under `account`.
         """
         return pulumi.get(self, "trusted_account_ids")
 
@@ -305,11 +305,11 @@ class FargateServiceArgsDict(TypedDict):
     """
     log_buffer_size: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+    The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
     """
     log_delivery_mode: NotRequired[pulumi.Input[Optional['LogDeliveryMode']]]
     """
-    How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+    `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
     """
     memory: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -378,8 +378,8 @@ class FargateServiceArgs:
         :param pulumi.Input[_builtins.bool] enable_execute_command: Allow `aws ecs execute-command` sessions into the tasks (default false); sessions are encrypted with the cluster's key and logged.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] environment: Plain environment variables. A name that looks like a credential (PASSWORD, SECRET, TOKEN, KEY...) is refused: put it in `secrets`.
         :param pulumi.Input['ContainerHealthCheckArgs'] health_check: A health check run inside the container.
-        :param pulumi.Input[_builtins.str] log_buffer_size: The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
-        :param pulumi.Input['LogDeliveryMode'] log_delivery_mode: How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+        :param pulumi.Input[_builtins.str] log_buffer_size: The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
+        :param pulumi.Input['LogDeliveryMode'] log_delivery_mode: `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
         :param pulumi.Input[_builtins.int] memory: Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
         :param pulumi.Input[_builtins.bool] privileged: Must be false (the default): privileged containers are refused (ecs-containers-nonprivileged).
         :param pulumi.Input[_builtins.bool] readonly_root_filesystem: Must be true (the default): a writable root filesystem is refused (ecs-containers-readonly-access).
@@ -601,7 +601,7 @@ class FargateServiceArgs:
     @pulumi.getter(name="logBufferSize")
     def log_buffer_size(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+        The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
         """
         return pulumi.get(self, "log_buffer_size")
 
@@ -613,7 +613,7 @@ class FargateServiceArgs:
     @pulumi.getter(name="logDeliveryMode")
     def log_delivery_mode(self) -> pulumi.Input[Optional['LogDeliveryMode']]:
         """
-        How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+        `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
         """
         return pulumi.get(self, "log_delivery_mode")
 
@@ -853,11 +853,11 @@ class PlatformServiceArgsDict(TypedDict):
     """
     log_buffer_size: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    The buffer of `non-blocking` log delivery (default `25m`).
+    The buffer of `non-blocking` delivery (default `25m`).
     """
     log_delivery_mode: NotRequired[pulumi.Input[Optional['LogDeliveryMode']]]
     """
-    `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+    `non-blocking` (default) or `blocking`, as a FargateCluster service's.
     """
     memory: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -908,8 +908,8 @@ class PlatformServiceArgs:
         :param pulumi.Input[_builtins.bool] enable_execute_command: Allow `aws ecs execute-command` sessions (default false); encrypted and logged.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] environment: Plain environment variables, besides the ones the platform sets (`DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME`, `REDIS_HOST`, `REDIS_PORT`, `KINESIS_STREAM_NAME`, `KINESIS_PRODUCER_ROLE_ARN`).
         :param pulumi.Input['ContainerHealthCheckArgs'] health_check: A health check run inside the container.
-        :param pulumi.Input[_builtins.str] log_buffer_size: The buffer of `non-blocking` log delivery (default `25m`).
-        :param pulumi.Input['LogDeliveryMode'] log_delivery_mode: `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+        :param pulumi.Input[_builtins.str] log_buffer_size: The buffer of `non-blocking` delivery (default `25m`).
+        :param pulumi.Input['LogDeliveryMode'] log_delivery_mode: `non-blocking` (default) or `blocking`, as a FargateCluster service's.
         :param pulumi.Input[_builtins.int] memory: Memory of the task in MiB (default 512).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] secrets: Secrets Manager secrets as environment variables, besides the ones the platform sets (`DATABASE_USERNAME`, `DATABASE_PASSWORD`, `REDIS_AUTH_TOKEN`).
         :param pulumi.Input[Sequence[pulumi.Input['PolicyStatementArgs']]] task_policy_statements: The task role's own permissions, besides assuming the stream's producer role.
@@ -1082,7 +1082,7 @@ class PlatformServiceArgs:
     @pulumi.getter(name="logBufferSize")
     def log_buffer_size(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The buffer of `non-blocking` log delivery (default `25m`).
+        The buffer of `non-blocking` delivery (default `25m`).
         """
         return pulumi.get(self, "log_buffer_size")
 
@@ -1094,7 +1094,7 @@ class PlatformServiceArgs:
     @pulumi.getter(name="logDeliveryMode")
     def log_delivery_mode(self) -> pulumi.Input[Optional['LogDeliveryMode']]:
         """
-        `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+        `non-blocking` (default) or `blocking`, as a FargateCluster service's.
         """
         return pulumi.get(self, "log_delivery_mode")
 

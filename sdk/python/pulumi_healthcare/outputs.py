@@ -243,8 +243,8 @@ class EndpointArgs(dict):
 
         :param Sequence[_builtins.str] gateway: Gateway endpoints (`s3`, `dynamodb`) on the private and isolated route tables.
         :param Sequence[_builtins.str] interface: Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
-        :param 'EndpointPolicy' policy: The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
-        :param Sequence[_builtins.str] trusted_account_ids: Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+        :param 'EndpointPolicy' policy: `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
+        :param Sequence[_builtins.str] trusted_account_ids: More account ids (12 digits) whose principals may use the endpoints under `account`.
         """
         if gateway is not None:
             pulumi.set(__self__, "gateway", gateway)
@@ -275,7 +275,7 @@ class EndpointArgs(dict):
     @pulumi.getter
     def policy(self) -> Optional['EndpointPolicy']:
         """
-        The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+        `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
         """
         return pulumi.get(self, "policy")
 
@@ -283,7 +283,7 @@ class EndpointArgs(dict):
     @pulumi.getter(name="trustedAccountIds")
     def trusted_account_ids(self) -> Optional[Sequence[_builtins.str]]:
         """
-        Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+        More account ids (12 digits) whose principals may use the endpoints under `account`.
         """
         return pulumi.get(self, "trusted_account_ids")
 
@@ -376,8 +376,8 @@ class FargateService(dict):
         :param _builtins.bool enable_execute_command: Allow `aws ecs execute-command` sessions into the tasks (default false); sessions are encrypted with the cluster's key and logged.
         :param Mapping[str, _builtins.str] environment: Plain environment variables. A name that looks like a credential (PASSWORD, SECRET, TOKEN, KEY...) is refused: put it in `secrets`.
         :param 'ContainerHealthCheck' health_check: A health check run inside the container.
-        :param _builtins.str log_buffer_size: The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
-        :param 'LogDeliveryMode' log_delivery_mode: How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+        :param _builtins.str log_buffer_size: The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
+        :param 'LogDeliveryMode' log_delivery_mode: `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
         :param _builtins.int memory: Memory of the task in MiB, one of the sizes Fargate allows with that CPU (default 512).
         :param _builtins.bool privileged: Must be false (the default): privileged containers are refused (ecs-containers-nonprivileged).
         :param _builtins.bool readonly_root_filesystem: Must be true (the default): a writable root filesystem is refused (ecs-containers-readonly-access).
@@ -543,7 +543,7 @@ class FargateService(dict):
     @pulumi.getter(name="logBufferSize")
     def log_buffer_size(self) -> Optional[_builtins.str]:
         """
-        The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+        The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
         """
         return pulumi.get(self, "log_buffer_size")
 
@@ -551,7 +551,7 @@ class FargateService(dict):
     @pulumi.getter(name="logDeliveryMode")
     def log_delivery_mode(self) -> Optional['LogDeliveryMode']:
         """
-        How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+        `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
         """
         return pulumi.get(self, "log_delivery_mode")
 

@@ -26,12 +26,10 @@ pub const DEFAULT_LOG_BUFFER: &str = "25m";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum LogDeliveryMode {
-    /// Output goes through a buffer in the task (`logBufferSize`), so the application never
-    /// waits for CloudWatch Logs; when the buffer is full, lines are dropped.
+    /// Buffered; lines beyond the buffer are dropped.
     #[default]
     NonBlocking,
-    /// The application's writes to stdout and stderr wait until CloudWatch Logs takes them:
-    /// no line is lost, but an outage of CloudWatch Logs stalls the application.
+    /// Writes wait for CloudWatch Logs; no line is lost.
     Blocking,
 }
 
@@ -149,9 +147,9 @@ pub struct ServiceArgs {
     pub privileged: Option<bool>,
     /// Must be true (the default): a writable root filesystem is refused (ecs-containers-readonly-access).
     pub readonly_root_filesystem: Option<bool>,
-    /// How the container's output reaches its log group: `non-blocking` (the default, set in the task definition rather than left to the account's `defaultLogDriverMode`) keeps the application running when CloudWatch Logs is slow, buffering up to `logBufferSize` and dropping lines beyond it; `blocking` loses no line but stalls the application's writes while CloudWatch Logs is unreachable. A change rolls out a new task definition revision.
+    /// `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
     pub log_delivery_mode: Option<LogDeliveryMode>,
-    /// The in-task buffer of `non-blocking` delivery, in bytes with an optional `k`, `m` or `g` suffix (default `25m`). Not allowed with `blocking`.
+    /// The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
     pub log_buffer_size: Option<String>,
 }
 

@@ -51,9 +51,9 @@ pub struct PlatformServiceArgs {
     pub enable_execute_command: Option<bool>,
     /// The task role's own permissions, besides assuming the stream's producer role.
     pub task_policy_statements: Option<Vec<PolicyStatement>>,
-    /// `non-blocking` (default; buffered, drops lines beyond `logBufferSize`) or `blocking` (no line lost; writes stall while CloudWatch Logs is unreachable).
+    /// `non-blocking` (default) or `blocking`, as a FargateCluster service's.
     pub log_delivery_mode: Option<LogDeliveryMode>,
-    /// The buffer of `non-blocking` log delivery (default `25m`).
+    /// The buffer of `non-blocking` delivery (default `25m`).
     pub log_buffer_size: Option<String>,
 }
 

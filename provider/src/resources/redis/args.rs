@@ -98,9 +98,9 @@ pub struct RedisArgs {
     pub secret_recovery_days: Option<i64>,
     /// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
     pub auth_token_rotation: Option<String>,
-    /// The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+    /// Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
     pub auth_secret_readers: Option<Vec<String>>,
-    /// With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+    /// With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
     pub auth_secret_administrators: Option<Vec<String>>,
     /// Tags for the cache and everything made with it; merged over the provider's default tags.
     pub tags: Option<BTreeMap<String, String>>,

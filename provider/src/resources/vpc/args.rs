@@ -74,11 +74,10 @@ pub struct FlowLogArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum EndpointPolicy {
-    /// Only principals of this account (and of `trustedAccountIds`): credentials of any other
-    /// account, stolen or planted, cannot carry data out through the endpoints.
+    /// Principals of this account and of `trustedAccountIds` only.
     #[default]
     Account,
-    /// AWS's default policy: any principal, any action, any resource.
+    /// AWS's allow-all policy.
     AwsDefault,
 }
 
@@ -90,9 +89,9 @@ pub struct EndpointArgs {
     pub gateway: Option<Vec<String>>,
     /// Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
     pub interface: Option<Vec<String>>,
-    /// The endpoints' policy. `account` (the default) lets through only requests signed by principals of this account or of `trustedAccountIds` (`aws:PrincipalAccount`), on every endpoint whose service takes a policy (AWS says which); the `s3` gateway also lets anyone read Amazon ECR's image layer bucket of the region, which ECR hands out through URLs it signs itself, so that image pulls keep working. Unsigned requests through the endpoints, such as reads of another account's public S3 bucket, are refused. `awsDefault` keeps AWS's policy, which allows everything.
+    /// `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
     pub policy: Option<EndpointPolicy>,
-    /// Accounts besides this one whose principals may use the endpoints under the `account` policy (12-digit ids), e.g. a partner whose pre-signed S3 URLs a service follows.
+    /// More account ids (12 digits) whose principals may use the endpoints under `account`.
     pub trusted_account_ids: Option<Vec<String>>,
 }
 

@@ -25,11 +25,11 @@ type EncryptedRedis struct {
 	Arn pulumi.StringOutput `pulumi:"arn"`
 	// Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
 	AtRestEncryption pulumi.BoolPtrOutput `pulumi:"atRestEncryption"`
-	// With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+	// With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
 	AuthSecretAdministrators pulumi.StringArrayOutput `pulumi:"authSecretAdministrators"`
 	// The Secrets Manager secret holding `{"host", "port", "tls", "authToken"}` as JSON.
 	AuthSecretArn pulumi.StringOutput `pulumi:"authSecretArn"`
-	// The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+	// Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
 	AuthSecretReaders pulumi.StringArrayOutput `pulumi:"authSecretReaders"`
 	// The AUTH token clients present. Always secret.
 	AuthToken pulumi.StringOutput `pulumi:"authToken"`
@@ -170,9 +170,9 @@ type encryptedRedisArgs struct {
 	AllowedSecurityGroupIds []string `pulumi:"allowedSecurityGroupIds"`
 	// Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
 	AtRestEncryption *bool `pulumi:"atRestEncryption"`
-	// With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+	// With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
 	AuthSecretAdministrators []string `pulumi:"authSecretAdministrators"`
-	// The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+	// Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
 	AuthSecretReaders []string `pulumi:"authSecretReaders"`
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation *string `pulumi:"authTokenRotation"`
@@ -226,9 +226,9 @@ type EncryptedRedisArgs struct {
 	AllowedSecurityGroupIds pulumi.StringArrayInput
 	// Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
 	AtRestEncryption pulumi.BoolPtrInput
-	// With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+	// With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
 	AuthSecretAdministrators pulumi.StringArrayInput
-	// The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+	// Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
 	AuthSecretReaders pulumi.StringArrayInput
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation pulumi.StringPtrInput
@@ -331,7 +331,7 @@ func (o EncryptedRedisOutput) AtRestEncryption() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.BoolPtrOutput { return v.AtRestEncryption }).(pulumi.BoolPtrOutput)
 }
 
-// With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+// With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
 func (o EncryptedRedisOutput) AuthSecretAdministrators() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringArrayOutput { return v.AuthSecretAdministrators }).(pulumi.StringArrayOutput)
 }
@@ -341,7 +341,7 @@ func (o EncryptedRedisOutput) AuthSecretArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringOutput { return v.AuthSecretArn }).(pulumi.StringOutput)
 }
 
-// The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+// Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
 func (o EncryptedRedisOutput) AuthSecretReaders() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringArrayOutput { return v.AuthSecretReaders }).(pulumi.StringArrayOutput)
 }

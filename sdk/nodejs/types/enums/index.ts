@@ -68,12 +68,11 @@ export type EncryptionType = (typeof EncryptionType)[keyof typeof EncryptionType
 
 export const EndpointPolicy = {
     /**
-     * Only principals of this account (and of `trustedAccountIds`): credentials of any other
-     * account, stolen or planted, cannot carry data out through the endpoints.
+     * Principals of this account and of `trustedAccountIds` only.
      */
     Account: "account",
     /**
-     * AWS's default policy: any principal, any action, any resource.
+     * AWS's allow-all policy.
      */
     AwsDefault: "awsDefault",
 } as const;
@@ -85,13 +84,11 @@ export type EndpointPolicy = (typeof EndpointPolicy)[keyof typeof EndpointPolicy
 
 export const LogDeliveryMode = {
     /**
-     * Output goes through a buffer in the task (`logBufferSize`), so the application never
-     * waits for CloudWatch Logs; when the buffer is full, lines are dropped.
+     * Buffered; lines beyond the buffer are dropped.
      */
     NonBlocking: "non-blocking",
     /**
-     * The application's writes to stdout and stderr wait until CloudWatch Logs takes them:
-     * no line is lost, but an outage of CloudWatch Logs stalls the application.
+     * Writes wait for CloudWatch Logs; no line is lost.
      */
     Blocking: "blocking",
 } as const;

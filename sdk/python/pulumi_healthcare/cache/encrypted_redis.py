@@ -55,8 +55,8 @@ class EncryptedRedisArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_cidr_blocks: CIDR blocks that may connect, on `port` only. Never 0.0.0.0/0 or ::/0.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_security_group_ids: Security groups whose members may connect, on `port` only.
         :param pulumi.Input[_builtins.bool] at_rest_encryption: Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
         :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
@@ -192,7 +192,7 @@ class EncryptedRedisArgs:
     @pulumi.getter(name="authSecretAdministrators")
     def auth_secret_administrators(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+        With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
         """
         return pulumi.get(self, "auth_secret_administrators")
 
@@ -204,7 +204,7 @@ class EncryptedRedisArgs:
     @pulumi.getter(name="authSecretReaders")
     def auth_secret_readers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+        Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
         """
         return pulumi.get(self, "auth_secret_readers")
 
@@ -482,8 +482,8 @@ class EncryptedRedis(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_cidr_blocks: CIDR blocks that may connect, on `port` only. Never 0.0.0.0/0 or ::/0.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_security_group_ids: Security groups whose members may connect, on `port` only.
         :param pulumi.Input[_builtins.bool] at_rest_encryption: Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
         :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
@@ -719,7 +719,7 @@ class EncryptedRedis(pulumi.CustomResource):
     @pulumi.getter(name="authSecretAdministrators")
     def auth_secret_administrators(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
         """
-        With `authSecretReaders`: more principals (role names or role and user ARNs) that keep every right on the secret, such as break-glass roles and every other identity that runs `pulumi up` for this stack. An identity that is not listed, and did not run the last `pulumi up`, is denied the secret, and so cannot update or delete this resource until a listed one adds it.
+        With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
         """
         return pulumi.get(self, "auth_secret_administrators")
 
@@ -735,7 +735,7 @@ class EncryptedRedis(pulumi.CustomResource):
     @pulumi.getter(name="authSecretReaders")
     def auth_secret_readers(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
         """
-        The IAM roles that may read the AUTH secret: role names in this account (such as a FargateCluster service's execution role, `<clusterName>-<service>-exec`) or role and user ARNs. When given, the secret gets a resource policy that denies every Secrets Manager action on it to every other principal, whatever their IAM policies allow, except `authSecretAdministrators` and the identity running `pulumi`. Names may be of roles not made yet. Absent: no resource policy, and IAM policies alone decide who reads the token.
+        Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
         """
         return pulumi.get(self, "auth_secret_readers")
 
