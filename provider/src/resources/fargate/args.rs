@@ -148,8 +148,10 @@ pub struct ServiceArgs {
     /// Must be true (the default): a writable root filesystem is refused (ecs-containers-readonly-access).
     pub readonly_root_filesystem: Option<bool>,
     /// `non-blocking` (default): output is buffered (`logBufferSize`) so the application never stalls on CloudWatch Logs, and lines beyond the buffer are dropped; `blocking`: no line is lost, but writes stall while CloudWatch Logs is unreachable. Stated in the task definition, not left to the account's default.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_delivery_mode: Option<LogDeliveryMode>,
     /// The buffer of `non-blocking` delivery: bytes, with an optional `k`, `m` or `g` (default `25m`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_buffer_size: Option<String>,
 }
 

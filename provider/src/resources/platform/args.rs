@@ -52,8 +52,10 @@ pub struct PlatformServiceArgs {
     /// The task role's own permissions, besides assuming the stream's producer role.
     pub task_policy_statements: Option<Vec<PolicyStatement>>,
     /// `non-blocking` (default) or `blocking`, as a FargateCluster service's.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_delivery_mode: Option<LogDeliveryMode>,
     /// The buffer of `non-blocking` delivery (default `25m`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_buffer_size: Option<String>,
 }
 

@@ -90,8 +90,10 @@ pub struct EndpointArgs {
     /// Interface endpoints (e.g. `kinesis-streams`, `secretsmanager`, `kms`, `logs`, `ecr.api`, `ecr.dkr`) in the private subnets, with private DNS and their own security group open to the VPC on 443.
     pub interface: Option<Vec<String>>,
     /// `account` (default): each endpoint whose service takes a policy admits only principals of this account and `trustedAccountIds` (`aws:PrincipalAccount`), so unsigned requests (reads of public buckets) are refused; the `s3` gateway also lets ECR's own signed URLs read the region's image-layer bucket. `awsDefault`: AWS's allow-all policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<EndpointPolicy>,
     /// More account ids (12 digits) whose principals may use the endpoints under `account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trusted_account_ids: Option<Vec<String>>,
 }
 
