@@ -107,8 +107,10 @@ mod tests {
             "aws",
             "eu-west-1",
         );
-        let p = p.expect("a policy");
-        let [s] = statements(&p).try_into().expect("one statement");
+        let list = statements(&p.unwrap_or_default());
+        let [s] = list.as_slice() else {
+            panic!("one statement: {list:?}");
+        };
         assert_eq!(s["Principal"], "*");
         assert_eq!(
             s["Condition"],
@@ -119,8 +121,8 @@ mod tests {
     #[test]
     fn trusted_accounts_join_the_condition_and_the_s3_gateway_reads_ecr_layers() {
         let a = args(Some(EndpointPolicy::Account), &["210987654321"]);
-        let p = wanted(&a, "s3", true, true, ACCOUNT, "aws-cn", "cn-north-1").expect("a policy");
-        let list = statements(&p);
+        let p = wanted(&a, "s3", true, true, ACCOUNT, "aws-cn", "cn-north-1");
+        let list = statements(&p.unwrap_or_default());
         assert_eq!(
             list[0]["Condition"]["StringEquals"]["aws:PrincipalAccount"],
             json!([ACCOUNT, "210987654321"])
@@ -131,8 +133,8 @@ mod tests {
             "arn:aws-cn:s3:::prod-cn-north-1-starport-layer-bucket/*"
         );
         // An s3 interface endpoint is not what ECR's layer URLs go through by route.
-        let i = wanted(&a, "s3", false, true, ACCOUNT, "aws", "eu-west-1").expect("a policy");
-        assert_eq!(statements(&i).len(), 1);
+        let i = wanted(&a, "s3", false, true, ACCOUNT, "aws", "eu-west-1");
+        assert_eq!(statements(&i.unwrap_or_default()).len(), 1);
     }
 
     #[test]
