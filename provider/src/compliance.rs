@@ -138,6 +138,76 @@ pub const RDS_IN_TRANSIT: Rule = Rule {
     safeguard: "164.312(e)(1) transmission security",
 };
 
+// The account baseline's controls.
+pub const TRAIL_MULTI_REGION: Rule = Rule {
+    name: "multi-region-cloudtrail-enabled",
+    safeguard: "164.312(b) audit controls",
+};
+pub const TRAIL_VALIDATION: Rule = Rule {
+    name: "cloud-trail-log-file-validation-enabled",
+    safeguard: "164.312(c)(1) integrity",
+};
+pub const TRAIL_ENCRYPTED: Rule = Rule {
+    name: "cloud-trail-encryption-enabled",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const TRAIL_CLOUDWATCH: Rule = Rule {
+    name: "cloud-trail-cloud-watch-logs-enabled",
+    safeguard: "164.312(b) audit controls",
+};
+pub const S3_PUBLIC_ACCESS: Rule = Rule {
+    name: "s3-bucket-level-public-access-prohibited",
+    safeguard: "164.312(a)(1) access control",
+};
+pub const S3_SSL_ONLY: Rule = Rule {
+    name: "s3-bucket-ssl-requests-only",
+    safeguard: "164.312(e)(1) transmission security",
+};
+pub const S3_ENCRYPTED: Rule = Rule {
+    name: "s3-default-encryption-kms",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const S3_VERSIONING: Rule = Rule {
+    name: "s3-bucket-versioning-enabled",
+    safeguard: "164.312(c)(1) integrity",
+};
+pub const S3_DEFAULT_LOCK: Rule = Rule {
+    name: "s3-bucket-default-lock-enabled",
+    safeguard: "164.312(c)(1) integrity",
+};
+pub const S3_LOGGING: Rule = Rule {
+    name: "s3-bucket-logging-enabled",
+    safeguard: "164.312(b) audit controls",
+};
+pub const SNS_ENCRYPTED: Rule = Rule {
+    name: "sns-encrypted-kms",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const SECURITY_ALARMS: Rule = Rule {
+    name: "cloudwatch-alarm-action-check",
+    safeguard: "164.308(a)(1)(ii)(D) information system activity review",
+};
+pub const CONFIG_ENABLED: Rule = Rule {
+    name: "config-recorder-enabled",
+    safeguard: "164.308(a)(1)(ii)(D) information system activity review",
+};
+pub const GUARDDUTY_ENABLED: Rule = Rule {
+    name: "guardduty-enabled-centralized",
+    safeguard: "164.308(a)(6) security incident procedures",
+};
+pub const SECURITYHUB_ENABLED: Rule = Rule {
+    name: "securityhub-enabled",
+    safeguard: "164.308(a)(1)(ii)(D) information system activity review",
+};
+pub const EBS_DEFAULT_ENCRYPTION: Rule = Rule {
+    name: "ec2-ebs-encryption-by-default",
+    safeguard: "164.312(a)(2)(iv) encryption at rest",
+};
+pub const PASSWORD_POLICY: Rule = Rule {
+    name: "iam-password-policy",
+    safeguard: "164.308(a)(5)(ii)(D) password management",
+};
+
 impl Rule {
     /// The reason of a check failure for this rule.
     pub fn violation(&self, why: impl std::fmt::Display) -> String {

@@ -7,17 +7,24 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Services whose endpoint can be overridden one by one.
-pub const SERVICES: [&str; 12] = [
+pub const SERVICES: [&str; 19] = [
     "application-autoscaling",
+    "cloudtrail",
+    "cloudwatch",
+    "config",
     "ec2",
     "ecs",
     "elasticache",
+    "guardduty",
     "iam",
     "kinesis",
     "kms",
     "logs",
     "rds",
+    "s3",
     "secretsmanager",
+    "securityhub",
+    "sns",
     "sts",
     "sso",
 ];

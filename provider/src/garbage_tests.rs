@@ -15,12 +15,13 @@ use pulumi_provider::proto::pulumirpc::{
 use pulumi_provider::value::{PropertyMap, Value, to_struct};
 use tonic::{Code, Request};
 
-const TOKENS: [&str; 5] = [
+const TOKENS: [&str; 6] = [
     "healthcare:streaming:KinesisPipeline",
     "healthcare:network:SecureVpc",
     "healthcare:cache:EncryptedRedis",
     "healthcare:database:HipaaPostgres",
     "healthcare:compute:FargateCluster",
+    "healthcare:index:AccountBaseline",
 ];
 
 fn input_names(token: &str) -> Vec<String> {
@@ -254,6 +255,13 @@ proptest! {
         news in props(input_names(TOKENS[4])), olds in props(input_names(TOKENS[4])),
     ) {
         check_and_diff(TOKENS[4], news, olds)?;
+    }
+
+    #[test]
+    fn baseline_check_and_diff_take_any_garbage(
+        news in props(input_names(TOKENS[5])), olds in props(input_names(TOKENS[5])),
+    ) {
+        check_and_diff(TOKENS[5], news, olds)?;
     }
 }
 

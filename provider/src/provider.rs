@@ -6,6 +6,7 @@ use pulumi_provider::{
 
 use crate::aws::AwsContext;
 use crate::config::Config;
+use crate::resources::baseline::AccountBaseline;
 use crate::resources::fargate::FargateCluster;
 use crate::resources::kinesis::KinesisPipeline;
 use crate::resources::platform::Platform;
@@ -23,6 +24,7 @@ pub fn server() -> ProviderServer<Healthcare> {
         .resource(EncryptedRedis)
         .resource(HipaaPostgres)
         .resource(FargateCluster)
+        .resource(AccountBaseline)
         .component(Platform)
         .with_schema_text(SCHEMA)
 }

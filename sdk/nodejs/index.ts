@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { AccountBaselineArgs } from "./accountBaseline";
+export type AccountBaseline = import("./accountBaseline").AccountBaseline;
+export const AccountBaseline: typeof import("./accountBaseline").AccountBaseline = null as any;
+utilities.lazyLoad(exports, ["AccountBaseline"], () => require("./accountBaseline"));
+
 export { PlatformArgs } from "./platform";
 export type Platform = import("./platform").Platform;
 export const Platform: typeof import("./platform").Platform = null as any;
@@ -42,6 +47,8 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "healthcare:index:AccountBaseline":
+                return new AccountBaseline(name, <any>undefined, { urn })
             case "healthcare:index:Platform":
                 return new Platform(name, <any>undefined, { urn })
             default:

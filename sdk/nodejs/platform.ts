@@ -26,6 +26,10 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     /**
+     * The account baseline's trail (absent without `accountBaseline`).
+     */
+    declare public /*out*/ readonly accountBaselineTrailArn: pulumi.Output<string | undefined>;
+    /**
      * The security group the services carry, and the only source the database and cache allow.
      */
     declare public /*out*/ readonly applicationSecurityGroupId: pulumi.Output<string>;
@@ -117,6 +121,7 @@ export class Platform extends pulumi.ComponentResource {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (!opts.id) {
+            resourceInputs["accountBaseline"] = args?.accountBaseline;
             resourceInputs["availabilityZoneCount"] = args?.availabilityZoneCount;
             resourceInputs["cacheNodeType"] = args?.cacheNodeType;
             resourceInputs["cacheReplicas"] = args?.cacheReplicas;
@@ -135,6 +140,7 @@ export class Platform extends pulumi.ComponentResource {
             resourceInputs["streamRetentionHours"] = args?.streamRetentionHours;
             resourceInputs["streamShardCount"] = args?.streamShardCount;
             resourceInputs["tags"] = args?.tags;
+            resourceInputs["accountBaselineTrailArn"] = undefined /*out*/;
             resourceInputs["applicationSecurityGroupId"] = undefined /*out*/;
             resourceInputs["cacheEndpoint"] = undefined /*out*/;
             resourceInputs["cachePort"] = undefined /*out*/;
@@ -156,6 +162,7 @@ export class Platform extends pulumi.ComponentResource {
             resourceInputs["streamName"] = undefined /*out*/;
             resourceInputs["vpcId"] = undefined /*out*/;
         } else {
+            resourceInputs["accountBaselineTrailArn"] = undefined /*out*/;
             resourceInputs["applicationSecurityGroupId"] = undefined /*out*/;
             resourceInputs["cacheEndpoint"] = undefined /*out*/;
             resourceInputs["cachePort"] = undefined /*out*/;
@@ -186,6 +193,10 @@ export class Platform extends pulumi.ComponentResource {
  * The set of arguments for constructing a Platform resource.
  */
 export interface PlatformArgs {
+    /**
+     * Also make the account's audit controls, an AccountBaseline child (`<prefix>-baseline`), with these settings. Off when absent: an account has one baseline and may hold many platforms.
+     */
+    accountBaseline?: pulumi.Input<inputs.PlatformBaselineArgs | undefined>;
     /**
      * Availability zones to spread over (default 2).
      */

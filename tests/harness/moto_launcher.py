@@ -11,7 +11,8 @@ registered by patching moto's backend or response classes; the ElastiCache ones 
 ECS ones in ``moto_ecs.py`` and the Application Auto Scaling ones in ``moto_autoscaling.py``;
 those the account baseline needs in ``moto_s3.py``, ``moto_cloudtrail.py``,
 ``moto_logs_filters.py``, ``moto_sns.py``, ``moto_config.py``, ``moto_guardduty.py``,
-``moto_securityhub.py``, ``moto_ec2.py`` and ``moto_secretsmanager.py``.
+``moto_securityhub.py``, ``moto_ec2.py`` and ``moto_secretsmanager.py``; CloudWatch's Smithy
+RPC v2 CBOR protocol, which the Rust SDK speaks, in ``moto_cloudwatch_cbor.py``.
 Each is covered by a test in ``tests/harness_tests`` that shows it behaves as AWS documents.
 Moto settings such as ``MOTO_IAM_LOAD_MANAGED_POLICIES=true`` are read from the environment
 at import time; none is needed now.
@@ -25,6 +26,7 @@ import threading
 if __package__:
     from .moto_autoscaling import AUTOSCALING_ADDITIONS
     from .moto_cloudtrail import CLOUDTRAIL_ADDITIONS
+    from .moto_cloudwatch_cbor import CLOUDWATCH_CBOR_ADDITIONS
     from .moto_config import CONFIG_ADDITIONS
     from .moto_ec2 import EC2_ADDITIONS
     from .moto_ec2_acls import EC2_ACL_ADDITIONS
@@ -41,6 +43,7 @@ if __package__:
 else:  # run as a program, with tests/harness first on sys.path
     from moto_autoscaling import AUTOSCALING_ADDITIONS
     from moto_cloudtrail import CLOUDTRAIL_ADDITIONS
+    from moto_cloudwatch_cbor import CLOUDWATCH_CBOR_ADDITIONS
     from moto_config import CONFIG_ADDITIONS
     from moto_ec2 import EC2_ADDITIONS
     from moto_ec2_acls import EC2_ACL_ADDITIONS
@@ -168,7 +171,8 @@ ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_
              *ELASTICACHE_ADDITIONS, *RDS_ADDITIONS, *ECS_ADDITIONS, *AUTOSCALING_ADDITIONS,
              *LOGS_ADDITIONS, *S3_ADDITIONS, *CLOUDTRAIL_ADDITIONS, *LOGS_FILTER_ADDITIONS, *SNS_ADDITIONS,
              *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
-             *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user, *EC2_ACL_ADDITIONS]
+             *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user, *EC2_ACL_ADDITIONS,
+             *CLOUDWATCH_CBOR_ADDITIONS]
 
 
 def apply_additions():

@@ -269,6 +269,30 @@ def s3_put_bucket_logging():
     FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
 
 
+def s3_get_bucket_versioning():
+    """S3 GetBucketVersioning: answer under AWS's root element.
+
+    AWS answers ``<VersioningConfiguration>`` with ``Status`` (and ``MfaDelete``) only once
+    versioning was ever set. Moto 5.2.5 wraps the answer in ``<GetBucketVersioningResponse>``,
+    which SDKs that check the root element (the AWS SDK for Rust) refuse.
+    """
+    from moto.s3.responses import S3Response
+
+    if _installed(S3Response, "get_bucket_versioning"):
+        return
+
+    def get_bucket_versioning(self):
+        status = self.backend.get_bucket_versioning(self.bucket_name)
+        inner = f"<Status>{status}</Status>" if status else ""
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+                f"{inner}</VersioningConfiguration>")
+        return 200, {"Content-Type": "application/xml"}, body
+
+    _install(S3Response, get_bucket_versioning)
+
+
 S3_ADDITIONS = [s3_put_bucket_versioning_object_lock, s3_put_object_lock_configuration,
                 s3_get_object_lock_configuration, s3_put_bucket_policy,
-                s3_put_bucket_policy_secure_transport, s3_put_bucket_logging]
+                s3_put_bucket_policy_secure_transport, s3_put_bucket_logging,
+                s3_get_bucket_versioning]

@@ -2,6 +2,7 @@
 logging and the account's public access block, answered as AWS documents them."""
 
 import json
+import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -220,3 +221,19 @@ def test_the_account_public_access_block_is_put_read_and_deleted(moto):
     with pytest.raises(ClientError) as err:
         s3control.get_public_access_block(AccountId=ACCOUNT_ID)
     assert _code(err) == "NoSuchPublicAccessBlockConfiguration"
+
+
+def test_versioning_is_answered_under_aws_root_element(moto):
+    s3 = moto.client("s3")
+    bucket = _bucket(s3, lock=False)
+    # Raw answers: the root element is what SDKs that check it (the AWS SDK for Rust) read.
+    url = f"{moto.url}/{bucket}?versioning"
+    request = urllib.request.Request(url, headers={
+        "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, "
+                         "SignedHeaders=host, Signature=0"})
+    never = urllib.request.urlopen(request).read().decode()
+    assert "<VersioningConfiguration" in never and "<Status>" not in never, never
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    enabled = urllib.request.urlopen(request).read().decode()
+    assert "<VersioningConfiguration" in enabled and "<Status>Enabled</Status>" in enabled, enabled
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"

@@ -9,9 +9,9 @@ from test_protocol import provider_bin
 
 MIB = 1024 * 1024
 # The release binary, stripped (README and BENCHMARKS.md give today's figure).
-BINARY_BUDGET = 40 * MIB
+BINARY_BUDGET = 52 * MIB
 # The schema as the engine receives it (compact JSON).
-SCHEMA_BUDGET = 72 * 1024
+SCHEMA_BUDGET = 84 * 1024
 
 
 def test_the_binary_as_shipped_stays_within_its_budget():

@@ -19,6 +19,7 @@ macro_rules! clients {
         #[derive(Debug, Clone, Default)]
         struct Clients {
             $($name: OnceLock<$sdk::Client>,)*
+            s3: OnceLock<aws_sdk_s3::Client>,
         }
 
         impl AwsContext {
@@ -40,6 +41,12 @@ macro_rules! clients {
 
 clients! {
     autoscaling: aws_sdk_applicationautoscaling = "application-autoscaling";
+    cloudtrail: aws_sdk_cloudtrail = "cloudtrail";
+    cloudwatch: aws_sdk_cloudwatch = "cloudwatch";
+    config_service: aws_sdk_config = "config";
+    guardduty: aws_sdk_guardduty = "guardduty";
+    securityhub: aws_sdk_securityhub = "securityhub";
+    sns: aws_sdk_sns = "sns";
     ec2: aws_sdk_ec2 = "ec2";
     ecs: aws_sdk_ecs = "ecs";
     elasticache: aws_sdk_elasticache = "elasticache";
@@ -112,6 +119,18 @@ impl AwsContext {
             region,
             partition,
             default_tags: config.default_tags.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The S3 client. With an endpoint override, buckets are addressed by path
+    /// (`https://host/bucket`), since a bucket name cannot be prefixed to an IP address.
+    pub fn s3(&self) -> &aws_sdk_s3::Client {
+        self.clients.s3.get_or_init(|| {
+            let mut builder = aws_sdk_s3::config::Builder::from(&self.sdk);
+            if let Some(url) = self.endpoint("s3") {
+                builder = builder.endpoint_url(url).force_path_style(true);
+            }
+            aws_sdk_s3::Client::from_conf(builder.build())
         })
     }
 

@@ -81,6 +81,35 @@ pub const NEW_EC2_OBJECT: Lag = Lag {
     limit: Duration::from_secs(120),
 };
 
+/// S3's bucket configuration calls may not know a bucket made a moment ago.
+pub const NEW_BUCKET: Lag = Lag {
+    waiting_for: "S3 to know a bucket just made",
+    codes: &["NoSuchBucket"],
+    hints: &[],
+    limit: Duration::from_secs(60),
+};
+
+/// CloudTrail and AWS Config check, when a trail or delivery channel is set, that the
+/// bucket policy, key policy and role they are given let them deliver; a policy or role put
+/// in place a moment ago may not be seen yet.
+pub const NEW_GRANTS: Lag = Lag {
+    waiting_for: "a service to see a policy or role just put in place",
+    codes: &[
+        "InsufficientS3BucketPolicyException",
+        "InsufficientEncryptionPolicyException",
+        "InvalidCloudWatchLogsRoleArnException",
+        "InvalidCloudWatchLogsLogGroupArnException",
+        "CloudWatchLogsDeliveryUnavailableException",
+        "InsufficientDeliveryPolicyException",
+        "NoSuchBucketException",
+        "S3BucketDoesNotExistException",
+        "KmsKeyNotFoundException",
+        "InvalidRoleException",
+    ],
+    hints: &[],
+    limit: Duration::from_secs(120),
+};
+
 /// Any other service's read or write naming an object this provider made a moment ago (a
 /// secret, a log group, a database, cache, subnet or parameter group, a stream, a service,
 /// a scalable target, a tagged ARN): the service may answer its not-found code until it

@@ -12,6 +12,7 @@ pub mod logs;
 pub mod partial;
 pub mod placement;
 pub mod principal;
+pub mod s3;
 pub mod secrets;
 pub mod snapshot;
 pub mod subnet_groups;

@@ -1,5 +1,6 @@
 //! One module per resource.
 
+pub mod baseline;
 pub mod fargate;
 mod inputs;
 pub mod kinesis;

@@ -15,6 +15,8 @@ import (
 type Platform struct {
 	pulumi.ResourceState
 
+	// The account baseline's trail (absent without `accountBaseline`).
+	AccountBaselineTrailArn pulumi.StringPtrOutput `pulumi:"accountBaselineTrailArn"`
 	// The security group the services carry, and the only source the database and cache allow.
 	ApplicationSecurityGroupId pulumi.StringOutput `pulumi:"applicationSecurityGroupId"`
 	// The cache's primary endpoint.
@@ -74,6 +76,8 @@ func NewPlatform(ctx *pulumi.Context,
 }
 
 type platformArgs struct {
+	// Also make the account's audit controls, an AccountBaseline child (`<prefix>-baseline`), with these settings. Off when absent: an account has one baseline and may hold many platforms.
+	AccountBaseline *PlatformBaseline `pulumi:"accountBaseline"`
 	// Availability zones to spread over (default 2).
 	AvailabilityZoneCount *int `pulumi:"availabilityZoneCount"`
 	// The cache's node type (default `cache.t4g.medium`).
@@ -114,6 +118,8 @@ type platformArgs struct {
 
 // The set of arguments for constructing a Platform resource.
 type PlatformArgs struct {
+	// Also make the account's audit controls, an AccountBaseline child (`<prefix>-baseline`), with these settings. Off when absent: an account has one baseline and may hold many platforms.
+	AccountBaseline PlatformBaselinePtrInput
 	// Availability zones to spread over (default 2).
 	AvailabilityZoneCount pulumi.IntPtrInput
 	// The cache's node type (default `cache.t4g.medium`).
@@ -187,6 +193,11 @@ func (o PlatformOutput) ToPlatformOutput() PlatformOutput {
 
 func (o PlatformOutput) ToPlatformOutputWithContext(ctx context.Context) PlatformOutput {
 	return o
+}
+
+// The account baseline's trail (absent without `accountBaseline`).
+func (o PlatformOutput) AccountBaselineTrailArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Platform) pulumi.StringPtrOutput { return v.AccountBaselineTrailArn }).(pulumi.StringPtrOutput)
 }
 
 // The security group the services carry, and the only source the database and cache allow.

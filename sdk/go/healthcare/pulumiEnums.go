@@ -1235,6 +1235,177 @@ func (in *natStrategyPtr) ToNatStrategyPtrOutputWithContext(ctx context.Context)
 	return pulumi.ToOutputWithContext(ctx, in).(NatStrategyPtrOutput)
 }
 
+// How the trail bucket's objects are locked (S3 Object Lock).
+type ObjectLockMode string
+
+const (
+	// Nobody can shorten or remove a lock without the `s3:BypassGovernanceRetention` permission.
+	ObjectLockModeGovernance = ObjectLockMode("GOVERNANCE")
+	// Nobody, the root user included, can remove an object before its retention ends.
+	ObjectLockModeCompliance = ObjectLockMode("COMPLIANCE")
+	// No Object Lock: versions are kept, but may be deleted.
+	ObjectLockModeNone = ObjectLockMode("NONE")
+)
+
+func (ObjectLockMode) ElementType() reflect.Type {
+	return reflect.TypeOf((*ObjectLockMode)(nil)).Elem()
+}
+
+func (e ObjectLockMode) ToObjectLockModeOutput() ObjectLockModeOutput {
+	return pulumi.ToOutput(e).(ObjectLockModeOutput)
+}
+
+func (e ObjectLockMode) ToObjectLockModeOutputWithContext(ctx context.Context) ObjectLockModeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ObjectLockModeOutput)
+}
+
+func (e ObjectLockMode) ToObjectLockModePtrOutput() ObjectLockModePtrOutput {
+	return e.ToObjectLockModePtrOutputWithContext(context.Background())
+}
+
+func (e ObjectLockMode) ToObjectLockModePtrOutputWithContext(ctx context.Context) ObjectLockModePtrOutput {
+	return ObjectLockMode(e).ToObjectLockModeOutputWithContext(ctx).ToObjectLockModePtrOutputWithContext(ctx)
+}
+
+func (e ObjectLockMode) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ObjectLockMode) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ObjectLockMode) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ObjectLockMode) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ObjectLockModeOutput struct{ *pulumi.OutputState }
+
+func (ObjectLockModeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ObjectLockMode)(nil)).Elem()
+}
+
+func (o ObjectLockModeOutput) ToObjectLockModeOutput() ObjectLockModeOutput {
+	return o
+}
+
+func (o ObjectLockModeOutput) ToObjectLockModeOutputWithContext(ctx context.Context) ObjectLockModeOutput {
+	return o
+}
+
+func (o ObjectLockModeOutput) ToObjectLockModePtrOutput() ObjectLockModePtrOutput {
+	return o.ToObjectLockModePtrOutputWithContext(context.Background())
+}
+
+func (o ObjectLockModeOutput) ToObjectLockModePtrOutputWithContext(ctx context.Context) ObjectLockModePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ObjectLockMode) *ObjectLockMode {
+		return &v
+	}).(ObjectLockModePtrOutput)
+}
+
+func (o ObjectLockModeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ObjectLockModeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ObjectLockMode) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ObjectLockModeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ObjectLockModeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ObjectLockMode) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ObjectLockModePtrOutput struct{ *pulumi.OutputState }
+
+func (ObjectLockModePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ObjectLockMode)(nil)).Elem()
+}
+
+func (o ObjectLockModePtrOutput) ToObjectLockModePtrOutput() ObjectLockModePtrOutput {
+	return o
+}
+
+func (o ObjectLockModePtrOutput) ToObjectLockModePtrOutputWithContext(ctx context.Context) ObjectLockModePtrOutput {
+	return o
+}
+
+func (o ObjectLockModePtrOutput) Elem() ObjectLockModeOutput {
+	return o.ApplyT(func(v *ObjectLockMode) ObjectLockMode {
+		if v != nil {
+			return *v
+		}
+		var ret ObjectLockMode
+		return ret
+	}).(ObjectLockModeOutput)
+}
+
+func (o ObjectLockModePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ObjectLockModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ObjectLockMode) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ObjectLockModeInput is an input type that accepts values of the ObjectLockMode enum
+// A concrete instance of `ObjectLockModeInput` can be one of the following:
+//
+//	ObjectLockModeGovernance
+//	ObjectLockModeCompliance
+//	ObjectLockModeNone
+type ObjectLockModeInput interface {
+	pulumi.Input
+
+	ToObjectLockModeOutput() ObjectLockModeOutput
+	ToObjectLockModeOutputWithContext(context.Context) ObjectLockModeOutput
+}
+
+var objectLockModePtrType = reflect.TypeOf((**ObjectLockMode)(nil)).Elem()
+
+type ObjectLockModePtrInput interface {
+	pulumi.Input
+
+	ToObjectLockModePtrOutput() ObjectLockModePtrOutput
+	ToObjectLockModePtrOutputWithContext(context.Context) ObjectLockModePtrOutput
+}
+
+type objectLockModePtr string
+
+func ObjectLockModePtr(v string) ObjectLockModePtrInput {
+	return (*objectLockModePtr)(&v)
+}
+
+func (*objectLockModePtr) ElementType() reflect.Type {
+	return objectLockModePtrType
+}
+
+func (in *objectLockModePtr) ToObjectLockModePtrOutput() ObjectLockModePtrOutput {
+	return pulumi.ToOutput(in).(ObjectLockModePtrOutput)
+}
+
+func (in *objectLockModePtr) ToObjectLockModePtrOutputWithContext(ctx context.Context) ObjectLockModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ObjectLockModePtrOutput)
+}
+
 // The stream's capacity mode.
 type StreamMode string
 
@@ -1419,6 +1590,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*LogDeliveryModePtrInput)(nil)).Elem(), LogDeliveryMode("non-blocking"))
 	pulumi.RegisterInputType(reflect.TypeOf((*NatStrategyInput)(nil)).Elem(), NatStrategy("none"))
 	pulumi.RegisterInputType(reflect.TypeOf((*NatStrategyPtrInput)(nil)).Elem(), NatStrategy("none"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ObjectLockModeInput)(nil)).Elem(), ObjectLockMode("GOVERNANCE"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ObjectLockModePtrInput)(nil)).Elem(), ObjectLockMode("GOVERNANCE"))
 	pulumi.RegisterInputType(reflect.TypeOf((*StreamModeInput)(nil)).Elem(), StreamMode("PROVISIONED"))
 	pulumi.RegisterInputType(reflect.TypeOf((*StreamModePtrInput)(nil)).Elem(), StreamMode("PROVISIONED"))
 	pulumi.RegisterOutputType(CacheEngineOutput{})
@@ -1436,6 +1609,8 @@ func init() {
 	pulumi.RegisterOutputType(LogDeliveryModePtrOutput{})
 	pulumi.RegisterOutputType(NatStrategyOutput{})
 	pulumi.RegisterOutputType(NatStrategyPtrOutput{})
+	pulumi.RegisterOutputType(ObjectLockModeOutput{})
+	pulumi.RegisterOutputType(ObjectLockModePtrOutput{})
 	pulumi.RegisterOutputType(StreamModeOutput{})
 	pulumi.RegisterOutputType(StreamModePtrOutput{})
 }

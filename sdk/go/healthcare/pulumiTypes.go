@@ -13,6 +13,384 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// Which of the account's one-per-region parts may be taken over when the account already
+// has them. A part taken over is set to the baseline's settings and left in place at delete.
+type BaselineAdopt struct {
+	// Take over the region's AWS Config recorder and delivery channel.
+	ConfigRecorder *bool `pulumi:"configRecorder"`
+	// Take over the region's GuardDuty detector.
+	GuardDuty *bool `pulumi:"guardDuty"`
+	// Replace the account's IAM password policy.
+	PasswordPolicy *bool `pulumi:"passwordPolicy"`
+	// Take over Security Hub, already enabled in the region.
+	SecurityHub *bool `pulumi:"securityHub"`
+}
+
+// BaselineAdoptInput is an input type that accepts BaselineAdoptArgs and BaselineAdoptOutput values.
+// You can construct a concrete instance of `BaselineAdoptInput` via:
+//
+//	BaselineAdoptArgs{...}
+type BaselineAdoptInput interface {
+	pulumi.Input
+
+	ToBaselineAdoptOutput() BaselineAdoptOutput
+	ToBaselineAdoptOutputWithContext(context.Context) BaselineAdoptOutput
+}
+
+// Which of the account's one-per-region parts may be taken over when the account already
+// has them. A part taken over is set to the baseline's settings and left in place at delete.
+type BaselineAdoptArgs struct {
+	// Take over the region's AWS Config recorder and delivery channel.
+	ConfigRecorder pulumi.BoolPtrInput `pulumi:"configRecorder"`
+	// Take over the region's GuardDuty detector.
+	GuardDuty pulumi.BoolPtrInput `pulumi:"guardDuty"`
+	// Replace the account's IAM password policy.
+	PasswordPolicy pulumi.BoolPtrInput `pulumi:"passwordPolicy"`
+	// Take over Security Hub, already enabled in the region.
+	SecurityHub pulumi.BoolPtrInput `pulumi:"securityHub"`
+}
+
+func (BaselineAdoptArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BaselineAdopt)(nil)).Elem()
+}
+
+func (i BaselineAdoptArgs) ToBaselineAdoptOutput() BaselineAdoptOutput {
+	return i.ToBaselineAdoptOutputWithContext(context.Background())
+}
+
+func (i BaselineAdoptArgs) ToBaselineAdoptOutputWithContext(ctx context.Context) BaselineAdoptOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineAdoptOutput)
+}
+
+func (i BaselineAdoptArgs) ToBaselineAdoptPtrOutput() BaselineAdoptPtrOutput {
+	return i.ToBaselineAdoptPtrOutputWithContext(context.Background())
+}
+
+func (i BaselineAdoptArgs) ToBaselineAdoptPtrOutputWithContext(ctx context.Context) BaselineAdoptPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineAdoptOutput).ToBaselineAdoptPtrOutputWithContext(ctx)
+}
+
+// BaselineAdoptPtrInput is an input type that accepts BaselineAdoptArgs, BaselineAdoptPtr and BaselineAdoptPtrOutput values.
+// You can construct a concrete instance of `BaselineAdoptPtrInput` via:
+//
+//	        BaselineAdoptArgs{...}
+//
+//	or:
+//
+//	        nil
+type BaselineAdoptPtrInput interface {
+	pulumi.Input
+
+	ToBaselineAdoptPtrOutput() BaselineAdoptPtrOutput
+	ToBaselineAdoptPtrOutputWithContext(context.Context) BaselineAdoptPtrOutput
+}
+
+type baselineAdoptPtrType BaselineAdoptArgs
+
+func BaselineAdoptPtr(v *BaselineAdoptArgs) BaselineAdoptPtrInput {
+	return (*baselineAdoptPtrType)(v)
+}
+
+func (*baselineAdoptPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**BaselineAdopt)(nil)).Elem()
+}
+
+func (i *baselineAdoptPtrType) ToBaselineAdoptPtrOutput() BaselineAdoptPtrOutput {
+	return i.ToBaselineAdoptPtrOutputWithContext(context.Background())
+}
+
+func (i *baselineAdoptPtrType) ToBaselineAdoptPtrOutputWithContext(ctx context.Context) BaselineAdoptPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineAdoptPtrOutput)
+}
+
+// Which of the account's one-per-region parts may be taken over when the account already
+// has them. A part taken over is set to the baseline's settings and left in place at delete.
+type BaselineAdoptOutput struct{ *pulumi.OutputState }
+
+func (BaselineAdoptOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BaselineAdopt)(nil)).Elem()
+}
+
+func (o BaselineAdoptOutput) ToBaselineAdoptOutput() BaselineAdoptOutput {
+	return o
+}
+
+func (o BaselineAdoptOutput) ToBaselineAdoptOutputWithContext(ctx context.Context) BaselineAdoptOutput {
+	return o
+}
+
+func (o BaselineAdoptOutput) ToBaselineAdoptPtrOutput() BaselineAdoptPtrOutput {
+	return o.ToBaselineAdoptPtrOutputWithContext(context.Background())
+}
+
+func (o BaselineAdoptOutput) ToBaselineAdoptPtrOutputWithContext(ctx context.Context) BaselineAdoptPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v BaselineAdopt) *BaselineAdopt {
+		return &v
+	}).(BaselineAdoptPtrOutput)
+}
+
+// Take over the region's AWS Config recorder and delivery channel.
+func (o BaselineAdoptOutput) ConfigRecorder() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAdopt) *bool { return v.ConfigRecorder }).(pulumi.BoolPtrOutput)
+}
+
+// Take over the region's GuardDuty detector.
+func (o BaselineAdoptOutput) GuardDuty() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAdopt) *bool { return v.GuardDuty }).(pulumi.BoolPtrOutput)
+}
+
+// Replace the account's IAM password policy.
+func (o BaselineAdoptOutput) PasswordPolicy() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAdopt) *bool { return v.PasswordPolicy }).(pulumi.BoolPtrOutput)
+}
+
+// Take over Security Hub, already enabled in the region.
+func (o BaselineAdoptOutput) SecurityHub() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAdopt) *bool { return v.SecurityHub }).(pulumi.BoolPtrOutput)
+}
+
+type BaselineAdoptPtrOutput struct{ *pulumi.OutputState }
+
+func (BaselineAdoptPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**BaselineAdopt)(nil)).Elem()
+}
+
+func (o BaselineAdoptPtrOutput) ToBaselineAdoptPtrOutput() BaselineAdoptPtrOutput {
+	return o
+}
+
+func (o BaselineAdoptPtrOutput) ToBaselineAdoptPtrOutputWithContext(ctx context.Context) BaselineAdoptPtrOutput {
+	return o
+}
+
+func (o BaselineAdoptPtrOutput) Elem() BaselineAdoptOutput {
+	return o.ApplyT(func(v *BaselineAdopt) BaselineAdopt {
+		if v != nil {
+			return *v
+		}
+		var ret BaselineAdopt
+		return ret
+	}).(BaselineAdoptOutput)
+}
+
+// Take over the region's AWS Config recorder and delivery channel.
+func (o BaselineAdoptPtrOutput) ConfigRecorder() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAdopt) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.ConfigRecorder
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Take over the region's GuardDuty detector.
+func (o BaselineAdoptPtrOutput) GuardDuty() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAdopt) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.GuardDuty
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Replace the account's IAM password policy.
+func (o BaselineAdoptPtrOutput) PasswordPolicy() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAdopt) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.PasswordPolicy
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Take over Security Hub, already enabled in the region.
+func (o BaselineAdoptPtrOutput) SecurityHub() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAdopt) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.SecurityHub
+	}).(pulumi.BoolPtrOutput)
+}
+
+// The IAM password policy of the account.
+type BaselinePasswordPolicy struct {
+	// Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+	MaxAgeDays *int `pulumi:"maxAgeDays"`
+	// Shortest password accepted: 14 (the default) or more.
+	MinimumLength *int `pulumi:"minimumLength"`
+	// Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+	ReusePrevention *int `pulumi:"reusePrevention"`
+}
+
+// BaselinePasswordPolicyInput is an input type that accepts BaselinePasswordPolicyArgs and BaselinePasswordPolicyOutput values.
+// You can construct a concrete instance of `BaselinePasswordPolicyInput` via:
+//
+//	BaselinePasswordPolicyArgs{...}
+type BaselinePasswordPolicyInput interface {
+	pulumi.Input
+
+	ToBaselinePasswordPolicyOutput() BaselinePasswordPolicyOutput
+	ToBaselinePasswordPolicyOutputWithContext(context.Context) BaselinePasswordPolicyOutput
+}
+
+// The IAM password policy of the account.
+type BaselinePasswordPolicyArgs struct {
+	// Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+	MaxAgeDays pulumi.IntPtrInput `pulumi:"maxAgeDays"`
+	// Shortest password accepted: 14 (the default) or more.
+	MinimumLength pulumi.IntPtrInput `pulumi:"minimumLength"`
+	// Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+	ReusePrevention pulumi.IntPtrInput `pulumi:"reusePrevention"`
+}
+
+func (BaselinePasswordPolicyArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BaselinePasswordPolicy)(nil)).Elem()
+}
+
+func (i BaselinePasswordPolicyArgs) ToBaselinePasswordPolicyOutput() BaselinePasswordPolicyOutput {
+	return i.ToBaselinePasswordPolicyOutputWithContext(context.Background())
+}
+
+func (i BaselinePasswordPolicyArgs) ToBaselinePasswordPolicyOutputWithContext(ctx context.Context) BaselinePasswordPolicyOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselinePasswordPolicyOutput)
+}
+
+func (i BaselinePasswordPolicyArgs) ToBaselinePasswordPolicyPtrOutput() BaselinePasswordPolicyPtrOutput {
+	return i.ToBaselinePasswordPolicyPtrOutputWithContext(context.Background())
+}
+
+func (i BaselinePasswordPolicyArgs) ToBaselinePasswordPolicyPtrOutputWithContext(ctx context.Context) BaselinePasswordPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselinePasswordPolicyOutput).ToBaselinePasswordPolicyPtrOutputWithContext(ctx)
+}
+
+// BaselinePasswordPolicyPtrInput is an input type that accepts BaselinePasswordPolicyArgs, BaselinePasswordPolicyPtr and BaselinePasswordPolicyPtrOutput values.
+// You can construct a concrete instance of `BaselinePasswordPolicyPtrInput` via:
+//
+//	        BaselinePasswordPolicyArgs{...}
+//
+//	or:
+//
+//	        nil
+type BaselinePasswordPolicyPtrInput interface {
+	pulumi.Input
+
+	ToBaselinePasswordPolicyPtrOutput() BaselinePasswordPolicyPtrOutput
+	ToBaselinePasswordPolicyPtrOutputWithContext(context.Context) BaselinePasswordPolicyPtrOutput
+}
+
+type baselinePasswordPolicyPtrType BaselinePasswordPolicyArgs
+
+func BaselinePasswordPolicyPtr(v *BaselinePasswordPolicyArgs) BaselinePasswordPolicyPtrInput {
+	return (*baselinePasswordPolicyPtrType)(v)
+}
+
+func (*baselinePasswordPolicyPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**BaselinePasswordPolicy)(nil)).Elem()
+}
+
+func (i *baselinePasswordPolicyPtrType) ToBaselinePasswordPolicyPtrOutput() BaselinePasswordPolicyPtrOutput {
+	return i.ToBaselinePasswordPolicyPtrOutputWithContext(context.Background())
+}
+
+func (i *baselinePasswordPolicyPtrType) ToBaselinePasswordPolicyPtrOutputWithContext(ctx context.Context) BaselinePasswordPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselinePasswordPolicyPtrOutput)
+}
+
+// The IAM password policy of the account.
+type BaselinePasswordPolicyOutput struct{ *pulumi.OutputState }
+
+func (BaselinePasswordPolicyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BaselinePasswordPolicy)(nil)).Elem()
+}
+
+func (o BaselinePasswordPolicyOutput) ToBaselinePasswordPolicyOutput() BaselinePasswordPolicyOutput {
+	return o
+}
+
+func (o BaselinePasswordPolicyOutput) ToBaselinePasswordPolicyOutputWithContext(ctx context.Context) BaselinePasswordPolicyOutput {
+	return o
+}
+
+func (o BaselinePasswordPolicyOutput) ToBaselinePasswordPolicyPtrOutput() BaselinePasswordPolicyPtrOutput {
+	return o.ToBaselinePasswordPolicyPtrOutputWithContext(context.Background())
+}
+
+func (o BaselinePasswordPolicyOutput) ToBaselinePasswordPolicyPtrOutputWithContext(ctx context.Context) BaselinePasswordPolicyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v BaselinePasswordPolicy) *BaselinePasswordPolicy {
+		return &v
+	}).(BaselinePasswordPolicyPtrOutput)
+}
+
+// Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+func (o BaselinePasswordPolicyOutput) MaxAgeDays() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v BaselinePasswordPolicy) *int { return v.MaxAgeDays }).(pulumi.IntPtrOutput)
+}
+
+// Shortest password accepted: 14 (the default) or more.
+func (o BaselinePasswordPolicyOutput) MinimumLength() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v BaselinePasswordPolicy) *int { return v.MinimumLength }).(pulumi.IntPtrOutput)
+}
+
+// Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+func (o BaselinePasswordPolicyOutput) ReusePrevention() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v BaselinePasswordPolicy) *int { return v.ReusePrevention }).(pulumi.IntPtrOutput)
+}
+
+type BaselinePasswordPolicyPtrOutput struct{ *pulumi.OutputState }
+
+func (BaselinePasswordPolicyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**BaselinePasswordPolicy)(nil)).Elem()
+}
+
+func (o BaselinePasswordPolicyPtrOutput) ToBaselinePasswordPolicyPtrOutput() BaselinePasswordPolicyPtrOutput {
+	return o
+}
+
+func (o BaselinePasswordPolicyPtrOutput) ToBaselinePasswordPolicyPtrOutputWithContext(ctx context.Context) BaselinePasswordPolicyPtrOutput {
+	return o
+}
+
+func (o BaselinePasswordPolicyPtrOutput) Elem() BaselinePasswordPolicyOutput {
+	return o.ApplyT(func(v *BaselinePasswordPolicy) BaselinePasswordPolicy {
+		if v != nil {
+			return *v
+		}
+		var ret BaselinePasswordPolicy
+		return ret
+	}).(BaselinePasswordPolicyOutput)
+}
+
+// Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+func (o BaselinePasswordPolicyPtrOutput) MaxAgeDays() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *BaselinePasswordPolicy) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MaxAgeDays
+	}).(pulumi.IntPtrOutput)
+}
+
+// Shortest password accepted: 14 (the default) or more.
+func (o BaselinePasswordPolicyPtrOutput) MinimumLength() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *BaselinePasswordPolicy) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MinimumLength
+	}).(pulumi.IntPtrOutput)
+}
+
+// Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+func (o BaselinePasswordPolicyPtrOutput) ReusePrevention() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *BaselinePasswordPolicy) *int {
+		if v == nil {
+			return nil
+		}
+		return v.ReusePrevention
+	}).(pulumi.IntPtrOutput)
+}
+
 // The HIPAA controls a resource enforces, checked against what AWS reports.
 type Compliance struct {
 	// True when every control is satisfied.
@@ -1167,6 +1545,241 @@ func (o FlowLogArgsPtrOutput) RetentionDays() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// The settings of the platform's AccountBaseline, as that resource's inputs of the same names.
+type PlatformBaseline struct {
+	// Parts the account already has that the baseline may take over.
+	Adopt *BaselineAdopt `pulumi:"adopt"`
+	// E-mail addresses notified of security alarms.
+	AlarmEmails []string `pulumi:"alarmEmails"`
+	// Object Lock of the trail bucket (default `GOVERNANCE`).
+	ObjectLockMode *ObjectLockMode `pulumi:"objectLockMode"`
+	// Keep the trail's buckets, log group and key at delete (default true).
+	RetainLogs *bool `pulumi:"retainLogs"`
+	// Record S3 object-level events too (default false).
+	S3DataEvents *bool `pulumi:"s3DataEvents"`
+	// Security Hub standards to enable, as paths.
+	SecurityHubStandards []string `pulumi:"securityHubStandards"`
+}
+
+// PlatformBaselineInput is an input type that accepts PlatformBaselineArgs and PlatformBaselineOutput values.
+// You can construct a concrete instance of `PlatformBaselineInput` via:
+//
+//	PlatformBaselineArgs{...}
+type PlatformBaselineInput interface {
+	pulumi.Input
+
+	ToPlatformBaselineOutput() PlatformBaselineOutput
+	ToPlatformBaselineOutputWithContext(context.Context) PlatformBaselineOutput
+}
+
+// The settings of the platform's AccountBaseline, as that resource's inputs of the same names.
+type PlatformBaselineArgs struct {
+	// Parts the account already has that the baseline may take over.
+	Adopt BaselineAdoptPtrInput `pulumi:"adopt"`
+	// E-mail addresses notified of security alarms.
+	AlarmEmails pulumi.StringArrayInput `pulumi:"alarmEmails"`
+	// Object Lock of the trail bucket (default `GOVERNANCE`).
+	ObjectLockMode ObjectLockModePtrInput `pulumi:"objectLockMode"`
+	// Keep the trail's buckets, log group and key at delete (default true).
+	RetainLogs pulumi.BoolPtrInput `pulumi:"retainLogs"`
+	// Record S3 object-level events too (default false).
+	S3DataEvents pulumi.BoolPtrInput `pulumi:"s3DataEvents"`
+	// Security Hub standards to enable, as paths.
+	SecurityHubStandards pulumi.StringArrayInput `pulumi:"securityHubStandards"`
+}
+
+func (PlatformBaselineArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PlatformBaseline)(nil)).Elem()
+}
+
+func (i PlatformBaselineArgs) ToPlatformBaselineOutput() PlatformBaselineOutput {
+	return i.ToPlatformBaselineOutputWithContext(context.Background())
+}
+
+func (i PlatformBaselineArgs) ToPlatformBaselineOutputWithContext(ctx context.Context) PlatformBaselineOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PlatformBaselineOutput)
+}
+
+func (i PlatformBaselineArgs) ToPlatformBaselinePtrOutput() PlatformBaselinePtrOutput {
+	return i.ToPlatformBaselinePtrOutputWithContext(context.Background())
+}
+
+func (i PlatformBaselineArgs) ToPlatformBaselinePtrOutputWithContext(ctx context.Context) PlatformBaselinePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PlatformBaselineOutput).ToPlatformBaselinePtrOutputWithContext(ctx)
+}
+
+// PlatformBaselinePtrInput is an input type that accepts PlatformBaselineArgs, PlatformBaselinePtr and PlatformBaselinePtrOutput values.
+// You can construct a concrete instance of `PlatformBaselinePtrInput` via:
+//
+//	        PlatformBaselineArgs{...}
+//
+//	or:
+//
+//	        nil
+type PlatformBaselinePtrInput interface {
+	pulumi.Input
+
+	ToPlatformBaselinePtrOutput() PlatformBaselinePtrOutput
+	ToPlatformBaselinePtrOutputWithContext(context.Context) PlatformBaselinePtrOutput
+}
+
+type platformBaselinePtrType PlatformBaselineArgs
+
+func PlatformBaselinePtr(v *PlatformBaselineArgs) PlatformBaselinePtrInput {
+	return (*platformBaselinePtrType)(v)
+}
+
+func (*platformBaselinePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**PlatformBaseline)(nil)).Elem()
+}
+
+func (i *platformBaselinePtrType) ToPlatformBaselinePtrOutput() PlatformBaselinePtrOutput {
+	return i.ToPlatformBaselinePtrOutputWithContext(context.Background())
+}
+
+func (i *platformBaselinePtrType) ToPlatformBaselinePtrOutputWithContext(ctx context.Context) PlatformBaselinePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PlatformBaselinePtrOutput)
+}
+
+// The settings of the platform's AccountBaseline, as that resource's inputs of the same names.
+type PlatformBaselineOutput struct{ *pulumi.OutputState }
+
+func (PlatformBaselineOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PlatformBaseline)(nil)).Elem()
+}
+
+func (o PlatformBaselineOutput) ToPlatformBaselineOutput() PlatformBaselineOutput {
+	return o
+}
+
+func (o PlatformBaselineOutput) ToPlatformBaselineOutputWithContext(ctx context.Context) PlatformBaselineOutput {
+	return o
+}
+
+func (o PlatformBaselineOutput) ToPlatformBaselinePtrOutput() PlatformBaselinePtrOutput {
+	return o.ToPlatformBaselinePtrOutputWithContext(context.Background())
+}
+
+func (o PlatformBaselineOutput) ToPlatformBaselinePtrOutputWithContext(ctx context.Context) PlatformBaselinePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PlatformBaseline) *PlatformBaseline {
+		return &v
+	}).(PlatformBaselinePtrOutput)
+}
+
+// Parts the account already has that the baseline may take over.
+func (o PlatformBaselineOutput) Adopt() BaselineAdoptPtrOutput {
+	return o.ApplyT(func(v PlatformBaseline) *BaselineAdopt { return v.Adopt }).(BaselineAdoptPtrOutput)
+}
+
+// E-mail addresses notified of security alarms.
+func (o PlatformBaselineOutput) AlarmEmails() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v PlatformBaseline) []string { return v.AlarmEmails }).(pulumi.StringArrayOutput)
+}
+
+// Object Lock of the trail bucket (default `GOVERNANCE`).
+func (o PlatformBaselineOutput) ObjectLockMode() ObjectLockModePtrOutput {
+	return o.ApplyT(func(v PlatformBaseline) *ObjectLockMode { return v.ObjectLockMode }).(ObjectLockModePtrOutput)
+}
+
+// Keep the trail's buckets, log group and key at delete (default true).
+func (o PlatformBaselineOutput) RetainLogs() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v PlatformBaseline) *bool { return v.RetainLogs }).(pulumi.BoolPtrOutput)
+}
+
+// Record S3 object-level events too (default false).
+func (o PlatformBaselineOutput) S3DataEvents() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v PlatformBaseline) *bool { return v.S3DataEvents }).(pulumi.BoolPtrOutput)
+}
+
+// Security Hub standards to enable, as paths.
+func (o PlatformBaselineOutput) SecurityHubStandards() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v PlatformBaseline) []string { return v.SecurityHubStandards }).(pulumi.StringArrayOutput)
+}
+
+type PlatformBaselinePtrOutput struct{ *pulumi.OutputState }
+
+func (PlatformBaselinePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PlatformBaseline)(nil)).Elem()
+}
+
+func (o PlatformBaselinePtrOutput) ToPlatformBaselinePtrOutput() PlatformBaselinePtrOutput {
+	return o
+}
+
+func (o PlatformBaselinePtrOutput) ToPlatformBaselinePtrOutputWithContext(ctx context.Context) PlatformBaselinePtrOutput {
+	return o
+}
+
+func (o PlatformBaselinePtrOutput) Elem() PlatformBaselineOutput {
+	return o.ApplyT(func(v *PlatformBaseline) PlatformBaseline {
+		if v != nil {
+			return *v
+		}
+		var ret PlatformBaseline
+		return ret
+	}).(PlatformBaselineOutput)
+}
+
+// Parts the account already has that the baseline may take over.
+func (o PlatformBaselinePtrOutput) Adopt() BaselineAdoptPtrOutput {
+	return o.ApplyT(func(v *PlatformBaseline) *BaselineAdopt {
+		if v == nil {
+			return nil
+		}
+		return v.Adopt
+	}).(BaselineAdoptPtrOutput)
+}
+
+// E-mail addresses notified of security alarms.
+func (o PlatformBaselinePtrOutput) AlarmEmails() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *PlatformBaseline) []string {
+		if v == nil {
+			return nil
+		}
+		return v.AlarmEmails
+	}).(pulumi.StringArrayOutput)
+}
+
+// Object Lock of the trail bucket (default `GOVERNANCE`).
+func (o PlatformBaselinePtrOutput) ObjectLockMode() ObjectLockModePtrOutput {
+	return o.ApplyT(func(v *PlatformBaseline) *ObjectLockMode {
+		if v == nil {
+			return nil
+		}
+		return v.ObjectLockMode
+	}).(ObjectLockModePtrOutput)
+}
+
+// Keep the trail's buckets, log group and key at delete (default true).
+func (o PlatformBaselinePtrOutput) RetainLogs() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PlatformBaseline) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.RetainLogs
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Record S3 object-level events too (default false).
+func (o PlatformBaselinePtrOutput) S3DataEvents() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PlatformBaseline) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.S3DataEvents
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Security Hub standards to enable, as paths.
+func (o PlatformBaselinePtrOutput) SecurityHubStandards() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *PlatformBaseline) []string {
+		if v == nil {
+			return nil
+		}
+		return v.SecurityHubStandards
+	}).(pulumi.StringArrayOutput)
+}
+
 // Every control of every part, as AWS reports them.
 type PlatformCompliance struct {
 	// True when every control of every part is satisfied.
@@ -1204,7 +1817,7 @@ func (o PlatformComplianceOutput) Controls() PlatformControlArrayOutput {
 type PlatformControl struct {
 	// What was found.
 	Detail string `pulumi:"detail"`
-	// The part (`network`, `events`, `cache`, `database`, `services`).
+	// The part (`network`, `events`, `cache`, `database`, `services`, `baseline`).
 	Resource string `pulumi:"resource"`
 	// The AWS Config rule name.
 	Rule string `pulumi:"rule"`
@@ -1234,7 +1847,7 @@ func (o PlatformControlOutput) Detail() pulumi.StringOutput {
 	return o.ApplyT(func(v PlatformControl) string { return v.Detail }).(pulumi.StringOutput)
 }
 
-// The part (`network`, `events`, `cache`, `database`, `services`).
+// The part (`network`, `events`, `cache`, `database`, `services`, `baseline`).
 func (o PlatformControlOutput) Resource() pulumi.StringOutput {
 	return o.ApplyT(func(v PlatformControl) string { return v.Resource }).(pulumi.StringOutput)
 }
@@ -2255,6 +2868,10 @@ func (o TierArgsPtrOutput) PrefixLength() pulumi.IntPtrOutput {
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAdoptInput)(nil)).Elem(), BaselineAdoptArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAdoptPtrInput)(nil)).Elem(), BaselineAdoptArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BaselinePasswordPolicyInput)(nil)).Elem(), BaselinePasswordPolicyArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BaselinePasswordPolicyPtrInput)(nil)).Elem(), BaselinePasswordPolicyArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ContainerHealthCheckInput)(nil)).Elem(), ContainerHealthCheckArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ContainerHealthCheckPtrInput)(nil)).Elem(), ContainerHealthCheckArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointArgsInput)(nil)).Elem(), EndpointArgsArgs{})
@@ -2263,6 +2880,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*FargateServiceMapInput)(nil)).Elem(), FargateServiceMap{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FlowLogArgsInput)(nil)).Elem(), FlowLogArgsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FlowLogArgsPtrInput)(nil)).Elem(), FlowLogArgsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PlatformBaselineInput)(nil)).Elem(), PlatformBaselineArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PlatformBaselinePtrInput)(nil)).Elem(), PlatformBaselineArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PlatformServiceInput)(nil)).Elem(), PlatformServiceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PlatformServiceMapInput)(nil)).Elem(), PlatformServiceMap{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PolicyStatementInput)(nil)).Elem(), PolicyStatementArgs{})
@@ -2273,6 +2892,10 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*SubnetsArgsPtrInput)(nil)).Elem(), SubnetsArgsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TierArgsInput)(nil)).Elem(), TierArgsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TierArgsPtrInput)(nil)).Elem(), TierArgsArgs{})
+	pulumi.RegisterOutputType(BaselineAdoptOutput{})
+	pulumi.RegisterOutputType(BaselineAdoptPtrOutput{})
+	pulumi.RegisterOutputType(BaselinePasswordPolicyOutput{})
+	pulumi.RegisterOutputType(BaselinePasswordPolicyPtrOutput{})
 	pulumi.RegisterOutputType(ComplianceOutput{})
 	pulumi.RegisterOutputType(CompliancePtrOutput{})
 	pulumi.RegisterOutputType(ContainerHealthCheckOutput{})
@@ -2287,6 +2910,8 @@ func init() {
 	pulumi.RegisterOutputType(FargateServiceOutputsMapOutput{})
 	pulumi.RegisterOutputType(FlowLogArgsOutput{})
 	pulumi.RegisterOutputType(FlowLogArgsPtrOutput{})
+	pulumi.RegisterOutputType(PlatformBaselineOutput{})
+	pulumi.RegisterOutputType(PlatformBaselinePtrOutput{})
 	pulumi.RegisterOutputType(PlatformComplianceOutput{})
 	pulumi.RegisterOutputType(PlatformControlOutput{})
 	pulumi.RegisterOutputType(PlatformControlArrayOutput{})

@@ -7,6 +7,47 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * Which of the account's one-per-region parts may be taken over when the account already
+ * has them. A part taken over is set to the baseline's settings and left in place at delete.
+ */
+export interface BaselineAdoptArgs {
+    /**
+     * Take over the region's AWS Config recorder and delivery channel.
+     */
+    configRecorder?: pulumi.Input<boolean | undefined>;
+    /**
+     * Take over the region's GuardDuty detector.
+     */
+    guardDuty?: pulumi.Input<boolean | undefined>;
+    /**
+     * Replace the account's IAM password policy.
+     */
+    passwordPolicy?: pulumi.Input<boolean | undefined>;
+    /**
+     * Take over Security Hub, already enabled in the region.
+     */
+    securityHub?: pulumi.Input<boolean | undefined>;
+}
+
+/**
+ * The IAM password policy of the account.
+ */
+export interface BaselinePasswordPolicyArgs {
+    /**
+     * Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+     */
+    maxAgeDays?: pulumi.Input<number | undefined>;
+    /**
+     * Shortest password accepted: 14 (the default) or more.
+     */
+    minimumLength?: pulumi.Input<number | undefined>;
+    /**
+     * Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+     */
+    reusePrevention?: pulumi.Input<number | undefined>;
+}
+
+/**
  * A container health check, as ECS runs it inside the container.
  */
 export interface ContainerHealthCheckArgs {
@@ -172,6 +213,36 @@ export interface FlowLogArgsArgs {
      * Days to keep flow logs: at least 90; defaults to 365.
      */
     retentionDays?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * The settings of the platform's AccountBaseline, as that resource's inputs of the same names.
+ */
+export interface PlatformBaselineArgs {
+    /**
+     * Parts the account already has that the baseline may take over.
+     */
+    adopt?: pulumi.Input<inputs.BaselineAdoptArgs | undefined>;
+    /**
+     * E-mail addresses notified of security alarms.
+     */
+    alarmEmails?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Object Lock of the trail bucket (default `GOVERNANCE`).
+     */
+    objectLockMode?: pulumi.Input<enums.ObjectLockMode | undefined>;
+    /**
+     * Keep the trail's buckets, log group and key at delete (default true).
+     */
+    retainLogs?: pulumi.Input<boolean | undefined>;
+    /**
+     * Record S3 object-level events too (default false).
+     */
+    s3DataEvents?: pulumi.Input<boolean | undefined>;
+    /**
+     * Security Hub standards to enable, as paths.
+     */
+    securityHubStandards?: pulumi.Input<pulumi.Input<string>[] | undefined>;
 }
 
 /**

@@ -7,6 +7,47 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * Which of the account's one-per-region parts may be taken over when the account already
+ * has them. A part taken over is set to the baseline's settings and left in place at delete.
+ */
+export interface BaselineAdopt {
+    /**
+     * Take over the region's AWS Config recorder and delivery channel.
+     */
+    configRecorder?: boolean;
+    /**
+     * Take over the region's GuardDuty detector.
+     */
+    guardDuty?: boolean;
+    /**
+     * Replace the account's IAM password policy.
+     */
+    passwordPolicy?: boolean;
+    /**
+     * Take over Security Hub, already enabled in the region.
+     */
+    securityHub?: boolean;
+}
+
+/**
+ * The IAM password policy of the account.
+ */
+export interface BaselinePasswordPolicy {
+    /**
+     * Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+     */
+    maxAgeDays?: number;
+    /**
+     * Shortest password accepted: 14 (the default) or more.
+     */
+    minimumLength?: number;
+    /**
+     * Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+     */
+    reusePrevention?: number;
+}
+
+/**
  * The HIPAA controls a resource enforces, checked against what AWS reports.
  */
 export interface Compliance {
@@ -271,7 +312,7 @@ export interface PlatformControl {
      */
     detail: string;
     /**
-     * The part (`network`, `events`, `cache`, `database`, `services`).
+     * The part (`network`, `events`, `cache`, `database`, `services`, `baseline`).
      */
     resource: string;
     /**

@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from ._enums import *
+from .account_baseline import *
 from .platform import *
 from .provider import *
 from ._inputs import *
@@ -66,6 +67,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_healthcare",
   "classes": {
+   "healthcare:index:AccountBaseline": "AccountBaseline",
    "healthcare:index:Platform": "Platform"
   }
  },

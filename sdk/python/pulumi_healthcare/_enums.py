@@ -14,6 +14,7 @@ __all__ = [
     'EndpointPolicy',
     'LogDeliveryMode',
     'NatStrategy',
+    'ObjectLockMode',
     'StreamMode',
 ]
 
@@ -125,6 +126,25 @@ class NatStrategy(_builtins.str, Enum):
     PER_AZ = "perAz"
     """
     One NAT gateway per AZ (the production choice): an AZ failure stays in that AZ.
+    """
+
+
+@pulumi.type_token("healthcare:index:ObjectLockMode")
+class ObjectLockMode(_builtins.str, Enum):
+    """
+    How the trail bucket's objects are locked (S3 Object Lock).
+    """
+    GOVERNANCE = "GOVERNANCE"
+    """
+    Nobody can shorten or remove a lock without the `s3:BypassGovernanceRetention` permission.
+    """
+    COMPLIANCE = "COMPLIANCE"
+    """
+    Nobody, the root user included, can remove an object before its retention ends.
+    """
+    NONE = "NONE"
+    """
+    No Object Lock: versions are kept, but may be deleted.
     """
 
 

@@ -16,6 +16,10 @@ from . import _utilities
 from ._enums import *
 
 __all__ = [
+    'BaselineAdoptArgs',
+    'BaselineAdoptArgsDict',
+    'BaselinePasswordPolicyArgs',
+    'BaselinePasswordPolicyArgsDict',
     'ContainerHealthCheckArgs',
     'ContainerHealthCheckArgsDict',
     'EndpointArgsArgs',
@@ -24,6 +28,8 @@ __all__ = [
     'FargateServiceArgsDict',
     'FlowLogArgsArgs',
     'FlowLogArgsArgsDict',
+    'PlatformBaselineArgs',
+    'PlatformBaselineArgsDict',
     'PlatformServiceArgs',
     'PlatformServiceArgsDict',
     'PolicyStatementArgs',
@@ -35,6 +41,176 @@ __all__ = [
     'TierArgsArgs',
     'TierArgsArgsDict',
 ]
+
+class BaselineAdoptArgsDict(TypedDict):
+    """
+    Which of the account's one-per-region parts may be taken over when the account already
+    has them. A part taken over is set to the baseline's settings and left in place at delete.
+    """
+    config_recorder: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Take over the region's AWS Config recorder and delivery channel.
+    """
+    guard_duty: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Take over the region's GuardDuty detector.
+    """
+    password_policy: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Replace the account's IAM password policy.
+    """
+    security_hub: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Take over Security Hub, already enabled in the region.
+    """
+
+@pulumi.input_type
+class BaselineAdoptArgs:
+    def __init__(__self__, *,
+                 config_recorder: pulumi.Input[Optional[_builtins.bool]] = None,
+                 guard_duty: pulumi.Input[Optional[_builtins.bool]] = None,
+                 password_policy: pulumi.Input[Optional[_builtins.bool]] = None,
+                 security_hub: pulumi.Input[Optional[_builtins.bool]] = None):
+        """
+        Which of the account's one-per-region parts may be taken over when the account already
+        has them. A part taken over is set to the baseline's settings and left in place at delete.
+
+        :param pulumi.Input[_builtins.bool] config_recorder: Take over the region's AWS Config recorder and delivery channel.
+        :param pulumi.Input[_builtins.bool] guard_duty: Take over the region's GuardDuty detector.
+        :param pulumi.Input[_builtins.bool] password_policy: Replace the account's IAM password policy.
+        :param pulumi.Input[_builtins.bool] security_hub: Take over Security Hub, already enabled in the region.
+        """
+        if config_recorder is not None:
+            pulumi.set(__self__, "config_recorder", config_recorder)
+        if guard_duty is not None:
+            pulumi.set(__self__, "guard_duty", guard_duty)
+        if password_policy is not None:
+            pulumi.set(__self__, "password_policy", password_policy)
+        if security_hub is not None:
+            pulumi.set(__self__, "security_hub", security_hub)
+
+    @_builtins.property
+    @pulumi.getter(name="configRecorder")
+    def config_recorder(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Take over the region's AWS Config recorder and delivery channel.
+        """
+        return pulumi.get(self, "config_recorder")
+
+    @config_recorder.setter
+    def config_recorder(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "config_recorder", value)
+
+    @_builtins.property
+    @pulumi.getter(name="guardDuty")
+    def guard_duty(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Take over the region's GuardDuty detector.
+        """
+        return pulumi.get(self, "guard_duty")
+
+    @guard_duty.setter
+    def guard_duty(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "guard_duty", value)
+
+    @_builtins.property
+    @pulumi.getter(name="passwordPolicy")
+    def password_policy(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Replace the account's IAM password policy.
+        """
+        return pulumi.get(self, "password_policy")
+
+    @password_policy.setter
+    def password_policy(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "password_policy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="securityHub")
+    def security_hub(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Take over Security Hub, already enabled in the region.
+        """
+        return pulumi.get(self, "security_hub")
+
+    @security_hub.setter
+    def security_hub(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "security_hub", value)
+
+
+class BaselinePasswordPolicyArgsDict(TypedDict):
+    """
+    The IAM password policy of the account.
+    """
+    max_age_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+    """
+    minimum_length: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Shortest password accepted: 14 (the default) or more.
+    """
+    reuse_prevention: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+    """
+
+@pulumi.input_type
+class BaselinePasswordPolicyArgs:
+    def __init__(__self__, *,
+                 max_age_days: pulumi.Input[Optional[_builtins.int]] = None,
+                 minimum_length: pulumi.Input[Optional[_builtins.int]] = None,
+                 reuse_prevention: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        The IAM password policy of the account.
+
+        :param pulumi.Input[_builtins.int] max_age_days: Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+        :param pulumi.Input[_builtins.int] minimum_length: Shortest password accepted: 14 (the default) or more.
+        :param pulumi.Input[_builtins.int] reuse_prevention: Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+        """
+        if max_age_days is not None:
+            pulumi.set(__self__, "max_age_days", max_age_days)
+        if minimum_length is not None:
+            pulumi.set(__self__, "minimum_length", minimum_length)
+        if reuse_prevention is not None:
+            pulumi.set(__self__, "reuse_prevention", reuse_prevention)
+
+    @_builtins.property
+    @pulumi.getter(name="maxAgeDays")
+    def max_age_days(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+        """
+        return pulumi.get(self, "max_age_days")
+
+    @max_age_days.setter
+    def max_age_days(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_age_days", value)
+
+    @_builtins.property
+    @pulumi.getter(name="minimumLength")
+    def minimum_length(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Shortest password accepted: 14 (the default) or more.
+        """
+        return pulumi.get(self, "minimum_length")
+
+    @minimum_length.setter
+    def minimum_length(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "minimum_length", value)
+
+    @_builtins.property
+    @pulumi.getter(name="reusePrevention")
+    def reuse_prevention(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+        """
+        return pulumi.get(self, "reuse_prevention")
+
+    @reuse_prevention.setter
+    def reuse_prevention(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "reuse_prevention", value)
+
 
 class ContainerHealthCheckArgsDict(TypedDict):
     """
@@ -798,6 +974,140 @@ class FlowLogArgsArgs:
     @retention_days.setter
     def retention_days(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "retention_days", value)
+
+
+class PlatformBaselineArgsDict(TypedDict):
+    """
+    The settings of the platform's AccountBaseline, as that resource's inputs of the same names.
+    """
+    adopt: NotRequired[pulumi.Input[Optional['BaselineAdoptArgsDict']]]
+    """
+    Parts the account already has that the baseline may take over.
+    """
+    alarm_emails: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    E-mail addresses notified of security alarms.
+    """
+    object_lock_mode: NotRequired[pulumi.Input[Optional['ObjectLockMode']]]
+    """
+    Object Lock of the trail bucket (default `GOVERNANCE`).
+    """
+    retain_logs: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Keep the trail's buckets, log group and key at delete (default true).
+    """
+    s3_data_events: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Record S3 object-level events too (default false).
+    """
+    security_hub_standards: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Security Hub standards to enable, as paths.
+    """
+
+@pulumi.input_type
+class PlatformBaselineArgs:
+    def __init__(__self__, *,
+                 adopt: pulumi.Input[Optional['BaselineAdoptArgs']] = None,
+                 alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 object_lock_mode: pulumi.Input[Optional['ObjectLockMode']] = None,
+                 retain_logs: pulumi.Input[Optional[_builtins.bool]] = None,
+                 s3_data_events: pulumi.Input[Optional[_builtins.bool]] = None,
+                 security_hub_standards: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        The settings of the platform's AccountBaseline, as that resource's inputs of the same names.
+
+        :param pulumi.Input['BaselineAdoptArgs'] adopt: Parts the account already has that the baseline may take over.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms.
+        :param pulumi.Input['ObjectLockMode'] object_lock_mode: Object Lock of the trail bucket (default `GOVERNANCE`).
+        :param pulumi.Input[_builtins.bool] retain_logs: Keep the trail's buckets, log group and key at delete (default true).
+        :param pulumi.Input[_builtins.bool] s3_data_events: Record S3 object-level events too (default false).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] security_hub_standards: Security Hub standards to enable, as paths.
+        """
+        if adopt is not None:
+            pulumi.set(__self__, "adopt", adopt)
+        if alarm_emails is not None:
+            pulumi.set(__self__, "alarm_emails", alarm_emails)
+        if object_lock_mode is not None:
+            pulumi.set(__self__, "object_lock_mode", object_lock_mode)
+        if retain_logs is not None:
+            pulumi.set(__self__, "retain_logs", retain_logs)
+        if s3_data_events is not None:
+            pulumi.set(__self__, "s3_data_events", s3_data_events)
+        if security_hub_standards is not None:
+            pulumi.set(__self__, "security_hub_standards", security_hub_standards)
+
+    @_builtins.property
+    @pulumi.getter
+    def adopt(self) -> pulumi.Input[Optional['BaselineAdoptArgs']]:
+        """
+        Parts the account already has that the baseline may take over.
+        """
+        return pulumi.get(self, "adopt")
+
+    @adopt.setter
+    def adopt(self, value: pulumi.Input[Optional['BaselineAdoptArgs']]):
+        pulumi.set(self, "adopt", value)
+
+    @_builtins.property
+    @pulumi.getter(name="alarmEmails")
+    def alarm_emails(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        E-mail addresses notified of security alarms.
+        """
+        return pulumi.get(self, "alarm_emails")
+
+    @alarm_emails.setter
+    def alarm_emails(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "alarm_emails", value)
+
+    @_builtins.property
+    @pulumi.getter(name="objectLockMode")
+    def object_lock_mode(self) -> pulumi.Input[Optional['ObjectLockMode']]:
+        """
+        Object Lock of the trail bucket (default `GOVERNANCE`).
+        """
+        return pulumi.get(self, "object_lock_mode")
+
+    @object_lock_mode.setter
+    def object_lock_mode(self, value: pulumi.Input[Optional['ObjectLockMode']]):
+        pulumi.set(self, "object_lock_mode", value)
+
+    @_builtins.property
+    @pulumi.getter(name="retainLogs")
+    def retain_logs(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Keep the trail's buckets, log group and key at delete (default true).
+        """
+        return pulumi.get(self, "retain_logs")
+
+    @retain_logs.setter
+    def retain_logs(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "retain_logs", value)
+
+    @_builtins.property
+    @pulumi.getter(name="s3DataEvents")
+    def s3_data_events(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Record S3 object-level events too (default false).
+        """
+        return pulumi.get(self, "s3_data_events")
+
+    @s3_data_events.setter
+    def s3_data_events(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "s3_data_events", value)
+
+    @_builtins.property
+    @pulumi.getter(name="securityHubStandards")
+    def security_hub_standards(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Security Hub standards to enable, as paths.
+        """
+        return pulumi.get(self, "security_hub_standards")
+
+    @security_hub_standards.setter
+    def security_hub_standards(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "security_hub_standards", value)
 
 
 class PlatformServiceArgsDict(TypedDict):

@@ -17,6 +17,8 @@ from . import outputs
 from ._enums import *
 
 __all__ = [
+    'BaselineAdopt',
+    'BaselinePasswordPolicy',
     'Compliance',
     'ContainerHealthCheck',
     'Control',
@@ -32,6 +34,160 @@ __all__ = [
     'SubnetsArgs',
     'TierArgs',
 ]
+
+@pulumi.output_type
+class BaselineAdopt(dict):
+    """
+    Which of the account's one-per-region parts may be taken over when the account already
+    has them. A part taken over is set to the baseline's settings and left in place at delete.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "configRecorder":
+            suggest = "config_recorder"
+        elif key == "guardDuty":
+            suggest = "guard_duty"
+        elif key == "passwordPolicy":
+            suggest = "password_policy"
+        elif key == "securityHub":
+            suggest = "security_hub"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in BaselineAdopt. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        BaselineAdopt.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        BaselineAdopt.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 config_recorder: Optional[_builtins.bool] = None,
+                 guard_duty: Optional[_builtins.bool] = None,
+                 password_policy: Optional[_builtins.bool] = None,
+                 security_hub: Optional[_builtins.bool] = None):
+        """
+        Which of the account's one-per-region parts may be taken over when the account already
+        has them. A part taken over is set to the baseline's settings and left in place at delete.
+
+        :param _builtins.bool config_recorder: Take over the region's AWS Config recorder and delivery channel.
+        :param _builtins.bool guard_duty: Take over the region's GuardDuty detector.
+        :param _builtins.bool password_policy: Replace the account's IAM password policy.
+        :param _builtins.bool security_hub: Take over Security Hub, already enabled in the region.
+        """
+        if config_recorder is not None:
+            pulumi.set(__self__, "config_recorder", config_recorder)
+        if guard_duty is not None:
+            pulumi.set(__self__, "guard_duty", guard_duty)
+        if password_policy is not None:
+            pulumi.set(__self__, "password_policy", password_policy)
+        if security_hub is not None:
+            pulumi.set(__self__, "security_hub", security_hub)
+
+    @_builtins.property
+    @pulumi.getter(name="configRecorder")
+    def config_recorder(self) -> Optional[_builtins.bool]:
+        """
+        Take over the region's AWS Config recorder and delivery channel.
+        """
+        return pulumi.get(self, "config_recorder")
+
+    @_builtins.property
+    @pulumi.getter(name="guardDuty")
+    def guard_duty(self) -> Optional[_builtins.bool]:
+        """
+        Take over the region's GuardDuty detector.
+        """
+        return pulumi.get(self, "guard_duty")
+
+    @_builtins.property
+    @pulumi.getter(name="passwordPolicy")
+    def password_policy(self) -> Optional[_builtins.bool]:
+        """
+        Replace the account's IAM password policy.
+        """
+        return pulumi.get(self, "password_policy")
+
+    @_builtins.property
+    @pulumi.getter(name="securityHub")
+    def security_hub(self) -> Optional[_builtins.bool]:
+        """
+        Take over Security Hub, already enabled in the region.
+        """
+        return pulumi.get(self, "security_hub")
+
+
+@pulumi.output_type
+class BaselinePasswordPolicy(dict):
+    """
+    The IAM password policy of the account.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "maxAgeDays":
+            suggest = "max_age_days"
+        elif key == "minimumLength":
+            suggest = "minimum_length"
+        elif key == "reusePrevention":
+            suggest = "reuse_prevention"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in BaselinePasswordPolicy. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        BaselinePasswordPolicy.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        BaselinePasswordPolicy.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 max_age_days: Optional[_builtins.int] = None,
+                 minimum_length: Optional[_builtins.int] = None,
+                 reuse_prevention: Optional[_builtins.int] = None):
+        """
+        The IAM password policy of the account.
+
+        :param _builtins.int max_age_days: Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+        :param _builtins.int minimum_length: Shortest password accepted: 14 (the default) or more.
+        :param _builtins.int reuse_prevention: Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+        """
+        if max_age_days is not None:
+            pulumi.set(__self__, "max_age_days", max_age_days)
+        if minimum_length is not None:
+            pulumi.set(__self__, "minimum_length", minimum_length)
+        if reuse_prevention is not None:
+            pulumi.set(__self__, "reuse_prevention", reuse_prevention)
+
+    @_builtins.property
+    @pulumi.getter(name="maxAgeDays")
+    def max_age_days(self) -> Optional[_builtins.int]:
+        """
+        Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+        """
+        return pulumi.get(self, "max_age_days")
+
+    @_builtins.property
+    @pulumi.getter(name="minimumLength")
+    def minimum_length(self) -> Optional[_builtins.int]:
+        """
+        Shortest password accepted: 14 (the default) or more.
+        """
+        return pulumi.get(self, "minimum_length")
+
+    @_builtins.property
+    @pulumi.getter(name="reusePrevention")
+    def reuse_prevention(self) -> Optional[_builtins.int]:
+        """
+        Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+        """
+        return pulumi.get(self, "reuse_prevention")
+
 
 @pulumi.output_type
 class Compliance(dict):
@@ -873,7 +1029,7 @@ class PlatformControl(dict):
         One control of one part of the platform.
 
         :param _builtins.str detail: What was found.
-        :param _builtins.str resource: The part (`network`, `events`, `cache`, `database`, `services`).
+        :param _builtins.str resource: The part (`network`, `events`, `cache`, `database`, `services`, `baseline`).
         :param _builtins.str rule: The AWS Config rule name.
         :param _builtins.str safeguard: The HIPAA safeguard (45 CFR 164.312) the rule serves.
         :param _builtins.bool satisfied: Whether the setting AWS reports satisfies the rule.
@@ -896,7 +1052,7 @@ class PlatformControl(dict):
     @pulumi.getter
     def resource(self) -> _builtins.str:
         """
-        The part (`network`, `events`, `cache`, `database`, `services`).
+        The part (`network`, `events`, `cache`, `database`, `services`, `baseline`).
         """
         return pulumi.get(self, "resource")
 

@@ -22,6 +22,7 @@ __all__ = ['PlatformArgs', 'Platform']
 @pulumi.input_type
 class PlatformArgs:
     def __init__(__self__, *,
+                 account_baseline: pulumi.Input[Optional['PlatformBaselineArgs']] = None,
                  availability_zone_count: pulumi.Input[Optional[_builtins.int]] = None,
                  cache_node_type: pulumi.Input[Optional[_builtins.str]] = None,
                  cache_replicas: pulumi.Input[Optional[_builtins.int]] = None,
@@ -43,6 +44,7 @@ class PlatformArgs:
         """
         The set of arguments for constructing a Platform resource.
 
+        :param pulumi.Input['PlatformBaselineArgs'] account_baseline: Also make the account's audit controls, an AccountBaseline child (`<prefix>-baseline`), with these settings. Off when absent: an account has one baseline and may hold many platforms.
         :param pulumi.Input[_builtins.int] availability_zone_count: Availability zones to spread over (default 2).
         :param pulumi.Input[_builtins.str] cache_node_type: The cache's node type (default `cache.t4g.medium`).
         :param pulumi.Input[_builtins.int] cache_replicas: Read replicas of the cache (default 1, for Multi-AZ failover).
@@ -62,6 +64,8 @@ class PlatformArgs:
         :param pulumi.Input[_builtins.int] stream_shard_count: Shards of the stream (default 1).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for every part; merged over the provider's default tags.
         """
+        if account_baseline is not None:
+            pulumi.set(__self__, "account_baseline", account_baseline)
         if availability_zone_count is not None:
             pulumi.set(__self__, "availability_zone_count", availability_zone_count)
         if cache_node_type is not None:
@@ -98,6 +102,18 @@ class PlatformArgs:
             pulumi.set(__self__, "stream_shard_count", stream_shard_count)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
+
+    @_builtins.property
+    @pulumi.getter(name="accountBaseline")
+    def account_baseline(self) -> pulumi.Input[Optional['PlatformBaselineArgs']]:
+        """
+        Also make the account's audit controls, an AccountBaseline child (`<prefix>-baseline`), with these settings. Off when absent: an account has one baseline and may hold many platforms.
+        """
+        return pulumi.get(self, "account_baseline")
+
+    @account_baseline.setter
+    def account_baseline(self, value: pulumi.Input[Optional['PlatformBaselineArgs']]):
+        pulumi.set(self, "account_baseline", value)
 
     @_builtins.property
     @pulumi.getter(name="availabilityZoneCount")
@@ -322,6 +338,7 @@ class Platform(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 account_baseline: pulumi.Input[Optional[Union['PlatformBaselineArgs', 'PlatformBaselineArgsDict']]] = None,
                  availability_zone_count: pulumi.Input[Optional[_builtins.int]] = None,
                  cache_node_type: pulumi.Input[Optional[_builtins.str]] = None,
                  cache_replicas: pulumi.Input[Optional[_builtins.int]] = None,
@@ -346,6 +363,7 @@ class Platform(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[Union['PlatformBaselineArgs', 'PlatformBaselineArgsDict']] account_baseline: Also make the account's audit controls, an AccountBaseline child (`<prefix>-baseline`), with these settings. Off when absent: an account has one baseline and may hold many platforms.
         :param pulumi.Input[_builtins.int] availability_zone_count: Availability zones to spread over (default 2).
         :param pulumi.Input[_builtins.str] cache_node_type: The cache's node type (default `cache.t4g.medium`).
         :param pulumi.Input[_builtins.int] cache_replicas: Read replicas of the cache (default 1, for Multi-AZ failover).
@@ -389,6 +407,7 @@ class Platform(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 account_baseline: pulumi.Input[Optional[Union['PlatformBaselineArgs', 'PlatformBaselineArgsDict']]] = None,
                  availability_zone_count: pulumi.Input[Optional[_builtins.int]] = None,
                  cache_node_type: pulumi.Input[Optional[_builtins.str]] = None,
                  cache_replicas: pulumi.Input[Optional[_builtins.int]] = None,
@@ -418,6 +437,7 @@ class Platform(pulumi.ComponentResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = PlatformArgs.__new__(PlatformArgs)
 
+            __props__.__dict__["account_baseline"] = account_baseline
             __props__.__dict__["availability_zone_count"] = availability_zone_count
             __props__.__dict__["cache_node_type"] = cache_node_type
             __props__.__dict__["cache_replicas"] = cache_replicas
@@ -436,6 +456,7 @@ class Platform(pulumi.ComponentResource):
             __props__.__dict__["stream_retention_hours"] = stream_retention_hours
             __props__.__dict__["stream_shard_count"] = stream_shard_count
             __props__.__dict__["tags"] = tags
+            __props__.__dict__["account_baseline_trail_arn"] = None
             __props__.__dict__["application_security_group_id"] = None
             __props__.__dict__["cache_endpoint"] = None
             __props__.__dict__["cache_port"] = None
@@ -462,6 +483,14 @@ class Platform(pulumi.ComponentResource):
             __props__,
             opts,
             remote=True)
+
+    @_builtins.property
+    @pulumi.getter(name="accountBaselineTrailArn")
+    def account_baseline_trail_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The account baseline's trail (absent without `accountBaseline`).
+        """
+        return pulumi.get(self, "account_baseline_trail_arn")
 
     @_builtins.property
     @pulumi.getter(name="applicationSecurityGroupId")

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::resources::baseline::{AdoptArgs, LockMode};
 use crate::resources::fargate::args::{
     ContainerHealthCheck, LogDeliveryMode, PolicyStatement, ServiceAutoscaling,
 };
@@ -97,15 +98,37 @@ pub struct PlatformArgs {
     pub stream_retention_hours: Option<i64>,
     /// Services of the Fargate cluster, by name; no cluster is made without one.
     pub services: Option<BTreeMap<String, PlatformServiceArgs>>,
+    /// Also make the account's audit controls, an AccountBaseline child (`<prefix>-baseline`), with these settings. Off when absent: an account has one baseline and may hold many platforms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_baseline: Option<PlatformBaselineArgs>,
     /// Tags for every part; merged over the provider's default tags.
     pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// The settings of the platform's AccountBaseline, as that resource's inputs of the same names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "PlatformBaseline")]
+pub struct PlatformBaselineArgs {
+    /// E-mail addresses notified of security alarms.
+    pub alarm_emails: Option<Vec<String>>,
+    /// Record S3 object-level events too (default false).
+    pub s3_data_events: Option<bool>,
+    /// Security Hub standards to enable, as paths.
+    pub security_hub_standards: Option<Vec<String>>,
+    /// Object Lock of the trail bucket (default `GOVERNANCE`).
+    pub object_lock_mode: Option<LockMode>,
+    /// Keep the trail's buckets, log group and key at delete (default true).
+    pub retain_logs: Option<bool>,
+    /// Parts the account already has that the baseline may take over.
+    pub adopt: Option<AdoptArgs>,
 }
 
 /// One control of one part of the platform.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlatformControl {
-    /// The part (`network`, `events`, `cache`, `database`, `services`).
+    /// The part (`network`, `events`, `cache`, `database`, `services`, `baseline`).
     pub resource: String,
     /// The AWS Config rule name.
     pub rule: String,
@@ -169,6 +192,9 @@ pub struct PlatformOutputs {
     pub cluster_name: Option<String>,
     /// Each service's ARN, by name.
     pub service_arns: BTreeMap<String, String>,
+    /// The account baseline's trail (absent without `accountBaseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_baseline_trail_arn: Option<String>,
     /// Every part's HIPAA controls, as AWS reports them.
     pub compliance: PlatformCompliance,
 }

@@ -24,6 +24,16 @@ const STREAM: &str = "healthcare:streaming:KinesisPipeline";
 const CACHE: &str = "healthcare:cache:EncryptedRedis";
 const DATABASE: &str = "healthcare:database:HipaaPostgres";
 const CLUSTER: &str = "healthcare:compute:FargateCluster";
+const BASELINE: &str = "healthcare:index:AccountBaseline";
+/// The AccountBaseline inputs the component passes through from `accountBaseline`.
+const BASELINE_INPUTS: [&str; 6] = [
+    "alarmEmails",
+    "s3DataEvents",
+    "securityHubStandards",
+    "objectLockMode",
+    "retainLogs",
+    "adopt",
+];
 
 #[async_trait]
 impl Component for Platform {
@@ -67,8 +77,14 @@ impl Component for Platform {
             );
             Ok::<_, pulumi_provider::Error>((network, cache?, database?))
         };
-        let (data, stream) = tokio::join!(data, scope.register(parts.stream()));
-        let ((network, cache, database), stream) = (data?, stream?);
+        let baseline = async {
+            match parts.baseline() {
+                Some(spec) => scope.register(spec).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (data, stream, baseline) = tokio::join!(data, scope.register(parts.stream()), baseline);
+        let ((network, cache, database), stream, baseline) = (data?, stream?, baseline?);
         let wiring = Wiring {
             network: &network,
             stream: &stream,
@@ -79,7 +95,7 @@ impl Component for Platform {
             Some(spec) => Some(scope.register(spec).await?),
             None => None,
         };
-        Ok(outputs(&wiring, cluster.as_ref()))
+        Ok(outputs(&wiring, cluster.as_ref(), baseline.as_ref()))
     }
 }
 
@@ -143,6 +159,18 @@ impl Parts<'_> {
         self.pass(spec, "deletionProtection", "deletionProtection")
     }
 
+    /// The account baseline, when asked for.
+    fn baseline(&self) -> Option<ChildSpec> {
+        let settings = self.inputs.get("accountBaseline");
+        if settings.is_null() {
+            return None;
+        }
+        let spec = self.spec(BASELINE, "baseline");
+        Some(BASELINE_INPUTS.iter().fold(spec, |spec, key| {
+            spec.from_input(key, "accountBaseline", settings.get(key))
+        }))
+    }
+
     /// The cluster, when there are services (or, in a preview, may be).
     fn cluster(&self, wiring: &Wiring<'_>) -> Option<ChildSpec> {
         let services = self.inputs.get("services");
@@ -156,7 +184,11 @@ impl Parts<'_> {
 }
 
 /// The component's outputs, from its children's.
-fn outputs(w: &Wiring<'_>, cluster: Option<&Child>) -> BTreeMap<String, Out> {
+fn outputs(
+    w: &Wiring<'_>,
+    cluster: Option<&Child>,
+    baseline: Option<&Child>,
+) -> BTreeMap<String, Out> {
     let (net, stream, cache, db) = (w.network, w.stream, w.cache, w.database);
     let mut parts = vec![
         ("network", net.output("compliance")),
@@ -225,6 +257,13 @@ fn outputs(w: &Wiring<'_>, cluster: Option<&Child>) -> BTreeMap<String, Out> {
         };
     }
     out.insert("serviceArns".into(), service_arns);
+    if let Some(baseline) = baseline {
+        out.insert(
+            "accountBaselineTrailArn".into(),
+            baseline.output("trailArn"),
+        );
+        parts.push(("baseline", baseline.output("compliance")));
+    }
     out.insert("compliance".into(), compliance::aggregate(parts));
     out
 }

@@ -119,6 +119,26 @@ export const NatStrategy = {
  */
 export type NatStrategy = (typeof NatStrategy)[keyof typeof NatStrategy];
 
+export const ObjectLockMode = {
+    /**
+     * Nobody can shorten or remove a lock without the `s3:BypassGovernanceRetention` permission.
+     */
+    Governance: "GOVERNANCE",
+    /**
+     * Nobody, the root user included, can remove an object before its retention ends.
+     */
+    Compliance: "COMPLIANCE",
+    /**
+     * No Object Lock: versions are kept, but may be deleted.
+     */
+    None: "NONE",
+} as const;
+
+/**
+ * How the trail bucket's objects are locked (S3 Object Lock).
+ */
+export type ObjectLockMode = (typeof ObjectLockMode)[keyof typeof ObjectLockMode];
+
 export const StreamMode = {
     /**
      * A fixed number of shards, set by `shardCount`.

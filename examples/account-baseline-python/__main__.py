@@ -1,0 +1,5 @@
+"""The program, as `pulumi up` runs it where the Python language host is installed."""
+
+from program import program
+
+program()

@@ -1,0 +1,237 @@
+//! AccountBaseline inputs and outputs, and the names of its parts.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::compliance::Compliance;
+
+/// CloudWatch Logs retention of the trail's log group unless set: a year, as HIPAA reviews
+/// of information system activity look back at least that far.
+pub const DEFAULT_RETENTION_DAYS: i32 = 365;
+/// Object Lock retention of the trail's objects unless set: six years, as 45 CFR
+/// 164.316(b)(2) keeps documentation.
+pub const DEFAULT_LOCK_DAYS: i32 = 2190;
+/// Security Hub standards enabled unless others are named.
+pub const DEFAULT_STANDARDS: [&str; 2] = [
+    "aws-foundational-security-best-practices/v/1.0.0",
+    "cis-aws-foundations-benchmark/v/1.4.0",
+];
+
+/// How the trail bucket's objects are locked (S3 Object Lock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[schemars(rename = "ObjectLockMode")]
+pub enum LockMode {
+    /// Nobody can shorten or remove a lock without the `s3:BypassGovernanceRetention` permission.
+    #[default]
+    Governance,
+    /// Nobody, the root user included, can remove an object before its retention ends.
+    Compliance,
+    /// No Object Lock: versions are kept, but may be deleted.
+    None,
+}
+
+/// The IAM password policy of the account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "BaselinePasswordPolicy")]
+pub struct PasswordPolicyArgs {
+    /// Shortest password accepted: 14 (the default) or more.
+    pub minimum_length: Option<i32>,
+    /// Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
+    pub max_age_days: Option<i32>,
+    /// Earlier passwords a user may not reuse: 24 (the default and the most IAM allows).
+    pub reuse_prevention: Option<i32>,
+}
+
+/// Which of the account's one-per-region parts may be taken over when the account already
+/// has them. A part taken over is set to the baseline's settings and left in place at delete.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "BaselineAdopt")]
+pub struct AdoptArgs {
+    /// Take over the region's AWS Config recorder and delivery channel.
+    pub config_recorder: Option<bool>,
+    /// Take over the region's GuardDuty detector.
+    pub guard_duty: Option<bool>,
+    /// Take over Security Hub, already enabled in the region.
+    pub security_hub: Option<bool>,
+    /// Replace the account's IAM password policy.
+    pub password_policy: Option<bool>,
+}
+
+/// Inputs of an AccountBaseline.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselineArgs {
+    /// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
+    #[schemars(extend("replaceOnChanges" = true))]
+    pub baseline_name: Option<String>,
+    /// Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
+    pub log_retention_days: Option<i32>,
+    /// S3 Object Lock on the trail bucket: `GOVERNANCE` (default), `COMPLIANCE` or `NONE`.
+    pub object_lock_mode: Option<LockMode>,
+    /// Days each trail object is locked (default 2190, six years).
+    pub object_lock_days: Option<i32>,
+    /// Also record S3 object-level reads and writes of every bucket (CloudTrail data events; billed per event). Default false.
+    pub s3_data_events: Option<bool>,
+    /// E-mail addresses notified of security alarms (each must confirm its subscription).
+    pub alarm_emails: Option<Vec<String>>,
+    /// Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
+    pub security_hub_standards: Option<Vec<String>>,
+    /// The IAM password policy (every character class is always required).
+    pub password_policy: Option<PasswordPolicyArgs>,
+    /// Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
+    pub adopt: Option<AdoptArgs>,
+    /// At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.
+    pub retain_logs: Option<bool>,
+    /// Tags for every part that takes tags; merged over the provider's default tags.
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// Outputs of an AccountBaseline.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselineState {
+    /// The inputs, with every default filled in.
+    #[serde(flatten)]
+    pub args: BaselineArgs,
+    /// The trail's ARN.
+    pub trail_arn: String,
+    /// The bucket the trail and AWS Config deliver to.
+    pub log_bucket_name: String,
+    /// The bucket holding the trail bucket's access logs.
+    pub access_log_bucket_name: String,
+    /// The CloudWatch Logs group the trail delivers to.
+    pub log_group_name: String,
+    /// The key encrypting the trail, its bucket, log group and alarm topic.
+    pub kms_key_arn: String,
+    /// The SNS topic security alarms notify.
+    pub alarm_topic_arn: String,
+    /// The security alarms, one per metric filter on the trail's log group.
+    pub alarm_names: Vec<String>,
+    /// The region's AWS Config recorder.
+    pub config_recorder_name: String,
+    /// The region's GuardDuty detector.
+    pub guard_duty_detector_id: String,
+    /// The Security Hub of the account and region.
+    pub security_hub_arn: String,
+    /// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`): `created` (removed at delete) or `adopted` (left in place).
+    #[serde(default)]
+    pub parts: BTreeMap<String, String>,
+    /// What delete keeps, by name.
+    #[serde(default)]
+    pub retained_on_delete: Vec<String>,
+    /// The HIPAA controls this baseline satisfies, as AWS reports them.
+    pub compliance: Option<Compliance>,
+}
+
+impl BaselineArgs {
+    pub fn name(&self) -> &str {
+        self.baseline_name.as_deref().unwrap_or_default()
+    }
+
+    pub fn tags(&self) -> BTreeMap<String, String> {
+        self.tags.clone().unwrap_or_default()
+    }
+
+    pub fn lock(&self) -> LockMode {
+        self.object_lock_mode.unwrap_or_default()
+    }
+
+    pub fn retain(&self) -> bool {
+        self.retain_logs.unwrap_or(true)
+    }
+
+    pub fn adopts(&self, part: Part) -> bool {
+        let a = self.adopt.clone().unwrap_or_default();
+        match part {
+            Part::ConfigRecorder => a.config_recorder,
+            Part::GuardDuty => a.guard_duty,
+            Part::SecurityHub => a.security_hub,
+            Part::PasswordPolicy => a.password_policy,
+            Part::EbsEncryption => Some(true),
+        }
+        .unwrap_or(false)
+    }
+}
+
+/// The account's one-per-region (or per-account) parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    ConfigRecorder,
+    GuardDuty,
+    SecurityHub,
+    PasswordPolicy,
+    EbsEncryption,
+}
+
+impl Part {
+    pub const ALL: [Part; 5] = [
+        Part::ConfigRecorder,
+        Part::GuardDuty,
+        Part::SecurityHub,
+        Part::PasswordPolicy,
+        Part::EbsEncryption,
+    ];
+
+    /// The part's key in `parts` and in `adopt`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Part::ConfigRecorder => "configRecorder",
+            Part::GuardDuty => "guardDuty",
+            Part::SecurityHub => "securityHub",
+            Part::PasswordPolicy => "passwordPolicy",
+            Part::EbsEncryption => "ebsEncryption",
+        }
+    }
+}
+
+/// Whether a part was made by this baseline or taken over.
+pub const CREATED: &str = "created";
+pub const ADOPTED: &str = "adopted";
+
+impl BaselineState {
+    /// True when this baseline made `part` (and so removes it at delete).
+    pub fn created(&self, part: Part) -> bool {
+        self.parts.get(part.key()).map(String::as_str) == Some(CREATED)
+    }
+}
+
+/// The names of every part, derived from the baseline's name, account and region.
+#[derive(Debug, Clone)]
+pub struct Names {
+    pub trail: String,
+    pub bucket: String,
+    pub access_bucket: String,
+    pub log_group: String,
+    pub topic: String,
+    pub logs_role: String,
+    pub key_alias: String,
+    pub namespace: String,
+    pub recorder: String,
+}
+
+impl Names {
+    pub fn new(name: &str, account: &str, region: &str) -> Names {
+        let stem = format!("{name}-{account}-{region}");
+        Names {
+            trail: name.to_string(),
+            bucket: format!("{stem}-trail"),
+            access_bucket: format!("{stem}-access"),
+            log_group: format!("/healthcare/baseline/{name}/cloudtrail"),
+            topic: format!("{name}-security-alarms"),
+            logs_role: format!("{name}-cloudtrail-logs"),
+            key_alias: format!("alias/healthcare/baseline/{name}"),
+            namespace: format!("Healthcare/Baseline/{name}"),
+            recorder: name.to_string(),
+        }
+    }
+
+    /// A security event's metric filter and alarm name.
+    pub fn alarm(&self, event: &str) -> String {
+        format!("{}-{event}", self.trail)
+    }
+}

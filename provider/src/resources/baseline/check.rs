@@ -1,0 +1,166 @@
+//! Validation and defaults of AccountBaseline inputs.
+
+use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
+
+use super::args::{
+    BaselineArgs, DEFAULT_LOCK_DAYS, DEFAULT_RETENTION_DAYS, DEFAULT_STANDARDS, LockMode,
+    PasswordPolicyArgs,
+};
+use crate::compliance::{LOG_RETENTION, PASSWORD_POLICY, S3_DEFAULT_LOCK};
+use crate::resources::inputs;
+
+/// Bucket names derive from the name (`<name>-<account>-<region>-access`), and S3 allows 63
+/// characters: 28 leave room for the longest region.
+const NAME_RULES: NameRules = NameRules {
+    max_len: 28,
+    allowed: |c| c.is_ascii_alphanumeric() || c == '-',
+};
+
+/// Retention values CloudWatch Logs accepts, from a year up.
+const RETENTIONS: [i32; 11] = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+pub fn check(
+    ctx: &mut CheckCtx,
+    mut a: BaselineArgs,
+    olds: Option<&BaselineArgs>,
+) -> (BaselineArgs, Vec<CheckFailure>) {
+    let mut failures = Vec::new();
+    let given = a.baseline_name.is_some();
+    let previous = olds.and_then(|o| o.baseline_name.as_deref());
+    match ctx.physical_name("baselineName", a.baseline_name.take(), previous, NAME_RULES) {
+        Ok(name) => {
+            let name = if given {
+                name
+            } else {
+                name.to_ascii_lowercase()
+            };
+            if name.starts_with('-')
+                || name.ends_with('-')
+                || name.chars().any(|c| c.is_ascii_uppercase())
+            {
+                failures.push(CheckFailure::new(
+                    "baselineName",
+                    "must be lowercase letters, digits and hyphens, starting and ending with a letter or digit (it names S3 buckets)",
+                ));
+            }
+            a.baseline_name = Some(name);
+        }
+        Err(f) => failures.push(f),
+    }
+    let days = *a.log_retention_days.get_or_insert(DEFAULT_RETENTION_DAYS);
+    if !RETENTIONS.contains(&days) {
+        failures.push(CheckFailure::new(
+            "logRetentionDays",
+            LOG_RETENTION.violation(format!(
+                "{days} days is not one of the retention periods CloudWatch Logs offers from a year up: {RETENTIONS:?}"
+            )),
+        ));
+    }
+    let mode = *a.object_lock_mode.get_or_insert(LockMode::default());
+    match (mode, a.object_lock_days) {
+        (LockMode::None, Some(_)) => failures.push(CheckFailure::new(
+            "objectLockDays",
+            "objectLockMode is NONE, so nothing is locked; leave objectLockDays unset",
+        )),
+        (LockMode::None, None) => {}
+        (_, None) => a.object_lock_days = Some(DEFAULT_LOCK_DAYS),
+        (_, Some(d)) if !(1..=36500).contains(&d) => failures.push(CheckFailure::new(
+            "objectLockDays",
+            S3_DEFAULT_LOCK.violation(format!("must be 1 to 36500 days, got {d}")),
+        )),
+        _ => {}
+    }
+    a.s3_data_events.get_or_insert(false);
+    let adopt = a.adopt.get_or_insert_with(Default::default);
+    for flag in [
+        &mut adopt.config_recorder,
+        &mut adopt.guard_duty,
+        &mut adopt.security_hub,
+        &mut adopt.password_policy,
+    ] {
+        flag.get_or_insert(false);
+    }
+    a.retain_logs.get_or_insert(true);
+    emails(&mut a.alarm_emails, &mut failures);
+    standards(&mut a.security_hub_standards, &mut failures);
+    password_policy(
+        a.password_policy.get_or_insert_with(Default::default),
+        &mut failures,
+    );
+    inputs::tags(a.tags.iter().flat_map(|t| t.keys()), &mut failures);
+    (a, failures)
+}
+
+fn emails(given: &mut Option<Vec<String>>, failures: &mut Vec<CheckFailure>) {
+    let Some(list) = given else { return };
+    for (i, e) in list.iter().enumerate() {
+        let well_formed = e.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }) && !e.chars().any(|c| c.is_whitespace() || c == ',');
+        if !well_formed {
+            failures.push(CheckFailure::new(
+                format!("alarmEmails[{i}]"),
+                format!("{e:?} is not an e-mail address"),
+            ));
+        }
+    }
+    list.sort();
+    list.dedup();
+}
+
+fn standards(given: &mut Option<Vec<String>>, failures: &mut Vec<CheckFailure>) {
+    let list =
+        given.get_or_insert_with(|| DEFAULT_STANDARDS.iter().map(|s| s.to_string()).collect());
+    for (i, s) in list.iter().enumerate() {
+        let parts: Vec<&str> = s.split('/').collect();
+        let well_formed = parts.len() == 3
+            && parts[1] == "v"
+            && !parts[0].is_empty()
+            && !parts[2].is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.'));
+        if !well_formed {
+            failures.push(CheckFailure::new(
+                format!("securityHubStandards[{i}]"),
+                format!(
+                    "{s:?} is not a standard's path such as `nist-800-53/v/5.0.0` (the part of its ARN after `standards/`)"
+                ),
+            ));
+        }
+    }
+    list.sort();
+    list.dedup();
+}
+
+fn password_policy(p: &mut PasswordPolicyArgs, failures: &mut Vec<CheckFailure>) {
+    let length = *p.minimum_length.get_or_insert(14);
+    if !(14..=128).contains(&length) {
+        failures.push(CheckFailure::new(
+            "passwordPolicy.minimumLength",
+            PASSWORD_POLICY.violation(format!("must be 14 to 128 characters, got {length}")),
+        ));
+    }
+    let age = *p.max_age_days.get_or_insert(90);
+    if !(0..=1095).contains(&age) {
+        failures.push(CheckFailure::new(
+            "passwordPolicy.maxAgeDays",
+            format!("must be 1 to 1095 days, or 0 for passwords that never expire; got {age}"),
+        ));
+    }
+    let reuse = *p.reuse_prevention.get_or_insert(24);
+    if reuse != 24 {
+        failures.push(CheckFailure::new(
+            "passwordPolicy.reusePrevention",
+            PASSWORD_POLICY.violation(format!(
+                "must be 24, the most IAM allows, so no recent password comes back; got {reuse}"
+            )),
+        ));
+    }
+}
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

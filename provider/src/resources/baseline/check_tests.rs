@@ -1,0 +1,69 @@
+use pulumi_provider::CheckCtx;
+
+use super::*;
+
+fn checked(a: BaselineArgs) -> (BaselineArgs, Vec<String>) {
+    let mut ctx = CheckCtx::default();
+    let (a, failures) = check(&mut ctx, a, None);
+    (a, failures.into_iter().map(|f| f.property).collect())
+}
+
+#[test]
+fn defaults_fill_every_setting() {
+    let (a, failures) = checked(BaselineArgs {
+        baseline_name: Some("audit".into()),
+        ..BaselineArgs::default()
+    });
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(a.log_retention_days, Some(365));
+    assert_eq!(a.object_lock_mode, Some(LockMode::Governance));
+    assert_eq!(a.object_lock_days, Some(DEFAULT_LOCK_DAYS));
+    assert_eq!(a.retain_logs, Some(true));
+    assert_eq!(a.security_hub_standards.map(|s| s.len()), Some(2));
+    let p = a.password_policy.unwrap_or_default();
+    assert_eq!(
+        (p.minimum_length, p.max_age_days, p.reuse_prevention),
+        (Some(14), Some(90), Some(24))
+    );
+}
+
+#[test]
+fn unsafe_or_malformed_settings_fail_naming_the_property() {
+    let (_, failures) = checked(BaselineArgs {
+        baseline_name: Some("Audit".into()),
+        log_retention_days: Some(90),
+        object_lock_days: Some(0),
+        alarm_emails: Some(vec!["not-an-address".into()]),
+        security_hub_standards: Some(vec!["arn:aws:securityhub:::ruleset/x".into()]),
+        password_policy: Some(PasswordPolicyArgs {
+            minimum_length: Some(8),
+            max_age_days: Some(2000),
+            reuse_prevention: Some(5),
+        }),
+        ..BaselineArgs::default()
+    });
+    assert_eq!(
+        failures,
+        [
+            "baselineName",
+            "logRetentionDays",
+            "objectLockDays",
+            "alarmEmails[0]",
+            "securityHubStandards[0]",
+            "passwordPolicy.minimumLength",
+            "passwordPolicy.maxAgeDays",
+            "passwordPolicy.reusePrevention",
+        ]
+    );
+}
+
+#[test]
+fn lock_days_without_a_lock_are_refused() {
+    let (_, failures) = checked(BaselineArgs {
+        baseline_name: Some("audit".into()),
+        object_lock_mode: Some(LockMode::None),
+        object_lock_days: Some(30),
+        ..BaselineArgs::default()
+    });
+    assert_eq!(failures, ["objectLockDays"]);
+}

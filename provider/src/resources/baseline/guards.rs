@@ -1,0 +1,225 @@
+//! The region's intrusion detection and posture checks: the GuardDuty detector and Security
+//! Hub with its standards.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_guardduty::types::{DetectorStatus, FindingPublishingFrequency};
+use aws_sdk_securityhub::error::ProvideErrorMetadata;
+use aws_sdk_securityhub::types::StandardsSubscriptionRequest;
+use pulumi_provider::Ctx;
+
+use crate::aws::AwsContext;
+use crate::aws::token::client_token;
+use crate::error::{Error, Result, found};
+
+/// The region's GuardDuty detector: its id and whether it is enabled.
+pub async fn detector(cx: &AwsContext) -> Result<Option<(String, bool)>> {
+    let gd = cx.guardduty();
+    let listed = gd
+        .list_detectors()
+        .send()
+        .await
+        .map_err(|e| Error::aws("guardduty:ListDetectors", e))?;
+    let Some(id) = listed.detector_ids().first() else {
+        return Ok(None);
+    };
+    let got = gd
+        .get_detector()
+        .detector_id(id)
+        .send()
+        .await
+        .map_err(|e| Error::aws("guardduty:GetDetector", e))?;
+    Ok(Some((
+        id.clone(),
+        got.status() == Some(&DetectorStatus::Enabled),
+    )))
+}
+
+/// Enables the detector `existing`, or makes one (the token makes a second send of the same
+/// create return the first detector).
+pub async fn ensure_detector(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    existing: Option<&str>,
+    tags: &BTreeMap<String, String>,
+) -> Result<String> {
+    let gd = cx.guardduty();
+    if let Some(id) = existing {
+        gd.update_detector()
+            .detector_id(id)
+            .enable(true)
+            .finding_publishing_frequency(FindingPublishingFrequency::FifteenMinutes)
+            .send()
+            .await
+            .map_err(|e| Error::aws("guardduty:UpdateDetector", e))?;
+        return Ok(id.to_string());
+    }
+    ctx.status("enabling GuardDuty").await;
+    let made = gd
+        .create_detector()
+        .enable(true)
+        .finding_publishing_frequency(FindingPublishingFrequency::FifteenMinutes)
+        .client_token(client_token(&[ctx.urn(), "guardduty"]))
+        .set_tags(Some(tags.clone().into_iter().collect()))
+        .send()
+        .await
+        .map_err(|e| Error::aws("guardduty:CreateDetector", e))?;
+    made.detector_id.ok_or(Error::Incomplete {
+        operation: "guardduty:CreateDetector",
+        missing: "the detector id",
+    })
+}
+
+pub async fn delete_detector(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {
+    ctx.status(format!("deleting GuardDuty detector {id}"))
+        .await;
+    found(
+        "guardduty:DeleteDetector",
+        cx.guardduty()
+            .delete_detector()
+            .detector_id(id)
+            .send()
+            .await,
+        |e| e.code() == Some("BadRequestException"),
+    )?;
+    Ok(())
+}
+
+/// Security Hub's ARN when it is enabled in the region.
+pub async fn hub(cx: &AwsContext) -> Result<Option<String>> {
+    let described = found(
+        "securityhub:DescribeHub",
+        cx.securityhub().describe_hub().send().await,
+        |e| {
+            matches!(
+                e.code(),
+                Some("InvalidAccessException" | "ResourceNotFoundException")
+            )
+        },
+    )?;
+    Ok(described.and_then(|h| h.hub_arn))
+}
+
+/// The ARN of a standard from its path (`nist-800-53/v/5.0.0`). CIS 1.2.0 predates the
+/// regional `standards/` ARNs and keeps its global `ruleset/` one.
+pub fn standard_arn(cx: &AwsContext, path: &str) -> String {
+    if path == "cis-aws-foundations-benchmark/v/1.2.0" {
+        format!("arn:{}:securityhub:::ruleset/{path}", cx.partition)
+    } else {
+        format!(
+            "arn:{}:securityhub:{}::standards/{path}",
+            cx.partition, cx.region
+        )
+    }
+}
+
+/// The path of a standard from its ARN.
+pub fn standard_path(arn: &str) -> String {
+    arn.split_once(":standards/")
+        .or_else(|| arn.split_once(":ruleset/"))
+        .map_or(arn, |(_, path)| path)
+        .to_string()
+}
+
+/// The enabled standards: each one's ARN and its subscription's ARN.
+pub async fn enabled_standards(cx: &AwsContext) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let mut next = None;
+    loop {
+        let page = cx
+            .securityhub()
+            .get_enabled_standards()
+            .set_next_token(next)
+            .send()
+            .await
+            .map_err(|e| Error::aws("securityhub:GetEnabledStandards", e))?;
+        for s in page.standards_subscriptions() {
+            if let (Some(arn), Some(sub)) = (s.standards_arn(), s.standards_subscription_arn()) {
+                out.insert(arn.to_string(), sub.to_string());
+            }
+        }
+        next = page.next_token;
+        if next.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// Enables Security Hub (unless `enabled`) without AWS's default standards, then enables
+/// each standard of `paths` not yet enabled. When `exact` (a hub this baseline made), the
+/// standards not named are disabled.
+pub async fn ensure_hub(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    enabled: bool,
+    paths: &[String],
+    exact: bool,
+    tags: &BTreeMap<String, String>,
+) -> Result<String> {
+    let hub_client = cx.securityhub();
+    if !enabled {
+        ctx.status("enabling Security Hub").await;
+        match hub_client
+            .enable_security_hub()
+            .enable_default_standards(false)
+            .set_tags(Some(tags.clone().into_iter().collect()))
+            .send()
+            .await
+        {
+            Ok(_) => {}
+            Err(e) if e.code() == Some("ResourceConflictException") => {}
+            Err(e) => return Err(Error::aws("securityhub:EnableSecurityHub", e)),
+        }
+    }
+    let have = enabled_standards(cx).await?;
+    let wanted: BTreeSet<String> = paths.iter().map(|p| standard_arn(cx, p)).collect();
+    let requests = wanted
+        .iter()
+        .filter(|arn| !have.contains_key(*arn))
+        .map(|arn| {
+            StandardsSubscriptionRequest::builder()
+                .standards_arn(arn)
+                .build()
+        })
+        .collect::<Vec<_>>();
+    if !requests.is_empty() {
+        hub_client
+            .batch_enable_standards()
+            .set_standards_subscription_requests(Some(requests))
+            .send()
+            .await
+            .map_err(|e| Error::aws("securityhub:BatchEnableStandards", e))?;
+    }
+    let extra: Vec<String> = have
+        .iter()
+        .filter(|(arn, _)| exact && !wanted.contains(*arn))
+        .map(|(_, sub)| sub.clone())
+        .collect();
+    if !extra.is_empty() {
+        hub_client
+            .batch_disable_standards()
+            .set_standards_subscription_arns(Some(extra))
+            .send()
+            .await
+            .map_err(|e| Error::aws("securityhub:BatchDisableStandards", e))?;
+    }
+    hub(cx).await?.ok_or_else(|| Error::Vanished {
+        what: "Security Hub".into(),
+        when: "was not enabled after EnableSecurityHub",
+    })
+}
+
+pub async fn disable_hub(cx: &AwsContext, ctx: &Ctx) -> Result<()> {
+    ctx.status("disabling Security Hub").await;
+    found(
+        "securityhub:DisableSecurityHub",
+        cx.securityhub().disable_security_hub().send().await,
+        |e| {
+            matches!(
+                e.code(),
+                Some("InvalidAccessException" | "ResourceNotFoundException")
+            )
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,364 @@
+//! Create, update and delete of an AccountBaseline, built on one idempotent `converge`:
+//! each part is found by its name and brought to its settings, or made.
+
+use std::collections::BTreeMap;
+
+use pulumi_provider::Ctx;
+use serde_json::json;
+
+use super::args::{ADOPTED, BaselineArgs, BaselineState, CREATED, LockMode, Names, Part};
+use super::policies::{self, ACCESS_PREFIX, Arns};
+use super::{account, alarms, guards, recorder, state, trail};
+use crate::aws::iam::{self, RoleSpec};
+use crate::aws::lag::{NEW_KEY, settle};
+use crate::aws::s3::{self, Encryption, Lock};
+use crate::aws::tags::{claim, tags_for};
+use crate::aws::{AwsContext, kms, logs, partial};
+use crate::error::{Error, Result};
+
+/// The inline policy of the role CloudTrail delivers to CloudWatch Logs with.
+pub const LOGS_POLICY: &str = "deliver-to-log-group";
+
+/// What the account already has of each one-per-region part, found before anything is made.
+struct Found {
+    recorder: Option<recorder::Recorder>,
+    detector: Option<(String, bool)>,
+    hub: Option<String>,
+    password_policy: bool,
+    ebs: bool,
+}
+
+async fn survey(cx: &AwsContext) -> Result<Found> {
+    let (recorder, detector, hub, policy, ebs) = futures::join!(
+        recorder::find(cx),
+        guards::detector(cx),
+        guards::hub(cx),
+        account::password_policy(cx),
+        account::ebs_encrypted(cx),
+    );
+    Ok(Found {
+        recorder: recorder?,
+        detector: detector?,
+        hub: hub?,
+        password_policy: policy?.is_some(),
+        ebs: ebs?,
+    })
+}
+
+/// Whose each one-per-region part is: the saved state's word first; then a part the account
+/// does not have yet is this baseline's to make; one it has is taken over only when `adopt`
+/// allows it (EBS encryption that is already on is simply left on).
+fn decide(
+    a: &BaselineArgs,
+    names: &Names,
+    found: &Found,
+    previous: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
+    let mut parts = BTreeMap::new();
+    for part in Part::ALL {
+        let existing: Option<String> = match part {
+            Part::ConfigRecorder => found
+                .recorder
+                .as_ref()
+                .filter(|r| r.name != names.recorder)
+                .map(|r| format!("the AWS Config recorder {}", r.name)),
+            Part::GuardDuty => found
+                .detector
+                .as_ref()
+                .map(|(id, _)| format!("the GuardDuty detector {id}")),
+            Part::SecurityHub => found
+                .hub
+                .as_ref()
+                .map(|arn| format!("Security Hub ({arn})")),
+            Part::PasswordPolicy => found
+                .password_policy
+                .then(|| "an IAM password policy".to_string()),
+            Part::EbsEncryption => found.ebs.then(|| "EBS encryption by default".to_string()),
+        };
+        let decided = match (previous.get(part.key()), existing) {
+            (Some(kept), Some(_)) => kept.clone(),
+            (_, None) => CREATED.to_string(),
+            (None, Some(_)) if a.adopts(part) => ADOPTED.to_string(),
+            (None, Some(what)) => {
+                return Err(Error::Input {
+                    property: format!("adopt.{}", part.key()),
+                    reason: format!(
+                        "the account already has {what} in {}; set adopt.{}: true to take it over \
+                         (it is then set to the baseline's settings and left in place at delete)",
+                        "this region",
+                        part.key()
+                    ),
+                });
+            }
+        };
+        parts.insert(part.key().to_string(), decided);
+    }
+    Ok(parts)
+}
+
+/// Makes AWS match `a`.
+pub async fn converge(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &BaselineArgs,
+    previous: Option<&BaselineState>,
+) -> Result<BaselineState> {
+    cx.validate().await?;
+    let account = cx.account().await?.to_string();
+    let names = Names::new(a.name(), &account, &cx.region);
+    let found = survey(cx).await?;
+    let parts = decide(
+        a,
+        &names,
+        &found,
+        &previous.map(|p| p.parts.clone()).unwrap_or_default(),
+    )?;
+    let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
+    let arns = Arns {
+        partition: &cx.partition,
+        region: &cx.region,
+        account: &account,
+    };
+    let policy = policies::key(&arns, &names).to_string();
+    let description = format!(
+        "Encrypts the account baseline {} (managed by Pulumi)",
+        a.name()
+    );
+    let key = kms::ensure_owned_key(
+        cx,
+        ctx,
+        &names.key_alias,
+        &description,
+        Some(policy.clone()),
+        &tags,
+    )
+    .await?;
+    let result = async {
+        settle(
+            ctx,
+            &format!("KMS key {}", key.arn),
+            &[&NEW_KEY],
+            || async {
+                cx.kms()
+                    .put_key_policy()
+                    .key_id(&key.arn)
+                    .policy_name("default")
+                    .policy(&policy)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("kms:PutKeyPolicy", e))
+            },
+        )
+        .await?;
+        finish(cx, ctx, a, &names, &arns, &key.arn, &found, &parts, &tags).await
+    }
+    .await;
+    if let Err(cause) = result {
+        let known = BaselineState {
+            args: a.clone(),
+            kms_key_arn: key.arn.clone(),
+            parts: parts.clone(),
+            ..BaselineState::default()
+        };
+        return Err(partial::report(
+            ctx,
+            a.name(),
+            cause,
+            known,
+            state::read(cx, a.name(), Some(a), &parts),
+        )
+        .await);
+    }
+    state::read(cx, a.name(), Some(a), &parts)
+        .await?
+        .ok_or_else(|| Error::Vanished {
+            what: format!("CloudTrail trail {}", a.name()),
+            when: "was not found right after it was made",
+        })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    a: &BaselineArgs,
+    names: &Names,
+    arns: &Arns<'_>,
+    key_arn: &str,
+    found: &Found,
+    parts: &BTreeMap<String, String>,
+    tags: &BTreeMap<String, String>,
+) -> Result<()> {
+    let mine = |p: Part| parts.get(p.key()).map(String::as_str) == Some(CREATED);
+    ensure_bucket(cx, ctx, &names.access_bucket, false).await?;
+    s3::configure(
+        cx,
+        ctx,
+        &names.access_bucket,
+        &Encryption::S3,
+        &policies::access_bucket(arns, names),
+        None,
+        None,
+        tags,
+    )
+    .await?;
+    let lock = match a.lock() {
+        LockMode::None => None,
+        mode => Some(Lock {
+            compliance: mode == LockMode::Compliance,
+            days: a.object_lock_days.unwrap_or(super::args::DEFAULT_LOCK_DAYS),
+        }),
+    };
+    ensure_bucket(cx, ctx, &names.bucket, lock.is_some()).await?;
+    s3::configure(
+        cx,
+        ctx,
+        &names.bucket,
+        &Encryption::Kms(key_arn.to_string()),
+        &policies::log_bucket(arns, names),
+        lock,
+        Some((&names.access_bucket, ACCESS_PREFIX)),
+        tags,
+    )
+    .await?;
+    let retention = a
+        .log_retention_days
+        .unwrap_or(super::args::DEFAULT_RETENTION_DAYS);
+    logs::ensure(cx, ctx, &names.log_group, key_arn, retention, tags).await?;
+    let group_arn = arns.log_group(names);
+    let role_arn = iam::ensure_role(
+        cx,
+        ctx,
+        &RoleSpec {
+            name: &names.logs_role,
+            property: Some("baselineName"),
+            description: "CloudTrail delivers the account baseline's trail to its log group",
+            principals: &["cloudtrail.amazonaws.com".to_string()],
+            policy_name: LOGS_POLICY,
+            policy: json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": format!("{group_arn}:log-stream:*"),
+            }]}),
+            tags,
+        },
+    )
+    .await?;
+    let delivery = trail::Delivery {
+        key_arn,
+        log_group_arn: &group_arn,
+        role_arn: &role_arn,
+    };
+    trail::ensure(cx, ctx, a, names, &delivery, tags).await?;
+    let existing_recorder = found
+        .recorder
+        .as_ref()
+        .filter(|r| !mine(Part::ConfigRecorder) || r.name == names.recorder);
+    recorder::ensure(cx, ctx, names, existing_recorder, key_arn).await?;
+    guards::ensure_detector(
+        cx,
+        ctx,
+        found.detector.as_ref().map(|(id, _)| id.as_str()),
+        tags,
+    )
+    .await?;
+    guards::ensure_hub(
+        cx,
+        ctx,
+        found.hub.is_some(),
+        a.security_hub_standards.as_deref().unwrap_or_default(),
+        mine(Part::SecurityHub),
+        tags,
+    )
+    .await?;
+    if !found.ebs {
+        account::set_ebs_encryption(cx, true).await?;
+    }
+    let want = a.password_policy.clone().unwrap_or_default();
+    let current = account::password_policy(cx).await?;
+    if !current
+        .as_ref()
+        .is_some_and(|p| account::policy_holds(p, &want) && exact_policy(p, &want))
+    {
+        account::put_password_policy(cx, ctx, &want).await?;
+    }
+    let topic = alarms::ensure_topic(
+        cx,
+        ctx,
+        names,
+        key_arn,
+        a.alarm_emails.as_deref().unwrap_or_default(),
+        tags,
+    )
+    .await?;
+    alarms::ensure_alarms(cx, ctx, names, &topic, tags).await?;
+    Ok(())
+}
+
+/// The policy is exactly the baseline's (so an in-place change of an input is applied).
+fn exact_policy(
+    p: &aws_sdk_iam::types::PasswordPolicy,
+    want: &super::args::PasswordPolicyArgs,
+) -> bool {
+    let age = want.max_age_days.unwrap_or(90);
+    p.minimum_password_length == want.minimum_length
+        && p.password_reuse_prevention == want.reuse_prevention
+        && p.max_password_age.unwrap_or(0) == age
+        && p.allow_users_to_change_password
+}
+
+/// Makes the bucket, or takes the one found under its name by the ownership rule.
+async fn ensure_bucket(cx: &AwsContext, ctx: &Ctx, name: &str, lock: bool) -> Result<()> {
+    match s3::tags(cx, name).await? {
+        Some(found) => claim(ctx, &[name], &found, "baselineName", || {
+            format!("an S3 bucket named {name}")
+        }),
+        None => s3::create(cx, ctx, name, lock).await,
+    }
+}
+
+/// Deletes what the baseline made; what is audit evidence is kept unless `retainLogs` is
+/// false (and a bucket under Object Lock always), and the engine log names what is kept.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result<()> {
+    cx.validate().await?;
+    let a = &state.args;
+    let account = cx.account().await?.to_string();
+    let names = Names::new(a.name(), &account, &cx.region);
+    alarms::delete(cx, ctx, &names).await?;
+    trail::delete(cx, ctx, &names.trail).await?;
+    if state.created(Part::ConfigRecorder) && !state.config_recorder_name.is_empty() {
+        recorder::delete(cx, ctx, &state.config_recorder_name).await?;
+    }
+    if state.created(Part::GuardDuty) && !state.guard_duty_detector_id.is_empty() {
+        guards::delete_detector(cx, ctx, &state.guard_duty_detector_id).await?;
+    }
+    if state.created(Part::SecurityHub) {
+        guards::disable_hub(cx, ctx).await?;
+    }
+    if state.created(Part::EbsEncryption) {
+        account::set_ebs_encryption(cx, false).await?;
+    }
+    if state.created(Part::PasswordPolicy) {
+        account::delete_password_policy(cx, ctx).await?;
+    }
+    iam::delete_role(cx, ctx, &names.logs_role, LOGS_POLICY).await?;
+    if !a.retain() {
+        logs::delete(cx, &names.log_group).await?;
+        s3::empty_and_delete(cx, ctx, &names.access_bucket).await?;
+        if a.lock() == LockMode::None {
+            s3::empty_and_delete(cx, ctx, &names.bucket).await?;
+            if !state.kms_key_arn.is_empty() {
+                kms::retire(cx, &names.key_alias, &state.kms_key_arn).await?;
+                ctx.info(format!(
+                    "scheduled deletion of KMS key {} (30 days)",
+                    state.kms_key_arn
+                ))
+                .await;
+            }
+        }
+    }
+    for kept in &state.retained_on_delete {
+        ctx.info(format!("kept {kept}")).await;
+    }
+    Ok(())
+}

@@ -1,0 +1,213 @@
+//! AWS Config: the region's one recorder, recording every resource type (global ones too)
+//! through Config's service-linked role, delivering to the trail bucket under the key.
+
+use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
+use aws_sdk_iam::error::ProvideErrorMetadata;
+use pulumi_provider::Ctx;
+
+use super::args::Names;
+use super::policies::CONFIG_PREFIX;
+use crate::aws::AwsContext;
+use crate::aws::lag::{NEW_BUCKET, NEW_GRANTS, NEW_ROLE, resend, settle};
+use crate::error::{Error, Result};
+
+/// The path of the service-linked role AWS Config records through.
+const SERVICE_ROLE_PATH: &str = "/aws-service-role/config.amazonaws.com/";
+
+/// The region's recorder and delivery channel as AWS Config reports them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recorder {
+    pub name: String,
+    pub all_resources: bool,
+    pub recording: bool,
+    /// The delivery channel's name, bucket and key.
+    pub channel: Option<(String, String, Option<String>)>,
+}
+
+/// The region's recorder, or `None`.
+pub async fn find(cx: &AwsContext) -> Result<Option<Recorder>> {
+    let config = cx.config_service();
+    let recorders = config
+        .describe_configuration_recorders()
+        .send()
+        .await
+        .map_err(|e| Error::aws("config:DescribeConfigurationRecorders", e))?;
+    let Some(r) = recorders.configuration_recorders().first() else {
+        return Ok(None);
+    };
+    let name = r.name().unwrap_or_default().to_string();
+    let all_resources = r
+        .recording_group()
+        .is_some_and(|g| g.all_supported() && g.include_global_resource_types());
+    let status = config
+        .describe_configuration_recorder_status()
+        .configuration_recorder_names(&name)
+        .send()
+        .await
+        .map_err(|e| Error::aws("config:DescribeConfigurationRecorderStatus", e))?;
+    let recording = status
+        .configuration_recorders_status()
+        .first()
+        .is_some_and(|s| s.recording());
+    let channels = config
+        .describe_delivery_channels()
+        .send()
+        .await
+        .map_err(|e| Error::aws("config:DescribeDeliveryChannels", e))?;
+    let channel = channels.delivery_channels().first().map(|c| {
+        (
+            c.name().unwrap_or_default().to_string(),
+            c.s3_bucket_name().unwrap_or_default().to_string(),
+            c.s3_kms_key_arn().map(String::from),
+        )
+    });
+    Ok(Some(Recorder {
+        name,
+        all_resources,
+        recording,
+        channel,
+    }))
+}
+
+/// The service-linked role's ARN, made when the account has none yet. It is found by its
+/// path, which AWS fixes for each service's linked role.
+async fn service_role(cx: &AwsContext, ctx: &Ctx) -> Result<String> {
+    if let Some(arn) = linked_role(cx).await? {
+        return Ok(arn);
+    }
+    ctx.status("creating AWS Config's service-linked role")
+        .await;
+    let made = cx
+        .iam()
+        .create_service_linked_role()
+        .aws_service_name("config.amazonaws.com")
+        .send()
+        .await;
+    match made {
+        Ok(made) => made.role.map(|r| r.arn).ok_or(Error::Incomplete {
+            operation: "iam:CreateServiceLinkedRole",
+            missing: "the role",
+        }),
+        // Made meanwhile by someone else (or the list lagged): it is there now.
+        Err(e) if matches!(e.code(), Some("InvalidInput" | "EntityAlreadyExists")) => {
+            linked_role(cx)
+                .await?
+                .ok_or_else(|| Error::aws("iam:CreateServiceLinkedRole", e))
+        }
+        Err(e) => Err(Error::aws("iam:CreateServiceLinkedRole", e)),
+    }
+}
+
+/// AWS Config's service-linked role, if the account has it.
+async fn linked_role(cx: &AwsContext) -> Result<Option<String>> {
+    let listed = cx
+        .iam()
+        .list_roles()
+        .path_prefix(SERVICE_ROLE_PATH)
+        .send()
+        .await
+        .map_err(|e| Error::aws("iam:ListRoles", e))?;
+    Ok(listed.roles().first().map(|r| r.arn().to_string()))
+}
+
+/// Puts the recorder `name` (the region's existing one when adopted) to record everything,
+/// its channel to deliver to the trail bucket, and starts it.
+pub async fn ensure(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    names: &Names,
+    existing: Option<&Recorder>,
+    key_arn: &str,
+) -> Result<String> {
+    let config = cx.config_service();
+    let name = existing.map_or(names.recorder.clone(), |r| r.name.clone());
+    let channel_name = existing
+        .and_then(|r| r.channel.as_ref().map(|c| c.0.clone()))
+        .unwrap_or_else(|| names.recorder.clone());
+    let role = service_role(cx, ctx).await?;
+    let what = format!("AWS Config recorder {name}");
+    let recorder = ConfigurationRecorder::builder()
+        .name(&name)
+        .role_arn(&role)
+        .recording_group(
+            RecordingGroup::builder()
+                .all_supported(true)
+                .include_global_resource_types(true)
+                .build(),
+        )
+        .build();
+    settle(
+        ctx,
+        &what,
+        &[&NEW_ROLE, &NEW_GRANTS],
+        resend!(
+            config
+                .put_configuration_recorder()
+                .configuration_recorder(recorder.clone()),
+            "config:PutConfigurationRecorder"
+        ),
+    )
+    .await?;
+    let channel = DeliveryChannel::builder()
+        .name(&channel_name)
+        .s3_bucket_name(&names.bucket)
+        .s3_key_prefix(CONFIG_PREFIX)
+        .s3_kms_key_arn(key_arn)
+        .build();
+    settle(
+        ctx,
+        &what,
+        &[&NEW_GRANTS, &NEW_BUCKET],
+        resend!(
+            config
+                .put_delivery_channel()
+                .delivery_channel(channel.clone()),
+            "config:PutDeliveryChannel"
+        ),
+    )
+    .await?;
+    settle(
+        ctx,
+        &what,
+        &[],
+        resend!(
+            config
+                .start_configuration_recorder()
+                .configuration_recorder_name(&name),
+            "config:StartConfigurationRecorder"
+        ),
+    )
+    .await?;
+    Ok(name)
+}
+
+/// Stops and deletes the recorder this baseline made, and its channel.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
+    ctx.status(format!("deleting AWS Config recorder {name}"))
+        .await;
+    let config = cx.config_service();
+    let Some(r) = find(cx).await?.filter(|r| r.name == name) else {
+        return Ok(());
+    };
+    config
+        .stop_configuration_recorder()
+        .configuration_recorder_name(name)
+        .send()
+        .await
+        .map_err(|e| Error::aws("config:StopConfigurationRecorder", e))?;
+    if let Some((channel, _, _)) = &r.channel {
+        config
+            .delete_delivery_channel()
+            .delivery_channel_name(channel)
+            .send()
+            .await
+            .map_err(|e| Error::aws("config:DeleteDeliveryChannel", e))?;
+    }
+    config
+        .delete_configuration_recorder()
+        .configuration_recorder_name(name)
+        .send()
+        .await
+        .map_err(|e| Error::aws("config:DeleteConfigurationRecorder", e))?;
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! The state of an AccountBaseline as AWS reports it: outputs, the inputs that would
+//! produce it, and the compliance of each control with the evidence AWS gave.
+
+use std::collections::BTreeMap;
+
+use super::args::{
+    ADOPTED, BaselineArgs, BaselineState, LockMode, Names, Part, PasswordPolicyArgs,
+};
+use super::events::EVENTS;
+use super::{account, alarms, guards, recorder, trail};
+use crate::aws::tags::user_tags;
+use crate::aws::{AwsContext, kms, logs, s3};
+use crate::compliance::{
+    CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, EBS_DEFAULT_ENCRYPTION, GUARDDUTY_ENABLED,
+    LOG_GROUP_ENCRYPTED, LOG_RETENTION, PASSWORD_POLICY, S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING,
+    S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING, SECURITY_ALARMS, SECURITYHUB_ENABLED,
+    SNS_ENCRYPTED, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED, TRAIL_MULTI_REGION, TRAIL_VALIDATION,
+};
+use crate::error::Result;
+
+/// Reads the baseline back. `given` is the inputs as the program wrote them; `parts` says
+/// which one-per-region parts it made and which it took over (the saved state's word: AWS
+/// does not record it).
+pub async fn read(
+    cx: &AwsContext,
+    name: &str,
+    given: Option<&BaselineArgs>,
+    parts: &BTreeMap<String, String>,
+) -> Result<Option<BaselineState>> {
+    cx.validate().await?;
+    let account = cx.account().await?.to_string();
+    let names = Names::new(name, &account, &cx.region);
+    let Some(t) = trail::describe(cx, &names.trail).await? else {
+        return Ok(None);
+    };
+    let topic_arn = alarms::topic_arn(cx, &account, &names);
+    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw) = futures::join!(
+        s3::observe(cx, &names.bucket),
+        s3::observe(cx, &names.access_bucket),
+        logs::describe(cx, &names.log_group),
+        kms::observe(cx, t.kms_key.as_deref(), &names.key_alias),
+        alarms::topic(cx, &topic_arn),
+        alarms::observe(cx, &names),
+        recorder::find(cx),
+        guards::detector(cx),
+        guards::hub(cx),
+        account::ebs_encrypted(cx),
+        account::password_policy(cx),
+    );
+    let (bucket, access, group, (key, _), topic) = (bucket?, access?, group?, key?, topic?);
+    let ((alarm_actions, filters), rec, det, hub, ebs, pw) =
+        (watched?, rec?, det?, hub?, ebs?, pw?);
+    let standards = match &hub {
+        Some(_) => guards::enabled_standards(cx).await?,
+        None => BTreeMap::new(),
+    };
+    let key_arn = key.as_ref().map(|k| k.arn.clone()).unwrap_or_default();
+    let default = BaselineArgs::default();
+    let given = given.unwrap_or(&default);
+
+    let enabled_paths: Vec<String> = standards.keys().map(|a| guards::standard_path(a)).collect();
+    let security_hub_standards = Some(match &given.security_hub_standards {
+        Some(wanted) => wanted
+            .iter()
+            .filter(|p| enabled_paths.contains(p))
+            .cloned()
+            .collect(),
+        None => enabled_paths.clone(),
+    });
+    let (lock_mode, lock_days) = match bucket.as_ref().and_then(|b| b.lock) {
+        Some(l) if l.compliance => (LockMode::Compliance, Some(l.days)),
+        Some(l) => (LockMode::Governance, Some(l.days)),
+        None => (LockMode::None, None),
+    };
+    let emails = topic.as_ref().map(|t| t.emails.clone()).unwrap_or_default();
+    let password_policy = pw.as_ref().map(|p| PasswordPolicyArgs {
+        minimum_length: p.minimum_password_length,
+        max_age_days: Some(p.max_password_age.unwrap_or(0)),
+        reuse_prevention: p.password_reuse_prevention,
+    });
+    let user = user_tags(&t.tags, &cx.default_tags);
+    let args = BaselineArgs {
+        baseline_name: Some(name.to_string()),
+        log_retention_days: group.as_ref().and_then(|g| g.retention_days),
+        object_lock_mode: Some(lock_mode),
+        object_lock_days: lock_days,
+        s3_data_events: Some(t.s3_data),
+        alarm_emails: if emails.is_empty() && given.alarm_emails.is_none() {
+            None
+        } else {
+            Some(emails)
+        },
+        security_hub_standards,
+        password_policy: password_policy.or(given.password_policy.clone()),
+        adopt: given.adopt.clone(),
+        retain_logs: Some(given.retain()),
+        tags: if user.is_empty() && given.tags.is_none() {
+            None
+        } else {
+            Some(user)
+        },
+    };
+
+    let mut parts = parts.clone();
+    for part in Part::ALL {
+        // A baseline read without its saved state (an import) takes nothing for its own.
+        parts
+            .entry(part.key().to_string())
+            .or_insert_with(|| ADOPTED.to_string());
+    }
+    let alarm_names: Vec<String> = EVENTS.iter().map(|e| names.alarm(e.name)).collect();
+    let alarms_ok = alarm_names.iter().all(|n| {
+        alarm_actions.get(n).is_some_and(|a| a.contains(&topic_arn)) && filters.contains_key(n)
+    });
+    let lock_ok = lock_mode != LockMode::None && lock_days.unwrap_or(0) >= 1;
+    let tls_only = |b: &Option<s3::Bucket>| {
+        b.as_ref()
+            .and_then(|b| b.policy.as_ref())
+            .is_some_and(|p| p.to_string().contains("\"aws:SecureTransport\":\"false\""))
+    };
+    let (rotation, rotation_evidence) = kms::Key::rotation_evidence(key.as_ref());
+    let controls: Vec<Control> = vec![
+        TRAIL_MULTI_REGION.control(
+            t.multi_region && t.global_events && t.logging && t.management,
+            format!(
+                "trail {}: multi-region {}, global service events {}, logging {}, management events read and write {}",
+                t.arn, t.multi_region, t.global_events, t.logging, t.management
+            ),
+        ),
+        TRAIL_VALIDATION.control(t.validation, format!("log file validation {}", t.validation)),
+        TRAIL_ENCRYPTED.control(
+            t.kms_key.is_some(),
+            format!("trail key {}", t.kms_key.clone().unwrap_or_else(|| "none".into())),
+        ),
+        TRAIL_CLOUDWATCH.control(
+            t.log_group_arn.is_some(),
+            format!("delivers to {}", t.log_group_arn.clone().unwrap_or_else(|| "no log group".into())),
+        ),
+        CMK_ROTATION.control(rotation, rotation_evidence),
+        LOG_GROUP_ENCRYPTED.control(
+            group.as_ref().is_some_and(|g| g.kms_key_id.is_some()),
+            format!("log group {} encrypted with {}", names.log_group, shown(group.as_ref().and_then(|g| g.kms_key_id.clone()))),
+        ),
+        LOG_RETENTION.control(
+            group.as_ref().and_then(|g| g.retention_days).is_some_and(|d| d >= 365),
+            format!("log group kept {} days", shown(group.as_ref().and_then(|g| g.retention_days))),
+        ),
+        S3_PUBLIC_ACCESS.control(
+            [&bucket, &access].iter().all(|b| b.as_ref().is_some_and(|b| b.public_blocked)),
+            "public access block on both buckets",
+        ),
+        S3_SSL_ONLY.control(tls_only(&bucket) && tls_only(&access), "both bucket policies deny requests without TLS"),
+        S3_ENCRYPTED.control(
+            bucket.as_ref().and_then(|b| b.sse.clone()).is_some_and(|(alg, key)| alg == "aws:kms" && key.is_some()),
+            match bucket.as_ref().and_then(|b| b.sse.clone()) {
+                Some((alg, key)) => format!("trail bucket default encryption {alg} with {}", shown(key)),
+                None => "trail bucket has no default encryption".into(),
+            },
+        ),
+        S3_VERSIONING.control(
+            [&bucket, &access].iter().all(|b| b.as_ref().is_some_and(|b| b.versioning)),
+            "versioning on both buckets",
+        ),
+        S3_DEFAULT_LOCK.control(
+            lock_ok,
+            match lock_days {
+                Some(days) => format!("Object Lock {} for {days} days", if lock_mode == LockMode::Compliance { "COMPLIANCE" } else { "GOVERNANCE" }),
+                None => "no Object Lock default retention".into(),
+            },
+        ),
+        S3_LOGGING.control(
+            bucket.as_ref().and_then(|b| b.logging_target.clone()) == Some(names.access_bucket.clone()),
+            format!("trail bucket access logs go to {}", shown(bucket.as_ref().and_then(|b| b.logging_target.clone()))),
+        ),
+        SNS_ENCRYPTED.control(
+            topic.as_ref().and_then(|t| t.kms_key.clone()).is_some(),
+            format!("alarm topic encrypted with {}", shown(topic.as_ref().and_then(|t| t.kms_key.clone()))),
+        ),
+        SECURITY_ALARMS.control(
+            alarms_ok,
+            format!(
+                "{} of {} security events have a metric filter and an alarm notifying {topic_arn}",
+                alarm_names.iter().filter(|n| alarm_actions.contains_key(*n) && filters.contains_key(*n)).count(),
+                alarm_names.len()
+            ),
+        ),
+        CONFIG_ENABLED.control(
+            rec.as_ref().is_some_and(|r| r.recording && r.all_resources && r.channel.is_some()),
+            match &rec {
+                Some(r) => format!("recorder {}: recording {}, all resources {}, delivering to {}", r.name, r.recording, r.all_resources, shown(r.channel.as_ref().map(|c| c.1.clone()))),
+                None => "no AWS Config recorder".into(),
+            },
+        ),
+        GUARDDUTY_ENABLED.control(
+            det.as_ref().is_some_and(|(_, on)| *on),
+            match &det {
+                Some((id, on)) => format!("GuardDuty detector {id}, enabled {on}"),
+                None => "no GuardDuty detector".into(),
+            },
+        ),
+        SECURITYHUB_ENABLED.control(
+            hub.is_some(),
+            match &hub {
+                Some(arn) => format!("Security Hub {arn} with {} standards enabled", standards.len()),
+                None => "Security Hub is not enabled".into(),
+            },
+        ),
+        EBS_DEFAULT_ENCRYPTION.control(ebs, format!("EBS encryption by default {ebs}")),
+        PASSWORD_POLICY.control(
+            pw.as_ref().is_some_and(|p| account::policy_holds(p, &given.password_policy.clone().unwrap_or_default())),
+            match &pw {
+                Some(p) => format!(
+                    "minimum length {}, all character classes {}, reuse prevention {}, maximum age {} days",
+                    shown(p.minimum_password_length),
+                    p.require_symbols && p.require_numbers && p.require_uppercase_characters && p.require_lowercase_characters,
+                    shown(p.password_reuse_prevention),
+                    shown(p.max_password_age)
+                ),
+                None => "no password policy".into(),
+            },
+        ),
+    ];
+    let mut retained = Vec::new();
+    if args.retain() {
+        retained.push(format!("S3 bucket {}", names.bucket));
+        retained.push(format!("S3 bucket {}", names.access_bucket));
+        retained.push(format!("log group {}", names.log_group));
+    } else if lock_mode != LockMode::None {
+        retained.push(format!("S3 bucket {} (under Object Lock)", names.bucket));
+    }
+    if !retained.is_empty() && !key_arn.is_empty() {
+        retained.push(format!("KMS key {key_arn}"));
+    }
+    for part in Part::ALL {
+        if parts.get(part.key()).map(String::as_str) == Some(ADOPTED) {
+            retained.push(format!("{} (adopted)", part.key()));
+        }
+    }
+    Ok(Some(BaselineState {
+        args,
+        trail_arn: t.arn,
+        log_bucket_name: names.bucket.clone(),
+        access_log_bucket_name: names.access_bucket.clone(),
+        log_group_name: names.log_group.clone(),
+        kms_key_arn: key_arn,
+        alarm_topic_arn: topic.map(|t| t.arn).unwrap_or_default(),
+        alarm_names,
+        config_recorder_name: rec.map(|r| r.name).unwrap_or_default(),
+        guard_duty_detector_id: det.map(|d| d.0).unwrap_or_default(),
+        security_hub_arn: hub.unwrap_or_default(),
+        parts,
+        retained_on_delete: retained,
+        compliance: Some(Compliance::new(controls)),
+    }))
+}
+
+/// A value AWS gave, or "none".
+fn shown<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(|| "none".to_string(), |v| v.to_string())
+}

@@ -1,0 +1,635 @@
+"""healthcare:index:AccountBaseline through the real pulumi CLI against moto: the account's audit
+controls made, read back from AWS setting by setting, changed in place, and deleted. Delete keeps
+the audit evidence (the log buckets, the trail's log group and the key) and removes the rest.
+Prowler, an auditor the project did not write, runs its fifteen metric-filter checks (CIS AWS
+Foundations 4.1 to 4.15) against the first test's baseline. The examples
+(examples/account-baseline, examples/account-baseline-python) run here too.
+
+A baseline takes over parts an account has only one of: the password policy, the GuardDuty
+detector, Security Hub, the Config recorder and EBS encryption by default. Every test of this file
+has an emulator of its own (the `moto` fixture below overrides the per-process one of
+tests/conftest.py, and the `proxy` and `new_stack` fixtures follow it). So each test starts from an
+empty account, another test file run in the same process never finds a baseline's parts or its
+retained buckets, and the emulator goes away with everything in it when the test ends, whether the
+test passed or not.
+"""
+
+import importlib.util
+import json
+import re
+from urllib.parse import unquote
+
+import pytest
+import yaml
+from botocore.exceptions import ClientError
+
+from audit.prowler import Scan
+from harness.inline import inline_stack, quiet
+from harness.moto_process import ACCOUNT_ID, REGION, MotoServer
+from pulumi_cli import REPO
+
+EXAMPLES = REPO / "examples"
+TOKEN = "healthcare:index:AccountBaseline"
+TAGS = {"owner": "security-office"}
+
+# Each security event's metric filter and alarm, and the Prowler check (CIS AWS Foundations
+# 4.1 to 4.15) it satisfies; docs/baseline.md has the same table.
+EVENTS = {
+    "UnauthorizedApiCalls": "cloudwatch_log_metric_filter_unauthorized_api_calls",
+    "ConsoleSignInWithoutMfa": "cloudwatch_log_metric_filter_sign_in_without_mfa",
+    "RootAccountUsage": "cloudwatch_log_metric_filter_root_usage",
+    "IamPolicyChanges": "cloudwatch_log_metric_filter_policy_changes",
+    "CloudTrailChanges": "cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled",
+    "ConsoleAuthenticationFailures": "cloudwatch_log_metric_filter_authentication_failures",
+    "KmsKeyDisabledOrDeleted": "cloudwatch_log_metric_filter_disable_or_scheduled_deletion_of_kms_cmk",
+    "S3BucketPolicyChanges": "cloudwatch_log_metric_filter_for_s3_bucket_policy_changes",
+    "ConfigChanges": "cloudwatch_log_metric_filter_and_alarm_for_aws_config_configuration_changes_enabled",
+    "SecurityGroupChanges": "cloudwatch_log_metric_filter_security_group_changes",
+    "NetworkAclChanges": "cloudwatch_changes_to_network_acls_alarm_configured",
+    "NetworkGatewayChanges": "cloudwatch_changes_to_network_gateways_alarm_configured",
+    "RouteTableChanges": "cloudwatch_changes_to_network_route_tables_alarm_configured",
+    "VpcChanges": "cloudwatch_changes_to_vpcs_alarm_configured",
+    "OrganizationsChanges": "cloudwatch_log_metric_filter_aws_organizations_changes",
+}
+DEFAULT_STANDARDS = ["aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/1.4.0"]
+PARTS = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "ebsEncryption")
+ADOPTABLE = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy")
+# The addresses both examples notify.
+EXAMPLE_EMAILS = ["privacy-officer@example.com", "security@example.com"]
+STRICT_PASSWORDS = {"RequireSymbols": True, "RequireNumbers": True, "RequireUppercaseCharacters": True,
+                    "RequireLowercaseCharacters": True, "AllowUsersToChangePassword": True}
+
+
+@pytest.fixture
+def moto():
+    """An emulator for this test alone: a fresh account, discarded at the end of the test (after
+    the `new_stack` fixture has destroyed what is left of its stacks)."""
+    with MotoServer() as server:
+        yield server
+
+
+def program(**props):
+    props = {"alarmEmails": ["security@example.com"], "tags": TAGS, **props}
+    return {"resources": {"baseline": {"type": TOKEN, "properties": props}},
+            "outputs": {"trailArn": "${baseline.trailArn}", "retained": "${baseline.retainedOnDelete}",
+                        "parts": "${baseline.parts}", "compliant": "${baseline.compliance.compliant}"}}
+
+
+def yaml_example(name):
+    """The example's program, less what the test stack sets itself (name, runtime, plugins)."""
+    example = yaml.safe_load((EXAMPLES / name / "Pulumi.yaml").read_text())
+    return {k: example[k] for k in ("config", "resources", "outputs") if k in example}
+
+
+def python_example(name):
+    """The `program` function of a Python example (its program.py)."""
+    spec = importlib.util.spec_from_file_location(f"{name}.program", EXAMPLES / name / "program.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.program
+
+
+def outputs(stack):
+    """The baseline's outputs as the stack's state holds them."""
+    [resource] = stack.resources(TOKEN)
+    return resource["outputs"]
+
+
+def _code(err):
+    return err.response["Error"]["Code"]
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _document(doc):
+    """An IAM policy document, whether boto3 decoded it or not."""
+    return json.loads(unquote(doc)) if isinstance(doc, str) else doc
+
+
+def _missing(call, *codes, **kwargs):
+    """True when `call` answers one of the error codes (the object does not exist)."""
+    try:
+        call(**kwargs)
+    except ClientError as err:
+        if _code(err) in codes:
+            return True
+        raise
+    return False
+
+
+# ----------------------------------------------------------------------------------------------
+# What the account holds
+
+
+def customer_keys(moto):
+    """Customer-managed keys not pending deletion."""
+    kms = moto.client("kms")
+    keys = []
+    for key in kms.list_keys()["Keys"]:
+        meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+        if meta.get("KeyManager") == "CUSTOMER" and meta["KeyState"] != "PendingDeletion":
+            keys.append(meta["Arn"])
+    return sorted(keys)
+
+
+def hub_arn(moto):
+    try:
+        return moto.client("securityhub").describe_hub()["HubArn"]
+    except ClientError as err:
+        if _code(err) in ("InvalidAccessException", "ResourceNotFoundException"):
+            return None
+        raise
+
+
+def password_policy(moto):
+    try:
+        return moto.client("iam").get_account_password_policy()["PasswordPolicy"]
+    except ClientError as err:
+        if _code(err) == "NoSuchEntity":
+            return None
+        raise
+
+
+def account(moto):
+    """Everything of the account (in the stack's region) that a baseline makes or takes over."""
+    s3, logs, config = moto.client("s3"), moto.client("logs"), moto.client("config")
+    return {
+        "trails": sorted(t["TrailARN"] for t in moto.client("cloudtrail").describe_trails()["trailList"]),
+        "topics": sorted(t["TopicArn"] for t in moto.client("sns").list_topics()["Topics"]),
+        "buckets": sorted(b["Name"] for b in s3.list_buckets().get("Buckets", [])),
+        "log groups": sorted(g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]),
+        "metric filters": sorted(f["filterName"] for f in logs.describe_metric_filters()["metricFilters"]),
+        "alarms": sorted(a["AlarmName"] for a in moto.client("cloudwatch").describe_alarms()["MetricAlarms"]),
+        # AWS Config's service-linked role is the account's, shared by its recorders in every
+        # region, and stays (docs/baseline.md).
+        "roles": sorted(r["RoleName"] for r in moto.client("iam").list_roles()["Roles"]
+                        if not r["Path"].startswith("/aws-service-role/")),
+        "keys": customer_keys(moto),
+        "config recorders": sorted(r["name"] for r in config.describe_configuration_recorders()[
+            "ConfigurationRecorders"]),
+        "delivery channels": sorted(c["name"] for c in config.describe_delivery_channels()["DeliveryChannels"]),
+        "guardduty detectors": sorted(moto.client("guardduty").list_detectors()["DetectorIds"]),
+        "security hub": hub_arn(moto),
+        "password policy": password_policy(moto),
+        "ebs encryption by default": moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"],
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading one baseline back
+
+
+def names(name):
+    """Every name the interface derives from baselineName."""
+    stem = f"{name}-{ACCOUNT_ID}-{REGION}".lower()
+    return {"trail": name, "bucket": f"{stem}-trail", "access bucket": f"{stem}-access",
+            "log group": f"/healthcare/baseline/{name}/cloudtrail", "topic": f"{name}-security-alarms",
+            "logs role": f"{name}-cloudtrail-logs",
+            "alias": f"alias/healthcare/baseline/{name}", "namespace": f"Healthcare/Baseline/{name}",
+            "alarms": sorted(f"{name}-{event}" for event in EVENTS)}
+
+
+def recorded(cloudtrail, trail):
+    """What the trail's event selectors record, basic or advanced: management events and S3
+    object-level events of every bucket, each as a set of "read" and "write"."""
+    answer = cloudtrail.get_event_selectors(TrailName=trail)
+    rw_of = {"All": {"read", "write"}, "ReadOnly": {"read"}, "WriteOnly": {"write"}}
+    management, s3_data = set(), set()
+    for selector in answer.get("EventSelectors") or []:
+        rw = rw_of[selector.get("ReadWriteType", "All")]
+        if selector.get("IncludeManagementEvents", True) and not selector.get("ExcludeManagementEventSources"):
+            management |= rw
+        for data in selector.get("DataResources") or []:
+            if data["Type"] == "AWS::S3::Object" and {"arn:aws:s3", "arn:aws:s3:::"} & set(data["Values"]):
+                s3_data |= rw
+    for selector in answer.get("AdvancedEventSelectors") or []:
+        fields = {f["Field"]: f for f in selector["FieldSelectors"]}
+        read_only = fields.pop("readOnly", {}).get("Equals")
+        rw = {"read", "write"} if read_only is None else {"read"} if read_only == ["true"] else {"write"}
+        category = fields.pop("eventCategory", {}).get("Equals")
+        if category == ["Management"] and not fields:
+            management |= rw
+        elif category == ["Data"] and fields.pop("resources.type", {}).get("Equals") == ["AWS::S3::Object"]:
+            arn = fields.pop("resources.ARN", None)
+            every_bucket = arn is None or set(arn) == {"Field", "StartsWith"} and \
+                {"arn:aws:s3", "arn:aws:s3:::"} & set(arn["StartsWith"])
+            if every_bucket and not fields:
+                s3_data |= rw
+    return {"management": management, "s3 data": s3_data}
+
+
+def _policy_statements(policy_text):
+    return _as_list(json.loads(policy_text)["Statement"])
+
+
+def denies_insecure_transport(s3, bucket):
+    """The bucket policy denies every S3 action on the bucket and its objects without TLS."""
+    for s in _policy_statements(s3.get_bucket_policy(Bucket=bucket)["Policy"]):
+        condition = s.get("Condition", {}).get("Bool", {})
+        if (s["Effect"] == "Deny" and s.get("Principal") in ("*", {"AWS": "*"})
+                and "s3:*" in _as_list(s["Action"])
+                and [str(v).lower() for v in _as_list(condition.get("aws:SecureTransport"))] == ["false"]
+                and {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"} <= set(_as_list(s["Resource"]))):
+            return True
+    return False
+
+
+def service_writes(s3, bucket, service, trail):
+    """The bucket policy's statements letting `service` put objects in the bucket, and whether
+    one of them does so for this account only: CloudTrail for this trail (aws:SourceArn), AWS
+    Config for this account (aws:SourceAccount)."""
+    found, for_this_account = [], False
+    for s in _policy_statements(s3.get_bucket_policy(Bucket=bucket)["Policy"]):
+        principal = s.get("Principal")
+        services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+        if s["Effect"] == "Allow" and service in services and "s3:PutObject" in _as_list(s["Action"]):
+            found.append(s)
+            conditions = {k.lower(): _as_list(v) for op in s.get("Condition", {}).values() for k, v in op.items()}
+            scoped = (conditions.get("aws:sourcearn") == [trail] if service.startswith("cloudtrail.")
+                      else conditions.get("aws:sourceaccount") == [ACCOUNT_ID])
+            for_this_account |= (all(r.startswith(f"arn:aws:s3:::{bucket}/") for r in _as_list(s["Resource"]))
+                                 and scoped)
+    return found, for_this_account
+
+
+def role_statements(iam, role):
+    """Every statement of the role's inline and customer-managed policies."""
+    statements = []
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        statements += _as_list(_document(iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"])[
+            "Statement"])
+    for attached in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+        arn = attached["PolicyArn"]
+        if arn.startswith("arn:aws:iam::aws:"):
+            continue
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        statements += _as_list(_document(iam.get_policy_version(PolicyArn=arn, VersionId=version)[
+            "PolicyVersion"]["Document"])["Statement"])
+    return statements
+
+
+def trusts(iam, role, service):
+    """The role exists and `service` may assume it."""
+    try:
+        trust = _document(iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"])
+    except ClientError as err:
+        if _code(err) == "NoSuchEntity":
+            return False
+        raise
+    return any(s["Effect"] == "Allow" and "sts:AssumeRole" in _as_list(s["Action"])
+               and service in _as_list((s.get("Principal") or {}).get("Service"))
+               for s in _as_list(trust["Statement"]))
+
+
+def tag_map(tags):
+    """Tags as AWS answers them (a dict, or a list of Key/Value, key/value or TagKey/TagValue) as a dict."""
+    if isinstance(tags, dict):
+        return tags
+    return {t.get("Key", t.get("key", t.get("TagKey"))): t.get("Value", t.get("value", t.get("TagValue")))
+            for t in tags}
+
+
+def check_baseline(moto, out, emails, retention, s3_data_events):
+    """Every setting the interface names, read from AWS, against the baseline's outputs. Returns
+    the problems found (an empty list when all is as specified)."""
+    problems = []
+
+    def expect(what, got, want):
+        if got != want:
+            problems.append(f"{what}: AWS says {got!r}, expected {want!r}")
+
+    def tagged(what, tags):
+        missing = {k: v for k, v in out["tags"].items() if tag_map(tags).get(k) != v}
+        if missing:
+            problems.append(f"{what}: the tags {missing} are missing (it has {tag_map(tags)})")
+
+    name = out["baselineName"]
+    n = names(name)
+    key = out["kmsKeyArn"]
+    key_id = key.rsplit("/", 1)[-1]
+    the_key = {key, key_id, n["alias"], f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:{n['alias']}"}
+    cloudtrail, s3, logs, iam, kms, sns, cloudwatch, config, guardduty, hub, ec2 = (moto.client(s) for s in (
+        "cloudtrail", "s3", "logs", "iam", "kms", "sns", "cloudwatch", "config", "guardduty", "securityhub",
+        "ec2"))
+
+    # The outputs' names.
+    expect("logBucketName", out["logBucketName"], n["bucket"])
+    expect("accessLogBucketName", out["accessLogBucketName"], n["access bucket"])
+    expect("logGroupName", out["logGroupName"], n["log group"])
+    expect("alarmNames", sorted(out["alarmNames"]), n["alarms"])
+
+    # The key.
+    meta = kms.describe_key(KeyId=key)["KeyMetadata"]
+    expect("key state", (meta["Arn"], meta["KeyState"], meta.get("KeyManager")), (key, "Enabled", "CUSTOMER"))
+    expect("key rotation", kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"], True)
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"]}
+    expect("key alias", aliases.get(n["alias"]), key_id)
+    tagged("key", kms.list_resource_tags(KeyId=key_id)["Tags"])
+
+    # The trail.
+    [trail] = cloudtrail.describe_trails(trailNameList=[name])["trailList"] or [{}]
+    group_arn = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{n['log group']}:*"
+    want = {"Name": name, "TrailARN": out["trailArn"], "S3BucketName": n["bucket"], "IsMultiRegionTrail": True,
+            "IncludeGlobalServiceEvents": True, "LogFileValidationEnabled": True, "KmsKeyId": key,
+            "CloudWatchLogsLogGroupArn": group_arn,
+            "CloudWatchLogsRoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/{n['logs role']}"}
+    expect("trail", {k: trail.get(k) for k in want}, want)
+    expect("trail logging", cloudtrail.get_trail_status(Name=name)["IsLogging"], True)
+    expect("trail records", recorded(cloudtrail, name),
+           {"management": {"read", "write"}, "s3 data": {"read", "write"} if s3_data_events else set()})
+    [tags] = cloudtrail.list_tags(ResourceIdList=[out["trailArn"]])["ResourceTagList"]
+    tagged("trail", tags.get("TagsList", []))
+
+    # The trail's CloudWatch Logs delivery role.
+    if not trusts(iam, n["logs role"], "cloudtrail.amazonaws.com"):
+        problems.append(f"role {n['logs role']} is not assumable by cloudtrail.amazonaws.com")
+    group_prefix = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{n['log group']}:"
+    granted = {a for s in role_statements(iam, n["logs role"]) if s["Effect"] == "Allow"
+               and any(r.startswith(group_prefix) for r in _as_list(s["Resource"])) for a in _as_list(s["Action"])}
+    if not {"logs:CreateLogStream", "logs:PutLogEvents"} <= granted:
+        problems.append(f"role {n['logs role']} grants {sorted(granted)} on the log group")
+
+    # The log bucket.
+    block_all = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                 "RestrictPublicBuckets": True}
+    for bucket in (n["bucket"], n["access bucket"]):
+        expect(f"{bucket} public access block",
+               s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"], block_all)
+        expect(f"{bucket} versioning", s3.get_bucket_versioning(Bucket=bucket).get("Status"), "Enabled")
+        if not denies_insecure_transport(s3, bucket):
+            problems.append(f"{bucket}: no policy statement denying aws:SecureTransport false")
+        tagged(f"{bucket}", s3.get_bucket_tagging(Bucket=bucket)["TagSet"])
+    [rule] = s3.get_bucket_encryption(Bucket=n["bucket"])["ServerSideEncryptionConfiguration"]["Rules"]
+    sse = rule["ApplyServerSideEncryptionByDefault"]
+    expect("log bucket encryption", (sse["SSEAlgorithm"], sse.get("KMSMasterKeyID") in the_key,
+                                     rule.get("BucketKeyEnabled")), ("aws:kms", True, True))
+    for service in ("cloudtrail.amazonaws.com", "config.amazonaws.com"):
+        statements, for_this_account = service_writes(s3, n["bucket"], service, out["trailArn"])
+        if not for_this_account:
+            problems.append(f"log bucket policy: no s3:PutObject for {service} scoped to this trail or account; "
+                            f"its statements: {json.dumps(statements)}")
+    lock = s3.get_object_lock_configuration(Bucket=n["bucket"])["ObjectLockConfiguration"]
+    expect("log bucket Object Lock", lock, {"ObjectLockEnabled": "Enabled",
+                                            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 2190}}})
+    expect("log bucket access logging",
+           s3.get_bucket_logging(Bucket=n["bucket"]).get("LoggingEnabled", {}).get("TargetBucket"),
+           n["access bucket"])
+    [rule] = s3.get_bucket_encryption(Bucket=n["access bucket"])["ServerSideEncryptionConfiguration"]["Rules"]
+    expect("access-log bucket encryption", rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], "AES256")
+
+    # The trail's log group.
+    [group] = [g for g in logs.describe_log_groups(logGroupNamePrefix=n["log group"])["logGroups"]
+               if g["logGroupName"] == n["log group"]] or [{}]
+    expect("log group", (group.get("retentionInDays"), group.get("kmsKeyId")), (retention, key))
+    tagged("log group", logs.list_tags_log_group(logGroupName=n["log group"])["tags"])
+
+    # The alarm topic and its subscriptions.
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{n['topic']}"
+    expect("alarmTopicArn", out["alarmTopicArn"], topic)
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    if attributes.get("KmsMasterKeyId") not in the_key:
+        problems.append(f"topic encrypted with {attributes.get('KmsMasterKeyId')!r}, not the baseline's key")
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    expect("topic subscriptions", sorted((s["Protocol"], s["Endpoint"], s["SubscriptionArn"]) for s in subscriptions),
+           sorted(("email", e, "PendingConfirmation") for e in emails))
+    tagged("topic", sns.list_tags_for_resource(ResourceArn=topic)["Tags"])
+
+    # The metric filters on the trail's log group, and an alarm on each one's metric.
+    filters = {f["filterName"]: f for f in logs.describe_metric_filters(logGroupName=n["log group"])["metricFilters"]}
+    expect("metric filters", sorted(filters), n["alarms"])
+    alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms(AlarmNames=n["alarms"])["MetricAlarms"]}
+    expect("alarms", sorted(alarms), n["alarms"])
+    for alarm_name in sorted(set(filters) & set(alarms)):
+        [transformation] = filters[alarm_name]["metricTransformations"]
+        alarm = alarms[alarm_name]
+        expect(f"{alarm_name} metric", (transformation["metricNamespace"], transformation["metricValue"]),
+               (n["namespace"], "1"))
+        want = {"MetricName": transformation["metricName"], "Namespace": n["namespace"], "Statistic": "Sum",
+                "ComparisonOperator": "GreaterThanOrEqualToThreshold", "Threshold": 1.0, "Period": 300,
+                "EvaluationPeriods": 1, "AlarmActions": [topic], "ActionsEnabled": True}
+        expect(f"{alarm_name} alarm", {k: alarm.get(k) for k in want}, want)
+        tagged(f"alarm {alarm_name}", cloudwatch.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"])
+
+    # AWS Config.
+    recorder_name = out["configRecorderName"]
+    # AWS Config records through its service-linked role.
+    [linked_role] = [r["Arn"] for r in iam.list_roles(PathPrefix="/aws-service-role/config.amazonaws.com/")["Roles"]]
+    recorders = config.describe_configuration_recorders()["ConfigurationRecorders"]
+    expect("config recorders", [(r["name"], r["roleARN"], r["recordingGroup"].get("allSupported"),
+                                 r["recordingGroup"].get("includeGlobalResourceTypes")) for r in recorders],
+           [(recorder_name, linked_role, True, True)])
+    expect("delivery channels", [c["s3BucketName"] for c in config.describe_delivery_channels()["DeliveryChannels"]],
+           [n["bucket"]])
+    expect("config recording", [(s["name"], s["recording"]) for s in config.describe_configuration_recorder_status()[
+        "ConfigurationRecordersStatus"]], [(recorder_name, True)])
+
+    # GuardDuty, Security Hub, EBS encryption by default, the password policy.
+    detector = out["guardDutyDetectorId"]
+    expect("guardduty detectors", guardduty.list_detectors()["DetectorIds"], [detector])
+    expect("guardduty detector status", guardduty.get_detector(DetectorId=detector)["Status"], "ENABLED")
+    expect("security hub", hub.describe_hub()["HubArn"], out["securityHubArn"])
+    expect("security hub standards", sorted(s["StandardsArn"] for s in hub.get_enabled_standards()[
+        "StandardsSubscriptions"]), sorted(f"arn:aws:securityhub:{REGION}::standards/{p}"
+                                          for p in out["securityHubStandards"]))
+    expect("ebs encryption by default", ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"], True)
+    policy = password_policy(moto) or {}
+    want = {**STRICT_PASSWORDS, "MinimumPasswordLength": 14, "MaxPasswordAge": 90, "PasswordReusePrevention": 24}
+    expect("password policy", {k: policy.get(k) for k in want}, want)
+    return problems
+
+
+def as_specified(moto, out, **expected):
+    problems = check_baseline(moto, out, **expected)
+    assert not problems, "what AWS holds differs from the interface:\n  " + "\n  ".join(problems)
+
+
+def check_defaults(out):
+    """The inputs the programs leave out come back with the interface's defaults."""
+    want = {"logRetentionDays": 365, "objectLockMode": "GOVERNANCE", "objectLockDays": 2190, "retainLogs": True,
+            "securityHubStandards": DEFAULT_STANDARDS,
+            "passwordPolicy": {"minimumLength": 14, "maxAgeDays": 90, "reusePrevention": 24}}
+    assert {k: out.get(k) for k in want} == want
+    assert out.get("adopt") == {part: False for part in ADOPTABLE}, out.get("adopt")
+
+
+def retained_objects(out):
+    """What delete keeps (with retainLogs, the default), and the names that identify each: the
+    audit evidence, and each part taken over."""
+    key = out["kmsKeyArn"]
+    adopted = {part: {part} for part, whose in out["parts"].items() if whose == "adopted"}
+    return {"log bucket": {out["logBucketName"]}, "access-log bucket": {out["accessLogBucketName"]},
+            "log group": {out["logGroupName"]}, "key": {key, key.rsplit("/", 1)[-1]}, **adopted}
+
+
+def check_retained_on_delete(out):
+    """retainedOnDelete names each object delete keeps, once, and nothing else."""
+    objects = retained_objects(out)
+    named = {entry: sorted(what for what, ids in objects.items() if any(i in entry for i in ids))
+             for entry in out["retainedOnDelete"]}
+    assert sorted(w for found in named.values() for w in found) == sorted(objects) and \
+        all(len(found) == 1 for found in named.values()), named
+
+
+def check_deleted(moto, before, out, kept_parts=()):
+    """After destroy, the account is as it was before, but for the objects delete keeps (each as
+    it was, the key usable and not scheduled for deletion) and the parts that were taken over.
+    `out` is the baseline's last state, whose retainedOnDelete must name what is kept."""
+    check_retained_on_delete(out)
+    after = account(moto)
+    key = out["kmsKeyArn"]
+    expected = {**before,
+                "buckets": sorted({*before["buckets"], out["logBucketName"], out["accessLogBucketName"]}),
+                "log groups": sorted({*before["log groups"], out["logGroupName"]}),
+                "keys": sorted({*before["keys"], key})}
+    for part in kept_parts:
+        expected.pop(part)
+        after.pop(part)
+    assert after == expected, {k: (after[k], expected[k]) for k in after if after[k] != expected.get(k)}
+    assert moto.client("kms").describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "Enabled"
+    assert moto.client("logs").describe_metric_filters(logGroupName=out["logGroupName"])["metricFilters"] == []
+
+
+def prowler_scan(moto, workdir):
+    """Prowler's 15 CloudWatch metric-filter checks against the account, started in the background."""
+    checks_file = workdir / "baseline-checks.json"
+    checks_file.write_text(json.dumps({"aws": sorted(EVENTS.values())}))
+    return Scan(moto.url, checks_file, workdir, "baseline")
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def test_the_baseline_lifecycle_through_the_cli(new_stack, moto, proxy, tmp_path):
+    before = account(moto)
+    stack = new_stack(program())
+
+    # Preview: one create, and not one AWS call.
+    proxy.clear_log()
+    steps = stack.preview_steps()
+    assert steps["baseline"]["op"] == "create", steps
+    assert proxy.log() == [], proxy.operations()
+
+    stack.up()
+    out = outputs(stack)
+    name = out["baselineName"]
+    assert re.fullmatch(r"baseline-[a-z0-9]{7}", name), name
+    scan = prowler_scan(moto, tmp_path)
+    try:
+        check_defaults(out)
+        assert out["parts"] == {part: "created" for part in PARTS}
+        assert out["configRecorderName"] == name
+        as_specified(moto, out, emails=["security@example.com"], retention=365, s3_data_events=False)
+        check_retained_on_delete(out)
+        compliance = out["compliance"]
+        assert compliance["compliant"] is True, [c for c in compliance["controls"] if not c["satisfied"]]
+        exported = stack.outputs()
+        assert (exported["trailArn"], exported["retained"], exported["parts"], exported["compliant"]) == \
+            (out["trailArn"], out["retainedOnDelete"], out["parts"], True)
+        # The alarms and their filters are what an independent auditor looks for.
+        findings = scan.findings()
+    finally:
+        scan.stop()
+    verdicts = {f.check: (f.status, f.detail) for f in findings}
+    failing = {check: verdict for check, verdict in verdicts.items() if verdict[0] != "PASS"}
+    assert sorted(verdicts) == sorted(EVENTS.values()) and not failing, failing or verdicts
+
+    # No perpetual diff.
+    stack.preview("--expect-no-changes")
+
+    # In place: a second address, a longer retention and S3 data events.
+    emails = ["privacy-officer@example.com", "security@example.com"]
+    stack.write(program(alarmEmails=emails, logRetentionDays=400, s3DataEvents=True))
+    step = stack.preview_steps()["baseline"]
+    assert step["op"] == "update" and sorted(step["diffReasons"]) == [
+        "alarmEmails", "logRetentionDays", "s3DataEvents"], step
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    updated = outputs(stack)
+    assert (updated["baselineName"], updated["trailArn"], updated["kmsKeyArn"]) == \
+        (name, out["trailArn"], out["kmsKeyArn"])
+    assert (updated["logRetentionDays"], updated["s3DataEvents"], sorted(updated["alarmEmails"])) == \
+        (400, True, emails)
+    as_specified(moto, updated, emails=emails, retention=400, s3_data_events=True)
+    stack.preview("--expect-no-changes")
+
+    # Delete keeps the audit evidence, exactly what retainedOnDelete names, and removes the rest.
+    stack.destroy()
+    check_deleted(moto, before, updated)
+
+
+def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack, moto):
+    guardduty, iam = moto.client("guardduty"), moto.client("iam")
+    detector = guardduty.create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS")["DetectorId"]
+    iam.update_account_password_policy(MinimumPasswordLength=8)
+    before = account(moto)
+
+    # Without adopt, the create fails naming the flag, and leaves nothing behind.
+    stack = new_stack(program())
+    result = stack.run("up", "--yes", "--skip-preview", check=False)
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0, said[-3000:]
+    assert "adopt.guardDuty" in said or "adopt.passwordPolicy" in said, said[-3000:]
+    assert stack.resources(TOKEN) == []
+    assert account(moto) == before
+    assert password_policy(moto)["MinimumPasswordLength"] == 8
+
+    # With adopt, the two are taken over and brought to the baseline's settings.
+    stack.write(program(adopt={"guardDuty": True, "passwordPolicy": True}))
+    stack.up()
+    out = outputs(stack)
+    assert out["parts"] == {"configRecorder": "created", "guardDuty": "adopted", "securityHub": "created",
+                            "passwordPolicy": "adopted", "ebsEncryption": "created"}
+    assert out["guardDutyDetectorId"] == detector
+    assert out["adopt"] == {"configRecorder": False, "guardDuty": True, "securityHub": False,
+                            "passwordPolicy": True}, out["adopt"]
+    as_specified(moto, out, emails=["security@example.com"], retention=365, s3_data_events=False)
+    stack.preview("--expect-no-changes")
+
+    # Delete leaves what was taken over in place, and removes what the baseline made.
+    stack.destroy()
+    check_deleted(moto, before, out, kept_parts=("guardduty detectors", "password policy"))
+    assert guardduty.list_detectors()["DetectorIds"] == [detector]
+    assert password_policy(moto) is not None
+
+
+def test_the_yaml_example(new_stack, moto, proxy):
+    before = account(moto)
+    stack = new_stack(yaml_example("account-baseline"))
+    proxy.clear_log()
+    steps = stack.preview_steps()
+    assert {s["op"] for name, s in steps.items() if name != "healthcare-e2e-e2e"} == {"create"}, steps
+    assert proxy.log() == [], proxy.operations()
+
+    stack.up()
+    out = outputs(stack)
+    exported = stack.outputs()
+    assert exported["trailArn"] == out["trailArn"] and exported["logBucketName"] == out["logBucketName"]
+    assert exported["compliance"]["compliant"] is True
+    assert out["s3DataEvents"] is True and sorted(out["alarmEmails"]) == EXAMPLE_EMAILS
+    as_specified(moto, out, emails=out["alarmEmails"], retention=365, s3_data_events=True)
+    stack.preview("--expect-no-changes")
+    stack.destroy()
+    check_deleted(moto, before, out)
+
+
+def test_the_python_example_through_the_generated_sdk(tmp_path, moto, proxy):
+    before = account(moto)
+    example = python_example("account-baseline-python")
+    with inline_stack(tmp_path, "account-baseline-python", example, proxy.url) as stack:
+        proxy.clear_log()
+        preview = stack.preview(on_output=quiet)
+        assert preview.change_summary == {"create": 2}, preview.change_summary
+        assert proxy.log() == [], proxy.operations()
+        exported = {k: v.value for k, v in stack.up(on_output=quiet).outputs.items()}
+        [out] = [r["outputs"] for r in stack.export_stack().deployment["resources"] if r["type"] == TOKEN]
+        assert exported["trailArn"] == out["trailArn"] and exported["logBucketName"] == out["logBucketName"]
+        assert exported["compliance"]["compliant"] is True
+        assert out["s3DataEvents"] is True and sorted(out["alarmEmails"]) == EXAMPLE_EMAILS
+        as_specified(moto, out, emails=out["alarmEmails"], retention=365, s3_data_events=True)
+        assert stack.preview(on_output=quiet).change_summary == {"same": 2}
+        stack.destroy(on_output=quiet)
+        check_deleted(moto, before, out)
