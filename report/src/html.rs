@@ -56,7 +56,7 @@ fn header(out: &mut String, report: &Report, generated: &str) {
     let _ = write!(
         out,
         "<header>\n<h1>HIPAA compliance report</h1>\n<p class=\"subtitle\">Stack <b>{}</b> of \
-         project <b>{}</b>: the technical safeguards of 45 CFR 164.312, as the \
+         project <b>{}</b>: the safeguards of 45 CFR 164.308 and 164.312, as the \
          pulumi-healthcare resources report them</p>\n<table class=\"meta\">\n",
         html(&report.stack),
         html(&report.project)

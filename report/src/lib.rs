@@ -2,7 +2,7 @@
 //!
 //! It reads `pulumi stack export` (the state alone; no AWS call, no Pulumi service) and
 //! writes a self-contained HTML page and a Markdown version: the stack and provider, when
-//! the state was written, controls satisfied per safeguard of 45 CFR 164.312 with the ones
+//! the state was written, controls satisfied per safeguard of 45 CFR 164.308 and 164.312 with the ones
 //! not satisfied first, each resource's controls with their evidence, drift, and a diagram
 //! of how the resources are wired. Secret values are removed as the state is read
 //! ([`secrets`]), so no later step can render one.

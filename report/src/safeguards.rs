@@ -1,12 +1,16 @@
-//! The HIPAA technical safeguards (45 CFR 164.312) the provider's controls serve, in the
-//! regulation's order, with the regulation's own titles.
+//! The HIPAA safeguards the provider's controls serve, in the regulation's order, with the
+//! regulation's own titles: the administrative safeguards (45 CFR 164.308) the account
+//! baseline evidences, then the technical safeguards (45 CFR 164.312).
 //!
 //! A control names its safeguard as `"164.312(b) audit controls"`: the citation, then a
 //! short description. The summary groups controls by citation; every safeguard below gets a
 //! row even when the stack has no control for it, so an auditor sees what is not evidenced.
 
 /// The safeguards the provider's rules serve (HIPAA.md), as `(citation, title)`.
-pub const KNOWN: [(&str, &str); 7] = [
+pub const KNOWN: [(&str, &str); 10] = [
+    ("164.308(a)(1)(ii)(D)", "Information system activity review"),
+    ("164.308(a)(5)(ii)(D)", "Password management"),
+    ("164.308(a)(6)", "Security incident procedures"),
     ("164.312(a)(1)", "Access control"),
     ("164.312(a)(2)(ii)", "Emergency access procedure"),
     ("164.312(a)(2)(iv)", "Encryption and decryption"),
@@ -76,6 +80,17 @@ mod tests {
             ("164.312(b)", "two  words")
         );
         assert_eq!(split("é\u{2003}ü"), ("é", "ü"));
+    }
+
+    #[test]
+    fn the_baselines_administrative_safeguards_come_before_the_technical_ones() {
+        let mut citations = vec!["164.312(b)", "164.308(a)(6)", "164.308(a)(1)(ii)(D)"];
+        citations.sort_by_key(|c| order(c));
+        assert_eq!(
+            citations,
+            vec!["164.308(a)(1)(ii)(D)", "164.308(a)(6)", "164.312(b)"]
+        );
+        assert_eq!(title("164.308(a)(5)(ii)(D)"), Some("Password management"));
     }
 
     #[test]

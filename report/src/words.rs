@@ -8,8 +8,9 @@ pub const ABOUT: &str = "Each control is the provider's check of a setting as AW
     when the resource was last created, updated or refreshed; the report is made from the \
     exported Pulumi state alone and calls no AWS API. Run `pulumi refresh` before exporting \
     for every control to be read from AWS again. Rules carry their AWS Config names (AWS's \
-    Operational Best Practices for HIPAA Security); safeguards are the technical safeguards \
-    of 45 CFR 164.312. Secret values held in the state are named, never shown.";
+    Operational Best Practices for HIPAA Security); safeguards are the administrative \
+    safeguards of 45 CFR 164.308 an account baseline evidences and the technical safeguards of \
+    45 CFR 164.312. Secret values held in the state are named, never shown.";
 
 /// The note under the state's time.
 pub const STATE_TIME_NOTE: &str = "when the last pulumi up, refresh or import wrote the state: the evidence is at most this recent";

@@ -633,3 +633,40 @@ def test_the_python_example_through_the_generated_sdk(tmp_path, moto, proxy):
         assert stack.preview(on_output=quiet).change_summary == {"same": 2}
         stack.destroy(on_output=quiet)
         check_deleted(moto, before, out)
+
+
+def test_a_platform_makes_its_account_baseline_only_when_asked(new_stack, moto):
+    """Platform.accountBaseline: absent, no baseline; given, an AccountBaseline child with those
+    settings, its trail among the platform's outputs and its controls in the platform's
+    compliance; with retainLogs false and no Object Lock, destroy leaves nothing but the key,
+    pending deletion."""
+    before = account(moto)
+    platform = {"cidrBlock": "10.71.0.0/16", "natGateways": "none", "skipFinalSnapshot": True,
+                "deletionProtection": False,
+                "accountBaseline": {"alarmEmails": ["oncall@example.com"], "objectLockMode": "NONE",
+                                    "retainLogs": False}}
+    stack = new_stack({"resources": {"clinic": {"type": "healthcare:index:Platform", "properties": platform}},
+                       "outputs": {"trail": "${clinic.accountBaselineTrailArn}",
+                                   "compliance": "${clinic.compliance}"}})
+    stack.up()
+    [child] = stack.resources(TOKEN)
+    out = child["outputs"]
+    assert child["urn"].endswith("::clinic-baseline"), child["urn"]
+    assert (out["alarmEmails"], out["objectLockMode"], out["retainLogs"]) == (["oncall@example.com"], "NONE", False)
+    assert "objectLockDays" not in out or out["objectLockDays"] is None, out.get("objectLockDays")
+    assert out["retainedOnDelete"] == [], out["retainedOnDelete"]
+    exported = stack.outputs()
+    assert exported["trail"] == out["trailArn"]
+    baseline_controls = [c for c in exported["compliance"]["controls"] if c["resource"] == "baseline"]
+    assert sorted(c["rule"] for c in baseline_controls) == sorted(c["rule"] for c in out["compliance"]["controls"])
+    # Without Object Lock the bucket's lock control is the one the baseline does not satisfy.
+    assert [c["rule"] for c in baseline_controls if not c["satisfied"]] == ["s3-bucket-default-lock-enabled"]
+    stack.preview("--expect-no-changes")
+
+    stack.destroy()
+    after = account(moto)
+    assert after["trails"] == before["trails"] and after["buckets"] == before["buckets"]
+    assert out["logGroupName"] not in after["log groups"]
+    assert out["kmsKeyArn"] not in after["keys"]
+    state = moto.client("kms").describe_key(KeyId=out["kmsKeyArn"])["KeyMetadata"]["KeyState"]
+    assert state == "PendingDeletion"

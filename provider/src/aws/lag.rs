@@ -140,7 +140,18 @@ pub const NEW_NAMED: Lag = Lag {
         "ServiceNotFoundException",
         "NoSuchEntity",
         "NoSuchEntityException",
+        "TrailNotFoundException",
     ],
+    hints: &[],
+    limit: Duration::from_secs(60),
+};
+
+/// SNS and Security Hub, right after their own create or enable: SNS may answer `NotFound`
+/// for a topic just made, and Security Hub `InvalidAccessException` ("not subscribed") for a
+/// hub just enabled. Given only right after the provider's own create.
+pub const NEW_SUBSCRIPTION: Lag = Lag {
+    waiting_for: "AWS to know a topic or hub just made",
+    codes: &["NotFound", "NotFoundException", "InvalidAccessException"],
     hints: &[],
     limit: Duration::from_secs(60),
 };

@@ -11,7 +11,7 @@ use pulumi_provider::Ctx;
 use super::args::Names;
 use super::events::EVENTS;
 use crate::aws::AwsContext;
-use crate::aws::lag::{NEW_KEY_ELSEWHERE, NEW_NAMED, resend, settle};
+use crate::aws::lag::{NEW_KEY_ELSEWHERE, NEW_NAMED, NEW_SUBSCRIPTION, resend, settle};
 use crate::aws::tags::claim;
 use crate::error::{Error, Result, found};
 
@@ -173,7 +173,7 @@ pub async fn ensure_topic(
         let page = settle(
             ctx,
             &what,
-            &[&NEW_NAMED],
+            &[&NEW_SUBSCRIPTION],
             resend!(
                 sns.list_subscriptions_by_topic()
                     .topic_arn(&arn)
@@ -209,13 +209,19 @@ pub async fn ensure_topic(
             names.topic
         ))
         .await;
-        sns.subscribe()
-            .topic_arn(&arn)
-            .protocol("email")
-            .endpoint(*email)
-            .send()
-            .await
-            .map_err(|e| Error::aws("sns:Subscribe", e))?;
+        settle(
+            ctx,
+            &what,
+            &[&NEW_SUBSCRIPTION],
+            resend!(
+                sns.subscribe()
+                    .topic_arn(&arn)
+                    .protocol("email")
+                    .endpoint(*email),
+                "sns:Subscribe"
+            ),
+        )
+        .await?;
     }
     Ok(arn)
 }

@@ -9,6 +9,7 @@ use aws_sdk_securityhub::types::StandardsSubscriptionRequest;
 use pulumi_provider::Ctx;
 
 use crate::aws::AwsContext;
+use crate::aws::lag::{Lag, NEW_SUBSCRIPTION, resend, settle};
 use crate::aws::token::client_token;
 use crate::error::{Error, Result, found};
 
@@ -171,7 +172,13 @@ pub async fn ensure_hub(
             Err(e) => return Err(Error::aws("securityhub:EnableSecurityHub", e)),
         }
     }
-    let have = enabled_standards(cx).await?;
+    let have = settle(
+        ctx,
+        "Security Hub standards",
+        if enabled { &[] } else { &[&NEW_SUBSCRIPTION] },
+        || enabled_standards(cx),
+    )
+    .await?;
     let wanted: BTreeSet<String> = paths.iter().map(|p| standard_arn(cx, p)).collect();
     let requests = wanted
         .iter()
@@ -183,12 +190,20 @@ pub async fn ensure_hub(
         })
         .collect::<Vec<_>>();
     if !requests.is_empty() {
-        hub_client
-            .batch_enable_standards()
-            .set_standards_subscription_requests(Some(requests))
-            .send()
-            .await
-            .map_err(|e| Error::aws("securityhub:BatchEnableStandards", e))?;
+        // A hub enabled a moment ago may still answer that the account is not subscribed.
+        let lags: &[&Lag] = if enabled { &[] } else { &[&NEW_SUBSCRIPTION] };
+        settle(
+            ctx,
+            "Security Hub standards",
+            lags,
+            resend!(
+                hub_client
+                    .batch_enable_standards()
+                    .set_standards_subscription_requests(Some(requests.clone())),
+                "securityhub:BatchEnableStandards"
+            ),
+        )
+        .await?;
     }
     let extra: Vec<String> = have
         .iter()

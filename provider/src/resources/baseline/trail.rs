@@ -9,7 +9,7 @@ use pulumi_provider::Ctx;
 
 use super::args::{BaselineArgs, Names};
 use crate::aws::AwsContext;
-use crate::aws::lag::{NEW_GRANTS, NEW_KEY_ELSEWHERE, NEW_ROLE, resend, settle};
+use crate::aws::lag::{NEW_GRANTS, NEW_KEY_ELSEWHERE, NEW_NAMED, NEW_ROLE, resend, settle};
 use crate::aws::tags::claim;
 use crate::error::{Error, Result, found};
 
@@ -167,11 +167,31 @@ pub async fn ensure(
                 .cloud_watch_logs_log_group_arn(&group)
                 .cloud_watch_logs_role_arn(d.role_arn)
                 .set_tags_list(Some(trail_tags(tags)?));
-            let made = settle(ctx, &what, &lags, resend!(req, "cloudtrail:CreateTrail")).await?;
-            made.trail_arn.ok_or(Error::Incomplete {
-                operation: "cloudtrail:CreateTrail",
-                missing: "the trail ARN",
-            })?
+            match settle(ctx, &what, &lags, resend!(req, "cloudtrail:CreateTrail")).await {
+                Ok(made) => made.trail_arn.ok_or(Error::Incomplete {
+                    operation: "cloudtrail:CreateTrail",
+                    missing: "the trail ARN",
+                })?,
+                // Made by a send whose answer was lost (or the read before it lagged): the
+                // trail is taken only if it carries this URN.
+                Err(Error::Aws { code, .. }) if code == "TrailAlreadyExistsException" => {
+                    let t = settle(ctx, &what, &[&NEW_NAMED], || async {
+                        describe(cx, name).await?.ok_or_else(|| Error::Aws {
+                            operation: "cloudtrail:GetTrail",
+                            message: format!("TrailNotFoundException: {name}"),
+                            code: "TrailNotFoundException".into(),
+                            throttled: false,
+                            denied: false,
+                        })
+                    })
+                    .await?;
+                    claim(ctx, &[name, &t.arn], &t.tags, "baselineName", || {
+                        format!("a CloudTrail trail named {name}")
+                    })?;
+                    t.arn
+                }
+                Err(e) => return Err(e),
+            }
         }
     };
     let mut selector = EventSelector::builder()
@@ -189,7 +209,7 @@ pub async fn ensure(
     settle(
         ctx,
         &what,
-        &[],
+        &[&NEW_NAMED],
         resend!(
             ct.put_event_selectors()
                 .trail_name(name)
@@ -201,7 +221,7 @@ pub async fn ensure(
     settle(
         ctx,
         &what,
-        &[],
+        &[&NEW_NAMED],
         resend!(ct.start_logging().name(name), "cloudtrail:StartLogging"),
     )
     .await?;
