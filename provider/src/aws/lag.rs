@@ -86,7 +86,7 @@ pub const NEW_BUCKET: Lag = Lag {
     waiting_for: "S3 to know a bucket just made",
     codes: &["NoSuchBucket"],
     hints: &[],
-    limit: Duration::from_secs(60),
+    limit: Duration::from_secs(120),
 };
 
 /// CloudTrail and AWS Config check, when a trail or delivery channel is set, that the
@@ -356,6 +356,7 @@ pub const IN_USE: Lag = Lag {
         "ResourceInUseException",
         "InvalidNetworkInterface.InUse",
         "InvalidIPAddress.InUse",
+        "LastDeliveryChannelDeleteFailedException",
     ],
     hints: &[],
     limit: Duration::from_secs(20 * 60),

@@ -390,12 +390,23 @@ pub async fn empty_and_delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<
             .set_objects(Some(objects))
             .quiet(true)
             .build()?;
-        s3.delete_objects()
+        let deleted = s3
+            .delete_objects()
             .bucket(name)
             .delete(delete)
             .send()
             .await
             .map_err(|e| Error::aws("s3:DeleteObjects", e))?;
+        // S3 answers 200 with the keys it refused (a version under Object Lock or legal hold).
+        if let Some(refused) = deleted.errors().first() {
+            return Err(Error::Unexpected(format!(
+                "S3 bucket {name} could not be emptied: {} of version {} was refused ({}: {})",
+                refused.key().unwrap_or_default(),
+                refused.version_id().unwrap_or_default(),
+                refused.code().unwrap_or_default(),
+                refused.message().unwrap_or_default()
+            )));
+        }
     }
     found(
         "s3:DeleteBucket",

@@ -15,6 +15,7 @@ use crate::aws::s3::{self, Encryption, Lock};
 use crate::aws::tags::{claim, tags_for};
 use crate::aws::{AwsContext, kms, logs, partial};
 use crate::error::{Error, Result};
+use crate::resources::postgres::settling;
 
 /// The inline policy of the role CloudTrail delivers to CloudWatch Logs with.
 pub const LOGS_POLICY: &str = "deliver-to-log-group";
@@ -169,12 +170,15 @@ pub async fn converge(
         )
         .await);
     }
-    state::read(cx, a.name(), Some(a), &parts)
-        .await?
-        .ok_or_else(|| Error::Vanished {
-            what: format!("CloudTrail trail {}", a.name()),
-            when: "was not found right after it was made",
-        })
+    // The trail's reads may lag its create for a moment: not found is waited out.
+    let what = format!("CloudTrail trail {}", a.name());
+    settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "was not found right after it was made"),
+        || state::read(cx, a.name(), Some(a), &parts),
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -9,6 +9,7 @@ use super::args::Names;
 use super::policies::CONFIG_PREFIX;
 use crate::aws::AwsContext;
 use crate::aws::lag::{NEW_BUCKET, NEW_GRANTS, NEW_ROLE, resend, settle};
+use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result};
 
 /// The path of the service-linked role AWS Config records through.
@@ -90,9 +91,16 @@ async fn service_role(cx: &AwsContext, ctx: &Ctx) -> Result<String> {
         }),
         // Made meanwhile by someone else (or the list lagged): it is there now.
         Err(e) if matches!(e.code(), Some("InvalidInput" | "EntityAlreadyExists")) => {
-            linked_role(cx)
-                .await?
-                .ok_or_else(|| Error::aws("iam:CreateServiceLinkedRole", e))
+            let why = Error::aws("iam:CreateServiceLinkedRole", e).to_string();
+            // IAM's lists can lag a role made seconds ago (by another region's baseline).
+            let what = "AWS Config's service-linked role to be listed";
+            wait::until(ctx, what, Backoff::default(), || async {
+                Ok(match linked_role(cx).await? {
+                    Some(arn) => Poll::Ready(arn),
+                    None => Poll::Unseen(Error::Unexpected(why.clone())),
+                })
+            })
+            .await
         }
         Err(e) => Err(Error::aws("iam:CreateServiceLinkedRole", e)),
     }
@@ -196,12 +204,20 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
         .await
         .map_err(|e| Error::aws("config:StopConfigurationRecorder", e))?;
     if let Some((channel, _, _)) = &r.channel {
-        config
+        // Right after the recorder stops, AWS Config can still refuse to delete its last
+        // channel for a moment.
+        let req = config
             .delete_delivery_channel()
-            .delivery_channel_name(channel)
-            .send()
-            .await
-            .map_err(|e| Error::aws("config:DeleteDeliveryChannel", e))?;
+            .delivery_channel_name(channel);
+        let what = format!("AWS Config delivery channel {channel}");
+        wait::when_free(ctx, &what, || async {
+            req.clone()
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| Error::aws("config:DeleteDeliveryChannel", e))
+        })
+        .await?;
     }
     config
         .delete_configuration_recorder()
