@@ -17,7 +17,9 @@ by ``scale``:
   Secrets Manager as a resource policy principal (MalformedPolicyDocumentException; KMS's
   CreateKey reference says a just-made principal may not be visible yet), and ECS
   RegisterTaskDefinition, which checks iam:PassRole on the task and execution roles, answers
-  AccessDeniedException (as reported in terraform-aws-modules/terraform-aws-ecs#414). IAM
+  AccessDeniedException (as reported in terraform-aws-modules/terraform-aws-ecs#414), and
+  CloudTrail CreateTrail/UpdateTrail, which checks it may assume the role it delivers to
+  CloudWatch Logs with, answers InvalidCloudWatchLogsRoleArnException. IAM
   itself may answer NoSuchEntity for 0-1 s to GetRole, PutRolePolicy, AttachRolePolicy and
   TagRole, and DeleteConflict for 0-1 s to DeleteRole after a policy left the role.
 - KMS (KMS Developer Guide on eventual consistency): a new key is unknown for 1-3 s: KMS
@@ -25,7 +27,8 @@ by ``scale``:
   CloudWatch Logs CreateLogGroup InvalidParameterException (its reference: a key that does
   not exist), Kinesis StartStreamEncryption KMSNotFoundException, Secrets Manager CreateSecret
   with a value EncryptionFailure and RDS CreateDBInstance/CreateDBCluster
-  KMSKeyNotAccessibleFault, the errors each API reference gives for a key it cannot use.
+  KMSKeyNotAccessibleFault, CloudTrail CreateTrail/UpdateTrail KmsKeyNotFoundException, the
+  errors each API reference gives for a key it cannot use.
 - Transitional states (RDS User Guide on DB instance status, ElastiCache's on replication
   groups): after ModifyDBInstance, ModifyDBCluster, RebootDBInstance or ModifyReplicationGroup
   the object still says ``available`` for 0.5-1.5 s, then ``modifying`` (``rebooting``) for
@@ -107,6 +110,11 @@ ROLE_USERS = {
     ("ecs", "RegisterTaskDefinition"): (("executionRoleArn", "taskRoleArn"), None, (
         "AccessDeniedException", "User: arn:aws:iam::{account}:user/caller is not authorized "
         "to perform: iam:PassRole on resource: {arn}")),
+    # CloudTrail assumes the role it delivers to CloudWatch Logs with when the trail is set.
+    **{("cloudtrail", op): (("CloudWatchLogsRoleArn",), None, (
+        "InvalidCloudWatchLogsRoleArnException",
+        "Access denied. Verify in IAM that the role has adequate permissions."))
+       for op in ("CreateTrail", "UpdateTrail")},
 }
 KMS_UNREFUSED = ("CreateKey", "ListKeys", "ListAliases")
 KMS_KEY_FIELDS = ("KeyId", "TargetKeyId", "DestinationKeyId")
@@ -122,6 +130,9 @@ KEY_USERS = {
     **{("rds", op): ("KmsKeyId", "KMSKeyNotAccessibleFault",
                      "The KMS key '{key}' cannot be accessed.")
        for op in ("CreateDBInstance", "CreateDBCluster")},
+    **{("cloudtrail", op): ("KmsKeyId", "KmsKeyNotFoundException",
+                            "The KMS key '{key}' does not exist, or is not in the trail's region.")
+       for op in ("CreateTrail", "UpdateTrail")},
 }
 # (service, operation) -> (kind, field naming the object, field naming its new name, label)
 MODIFIES = {

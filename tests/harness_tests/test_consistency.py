@@ -166,6 +166,36 @@ def test_other_services_refuse_a_new_role_until_it_propagates(moto, lagged):
     assert eventually(lambda: kms.create_key(Policy=policy))["KeyMetadata"]["KeyId"]
 
 
+def test_cloudtrail_refuses_a_new_role_and_a_new_key_until_they_propagate(moto, lagged):
+    proxy = lagged(scale=0.1)  # role 0.6-1.2 s, key 0.1-0.3 s
+    bucket, group = name(), name()
+    moto.client("s3").create_bucket(Bucket=bucket)
+    moto.client("logs").create_log_group(logGroupName=group)
+    logs_arn = f"arn:aws:logs:us-east-1:123456789012:log-group:{group}:*"
+    key = moto.client("kms").create_key()["KeyMetadata"]["Arn"]
+    role = new_role(proxy)
+    cloudtrail = via(proxy, "cloudtrail")
+    trail = name()
+
+    def create():
+        return cloudtrail.create_trail(Name=trail, S3BucketName=bucket, KmsKeyId=key,
+                                       CloudWatchLogsLogGroupArn=logs_arn,
+                                       CloudWatchLogsRoleArn=role)
+
+    assert refused(create)[:2] == (
+        "InvalidCloudWatchLogsRoleArnException",
+        "Access denied. Verify in IAM that the role has adequate permissions.")
+    assert moto.client("cloudtrail").describe_trails()["trailList"] == []
+    assert eventually(create)["Name"] == trail
+    assert proxy.consistency.counts()["iam.not_propagated"] >= 1
+
+    new_key = via(proxy, "kms").create_key()["KeyMetadata"]["Arn"]
+    update = lambda: cloudtrail.update_trail(Name=trail, KmsKeyId=new_key)  # noqa: E731
+    assert refused(update)[0] == "KmsKeyNotFoundException"
+    assert eventually(update)["KmsKeyId"] == new_key
+    assert proxy.consistency.counts()["kms.not_propagated"] >= 1
+
+
 def test_iam_itself_answers_a_new_role_and_a_detached_policy_after_a_moment(lagged):
     proxy = lagged(scale=1.0, seed=13)
     iam, role = via(proxy, "iam"), name()
