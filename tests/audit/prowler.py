@@ -39,6 +39,7 @@ class Finding:
     name: str
     labels: tuple
     detail: str
+    region: str
 
     @property
     def text(self):
@@ -116,7 +117,8 @@ class Scan:
         assert code == 0, f"prowler exited {code}:\n{self.log.read_text()[-5000:]}"
         return [Finding(check=f["metadata"]["event_code"], status=f["status_code"],
                         resource_type=r["type"], uid=r["uid"], name=r.get("name") or "",
-                        labels=tuple(r.get("labels") or ()), detail=f.get("status_detail", ""))
+                        labels=tuple(r.get("labels") or ()), detail=f.get("status_detail", ""),
+                        region=r.get("region") or "")
                 for f in json.loads((self.dir / "findings.ocsf.json").read_text())
                 for r in f["resources"]]
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -87,10 +88,12 @@ func startMoto(t *testing.T) *moto {
 	return m
 }
 
-// inventory is what the program's AWS services hold: Kinesis streams, IAM roles, KMS keys not
-// pending deletion (a deleted key is only scheduled for deletion) and not kept for a final
-// snapshot (cache or database) encrypted with them, VPCs, log groups, replication groups, cache subnet groups
-// and secrets not pending deletion, DB instances, DB subnet groups and parameter groups.
+// inventory is what the program's AWS services hold: Kinesis streams, IAM roles (but
+// service-linked ones, which are AWS's: AWS Config's, made by the account baseline when the
+// account has none, stays with the account), KMS keys not pending deletion (a deleted key is
+// only scheduled for deletion) and not kept for a final snapshot (cache or database) encrypted
+// with them, VPCs, log groups, replication groups, cache subnet groups and secrets not pending
+// deletion, DB instances, DB subnet groups and parameter groups.
 type inventory struct {
 	Streams      []string `json:"streams"`
 	Roles        []string `json:"roles"`
@@ -122,7 +125,8 @@ for k in kms.list_keys()["Keys"]:
         keys.append(k["KeyId"])
 print(json.dumps({
     "streams": boto3.client("kinesis", **kw).list_streams()["StreamNames"],
-    "roles": [r["RoleName"] for r in boto3.client("iam", **kw).list_roles()["Roles"]],
+    "roles": [r["RoleName"] for r in boto3.client("iam", **kw).list_roles()["Roles"]
+              if not r["Path"].startswith("/aws-service-role/")],
     "keys": keys,
     "vpcs": [v["VpcId"] for v in boto3.client("ec2", **kw).describe_vpcs()["Vpcs"]],
     "logGroups": [g["logGroupName"] for g in boto3.client("logs", **kw).describe_log_groups()["logGroups"]],
@@ -155,6 +159,34 @@ func (m *moto) inventory(t *testing.T) inventory {
 		t.Fatalf("listing moto's objects: %v in %q", err, out)
 	}
 	return inv
+}
+
+// less is the inventory without the keys and log groups that `kept` names (entries of a
+// stack's retainedOnDelete, such as "KMS key arn:aws:kms:...:key/<id>" or "log group <name>"),
+// and the kept entries naming a key or log group the inventory does not hold.
+func (inv inventory) less(kept []string) (inventory, []string) {
+	named := func(id string) bool {
+		return slices.ContainsFunc(kept, func(k string) bool { return strings.Contains(k, id) })
+	}
+	out := inv
+	out.Keys = slices.DeleteFunc(slices.Clone(inv.Keys), named)
+	out.LogGroups = slices.DeleteFunc(slices.Clone(inv.LogGroups), named)
+	var missing []string
+	for _, k := range kept {
+		var held []string
+		switch {
+		case strings.HasPrefix(k, "KMS key "):
+			held = inv.Keys
+		case strings.HasPrefix(k, "log group "):
+			held = inv.LogGroups
+		default: // S3 buckets: not in the inventory
+			continue
+		}
+		if !slices.ContainsFunc(held, func(id string) bool { return strings.Contains(k, id) }) {
+			missing = append(missing, k)
+		}
+	}
+	return out, missing
 }
 
 // notOK drops the access-log lines of successful requests.

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/providertest/pulumitest/assertpreview"
 	"github.com/pulumi/providertest/pulumitest/assertrefresh"
 	"github.com/pulumi/providertest/pulumitest/optnewstack"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optremove"
@@ -148,19 +149,49 @@ func TestPlatform(t *testing.T) {
 	step("6-destroy", func(t *testing.T) {
 		// Deletion protection keeps the database: turn it off with an up, then destroy.
 		pt.SetConfig(t, "databaseDeletionProtection", "false")
-		pt.Up(t)
+		// What the account baseline's delete keeps on purpose, as it says before the destroy.
+		kept := retainedOnDelete(t, pt.Up(t).Outputs)
 		res := pt.Destroy(t)
 		t.Log(res.StdOut)
 		if n := (*res.Summary.ResourceChanges)[string(apitype.OpDelete)]; n < 2 {
 			t.Errorf("destroy deleted %d resources (summary %v), want the stack and the pipeline", n, *res.Summary.ResourceChanges)
 		}
 		// Everything the program made is gone again (KMS keys are pending deletion, or kept
-		// for the cache's final snapshot, which is encrypted with its key).
+		// for the cache's final snapshot, which is encrypted with its key), save the audit
+		// evidence the baseline keeps (its log group and the key that encrypts it), which is
+		// still there.
 		after := m.inventory(t)
-		if fmt.Sprint(after) != fmt.Sprint(before) {
-			t.Errorf("moto after destroy: %+v; before up: %+v", after, before)
+		left, missing := after.less(kept)
+		if len(missing) > 0 {
+			t.Errorf("retainedOnDelete names %v, which moto no longer holds after destroy (%+v)", missing, after)
+		}
+		if fmt.Sprint(left) != fmt.Sprint(before) {
+			t.Errorf("moto after destroy, less what retainedOnDelete names (%v): %+v; before up: %+v", kept, left, before)
 		}
 	})
+}
+
+// retainedOnDelete is the program's `retainedOnDelete` output (the account baseline's: what its
+// delete keeps, one object to an entry, e.g. "log group /healthcare/baseline/x/cloudtrail").
+func retainedOnDelete(t *testing.T, outputs auto.OutputMap) []string {
+	t.Helper()
+	v, ok := outputs["retainedOnDelete"]
+	if !ok {
+		t.Fatalf("no stack output retainedOnDelete in %v", outputs)
+	}
+	items, ok := v.Value.([]any)
+	if !ok {
+		t.Fatalf("stack output retainedOnDelete is %T %v, want a list", v.Value, v.Value)
+	}
+	kept := make([]string, 0, len(items))
+	for _, item := range items {
+		s, ok := item.(string)
+		if !ok {
+			t.Fatalf("stack output retainedOnDelete holds %T %v, want strings", item, item)
+		}
+		kept = append(kept, s)
+	}
+	return kept
 }
 
 // useGeneratedProgram replaces the test program's resources and outputs with the `resources`
