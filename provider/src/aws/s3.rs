@@ -120,56 +120,44 @@ pub async fn configure(
 ) -> Result<()> {
     let what = format!("S3 bucket {name}");
     let s3 = cx.s3();
+    // Each put waits out S3 not knowing a bucket made a moment ago.
+    macro_rules! put {
+        ($req:expr, $op:literal) => {
+            settle(ctx, &what, &[&NEW_BUCKET], resend!($req, $op)).await?
+        };
+    }
     let tag_set = tags
         .iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(Error::from))
         .collect::<Result<Vec<_>>>()?;
     let tagging = Tagging::builder().set_tag_set(Some(tag_set)).build()?;
-    settle(
-        ctx,
-        &what,
-        &[&NEW_BUCKET],
-        resend!(
-            s3.put_bucket_tagging()
-                .bucket(name)
-                .tagging(tagging.clone()),
-            "s3:PutBucketTagging"
-        ),
-    )
-    .await?;
+    put!(
+        s3.put_bucket_tagging()
+            .bucket(name)
+            .tagging(tagging.clone()),
+        "s3:PutBucketTagging"
+    );
     let block = PublicAccessBlockConfiguration::builder()
         .block_public_acls(true)
         .ignore_public_acls(true)
         .block_public_policy(true)
         .restrict_public_buckets(true)
         .build();
-    settle(
-        ctx,
-        &what,
-        &[&NEW_BUCKET],
-        resend!(
-            s3.put_public_access_block()
-                .bucket(name)
-                .public_access_block_configuration(block.clone()),
-            "s3:PutPublicAccessBlock"
-        ),
-    )
-    .await?;
+    put!(
+        s3.put_public_access_block()
+            .bucket(name)
+            .public_access_block_configuration(block.clone()),
+        "s3:PutPublicAccessBlock"
+    );
     let versioning = VersioningConfiguration::builder()
         .status(BucketVersioningStatus::Enabled)
         .build();
-    settle(
-        ctx,
-        &what,
-        &[&NEW_BUCKET],
-        resend!(
-            s3.put_bucket_versioning()
-                .bucket(name)
-                .versioning_configuration(versioning.clone()),
-            "s3:PutBucketVersioning"
-        ),
-    )
-    .await?;
+    put!(
+        s3.put_bucket_versioning()
+            .bucket(name)
+            .versioning_configuration(versioning.clone()),
+        "s3:PutBucketVersioning"
+    );
     let default = match encryption {
         Encryption::Kms(key) => ServerSideEncryptionByDefault::builder()
             .sse_algorithm(ServerSideEncryption::AwsKms)
@@ -187,30 +175,18 @@ pub async fn configure(
                 .build(),
         )
         .build()?;
-    settle(
-        ctx,
-        &what,
-        &[&NEW_BUCKET],
-        resend!(
-            s3.put_bucket_encryption()
-                .bucket(name)
-                .server_side_encryption_configuration(sse.clone()),
-            "s3:PutBucketEncryption"
-        ),
-    )
-    .await?;
-    settle(
-        ctx,
-        &what,
-        &[&NEW_BUCKET],
-        resend!(
-            s3.put_bucket_policy()
-                .bucket(name)
-                .policy(policy.to_string()),
-            "s3:PutBucketPolicy"
-        ),
-    )
-    .await?;
+    put!(
+        s3.put_bucket_encryption()
+            .bucket(name)
+            .server_side_encryption_configuration(sse.clone()),
+        "s3:PutBucketEncryption"
+    );
+    put!(
+        s3.put_bucket_policy()
+            .bucket(name)
+            .policy(policy.to_string()),
+        "s3:PutBucketPolicy"
+    );
     if let Some(lock) = lock {
         let retention = DefaultRetention::builder()
             .mode(if lock.compliance {
@@ -228,18 +204,12 @@ pub async fn configure(
                     .build(),
             )
             .build();
-        settle(
-            ctx,
-            &what,
-            &[&NEW_BUCKET],
-            resend!(
-                s3.put_object_lock_configuration()
-                    .bucket(name)
-                    .object_lock_configuration(config.clone()),
-                "s3:PutObjectLockConfiguration"
-            ),
-        )
-        .await?;
+        put!(
+            s3.put_object_lock_configuration()
+                .bucket(name)
+                .object_lock_configuration(config.clone()),
+            "s3:PutObjectLockConfiguration"
+        );
     }
     let status = match logging {
         Some((target, prefix)) => BucketLoggingStatus::builder()
@@ -252,18 +222,12 @@ pub async fn configure(
             .build(),
         None => BucketLoggingStatus::builder().build(),
     };
-    settle(
-        ctx,
-        &what,
-        &[&NEW_BUCKET],
-        resend!(
-            s3.put_bucket_logging()
-                .bucket(name)
-                .bucket_logging_status(status.clone()),
-            "s3:PutBucketLogging"
-        ),
-    )
-    .await?;
+    put!(
+        s3.put_bucket_logging()
+            .bucket(name)
+            .bucket_logging_status(status.clone()),
+        "s3:PutBucketLogging"
+    );
     Ok(())
 }
 

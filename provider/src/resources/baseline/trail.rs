@@ -123,13 +123,11 @@ pub async fn ensure(
     let what = format!("CloudTrail trail {name}");
     let group = format!("{}:*", d.log_group_arn);
     let lags = [&NEW_GRANTS, &NEW_ROLE, &NEW_KEY_ELSEWHERE];
-    let arn = match describe(cx, name).await? {
-        Some(t) => {
-            claim(ctx, &[name, &t.arn], &t.tags, "baselineName", || {
-                format!("a CloudTrail trail named {name}")
-            })?;
-            let req = ct
-                .update_trail()
+    // The settings a trail is made with and brought back to (CreateTrail and UpdateTrail take
+    // the same fields on builders of two types).
+    macro_rules! settings {
+        ($builder:expr) => {
+            $builder
                 .name(name)
                 .s3_bucket_name(&names.bucket)
                 .include_global_service_events(true)
@@ -137,7 +135,15 @@ pub async fn ensure(
                 .enable_log_file_validation(true)
                 .kms_key_id(d.key_arn)
                 .cloud_watch_logs_log_group_arn(&group)
-                .cloud_watch_logs_role_arn(d.role_arn);
+                .cloud_watch_logs_role_arn(d.role_arn)
+        };
+    }
+    let arn = match describe(cx, name).await? {
+        Some(t) => {
+            claim(ctx, &[name, &t.arn], &t.tags, "baselineName", || {
+                format!("a CloudTrail trail named {name}")
+            })?;
+            let req = settings!(ct.update_trail());
             settle(ctx, &what, &lags, resend!(req, "cloudtrail:UpdateTrail")).await?;
             let tag_list = trail_tags(tags)?;
             settle(
@@ -156,17 +162,7 @@ pub async fn ensure(
         }
         None => {
             ctx.status(format!("creating {what}")).await;
-            let req = ct
-                .create_trail()
-                .name(name)
-                .s3_bucket_name(&names.bucket)
-                .include_global_service_events(true)
-                .is_multi_region_trail(true)
-                .enable_log_file_validation(true)
-                .kms_key_id(d.key_arn)
-                .cloud_watch_logs_log_group_arn(&group)
-                .cloud_watch_logs_role_arn(d.role_arn)
-                .set_tags_list(Some(trail_tags(tags)?));
+            let req = settings!(ct.create_trail()).set_tags_list(Some(trail_tags(tags)?));
             match settle(ctx, &what, &lags, resend!(req, "cloudtrail:CreateTrail")).await {
                 Ok(made) => made.trail_arn.ok_or(Error::Incomplete {
                     operation: "cloudtrail:CreateTrail",
