@@ -19,6 +19,11 @@ what it made. Then, for each chosen index N:
 Every case ends with the same checks: the operation done once more completes, AWS holds
 exactly as many objects of each kind as the census made (no duplicate, no orphan), and
 destroy leaves the inventory as it was before the case.
+
+A subject whose parts are the account's one-per-region settings (``own_account``) has an
+emulator of its own, reset before the census's create and update and before each case, so
+that every one starts from an empty account; its ``census`` adds the kinds it makes to the
+inventory.
 """
 
 import dataclasses
@@ -44,6 +49,9 @@ class Outcome:
     index: int
     seconds: float = 0.0
     operation: str = None
+    # The AWS write faulted, as the proxy saw it (service:operation; a REST call's method and
+    # path with its query).
+    write: str = None
     recovery: str = None
     leaked: int = 0
     problems: list = dataclasses.field(default_factory=list)
@@ -78,35 +86,60 @@ class Matrix:
     def program(self, grown):
         return self.subject.program(self.network, grown)
 
+    def inventory(self):
+        """kind -> ids of every live object the checks count: the shared inventory, with the
+        subject's own census laid over it."""
+        found = inventory(self.moto)
+        if self.subject.census:
+            found.update(self.subject.census(self.moto))
+        return found
+
+    def fresh(self):
+        """An empty account for a subject that needs one (its emulator is its own)."""
+        if self.subject.own_account:
+            self.moto.reset()
+
     # The census: how many writes each operation makes, and what a clean create makes.
     def census(self):
-        before = inventory(self.moto)
+        self.fresh()
+        before = self.inventory()
         stack = self.stack()
         writes = {}
         self.proxy.clear()
         stack.up()
         writes["create"] = self._writes()
-        self.made = counts(added(before, inventory(self.moto)))
+        self.made = counts(added(before, self.inventory()))
         self.compliant = stack.outputs()["compliant"]
         self.proxy.clear()
         stack.destroy()
         writes["delete"] = self._writes()
         self._clean(before, "a clean destroy")
         if self.subject.grow:
+            self.fresh()
+            before = self.inventory()
             stack = self.stack()
             stack.up()
             stack.write(self.program(grown=True))
             self.proxy.clear()
             stack.up()
             writes["update"] = self._writes()
-            self.grown = counts(added(before, inventory(self.moto)))
+            self.grown = counts(added(before, self.inventory()))
             stack.destroy()
             self._clean(before, "a destroy after the update")
         return writes
 
     def _clean(self, before, what):
-        left = added(before, inventory(self.moto))
+        left = added(before, self.inventory())
         assert not left, f"{what} of {self.subject.name} left {left}"
+
+    def _faulted(self):
+        """The write the case's rule fired on."""
+        hit = [e for e in self.proxy.log() if e["fault"] in ("hang", "error")]
+        if not hit:
+            return None
+        e = hit[0]
+        rest = e["protocol"] in ("rest", "rest-xml")
+        return f"{e['service']}:{e['method'] + ' ' + e['path'] if rest else e['operation']}"
 
     def _writes(self):
         from harness.faultproxy import is_write
@@ -116,7 +149,8 @@ class Matrix:
     def run(self, fault, operation, index):
         out = Outcome(self.subject.name, fault, index, operation=operation)
         started = time.monotonic()
-        before = inventory(self.moto)
+        self.fresh()
+        before = self.inventory()
         stack = self.stack()
         try:
             if operation in ("update", "delete"):
@@ -125,20 +159,23 @@ class Matrix:
                 stack.write(self.program(grown=True))
             command = ["destroy"] if operation == "delete" else ["up", "--skip-preview"]
             self.proxy.clear()
-            if fault in ("kill", "crash"):
-                self._killed(stack, command, index, out, crash=fault == "crash")
-            else:
-                self._failed(stack, command, index, out)
+            try:
+                if fault in ("kill", "crash"):
+                    self._killed(stack, command, index, out, crash=fault == "crash")
+                else:
+                    self._failed(stack, command, index, out)
+            finally:
+                out.write = self._faulted()
             self.proxy.clear_rules()
             self._finish(stack, operation, before, out)
         except AssertionError as err:
             out.problems.append(str(err)[-1500:])
         finally:
             self.proxy.clear_rules()
-            leftover = added(before, inventory(self.moto))
+            leftover = added(before, self.inventory())
             if leftover:
                 stack.run("destroy", "--yes", "--continue-on-error", check=False)
-                leftover = added(before, inventory(self.moto))
+                leftover = added(before, self.inventory())
             out.leaked = sum(len(ids) for ids in leftover.values())
             if leftover:
                 out.problems.append(f"left in AWS after destroy: {json.dumps(leftover)}")
@@ -200,7 +237,7 @@ class Matrix:
             stack.destroy()
             return
         stack.up()
-        made = counts(added(before, inventory(self.moto)))
+        made = counts(added(before, self.inventory()))
         expected = self.grown if operation == "update" else self.made
         if made != expected:
             raise AssertionError(f"AWS holds {dict(made)} after the run, a clean {operation} made "
@@ -209,7 +246,7 @@ class Matrix:
         assert compliant == self.compliant, (
             f"compliant is {compliant} after recovery, {self.compliant} after a clean create")
         stack.destroy()
-        left = added(before, inventory(self.moto))
+        left = added(before, self.inventory())
         assert not left, f"destroy left {left}"
 
 

@@ -4,11 +4,20 @@ A subject is one resource with small sizes, auto-named (the hard case: a second 
 a new name), made to be destroyed (no deletion protection, no final snapshot), and how a user
 finds the AWS id of a create the engine lost track of: by the name the engine recorded in
 the pending operation, or by the resource's `pulumi:urn` tag where AWS assigns the id.
+
+The AccountBaseline's parts are the account's one-per-region settings (a GuardDuty detector,
+Security Hub, the Config recorder, the password policy, EBS encryption by default): one left
+by a case would make the next case's create refuse. So it runs on an emulator of its own,
+reset before its census and before each case (``own_account``), and its leak check counts the
+kinds of ``account_census`` besides the inventory's.
 """
 
 import dataclasses
+from typing import Callable
 
 import pytest
+
+from account_census import census as account_census
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.0.0"
 APP_CIDR = "10.90.0.0/16"
@@ -24,6 +33,12 @@ class Subject:
     id_input: str = None
     # An update that adds parts, for the update matrix: properties laid over `properties`.
     grow: dict = None
+    # Each case (and the census) runs on an empty account: an emulator of the subject's own,
+    # reset before each (the resource's parts are the account's one-per-region settings).
+    own_account: bool = False
+    # kind -> ids of what the resource makes that harness.inventory does not count, laid
+    # over the inventory in the leak and duplicate checks.
+    census: Callable = None
 
     def program(self, network=None, grown=False):
         props = {**self.properties, **((self.grow or {}) if grown else {})}
@@ -59,7 +74,13 @@ def _cluster(moto, name):
     return any(c["status"] == "ACTIVE" for c in found)
 
 
-EXISTS = {"kinesis": _stream, "redis": _group, "postgres": _database, "fargate": _cluster}
+def _trail(moto, name):
+    trails = moto.client("cloudtrail").describe_trails(trailNameList=[name])["trailList"]
+    return any(t["Name"] == name for t in trails)
+
+
+EXISTS = {"kinesis": _stream, "redis": _group, "postgres": _database, "fargate": _cluster,
+          "baseline": _trail}
 
 SUBJECTS = {s.name: s for s in [
     Subject("kinesis", "healthcare:streaming:KinesisPipeline",
@@ -84,6 +105,14 @@ SUBJECTS = {s.name: s for s in [
                                   "allowedCidrBlocks": [APP_CIDR], "desiredCount": 1,
                                   "autoscaling": {"minTasks": 1, "maxTasks": 2}}}},
             id_input="clusterName"),
+    # retainLogs false and no Object Lock: a delete removes the buckets, the log group and the
+    # key too (by default they are kept as audit evidence), so nothing may be left.
+    Subject("baseline", "healthcare:index:AccountBaseline",
+            {"alarmEmails": ["security@example.com"], "objectLockMode": "NONE", "retainLogs": False},
+            id_input="baselineName",
+            grow={"alarmEmails": ["privacy-officer@example.com", "security@example.com"],
+                  "logRetentionDays": 400, "s3DataEvents": True},
+            own_account=True, census=account_census),
 ]}
 
 

@@ -29,9 +29,15 @@ _census = {}
 
 
 @pytest.fixture
-def matrix(request, moto, proxy, network, tmp_path):
+def matrix(request, tmp_path):
     name = request.node.callspec.params["subject"]
-    m = Matrix(SUBJECTS[name], moto, proxy, tmp_path, network)
+    subject = SUBJECTS[name]
+    if subject.own_account:
+        m = Matrix(subject, request.getfixturevalue("own_moto"), request.getfixturevalue("own_proxy"),
+                   tmp_path)
+    else:
+        m = Matrix(subject, request.getfixturevalue("moto"), request.getfixturevalue("proxy"), tmp_path,
+                   request.getfixturevalue("network"))
     if name not in _census:
         _census[name] = (m.census(), m.made, getattr(m, "grown", None), m.compliant)
     m.writes, m.made, m.grown, m.compliant = _census[name]
@@ -43,14 +49,15 @@ def test_nothing_is_lost_leaked_or_doubled(matrix, subject, fault, operation):
     total = matrix.writes[operation]
     assert total > 0, f"the census of {subject} saw no write in its {operation}"
     turn = CASES.index((subject, fault, operation))
-    outcomes = [matrix.run(fault, operation, n) for n in choose(total, FULL, turn)]
-    print(f"\n{subject} {operation}: {total} writes\n{table(outcomes)}")
     report = os.environ.get("HEALTHCARE_FAULT_REPORT")
-    if report:
-        with open(report, "a") as f:
-            for o in outcomes:
-                f.write(json.dumps({**dataclasses.asdict(o), "writes": total}) + "\n")
+    outcomes = []
+    for n in choose(total, FULL, turn):
+        outcomes.append(matrix.run(fault, operation, n))
+        if report:  # each case as it ends, so that a run cut short keeps what it did
+            with open(report, "a") as f:
+                f.write(json.dumps({**dataclasses.asdict(outcomes[-1]), "writes": total}) + "\n")
+    print(f"\n{subject} {operation}: {total} writes\n{table(outcomes)}")
     bad = [o for o in outcomes if o.problems]
     assert not bad, "\n\n".join(
-        f"{o.fault} at write {o.index}/{total} of the {o.operation} ({o.recovery}):\n"
+        f"{o.fault} at write {o.index}/{total} ({o.write}) of the {o.operation} ({o.recovery}):\n"
         + "\n".join(o.problems) for o in bad)

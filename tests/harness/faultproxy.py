@@ -15,7 +15,8 @@ AWS service and operation, when it arrived (``time``) and when it was answered (
   only its answer is held.
 
 A rule matches on ``service`` and ``operation`` (a name or a list), and with ``writes=True``
-only calls that change something (``is_write``: Create*, Put*, Tag*, Delete*...). A rule
+only calls that change something (``is_write``: Create*, Put*, Tag*, Delete*, Subscribe...,
+and a REST call's PUT, POST, PATCH or DELETE other than the POSTs that only read). A rule
 fires on every matching call, on the first ``times`` ones, or only on the ``nth``; with
 ``probability`` it fires on that share of the calls it would fire on, drawn from a random
 sequence seeded by ``seed`` (the same sequence every run). A delay waits ``seconds`` plus up
@@ -80,6 +81,17 @@ WRITE_VERBS = ("Create", "Modify", "Put", "Attach", "Authorize", "Tag", "Associa
                "Delete", "Deregister", "Detach", "Disassociate", "Release", "Remove", "Revoke",
                "Untag", "Schedule", "Disable", "Stop", "Decrease")
 WRITE_RE = re.compile(rf"(?:{'|'.join(WRITE_VERBS)})[A-Z]")
+# Operations whose whole name is a verb that changes something.
+WRITE_NAMES = {"Subscribe", "Unsubscribe"}
+# A REST call (operation ``METHOD /path``) changes something by its method, except the POSTs
+# that only read: Security Hub's GetEnabledStandards (POST /standards/get), GetFindings
+# (POST /findings), GuardDuty's GetFindings and ListFindings (POST .../findings/get,
+# POST .../findings) and the like, whose path ends in a reading word.
+REST_WRITE_RE = re.compile(r"(?:PUT|POST|PATCH|DELETE) /")
+REST_READ_RE = re.compile(r"POST /(?:.*/)?(?:get|list|describe|statistics|findings|search)/?$")
+# Smithy RPC v2 CBOR (CloudWatch, as the AWS SDK for Rust speaks it): the operation is named
+# in the path, ``POST /service/<Service>/operation/<Operation>``.
+CBOR_PATH_RE = re.compile(r"/service/[^/]+/operation/([A-Za-z0-9]+)$")
 _ids = itertools.count(1)
 
 
@@ -102,8 +114,9 @@ def _form_fields(path, headers, body):
 def identify(method, path, headers, body):
     """Return (protocol, service, region, operation) of one request.
 
-    protocol is ``json`` (X-Amz-Target), ``query``/``ec2`` (``Action=`` parameter) or
-    ``rest`` (operation is then ``METHOD path``).
+    protocol is ``json`` (X-Amz-Target), ``query``/``ec2`` (``Action=`` parameter), ``cbor``
+    (Smithy RPC v2 CBOR: the operation named in the path), or ``rest`` (``rest-xml`` for
+    S3; the operation is then ``METHOD path``).
     """
     scope = SCOPE_RE.search(headers.get("Authorization", ""))
     region, service = scope.groups() if scope else (None, None)
@@ -112,10 +125,13 @@ def identify(method, path, headers, body):
         prefix, _, operation = target.rpartition(".")
         return "json", service or _target_service(prefix), region, operation
     split = urllib.parse.urlsplit(path)
+    cbor = CBOR_PATH_RE.search(split.path)
+    if cbor and headers.get("smithy-protocol", "").lower() == "rpc-v2-cbor":
+        return "cbor", service, region, cbor.group(1)
     params = _form_fields(path, headers, body)
     if "Action" in params:
         return ("ec2" if service == "ec2" else "query"), service, region, params["Action"][0]
-    return "rest", service, region, f"{method} {split.path}"
+    return ("rest-xml" if service == "s3" else "rest"), service, region, f"{method} {split.path}"
 
 
 def request_params(protocol, path, headers, body):
@@ -137,7 +153,11 @@ def request_params(protocol, path, headers, body):
 
 def is_write(operation):
     """True when an operation's verb changes something."""
-    return bool(operation) and WRITE_RE.match(operation) is not None
+    if not operation:
+        return False
+    if REST_WRITE_RE.match(operation):
+        return REST_READ_RE.match(operation) is None
+    return WRITE_RE.match(operation) is not None or operation in WRITE_NAMES
 
 
 def _one_of(wanted, value):
@@ -210,7 +230,10 @@ class Rule:
     def error_reply(self, protocol):
         """(status, code) for a request of this protocol."""
         status, codes = PRESETS.get(self.error, (400, {}))
-        family = protocol if protocol in ("query", "ec2") else "json"
+        # S3 and CloudWatch (its CBOR errors carry the query protocol's codes) answer the
+        # query family's codes.
+        family = {"ec2": "ec2", "query": "query", "rest-xml": "query", "cbor": "query"}.get(
+            protocol, "json")
         return self.status or status, self.code or codes[family]
 
     def to_dict(self):
@@ -224,6 +247,17 @@ def error_body(protocol, status, code, message, content_type=None):
         body = (f"<Response><Errors><Error><Code>{escape(code)}</Code><Message>{escape(message)}"
                 f"</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>")
         return [("Content-Type", "text/xml")], body.encode()
+    if protocol == "rest-xml":
+        body = (f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+                f"<RequestId>{request_id}</RequestId></Error>")
+        return [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)], body.encode()
+    if protocol == "cbor":
+        import cbor2
+
+        kind = "Receiver" if status >= 500 else "Sender"
+        return [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                ("x-amzn-query-error", f"{code};{kind}"), ("x-amzn-RequestId", request_id)], \
+            cbor2.dumps({"__type": code, "message": message})
     if protocol == "query":
         kind = "Receiver" if status >= 500 else "Sender"
         body = (f"<ErrorResponse><Error><Type>{kind}</Type><Code>{escape(code)}</Code>"

@@ -43,6 +43,12 @@ def test_identify():
     assert identify("GET", "/?Action=DescribeVpcs", {"Authorization": AUTH.replace(
         "kinesis", "ec2")}, b"") == ("ec2", "ec2", "us-east-1", "DescribeVpcs")
     assert identify("GET", "/2015-03-31/functions?x=1", {}, b"")[3] == "GET /2015-03-31/functions"
+    assert identify("PUT", "/logs-bucket/?versioning", {"Authorization": AUTH.replace(
+        "kinesis", "s3")}, b"") == ("rest-xml", "s3", "us-east-1", "PUT /logs-bucket/")
+    assert identify("POST", "/service/GraniteServiceVersion20100801/operation/PutMetricAlarm",
+                    {"Authorization": AUTH.replace("kinesis", "monitoring"),
+                     "smithy-protocol": "rpc-v2-cbor"}, b"\xbf\xff") == (
+        "cbor", "monitoring", "us-east-1", "PutMetricAlarm")
 
 
 def test_rule_validation():
@@ -210,6 +216,52 @@ def test_a_write_rule_matches_every_write_and_no_read(proxy):
     assert [e["fault"] for e in proxy.log()] == [None, None, "error"]
     assert faultproxy.is_write("CreateNatGateway") and faultproxy.is_write("AuthorizeSecurityGroupIngress")
     assert not faultproxy.is_write("DescribeVpcs") and not faultproxy.is_write("ListTagsForStream")
+
+
+@pytest.mark.parametrize("operation,write", [
+    ("Subscribe", True), ("Unsubscribe", True), ("ListSubscriptionsByTopic", False),
+    ("PutMetricAlarm", True), ("DescribeAlarms", False),
+    # REST: by method, except the POSTs that only read.
+    ("PUT /logs-bucket/", True), ("POST /logs-bucket/", True), ("DELETE /logs-bucket/", True),
+    ("GET /logs-bucket/", False), ("HEAD /logs-bucket/", False),
+    ("POST /detector", True), ("POST /detector/12abc", True), ("DELETE /detector/12abc", True),
+    ("POST /detector/12abc/findings/get", False), ("POST /detector/12abc/findings", False),
+    ("POST /accounts", True), ("DELETE /accounts", True), ("GET /accounts", False),
+    ("POST /standards/register", True), ("POST /standards/get", False), ("POST /findings", False),
+])
+def test_a_write_is_known_by_its_verb_or_its_method(operation, write):
+    assert faultproxy.is_write(operation) is write
+
+
+def test_an_s3_write_refused_answers_s3s_error(moto, proxy):
+    rule = proxy.add_rule("error", error="access_denied", writes=True, service="s3", nth=1)
+    s3, bucket = via(proxy, "s3"), name()
+    s3.list_buckets()
+    with pytest.raises(ClientError) as err:
+        s3.create_bucket(Bucket=bucket)
+    assert err.value.response["Error"]["Code"] == "AccessDenied"
+    assert "fault injected by faultproxy" in err.value.response["Error"]["Message"]
+    assert (rule.matched, rule.fired) == (1, 1)
+    assert bucket not in [b["Name"] for b in moto.client("s3").list_buckets()["Buckets"]]
+
+
+def test_a_cbor_write_refused_answers_a_cbor_error(proxy):
+    import cbor2
+
+    proxy.add_rule("error", error="access_denied", writes=True)
+    conn = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=5)
+    conn.request("POST", "/service/GraniteServiceVersion20100801/operation/PutMetricAlarm",
+                 body=cbor2.dumps({"AlarmName": name()}),
+                 headers={"Authorization": AUTH.replace("kinesis", "monitoring"),
+                          "smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor"})
+    answer = conn.getresponse()
+    body = cbor2.loads(answer.read())
+    conn.close()
+    assert answer.status == 400 and answer.getheader("smithy-protocol") == "rpc-v2-cbor"
+    assert answer.getheader("x-amzn-query-error") == "AccessDenied;Sender"
+    assert body["__type"] == "AccessDenied" and "fault injected" in body["message"]
+    [entry] = proxy.log()
+    assert (entry["protocol"], entry["operation"], entry["fault"]) == ("cbor", "PutMetricAlarm", "error")
 
 
 def test_a_rule_with_a_probability_fires_on_that_share_the_same_way_every_run():

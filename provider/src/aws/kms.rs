@@ -380,7 +380,8 @@ pub(super) async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool>
     ))
 }
 
-async fn tags_of(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
+/// The key's tags.
+pub async fn tags_of(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
     let tags = cx
         .kms()
         .list_resource_tags()

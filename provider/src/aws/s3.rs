@@ -82,6 +82,19 @@ pub async fn tags(cx: &AwsContext, name: &str) -> Result<Option<BTreeMap<String,
     ))
 }
 
+/// True when the bucket holds no object (and no version of one).
+pub async fn is_empty(cx: &AwsContext, name: &str) -> Result<bool> {
+    let listed = cx
+        .s3()
+        .list_object_versions()
+        .bucket(name)
+        .max_keys(1)
+        .send()
+        .await
+        .map_err(|e| Error::aws("s3:ListObjectVersions", e))?;
+    Ok(listed.versions().is_empty() && listed.delete_markers().is_empty())
+}
+
 /// Makes the bucket (with Object Lock enabled when `lock`). A bucket of the name already ours
 /// in this account (an earlier attempt) is fine; one of another account is an error.
 pub async fn create(cx: &AwsContext, ctx: &Ctx, name: &str, lock: bool) -> Result<()> {

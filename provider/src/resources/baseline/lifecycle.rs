@@ -97,6 +97,42 @@ fn decide(
     Ok(parts)
 }
 
+/// The auto-name an earlier, interrupted attempt of this create drew: its key is made first,
+/// and is found by its alias and its URN tag.
+pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &BaselineArgs) -> Result<Option<String>> {
+    cx.validate().await?;
+    crate::aws::abandoned::by_key_alias(cx, ctx.urn(), a.name(), KEY_ALIAS_PREFIX).await
+}
+
+/// Where every baseline's key alias starts (`Names::key_alias`).
+const KEY_ALIAS_PREFIX: &str = "alias/healthcare/baseline/";
+/// The key's tag recording, before a one-per-region part is made, that this baseline makes
+/// it: a create interrupted after making it tells its retry so (`parts` is in no state yet).
+const MADE_TAG: &str = "healthcare:baseline:";
+
+/// The parts an earlier attempt of this create recorded on its key as its own to make.
+async fn recorded_on_key(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    names: &Names,
+) -> Result<BTreeMap<String, String>> {
+    let Some(key) = kms::describe(cx, &names.key_alias).await? else {
+        return Ok(BTreeMap::new());
+    };
+    let tags = kms::tags_of(cx, &key.arn).await?;
+    if !crate::aws::tags::owned_by(
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ctx.urn(),
+    ) {
+        return Ok(BTreeMap::new());
+    }
+    Ok(tags
+        .into_iter()
+        .filter_map(|(k, v)| k.strip_prefix(MADE_TAG).map(|part| (part.to_string(), v)))
+        .filter(|(_, v)| v == CREATED)
+        .collect())
+}
+
 /// Makes AWS match `a`.
 pub async fn converge(
     cx: &AwsContext,
@@ -108,13 +144,20 @@ pub async fn converge(
     let account = cx.account().await?.to_string();
     let names = Names::new(a.name(), &account, &cx.region);
     let found = survey(cx).await?;
-    let parts = decide(
-        a,
-        &names,
-        &found,
-        &previous.map(|p| p.parts.clone()).unwrap_or_default(),
-    )?;
+    let known = match previous {
+        Some(p) => p.parts.clone(),
+        None => recorded_on_key(cx, ctx, &names).await?,
+    };
+    let parts = decide(a, &names, &found, &known)?;
     let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
+    // The key records which one-per-region parts this baseline makes, from its create on.
+    let mut key_tags = tags.clone();
+    key_tags.extend(
+        parts
+            .iter()
+            .filter(|(_, whose)| whose.as_str() == CREATED)
+            .map(|(part, whose)| (format!("{MADE_TAG}{part}"), whose.clone())),
+    );
     let arns = Arns {
         partition: &cx.partition,
         region: &cx.region,
@@ -131,7 +174,7 @@ pub async fn converge(
         &names.key_alias,
         &description,
         Some(policy.clone()),
-        &tags,
+        &key_tags,
     )
     .await?;
     let result = async {
@@ -311,9 +354,20 @@ fn exact_policy(
         && p.allow_users_to_change_password
 }
 
-/// Makes the bucket, or takes the one found under its name by the ownership rule.
+/// Makes the bucket, or takes the one found under its name by the ownership rule. A bucket
+/// with no tag at all and no object is the one an interrupted attempt of this baseline made
+/// before it could tag it (CreateBucket takes no tags): the name is derived from this
+/// baseline's own, whose key carries this URN, and S3 names are global.
 async fn ensure_bucket(cx: &AwsContext, ctx: &Ctx, name: &str, lock: bool) -> Result<()> {
     match s3::tags(cx, name).await? {
+        Some(found) if found.is_empty() && s3::is_empty(cx, name).await? => {
+            ctx.info(format!(
+                "carrying on with S3 bucket {name}, made by an earlier attempt that was \
+                 interrupted before it was tagged"
+            ))
+            .await;
+            Ok(())
+        }
         Some(found) => claim(ctx, &[name], &found, "baselineName", || {
             format!("an S3 bucket named {name}")
         }),

@@ -78,6 +78,15 @@ impl Resource<AwsContext> for AccountBaseline {
         Ok(lifecycle::converge(cx, ctx, inputs, previous).await?)
     }
 
+    async fn abandoned(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        inputs: &BaselineArgs,
+    ) -> Result<Option<String>> {
+        Ok(lifecycle::abandoned(cx, ctx, inputs).await?)
+    }
+
     async fn read(
         &self,
         cx: &AwsContext,

@@ -1,0 +1,96 @@
+"""What an account-wide resource (the AccountBaseline) makes that ``harness.inventory`` does not
+count, for the fault matrix's leak and duplicate checks.
+
+``census(moto)`` maps each kind to the sorted ids of its live objects, as
+``harness.inventory.inventory`` does, and is laid over it: CloudTrail trails, S3 buckets,
+CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and subscriptions, AWS Config
+recorders and delivery channels, GuardDuty detectors, Security Hub and its enabled standards,
+the IAM password policy and EBS encryption by default. It also recounts ``iam:role`` without
+the service-linked roles (path ``/aws-service-role/``): AWS Config's is the account's, made at
+the first recorder and kept when the baseline goes (docs/baseline.md).
+
+A setting the account has one of (Security Hub, the password policy, EBS encryption by
+default) is one id while it is on and none while it is off, so that a setting left on after a
+destroy shows as a leak like any object.
+"""
+
+from collections import Counter
+
+from botocore.exceptions import ClientError
+
+from harness.inventory import _all
+
+SERVICE_LINKED = "/aws-service-role/"
+
+
+def _code(err):
+    return err.response["Error"]["Code"]
+
+
+def _hub(moto):
+    """Security Hub's ARN and its enabled standards, or (None, [])."""
+    hub = moto.client("securityhub")
+    try:
+        arn = hub.describe_hub()["HubArn"]
+    except ClientError as err:
+        if _code(err) in ("InvalidAccessException", "ResourceNotFoundException"):
+            return None, []
+        raise
+    standards = [s["StandardsArn"] for s in
+                 _all(hub, "get_enabled_standards", "StandardsSubscriptions")]
+    return arn, standards
+
+
+def _password_policy(moto):
+    try:
+        moto.client("iam").get_account_password_policy()
+    except ClientError as err:
+        if _code(err) == "NoSuchEntity":
+            return False
+        raise
+    return True
+
+
+def _subscriptions(moto):
+    """One id per subscription. A subscription pending confirmation is listed without its ARN
+    ("PendingConfirmation"), so each is named by its topic, protocol and endpoint, numbered
+    when the same one is listed more than once (a subscription made twice counts twice)."""
+    seen = Counter()
+    ids = []
+    for s in _all(moto.client("sns"), "list_subscriptions", "Subscriptions"):
+        key = f"{s['TopicArn']} {s['Protocol']}:{s['Endpoint']}"
+        seen[key] += 1
+        ids.append(f"{key} #{seen[key]}")
+    return ids
+
+
+def census(moto):
+    """kind -> sorted ids of the live objects of each kind an AccountBaseline makes that
+    ``inventory`` does not count, and ``iam:role`` without the service-linked roles."""
+    logs, config = moto.client("logs"), moto.client("config")
+    hub, standards = _hub(moto)
+    found = {
+        "cloudtrail:trail": [t["TrailARN"] for t in
+                             moto.client("cloudtrail").describe_trails()["trailList"]],
+        "s3:bucket": [b["Name"] for b in moto.client("s3").list_buckets().get("Buckets", [])],
+        "logs:metric-filter": [f"{f['logGroupName']} {f['filterName']}" for f in
+                               _all(logs, "describe_metric_filters", "metricFilters")],
+        "cloudwatch:alarm": [a["AlarmName"] for a in
+                             _all(moto.client("cloudwatch"), "describe_alarms", "MetricAlarms")],
+        "sns:topic": [t["TopicArn"] for t in _all(moto.client("sns"), "list_topics", "Topics")],
+        "sns:subscription": _subscriptions(moto),
+        "iam:role": [r["RoleName"] for r in _all(moto.client("iam"), "list_roles", "Roles")
+                     if not r["Path"].startswith(SERVICE_LINKED)],
+        "config:recorder": [r["name"] for r in
+                            config.describe_configuration_recorders()["ConfigurationRecorders"]],
+        "config:delivery-channel": [c["name"] for c in
+                                    config.describe_delivery_channels()["DeliveryChannels"]],
+        "guardduty:detector": _all(moto.client("guardduty"), "list_detectors", "DetectorIds"),
+        "securityhub:hub": [hub] if hub else [],
+        "securityhub:standard": standards,
+        "iam:password-policy": ["account"] if _password_policy(moto) else [],
+        "ec2:ebs-encryption-by-default": (
+            ["on"] if moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
+            else []),
+    }
+    return {kind: sorted(ids) for kind, ids in found.items()}
