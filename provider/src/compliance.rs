@@ -199,6 +199,10 @@ pub const SECURITYHUB_ENABLED: Rule = Rule {
     name: "securityhub-enabled",
     safeguard: "164.308(a)(1)(ii)(D) information system activity review",
 };
+pub const S3_ACCOUNT_PUBLIC_ACCESS: Rule = Rule {
+    name: "s3-account-level-public-access-blocks-periodic",
+    safeguard: "164.312(a)(1) access control",
+};
 pub const EBS_DEFAULT_ENCRYPTION: Rule = Rule {
     name: "ec2-ebs-encryption-by-default",
     safeguard: "164.312(a)(2)(iv) encryption at rest",

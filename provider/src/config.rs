@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Services whose endpoint can be overridden one by one.
-pub const SERVICES: [&str; 19] = [
+pub const SERVICES: [&str; 20] = [
     "application-autoscaling",
     "cloudtrail",
     "cloudwatch",
@@ -22,6 +22,7 @@ pub const SERVICES: [&str; 19] = [
     "logs",
     "rds",
     "s3",
+    "s3control",
     "secretsmanager",
     "securityhub",
     "sns",

@@ -49,13 +49,17 @@ class Finding:
 
 def _environment(endpoint, home):
     """Prowler's whole environment: moto's endpoint, dummy credentials, no shared config
-    files or instance metadata, and a home of its own; nothing else of this process's."""
+    files or instance metadata, and a home of its own; nothing else of this process's.
+
+    The endpoint is its HTTP proxy too: S3 Control calls go to ``<account>.<endpoint host>``,
+    a name that never resolves, and through the proxy reach moto, which finds S3 Control by
+    the path (moto_process.boto_client does the same)."""
     return {
         "PATH": os.environ["PATH"], "HOME": str(home), "LANG": "C.UTF-8",
         "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
         "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_EC2_METADATA_DISABLED": "true", "HTTP_PROXY": endpoint, "http_proxy": endpoint,
     }
 
 

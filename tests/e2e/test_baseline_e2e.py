@@ -52,8 +52,10 @@ EVENTS = {
     "OrganizationsChanges": "cloudwatch_log_metric_filter_aws_organizations_changes",
 }
 DEFAULT_STANDARDS = ["aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/1.4.0"]
-PARTS = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "ebsEncryption")
-ADOPTABLE = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy")
+PARTS = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "ebsEncryption", "s3PublicAccessBlock")
+ADOPTABLE = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "s3PublicAccessBlock")
+BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+             "RestrictPublicBuckets": True}
 # The addresses both examples notify.
 EXAMPLE_EMAILS = ["privacy-officer@example.com", "security@example.com"]
 STRICT_PASSWORDS = {"RequireSymbols": True, "RequireNumbers": True, "RequireUppercaseCharacters": True,
@@ -154,6 +156,17 @@ def password_policy(moto):
         raise
 
 
+def account_public_access_block(moto):
+    """The account's S3 Block Public Access settings, or None."""
+    try:
+        return moto.client("s3control").get_public_access_block(AccountId=ACCOUNT_ID)[
+            "PublicAccessBlockConfiguration"]
+    except ClientError as err:
+        if _code(err) == "NoSuchPublicAccessBlockConfiguration":
+            return None
+        raise
+
+
 def account(moto):
     """Everything of the account (in the stack's region) that a baseline makes or takes over."""
     s3, logs, config = moto.client("s3"), moto.client("logs"), moto.client("config")
@@ -176,6 +189,7 @@ def account(moto):
         "security hub": hub_arn(moto),
         "password policy": password_policy(moto),
         "ebs encryption by default": moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"],
+        "s3 account public access block": account_public_access_block(moto),
     }
 
 
@@ -436,6 +450,7 @@ def check_baseline(moto, out, emails, retention, s3_data_events):
         "StandardsSubscriptions"]), sorted(f"arn:aws:securityhub:{REGION}::standards/{p}"
                                           for p in out["securityHubStandards"]))
     expect("ebs encryption by default", ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"], True)
+    expect("s3 account public access block", account_public_access_block(moto), BLOCK_ALL)
     policy = password_policy(moto) or {}
     want = {**STRICT_PASSWORDS, "MinimumPasswordLength": 14, "MaxPasswordAge": 90, "PasswordReusePrevention": 24}
     expect("password policy", {k: policy.get(k) for k in want}, want)
@@ -565,6 +580,10 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
     guardduty, iam = moto.client("guardduty"), moto.client("iam")
     detector = guardduty.create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS")["DetectorId"]
     iam.update_account_password_policy(MinimumPasswordLength=8)
+    # Public ACLs blocked, public policies allowed: a choice someone made, not taken over unasked.
+    partial = {**BLOCK_ALL, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
+    moto.client("s3control").put_public_access_block(AccountId=ACCOUNT_ID,
+                                                     PublicAccessBlockConfiguration=partial)
     before = account(moto)
 
     # Without adopt, the create fails naming the flag, and leaves nothing behind.
@@ -572,28 +591,42 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
     result = stack.run("up", "--yes", "--skip-preview", check=False)
     said = " ".join((result.stdout + result.stderr).split())
     assert result.returncode != 0, said[-3000:]
-    assert "adopt.guardDuty" in said or "adopt.passwordPolicy" in said, said[-3000:]
+    assert any(f"adopt.{part}" in said for part in ("guardDuty", "passwordPolicy", "s3PublicAccessBlock")), \
+        said[-3000:]
     assert stack.resources(TOKEN) == []
     assert account(moto) == before
     assert password_policy(moto)["MinimumPasswordLength"] == 8
+    assert account_public_access_block(moto) == partial
+
+    # Only the parts the account has are named, and the refusal says what it has.
+    stack.write(program(adopt={"guardDuty": True, "passwordPolicy": True}))
+    result = stack.run("up", "--yes", "--skip-preview", check=False)
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0 and "adopt.s3PublicAccessBlock" in said and \
+        "BlockPublicPolicy off" in said, said[-3000:]
+    assert stack.resources(TOKEN) == [] and account(moto) == before
 
     # With adopt, the two are taken over and brought to the baseline's settings.
-    stack.write(program(adopt={"guardDuty": True, "passwordPolicy": True}))
+    stack.write(program(adopt={"guardDuty": True, "passwordPolicy": True, "s3PublicAccessBlock": True}))
     stack.up()
     out = outputs(stack)
     assert out["parts"] == {"configRecorder": "created", "guardDuty": "adopted", "securityHub": "created",
-                            "passwordPolicy": "adopted", "ebsEncryption": "created"}
+                            "passwordPolicy": "adopted", "ebsEncryption": "created",
+                            "s3PublicAccessBlock": "adopted"}
     assert out["guardDutyDetectorId"] == detector
     assert out["adopt"] == {"configRecorder": False, "guardDuty": True, "securityHub": False,
-                            "passwordPolicy": True}, out["adopt"]
+                            "passwordPolicy": True, "s3PublicAccessBlock": True}, out["adopt"]
     as_specified(moto, out, emails=["security@example.com"], retention=365, s3_data_events=False)
     stack.preview("--expect-no-changes")
 
     # Delete leaves what was taken over in place, and removes what the baseline made.
     stack.destroy()
-    check_deleted(moto, before, out, kept_parts=("guardduty detectors", "password policy"))
+    check_deleted(moto, before, out, kept_parts=("guardduty detectors", "password policy",
+                                                 "s3 account public access block"))
     assert guardduty.list_detectors()["DetectorIds"] == [detector]
     assert password_policy(moto) is not None
+    # Taken over, it was brought to the baseline's settings, and stays so.
+    assert account_public_access_block(moto) == BLOCK_ALL
 
 
 def test_the_yaml_example(new_stack, moto, proxy):

@@ -5,12 +5,13 @@ count, for the fault matrix's leak and duplicate checks.
 ``harness.inventory.inventory`` does, and is laid over it: CloudTrail trails, S3 buckets,
 CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and subscriptions, AWS Config
 recorders and delivery channels, GuardDuty detectors, Security Hub and its enabled standards,
-the IAM password policy and EBS encryption by default. It also recounts ``iam:role`` without
+the IAM password policy, EBS encryption by default and the account's S3 Block Public Access.
+It also recounts ``iam:role`` without
 the service-linked roles (path ``/aws-service-role/``): AWS Config's is the account's, made at
 the first recorder and kept when the baseline goes (docs/baseline.md).
 
 A setting the account has one of (Security Hub, the password policy, EBS encryption by
-default) is one id while it is on and none while it is off, so that a setting left on after a
+default, S3 Block Public Access) is one id while it is on and none while it is off, so that a setting left on after a
 destroy shows as a leak like any object.
 """
 
@@ -49,6 +50,18 @@ def _password_policy(moto):
             return False
         raise
     return True
+
+
+def _public_access_block(moto):
+    """The account's S3 Block Public Access settings that are on, or [] when it has none."""
+    account = moto.client("sts").get_caller_identity()["Account"]
+    try:
+        got = moto.client("s3control").get_public_access_block(AccountId=account)
+    except ClientError as err:
+        if _code(err) == "NoSuchPublicAccessBlockConfiguration":
+            return []
+        raise
+    return [name for name, on in got["PublicAccessBlockConfiguration"].items() if on]
 
 
 def _subscriptions(moto):
@@ -92,5 +105,6 @@ def census(moto):
         "ec2:ebs-encryption-by-default": (
             ["on"] if moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
             else []),
+        "s3control:public-access-block": _public_access_block(moto),
     }
     return {kind: sorted(ids) for kind, ids in found.items()}

@@ -22,7 +22,13 @@ def boto_client(service, endpoint_url, retries=None, timeout=None, region=REGION
     endpoint_url.
 
     retries: total attempts (None = botocore's default); timeout: connect/read seconds.
+
+    S3 Control puts the account id in front of the endpoint's host (``<account>.127.0.0.1``),
+    a name that never resolves: its client sends every request to the endpoint as an HTTP
+    proxy, which moto is glad to be (it finds S3 Control by the path).
     """
+    if service == "s3control" and endpoint_url.startswith("http://"):
+        config.setdefault("proxies", {"http": endpoint_url})
     if retries is not None:
         config["retries"] = {"total_max_attempts": retries, "mode": "standard"}
     if timeout is not None:

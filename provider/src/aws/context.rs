@@ -20,6 +20,7 @@ macro_rules! clients {
         struct Clients {
             $($name: OnceLock<$sdk::Client>,)*
             s3: OnceLock<aws_sdk_s3::Client>,
+            s3control: OnceLock<aws_sdk_s3control::Client>,
         }
 
         impl AwsContext {
@@ -131,6 +132,21 @@ impl AwsContext {
                 builder = builder.endpoint_url(url).force_path_style(true);
             }
             aws_sdk_s3::Client::from_conf(builder.build())
+        })
+    }
+
+    /// The S3 Control client. With an endpoint override whose host is an IP address, calls go
+    /// to that address as it is, not to `<account>.<address>` (`s3control::AtAddress`).
+    pub fn s3control(&self) -> &aws_sdk_s3control::Client {
+        self.clients.s3control.get_or_init(|| {
+            let mut builder = aws_sdk_s3control::config::Builder::from(&self.sdk);
+            if let Some(url) = self.endpoint("s3control") {
+                builder = builder.endpoint_url(url);
+                if let Some(at) = super::s3control::AtAddress::for_endpoint(url) {
+                    builder = builder.endpoint_resolver(at);
+                }
+            }
+            aws_sdk_s3control::Client::from_conf(builder.build())
         })
     }
 

@@ -13,6 +13,7 @@ pub mod partial;
 pub mod placement;
 pub mod principal;
 pub mod s3;
+pub mod s3control;
 pub mod secrets;
 pub mod snapshot;
 pub mod subnet_groups;

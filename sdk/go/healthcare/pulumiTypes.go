@@ -22,6 +22,8 @@ type BaselineAdopt struct {
 	GuardDuty *bool `pulumi:"guardDuty"`
 	// Replace the account's IAM password policy.
 	PasswordPolicy *bool `pulumi:"passwordPolicy"`
+	// Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+	S3PublicAccessBlock *bool `pulumi:"s3PublicAccessBlock"`
 	// Take over Security Hub, already enabled in the region.
 	SecurityHub *bool `pulumi:"securityHub"`
 }
@@ -46,6 +48,8 @@ type BaselineAdoptArgs struct {
 	GuardDuty pulumi.BoolPtrInput `pulumi:"guardDuty"`
 	// Replace the account's IAM password policy.
 	PasswordPolicy pulumi.BoolPtrInput `pulumi:"passwordPolicy"`
+	// Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+	S3PublicAccessBlock pulumi.BoolPtrInput `pulumi:"s3PublicAccessBlock"`
 	// Take over Security Hub, already enabled in the region.
 	SecurityHub pulumi.BoolPtrInput `pulumi:"securityHub"`
 }
@@ -144,6 +148,11 @@ func (o BaselineAdoptOutput) PasswordPolicy() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.PasswordPolicy }).(pulumi.BoolPtrOutput)
 }
 
+// Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+func (o BaselineAdoptOutput) S3PublicAccessBlock() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAdopt) *bool { return v.S3PublicAccessBlock }).(pulumi.BoolPtrOutput)
+}
+
 // Take over Security Hub, already enabled in the region.
 func (o BaselineAdoptOutput) SecurityHub() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.SecurityHub }).(pulumi.BoolPtrOutput)
@@ -200,6 +209,16 @@ func (o BaselineAdoptPtrOutput) PasswordPolicy() pulumi.BoolPtrOutput {
 			return nil
 		}
 		return v.PasswordPolicy
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+func (o BaselineAdoptPtrOutput) S3PublicAccessBlock() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAdopt) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.S3PublicAccessBlock
 	}).(pulumi.BoolPtrOutput)
 }
 

@@ -24,6 +24,10 @@ export interface BaselineAdoptArgs {
      */
     passwordPolicy?: pulumi.Input<boolean | undefined>;
     /**
+     * Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+     */
+    s3PublicAccessBlock?: pulumi.Input<boolean | undefined>;
+    /**
      * Take over Security Hub, already enabled in the region.
      */
     securityHub?: pulumi.Input<boolean | undefined>;

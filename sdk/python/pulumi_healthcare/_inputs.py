@@ -59,6 +59,10 @@ class BaselineAdoptArgsDict(TypedDict):
     """
     Replace the account's IAM password policy.
     """
+    s3_public_access_block: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+    """
     security_hub: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     Take over Security Hub, already enabled in the region.
@@ -70,6 +74,7 @@ class BaselineAdoptArgs:
                  config_recorder: pulumi.Input[Optional[_builtins.bool]] = None,
                  guard_duty: pulumi.Input[Optional[_builtins.bool]] = None,
                  password_policy: pulumi.Input[Optional[_builtins.bool]] = None,
+                 s3_public_access_block: pulumi.Input[Optional[_builtins.bool]] = None,
                  security_hub: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         Which of the account's one-per-region parts may be taken over when the account already
@@ -78,6 +83,7 @@ class BaselineAdoptArgs:
         :param pulumi.Input[_builtins.bool] config_recorder: Take over the region's AWS Config recorder and delivery channel.
         :param pulumi.Input[_builtins.bool] guard_duty: Take over the region's GuardDuty detector.
         :param pulumi.Input[_builtins.bool] password_policy: Replace the account's IAM password policy.
+        :param pulumi.Input[_builtins.bool] s3_public_access_block: Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
         :param pulumi.Input[_builtins.bool] security_hub: Take over Security Hub, already enabled in the region.
         """
         if config_recorder is not None:
@@ -86,6 +92,8 @@ class BaselineAdoptArgs:
             pulumi.set(__self__, "guard_duty", guard_duty)
         if password_policy is not None:
             pulumi.set(__self__, "password_policy", password_policy)
+        if s3_public_access_block is not None:
+            pulumi.set(__self__, "s3_public_access_block", s3_public_access_block)
         if security_hub is not None:
             pulumi.set(__self__, "security_hub", security_hub)
 
@@ -124,6 +132,18 @@ class BaselineAdoptArgs:
     @password_policy.setter
     def password_policy(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "password_policy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="s3PublicAccessBlock")
+    def s3_public_access_block(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+        """
+        return pulumi.get(self, "s3_public_access_block")
+
+    @s3_public_access_block.setter
+    def s3_public_access_block(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "s3_public_access_block", value)
 
     @_builtins.property
     @pulumi.getter(name="securityHub")

@@ -50,6 +50,8 @@ class BaselineAdopt(dict):
             suggest = "guard_duty"
         elif key == "passwordPolicy":
             suggest = "password_policy"
+        elif key == "s3PublicAccessBlock":
+            suggest = "s3_public_access_block"
         elif key == "securityHub":
             suggest = "security_hub"
 
@@ -68,6 +70,7 @@ class BaselineAdopt(dict):
                  config_recorder: Optional[_builtins.bool] = None,
                  guard_duty: Optional[_builtins.bool] = None,
                  password_policy: Optional[_builtins.bool] = None,
+                 s3_public_access_block: Optional[_builtins.bool] = None,
                  security_hub: Optional[_builtins.bool] = None):
         """
         Which of the account's one-per-region parts may be taken over when the account already
@@ -76,6 +79,7 @@ class BaselineAdopt(dict):
         :param _builtins.bool config_recorder: Take over the region's AWS Config recorder and delivery channel.
         :param _builtins.bool guard_duty: Take over the region's GuardDuty detector.
         :param _builtins.bool password_policy: Replace the account's IAM password policy.
+        :param _builtins.bool s3_public_access_block: Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
         :param _builtins.bool security_hub: Take over Security Hub, already enabled in the region.
         """
         if config_recorder is not None:
@@ -84,6 +88,8 @@ class BaselineAdopt(dict):
             pulumi.set(__self__, "guard_duty", guard_duty)
         if password_policy is not None:
             pulumi.set(__self__, "password_policy", password_policy)
+        if s3_public_access_block is not None:
+            pulumi.set(__self__, "s3_public_access_block", s3_public_access_block)
         if security_hub is not None:
             pulumi.set(__self__, "security_hub", security_hub)
 
@@ -110,6 +116,14 @@ class BaselineAdopt(dict):
         Replace the account's IAM password policy.
         """
         return pulumi.get(self, "password_policy")
+
+    @_builtins.property
+    @pulumi.getter(name="s3PublicAccessBlock")
+    def s3_public_access_block(self) -> Optional[_builtins.bool]:
+        """
+        Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+        """
+        return pulumi.get(self, "s3_public_access_block")
 
     @_builtins.property
     @pulumi.getter(name="securityHub")

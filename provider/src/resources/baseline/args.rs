@@ -60,6 +60,8 @@ pub struct AdoptArgs {
     pub security_hub: Option<bool>,
     /// Replace the account's IAM password policy.
     pub password_policy: Option<bool>,
+    /// Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
+    pub s3_public_access_block: Option<bool>,
 }
 
 /// Inputs of an AccountBaseline.
@@ -118,7 +120,7 @@ pub struct BaselineState {
     pub guard_duty_detector_id: String,
     /// The Security Hub of the account and region.
     pub security_hub_arn: String,
-    /// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`): `created` (removed at delete) or `adopted` (left in place).
+    /// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`): `created` (removed at delete) or `adopted` (left in place).
     #[serde(default)]
     pub parts: BTreeMap<String, String>,
     /// What delete keeps, by name.
@@ -153,6 +155,7 @@ impl BaselineArgs {
             Part::SecurityHub => a.security_hub,
             Part::PasswordPolicy => a.password_policy,
             Part::EbsEncryption => Some(true),
+            Part::S3PublicAccessBlock => a.s3_public_access_block,
         }
         .unwrap_or(false)
     }
@@ -166,15 +169,17 @@ pub enum Part {
     SecurityHub,
     PasswordPolicy,
     EbsEncryption,
+    S3PublicAccessBlock,
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [
+    pub const ALL: [Part; 6] = [
         Part::ConfigRecorder,
         Part::GuardDuty,
         Part::SecurityHub,
         Part::PasswordPolicy,
         Part::EbsEncryption,
+        Part::S3PublicAccessBlock,
     ];
 
     /// The part's key in `parts` and in `adopt`.
@@ -185,6 +190,7 @@ impl Part {
             Part::SecurityHub => "securityHub",
             Part::PasswordPolicy => "passwordPolicy",
             Part::EbsEncryption => "ebsEncryption",
+            Part::S3PublicAccessBlock => "s3PublicAccessBlock",
         }
     }
 }

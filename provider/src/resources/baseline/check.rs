@@ -77,6 +77,7 @@ pub fn check(
         &mut adopt.guard_duty,
         &mut adopt.security_hub,
         &mut adopt.password_policy,
+        &mut adopt.s3_public_access_block,
     ] {
         flag.get_or_insert(false);
     }

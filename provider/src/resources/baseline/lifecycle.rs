@@ -13,9 +13,10 @@ use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_KEY, settle};
 use crate::aws::s3::{self, Encryption, Lock};
 use crate::aws::tags::{claim, tags_for};
-use crate::aws::{AwsContext, kms, logs, partial};
+use crate::aws::{AwsContext, kms, logs, partial, s3control};
 use crate::error::{Error, Result};
 use crate::resources::postgres::settling;
+use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
 
 /// The inline policy of the role CloudTrail delivers to CloudWatch Logs with.
 pub const LOGS_POLICY: &str = "deliver-to-log-group";
@@ -27,15 +28,18 @@ struct Found {
     hub: Option<String>,
     password_policy: bool,
     ebs: bool,
+    /// The account's S3 Block Public Access settings.
+    public_access: Option<PublicAccessBlockConfiguration>,
 }
 
 async fn survey(cx: &AwsContext) -> Result<Found> {
-    let (recorder, detector, hub, policy, ebs) = futures::join!(
+    let (recorder, detector, hub, policy, ebs, public_access) = futures::join!(
         recorder::find(cx),
         guards::detector(cx),
         guards::hub(cx),
         account::password_policy(cx),
         account::ebs_encrypted(cx),
+        s3control::public_access_block(cx),
     );
     Ok(Found {
         recorder: recorder?,
@@ -43,12 +47,14 @@ async fn survey(cx: &AwsContext) -> Result<Found> {
         hub: hub?,
         password_policy: policy?.is_some(),
         ebs: ebs?,
+        public_access: public_access?,
     })
 }
 
 /// Whose each one-per-region part is: the saved state's word first; then a part the account
 /// does not have yet is this baseline's to make; one it has is taken over only when `adopt`
-/// allows it (EBS encryption that is already on is simply left on).
+/// allows it (EBS encryption, and S3 Block Public Access with every setting on, that the
+/// account has already are simply left on).
 fn decide(
     a: &BaselineArgs,
     names: &Names,
@@ -75,18 +81,33 @@ fn decide(
                 .password_policy
                 .then(|| "an IAM password policy".to_string()),
             Part::EbsEncryption => found.ebs.then(|| "EBS encryption by default".to_string()),
+            Part::S3PublicAccessBlock => found.public_access.as_ref().map(|c| {
+                format!(
+                    "S3 Block Public Access settings for the account ({})",
+                    s3control::describe(c)
+                )
+            }),
         };
+        let all_on = part == Part::S3PublicAccessBlock
+            && found
+                .public_access
+                .as_ref()
+                .is_some_and(s3control::blocks_all);
         let decided = match (previous.get(part.key()), existing) {
             (Some(kept), Some(_)) => kept.clone(),
             (_, None) => CREATED.to_string(),
-            (None, Some(_)) if a.adopts(part) => ADOPTED.to_string(),
+            (None, Some(_)) if all_on || a.adopts(part) => ADOPTED.to_string(),
             (None, Some(what)) => {
                 return Err(Error::Input {
                     property: format!("adopt.{}", part.key()),
                     reason: format!(
-                        "the account already has {what} in {}; set adopt.{}: true to take it over \
+                        "the account already has {what}{}; set adopt.{}: true to take it over \
                          (it is then set to the baseline's settings and left in place at delete)",
-                        "this region",
+                        if part == Part::S3PublicAccessBlock {
+                            ""
+                        } else {
+                            " in this region"
+                        },
                         part.key()
                     ),
                 });
@@ -321,6 +342,26 @@ async fn finish(
     if !found.ebs {
         account::set_ebs_encryption(cx, true).await?;
     }
+    if !found
+        .public_access
+        .as_ref()
+        .is_some_and(s3control::blocks_all)
+    {
+        s3control::block_all(cx, ctx).await?;
+        // The account's settings reach every region (and its reads) a moment later.
+        let what = "S3 Block Public Access for the account";
+        settling::until_seen(
+            ctx,
+            what,
+            || settling::vanished(what, "was not in effect right after it was set"),
+            || async {
+                Ok(s3control::public_access_block(cx)
+                    .await?
+                    .filter(s3control::blocks_all))
+            },
+        )
+        .await?;
+    }
     let want = a.password_policy.clone().unwrap_or_default();
     let current = account::password_policy(cx).await?;
     if !current
@@ -398,6 +439,9 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
     }
     if state.created(Part::PasswordPolicy) {
         account::delete_password_policy(cx, ctx).await?;
+    }
+    if state.created(Part::S3PublicAccessBlock) {
+        s3control::unblock(cx, ctx).await?;
     }
     iam::delete_role(cx, ctx, &names.logs_role, LOGS_POLICY).await?;
     if !a.retain() {

@@ -9,12 +9,13 @@ use super::args::{
 use super::events::EVENTS;
 use super::{account, alarms, guards, recorder, trail};
 use crate::aws::tags::user_tags;
-use crate::aws::{AwsContext, kms, logs, s3};
+use crate::aws::{AwsContext, kms, logs, s3, s3control};
 use crate::compliance::{
     CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, EBS_DEFAULT_ENCRYPTION, GUARDDUTY_ENABLED,
-    LOG_GROUP_ENCRYPTED, LOG_RETENTION, PASSWORD_POLICY, S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING,
-    S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING, SECURITY_ALARMS, SECURITYHUB_ENABLED,
-    SNS_ENCRYPTED, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED, TRAIL_MULTI_REGION, TRAIL_VALIDATION,
+    LOG_GROUP_ENCRYPTED, LOG_RETENTION, PASSWORD_POLICY, S3_ACCOUNT_PUBLIC_ACCESS, S3_DEFAULT_LOCK,
+    S3_ENCRYPTED, S3_LOGGING, S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING, SECURITY_ALARMS,
+    SECURITYHUB_ENABLED, SNS_ENCRYPTED, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED, TRAIL_MULTI_REGION,
+    TRAIL_VALIDATION,
 };
 use crate::error::Result;
 
@@ -34,7 +35,7 @@ pub async fn read(
         return Ok(None);
     };
     let topic_arn = alarms::topic_arn(cx, &account, &names);
-    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw) = futures::join!(
+    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw, pab) = futures::join!(
         s3::observe(cx, &names.bucket),
         s3::observe(cx, &names.access_bucket),
         logs::describe(cx, &names.log_group),
@@ -46,10 +47,11 @@ pub async fn read(
         guards::hub(cx),
         account::ebs_encrypted(cx),
         account::password_policy(cx),
+        s3control::public_access_block(cx),
     );
     let (bucket, access, group, (key, _), topic) = (bucket?, access?, group?, key?, topic?);
-    let ((alarm_actions, filters), rec, det, hub, ebs, pw) =
-        (watched?, rec?, det?, hub?, ebs?, pw?);
+    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab) =
+        (watched?, rec?, det?, hub?, ebs?, pw?, pab?);
     let standards = match &hub {
         Some(_) => guards::enabled_standards(cx).await?,
         None => BTreeMap::new(),
@@ -206,6 +208,13 @@ pub async fn read(
             },
         ),
         EBS_DEFAULT_ENCRYPTION.control(ebs, format!("EBS encryption by default {ebs}")),
+        S3_ACCOUNT_PUBLIC_ACCESS.control(
+            pab.as_ref().is_some_and(s3control::blocks_all),
+            match &pab {
+                Some(c) => format!("account S3 Block Public Access: {}", s3control::describe(c)),
+                None => "the account has no S3 Block Public Access settings".into(),
+            },
+        ),
         PASSWORD_POLICY.control(
             pw.as_ref().is_some_and(|p| account::policy_holds(p, &given.password_policy.clone().unwrap_or_default())),
             match &pw {
