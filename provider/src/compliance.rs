@@ -191,6 +191,10 @@ pub const CONFIG_ENABLED: Rule = Rule {
     name: "config-recorder-enabled",
     safeguard: "164.308(a)(1)(ii)(D) information system activity review",
 };
+pub const RDS_EVENTS: Rule = Rule {
+    name: "rds-critical-event-subscriptions",
+    safeguard: "164.308(a)(6) security incident procedures",
+};
 pub const GUARDDUTY_ENABLED: Rule = Rule {
     name: "guardduty-enabled-centralized",
     safeguard: "164.308(a)(6) security incident procedures",

@@ -118,6 +118,12 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public readonly passwordPolicy: pulumi.Output<outputs.BaselinePasswordPolicy | undefined>;
     /**
+     * The RDS event subscriptions sending RDS's failure, maintenance and configuration-change events of databases, clusters, parameter groups and DB security groups to the alarm topic.
+     *
+     * Defaults to `[]`.
+     */
+    declare public /*out*/ readonly rdsEventSubscriptions: pulumi.Output<string[] | undefined>;
+    /**
      * At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.
      */
     declare public readonly retainLogs: pulumi.Output<boolean | undefined>;
@@ -180,6 +186,7 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["logBucketName"] = undefined /*out*/;
             resourceInputs["logGroupName"] = undefined /*out*/;
             resourceInputs["parts"] = undefined /*out*/;
+            resourceInputs["rdsEventSubscriptions"] = undefined /*out*/;
             resourceInputs["retainedOnDelete"] = undefined /*out*/;
             resourceInputs["securityHubArn"] = undefined /*out*/;
             resourceInputs["trailArn"] = undefined /*out*/;
@@ -201,6 +208,7 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["objectLockMode"] = undefined /*out*/;
             resourceInputs["parts"] = undefined /*out*/;
             resourceInputs["passwordPolicy"] = undefined /*out*/;
+            resourceInputs["rdsEventSubscriptions"] = undefined /*out*/;
             resourceInputs["retainLogs"] = undefined /*out*/;
             resourceInputs["retainedOnDelete"] = undefined /*out*/;
             resourceInputs["s3DataEvents"] = undefined /*out*/;

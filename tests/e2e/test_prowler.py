@@ -28,7 +28,7 @@ from pulumi_cli import REPO, Stack
 COMPLIANCE = REPO / "docs" / "compliance.md"
 SECTION = "## Audited by Prowler"
 COLUMNS = ["check", "resource", "object", "status", "kind", "why"]
-KINDS = {"open", "emulator", "not applicable", "review"}
+KINDS = {"open", "emulator", "not applicable", "review", "auditor"}
 # A row whose check gives no finding at all (a check about the account that the emulator
 # cannot answer, or that does not apply to this account); its object is "-".
 SILENT = "none"

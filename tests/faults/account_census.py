@@ -3,7 +3,8 @@ count, for the fault matrix's leak and duplicate checks.
 
 ``census(moto)`` maps each kind to the sorted ids of its live objects, as
 ``harness.inventory.inventory`` does, and is laid over it: CloudTrail trails, S3 buckets,
-CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and subscriptions, AWS Config
+CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and subscriptions, RDS event
+subscriptions, AWS Config
 recorders and delivery channels, GuardDuty detectors, Security Hub and its enabled standards,
 the IAM password policy, EBS encryption by default and the account's S3 Block Public Access.
 It also recounts ``iam:role`` without
@@ -92,6 +93,8 @@ def census(moto):
                              _all(moto.client("cloudwatch"), "describe_alarms", "MetricAlarms")],
         "sns:topic": [t["TopicArn"] for t in _all(moto.client("sns"), "list_topics", "Topics")],
         "sns:subscription": _subscriptions(moto),
+        "rds:event-subscription": [s["CustSubscriptionId"] for s in _all(
+            moto.client("rds"), "describe_event_subscriptions", "EventSubscriptionsList")],
         "iam:role": [r["RoleName"] for r in _all(moto.client("iam"), "list_roles", "Roles")
                      if not r["Path"].startswith(SERVICE_LINKED)],
         "config:recorder": [r["name"] for r in

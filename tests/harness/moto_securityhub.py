@@ -74,6 +74,13 @@ def _require_hub(backend):
                      f"Account {backend.account_id} is not subscribed to AWS Security Hub")
 
 
+def _transitions(backend):
+    """Subscriptions still in a transitional state: ARN -> (state, the subscription as it was)."""
+    if not hasattr(backend, "healthcare_transitions"):
+        backend.healthcare_transitions = {}
+    return backend.healthcare_transitions
+
+
 def _subscribe(backend, standards_arn, status):
     path = standards_arn.split(":", 5)[5]
     arn = f"arn:aws:securityhub:{backend.region_name}:{backend.account_id}:subscription/{path.split('/', 1)[1]}"
@@ -125,6 +132,7 @@ def securityhub_disable_security_hub():
     def disable_security_hub(self):
         result = original(self)
         _subscriptions(self).clear()
+        _transitions(self).clear()
         return result
 
     _install(SecurityHubBackend, disable_security_hub)
@@ -151,8 +159,9 @@ def securityhub_describe_standards():
 def securityhub_batch_enable_standards():
     """Security Hub BatchEnableStandards: subscribe the hub to standards (moto 5.2.5: HTTP 404).
 
-    AWS answers each new subscription as PENDING (it becomes READY once its controls are set
-    up; here at once), InvalidAccessException for an account without Security Hub, and
+    AWS answers each new subscription as PENDING, and lists it so until its controls are set
+    up (then READY; here, the next GetEnabledStandards still answers PENDING, the one after
+    READY), InvalidAccessException for an account without Security Hub, and
     InvalidInputException for a standard ARN it does not know.
     """
     from moto.securityhub.responses import SecurityHubResponse
@@ -171,6 +180,7 @@ def securityhub_batch_enable_standards():
         answered = []
         for request in requests:
             subscription = _subscribe(backend, request["StandardsArn"], "READY")
+            _transitions(backend)[subscription["StandardsSubscriptionArn"]] = ("PENDING", subscription)
             answered.append({**subscription, "StandardsInput": request.get("StandardsInput") or {},
                              "StandardsStatus": "PENDING"})
         return json.dumps({"StandardsSubscriptions": answered})
@@ -183,7 +193,9 @@ def securityhub_get_enabled_standards():
     """Security Hub GetEnabledStandards: the hub's standards subscriptions (moto 5.2.5: 404).
 
     AWS answers every subscription, or those StandardsSubscriptionArns names, and
-    InvalidAccessException for an account without Security Hub.
+    InvalidAccessException for an account without Security Hub. A subscription just enabled
+    or disabled is answered once in its transitional state (PENDING, DELETING), as AWS lists
+    it for a while.
     """
     from moto.securityhub.responses import SecurityHubResponse
 
@@ -194,7 +206,12 @@ def securityhub_get_enabled_standards():
         backend = self.securityhub_backend
         _require_hub(backend)
         wanted = json.loads(self.body or "{}").get("StandardsSubscriptionArns")
-        subscriptions = [s for arn, s in _subscriptions(backend).items() if not wanted or arn in wanted]
+        transitions = _transitions(backend)
+        listed = dict(_subscriptions(backend))
+        for arn, (state, subscription) in transitions.items():
+            listed[arn] = {**subscription, "StandardsStatus": state}
+        transitions.clear()
+        subscriptions = [s for arn, s in listed.items() if not wanted or arn in wanted]
         return json.dumps({"StandardsSubscriptions": subscriptions})
 
     _install(SecurityHubResponse, get_enabled_standards)
@@ -204,7 +221,8 @@ def securityhub_get_enabled_standards():
 def securityhub_batch_disable_standards():
     """Security Hub BatchDisableStandards: end standards subscriptions (moto 5.2.5: HTTP 404).
 
-    AWS answers each subscription as DELETING (then it is gone; here at once),
+    AWS answers each subscription as DELETING and lists it so for a while (here, for the next
+    GetEnabledStandards), then it is gone;
     InvalidAccessException for an account without Security Hub, and InvalidInputException for
     a subscription ARN the hub does not have.
     """
@@ -222,6 +240,8 @@ def securityhub_batch_disable_standards():
             if arn not in subscriptions:
                 raise _error("InvalidInputException", f"Invalid StandardsSubscriptionArn: {arn}")
         answered = [{**subscriptions.pop(arn), "StandardsStatus": "DELETING"} for arn in arns]
+        for subscription in answered:
+            _transitions(backend)[subscription["StandardsSubscriptionArn"]] = ("DELETING", subscription)
         return json.dumps({"StandardsSubscriptions": answered})
 
     _install(SecurityHubResponse, batch_disable_standards)

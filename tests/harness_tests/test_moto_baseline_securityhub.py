@@ -70,6 +70,9 @@ def test_standards_are_listed_enabled_and_disabled(moto):
         "StandardsSubscriptions"]
     subscription = f"arn:aws:securityhub:{region}:{ACCOUNT_ID}:subscription/nist-800-53/v/5.0.0"
     assert enabled["StandardsSubscriptionArn"] == subscription and enabled["StandardsStatus"] == "PENDING"
+    # Listed as PENDING for a while (here, one read), then READY.
+    [pending] = hub.get_enabled_standards()["StandardsSubscriptions"]
+    assert pending["StandardsArn"] == nist and pending["StandardsStatus"] == "PENDING"
     [listed] = hub.get_enabled_standards()["StandardsSubscriptions"]
     assert listed["StandardsArn"] == nist and listed["StandardsStatus"] == "READY"
     assert hub.get_enabled_standards(StandardsSubscriptionArns=[subscription])["StandardsSubscriptions"] == [listed]
@@ -78,6 +81,8 @@ def test_standards_are_listed_enabled_and_disabled(moto):
     assert _code(err) == "InvalidInputException"
     [disabled] = hub.batch_disable_standards(StandardsSubscriptionArns=[subscription])["StandardsSubscriptions"]
     assert disabled["StandardsStatus"] == "DELETING"
+    [deleting] = hub.get_enabled_standards()["StandardsSubscriptions"]
+    assert deleting["StandardsArn"] == nist and deleting["StandardsStatus"] == "DELETING"
     assert hub.get_enabled_standards()["StandardsSubscriptions"] == []
     with pytest.raises(ClientError) as err:
         hub.batch_disable_standards(StandardsSubscriptionArns=[subscription])

@@ -100,7 +100,8 @@ pub async fn tagged(cx: &AwsContext, urn: &str, resource_type: &str) -> Result<V
 /// The auto-name behind a key tagged with `urn` whose alias is `{prefix}{auto-name}`: the
 /// anchor of a resource whose first object is its key. Found through KMS's own ListAliases
 /// and the key's tags, not the tagging API, whose index lags by minutes: a key made and
-/// aliased by an attempt killed a moment ago is missed only for KMS's seconds.
+/// aliased by an attempt killed a moment ago is missed only for KMS's seconds. A key its
+/// resource's delete kept (`kms::KEPT_TAG`) is no attempt's.
 pub async fn by_key_alias(
     cx: &AwsContext,
     urn: &str,
@@ -132,7 +133,10 @@ pub async fn by_key_alias(
     }
     candidates.sort();
     for (named, key) in candidates {
-        if super::kms::owned(cx, &key, urn).await? {
+        let tags = super::kms::tags_of(cx, &key).await?;
+        let owned = super::tags::owned_by(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), urn);
+        // A key the resource's delete kept is evidence left on purpose, not an attempt's.
+        if owned && !tags.contains_key(super::kms::KEPT_TAG) {
             return Ok(Some(named));
         }
     }

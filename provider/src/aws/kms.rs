@@ -380,6 +380,30 @@ pub(super) async fn owned(cx: &AwsContext, arn: &str, urn: &str) -> Result<bool>
     ))
 }
 
+/// The tag of a key its resource's delete kept on purpose (it decrypts the audit logs kept
+/// with it): evidence left behind, never the key of an earlier, interrupted attempt that a
+/// create of the same resource may carry on with (`abandoned::by_key_alias`).
+pub const KEPT_TAG: &str = "healthcare:kept-on-delete";
+
+/// Tags a key kept at its resource's delete with `KEPT_TAG`. A create that takes the key
+/// back (a resource of the same explicit name) brings its tags to its own, without this one.
+pub async fn mark_kept(cx: &AwsContext, arn: &str) -> Result<()> {
+    cx.kms()
+        .tag_resource()
+        .key_id(arn)
+        .tags(
+            Tag::builder()
+                .tag_key(KEPT_TAG)
+                .tag_value("true")
+                .build()
+                .map_err(Error::from)?,
+        )
+        .send()
+        .await
+        .map_err(|e| Error::aws("kms:TagResource", e))?;
+    Ok(())
+}
+
 /// The key's tags.
 pub async fn tags_of(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
     let tags = cx

@@ -148,10 +148,17 @@ pub const NEW_NAMED: Lag = Lag {
 
 /// SNS and Security Hub, right after their own create or enable: SNS may answer `NotFound`
 /// for a topic just made, and Security Hub `InvalidAccessException` ("not subscribed") for a
-/// hub just enabled. Given only right after the provider's own create.
+/// hub just enabled; RDS, given a topic SNS made a moment ago for an event subscription,
+/// `SNSTopicArnNotFound` or `SNSInvalidTopic`. Given only right after the provider's own create.
 pub const NEW_SUBSCRIPTION: Lag = Lag {
     waiting_for: "AWS to know a topic or hub just made",
-    codes: &["NotFound", "NotFoundException", "InvalidAccessException"],
+    codes: &[
+        "NotFound",
+        "NotFoundException",
+        "InvalidAccessException",
+        "SNSTopicArnNotFound",
+        "SNSInvalidTopic",
+    ],
     hints: &[],
     limit: Duration::from_secs(60),
 };

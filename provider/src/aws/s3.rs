@@ -16,6 +16,7 @@ use pulumi_provider::Ctx;
 
 use super::AwsContext;
 use super::lag::{NEW_BUCKET, resend, settle};
+use super::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
 /// How a bucket's objects are encrypted by default.
@@ -241,7 +242,34 @@ pub async fn configure(
             .bucket_logging_status(status.clone()),
         "s3:PutBucketLogging"
     );
-    Ok(())
+    // A bucket's settings read back late (terraform reads each one until it shows): read
+    // them until all show, so the state read that follows records what was put.
+    let target = logging.map(|(target, _)| target);
+    let label = format!("{what} to show its settings");
+    wait::until(ctx, &label, Backoff::default(), || async {
+        Ok(match observe(cx, name).await? {
+            Some(b) if shows(&b, encryption, lock, target) => Poll::Ready(()),
+            _ => Poll::Unseen(Error::Vanished {
+                what: what.clone(),
+                when: "did not show its settings right after they were put",
+            }),
+        })
+    })
+    .await
+}
+
+/// The bucket shows every setting `configure` puts.
+fn shows(b: &Bucket, encryption: &Encryption, lock: Option<Lock>, logging: Option<&str>) -> bool {
+    let sse = match encryption {
+        Encryption::Kms(key) => b.sse == Some(("aws:kms".to_string(), Some(key.clone()))),
+        Encryption::S3 => b.sse.as_ref().is_some_and(|(alg, _)| alg == "AES256"),
+    };
+    b.public_blocked
+        && b.versioning
+        && sse
+        && b.policy.is_some()
+        && (lock.is_none() || b.lock == lock)
+        && b.logging_target.as_deref() == logging
 }
 
 /// Reads the bucket's settings; `None` when it does not exist.

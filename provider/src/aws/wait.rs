@@ -11,6 +11,7 @@ use super::lag::{IN_USE, settle};
 use crate::error::{Error, Result};
 
 /// What one poll found.
+#[derive(Debug)]
 pub enum Poll<T> {
     Ready(T),
     /// Not yet; the state AWS reports, for the progress line.

@@ -51,6 +51,10 @@ type AccountBaseline struct {
 	Parts pulumi.StringMapOutput `pulumi:"parts"`
 	// The IAM password policy (every character class is always required).
 	PasswordPolicy BaselinePasswordPolicyPtrOutput `pulumi:"passwordPolicy"`
+	// The RDS event subscriptions sending RDS's failure, maintenance and configuration-change events of databases, clusters, parameter groups and DB security groups to the alarm topic.
+	//
+	// Defaults to `[]`.
+	RdsEventSubscriptions pulumi.StringArrayOutput `pulumi:"rdsEventSubscriptions"`
 	// At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.
 	RetainLogs pulumi.BoolPtrOutput `pulumi:"retainLogs"`
 	// What delete keeps, by name.
@@ -291,6 +295,13 @@ func (o AccountBaselineOutput) Parts() pulumi.StringMapOutput {
 // The IAM password policy (every character class is always required).
 func (o AccountBaselineOutput) PasswordPolicy() BaselinePasswordPolicyPtrOutput {
 	return o.ApplyT(func(v *AccountBaseline) BaselinePasswordPolicyPtrOutput { return v.PasswordPolicy }).(BaselinePasswordPolicyPtrOutput)
+}
+
+// The RDS event subscriptions sending RDS's failure, maintenance and configuration-change events of databases, clusters, parameter groups and DB security groups to the alarm topic.
+//
+// Defaults to `[]`.
+func (o AccountBaselineOutput) RdsEventSubscriptions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *AccountBaseline) pulumi.StringArrayOutput { return v.RdsEventSubscriptions }).(pulumi.StringArrayOutput)
 }
 
 // At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.

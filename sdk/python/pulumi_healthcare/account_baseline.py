@@ -304,6 +304,7 @@ class AccountBaseline(pulumi.CustomResource):
             __props__.__dict__["log_bucket_name"] = None
             __props__.__dict__["log_group_name"] = None
             __props__.__dict__["parts"] = None
+            __props__.__dict__["rds_event_subscriptions"] = None
             __props__.__dict__["retained_on_delete"] = None
             __props__.__dict__["security_hub_arn"] = None
             __props__.__dict__["trail_arn"] = None
@@ -348,6 +349,7 @@ class AccountBaseline(pulumi.CustomResource):
         __props__.__dict__["object_lock_mode"] = None
         __props__.__dict__["parts"] = None
         __props__.__dict__["password_policy"] = None
+        __props__.__dict__["rds_event_subscriptions"] = None
         __props__.__dict__["retain_logs"] = None
         __props__.__dict__["retained_on_delete"] = None
         __props__.__dict__["s3_data_events"] = None
@@ -500,6 +502,16 @@ class AccountBaseline(pulumi.CustomResource):
         The IAM password policy (every character class is always required).
         """
         return pulumi.get(self, "password_policy")
+
+    @_builtins.property
+    @pulumi.getter(name="rdsEventSubscriptions")
+    def rds_event_subscriptions(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+        """
+        The RDS event subscriptions sending RDS's failure, maintenance and configuration-change events of databases, clusters, parameter groups and DB security groups to the alarm topic.
+
+        Defaults to `[]`.
+        """
+        return pulumi.get(self, "rds_event_subscriptions")
 
     @_builtins.property
     @pulumi.getter(name="retainLogs")

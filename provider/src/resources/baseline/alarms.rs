@@ -14,6 +14,7 @@ use crate::aws::AwsContext;
 use crate::aws::lag::{NEW_KEY_ELSEWHERE, NEW_NAMED, NEW_SUBSCRIPTION, resend, settle};
 use crate::aws::tags::claim;
 use crate::error::{Error, Result, found};
+use crate::resources::postgres::settling;
 
 /// The topic as SNS reports it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -223,6 +224,20 @@ pub async fn ensure_topic(
         )
         .await?;
     }
+    // SNS's reads lag its writes: the topic is read until it shows its key and every address,
+    // so the state read that follows records them.
+    settling::until_seen(
+        ctx,
+        &what,
+        || settling::vanished(&what, "was not found right after it was made"),
+        || async {
+            Ok(topic(cx, &arn).await?.filter(|t| {
+                t.kms_key.as_deref() == Some(key_arn)
+                    && wanted.iter().all(|e| t.emails.iter().any(|x| x == e))
+            }))
+        },
+    )
+    .await?;
     Ok(arn)
 }
 

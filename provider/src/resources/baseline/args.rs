@@ -114,6 +114,9 @@ pub struct BaselineState {
     pub alarm_topic_arn: String,
     /// The security alarms, one per metric filter on the trail's log group.
     pub alarm_names: Vec<String>,
+    /// The RDS event subscriptions sending RDS's failure, maintenance and configuration-change events of databases, clusters, parameter groups and DB security groups to the alarm topic.
+    #[serde(default)]
+    pub rds_event_subscriptions: Vec<String>,
     /// The region's AWS Config recorder.
     pub config_recorder_name: String,
     /// The region's GuardDuty detector.

@@ -11,6 +11,7 @@ use pulumi_provider::Ctx;
 use crate::aws::AwsContext;
 use crate::aws::lag::{Lag, NEW_SUBSCRIPTION, resend, settle};
 use crate::aws::token::client_token;
+use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
 /// The region's GuardDuty detector: its id and whether it is enabled.
@@ -122,8 +123,18 @@ pub fn standard_path(arn: &str) -> String {
         .to_string()
 }
 
-/// The enabled standards: each one's ARN and its subscription's ARN.
-pub async fn enabled_standards(cx: &AwsContext) -> Result<BTreeMap<String, String>> {
+/// A standard's subscription as Security Hub lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subscribed {
+    pub arn: String,
+    /// `PENDING`, `READY`, `FAILED`, `DELETING` or `INCOMPLETE`.
+    pub status: String,
+    /// Security Hub's reason for a `FAILED` or `INCOMPLETE` status.
+    pub reason: Option<String>,
+}
+
+/// The enabled standards: each one's ARN and its subscription.
+pub async fn enabled_standards(cx: &AwsContext) -> Result<BTreeMap<String, Subscribed>> {
     let mut out = BTreeMap::new();
     let mut next = None;
     loop {
@@ -136,7 +147,19 @@ pub async fn enabled_standards(cx: &AwsContext) -> Result<BTreeMap<String, Strin
             .map_err(|e| Error::aws("securityhub:GetEnabledStandards", e))?;
         for s in page.standards_subscriptions() {
             if let (Some(arn), Some(sub)) = (s.standards_arn(), s.standards_subscription_arn()) {
-                out.insert(arn.to_string(), sub.to_string());
+                let status = s.standards_status().map(|v| v.as_str().to_string());
+                let reason = s
+                    .standards_status_reason()
+                    .and_then(|r| r.status_reason_code())
+                    .map(|c| c.as_str().to_string());
+                out.insert(
+                    arn.to_string(),
+                    Subscribed {
+                        arn: sub.to_string(),
+                        status: status.unwrap_or_default(),
+                        reason,
+                    },
+                );
             }
         }
         next = page.next_token;
@@ -208,8 +231,9 @@ pub async fn ensure_hub(
     let extra: Vec<String> = have
         .iter()
         .filter(|(arn, _)| exact && !wanted.contains(*arn))
-        .map(|(_, sub)| sub.clone())
+        .map(|(_, sub)| sub.arn.clone())
         .collect();
+    let changed = !requests.is_empty() || !extra.is_empty();
     if !extra.is_empty() {
         hub_client
             .batch_disable_standards()
@@ -218,10 +242,59 @@ pub async fn ensure_hub(
             .await
             .map_err(|e| Error::aws("securityhub:BatchDisableStandards", e))?;
     }
+    if changed {
+        let label = "Security Hub standards to be ready";
+        wait::until(ctx, label, Backoff::default(), || async {
+            standards_settled(&enabled_standards(cx).await?, &wanted, exact)
+        })
+        .await?;
+    }
     hub(cx).await?.ok_or_else(|| Error::Vanished {
         what: "Security Hub".into(),
         when: "was not enabled after EnableSecurityHub",
     })
+}
+
+/// Whether the standards have left their transitional states: each of `wanted` `READY` (or
+/// `INCOMPLETE`: some controls could not be enabled, which Security Hub reports on the
+/// controls), and, when `exact`, no other still listed (`DELETING`). `FAILED` ends the wait
+/// with Security Hub's reason. A standard just enabled that is not listed yet is AWS's lag.
+pub fn standards_settled(
+    now: &BTreeMap<String, Subscribed>,
+    wanted: &BTreeSet<String>,
+    exact: bool,
+) -> Result<Poll<()>> {
+    for arn in wanted {
+        match now.get(arn) {
+            Some(s) if s.status == "FAILED" => {
+                return Err(Error::Failed {
+                    what: format!("Security Hub standard {}", standard_path(arn)),
+                    reason: format!(
+                        "Security Hub reports it FAILED ({})",
+                        s.reason.as_deref().unwrap_or("no reason given")
+                    ),
+                });
+            }
+            Some(s) if s.status == "READY" || s.status == "INCOMPLETE" => {}
+            Some(s) => {
+                return Ok(Poll::Pending(format!(
+                    "{} {}",
+                    standard_path(arn),
+                    s.status
+                )));
+            }
+            None => {
+                return Ok(Poll::Unseen(Error::Vanished {
+                    what: format!("Security Hub standard {}", standard_path(arn)),
+                    when: "was not listed after BatchEnableStandards",
+                }));
+            }
+        }
+    }
+    if let Some(arn) = now.keys().find(|arn| exact && !wanted.contains(*arn)) {
+        return Ok(Poll::Pending(format!("{} DELETING", standard_path(arn))));
+    }
+    Ok(Poll::Ready(()))
 }
 
 pub async fn disable_hub(cx: &AwsContext, ctx: &Ctx) -> Result<()> {
@@ -238,3 +311,7 @@ pub async fn disable_hub(cx: &AwsContext, ctx: &Ctx) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "guards_tests.rs"]
+mod tests;

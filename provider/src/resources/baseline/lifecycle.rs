@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::args::{ADOPTED, BaselineArgs, BaselineState, CREATED, LockMode, Names, Part};
 use super::policies::{self, ACCESS_PREFIX, Arns};
-use super::{account, alarms, guards, recorder, state, trail};
+use super::{account, alarms, guards, rds_events, recorder, state, trail};
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_KEY, settle};
 use crate::aws::s3::{self, Encryption, Lock};
@@ -141,10 +141,13 @@ async fn recorded_on_key(
         return Ok(BTreeMap::new());
     };
     let tags = kms::tags_of(cx, &key.arn).await?;
-    if !crate::aws::tags::owned_by(
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        ctx.urn(),
-    ) {
+    // A key kept by an earlier baseline's delete records what that baseline made and removed.
+    if tags.contains_key(kms::KEPT_TAG)
+        || !crate::aws::tags::owned_by(
+            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ctx.urn(),
+        )
+    {
         return Ok(BTreeMap::new());
     }
     Ok(tags
@@ -369,6 +372,19 @@ async fn finish(
         .is_some_and(|p| account::policy_holds(p, &want) && exact_policy(p, &want))
     {
         account::put_password_policy(cx, ctx, &want).await?;
+        // IAM's reads lag its writes: read until the policy shows, for the state read.
+        let what = "the IAM password policy";
+        settling::until_seen(
+            ctx,
+            what,
+            || settling::vanished(what, "was not found right after it was set"),
+            || async {
+                Ok(account::password_policy(cx)
+                    .await?
+                    .filter(|p| account::policy_holds(p, &want) && exact_policy(p, &want)))
+            },
+        )
+        .await?;
     }
     let topic = alarms::ensure_topic(
         cx,
@@ -380,6 +396,7 @@ async fn finish(
     )
     .await?;
     alarms::ensure_alarms(cx, ctx, names, &topic, tags).await?;
+    rds_events::ensure(cx, ctx, names, &topic, tags).await?;
     Ok(())
 }
 
@@ -423,6 +440,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
     let a = &state.args;
     let account = cx.account().await?.to_string();
     let names = Names::new(a.name(), &account, &cx.region);
+    rds_events::delete(cx, ctx, &names).await?;
     alarms::delete(cx, ctx, &names).await?;
     trail::delete(cx, ctx, &names.trail).await?;
     if state.created(Part::ConfigRecorder) && !state.config_recorder_name.is_empty() {
@@ -458,6 +476,10 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
                 .await;
             }
         }
+    }
+    let key_kept = a.retain() || a.lock() != LockMode::None;
+    if key_kept && !state.kms_key_arn.is_empty() {
+        kms::mark_kept(cx, &state.kms_key_arn).await?;
     }
     for kept in &state.retained_on_delete {
         ctx.info(format!("kept {kept}")).await;

@@ -10,6 +10,7 @@ mod events;
 mod guards;
 mod lifecycle;
 mod policies;
+mod rds_events;
 mod recorder;
 mod state;
 mod trail;

@@ -33,8 +33,9 @@ impl Arns<'_> {
 }
 
 /// The key: the account administers it; CloudTrail encrypts this trail's logs with it;
-/// CloudWatch Logs uses it for the trail's group; CloudWatch alarms and AWS Config use it to
-/// publish to the encrypted topic and deliver to the bucket, for this account only.
+/// CloudWatch Logs uses it for the trail's group; CloudWatch alarms, RDS event notifications
+/// and AWS Config use it to publish to the encrypted topic and deliver to the bucket, for this
+/// account only.
 pub fn key(arns: &Arns<'_>, names: &Names) -> J {
     let account = arns.account;
     let trails = format!("arn:{}:cloudtrail:*:{account}:trail/*", arns.partition);
@@ -56,8 +57,9 @@ pub fn key(arns: &Arns<'_>, names: &Names) -> J {
          "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
          "Resource": "*",
          "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": arns.log_group(names)}}},
-        {"Sid": "AlarmsAndConfigDeliver", "Effect": "Allow",
-         "Principal": {"Service": ["cloudwatch.amazonaws.com", "config.amazonaws.com"]},
+        {"Sid": "AlarmsEventsAndConfigDeliver", "Effect": "Allow",
+         "Principal": {"Service": ["cloudwatch.amazonaws.com", "config.amazonaws.com",
+                                   "events.rds.amazonaws.com"]},
          "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
          "Condition": {"StringEquals": {"aws:SourceAccount": account}}}
     ]})

@@ -7,15 +7,15 @@ use super::args::{
     ADOPTED, BaselineArgs, BaselineState, LockMode, Names, Part, PasswordPolicyArgs,
 };
 use super::events::EVENTS;
-use super::{account, alarms, guards, recorder, trail};
+use super::{account, alarms, guards, rds_events, recorder, trail};
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs, s3, s3control};
 use crate::compliance::{
     CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, EBS_DEFAULT_ENCRYPTION, GUARDDUTY_ENABLED,
-    LOG_GROUP_ENCRYPTED, LOG_RETENTION, PASSWORD_POLICY, S3_ACCOUNT_PUBLIC_ACCESS, S3_DEFAULT_LOCK,
-    S3_ENCRYPTED, S3_LOGGING, S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING, SECURITY_ALARMS,
-    SECURITYHUB_ENABLED, SNS_ENCRYPTED, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED, TRAIL_MULTI_REGION,
-    TRAIL_VALIDATION,
+    LOG_GROUP_ENCRYPTED, LOG_RETENTION, PASSWORD_POLICY, RDS_EVENTS, S3_ACCOUNT_PUBLIC_ACCESS,
+    S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING, S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING,
+    SECURITY_ALARMS, SECURITYHUB_ENABLED, SNS_ENCRYPTED, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED,
+    TRAIL_MULTI_REGION, TRAIL_VALIDATION,
 };
 use crate::error::Result;
 
@@ -35,7 +35,7 @@ pub async fn read(
         return Ok(None);
     };
     let topic_arn = alarms::topic_arn(cx, &account, &names);
-    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw, pab) = futures::join!(
+    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw, pab, rds) = futures::join!(
         s3::observe(cx, &names.bucket),
         s3::observe(cx, &names.access_bucket),
         logs::describe(cx, &names.log_group),
@@ -48,10 +48,11 @@ pub async fn read(
         account::ebs_encrypted(cx),
         account::password_policy(cx),
         s3control::public_access_block(cx),
+        rds_events::observe(cx, &names),
     );
     let (bucket, access, group, (key, _), topic) = (bucket?, access?, group?, key?, topic?);
-    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab) =
-        (watched?, rec?, det?, hub?, ebs?, pw?, pab?);
+    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds) =
+        (watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?);
     let standards = match &hub {
         Some(_) => guards::enabled_standards(cx).await?,
         None => BTreeMap::new(),
@@ -178,6 +179,14 @@ pub async fn read(
             topic.as_ref().and_then(|t| t.kms_key.clone()).is_some(),
             format!("alarm topic encrypted with {}", shown(topic.as_ref().and_then(|t| t.kms_key.clone()))),
         ),
+        RDS_EVENTS.control(
+            rds_events::SOURCES.iter().all(|s| rds.get(&s.name(&names)).is_some_and(|r| r.is(s, &topic_arn))),
+            format!(
+                "{} of {} RDS event subscriptions (db-instance, db-cluster, db-parameter-group, db-security-group) enabled, sending their critical events to {topic_arn}",
+                rds_events::SOURCES.iter().filter(|s| rds.get(&s.name(&names)).is_some_and(|r| r.is(s, &topic_arn))).count(),
+                rds_events::SOURCES.len()
+            ),
+        ),
         SECURITY_ALARMS.control(
             alarms_ok,
             format!(
@@ -254,6 +263,7 @@ pub async fn read(
         kms_key_arn: key_arn,
         alarm_topic_arn: topic.map(|t| t.arn).unwrap_or_default(),
         alarm_names,
+        rds_event_subscriptions: rds.into_keys().collect(),
         config_recorder_name: rec.map(|r| r.name).unwrap_or_default(),
         guard_duty_detector_id: det.map(|d| d.0).unwrap_or_default(),
         security_hub_arn: hub.unwrap_or_default(),

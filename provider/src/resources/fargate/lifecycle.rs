@@ -174,6 +174,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &FargateState) -> R
     }
     if shared.retain_logs && s.kms_key_managed && !s.kms_key_arn.is_empty() {
         // The kept log groups are encrypted with it: it stays, so they stay readable.
+        kms::mark_kept(cx, &s.kms_key_arn).await?;
         ctx.info(format!(
             "kept the log groups (retainLogGroups) and the KMS key {} that decrypts them; \
              delete them yourself once the logs are no longer needed",
