@@ -138,7 +138,7 @@ class Matrix:
         if not hit:
             return None
         e = hit[0]
-        rest = e["protocol"] in ("rest", "rest-xml")
+        rest = e["protocol"] in ("rest", "rest-xml", "rest-xml-wrapped")
         return f"{e['service']}:{e['method'] + ' ' + e['path'] if rest else e['operation']}"
 
     def _writes(self):

@@ -91,6 +91,8 @@ REST_WRITE_RE = re.compile(r"(?:PUT|POST|PATCH|DELETE) /")
 REST_READ_RE = re.compile(r"POST /(?:.*/)?(?:get|list|describe|statistics|findings|search)/?$")
 # Smithy RPC v2 CBOR (CloudWatch, as the AWS SDK for Rust speaks it): the operation is named
 # in the path, ``POST /service/<Service>/operation/<Operation>``.
+# S3 Control's paths (its requests are signed for ``s3``).
+S3_CONTROL_PREFIX = "/v20180820/"
 CBOR_PATH_RE = re.compile(r"/service/[^/]+/operation/([A-Za-z0-9]+)$")
 _ids = itertools.count(1)
 
@@ -116,7 +118,8 @@ def identify(method, path, headers, body):
 
     protocol is ``json`` (X-Amz-Target), ``query``/``ec2`` (``Action=`` parameter), ``cbor``
     (Smithy RPC v2 CBOR: the operation named in the path), or ``rest`` (``rest-xml`` for
-    S3; the operation is then ``METHOD path``).
+    S3, ``rest-xml-wrapped`` for S3 Control, whose errors come wrapped in an
+    ``ErrorResponse``; the operation is then ``METHOD path``).
     """
     scope = SCOPE_RE.search(headers.get("Authorization", ""))
     region, service = scope.groups() if scope else (None, None)
@@ -131,7 +134,12 @@ def identify(method, path, headers, body):
     params = _form_fields(path, headers, body)
     if "Action" in params:
         return ("ec2" if service == "ec2" else "query"), service, region, params["Action"][0]
-    return ("rest-xml" if service == "s3" else "rest"), service, region, f"{method} {split.path}"
+    if service == "s3":
+        # S3 Control signs as S3; its paths start with its API version.
+        protocol = "rest-xml-wrapped" if split.path.startswith(S3_CONTROL_PREFIX) else "rest-xml"
+    else:
+        protocol = "rest"
+    return protocol, service, region, f"{method} {split.path}"
 
 
 def request_params(protocol, path, headers, body):
@@ -232,7 +240,8 @@ class Rule:
         status, codes = PRESETS.get(self.error, (400, {}))
         # S3 and CloudWatch (its CBOR errors carry the query protocol's codes) answer the
         # query family's codes.
-        family = {"ec2": "ec2", "query": "query", "rest-xml": "query", "cbor": "query"}.get(
+        family = {"ec2": "ec2", "query": "query", "rest-xml": "query", "rest-xml-wrapped": "query",
+                  "cbor": "query"}.get(
             protocol, "json")
         return self.status or status, self.code or codes[family]
 
@@ -250,6 +259,10 @@ def error_body(protocol, status, code, message, content_type=None):
     if protocol == "rest-xml":
         body = (f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
                 f"<RequestId>{request_id}</RequestId></Error>")
+        return [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)], body.encode()
+    if protocol == "rest-xml-wrapped":
+        body = (f"<ErrorResponse><Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+                f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>")
         return [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)], body.encode()
     if protocol == "cbor":
         import cbor2

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutE
 
 from harness import faultproxy
 from harness.faultproxy import Rule, identify
-from harness.moto_process import boto_client, read_first_line
+from harness.moto_process import ACCOUNT_ID, boto_client, read_first_line
 
 AUTH = ("AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/kinesis/aws4_request, "
         "SignedHeaders=host, Signature=0")
@@ -123,6 +123,21 @@ def test_error_presets_parse_as_aws_errors(proxy, service, call, preset, status,
     assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
     [entry] = proxy.log()
     assert (entry["fault"], entry["status"], entry["code"]) == ("error", status, code)
+
+
+def test_s3_control_errors_come_wrapped_as_s3_control_answers_them(proxy):
+    """S3 Control signs as S3 but wraps its errors in an ErrorResponse (S3 does not): an
+    injected refusal parses as AWS's, with its code, through the SDKs' S3 Control parser."""
+    operation = "GET /v20180820/configuration/publicAccessBlock"
+    assert identify("GET", "/v20180820/configuration/publicAccessBlock",
+                    {"Authorization": AUTH.replace("kinesis", "s3")}, b"") == (
+        "rest-xml-wrapped", "s3", "us-east-1", operation)
+    proxy.add_rule("error", error="access_denied", service="s3", operation=operation,
+                   message="injected")
+    with pytest.raises(ClientError) as err:
+        via(proxy, "s3control").get_public_access_block(AccountId=ACCOUNT_ID)
+    assert (err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]) == (
+        "AccessDenied", "injected")
 
 
 def test_error_matches_only_its_operation(proxy):
