@@ -207,6 +207,18 @@ pub const S3_ACCOUNT_PUBLIC_ACCESS: Rule = Rule {
     name: "s3-account-level-public-access-blocks-periodic",
     safeguard: "164.312(a)(1) access control",
 };
+pub const IMDSV2_DEFAULT: Rule = Rule {
+    name: "ec2-account-imdsv2-default",
+    safeguard: "164.312(a)(1) access control",
+};
+pub const SNAPSHOT_BLOCK_PUBLIC: Rule = Rule {
+    name: "ebs-snapshot-block-public-access",
+    safeguard: "164.312(a)(1) access control",
+};
+pub const IMAGE_BLOCK_PUBLIC: Rule = Rule {
+    name: "ec2-image-block-public-access",
+    safeguard: "164.312(a)(1) access control",
+};
 pub const EBS_DEFAULT_ENCRYPTION: Rule = Rule {
     name: "ec2-ebs-encryption-by-default",
     safeguard: "164.312(a)(2)(iv) encryption at rest",

@@ -108,7 +108,7 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public readonly objectLockMode: pulumi.Output<enums.ObjectLockMode | undefined>;
     /**
-     * For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`): `created` (removed at delete) or `adopted` (left in place).
+     * For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
      *
      * Defaults to `{}`.
      */

@@ -52,8 +52,10 @@ EVENTS = {
     "OrganizationsChanges": "cloudwatch_log_metric_filter_aws_organizations_changes",
 }
 DEFAULT_STANDARDS = ["aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/1.4.0"]
-PARTS = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "ebsEncryption", "s3PublicAccessBlock")
-ADOPTABLE = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "s3PublicAccessBlock")
+PARTS = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "ebsEncryption", "s3PublicAccessBlock",
+         "imdsDefaults", "snapshotBlockPublicAccess", "imageBlockPublicAccess")
+ADOPTABLE = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "s3PublicAccessBlock", "imdsDefaults",
+             "snapshotBlockPublicAccess")
 BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
              "RestrictPublicBuckets": True}
 # The addresses both examples notify.
@@ -167,6 +169,14 @@ def account_public_access_block(moto):
         raise
 
 
+def ec2_defaults(moto):
+    """The Region's instance metadata defaults and snapshot and AMI block public access."""
+    ec2 = moto.client("ec2")
+    return {"instance metadata defaults": ec2.get_instance_metadata_defaults()["AccountLevel"],
+            "snapshot block public access": ec2.get_snapshot_block_public_access_state()["State"],
+            "image block public access": ec2.get_image_block_public_access_state()["ImageBlockPublicAccessState"]}
+
+
 def account(moto):
     """Everything of the account (in the stack's region) that a baseline makes or takes over."""
     s3, logs, config = moto.client("s3"), moto.client("logs"), moto.client("config")
@@ -192,6 +202,7 @@ def account(moto):
         "password policy": password_policy(moto),
         "ebs encryption by default": moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"],
         "s3 account public access block": account_public_access_block(moto),
+        **ec2_defaults(moto),
     }
 
 
@@ -453,6 +464,9 @@ def check_baseline(moto, out, emails, retention, s3_data_events):
                                           for p in out["securityHubStandards"]))
     expect("ebs encryption by default", ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"], True)
     expect("s3 account public access block", account_public_access_block(moto), BLOCK_ALL)
+    expect("ec2 account defaults", ec2_defaults(moto), {
+        "instance metadata defaults": {"HttpTokens": "required"},
+        "snapshot block public access": "block-all-sharing", "image block public access": "block-new-sharing"})
     # RDS's critical events of each kind of source reach the alarm topic.
     subscriptions = {s["CustSubscriptionId"]: (s["SourceType"], sorted(s["EventCategoriesList"]), s["Enabled"],
                                                s["SnsTopicArn"])
@@ -656,10 +670,12 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
     out = outputs(stack)
     assert out["parts"] == {"configRecorder": "created", "guardDuty": "adopted", "securityHub": "created",
                             "passwordPolicy": "adopted", "ebsEncryption": "created",
-                            "s3PublicAccessBlock": "adopted"}
+                            "s3PublicAccessBlock": "adopted", "imdsDefaults": "created",
+                            "snapshotBlockPublicAccess": "created", "imageBlockPublicAccess": "created"}
     assert out["guardDutyDetectorId"] == detector
     assert out["adopt"] == {"configRecorder": False, "guardDuty": True, "securityHub": False,
-                            "passwordPolicy": True, "s3PublicAccessBlock": True}, out["adopt"]
+                            "passwordPolicy": True, "s3PublicAccessBlock": True, "imdsDefaults": False,
+                            "snapshotBlockPublicAccess": False}, out["adopt"]
     as_specified(moto, out, emails=["security@example.com"], retention=365, s3_data_events=False)
     stack.preview("--expect-no-changes")
 

@@ -12,7 +12,8 @@ the service-linked roles (path ``/aws-service-role/``): AWS Config's is the acco
 the first recorder and kept when the baseline goes (docs/baseline.md).
 
 A setting the account has one of (Security Hub, the password policy, EBS encryption by
-default, S3 Block Public Access) is one id while it is on and none while it is off, so that a setting left on after a
+default, S3 Block Public Access, the instance metadata defaults, snapshot and AMI block public
+access) is one id while it is on and none while it is off, so that a setting left on after a
 destroy shows as a leak like any object.
 """
 
@@ -65,6 +66,20 @@ def _public_access_block(moto):
     return [name for name, on in got["PublicAccessBlockConfiguration"].items() if on]
 
 
+def _ec2_defaults(moto):
+    """The Region's instance metadata defaults set, and snapshot and AMI block public access
+    when on."""
+    ec2 = moto.client("ec2")
+    snapshots = ec2.get_snapshot_block_public_access_state()["State"]
+    images = ec2.get_image_block_public_access_state()["ImageBlockPublicAccessState"]
+    return {
+        "ec2:instance-metadata-defaults": [f"{k}={v}" for k, v in
+                                           ec2.get_instance_metadata_defaults()["AccountLevel"].items()],
+        "ec2:snapshot-block-public-access": [] if snapshots == "unblocked" else [snapshots],
+        "ec2:image-block-public-access": [] if images == "unblocked" else [images],
+    }
+
+
 def _subscriptions(moto):
     """One id per subscription. A subscription pending confirmation is listed without its ARN
     ("PendingConfirmation"), so each is named by its topic, protocol and endpoint, numbered
@@ -109,5 +124,6 @@ def census(moto):
             ["on"] if moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
             else []),
         "s3control:public-access-block": _public_access_block(moto),
+        **_ec2_defaults(moto),
     }
     return {kind: sorted(ids) for kind, ids in found.items()}

@@ -29,6 +29,7 @@ if __package__:
     from .moto_cloudwatch_cbor import CLOUDWATCH_CBOR_ADDITIONS
     from .moto_config import CONFIG_ADDITIONS
     from .moto_ec2 import EC2_ADDITIONS
+    from .moto_ec2_account import EC2_ACCOUNT_ADDITIONS
     from .moto_ec2_acls import EC2_ACL_ADDITIONS
     from .moto_ecs import ECS_ADDITIONS
     from .moto_elasticache import ELASTICACHE_ADDITIONS
@@ -46,6 +47,7 @@ else:  # run as a program, with tests/harness first on sys.path
     from moto_cloudwatch_cbor import CLOUDWATCH_CBOR_ADDITIONS
     from moto_config import CONFIG_ADDITIONS
     from moto_ec2 import EC2_ADDITIONS
+    from moto_ec2_account import EC2_ACCOUNT_ADDITIONS
     from moto_ec2_acls import EC2_ACL_ADDITIONS
     from moto_ecs import ECS_ADDITIONS
     from moto_elasticache import ELASTICACHE_ADDITIONS
@@ -172,7 +174,7 @@ ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_
              *LOGS_ADDITIONS, *S3_ADDITIONS, *CLOUDTRAIL_ADDITIONS, *LOGS_FILTER_ADDITIONS, *SNS_ADDITIONS,
              *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
              *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user, *EC2_ACL_ADDITIONS,
-             *CLOUDWATCH_CBOR_ADDITIONS]
+             *CLOUDWATCH_CBOR_ADDITIONS, *EC2_ACCOUNT_ADDITIONS]
 
 
 def apply_additions():

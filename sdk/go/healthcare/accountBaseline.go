@@ -45,7 +45,7 @@ type AccountBaseline struct {
 	ObjectLockDays pulumi.IntPtrOutput `pulumi:"objectLockDays"`
 	// S3 Object Lock on the trail bucket: `GOVERNANCE` (default), `COMPLIANCE` or `NONE`.
 	ObjectLockMode ObjectLockModePtrOutput `pulumi:"objectLockMode"`
-	// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`): `created` (removed at delete) or `adopted` (left in place).
+	// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
 	//
 	// Defaults to `{}`.
 	Parts pulumi.StringMapOutput `pulumi:"parts"`
@@ -285,7 +285,7 @@ func (o AccountBaselineOutput) ObjectLockMode() ObjectLockModePtrOutput {
 	return o.ApplyT(func(v *AccountBaseline) ObjectLockModePtrOutput { return v.ObjectLockMode }).(ObjectLockModePtrOutput)
 }
 
-// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`): `created` (removed at delete) or `adopted` (left in place).
+// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
 //
 // Defaults to `{}`.
 func (o AccountBaselineOutput) Parts() pulumi.StringMapOutput {

@@ -20,12 +20,16 @@ type BaselineAdopt struct {
 	ConfigRecorder *bool `pulumi:"configRecorder"`
 	// Take over the region's GuardDuty detector.
 	GuardDuty *bool `pulumi:"guardDuty"`
+	// Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+	ImdsDefaults *bool `pulumi:"imdsDefaults"`
 	// Replace the account's IAM password policy.
 	PasswordPolicy *bool `pulumi:"passwordPolicy"`
 	// Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
 	S3PublicAccessBlock *bool `pulumi:"s3PublicAccessBlock"`
 	// Take over Security Hub, already enabled in the region.
 	SecurityHub *bool `pulumi:"securityHub"`
+	// Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+	SnapshotBlockPublicAccess *bool `pulumi:"snapshotBlockPublicAccess"`
 }
 
 // BaselineAdoptInput is an input type that accepts BaselineAdoptArgs and BaselineAdoptOutput values.
@@ -46,12 +50,16 @@ type BaselineAdoptArgs struct {
 	ConfigRecorder pulumi.BoolPtrInput `pulumi:"configRecorder"`
 	// Take over the region's GuardDuty detector.
 	GuardDuty pulumi.BoolPtrInput `pulumi:"guardDuty"`
+	// Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+	ImdsDefaults pulumi.BoolPtrInput `pulumi:"imdsDefaults"`
 	// Replace the account's IAM password policy.
 	PasswordPolicy pulumi.BoolPtrInput `pulumi:"passwordPolicy"`
 	// Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
 	S3PublicAccessBlock pulumi.BoolPtrInput `pulumi:"s3PublicAccessBlock"`
 	// Take over Security Hub, already enabled in the region.
 	SecurityHub pulumi.BoolPtrInput `pulumi:"securityHub"`
+	// Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+	SnapshotBlockPublicAccess pulumi.BoolPtrInput `pulumi:"snapshotBlockPublicAccess"`
 }
 
 func (BaselineAdoptArgs) ElementType() reflect.Type {
@@ -143,6 +151,11 @@ func (o BaselineAdoptOutput) GuardDuty() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.GuardDuty }).(pulumi.BoolPtrOutput)
 }
 
+// Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+func (o BaselineAdoptOutput) ImdsDefaults() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAdopt) *bool { return v.ImdsDefaults }).(pulumi.BoolPtrOutput)
+}
+
 // Replace the account's IAM password policy.
 func (o BaselineAdoptOutput) PasswordPolicy() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.PasswordPolicy }).(pulumi.BoolPtrOutput)
@@ -156,6 +169,11 @@ func (o BaselineAdoptOutput) S3PublicAccessBlock() pulumi.BoolPtrOutput {
 // Take over Security Hub, already enabled in the region.
 func (o BaselineAdoptOutput) SecurityHub() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.SecurityHub }).(pulumi.BoolPtrOutput)
+}
+
+// Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+func (o BaselineAdoptOutput) SnapshotBlockPublicAccess() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAdopt) *bool { return v.SnapshotBlockPublicAccess }).(pulumi.BoolPtrOutput)
 }
 
 type BaselineAdoptPtrOutput struct{ *pulumi.OutputState }
@@ -202,6 +220,16 @@ func (o BaselineAdoptPtrOutput) GuardDuty() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+func (o BaselineAdoptPtrOutput) ImdsDefaults() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAdopt) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.ImdsDefaults
+	}).(pulumi.BoolPtrOutput)
+}
+
 // Replace the account's IAM password policy.
 func (o BaselineAdoptPtrOutput) PasswordPolicy() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *BaselineAdopt) *bool {
@@ -229,6 +257,16 @@ func (o BaselineAdoptPtrOutput) SecurityHub() pulumi.BoolPtrOutput {
 			return nil
 		}
 		return v.SecurityHub
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+func (o BaselineAdoptPtrOutput) SnapshotBlockPublicAccess() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAdopt) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.SnapshotBlockPublicAccess
 	}).(pulumi.BoolPtrOutput)
 }
 

@@ -20,6 +20,10 @@ export interface BaselineAdoptArgs {
      */
     guardDuty?: pulumi.Input<boolean | undefined>;
     /**
+     * Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+     */
+    imdsDefaults?: pulumi.Input<boolean | undefined>;
+    /**
      * Replace the account's IAM password policy.
      */
     passwordPolicy?: pulumi.Input<boolean | undefined>;
@@ -31,6 +35,10 @@ export interface BaselineAdoptArgs {
      * Take over Security Hub, already enabled in the region.
      */
     securityHub?: pulumi.Input<boolean | undefined>;
+    /**
+     * Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+     */
+    snapshotBlockPublicAccess?: pulumi.Input<boolean | undefined>;
 }
 
 /**

@@ -20,6 +20,10 @@ export interface BaselineAdopt {
      */
     guardDuty?: boolean;
     /**
+     * Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+     */
+    imdsDefaults?: boolean;
+    /**
      * Replace the account's IAM password policy.
      */
     passwordPolicy?: boolean;
@@ -31,6 +35,10 @@ export interface BaselineAdopt {
      * Take over Security Hub, already enabled in the region.
      */
     securityHub?: boolean;
+    /**
+     * Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+     */
+    snapshotBlockPublicAccess?: boolean;
 }
 
 /**

@@ -55,6 +55,10 @@ class BaselineAdoptArgsDict(TypedDict):
     """
     Take over the region's GuardDuty detector.
     """
+    imds_defaults: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+    """
     password_policy: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     Replace the account's IAM password policy.
@@ -67,35 +71,47 @@ class BaselineAdoptArgsDict(TypedDict):
     """
     Take over Security Hub, already enabled in the region.
     """
+    snapshot_block_public_access: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+    """
 
 @pulumi.input_type
 class BaselineAdoptArgs:
     def __init__(__self__, *,
                  config_recorder: pulumi.Input[Optional[_builtins.bool]] = None,
                  guard_duty: pulumi.Input[Optional[_builtins.bool]] = None,
+                 imds_defaults: pulumi.Input[Optional[_builtins.bool]] = None,
                  password_policy: pulumi.Input[Optional[_builtins.bool]] = None,
                  s3_public_access_block: pulumi.Input[Optional[_builtins.bool]] = None,
-                 security_hub: pulumi.Input[Optional[_builtins.bool]] = None):
+                 security_hub: pulumi.Input[Optional[_builtins.bool]] = None,
+                 snapshot_block_public_access: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         Which of the account's one-per-region parts may be taken over when the account already
         has them. A part taken over is set to the baseline's settings and left in place at delete.
 
         :param pulumi.Input[_builtins.bool] config_recorder: Take over the region's AWS Config recorder and delivery channel.
         :param pulumi.Input[_builtins.bool] guard_duty: Take over the region's GuardDuty detector.
+        :param pulumi.Input[_builtins.bool] imds_defaults: Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
         :param pulumi.Input[_builtins.bool] password_policy: Replace the account's IAM password policy.
         :param pulumi.Input[_builtins.bool] s3_public_access_block: Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
         :param pulumi.Input[_builtins.bool] security_hub: Take over Security Hub, already enabled in the region.
+        :param pulumi.Input[_builtins.bool] snapshot_block_public_access: Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
         """
         if config_recorder is not None:
             pulumi.set(__self__, "config_recorder", config_recorder)
         if guard_duty is not None:
             pulumi.set(__self__, "guard_duty", guard_duty)
+        if imds_defaults is not None:
+            pulumi.set(__self__, "imds_defaults", imds_defaults)
         if password_policy is not None:
             pulumi.set(__self__, "password_policy", password_policy)
         if s3_public_access_block is not None:
             pulumi.set(__self__, "s3_public_access_block", s3_public_access_block)
         if security_hub is not None:
             pulumi.set(__self__, "security_hub", security_hub)
+        if snapshot_block_public_access is not None:
+            pulumi.set(__self__, "snapshot_block_public_access", snapshot_block_public_access)
 
     @_builtins.property
     @pulumi.getter(name="configRecorder")
@@ -120,6 +136,18 @@ class BaselineAdoptArgs:
     @guard_duty.setter
     def guard_duty(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "guard_duty", value)
+
+    @_builtins.property
+    @pulumi.getter(name="imdsDefaults")
+    def imds_defaults(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+        """
+        return pulumi.get(self, "imds_defaults")
+
+    @imds_defaults.setter
+    def imds_defaults(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "imds_defaults", value)
 
     @_builtins.property
     @pulumi.getter(name="passwordPolicy")
@@ -156,6 +184,18 @@ class BaselineAdoptArgs:
     @security_hub.setter
     def security_hub(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "security_hub", value)
+
+    @_builtins.property
+    @pulumi.getter(name="snapshotBlockPublicAccess")
+    def snapshot_block_public_access(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+        """
+        return pulumi.get(self, "snapshot_block_public_access")
+
+    @snapshot_block_public_access.setter
+    def snapshot_block_public_access(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "snapshot_block_public_access", value)
 
 
 class BaselinePasswordPolicyArgsDict(TypedDict):

@@ -489,7 +489,7 @@ class AccountBaseline(pulumi.CustomResource):
     @pulumi.getter
     def parts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`): `created` (removed at delete) or `adopted` (left in place).
+        For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
 
         Defaults to `{}`.
         """

@@ -48,12 +48,16 @@ class BaselineAdopt(dict):
             suggest = "config_recorder"
         elif key == "guardDuty":
             suggest = "guard_duty"
+        elif key == "imdsDefaults":
+            suggest = "imds_defaults"
         elif key == "passwordPolicy":
             suggest = "password_policy"
         elif key == "s3PublicAccessBlock":
             suggest = "s3_public_access_block"
         elif key == "securityHub":
             suggest = "security_hub"
+        elif key == "snapshotBlockPublicAccess":
+            suggest = "snapshot_block_public_access"
 
         if suggest:
             pulumi.log.warn(f"Key '{key}' not found in BaselineAdopt. Access the value via the '{suggest}' property getter instead.")
@@ -69,29 +73,37 @@ class BaselineAdopt(dict):
     def __init__(__self__, *,
                  config_recorder: Optional[_builtins.bool] = None,
                  guard_duty: Optional[_builtins.bool] = None,
+                 imds_defaults: Optional[_builtins.bool] = None,
                  password_policy: Optional[_builtins.bool] = None,
                  s3_public_access_block: Optional[_builtins.bool] = None,
-                 security_hub: Optional[_builtins.bool] = None):
+                 security_hub: Optional[_builtins.bool] = None,
+                 snapshot_block_public_access: Optional[_builtins.bool] = None):
         """
         Which of the account's one-per-region parts may be taken over when the account already
         has them. A part taken over is set to the baseline's settings and left in place at delete.
 
         :param _builtins.bool config_recorder: Take over the region's AWS Config recorder and delivery channel.
         :param _builtins.bool guard_duty: Take over the region's GuardDuty detector.
+        :param _builtins.bool imds_defaults: Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
         :param _builtins.bool password_policy: Replace the account's IAM password policy.
         :param _builtins.bool s3_public_access_block: Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
         :param _builtins.bool security_hub: Take over Security Hub, already enabled in the region.
+        :param _builtins.bool snapshot_block_public_access: Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
         """
         if config_recorder is not None:
             pulumi.set(__self__, "config_recorder", config_recorder)
         if guard_duty is not None:
             pulumi.set(__self__, "guard_duty", guard_duty)
+        if imds_defaults is not None:
+            pulumi.set(__self__, "imds_defaults", imds_defaults)
         if password_policy is not None:
             pulumi.set(__self__, "password_policy", password_policy)
         if s3_public_access_block is not None:
             pulumi.set(__self__, "s3_public_access_block", s3_public_access_block)
         if security_hub is not None:
             pulumi.set(__self__, "security_hub", security_hub)
+        if snapshot_block_public_access is not None:
+            pulumi.set(__self__, "snapshot_block_public_access", snapshot_block_public_access)
 
     @_builtins.property
     @pulumi.getter(name="configRecorder")
@@ -108,6 +120,14 @@ class BaselineAdopt(dict):
         Take over the region's GuardDuty detector.
         """
         return pulumi.get(self, "guard_duty")
+
+    @_builtins.property
+    @pulumi.getter(name="imdsDefaults")
+    def imds_defaults(self) -> Optional[_builtins.bool]:
+        """
+        Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+        """
+        return pulumi.get(self, "imds_defaults")
 
     @_builtins.property
     @pulumi.getter(name="passwordPolicy")
@@ -132,6 +152,14 @@ class BaselineAdopt(dict):
         Take over Security Hub, already enabled in the region.
         """
         return pulumi.get(self, "security_hub")
+
+    @_builtins.property
+    @pulumi.getter(name="snapshotBlockPublicAccess")
+    def snapshot_block_public_access(self) -> Optional[_builtins.bool]:
+        """
+        Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+        """
+        return pulumi.get(self, "snapshot_block_public_access")
 
 
 @pulumi.output_type

@@ -62,6 +62,10 @@ pub struct AdoptArgs {
     pub password_policy: Option<bool>,
     /// Turn on every S3 Block Public Access setting of the account when some are off (settings that are all on already are simply left on).
     pub s3_public_access_block: Option<bool>,
+    /// Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
+    pub imds_defaults: Option<bool>,
+    /// Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
+    pub snapshot_block_public_access: Option<bool>,
 }
 
 /// Inputs of an AccountBaseline.
@@ -123,7 +127,7 @@ pub struct BaselineState {
     pub guard_duty_detector_id: String,
     /// The Security Hub of the account and region.
     pub security_hub_arn: String,
-    /// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`): `created` (removed at delete) or `adopted` (left in place).
+    /// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
     #[serde(default)]
     pub parts: BTreeMap<String, String>,
     /// What delete keeps, by name.
@@ -159,6 +163,9 @@ impl BaselineArgs {
             Part::PasswordPolicy => a.password_policy,
             Part::EbsEncryption => Some(true),
             Part::S3PublicAccessBlock => a.s3_public_access_block,
+            Part::ImdsDefaults => a.imds_defaults,
+            Part::SnapshotBlockPublicAccess => a.snapshot_block_public_access,
+            Part::ImageBlockPublicAccess => Some(true),
         }
         .unwrap_or(false)
     }
@@ -173,16 +180,22 @@ pub enum Part {
     PasswordPolicy,
     EbsEncryption,
     S3PublicAccessBlock,
+    ImdsDefaults,
+    SnapshotBlockPublicAccess,
+    ImageBlockPublicAccess,
 }
 
 impl Part {
-    pub const ALL: [Part; 6] = [
+    pub const ALL: [Part; 9] = [
         Part::ConfigRecorder,
         Part::GuardDuty,
         Part::SecurityHub,
         Part::PasswordPolicy,
         Part::EbsEncryption,
         Part::S3PublicAccessBlock,
+        Part::ImdsDefaults,
+        Part::SnapshotBlockPublicAccess,
+        Part::ImageBlockPublicAccess,
     ];
 
     /// The part's key in `parts` and in `adopt`.
@@ -194,6 +207,9 @@ impl Part {
             Part::PasswordPolicy => "passwordPolicy",
             Part::EbsEncryption => "ebsEncryption",
             Part::S3PublicAccessBlock => "s3PublicAccessBlock",
+            Part::ImdsDefaults => "imdsDefaults",
+            Part::SnapshotBlockPublicAccess => "snapshotBlockPublicAccess",
+            Part::ImageBlockPublicAccess => "imageBlockPublicAccess",
         }
     }
 }

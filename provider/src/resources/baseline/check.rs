@@ -78,6 +78,8 @@ pub fn check(
         &mut adopt.security_hub,
         &mut adopt.password_policy,
         &mut adopt.s3_public_access_block,
+        &mut adopt.imds_defaults,
+        &mut adopt.snapshot_block_public_access,
     ] {
         flag.get_or_insert(false);
     }

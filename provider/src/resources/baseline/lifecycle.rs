@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use pulumi_provider::Ctx;
 use serde_json::json;
 
-use super::args::{ADOPTED, BaselineArgs, BaselineState, CREATED, LockMode, Names, Part};
+use super::args::{BaselineArgs, BaselineState, CREATED, LockMode, Names, Part};
 use super::policies::{self, ACCESS_PREFIX, Arns};
-use super::{account, alarms, guards, rds_events, recorder, state, trail};
+use super::survey::{Found, decide, survey};
+use super::{account, alarms, ec2_account, guards, rds_events, recorder, state, trail};
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_KEY, settle};
 use crate::aws::s3::{self, Encryption, Lock};
@@ -16,107 +17,9 @@ use crate::aws::tags::{claim, tags_for};
 use crate::aws::{AwsContext, kms, logs, partial, s3control};
 use crate::error::{Error, Result};
 use crate::resources::postgres::settling;
-use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
 
 /// The inline policy of the role CloudTrail delivers to CloudWatch Logs with.
 pub const LOGS_POLICY: &str = "deliver-to-log-group";
-
-/// What the account already has of each one-per-region part, found before anything is made.
-struct Found {
-    recorder: Option<recorder::Recorder>,
-    detector: Option<(String, bool)>,
-    hub: Option<String>,
-    password_policy: bool,
-    ebs: bool,
-    /// The account's S3 Block Public Access settings.
-    public_access: Option<PublicAccessBlockConfiguration>,
-}
-
-async fn survey(cx: &AwsContext) -> Result<Found> {
-    let (recorder, detector, hub, policy, ebs, public_access) = futures::join!(
-        recorder::find(cx),
-        guards::detector(cx),
-        guards::hub(cx),
-        account::password_policy(cx),
-        account::ebs_encrypted(cx),
-        s3control::public_access_block(cx),
-    );
-    Ok(Found {
-        recorder: recorder?,
-        detector: detector?,
-        hub: hub?,
-        password_policy: policy?.is_some(),
-        ebs: ebs?,
-        public_access: public_access?,
-    })
-}
-
-/// Whose each one-per-region part is: the saved state's word first; then a part the account
-/// does not have yet is this baseline's to make; one it has is taken over only when `adopt`
-/// allows it (EBS encryption, and S3 Block Public Access with every setting on, that the
-/// account has already are simply left on).
-fn decide(
-    a: &BaselineArgs,
-    names: &Names,
-    found: &Found,
-    previous: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, String>> {
-    let mut parts = BTreeMap::new();
-    for part in Part::ALL {
-        let existing: Option<String> = match part {
-            Part::ConfigRecorder => found
-                .recorder
-                .as_ref()
-                .filter(|r| r.name != names.recorder)
-                .map(|r| format!("the AWS Config recorder {}", r.name)),
-            Part::GuardDuty => found
-                .detector
-                .as_ref()
-                .map(|(id, _)| format!("the GuardDuty detector {id}")),
-            Part::SecurityHub => found
-                .hub
-                .as_ref()
-                .map(|arn| format!("Security Hub ({arn})")),
-            Part::PasswordPolicy => found
-                .password_policy
-                .then(|| "an IAM password policy".to_string()),
-            Part::EbsEncryption => found.ebs.then(|| "EBS encryption by default".to_string()),
-            Part::S3PublicAccessBlock => found.public_access.as_ref().map(|c| {
-                format!(
-                    "S3 Block Public Access settings for the account ({})",
-                    s3control::describe(c)
-                )
-            }),
-        };
-        let all_on = part == Part::S3PublicAccessBlock
-            && found
-                .public_access
-                .as_ref()
-                .is_some_and(s3control::blocks_all);
-        let decided = match (previous.get(part.key()), existing) {
-            (Some(kept), Some(_)) => kept.clone(),
-            (_, None) => CREATED.to_string(),
-            (None, Some(_)) if all_on || a.adopts(part) => ADOPTED.to_string(),
-            (None, Some(what)) => {
-                return Err(Error::Input {
-                    property: format!("adopt.{}", part.key()),
-                    reason: format!(
-                        "the account already has {what}{}; set adopt.{}: true to take it over \
-                         (it is then set to the baseline's settings and left in place at delete)",
-                        if part == Part::S3PublicAccessBlock {
-                            ""
-                        } else {
-                            " in this region"
-                        },
-                        part.key()
-                    ),
-                });
-            }
-        };
-        parts.insert(part.key().to_string(), decided);
-    }
-    Ok(parts)
-}
 
 /// The auto-name an earlier, interrupted attempt of this create drew: its key is made first,
 /// and is found by its alias and its URN tag.
@@ -345,6 +248,15 @@ async fn finish(
     if !found.ebs {
         account::set_ebs_encryption(cx, true).await?;
     }
+    if found.ec2.http_tokens.as_deref() != Some(ec2_account::TOKENS_REQUIRED) {
+        ec2_account::set_imds_v2(cx, ctx, true).await?;
+    }
+    if found.ec2.snapshots != ec2_account::SNAPSHOTS_BLOCKED {
+        ec2_account::block_snapshots(cx, ctx, true).await?;
+    }
+    if found.ec2.images != ec2_account::IMAGES_BLOCKED {
+        ec2_account::block_images(cx, ctx, true).await?;
+    }
     if !found
         .public_access
         .as_ref()
@@ -457,6 +369,15 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
     }
     if state.created(Part::PasswordPolicy) {
         account::delete_password_policy(cx, ctx).await?;
+    }
+    if state.created(Part::ImdsDefaults) {
+        ec2_account::set_imds_v2(cx, ctx, false).await?;
+    }
+    if state.created(Part::SnapshotBlockPublicAccess) {
+        ec2_account::block_snapshots(cx, ctx, false).await?;
+    }
+    if state.created(Part::ImageBlockPublicAccess) {
+        ec2_account::block_images(cx, ctx, false).await?;
     }
     if state.created(Part::S3PublicAccessBlock) {
         s3control::unblock(cx, ctx).await?;

@@ -6,6 +6,7 @@ mod account;
 mod alarms;
 mod args;
 mod check;
+mod ec2_account;
 mod events;
 mod guards;
 mod lifecycle;
@@ -13,6 +14,7 @@ mod policies;
 mod rds_events;
 mod recorder;
 mod state;
+mod survey;
 mod trail;
 
 use pulumi_provider::{

@@ -7,15 +7,16 @@ use super::args::{
     ADOPTED, BaselineArgs, BaselineState, LockMode, Names, Part, PasswordPolicyArgs,
 };
 use super::events::EVENTS;
-use super::{account, alarms, guards, rds_events, recorder, trail};
+use super::{account, alarms, ec2_account, guards, rds_events, recorder, trail};
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs, s3, s3control};
 use crate::compliance::{
     CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, EBS_DEFAULT_ENCRYPTION, GUARDDUTY_ENABLED,
-    LOG_GROUP_ENCRYPTED, LOG_RETENTION, PASSWORD_POLICY, RDS_EVENTS, S3_ACCOUNT_PUBLIC_ACCESS,
-    S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING, S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING,
-    SECURITY_ALARMS, SECURITYHUB_ENABLED, SNS_ENCRYPTED, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED,
-    TRAIL_MULTI_REGION, TRAIL_VALIDATION,
+    IMAGE_BLOCK_PUBLIC, IMDSV2_DEFAULT, LOG_GROUP_ENCRYPTED, LOG_RETENTION, PASSWORD_POLICY,
+    RDS_EVENTS, S3_ACCOUNT_PUBLIC_ACCESS, S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING,
+    S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING, SECURITY_ALARMS, SECURITYHUB_ENABLED,
+    SNAPSHOT_BLOCK_PUBLIC, SNS_ENCRYPTED, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED, TRAIL_MULTI_REGION,
+    TRAIL_VALIDATION,
 };
 use crate::error::Result;
 
@@ -35,7 +36,7 @@ pub async fn read(
         return Ok(None);
     };
     let topic_arn = alarms::topic_arn(cx, &account, &names);
-    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw, pab, rds) = futures::join!(
+    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw, pab, rds, ec2) = futures::join!(
         s3::observe(cx, &names.bucket),
         s3::observe(cx, &names.access_bucket),
         logs::describe(cx, &names.log_group),
@@ -49,10 +50,11 @@ pub async fn read(
         account::password_policy(cx),
         s3control::public_access_block(cx),
         rds_events::observe(cx, &names),
+        ec2_account::read(cx),
     );
     let (bucket, access, group, (key, _), topic) = (bucket?, access?, group?, key?, topic?);
-    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds) =
-        (watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?);
+    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds, ec2) =
+        (watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?, ec2?);
     let standards = match &hub {
         Some(_) => guards::enabled_standards(cx).await?,
         None => BTreeMap::new(),
@@ -217,6 +219,18 @@ pub async fn read(
             },
         ),
         EBS_DEFAULT_ENCRYPTION.control(ebs, format!("EBS encryption by default {ebs}")),
+        IMDSV2_DEFAULT.control(
+            ec2.http_tokens.as_deref() == Some(ec2_account::TOKENS_REQUIRED),
+            format!("new instances' default HttpTokens: {}", shown(ec2.http_tokens.as_deref())),
+        ),
+        SNAPSHOT_BLOCK_PUBLIC.control(
+            ec2.snapshots == ec2_account::SNAPSHOTS_BLOCKED,
+            format!("EBS snapshot block public access: {}", ec2.snapshots),
+        ),
+        IMAGE_BLOCK_PUBLIC.control(
+            ec2.images == ec2_account::IMAGES_BLOCKED,
+            format!("AMI block public access: {}", ec2.images),
+        ),
         S3_ACCOUNT_PUBLIC_ACCESS.control(
             pab.as_ref().is_some_and(s3control::blocks_all),
             match &pab {

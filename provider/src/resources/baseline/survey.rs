@@ -1,0 +1,151 @@
+//! What the account already has of each one-per-region part, found before anything is made,
+//! and whose each part is.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
+
+use super::args::{ADOPTED, BaselineArgs, CREATED, Names, Part};
+use super::ec2_account::{self, IMAGES_BLOCKED, SNAPSHOTS_BLOCKED, TOKENS_REQUIRED, UNBLOCKED};
+use super::{account, guards, recorder};
+use crate::aws::{AwsContext, s3control};
+use crate::error::{Error, Result};
+
+pub struct Found {
+    pub recorder: Option<recorder::Recorder>,
+    pub detector: Option<(String, bool)>,
+    pub hub: Option<String>,
+    pub password_policy: bool,
+    pub ebs: bool,
+    /// The account's S3 Block Public Access settings.
+    pub public_access: Option<PublicAccessBlockConfiguration>,
+    /// The Region's IMDS default and snapshot and AMI block public access.
+    pub ec2: ec2_account::Defaults,
+}
+
+pub async fn survey(cx: &AwsContext) -> Result<Found> {
+    let (recorder, detector, hub, policy, ebs, public_access, ec2) = futures::join!(
+        recorder::find(cx),
+        guards::detector(cx),
+        guards::hub(cx),
+        account::password_policy(cx),
+        account::ebs_encrypted(cx),
+        s3control::public_access_block(cx),
+        ec2_account::read(cx),
+    );
+    Ok(Found {
+        recorder: recorder?,
+        detector: detector?,
+        hub: hub?,
+        password_policy: policy?.is_some(),
+        ebs: ebs?,
+        public_access: public_access?,
+        ec2: ec2?,
+    })
+}
+
+impl Found {
+    /// What the account has of `part` (in words, for an error naming it), and whether it is
+    /// already as the baseline sets it.
+    fn has(&self, part: Part, names: &Names) -> (Option<String>, bool) {
+        match part {
+            Part::ConfigRecorder => (
+                self.recorder
+                    .as_ref()
+                    .filter(|r| r.name != names.recorder)
+                    .map(|r| format!("the AWS Config recorder {} in this region", r.name)),
+                false,
+            ),
+            Part::GuardDuty => (
+                self.detector
+                    .as_ref()
+                    .map(|(id, _)| format!("the GuardDuty detector {id} in this region")),
+                false,
+            ),
+            Part::SecurityHub => (
+                self.hub
+                    .as_ref()
+                    .map(|arn| format!("Security Hub ({arn}) in this region")),
+                false,
+            ),
+            Part::PasswordPolicy => (
+                self.password_policy
+                    .then(|| "an IAM password policy".to_string()),
+                false,
+            ),
+            Part::EbsEncryption => (
+                self.ebs
+                    .then(|| "EBS encryption by default in this region".to_string()),
+                true,
+            ),
+            Part::S3PublicAccessBlock => (
+                self.public_access.as_ref().map(|c| {
+                    format!(
+                        "S3 Block Public Access settings for the account ({})",
+                        s3control::describe(c)
+                    )
+                }),
+                self.public_access
+                    .as_ref()
+                    .is_some_and(s3control::blocks_all),
+            ),
+            Part::ImdsDefaults => (
+                self.ec2.http_tokens.as_ref().map(|t| {
+                    format!("an instance metadata default in this region (HttpTokens {t})")
+                }),
+                self.ec2.http_tokens.as_deref() == Some(TOKENS_REQUIRED),
+            ),
+            Part::SnapshotBlockPublicAccess => (
+                (self.ec2.snapshots != UNBLOCKED).then(|| {
+                    format!(
+                        "block public access for EBS snapshots in this region ({})",
+                        self.ec2.snapshots
+                    )
+                }),
+                self.ec2.snapshots == SNAPSHOTS_BLOCKED,
+            ),
+            Part::ImageBlockPublicAccess => (
+                (self.ec2.images != UNBLOCKED).then(|| {
+                    format!(
+                        "block public access for AMIs in this region ({})",
+                        self.ec2.images
+                    )
+                }),
+                self.ec2.images == IMAGES_BLOCKED,
+            ),
+        }
+    }
+}
+
+/// Whose each one-per-region part is: the saved state's word first; then a part the account
+/// does not have yet is this baseline's to make; one it has is taken over only when `adopt`
+/// allows it, or when it is already as the baseline sets it (EBS encryption by default, S3
+/// Block Public Access all on, IMDSv2 required, snapshots and AMIs blocked: simply left on).
+pub fn decide(
+    a: &BaselineArgs,
+    names: &Names,
+    found: &Found,
+    previous: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
+    let mut parts = BTreeMap::new();
+    for part in Part::ALL {
+        let (existing, as_wanted) = found.has(part, names);
+        let decided = match (previous.get(part.key()), existing) {
+            (Some(kept), Some(_)) => kept.clone(),
+            (_, None) => CREATED.to_string(),
+            (None, Some(_)) if as_wanted || a.adopts(part) => ADOPTED.to_string(),
+            (None, Some(what)) => {
+                return Err(Error::Input {
+                    property: format!("adopt.{}", part.key()),
+                    reason: format!(
+                        "the account already has {what}; set adopt.{}: true to take it over \
+                         (it is then set to the baseline's settings and left in place at delete)",
+                        part.key()
+                    ),
+                });
+            }
+        };
+        parts.insert(part.key().to_string(), decided);
+    }
+    Ok(parts)
+}
