@@ -39,6 +39,10 @@ pub const NO_PUBLIC_IP: Rule = Rule {
     name: "subnet-auto-assign-public-ip-disabled",
     safeguard: "164.312(a)(1) access control",
 };
+pub const NACL_NO_OPEN_INGRESS: Rule = Rule {
+    name: "nacl-no-unrestricted-ssh-rdp",
+    safeguard: "164.312(a)(1) access control",
+};
 pub const LEAST_PRIVILEGE: Rule = Rule {
     name: "iam-policy-no-statements-with-admin-access",
     safeguard: "164.312(a)(1) access control",

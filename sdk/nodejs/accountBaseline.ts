@@ -80,6 +80,10 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly configRecorderName: pulumi.Output<string>;
     /**
+     * The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+     */
+    declare public readonly defaultVpc: pulumi.Output<enums.DefaultVpcMode | undefined>;
+    /**
      * The region's GuardDuty detector.
      */
     declare public /*out*/ readonly guardDutyDetectorId: pulumi.Output<string>;
@@ -108,7 +112,7 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public readonly objectLockMode: pulumi.Output<enums.ObjectLockMode | undefined>;
     /**
-     * For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
+     * For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
      *
      * Defaults to `{}`.
      */
@@ -168,6 +172,7 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["adopt"] = args?.adopt;
             resourceInputs["alarmEmails"] = args?.alarmEmails;
             resourceInputs["baselineName"] = args?.baselineName;
+            resourceInputs["defaultVpc"] = args?.defaultVpc;
             resourceInputs["logRetentionDays"] = args?.logRetentionDays;
             resourceInputs["objectLockDays"] = args?.objectLockDays;
             resourceInputs["objectLockMode"] = args?.objectLockMode;
@@ -199,6 +204,7 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["baselineName"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["configRecorderName"] = undefined /*out*/;
+            resourceInputs["defaultVpc"] = undefined /*out*/;
             resourceInputs["guardDutyDetectorId"] = undefined /*out*/;
             resourceInputs["kmsKeyArn"] = undefined /*out*/;
             resourceInputs["logBucketName"] = undefined /*out*/;
@@ -240,6 +246,10 @@ export interface AccountBaselineArgs {
      * Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
      */
     baselineName?: pulumi.Input<string | undefined>;
+    /**
+     * The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+     */
+    defaultVpc?: pulumi.Input<enums.DefaultVpcMode | undefined>;
     /**
      * Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
      */

@@ -53,9 +53,9 @@ EVENTS = {
 }
 DEFAULT_STANDARDS = ["aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/1.4.0"]
 PARTS = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "ebsEncryption", "s3PublicAccessBlock",
-         "imdsDefaults", "snapshotBlockPublicAccess", "imageBlockPublicAccess")
+         "imdsDefaults", "snapshotBlockPublicAccess", "imageBlockPublicAccess", "defaultVpc")
 ADOPTABLE = ("configRecorder", "guardDuty", "securityHub", "passwordPolicy", "s3PublicAccessBlock", "imdsDefaults",
-             "snapshotBlockPublicAccess")
+             "snapshotBlockPublicAccess", "defaultVpc")
 BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
              "RestrictPublicBuckets": True}
 # The addresses both examples notify.
@@ -177,6 +177,29 @@ def ec2_defaults(moto):
             "image block public access": ec2.get_image_block_public_access_state()["ImageBlockPublicAccessState"]}
 
 
+def default_vpc(moto):
+    """The Region's default VPC as the baseline locks it down and puts it back: its flow logs, its
+    default security group's rules, its default network ACL's inbound entries and whether each of
+    its subnets gives public IPs."""
+    ec2 = moto.client("ec2")
+    [vpc] = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    in_vpc = [{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
+    [group] = ec2.describe_security_groups(Filters=[*in_vpc, {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"]
+    [acl] = ec2.describe_network_acls(Filters=[*in_vpc, {"Name": "default", "Values": ["true"]}])["NetworkAcls"]
+    flow_logs = ec2.describe_flow_logs(Filter=[{"Name": "resource-id", "Values": [vpc["VpcId"]]}])["FlowLogs"]
+    return {
+        "default vpc flow logs": sorted((f["LogDestinationType"], f.get("LogDestination"), f["TrafficType"])
+                                        for f in flow_logs),
+        "default security group rules": sorted(json.dumps(p, sort_keys=True) for p in
+                                               group["IpPermissions"] + group["IpPermissionsEgress"]),
+        "default network acl inbound": sorted((e["RuleNumber"], e["RuleAction"], e.get("CidrBlock"))
+                                              for e in acl["Entries"] if not e["Egress"]),
+        "default subnets giving public ips": sorted(s["MapPublicIpOnLaunch"] for s in ec2.describe_subnets(
+            Filters=in_vpc)["Subnets"]),
+    }
+
+
 def account(moto):
     """Everything of the account (in the stack's region) that a baseline makes or takes over."""
     s3, logs, config = moto.client("s3"), moto.client("logs"), moto.client("config")
@@ -203,6 +226,7 @@ def account(moto):
         "ebs encryption by default": moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"],
         "s3 account public access block": account_public_access_block(moto),
         **ec2_defaults(moto),
+        **default_vpc(moto),
     }
 
 
@@ -394,7 +418,7 @@ def check_baseline(moto, out, emails, retention, s3_data_events):
     sse = rule["ApplyServerSideEncryptionByDefault"]
     expect("log bucket encryption", (sse["SSEAlgorithm"], sse.get("KMSMasterKeyID") in the_key,
                                      rule.get("BucketKeyEnabled")), ("aws:kms", True, True))
-    for service in ("cloudtrail.amazonaws.com", "config.amazonaws.com"):
+    for service in ("cloudtrail.amazonaws.com", "config.amazonaws.com", "delivery.logs.amazonaws.com"):
         statements, for_this_account = service_writes(s3, n["bucket"], service, out["trailArn"])
         if not for_this_account:
             problems.append(f"log bucket policy: no s3:PutObject for {service} scoped to this trail or account; "
@@ -467,6 +491,13 @@ def check_baseline(moto, out, emails, retention, s3_data_events):
     expect("ec2 account defaults", ec2_defaults(moto), {
         "instance metadata defaults": {"HttpTokens": "required"},
         "snapshot block public access": "block-all-sharing", "image block public access": "block-new-sharing"})
+    # The default VPC, locked down: its flow logs go to the trail bucket.
+    vpc = default_vpc(moto)
+    subnets = len(vpc["default subnets giving public ips"])
+    expect("default vpc", vpc, {
+        "default vpc flow logs": [("s3", f"arn:aws:s3:::{n['bucket']}", "ALL")],
+        "default security group rules": [], "default network acl inbound": [(32767, "deny", "0.0.0.0/0")],
+        "default subnets giving public ips": [False] * subnets})
     # RDS's critical events of each kind of source reach the alarm topic.
     subscriptions = {s["CustSubscriptionId"]: (s["SourceType"], sorted(s["EventCategoriesList"]), s["Enabled"],
                                                s["SnsTopicArn"])
@@ -671,11 +702,12 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
     assert out["parts"] == {"configRecorder": "created", "guardDuty": "adopted", "securityHub": "created",
                             "passwordPolicy": "adopted", "ebsEncryption": "created",
                             "s3PublicAccessBlock": "adopted", "imdsDefaults": "created",
-                            "snapshotBlockPublicAccess": "created", "imageBlockPublicAccess": "created"}
+                            "snapshotBlockPublicAccess": "created", "imageBlockPublicAccess": "created",
+                            "defaultVpc": "created"}
     assert out["guardDutyDetectorId"] == detector
     assert out["adopt"] == {"configRecorder": False, "guardDuty": True, "securityHub": False,
                             "passwordPolicy": True, "s3PublicAccessBlock": True, "imdsDefaults": False,
-                            "snapshotBlockPublicAccess": False}, out["adopt"]
+                            "snapshotBlockPublicAccess": False, "defaultVpc": False}, out["adopt"]
     as_specified(moto, out, emails=["security@example.com"], retention=365, s3_data_events=False)
     stack.preview("--expect-no-changes")
 
@@ -687,6 +719,64 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
     assert password_policy(moto) is not None
     # Taken over, it was brought to the baseline's settings, and stays so.
     assert account_public_access_block(moto) == BLOCK_ALL
+
+
+DEFAULT_VPC_CONTROLS = {"vpc-flow-logs-enabled", "vpc-default-security-group-closed", "nacl-no-unrestricted-ssh-rdp",
+                        "subnet-auto-assign-public-ip-disabled"}
+
+
+def unsatisfied(out):
+    return {c["rule"] for c in out["compliance"]["controls"] if not c["satisfied"]}
+
+
+def test_the_default_vpc_is_locked_down_put_back_or_left_as_the_program_says(new_stack, moto):
+    ec2 = moto.client("ec2")
+    [vpc] = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    [subnet, *_] = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
+    as_aws_made = default_vpc(moto)
+    assert as_aws_made["default security group rules"] and as_aws_made["default network acl inbound"] == [
+        (100, "allow", "0.0.0.0/0"), (32767, "deny", "0.0.0.0/0")], as_aws_made
+    # Something runs in the default VPC: locking it down would cut it off, so it is not done unasked.
+    interface = ec2.create_network_interface(SubnetId=subnet["SubnetId"])["NetworkInterface"]["NetworkInterfaceId"]
+    before = account(moto)
+    stack = new_stack(program())
+    result = stack.run("up", "--yes", "--skip-preview", check=False)
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0 and "adopt.defaultVpc" in said and "1 network interfaces" in said, said[-3000:]
+    assert stack.resources(TOKEN) == [] and account(moto) == before
+
+    # Left alone, it stays as it is, and the baseline's compliance says so.
+    stack.write(program(defaultVpc="LEAVE"))
+    stack.up()
+    out = outputs(stack)
+    assert "defaultVpc" not in out["parts"] and out["defaultVpc"] == "LEAVE", out["parts"]
+    assert default_vpc(moto) == as_aws_made
+    assert unsatisfied(out) == DEFAULT_VPC_CONTROLS, out["compliance"]
+    stack.preview("--expect-no-changes")
+
+    # Unused, it is locked down; left alone again, it is put back as AWS made it.
+    ec2.delete_network_interface(NetworkInterfaceId=interface)
+    stack.write(program())
+    stack.up()
+    out = outputs(stack)
+    assert out["parts"]["defaultVpc"] == "created" and unsatisfied(out) == set(), out["compliance"]
+    as_specified(moto, out, emails=["security@example.com"], retention=365, s3_data_events=False)
+    stack.preview("--expect-no-changes")
+    stack.write(program(defaultVpc="LEAVE"))
+    stack.up()
+    assert "defaultVpc" not in outputs(stack)["parts"] and default_vpc(moto) == as_aws_made
+
+    # Taken over while in use, it is locked down and stays so after the baseline is gone.
+    interface = ec2.create_network_interface(SubnetId=subnet["SubnetId"])["NetworkInterface"]["NetworkInterfaceId"]
+    stack.write(program(adopt={"defaultVpc": True}))
+    stack.up()
+    out = outputs(stack)
+    assert out["parts"]["defaultVpc"] == "adopted" and unsatisfied(out) == set(), out["compliance"]
+    locked = default_vpc(moto)
+    assert locked["default security group rules"] == [] and not any(locked["default subnets giving public ips"])
+    stack.destroy()
+    assert default_vpc(moto) == locked
+    ec2.delete_network_interface(NetworkInterfaceId=interface)
 
 
 def test_the_yaml_example(new_stack, moto, proxy):

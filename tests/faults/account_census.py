@@ -14,7 +14,7 @@ the first recorder and kept when the baseline goes (docs/baseline.md).
 A setting the account has one of (Security Hub, the password policy, EBS encryption by
 default, S3 Block Public Access, the instance metadata defaults, snapshot and AMI block public
 access) is one id while it is on and none while it is off, so that a setting left on after a
-destroy shows as a leak like any object.
+destroy shows as a leak like any object; so is each locked-down part of the default VPC.
 """
 
 from collections import Counter
@@ -80,6 +80,29 @@ def _ec2_defaults(moto):
     }
 
 
+def _default_vpc_locked(moto):
+    """What of the Region's default VPC is locked down, one id each: its default security group
+    with no rule, its default network ACL letting nothing in, each subnet giving no public IP.
+    As AWS makes it, none is; a lock-down left after a destroy shows as a leak. (Its flow logs
+    are counted by ``inventory``.)"""
+    ec2 = moto.client("ec2")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    locked = []
+    for vpc in vpcs:
+        in_vpc = [{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
+        for g in ec2.describe_security_groups(Filters=[*in_vpc, {"Name": "group-name", "Values": ["default"]}])[
+                "SecurityGroups"]:
+            if not g["IpPermissions"] and not g["IpPermissionsEgress"]:
+                locked.append(f"{g['GroupId']} has no rule")
+        for acl in ec2.describe_network_acls(Filters=[*in_vpc, {"Name": "default", "Values": ["true"]}])[
+                "NetworkAcls"]:
+            if not any(not e["Egress"] and e["RuleAction"] == "allow" for e in acl["Entries"]):
+                locked.append(f"{acl['NetworkAclId']} lets nothing in")
+        locked += [f"{s['SubnetId']} gives no public IP" for s in ec2.describe_subnets(Filters=in_vpc)["Subnets"]
+                   if not s["MapPublicIpOnLaunch"]]
+    return locked
+
+
 def _subscriptions(moto):
     """One id per subscription. A subscription pending confirmation is listed without its ARN
     ("PendingConfirmation"), so each is named by its topic, protocol and endpoint, numbered
@@ -125,5 +148,6 @@ def census(moto):
             else []),
         "s3control:public-access-block": _public_access_block(moto),
         **_ec2_defaults(moto),
+        "ec2:default-vpc-locked-down": _default_vpc_locked(moto),
     }
     return {kind: sorted(ids) for kind, ids in found.items()}

@@ -249,7 +249,32 @@ def ec2_modify_vpc_endpoint():
     _install(EC2Response, modify_vpc_endpoint)
 
 
+def ec2_default_security_group_rules():
+    """A VPC's default security group comes with AWS's inbound rule: all traffic from the
+    group itself (moto 5.2.5 makes the outbound rule only).
+
+    AWS: a default security group has an inbound rule that "allows inbound traffic from
+    network interfaces (and their associated instances) that are assigned to the same
+    security group", and an outbound rule allowing all traffic (IPv4, and IPv6 in a VPC with
+    an IPv6 CIDR block).
+    """
+    from moto.ec2.models.security_groups import SecurityGroup, SecurityGroupRule
+
+    original = SecurityGroup.__init__
+    if getattr(original, "healthcare_addition", False):
+        return
+
+    def __init__(self, ec2_backend, group_id, name, description, vpc_id=None, tags=None, is_default=None):
+        original(self, ec2_backend, group_id, name, description, vpc_id=vpc_id, tags=tags, is_default=is_default)
+        if self.is_default and vpc_id:
+            itself = {"GroupId": self.id, "UserId": ec2_backend.account_id, "OwnerId": ec2_backend.account_id}
+            self.ingress_rules.append(SecurityGroupRule(ec2_backend, "-1", self.id, None, None, None,
+                                                        source_group=itself, is_egress=False))
+
+    _install(SecurityGroup, __init__, "__init__")
+
+
 EC2_ADDITIONS = [ec2_get_ebs_default_kms_key_id, ec2_modify_ebs_default_kms_key_id,
                  ec2_reset_ebs_default_kms_key_id, ec2_create_network_acl, ec2_replace_network_acl_entry,
                  ec2_delete_network_acl_entry, ec2_replace_network_acl_association,
-                 ec2_describe_network_acls, ec2_modify_vpc_endpoint]
+                 ec2_describe_network_acls, ec2_modify_vpc_endpoint, ec2_default_security_group_rules]

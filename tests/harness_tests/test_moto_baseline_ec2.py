@@ -1,5 +1,5 @@
 """The account baseline's EC2 settings on the emulator: EBS encryption by default and its key, a
-VPC's network ACLs and its endpoints' policies, as AWS documents them. The EBS settings are the
+VPC's default security group, its network ACLs and its endpoints' policies, as AWS documents them. The EBS settings are the
 Region's own: their tests share one Region (making an EC2 Region costs seconds) and each starts
 from AWS's defaults."""
 
@@ -78,6 +78,37 @@ def test_the_default_acl_is_found_with_its_subnets(vpc):
     assert [a["SubnetId"] for a in acl["Associations"]] == [subnet]
     assert {(k, e["RuleAction"]) for k, e in _entries(ec2, acl["NetworkAclId"]).items()} == {
         ((False, 100), "allow"), ((True, 100), "allow"), ((False, 32767), "deny"), ((True, 32767), "deny")}
+
+
+
+def _default_group(ec2, vpc_id):
+    [group] = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
+                                                    {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"]
+    return group
+
+
+def test_a_default_security_group_has_the_rules_aws_gives_it(vpc):
+    """All traffic in from the group itself, all traffic out; both can be revoked and given back."""
+    ec2, vpc_id, _ = vpc
+    group = _default_group(ec2, vpc_id)
+    itself = [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group["GroupId"], "UserId": ACCOUNT_ID}],
+               "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": []}]
+    anywhere = [{"IpProtocol": "-1", "UserIdGroupPairs": [], "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                 "Ipv6Ranges": [], "PrefixListIds": []}]
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == (itself, anywhere)
+    # The default VPC's group too.
+    [default_vpc] = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    theirs = _default_group(ec2, default_vpc["VpcId"])
+    assert [p["UserIdGroupPairs"][0]["GroupId"] for p in theirs["IpPermissions"]] == [theirs["GroupId"]]
+    ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=group["IpPermissions"])
+    with pytest.raises(ClientError) as err:
+        ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=group["IpPermissions"])
+    assert _code(err) == "InvalidPermission.NotFound"
+    assert _default_group(ec2, vpc_id)["IpPermissions"] == []
+    ec2.authorize_security_group_ingress(GroupId=group["GroupId"], IpPermissions=[
+        {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group["GroupId"]}]}])
+    assert _default_group(ec2, vpc_id)["IpPermissions"] == itself
 
 
 def test_a_new_acl_denies_everything_until_given_entries(vpc):

@@ -31,6 +31,8 @@ type AccountBaseline struct {
 	Compliance CompliancePtrOutput `pulumi:"compliance"`
 	// The region's AWS Config recorder.
 	ConfigRecorderName pulumi.StringOutput `pulumi:"configRecorderName"`
+	// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+	DefaultVpc DefaultVpcModePtrOutput `pulumi:"defaultVpc"`
 	// The region's GuardDuty detector.
 	GuardDutyDetectorId pulumi.StringOutput `pulumi:"guardDutyDetectorId"`
 	// The key encrypting the trail, its bucket, log group and alarm topic.
@@ -45,7 +47,7 @@ type AccountBaseline struct {
 	ObjectLockDays pulumi.IntPtrOutput `pulumi:"objectLockDays"`
 	// S3 Object Lock on the trail bucket: `GOVERNANCE` (default), `COMPLIANCE` or `NONE`.
 	ObjectLockMode ObjectLockModePtrOutput `pulumi:"objectLockMode"`
-	// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
+	// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
 	//
 	// Defaults to `{}`.
 	Parts pulumi.StringMapOutput `pulumi:"parts"`
@@ -129,6 +131,8 @@ type accountBaselineArgs struct {
 	AlarmEmails []string `pulumi:"alarmEmails"`
 	// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 	BaselineName *string `pulumi:"baselineName"`
+	// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+	DefaultVpc *DefaultVpcMode `pulumi:"defaultVpc"`
 	// Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
 	LogRetentionDays *int `pulumi:"logRetentionDays"`
 	// Days each trail object is locked (default 2190, six years).
@@ -155,6 +159,8 @@ type AccountBaselineArgs struct {
 	AlarmEmails pulumi.StringArrayInput
 	// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 	BaselineName pulumi.StringPtrInput
+	// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+	DefaultVpc DefaultVpcModePtrInput
 	// Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
 	LogRetentionDays pulumi.IntPtrInput
 	// Days each trail object is locked (default 2190, six years).
@@ -250,6 +256,11 @@ func (o AccountBaselineOutput) ConfigRecorderName() pulumi.StringOutput {
 	return o.ApplyT(func(v *AccountBaseline) pulumi.StringOutput { return v.ConfigRecorderName }).(pulumi.StringOutput)
 }
 
+// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+func (o AccountBaselineOutput) DefaultVpc() DefaultVpcModePtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) DefaultVpcModePtrOutput { return v.DefaultVpc }).(DefaultVpcModePtrOutput)
+}
+
 // The region's GuardDuty detector.
 func (o AccountBaselineOutput) GuardDutyDetectorId() pulumi.StringOutput {
 	return o.ApplyT(func(v *AccountBaseline) pulumi.StringOutput { return v.GuardDutyDetectorId }).(pulumi.StringOutput)
@@ -285,7 +296,7 @@ func (o AccountBaselineOutput) ObjectLockMode() ObjectLockModePtrOutput {
 	return o.ApplyT(func(v *AccountBaseline) ObjectLockModePtrOutput { return v.ObjectLockMode }).(ObjectLockModePtrOutput)
 }
 
-// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
+// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
 //
 // Defaults to `{}`.
 func (o AccountBaselineOutput) Parts() pulumi.StringMapOutput {

@@ -559,6 +559,174 @@ func (in *databaseEnginePtr) ToDatabaseEnginePtrOutputWithContext(ctx context.Co
 	return pulumi.ToOutputWithContext(ctx, in).(DatabaseEnginePtrOutput)
 }
 
+// What the baseline does with the Region's default VPC.
+type DefaultVpcMode string
+
+const (
+	// Flow logs of all its traffic to the trail bucket, its default security group emptied, no inbound allow on its default network ACL, no public IP by default in its subnets.
+	DefaultVpcModeLockDown = DefaultVpcMode("LOCK_DOWN")
+	// Leave it as it is.
+	DefaultVpcModeLeave = DefaultVpcMode("LEAVE")
+)
+
+func (DefaultVpcMode) ElementType() reflect.Type {
+	return reflect.TypeOf((*DefaultVpcMode)(nil)).Elem()
+}
+
+func (e DefaultVpcMode) ToDefaultVpcModeOutput() DefaultVpcModeOutput {
+	return pulumi.ToOutput(e).(DefaultVpcModeOutput)
+}
+
+func (e DefaultVpcMode) ToDefaultVpcModeOutputWithContext(ctx context.Context) DefaultVpcModeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(DefaultVpcModeOutput)
+}
+
+func (e DefaultVpcMode) ToDefaultVpcModePtrOutput() DefaultVpcModePtrOutput {
+	return e.ToDefaultVpcModePtrOutputWithContext(context.Background())
+}
+
+func (e DefaultVpcMode) ToDefaultVpcModePtrOutputWithContext(ctx context.Context) DefaultVpcModePtrOutput {
+	return DefaultVpcMode(e).ToDefaultVpcModeOutputWithContext(ctx).ToDefaultVpcModePtrOutputWithContext(ctx)
+}
+
+func (e DefaultVpcMode) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e DefaultVpcMode) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e DefaultVpcMode) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e DefaultVpcMode) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type DefaultVpcModeOutput struct{ *pulumi.OutputState }
+
+func (DefaultVpcModeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DefaultVpcMode)(nil)).Elem()
+}
+
+func (o DefaultVpcModeOutput) ToDefaultVpcModeOutput() DefaultVpcModeOutput {
+	return o
+}
+
+func (o DefaultVpcModeOutput) ToDefaultVpcModeOutputWithContext(ctx context.Context) DefaultVpcModeOutput {
+	return o
+}
+
+func (o DefaultVpcModeOutput) ToDefaultVpcModePtrOutput() DefaultVpcModePtrOutput {
+	return o.ToDefaultVpcModePtrOutputWithContext(context.Background())
+}
+
+func (o DefaultVpcModeOutput) ToDefaultVpcModePtrOutputWithContext(ctx context.Context) DefaultVpcModePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v DefaultVpcMode) *DefaultVpcMode {
+		return &v
+	}).(DefaultVpcModePtrOutput)
+}
+
+func (o DefaultVpcModeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o DefaultVpcModeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e DefaultVpcMode) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o DefaultVpcModeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o DefaultVpcModeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e DefaultVpcMode) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type DefaultVpcModePtrOutput struct{ *pulumi.OutputState }
+
+func (DefaultVpcModePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**DefaultVpcMode)(nil)).Elem()
+}
+
+func (o DefaultVpcModePtrOutput) ToDefaultVpcModePtrOutput() DefaultVpcModePtrOutput {
+	return o
+}
+
+func (o DefaultVpcModePtrOutput) ToDefaultVpcModePtrOutputWithContext(ctx context.Context) DefaultVpcModePtrOutput {
+	return o
+}
+
+func (o DefaultVpcModePtrOutput) Elem() DefaultVpcModeOutput {
+	return o.ApplyT(func(v *DefaultVpcMode) DefaultVpcMode {
+		if v != nil {
+			return *v
+		}
+		var ret DefaultVpcMode
+		return ret
+	}).(DefaultVpcModeOutput)
+}
+
+func (o DefaultVpcModePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o DefaultVpcModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *DefaultVpcMode) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// DefaultVpcModeInput is an input type that accepts values of the DefaultVpcMode enum
+// A concrete instance of `DefaultVpcModeInput` can be one of the following:
+//
+//	DefaultVpcModeLockDown
+//	DefaultVpcModeLeave
+type DefaultVpcModeInput interface {
+	pulumi.Input
+
+	ToDefaultVpcModeOutput() DefaultVpcModeOutput
+	ToDefaultVpcModeOutputWithContext(context.Context) DefaultVpcModeOutput
+}
+
+var defaultVpcModePtrType = reflect.TypeOf((**DefaultVpcMode)(nil)).Elem()
+
+type DefaultVpcModePtrInput interface {
+	pulumi.Input
+
+	ToDefaultVpcModePtrOutput() DefaultVpcModePtrOutput
+	ToDefaultVpcModePtrOutputWithContext(context.Context) DefaultVpcModePtrOutput
+}
+
+type defaultVpcModePtr string
+
+func DefaultVpcModePtr(v string) DefaultVpcModePtrInput {
+	return (*defaultVpcModePtr)(&v)
+}
+
+func (*defaultVpcModePtr) ElementType() reflect.Type {
+	return defaultVpcModePtrType
+}
+
+func (in *defaultVpcModePtr) ToDefaultVpcModePtrOutput() DefaultVpcModePtrOutput {
+	return pulumi.ToOutput(in).(DefaultVpcModePtrOutput)
+}
+
+func (in *defaultVpcModePtr) ToDefaultVpcModePtrOutputWithContext(ctx context.Context) DefaultVpcModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(DefaultVpcModePtrOutput)
+}
+
 // Server-side encryption of the stream.
 type EncryptionType string
 
@@ -1582,6 +1750,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*CapacityProviderArrayInput)(nil)).Elem(), CapacityProviderArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DatabaseEngineInput)(nil)).Elem(), DatabaseEngine("postgres"))
 	pulumi.RegisterInputType(reflect.TypeOf((*DatabaseEnginePtrInput)(nil)).Elem(), DatabaseEngine("postgres"))
+	pulumi.RegisterInputType(reflect.TypeOf((*DefaultVpcModeInput)(nil)).Elem(), DefaultVpcMode("LOCK_DOWN"))
+	pulumi.RegisterInputType(reflect.TypeOf((*DefaultVpcModePtrInput)(nil)).Elem(), DefaultVpcMode("LOCK_DOWN"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EncryptionTypeInput)(nil)).Elem(), EncryptionType("KMS"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EncryptionTypePtrInput)(nil)).Elem(), EncryptionType("KMS"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointPolicyInput)(nil)).Elem(), EndpointPolicy("account"))
@@ -1601,6 +1771,8 @@ func init() {
 	pulumi.RegisterOutputType(CapacityProviderArrayOutput{})
 	pulumi.RegisterOutputType(DatabaseEngineOutput{})
 	pulumi.RegisterOutputType(DatabaseEnginePtrOutput{})
+	pulumi.RegisterOutputType(DefaultVpcModeOutput{})
+	pulumi.RegisterOutputType(DefaultVpcModePtrOutput{})
 	pulumi.RegisterOutputType(EncryptionTypeOutput{})
 	pulumi.RegisterOutputType(EncryptionTypePtrOutput{})
 	pulumi.RegisterOutputType(EndpointPolicyOutput{})

@@ -18,6 +18,8 @@ var _ = internal.GetEnvOrDefault
 type BaselineAdopt struct {
 	// Take over the region's AWS Config recorder and delivery channel.
 	ConfigRecorder *bool `pulumi:"configRecorder"`
+	// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+	DefaultVpc *bool `pulumi:"defaultVpc"`
 	// Take over the region's GuardDuty detector.
 	GuardDuty *bool `pulumi:"guardDuty"`
 	// Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
@@ -48,6 +50,8 @@ type BaselineAdoptInput interface {
 type BaselineAdoptArgs struct {
 	// Take over the region's AWS Config recorder and delivery channel.
 	ConfigRecorder pulumi.BoolPtrInput `pulumi:"configRecorder"`
+	// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+	DefaultVpc pulumi.BoolPtrInput `pulumi:"defaultVpc"`
 	// Take over the region's GuardDuty detector.
 	GuardDuty pulumi.BoolPtrInput `pulumi:"guardDuty"`
 	// Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
@@ -146,6 +150,11 @@ func (o BaselineAdoptOutput) ConfigRecorder() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.ConfigRecorder }).(pulumi.BoolPtrOutput)
 }
 
+// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+func (o BaselineAdoptOutput) DefaultVpc() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAdopt) *bool { return v.DefaultVpc }).(pulumi.BoolPtrOutput)
+}
+
 // Take over the region's GuardDuty detector.
 func (o BaselineAdoptOutput) GuardDuty() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.GuardDuty }).(pulumi.BoolPtrOutput)
@@ -207,6 +216,16 @@ func (o BaselineAdoptPtrOutput) ConfigRecorder() pulumi.BoolPtrOutput {
 			return nil
 		}
 		return v.ConfigRecorder
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+func (o BaselineAdoptPtrOutput) DefaultVpc() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAdopt) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.DefaultVpc
 	}).(pulumi.BoolPtrOutput)
 }
 
@@ -1608,6 +1627,8 @@ type PlatformBaseline struct {
 	Adopt *BaselineAdopt `pulumi:"adopt"`
 	// E-mail addresses notified of security alarms.
 	AlarmEmails []string `pulumi:"alarmEmails"`
+	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
+	DefaultVpc *DefaultVpcMode `pulumi:"defaultVpc"`
 	// Object Lock of the trail bucket (default `GOVERNANCE`).
 	ObjectLockMode *ObjectLockMode `pulumi:"objectLockMode"`
 	// Keep the trail's buckets, log group and key at delete (default true).
@@ -1635,6 +1656,8 @@ type PlatformBaselineArgs struct {
 	Adopt BaselineAdoptPtrInput `pulumi:"adopt"`
 	// E-mail addresses notified of security alarms.
 	AlarmEmails pulumi.StringArrayInput `pulumi:"alarmEmails"`
+	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
+	DefaultVpc DefaultVpcModePtrInput `pulumi:"defaultVpc"`
 	// Object Lock of the trail bucket (default `GOVERNANCE`).
 	ObjectLockMode ObjectLockModePtrInput `pulumi:"objectLockMode"`
 	// Keep the trail's buckets, log group and key at delete (default true).
@@ -1733,6 +1756,11 @@ func (o PlatformBaselineOutput) AlarmEmails() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v PlatformBaseline) []string { return v.AlarmEmails }).(pulumi.StringArrayOutput)
 }
 
+// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
+func (o PlatformBaselineOutput) DefaultVpc() DefaultVpcModePtrOutput {
+	return o.ApplyT(func(v PlatformBaseline) *DefaultVpcMode { return v.DefaultVpc }).(DefaultVpcModePtrOutput)
+}
+
 // Object Lock of the trail bucket (default `GOVERNANCE`).
 func (o PlatformBaselineOutput) ObjectLockMode() ObjectLockModePtrOutput {
 	return o.ApplyT(func(v PlatformBaseline) *ObjectLockMode { return v.ObjectLockMode }).(ObjectLockModePtrOutput)
@@ -1795,6 +1823,16 @@ func (o PlatformBaselinePtrOutput) AlarmEmails() pulumi.StringArrayOutput {
 		}
 		return v.AlarmEmails
 	}).(pulumi.StringArrayOutput)
+}
+
+// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
+func (o PlatformBaselinePtrOutput) DefaultVpc() DefaultVpcModePtrOutput {
+	return o.ApplyT(func(v *PlatformBaseline) *DefaultVpcMode {
+		if v == nil {
+			return nil
+		}
+		return v.DefaultVpc
+	}).(DefaultVpcModePtrOutput)
 }
 
 // Object Lock of the trail bucket (default `GOVERNANCE`).

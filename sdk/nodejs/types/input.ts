@@ -16,6 +16,10 @@ export interface BaselineAdoptArgs {
      */
     configRecorder?: pulumi.Input<boolean | undefined>;
     /**
+     * Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+     */
+    defaultVpc?: pulumi.Input<boolean | undefined>;
+    /**
      * Take over the region's GuardDuty detector.
      */
     guardDuty?: pulumi.Input<boolean | undefined>;
@@ -239,6 +243,10 @@ export interface PlatformBaselineArgs {
      * E-mail addresses notified of security alarms.
      */
     alarmEmails?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
+     */
+    defaultVpc?: pulumi.Input<enums.DefaultVpcMode | undefined>;
     /**
      * Object Lock of the trail bucket (default `GOVERNANCE`).
      */

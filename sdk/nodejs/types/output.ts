@@ -16,6 +16,10 @@ export interface BaselineAdopt {
      */
     configRecorder?: boolean;
     /**
+     * Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+     */
+    defaultVpc?: boolean;
+    /**
      * Take over the region's GuardDuty detector.
      */
     guardDuty?: boolean;

@@ -10,6 +10,7 @@ __all__ = [
     'CacheEngine',
     'CapacityProvider',
     'DatabaseEngine',
+    'DefaultVpcMode',
     'EncryptionType',
     'EndpointPolicy',
     'LogDeliveryMode',
@@ -61,6 +62,21 @@ class DatabaseEngine(_builtins.str, Enum):
     AURORA_POSTGRESQL = "aurora-postgresql"
     """
     Aurora PostgreSQL: a cluster with a writer and `readers`, provisioned or Serverless v2.
+    """
+
+
+@pulumi.type_token("healthcare:index:DefaultVpcMode")
+class DefaultVpcMode(_builtins.str, Enum):
+    """
+    What the baseline does with the Region's default VPC.
+    """
+    LOCK_DOWN = "LOCK_DOWN"
+    """
+    Flow logs of all its traffic to the trail bucket, its default security group emptied, no inbound allow on its default network ACL, no public IP by default in its subnets.
+    """
+    LEAVE = "LEAVE"
+    """
+    Leave it as it is.
     """
 
 

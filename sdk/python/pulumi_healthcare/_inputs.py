@@ -51,6 +51,10 @@ class BaselineAdoptArgsDict(TypedDict):
     """
     Take over the region's AWS Config recorder and delivery channel.
     """
+    default_vpc: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+    """
     guard_duty: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     Take over the region's GuardDuty detector.
@@ -80,6 +84,7 @@ class BaselineAdoptArgsDict(TypedDict):
 class BaselineAdoptArgs:
     def __init__(__self__, *,
                  config_recorder: pulumi.Input[Optional[_builtins.bool]] = None,
+                 default_vpc: pulumi.Input[Optional[_builtins.bool]] = None,
                  guard_duty: pulumi.Input[Optional[_builtins.bool]] = None,
                  imds_defaults: pulumi.Input[Optional[_builtins.bool]] = None,
                  password_policy: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -91,6 +96,7 @@ class BaselineAdoptArgs:
         has them. A part taken over is set to the baseline's settings and left in place at delete.
 
         :param pulumi.Input[_builtins.bool] config_recorder: Take over the region's AWS Config recorder and delivery channel.
+        :param pulumi.Input[_builtins.bool] default_vpc: Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
         :param pulumi.Input[_builtins.bool] guard_duty: Take over the region's GuardDuty detector.
         :param pulumi.Input[_builtins.bool] imds_defaults: Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
         :param pulumi.Input[_builtins.bool] password_policy: Replace the account's IAM password policy.
@@ -100,6 +106,8 @@ class BaselineAdoptArgs:
         """
         if config_recorder is not None:
             pulumi.set(__self__, "config_recorder", config_recorder)
+        if default_vpc is not None:
+            pulumi.set(__self__, "default_vpc", default_vpc)
         if guard_duty is not None:
             pulumi.set(__self__, "guard_duty", guard_duty)
         if imds_defaults is not None:
@@ -124,6 +132,18 @@ class BaselineAdoptArgs:
     @config_recorder.setter
     def config_recorder(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "config_recorder", value)
+
+    @_builtins.property
+    @pulumi.getter(name="defaultVpc")
+    def default_vpc(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+        """
+        return pulumi.get(self, "default_vpc")
+
+    @default_vpc.setter
+    def default_vpc(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "default_vpc", value)
 
     @_builtins.property
     @pulumi.getter(name="guardDuty")
@@ -1048,6 +1068,10 @@ class PlatformBaselineArgsDict(TypedDict):
     """
     E-mail addresses notified of security alarms.
     """
+    default_vpc: NotRequired[pulumi.Input[Optional['DefaultVpcMode']]]
+    """
+    The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
+    """
     object_lock_mode: NotRequired[pulumi.Input[Optional['ObjectLockMode']]]
     """
     Object Lock of the trail bucket (default `GOVERNANCE`).
@@ -1070,6 +1094,7 @@ class PlatformBaselineArgs:
     def __init__(__self__, *,
                  adopt: pulumi.Input[Optional['BaselineAdoptArgs']] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  object_lock_mode: pulumi.Input[Optional['ObjectLockMode']] = None,
                  retain_logs: pulumi.Input[Optional[_builtins.bool]] = None,
                  s3_data_events: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -1079,6 +1104,7 @@ class PlatformBaselineArgs:
 
         :param pulumi.Input['BaselineAdoptArgs'] adopt: Parts the account already has that the baseline may take over.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms.
+        :param pulumi.Input['DefaultVpcMode'] default_vpc: The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
         :param pulumi.Input['ObjectLockMode'] object_lock_mode: Object Lock of the trail bucket (default `GOVERNANCE`).
         :param pulumi.Input[_builtins.bool] retain_logs: Keep the trail's buckets, log group and key at delete (default true).
         :param pulumi.Input[_builtins.bool] s3_data_events: Record S3 object-level events too (default false).
@@ -1088,6 +1114,8 @@ class PlatformBaselineArgs:
             pulumi.set(__self__, "adopt", adopt)
         if alarm_emails is not None:
             pulumi.set(__self__, "alarm_emails", alarm_emails)
+        if default_vpc is not None:
+            pulumi.set(__self__, "default_vpc", default_vpc)
         if object_lock_mode is not None:
             pulumi.set(__self__, "object_lock_mode", object_lock_mode)
         if retain_logs is not None:
@@ -1120,6 +1148,18 @@ class PlatformBaselineArgs:
     @alarm_emails.setter
     def alarm_emails(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "alarm_emails", value)
+
+    @_builtins.property
+    @pulumi.getter(name="defaultVpc")
+    def default_vpc(self) -> pulumi.Input[Optional['DefaultVpcMode']]:
+        """
+        The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
+        """
+        return pulumi.get(self, "default_vpc")
+
+    @default_vpc.setter
+    def default_vpc(self, value: pulumi.Input[Optional['DefaultVpcMode']]):
+        pulumi.set(self, "default_vpc", value)
 
     @_builtins.property
     @pulumi.getter(name="objectLockMode")

@@ -25,6 +25,7 @@ class AccountBaselineArgs:
                  adopt: pulumi.Input[Optional['BaselineAdoptArgs']] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  object_lock_days: pulumi.Input[Optional[_builtins.int]] = None,
                  object_lock_mode: pulumi.Input[Optional['ObjectLockMode']] = None,
@@ -39,6 +40,7 @@ class AccountBaselineArgs:
         :param pulumi.Input['BaselineAdoptArgs'] adopt: Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms (each must confirm its subscription).
         :param pulumi.Input[_builtins.str] baseline_name: Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
+        :param pulumi.Input['DefaultVpcMode'] default_vpc: The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
         :param pulumi.Input[_builtins.int] object_lock_days: Days each trail object is locked (default 2190, six years).
         :param pulumi.Input['ObjectLockMode'] object_lock_mode: S3 Object Lock on the trail bucket: `GOVERNANCE` (default), `COMPLIANCE` or `NONE`.
@@ -54,6 +56,8 @@ class AccountBaselineArgs:
             pulumi.set(__self__, "alarm_emails", alarm_emails)
         if baseline_name is not None:
             pulumi.set(__self__, "baseline_name", baseline_name)
+        if default_vpc is not None:
+            pulumi.set(__self__, "default_vpc", default_vpc)
         if log_retention_days is not None:
             pulumi.set(__self__, "log_retention_days", log_retention_days)
         if object_lock_days is not None:
@@ -106,6 +110,18 @@ class AccountBaselineArgs:
     @baseline_name.setter
     def baseline_name(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "baseline_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="defaultVpc")
+    def default_vpc(self) -> pulumi.Input[Optional['DefaultVpcMode']]:
+        """
+        The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+        """
+        return pulumi.get(self, "default_vpc")
+
+    @default_vpc.setter
+    def default_vpc(self, value: pulumi.Input[Optional['DefaultVpcMode']]):
+        pulumi.set(self, "default_vpc", value)
 
     @_builtins.property
     @pulumi.getter(name="logRetentionDays")
@@ -213,6 +229,7 @@ class AccountBaseline(pulumi.CustomResource):
                  adopt: pulumi.Input[Optional[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']]] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  object_lock_days: pulumi.Input[Optional[_builtins.int]] = None,
                  object_lock_mode: pulumi.Input[Optional['ObjectLockMode']] = None,
@@ -230,6 +247,7 @@ class AccountBaseline(pulumi.CustomResource):
         :param pulumi.Input[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']] adopt: Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms (each must confirm its subscription).
         :param pulumi.Input[_builtins.str] baseline_name: Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
+        :param pulumi.Input['DefaultVpcMode'] default_vpc: The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
         :param pulumi.Input[_builtins.int] object_lock_days: Days each trail object is locked (default 2190, six years).
         :param pulumi.Input['ObjectLockMode'] object_lock_mode: S3 Object Lock on the trail bucket: `GOVERNANCE` (default), `COMPLIANCE` or `NONE`.
@@ -266,6 +284,7 @@ class AccountBaseline(pulumi.CustomResource):
                  adopt: pulumi.Input[Optional[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']]] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  object_lock_days: pulumi.Input[Optional[_builtins.int]] = None,
                  object_lock_mode: pulumi.Input[Optional['ObjectLockMode']] = None,
@@ -286,6 +305,7 @@ class AccountBaseline(pulumi.CustomResource):
             __props__.__dict__["adopt"] = adopt
             __props__.__dict__["alarm_emails"] = alarm_emails
             __props__.__dict__["baseline_name"] = baseline_name
+            __props__.__dict__["default_vpc"] = default_vpc
             __props__.__dict__["log_retention_days"] = log_retention_days
             __props__.__dict__["object_lock_days"] = object_lock_days
             __props__.__dict__["object_lock_mode"] = object_lock_mode
@@ -340,6 +360,7 @@ class AccountBaseline(pulumi.CustomResource):
         __props__.__dict__["baseline_name"] = None
         __props__.__dict__["compliance"] = None
         __props__.__dict__["config_recorder_name"] = None
+        __props__.__dict__["default_vpc"] = None
         __props__.__dict__["guard_duty_detector_id"] = None
         __props__.__dict__["kms_key_arn"] = None
         __props__.__dict__["log_bucket_name"] = None
@@ -430,6 +451,14 @@ class AccountBaseline(pulumi.CustomResource):
         return pulumi.get(self, "config_recorder_name")
 
     @_builtins.property
+    @pulumi.getter(name="defaultVpc")
+    def default_vpc(self) -> pulumi.Output[Optional['DefaultVpcMode']]:
+        """
+        The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+        """
+        return pulumi.get(self, "default_vpc")
+
+    @_builtins.property
     @pulumi.getter(name="guardDutyDetectorId")
     def guard_duty_detector_id(self) -> pulumi.Output[_builtins.str]:
         """
@@ -489,7 +518,7 @@ class AccountBaseline(pulumi.CustomResource):
     @pulumi.getter
     def parts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
+        For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
 
         Defaults to `{}`.
         """

@@ -46,6 +46,8 @@ class BaselineAdopt(dict):
         suggest = None
         if key == "configRecorder":
             suggest = "config_recorder"
+        elif key == "defaultVpc":
+            suggest = "default_vpc"
         elif key == "guardDuty":
             suggest = "guard_duty"
         elif key == "imdsDefaults":
@@ -72,6 +74,7 @@ class BaselineAdopt(dict):
 
     def __init__(__self__, *,
                  config_recorder: Optional[_builtins.bool] = None,
+                 default_vpc: Optional[_builtins.bool] = None,
                  guard_duty: Optional[_builtins.bool] = None,
                  imds_defaults: Optional[_builtins.bool] = None,
                  password_policy: Optional[_builtins.bool] = None,
@@ -83,6 +86,7 @@ class BaselineAdopt(dict):
         has them. A part taken over is set to the baseline's settings and left in place at delete.
 
         :param _builtins.bool config_recorder: Take over the region's AWS Config recorder and delivery channel.
+        :param _builtins.bool default_vpc: Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
         :param _builtins.bool guard_duty: Take over the region's GuardDuty detector.
         :param _builtins.bool imds_defaults: Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
         :param _builtins.bool password_policy: Replace the account's IAM password policy.
@@ -92,6 +96,8 @@ class BaselineAdopt(dict):
         """
         if config_recorder is not None:
             pulumi.set(__self__, "config_recorder", config_recorder)
+        if default_vpc is not None:
+            pulumi.set(__self__, "default_vpc", default_vpc)
         if guard_duty is not None:
             pulumi.set(__self__, "guard_duty", guard_duty)
         if imds_defaults is not None:
@@ -112,6 +118,14 @@ class BaselineAdopt(dict):
         Take over the region's AWS Config recorder and delivery channel.
         """
         return pulumi.get(self, "config_recorder")
+
+    @_builtins.property
+    @pulumi.getter(name="defaultVpc")
+    def default_vpc(self) -> Optional[_builtins.bool]:
+        """
+        Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+        """
+        return pulumi.get(self, "default_vpc")
 
     @_builtins.property
     @pulumi.getter(name="guardDuty")

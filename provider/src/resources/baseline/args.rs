@@ -66,6 +66,20 @@ pub struct AdoptArgs {
     pub imds_defaults: Option<bool>,
     /// Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
     pub snapshot_block_public_access: Option<bool>,
+    /// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+    pub default_vpc: Option<bool>,
+}
+
+/// What the baseline does with the Region's default VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[schemars(rename = "DefaultVpcMode")]
+pub enum DefaultVpcMode {
+    /// Flow logs of all its traffic to the trail bucket, its default security group emptied, no inbound allow on its default network ACL, no public IP by default in its subnets.
+    #[default]
+    LockDown,
+    /// Leave it as it is.
+    Leave,
 }
 
 /// Inputs of an AccountBaseline.
@@ -89,6 +103,8 @@ pub struct BaselineArgs {
     pub security_hub_standards: Option<Vec<String>>,
     /// The IAM password policy (every character class is always required).
     pub password_policy: Option<PasswordPolicyArgs>,
+    /// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+    pub default_vpc: Option<DefaultVpcMode>,
     /// Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
     pub adopt: Option<AdoptArgs>,
     /// At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.
@@ -127,7 +143,7 @@ pub struct BaselineState {
     pub guard_duty_detector_id: String,
     /// The Security Hub of the account and region.
     pub security_hub_arn: String,
-    /// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`): `created` (removed at delete) or `adopted` (left in place).
+    /// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
     #[serde(default)]
     pub parts: BTreeMap<String, String>,
     /// What delete keeps, by name.
@@ -154,6 +170,11 @@ impl BaselineArgs {
         self.retain_logs.unwrap_or(true)
     }
 
+    /// Whether the baseline looks after `part` at all.
+    pub fn wants(&self, part: Part) -> bool {
+        part != Part::DefaultVpc || self.default_vpc.unwrap_or_default() == DefaultVpcMode::LockDown
+    }
+
     pub fn adopts(&self, part: Part) -> bool {
         let a = self.adopt.clone().unwrap_or_default();
         match part {
@@ -166,6 +187,7 @@ impl BaselineArgs {
             Part::ImdsDefaults => a.imds_defaults,
             Part::SnapshotBlockPublicAccess => a.snapshot_block_public_access,
             Part::ImageBlockPublicAccess => Some(true),
+            Part::DefaultVpc => a.default_vpc,
         }
         .unwrap_or(false)
     }
@@ -183,10 +205,11 @@ pub enum Part {
     ImdsDefaults,
     SnapshotBlockPublicAccess,
     ImageBlockPublicAccess,
+    DefaultVpc,
 }
 
 impl Part {
-    pub const ALL: [Part; 9] = [
+    pub const ALL: [Part; 10] = [
         Part::ConfigRecorder,
         Part::GuardDuty,
         Part::SecurityHub,
@@ -196,6 +219,7 @@ impl Part {
         Part::ImdsDefaults,
         Part::SnapshotBlockPublicAccess,
         Part::ImageBlockPublicAccess,
+        Part::DefaultVpc,
     ];
 
     /// The part's key in `parts` and in `adopt`.
@@ -210,6 +234,7 @@ impl Part {
             Part::ImdsDefaults => "imdsDefaults",
             Part::SnapshotBlockPublicAccess => "snapshotBlockPublicAccess",
             Part::ImageBlockPublicAccess => "imageBlockPublicAccess",
+            Part::DefaultVpc => "defaultVpc",
         }
     }
 }

@@ -80,10 +80,12 @@ pub fn check(
         &mut adopt.s3_public_access_block,
         &mut adopt.imds_defaults,
         &mut adopt.snapshot_block_public_access,
+        &mut adopt.default_vpc,
     ] {
         flag.get_or_insert(false);
     }
     a.retain_logs.get_or_insert(true);
+    a.default_vpc.get_or_insert_with(Default::default);
     emails(&mut a.alarm_emails, &mut failures);
     standards(&mut a.security_hub_standards, &mut failures);
     password_policy(

@@ -9,7 +9,9 @@ use serde_json::json;
 use super::args::{BaselineArgs, BaselineState, CREATED, LockMode, Names, Part};
 use super::policies::{self, ACCESS_PREFIX, Arns};
 use super::survey::{Found, decide, survey};
-use super::{account, alarms, ec2_account, guards, rds_events, recorder, state, trail};
+use super::{
+    account, alarms, default_vpc, ec2_account, guards, rds_events, recorder, state, trail,
+};
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_KEY, settle};
 use crate::aws::s3::{self, Encryption, Lock};
@@ -76,6 +78,9 @@ pub async fn converge(
         None => recorded_on_key(cx, ctx, &names).await?,
     };
     let parts = decide(a, &names, &found, &known)?;
+    // A default VPC this baseline locked down and the inputs now leave alone is put back.
+    let put_back = !a.wants(Part::DefaultVpc)
+        && known.get(Part::DefaultVpc.key()).map(String::as_str) == Some(CREATED);
     let tags = tags_for(ctx.urn(), &cx.default_tags, &a.tags());
     // The key records which one-per-region parts this baseline makes, from its create on.
     let mut key_tags = tags.clone();
@@ -121,10 +126,19 @@ pub async fn converge(
             },
         )
         .await?;
-        finish(cx, ctx, a, &names, &arns, &key.arn, &found, &parts, &tags).await
+        finish(cx, ctx, a, &names, &arns, &key.arn, &found, &parts, &tags).await?;
+        if put_back {
+            default_vpc::restore(cx, ctx, &arns.bucket(&names.bucket)).await?;
+        }
+        Ok(())
     }
     .await;
     if let Err(cause) = result {
+        let mut parts = parts.clone();
+        if put_back {
+            // Not put back yet, or not wholly: the next attempt does it again.
+            parts.insert(Part::DefaultVpc.key().to_string(), CREATED.to_string());
+        }
         let known = BaselineState {
             args: a.clone(),
             kms_key_arn: key.arn.clone(),
@@ -257,6 +271,11 @@ async fn finish(
     if found.ec2.images != ec2_account::IMAGES_BLOCKED {
         ec2_account::block_images(cx, ctx, true).await?;
     }
+    if a.wants(Part::DefaultVpc)
+        && let Some(vpc) = &found.default_vpc
+    {
+        default_vpc::lock(cx, ctx, vpc, &arns.bucket(&names.bucket), tags).await?;
+    }
     if !found
         .public_access
         .as_ref()
@@ -381,6 +400,19 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
     }
     if state.created(Part::S3PublicAccessBlock) {
         s3control::unblock(cx, ctx).await?;
+    }
+    let bucket_arn = Arns {
+        partition: &cx.partition,
+        region: &cx.region,
+        account: &account,
+    }
+    .bucket(&names.bucket);
+    let bucket_goes = !a.retain() && a.lock() == LockMode::None;
+    if state.created(Part::DefaultVpc) {
+        default_vpc::restore(cx, ctx, &bucket_arn).await?;
+    } else if bucket_goes && let Some(vpc) = default_vpc::find(cx).await? {
+        // A default VPC taken over stays locked down; its flow logs cannot outlive their bucket.
+        default_vpc::stop_flow_logs(cx, &vpc, &bucket_arn).await?;
     }
     iam::delete_role(cx, ctx, &names.logs_role, LOGS_POLICY).await?;
     if !a.retain() {

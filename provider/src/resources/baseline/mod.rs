@@ -6,6 +6,7 @@ mod account;
 mod alarms;
 mod args;
 mod check;
+mod default_vpc;
 mod ec2_account;
 mod events;
 mod guards;
@@ -21,7 +22,7 @@ use pulumi_provider::{
     CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, Timeouts, async_trait,
 };
 
-pub use args::{AdoptArgs, BaselineArgs, BaselineState, LockMode};
+pub use args::{AdoptArgs, BaselineArgs, BaselineState, DefaultVpcMode, LockMode};
 
 use crate::aws::AwsContext;
 

@@ -34,8 +34,8 @@ impl Arns<'_> {
 
 /// The key: the account administers it; CloudTrail encrypts this trail's logs with it;
 /// CloudWatch Logs uses it for the trail's group; CloudWatch alarms, RDS event notifications
-/// and AWS Config use it to publish to the encrypted topic and deliver to the bucket, for this
-/// account only.
+/// and AWS Config use it to publish to the encrypted topic and deliver to the bucket, and log
+/// delivery writes the default VPC's flow logs to the bucket with it, for this account only.
 pub fn key(arns: &Arns<'_>, names: &Names) -> J {
     let account = arns.account;
     let trails = format!("arn:{}:cloudtrail:*:{account}:trail/*", arns.partition);
@@ -61,6 +61,11 @@ pub fn key(arns: &Arns<'_>, names: &Names) -> J {
          "Principal": {"Service": ["cloudwatch.amazonaws.com", "config.amazonaws.com",
                                    "events.rds.amazonaws.com"]},
          "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
+        {"Sid": "FlowLogsDeliver", "Effect": "Allow",
+         "Principal": {"Service": "delivery.logs.amazonaws.com"},
+         "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+         "Resource": "*",
          "Condition": {"StringEquals": {"aws:SourceAccount": account}}}
     ]})
 }
@@ -72,7 +77,8 @@ fn tls_only(bucket: &str) -> J {
            "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
 }
 
-/// The trail bucket: TLS only; this trail and this account's AWS Config may deliver.
+/// The trail bucket: TLS only; this trail, this account's AWS Config and its VPC flow logs
+/// may deliver.
 pub fn log_bucket(arns: &Arns<'_>, names: &Names) -> J {
     let bucket = arns.bucket(&names.bucket);
     let account = arns.account;
@@ -90,6 +96,12 @@ pub fn log_bucket(arns: &Arns<'_>, names: &Names) -> J {
          "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
         {"Sid": "ConfigWrites", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
          "Action": "s3:PutObject", "Resource": format!("{bucket}/config/AWSLogs/{account}/Config/*"),
+         "Condition": {"StringEquals": {"aws:SourceAccount": account, "s3:x-amz-acl": "bucket-owner-full-control"}}},
+        {"Sid": "AWSLogDeliveryAclCheck", "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
+         "Action": "s3:GetBucketAcl", "Resource": bucket,
+         "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
+        {"Sid": "AWSLogDeliveryWrite", "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": format!("{bucket}/AWSLogs/{account}/vpcflowlogs/*"),
          "Condition": {"StringEquals": {"aws:SourceAccount": account, "s3:x-amz-acl": "bucket-owner-full-control"}}}
     ]})
 }

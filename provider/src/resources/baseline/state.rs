@@ -6,17 +6,18 @@ use std::collections::BTreeMap;
 use super::args::{
     ADOPTED, BaselineArgs, BaselineState, LockMode, Names, Part, PasswordPolicyArgs,
 };
+use super::default_vpc::{self, DefaultVpc};
 use super::events::EVENTS;
 use super::{account, alarms, ec2_account, guards, rds_events, recorder, trail};
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs, s3, s3control};
 use crate::compliance::{
-    CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, EBS_DEFAULT_ENCRYPTION, GUARDDUTY_ENABLED,
-    IMAGE_BLOCK_PUBLIC, IMDSV2_DEFAULT, LOG_GROUP_ENCRYPTED, LOG_RETENTION, PASSWORD_POLICY,
-    RDS_EVENTS, S3_ACCOUNT_PUBLIC_ACCESS, S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING,
-    S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING, SECURITY_ALARMS, SECURITYHUB_ENABLED,
-    SNAPSHOT_BLOCK_PUBLIC, SNS_ENCRYPTED, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED, TRAIL_MULTI_REGION,
-    TRAIL_VALIDATION,
+    CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, DEFAULT_SG_CLOSED, EBS_DEFAULT_ENCRYPTION,
+    GUARDDUTY_ENABLED, IMAGE_BLOCK_PUBLIC, IMDSV2_DEFAULT, LOG_GROUP_ENCRYPTED, LOG_RETENTION,
+    NACL_NO_OPEN_INGRESS, NO_PUBLIC_IP, PASSWORD_POLICY, RDS_EVENTS, S3_ACCOUNT_PUBLIC_ACCESS,
+    S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING, S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING,
+    SECURITY_ALARMS, SECURITYHUB_ENABLED, SNAPSHOT_BLOCK_PUBLIC, SNS_ENCRYPTED, TRAIL_CLOUDWATCH,
+    TRAIL_ENCRYPTED, TRAIL_MULTI_REGION, TRAIL_VALIDATION, VPC_FLOW_LOGS,
 };
 use crate::error::Result;
 
@@ -36,7 +37,7 @@ pub async fn read(
         return Ok(None);
     };
     let topic_arn = alarms::topic_arn(cx, &account, &names);
-    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw, pab, rds, ec2) = futures::join!(
+    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw, pab, rds, ec2, vpc) = futures::join!(
         s3::observe(cx, &names.bucket),
         s3::observe(cx, &names.access_bucket),
         logs::describe(cx, &names.log_group),
@@ -51,10 +52,12 @@ pub async fn read(
         s3control::public_access_block(cx),
         rds_events::observe(cx, &names),
         ec2_account::read(cx),
+        default_vpc::find(cx),
     );
     let (bucket, access, group, (key, _), topic) = (bucket?, access?, group?, key?, topic?);
-    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds, ec2) =
-        (watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?, ec2?);
+    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds, ec2, vpc) = (
+        watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?, ec2?, vpc?,
+    );
     let standards = match &hub {
         Some(_) => guards::enabled_standards(cx).await?,
         None => BTreeMap::new(),
@@ -97,6 +100,7 @@ pub async fn read(
         },
         security_hub_standards,
         password_policy: password_policy.or(given.password_policy.clone()),
+        default_vpc: Some(given.default_vpc.unwrap_or_default()),
         adopt: given.adopt.clone(),
         retain_logs: Some(given.retain()),
         tags: if user.is_empty() && given.tags.is_none() {
@@ -107,7 +111,7 @@ pub async fn read(
     };
 
     let mut parts = parts.clone();
-    for part in Part::ALL {
+    for part in Part::ALL.into_iter().filter(|p| given.wants(*p)) {
         // A baseline read without its saved state (an import) takes nothing for its own.
         parts
             .entry(part.key().to_string())
@@ -124,7 +128,7 @@ pub async fn read(
             .is_some_and(|p| p.to_string().contains("\"aws:SecureTransport\":\"false\""))
     };
     let (rotation, rotation_evidence) = kms::Key::rotation_evidence(key.as_ref());
-    let controls: Vec<Control> = vec![
+    let mut controls: Vec<Control> = vec![
         TRAIL_MULTI_REGION.control(
             t.multi_region && t.global_events && t.logging && t.management,
             format!(
@@ -252,6 +256,7 @@ pub async fn read(
             },
         ),
     ];
+    controls.extend(default_vpc_controls(vpc.as_ref(), &arns_bucket(cx, &names)));
     let mut retained = Vec::new();
     if args.retain() {
         retained.push(format!("S3 bucket {}", names.bucket));
@@ -290,4 +295,82 @@ pub async fn read(
 /// A value AWS gave, or "none".
 fn shown<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map_or_else(|| "none".to_string(), |v| v.to_string())
+}
+
+fn arns_bucket(cx: &AwsContext, names: &Names) -> String {
+    format!("arn:{}:s3:::{}", cx.partition, names.bucket)
+}
+
+/// The default VPC's controls: each passes in a Region with no default VPC.
+fn default_vpc_controls(vpc: Option<&DefaultVpc>, bucket_arn: &str) -> Vec<Control> {
+    let Some(v) = vpc else {
+        let none = "the region has no default VPC";
+        return vec![
+            VPC_FLOW_LOGS.control(true, none),
+            DEFAULT_SG_CLOSED.control(true, none),
+            NACL_NO_OPEN_INGRESS.control(true, none),
+            NO_PUBLIC_IP.control(true, none),
+        ];
+    };
+    let flow = match v.flow_logs.as_slice() {
+        [] => "no flow log".to_string(),
+        logs => logs
+            .iter()
+            .map(|(id, to)| {
+                let whose = if to.trim_end_matches('/') == bucket_arn {
+                    " (the trail bucket)"
+                } else {
+                    ""
+                };
+                format!("flow log {id} to {to}{whose}")
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let (group_id, rules) = v
+        .group
+        .as_ref()
+        .map_or(("none".to_string(), 0), |(id, i, o)| {
+            (id.clone(), i.len() + o.len())
+        });
+    let (acl_id, open) = v.acl.as_ref().map_or(("none".to_string(), 0), |(id, e)| {
+        (
+            id.clone(),
+            e.iter()
+                .filter(|e| {
+                    e.egress() == Some(false)
+                        && e.rule_action() == Some(&aws_sdk_ec2::types::RuleAction::Allow)
+                })
+                .count(),
+        )
+    });
+    let public = v.public_subnets().len();
+    vec![
+        VPC_FLOW_LOGS.control(
+            !v.flow_logs.is_empty(),
+            format!("default VPC {}: {flow}", v.id),
+        ),
+        DEFAULT_SG_CLOSED.control(
+            v.group_closed(),
+            format!(
+                "default VPC {}: its default security group {group_id} has {rules} rules",
+                v.id
+            ),
+        ),
+        NACL_NO_OPEN_INGRESS.control(
+            v.acl_closed(),
+            format!(
+                "default VPC {}: its default network ACL {acl_id} has {open} inbound allow entries",
+                v.id
+            ),
+        ),
+        NO_PUBLIC_IP.control(
+            public == 0,
+            format!(
+                "default VPC {}: {public} of {} subnets give public IPs by default",
+                v.id,
+                v.subnets.len()
+            ),
+        ),
+    ]
 }

@@ -7,7 +7,7 @@ use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
 
 use super::args::{ADOPTED, BaselineArgs, CREATED, Names, Part};
 use super::ec2_account::{self, IMAGES_BLOCKED, SNAPSHOTS_BLOCKED, TOKENS_REQUIRED, UNBLOCKED};
-use super::{account, guards, recorder};
+use super::{account, default_vpc, guards, recorder};
 use crate::aws::{AwsContext, s3control};
 use crate::error::{Error, Result};
 
@@ -21,10 +21,12 @@ pub struct Found {
     pub public_access: Option<PublicAccessBlockConfiguration>,
     /// The Region's IMDS default and snapshot and AMI block public access.
     pub ec2: ec2_account::Defaults,
+    /// The Region's default VPC, when it has one.
+    pub default_vpc: Option<default_vpc::DefaultVpc>,
 }
 
 pub async fn survey(cx: &AwsContext) -> Result<Found> {
-    let (recorder, detector, hub, policy, ebs, public_access, ec2) = futures::join!(
+    let (recorder, detector, hub, policy, ebs, public_access, ec2, vpc) = futures::join!(
         recorder::find(cx),
         guards::detector(cx),
         guards::hub(cx),
@@ -32,6 +34,7 @@ pub async fn survey(cx: &AwsContext) -> Result<Found> {
         account::ebs_encrypted(cx),
         s3control::public_access_block(cx),
         ec2_account::read(cx),
+        default_vpc::find(cx),
     );
     Ok(Found {
         recorder: recorder?,
@@ -41,6 +44,7 @@ pub async fn survey(cx: &AwsContext) -> Result<Found> {
         ebs: ebs?,
         public_access: public_access?,
         ec2: ec2?,
+        default_vpc: vpc?,
     })
 }
 
@@ -113,6 +117,12 @@ impl Found {
                 }),
                 self.ec2.images == IMAGES_BLOCKED,
             ),
+            // An unused default VPC as AWS made it is the baseline's to lock down and put
+            // back; one locked down already, in use or changed is someone's choice.
+            Part::DefaultVpc => match &self.default_vpc {
+                Some(v) if v.locked() || !v.as_aws_made() => (Some(v.describe()), v.locked()),
+                _ => (None, false),
+            },
         }
     }
 }
@@ -120,7 +130,9 @@ impl Found {
 /// Whose each one-per-region part is: the saved state's word first; then a part the account
 /// does not have yet is this baseline's to make; one it has is taken over only when `adopt`
 /// allows it, or when it is already as the baseline sets it (EBS encryption by default, S3
-/// Block Public Access all on, IMDSv2 required, snapshots and AMIs blocked: simply left on).
+/// Block Public Access all on, IMDSv2 required, snapshots and AMIs blocked, the default VPC
+/// locked down: simply left so). A part the inputs leave alone (`defaultVpc: LEAVE`) has no
+/// entry.
 pub fn decide(
     a: &BaselineArgs,
     names: &Names,
@@ -128,7 +140,7 @@ pub fn decide(
     previous: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>> {
     let mut parts = BTreeMap::new();
-    for part in Part::ALL {
+    for part in Part::ALL.into_iter().filter(|p| a.wants(*p)) {
         let (existing, as_wanted) = found.has(part, names);
         let decided = match (previous.get(part.key()), existing) {
             (Some(kept), Some(_)) => kept.clone(),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::resources::baseline::{AdoptArgs, LockMode};
+use crate::resources::baseline::{AdoptArgs, DefaultVpcMode, LockMode};
 use crate::resources::fargate::args::{
     ContainerHealthCheck, LogDeliveryMode, PolicyStatement, ServiceAutoscaling,
 };
@@ -120,6 +120,8 @@ pub struct PlatformBaselineArgs {
     pub object_lock_mode: Option<LockMode>,
     /// Keep the trail's buckets, log group and key at delete (default true).
     pub retain_logs: Option<bool>,
+    /// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
+    pub default_vpc: Option<DefaultVpcMode>,
     /// Parts the account already has that the baseline may take over.
     pub adopt: Option<AdoptArgs>,
 }

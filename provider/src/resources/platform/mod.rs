@@ -26,12 +26,13 @@ const DATABASE: &str = "healthcare:database:HipaaPostgres";
 const CLUSTER: &str = "healthcare:compute:FargateCluster";
 const BASELINE: &str = "healthcare:index:AccountBaseline";
 /// The AccountBaseline inputs the component passes through from `accountBaseline`.
-const BASELINE_INPUTS: [&str; 6] = [
+const BASELINE_INPUTS: [&str; 7] = [
     "alarmEmails",
     "s3DataEvents",
     "securityHubStandards",
     "objectLockMode",
     "retainLogs",
+    "defaultVpc",
     "adopt",
 ];
 

@@ -7,7 +7,7 @@ mod endpoint_policy;
 mod endpoints;
 mod flowlogs;
 mod groups;
-mod inventory;
+pub(crate) mod inventory;
 mod layout;
 mod lifecycle;
 mod nat;

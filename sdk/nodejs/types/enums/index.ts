@@ -50,6 +50,22 @@ export const DatabaseEngine = {
  */
 export type DatabaseEngine = (typeof DatabaseEngine)[keyof typeof DatabaseEngine];
 
+export const DefaultVpcMode = {
+    /**
+     * Flow logs of all its traffic to the trail bucket, its default security group emptied, no inbound allow on its default network ACL, no public IP by default in its subnets.
+     */
+    LockDown: "LOCK_DOWN",
+    /**
+     * Leave it as it is.
+     */
+    Leave: "LEAVE",
+} as const;
+
+/**
+ * What the baseline does with the Region's default VPC.
+ */
+export type DefaultVpcMode = (typeof DefaultVpcMode)[keyof typeof DefaultVpcMode];
+
 export const EncryptionType = {
     /**
      * SSE with a KMS key (required).
