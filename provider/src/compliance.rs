@@ -43,6 +43,14 @@ pub const NACL_NO_OPEN_INGRESS: Rule = Rule {
     name: "nacl-no-unrestricted-ssh-rdp",
     safeguard: "164.312(a)(1) access control",
 };
+pub const SUPPORT_ROLE: Rule = Rule {
+    name: "iam-support-role-created",
+    safeguard: "164.308(a)(6) security incidents",
+};
+pub const AUDIT_ROLE: Rule = Rule {
+    name: "iam-security-audit-role-created",
+    safeguard: "164.308(a)(1)(ii)(D) activity review",
+};
 pub const LEAST_PRIVILEGE: Rule = Rule {
     name: "iam-policy-no-statements-with-admin-access",
     safeguard: "164.312(a)(1) access control",

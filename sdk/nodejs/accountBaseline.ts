@@ -68,6 +68,16 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly alarmTopicArn: pulumi.Output<string>;
     /**
+     * Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+     */
+    declare public readonly auditRole: pulumi.Output<outputs.BaselineAccessRole | undefined>;
+    /**
+     * The auditors' role, when asked for.
+     *
+     * Defaults to `""`.
+     */
+    declare public /*out*/ readonly auditRoleArn: pulumi.Output<string | undefined>;
+    /**
      * Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
      */
     declare public readonly baselineName: pulumi.Output<string | undefined>;
@@ -80,7 +90,7 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly configRecorderName: pulumi.Output<string>;
     /**
-     * The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+     * The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
      */
     declare public readonly defaultVpc: pulumi.Output<enums.DefaultVpcMode | undefined>;
     /**
@@ -112,7 +122,7 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public readonly objectLockMode: pulumi.Output<enums.ObjectLockMode | undefined>;
     /**
-     * For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
+     * For each one-per-region part (its key in `adopt`, and `ebsEncryption`, `imageBlockPublicAccess`): `created` (undone at delete) or `adopted` (left in place).
      *
      * Defaults to `{}`.
      */
@@ -150,6 +160,16 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public readonly securityHubStandards: pulumi.Output<string[] | undefined>;
     /**
+     * Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+     */
+    declare public readonly supportRole: pulumi.Output<outputs.BaselineAccessRole | undefined>;
+    /**
+     * The support role, when asked for.
+     *
+     * Defaults to `""`.
+     */
+    declare public /*out*/ readonly supportRoleArn: pulumi.Output<string | undefined>;
+    /**
      * Tags for every part that takes tags; merged over the provider's default tags.
      */
     declare public readonly tags: pulumi.Output<{[key: string]: string} | undefined>;
@@ -171,6 +191,7 @@ export class AccountBaseline extends pulumi.CustomResource {
         if (!opts.id) {
             resourceInputs["adopt"] = args?.adopt;
             resourceInputs["alarmEmails"] = args?.alarmEmails;
+            resourceInputs["auditRole"] = args?.auditRole;
             resourceInputs["baselineName"] = args?.baselineName;
             resourceInputs["defaultVpc"] = args?.defaultVpc;
             resourceInputs["logRetentionDays"] = args?.logRetentionDays;
@@ -180,10 +201,12 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["retainLogs"] = args?.retainLogs;
             resourceInputs["s3DataEvents"] = args?.s3DataEvents;
             resourceInputs["securityHubStandards"] = args?.securityHubStandards;
+            resourceInputs["supportRole"] = args?.supportRole;
             resourceInputs["tags"] = args?.tags;
             resourceInputs["accessLogBucketName"] = undefined /*out*/;
             resourceInputs["alarmNames"] = undefined /*out*/;
             resourceInputs["alarmTopicArn"] = undefined /*out*/;
+            resourceInputs["auditRoleArn"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["configRecorderName"] = undefined /*out*/;
             resourceInputs["guardDutyDetectorId"] = undefined /*out*/;
@@ -194,6 +217,7 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["rdsEventSubscriptions"] = undefined /*out*/;
             resourceInputs["retainedOnDelete"] = undefined /*out*/;
             resourceInputs["securityHubArn"] = undefined /*out*/;
+            resourceInputs["supportRoleArn"] = undefined /*out*/;
             resourceInputs["trailArn"] = undefined /*out*/;
         } else {
             resourceInputs["accessLogBucketName"] = undefined /*out*/;
@@ -201,6 +225,8 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["alarmEmails"] = undefined /*out*/;
             resourceInputs["alarmNames"] = undefined /*out*/;
             resourceInputs["alarmTopicArn"] = undefined /*out*/;
+            resourceInputs["auditRole"] = undefined /*out*/;
+            resourceInputs["auditRoleArn"] = undefined /*out*/;
             resourceInputs["baselineName"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["configRecorderName"] = undefined /*out*/;
@@ -220,6 +246,8 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["s3DataEvents"] = undefined /*out*/;
             resourceInputs["securityHubArn"] = undefined /*out*/;
             resourceInputs["securityHubStandards"] = undefined /*out*/;
+            resourceInputs["supportRole"] = undefined /*out*/;
+            resourceInputs["supportRoleArn"] = undefined /*out*/;
             resourceInputs["tags"] = undefined /*out*/;
             resourceInputs["trailArn"] = undefined /*out*/;
         }
@@ -243,11 +271,15 @@ export interface AccountBaselineArgs {
      */
     alarmEmails?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
+     * Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+     */
+    auditRole?: pulumi.Input<inputs.BaselineAccessRoleArgs | undefined>;
+    /**
      * Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
      */
     baselineName?: pulumi.Input<string | undefined>;
     /**
-     * The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+     * The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
      */
     defaultVpc?: pulumi.Input<enums.DefaultVpcMode | undefined>;
     /**
@@ -278,6 +310,10 @@ export interface AccountBaselineArgs {
      * Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
      */
     securityHubStandards?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+     */
+    supportRole?: pulumi.Input<inputs.BaselineAccessRoleArgs | undefined>;
     /**
      * Tags for every part that takes tags; merged over the provider's default tags.
      */

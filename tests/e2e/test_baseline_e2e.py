@@ -779,6 +779,66 @@ def test_the_default_vpc_is_locked_down_put_back_or_left_as_the_program_says(new
     ec2.delete_network_interface(NetworkInterfaceId=interface)
 
 
+def role_view(iam, name):
+    """A role as IAM has it: its trust statements, managed policies, inline policies and tags."""
+    role = iam.get_role(RoleName=name)["Role"]
+    return {"arn": role["Arn"], "trust": _as_list(_document(role["AssumeRolePolicyDocument"])["Statement"]),
+            "managed": sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=name)[
+                "AttachedPolicies"]),
+            "inline": role_statements(iam, name), "tags": tag_map(role.get("Tags", []))}
+
+
+def test_support_and_audit_roles_are_made_only_when_asked(new_stack, moto):
+    iam = moto.client("iam")
+    auditor = iam.create_role(RoleName="external-auditor", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT_ID},
+                                                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    before = account(moto)
+
+    # A principal that is not one is refused before anything is made, naming it.
+    stack = new_stack(program(auditRole={"trustedPrincipals": ["the-auditors"]}))
+    result = stack.run("preview", check=False)
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0 and "auditRole.trustedPrincipals[0]" in said, said[-3000:]
+
+    stack.write(program(supportRole={}, auditRole={"trustedPrincipals": [auditor], "externalId": "audit-2026"}))
+    stack.up()
+    out = outputs(stack)
+    name = out["baselineName"]
+    support, audit = role_view(iam, f"{name}-support"), role_view(iam, f"{name}-security-audit")
+    assert (out["supportRoleArn"], out["auditRoleArn"]) == (support["arn"], audit["arn"])
+    assert support["managed"] == ["arn:aws:iam::aws:policy/AWSSupportAccess"], support
+    assert audit["managed"] == ["arn:aws:iam::aws:policy/SecurityAudit"], audit
+    # This account by default, with MFA; the auditor with MFA and the external ID.
+    assert [(s["Effect"], s["Principal"], s["Action"], s["Condition"]) for s in support["trust"]] == [
+        ("Allow", {"AWS": [f"arn:aws:iam::{ACCOUNT_ID}:root"]}, "sts:AssumeRole",
+         {"Bool": {"aws:MultiFactorAuthPresent": "true"}})], support["trust"]
+    assert [(s["Principal"], s["Condition"]) for s in audit["trust"]] == [
+        ({"AWS": [auditor]}, {"Bool": {"aws:MultiFactorAuthPresent": "true"},
+                              "StringEquals": {"sts:ExternalId": "audit-2026"}})], audit["trust"]
+    # Neither reads the data the platform holds.
+    for role in (support, audit):
+        [deny] = role["inline"]
+        assert deny["Effect"] == "Deny" and {"secretsmanager:GetSecretValue", "kinesis:GetRecords",
+                                             "kms:Decrypt"} <= set(deny["Action"]), deny
+        assert {k: role["tags"].get(k) for k in TAGS} == TAGS, role["tags"]
+    roles = {c["rule"]: c["satisfied"] for c in out["compliance"]["controls"]
+             if c["rule"] in ("iam-support-role-created", "iam-security-audit-role-created")}
+    assert roles == {"iam-support-role-created": True, "iam-security-audit-role-created": True}, roles
+    stack.preview("--expect-no-changes")
+
+    # No longer asked for, the auditors' role goes; the support role stays.
+    stack.write(program(supportRole={}))
+    stack.up()
+    out = outputs(stack)
+    assert out["auditRoleArn"] == "" and out["supportRoleArn"] == support["arn"], out
+    assert f"{name}-security-audit" not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    stack.preview("--expect-no-changes")
+
+    stack.destroy()
+    check_deleted(moto, before, out)
+
+
 def test_the_yaml_example(new_stack, moto, proxy):
     before = account(moto)
     stack = new_stack(yaml_example("account-baseline"))

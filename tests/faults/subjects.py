@@ -108,10 +108,11 @@ SUBJECTS = {s.name: s for s in [
     # retainLogs false and no Object Lock: a delete removes the buckets, the log group and the
     # key too (by default they are kept as audit evidence), so nothing may be left.
     Subject("baseline", "healthcare:index:AccountBaseline",
-            {"alarmEmails": ["security@example.com"], "objectLockMode": "NONE", "retainLogs": False},
+            {"alarmEmails": ["security@example.com"], "objectLockMode": "NONE", "retainLogs": False,
+             "supportRole": {}},
             id_input="baselineName",
             grow={"alarmEmails": ["privacy-officer@example.com", "security@example.com"],
-                  "logRetentionDays": 400, "s3DataEvents": True},
+                  "logRetentionDays": 400, "s3DataEvents": True, "auditRole": {}},
             own_account=True, census=account_census),
 ]}
 

@@ -34,6 +34,7 @@ if __package__:
     from .moto_ecs import ECS_ADDITIONS
     from .moto_elasticache import ELASTICACHE_ADDITIONS
     from .moto_guardduty import GUARDDUTY_ADDITIONS
+    from .moto_iam import IAM_ADDITIONS
     from .moto_logs import LOGS_ADDITIONS
     from .moto_logs_filters import LOGS_FILTER_ADDITIONS
     from .moto_rds import RDS_ADDITIONS
@@ -52,6 +53,7 @@ else:  # run as a program, with tests/harness first on sys.path
     from moto_ecs import ECS_ADDITIONS
     from moto_elasticache import ELASTICACHE_ADDITIONS
     from moto_guardduty import GUARDDUTY_ADDITIONS
+    from moto_iam import IAM_ADDITIONS
     from moto_logs import LOGS_ADDITIONS
     from moto_logs_filters import LOGS_FILTER_ADDITIONS
     from moto_rds import RDS_ADDITIONS
@@ -174,7 +176,7 @@ ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_
              *LOGS_ADDITIONS, *S3_ADDITIONS, *CLOUDTRAIL_ADDITIONS, *LOGS_FILTER_ADDITIONS, *SNS_ADDITIONS,
              *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
              *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user, *EC2_ACL_ADDITIONS,
-             *CLOUDWATCH_CBOR_ADDITIONS, *EC2_ACCOUNT_ADDITIONS]
+             *CLOUDWATCH_CBOR_ADDITIONS, *EC2_ACCOUNT_ADDITIONS, *IAM_ADDITIONS]
 
 
 def apply_additions():

@@ -1,5 +1,6 @@
-"""The account baseline's IAM password policy on the emulator, as AWS documents it. The policy
-is the account's own: each test deletes it again."""
+"""The account baseline's IAM password policy and the AWS managed policies its roles carry, on the
+emulator, as AWS documents them. The password policy is the account's own: each test deletes it
+again."""
 
 import pytest
 from botocore.exceptions import ClientError
@@ -57,3 +58,32 @@ def test_a_policy_that_is_not_there_is_no_such_entity(iam):
         with pytest.raises(ClientError) as err:
             call()
         assert _code(err) == "NoSuchEntity"
+
+
+SUPPORT = "arn:aws:iam::aws:policy/AWSSupportAccess"
+
+
+def test_aws_managed_policies_exist_and_attach(iam):
+    """AWS's managed policies are there in every account: read, attached, listed, detached."""
+    assert iam.get_policy(PolicyArn=SUPPORT)["Policy"]["PolicyName"] == "AWSSupportAccess"
+    audit = "arn:aws:iam::aws:policy/SecurityAudit"
+    trust = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "123456789012"}, ' \
+            '"Action": "sts:AssumeRole"}]}'
+    iam.create_role(RoleName="managed-policies", AssumeRolePolicyDocument=trust)
+    try:
+        iam.attach_role_policy(RoleName="managed-policies", PolicyArn=audit)
+        attached = iam.list_attached_role_policies(RoleName="managed-policies")["AttachedPolicies"]
+        assert [p["PolicyArn"] for p in attached] == [audit]
+        assert [r["RoleName"] for r in iam.list_entities_for_policy(PolicyArn=audit, EntityFilter="Role")[
+            "PolicyRoles"]] == ["managed-policies"]
+        document = iam.get_policy_version(PolicyArn=audit, VersionId=iam.get_policy(PolicyArn=audit)[
+            "Policy"]["DefaultVersionId"])["PolicyVersion"]["Document"]
+        assert document["Statement"], document
+        iam.detach_role_policy(RoleName="managed-policies", PolicyArn=audit)
+        assert iam.list_attached_role_policies(RoleName="managed-policies")["AttachedPolicies"] == []
+    finally:
+        iam.delete_role(RoleName="managed-policies")
+    # A policy AWS does not have is still not found.
+    with pytest.raises(ClientError) as err:
+        iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/NoSuchPolicyAtAll")
+    assert _code(err) == "NoSuchEntity"

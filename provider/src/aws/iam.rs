@@ -135,7 +135,18 @@ fn not_ours(spec: &RoleSpec<'_>) -> Error {
 /// and its policy back until IAM knows them, so that the state read which follows does not
 /// take a role made a moment ago for a missing one.
 pub async fn ensure_role(cx: &AwsContext, ctx: &Ctx, spec: &RoleSpec<'_>) -> Result<String> {
-    let trust = trust_policy(spec.principals, cx.account().await?).to_string();
+    let trust = trust_policy(spec.principals, cx.account().await?);
+    ensure_role_trusting(cx, ctx, spec, &trust).await
+}
+
+/// [`ensure_role`] with a trust policy of the caller's own (`spec.principals` unused).
+pub async fn ensure_role_trusting(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    spec: &RoleSpec<'_>,
+    trust: &J,
+) -> Result<String> {
+    let trust = trust.to_string();
     let what_role = format!("IAM role {}", spec.name);
     let arn = match get_role(cx, spec.name).await? {
         Some(role) => {
@@ -297,9 +308,69 @@ pub async fn read_role(cx: &AwsContext, name: &str, policy_name: &str) -> Result
     }))
 }
 
-/// Deletes the role's inline policy and the role; what is already gone is fine.
-/// IAM refuses to delete a role for a moment after its policy went (DeleteConflict).
+/// The role's tags, or `None` when IAM does not know the role.
+pub async fn role_tags(cx: &AwsContext, name: &str) -> Result<Option<BTreeMap<String, String>>> {
+    Ok(get_role(cx, name).await?.as_ref().map(tags_of))
+}
+
+/// The ARNs of the managed policies attached to the role (none when it is gone).
+pub async fn attached(cx: &AwsContext, name: &str) -> Result<Vec<String>> {
+    let listed = found(
+        "iam:ListAttachedRolePolicies",
+        cx.iam()
+            .list_attached_role_policies()
+            .role_name(name)
+            .send()
+            .await,
+        |e| e.is_no_such_entity_exception(),
+    )?;
+    Ok(listed
+        .map(|l| {
+            l.attached_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Attaches a managed policy to a role [`ensure_role`] made (IAM may not know the role yet
+/// for a moment); attaching one already attached changes nothing.
+pub async fn attach(cx: &AwsContext, ctx: &Ctx, name: &str, policy_arn: &str) -> Result<()> {
+    settle(
+        ctx,
+        &format!("IAM role {name}"),
+        &[&NEW_IAM_ENTITY],
+        || async {
+            cx.iam()
+                .attach_role_policy()
+                .role_name(name)
+                .policy_arn(policy_arn)
+                .send()
+                .await
+                .map_err(|e| Error::aws("iam:AttachRolePolicy", e))
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes the role's inline policy, detaches its managed policies and deletes the role;
+/// what is already gone is fine. IAM refuses to delete a role for a moment after its
+/// policy went (DeleteConflict).
 pub async fn delete_role(cx: &AwsContext, ctx: &Ctx, name: &str, policy_name: &str) -> Result<()> {
+    for policy_arn in attached(cx, name).await? {
+        found(
+            "iam:DetachRolePolicy",
+            cx.iam()
+                .detach_role_policy()
+                .role_name(name)
+                .policy_arn(&policy_arn)
+                .send()
+                .await,
+            |e| e.is_no_such_entity_exception(),
+        )?;
+    }
     found(
         "iam:DeleteRolePolicy",
         cx.iam()

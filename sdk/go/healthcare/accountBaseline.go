@@ -25,13 +25,19 @@ type AccountBaseline struct {
 	AlarmNames pulumi.StringArrayOutput `pulumi:"alarmNames"`
 	// The SNS topic security alarms notify.
 	AlarmTopicArn pulumi.StringOutput `pulumi:"alarmTopicArn"`
+	// Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+	AuditRole BaselineAccessRolePtrOutput `pulumi:"auditRole"`
+	// The auditors' role, when asked for.
+	//
+	// Defaults to `""`.
+	AuditRoleArn pulumi.StringPtrOutput `pulumi:"auditRoleArn"`
 	// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 	BaselineName pulumi.StringPtrOutput `pulumi:"baselineName"`
 	// The HIPAA controls this baseline satisfies, as AWS reports them.
 	Compliance CompliancePtrOutput `pulumi:"compliance"`
 	// The region's AWS Config recorder.
 	ConfigRecorderName pulumi.StringOutput `pulumi:"configRecorderName"`
-	// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
 	DefaultVpc DefaultVpcModePtrOutput `pulumi:"defaultVpc"`
 	// The region's GuardDuty detector.
 	GuardDutyDetectorId pulumi.StringOutput `pulumi:"guardDutyDetectorId"`
@@ -47,7 +53,7 @@ type AccountBaseline struct {
 	ObjectLockDays pulumi.IntPtrOutput `pulumi:"objectLockDays"`
 	// S3 Object Lock on the trail bucket: `GOVERNANCE` (default), `COMPLIANCE` or `NONE`.
 	ObjectLockMode ObjectLockModePtrOutput `pulumi:"objectLockMode"`
-	// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
+	// For each one-per-region part (its key in `adopt`, and `ebsEncryption`, `imageBlockPublicAccess`): `created` (undone at delete) or `adopted` (left in place).
 	//
 	// Defaults to `{}`.
 	Parts pulumi.StringMapOutput `pulumi:"parts"`
@@ -69,6 +75,12 @@ type AccountBaseline struct {
 	SecurityHubArn pulumi.StringOutput `pulumi:"securityHubArn"`
 	// Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
 	SecurityHubStandards pulumi.StringArrayOutput `pulumi:"securityHubStandards"`
+	// Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+	SupportRole BaselineAccessRolePtrOutput `pulumi:"supportRole"`
+	// The support role, when asked for.
+	//
+	// Defaults to `""`.
+	SupportRoleArn pulumi.StringPtrOutput `pulumi:"supportRoleArn"`
 	// Tags for every part that takes tags; merged over the provider's default tags.
 	Tags pulumi.StringMapOutput `pulumi:"tags"`
 	// The trail's ARN.
@@ -129,9 +141,11 @@ type accountBaselineArgs struct {
 	Adopt *BaselineAdopt `pulumi:"adopt"`
 	// E-mail addresses notified of security alarms (each must confirm its subscription).
 	AlarmEmails []string `pulumi:"alarmEmails"`
+	// Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+	AuditRole *BaselineAccessRole `pulumi:"auditRole"`
 	// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 	BaselineName *string `pulumi:"baselineName"`
-	// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
 	DefaultVpc *DefaultVpcMode `pulumi:"defaultVpc"`
 	// Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
 	LogRetentionDays *int `pulumi:"logRetentionDays"`
@@ -147,6 +161,8 @@ type accountBaselineArgs struct {
 	S3DataEvents *bool `pulumi:"s3DataEvents"`
 	// Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
 	SecurityHubStandards []string `pulumi:"securityHubStandards"`
+	// Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+	SupportRole *BaselineAccessRole `pulumi:"supportRole"`
 	// Tags for every part that takes tags; merged over the provider's default tags.
 	Tags map[string]string `pulumi:"tags"`
 }
@@ -157,9 +173,11 @@ type AccountBaselineArgs struct {
 	Adopt BaselineAdoptPtrInput
 	// E-mail addresses notified of security alarms (each must confirm its subscription).
 	AlarmEmails pulumi.StringArrayInput
+	// Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+	AuditRole BaselineAccessRolePtrInput
 	// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 	BaselineName pulumi.StringPtrInput
-	// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
 	DefaultVpc DefaultVpcModePtrInput
 	// Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
 	LogRetentionDays pulumi.IntPtrInput
@@ -175,6 +193,8 @@ type AccountBaselineArgs struct {
 	S3DataEvents pulumi.BoolPtrInput
 	// Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
 	SecurityHubStandards pulumi.StringArrayInput
+	// Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+	SupportRole BaselineAccessRolePtrInput
 	// Tags for every part that takes tags; merged over the provider's default tags.
 	Tags pulumi.StringMapInput
 }
@@ -241,6 +261,18 @@ func (o AccountBaselineOutput) AlarmTopicArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *AccountBaseline) pulumi.StringOutput { return v.AlarmTopicArn }).(pulumi.StringOutput)
 }
 
+// Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+func (o AccountBaselineOutput) AuditRole() BaselineAccessRolePtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) BaselineAccessRolePtrOutput { return v.AuditRole }).(BaselineAccessRolePtrOutput)
+}
+
+// The auditors' role, when asked for.
+//
+// Defaults to `""`.
+func (o AccountBaselineOutput) AuditRoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) pulumi.StringPtrOutput { return v.AuditRoleArn }).(pulumi.StringPtrOutput)
+}
+
 // Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 func (o AccountBaselineOutput) BaselineName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AccountBaseline) pulumi.StringPtrOutput { return v.BaselineName }).(pulumi.StringPtrOutput)
@@ -256,7 +288,7 @@ func (o AccountBaselineOutput) ConfigRecorderName() pulumi.StringOutput {
 	return o.ApplyT(func(v *AccountBaseline) pulumi.StringOutput { return v.ConfigRecorderName }).(pulumi.StringOutput)
 }
 
-// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
 func (o AccountBaselineOutput) DefaultVpc() DefaultVpcModePtrOutput {
 	return o.ApplyT(func(v *AccountBaseline) DefaultVpcModePtrOutput { return v.DefaultVpc }).(DefaultVpcModePtrOutput)
 }
@@ -296,7 +328,7 @@ func (o AccountBaselineOutput) ObjectLockMode() ObjectLockModePtrOutput {
 	return o.ApplyT(func(v *AccountBaseline) ObjectLockModePtrOutput { return v.ObjectLockMode }).(ObjectLockModePtrOutput)
 }
 
-// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
+// For each one-per-region part (its key in `adopt`, and `ebsEncryption`, `imageBlockPublicAccess`): `created` (undone at delete) or `adopted` (left in place).
 //
 // Defaults to `{}`.
 func (o AccountBaselineOutput) Parts() pulumi.StringMapOutput {
@@ -340,6 +372,18 @@ func (o AccountBaselineOutput) SecurityHubArn() pulumi.StringOutput {
 // Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
 func (o AccountBaselineOutput) SecurityHubStandards() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *AccountBaseline) pulumi.StringArrayOutput { return v.SecurityHubStandards }).(pulumi.StringArrayOutput)
+}
+
+// Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+func (o AccountBaselineOutput) SupportRole() BaselineAccessRolePtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) BaselineAccessRolePtrOutput { return v.SupportRole }).(BaselineAccessRolePtrOutput)
+}
+
+// The support role, when asked for.
+//
+// Defaults to `""`.
+func (o AccountBaselineOutput) SupportRoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) pulumi.StringPtrOutput { return v.SupportRoleArn }).(pulumi.StringPtrOutput)
 }
 
 // Tags for every part that takes tags; merged over the provider's default tags.

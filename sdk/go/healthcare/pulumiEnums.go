@@ -563,7 +563,7 @@ func (in *databaseEnginePtr) ToDatabaseEnginePtrOutputWithContext(ctx context.Co
 type DefaultVpcMode string
 
 const (
-	// Flow logs of all its traffic to the trail bucket, its default security group emptied, no inbound allow on its default network ACL, no public IP by default in its subnets.
+	// Flow logs on; its default security group and network ACL closed; no public IPs by default.
 	DefaultVpcModeLockDown = DefaultVpcMode("LOCK_DOWN")
 	// Leave it as it is.
 	DefaultVpcModeLeave = DefaultVpcMode("LEAVE")

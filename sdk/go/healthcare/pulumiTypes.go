@@ -13,12 +13,190 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// A role people assume for one job in the account: who may, and on what terms.
+type BaselineAccessRole struct {
+	// The external ID a third party must give (`sts:ExternalId`).
+	ExternalId *string `pulumi:"externalId"`
+	// Require MFA to assume the role (default true).
+	RequireMfa *bool `pulumi:"requireMfa"`
+	// Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+	TrustedPrincipals []string `pulumi:"trustedPrincipals"`
+}
+
+// BaselineAccessRoleInput is an input type that accepts BaselineAccessRoleArgs and BaselineAccessRoleOutput values.
+// You can construct a concrete instance of `BaselineAccessRoleInput` via:
+//
+//	BaselineAccessRoleArgs{...}
+type BaselineAccessRoleInput interface {
+	pulumi.Input
+
+	ToBaselineAccessRoleOutput() BaselineAccessRoleOutput
+	ToBaselineAccessRoleOutputWithContext(context.Context) BaselineAccessRoleOutput
+}
+
+// A role people assume for one job in the account: who may, and on what terms.
+type BaselineAccessRoleArgs struct {
+	// The external ID a third party must give (`sts:ExternalId`).
+	ExternalId pulumi.StringPtrInput `pulumi:"externalId"`
+	// Require MFA to assume the role (default true).
+	RequireMfa pulumi.BoolPtrInput `pulumi:"requireMfa"`
+	// Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+	TrustedPrincipals pulumi.StringArrayInput `pulumi:"trustedPrincipals"`
+}
+
+func (BaselineAccessRoleArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BaselineAccessRole)(nil)).Elem()
+}
+
+func (i BaselineAccessRoleArgs) ToBaselineAccessRoleOutput() BaselineAccessRoleOutput {
+	return i.ToBaselineAccessRoleOutputWithContext(context.Background())
+}
+
+func (i BaselineAccessRoleArgs) ToBaselineAccessRoleOutputWithContext(ctx context.Context) BaselineAccessRoleOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineAccessRoleOutput)
+}
+
+func (i BaselineAccessRoleArgs) ToBaselineAccessRolePtrOutput() BaselineAccessRolePtrOutput {
+	return i.ToBaselineAccessRolePtrOutputWithContext(context.Background())
+}
+
+func (i BaselineAccessRoleArgs) ToBaselineAccessRolePtrOutputWithContext(ctx context.Context) BaselineAccessRolePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineAccessRoleOutput).ToBaselineAccessRolePtrOutputWithContext(ctx)
+}
+
+// BaselineAccessRolePtrInput is an input type that accepts BaselineAccessRoleArgs, BaselineAccessRolePtr and BaselineAccessRolePtrOutput values.
+// You can construct a concrete instance of `BaselineAccessRolePtrInput` via:
+//
+//	        BaselineAccessRoleArgs{...}
+//
+//	or:
+//
+//	        nil
+type BaselineAccessRolePtrInput interface {
+	pulumi.Input
+
+	ToBaselineAccessRolePtrOutput() BaselineAccessRolePtrOutput
+	ToBaselineAccessRolePtrOutputWithContext(context.Context) BaselineAccessRolePtrOutput
+}
+
+type baselineAccessRolePtrType BaselineAccessRoleArgs
+
+func BaselineAccessRolePtr(v *BaselineAccessRoleArgs) BaselineAccessRolePtrInput {
+	return (*baselineAccessRolePtrType)(v)
+}
+
+func (*baselineAccessRolePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**BaselineAccessRole)(nil)).Elem()
+}
+
+func (i *baselineAccessRolePtrType) ToBaselineAccessRolePtrOutput() BaselineAccessRolePtrOutput {
+	return i.ToBaselineAccessRolePtrOutputWithContext(context.Background())
+}
+
+func (i *baselineAccessRolePtrType) ToBaselineAccessRolePtrOutputWithContext(ctx context.Context) BaselineAccessRolePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineAccessRolePtrOutput)
+}
+
+// A role people assume for one job in the account: who may, and on what terms.
+type BaselineAccessRoleOutput struct{ *pulumi.OutputState }
+
+func (BaselineAccessRoleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BaselineAccessRole)(nil)).Elem()
+}
+
+func (o BaselineAccessRoleOutput) ToBaselineAccessRoleOutput() BaselineAccessRoleOutput {
+	return o
+}
+
+func (o BaselineAccessRoleOutput) ToBaselineAccessRoleOutputWithContext(ctx context.Context) BaselineAccessRoleOutput {
+	return o
+}
+
+func (o BaselineAccessRoleOutput) ToBaselineAccessRolePtrOutput() BaselineAccessRolePtrOutput {
+	return o.ToBaselineAccessRolePtrOutputWithContext(context.Background())
+}
+
+func (o BaselineAccessRoleOutput) ToBaselineAccessRolePtrOutputWithContext(ctx context.Context) BaselineAccessRolePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v BaselineAccessRole) *BaselineAccessRole {
+		return &v
+	}).(BaselineAccessRolePtrOutput)
+}
+
+// The external ID a third party must give (`sts:ExternalId`).
+func (o BaselineAccessRoleOutput) ExternalId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BaselineAccessRole) *string { return v.ExternalId }).(pulumi.StringPtrOutput)
+}
+
+// Require MFA to assume the role (default true).
+func (o BaselineAccessRoleOutput) RequireMfa() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineAccessRole) *bool { return v.RequireMfa }).(pulumi.BoolPtrOutput)
+}
+
+// Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+func (o BaselineAccessRoleOutput) TrustedPrincipals() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v BaselineAccessRole) []string { return v.TrustedPrincipals }).(pulumi.StringArrayOutput)
+}
+
+type BaselineAccessRolePtrOutput struct{ *pulumi.OutputState }
+
+func (BaselineAccessRolePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**BaselineAccessRole)(nil)).Elem()
+}
+
+func (o BaselineAccessRolePtrOutput) ToBaselineAccessRolePtrOutput() BaselineAccessRolePtrOutput {
+	return o
+}
+
+func (o BaselineAccessRolePtrOutput) ToBaselineAccessRolePtrOutputWithContext(ctx context.Context) BaselineAccessRolePtrOutput {
+	return o
+}
+
+func (o BaselineAccessRolePtrOutput) Elem() BaselineAccessRoleOutput {
+	return o.ApplyT(func(v *BaselineAccessRole) BaselineAccessRole {
+		if v != nil {
+			return *v
+		}
+		var ret BaselineAccessRole
+		return ret
+	}).(BaselineAccessRoleOutput)
+}
+
+// The external ID a third party must give (`sts:ExternalId`).
+func (o BaselineAccessRolePtrOutput) ExternalId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *BaselineAccessRole) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ExternalId
+	}).(pulumi.StringPtrOutput)
+}
+
+// Require MFA to assume the role (default true).
+func (o BaselineAccessRolePtrOutput) RequireMfa() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineAccessRole) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.RequireMfa
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+func (o BaselineAccessRolePtrOutput) TrustedPrincipals() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *BaselineAccessRole) []string {
+		if v == nil {
+			return nil
+		}
+		return v.TrustedPrincipals
+	}).(pulumi.StringArrayOutput)
+}
+
 // Which of the account's one-per-region parts may be taken over when the account already
 // has them. A part taken over is set to the baseline's settings and left in place at delete.
 type BaselineAdopt struct {
 	// Take over the region's AWS Config recorder and delivery channel.
 	ConfigRecorder *bool `pulumi:"configRecorder"`
-	// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+	// Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
 	DefaultVpc *bool `pulumi:"defaultVpc"`
 	// Take over the region's GuardDuty detector.
 	GuardDuty *bool `pulumi:"guardDuty"`
@@ -50,7 +228,7 @@ type BaselineAdoptInput interface {
 type BaselineAdoptArgs struct {
 	// Take over the region's AWS Config recorder and delivery channel.
 	ConfigRecorder pulumi.BoolPtrInput `pulumi:"configRecorder"`
-	// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+	// Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
 	DefaultVpc pulumi.BoolPtrInput `pulumi:"defaultVpc"`
 	// Take over the region's GuardDuty detector.
 	GuardDuty pulumi.BoolPtrInput `pulumi:"guardDuty"`
@@ -150,7 +328,7 @@ func (o BaselineAdoptOutput) ConfigRecorder() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.ConfigRecorder }).(pulumi.BoolPtrOutput)
 }
 
-// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+// Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
 func (o BaselineAdoptOutput) DefaultVpc() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v BaselineAdopt) *bool { return v.DefaultVpc }).(pulumi.BoolPtrOutput)
 }
@@ -219,7 +397,7 @@ func (o BaselineAdoptPtrOutput) ConfigRecorder() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+// Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
 func (o BaselineAdoptPtrOutput) DefaultVpc() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *BaselineAdopt) *bool {
 		if v == nil {
@@ -1627,6 +1805,8 @@ type PlatformBaseline struct {
 	Adopt *BaselineAdopt `pulumi:"adopt"`
 	// E-mail addresses notified of security alarms.
 	AlarmEmails []string `pulumi:"alarmEmails"`
+	// A `SecurityAudit` role, when given.
+	AuditRole *BaselineAccessRole `pulumi:"auditRole"`
 	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
 	DefaultVpc *DefaultVpcMode `pulumi:"defaultVpc"`
 	// Object Lock of the trail bucket (default `GOVERNANCE`).
@@ -1637,6 +1817,8 @@ type PlatformBaseline struct {
 	S3DataEvents *bool `pulumi:"s3DataEvents"`
 	// Security Hub standards to enable, as paths.
 	SecurityHubStandards []string `pulumi:"securityHubStandards"`
+	// An `AWSSupportAccess` role, when given.
+	SupportRole *BaselineAccessRole `pulumi:"supportRole"`
 }
 
 // PlatformBaselineInput is an input type that accepts PlatformBaselineArgs and PlatformBaselineOutput values.
@@ -1656,6 +1838,8 @@ type PlatformBaselineArgs struct {
 	Adopt BaselineAdoptPtrInput `pulumi:"adopt"`
 	// E-mail addresses notified of security alarms.
 	AlarmEmails pulumi.StringArrayInput `pulumi:"alarmEmails"`
+	// A `SecurityAudit` role, when given.
+	AuditRole BaselineAccessRolePtrInput `pulumi:"auditRole"`
 	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
 	DefaultVpc DefaultVpcModePtrInput `pulumi:"defaultVpc"`
 	// Object Lock of the trail bucket (default `GOVERNANCE`).
@@ -1666,6 +1850,8 @@ type PlatformBaselineArgs struct {
 	S3DataEvents pulumi.BoolPtrInput `pulumi:"s3DataEvents"`
 	// Security Hub standards to enable, as paths.
 	SecurityHubStandards pulumi.StringArrayInput `pulumi:"securityHubStandards"`
+	// An `AWSSupportAccess` role, when given.
+	SupportRole BaselineAccessRolePtrInput `pulumi:"supportRole"`
 }
 
 func (PlatformBaselineArgs) ElementType() reflect.Type {
@@ -1756,6 +1942,11 @@ func (o PlatformBaselineOutput) AlarmEmails() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v PlatformBaseline) []string { return v.AlarmEmails }).(pulumi.StringArrayOutput)
 }
 
+// A `SecurityAudit` role, when given.
+func (o PlatformBaselineOutput) AuditRole() BaselineAccessRolePtrOutput {
+	return o.ApplyT(func(v PlatformBaseline) *BaselineAccessRole { return v.AuditRole }).(BaselineAccessRolePtrOutput)
+}
+
 // The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
 func (o PlatformBaselineOutput) DefaultVpc() DefaultVpcModePtrOutput {
 	return o.ApplyT(func(v PlatformBaseline) *DefaultVpcMode { return v.DefaultVpc }).(DefaultVpcModePtrOutput)
@@ -1779,6 +1970,11 @@ func (o PlatformBaselineOutput) S3DataEvents() pulumi.BoolPtrOutput {
 // Security Hub standards to enable, as paths.
 func (o PlatformBaselineOutput) SecurityHubStandards() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v PlatformBaseline) []string { return v.SecurityHubStandards }).(pulumi.StringArrayOutput)
+}
+
+// An `AWSSupportAccess` role, when given.
+func (o PlatformBaselineOutput) SupportRole() BaselineAccessRolePtrOutput {
+	return o.ApplyT(func(v PlatformBaseline) *BaselineAccessRole { return v.SupportRole }).(BaselineAccessRolePtrOutput)
 }
 
 type PlatformBaselinePtrOutput struct{ *pulumi.OutputState }
@@ -1823,6 +2019,16 @@ func (o PlatformBaselinePtrOutput) AlarmEmails() pulumi.StringArrayOutput {
 		}
 		return v.AlarmEmails
 	}).(pulumi.StringArrayOutput)
+}
+
+// A `SecurityAudit` role, when given.
+func (o PlatformBaselinePtrOutput) AuditRole() BaselineAccessRolePtrOutput {
+	return o.ApplyT(func(v *PlatformBaseline) *BaselineAccessRole {
+		if v == nil {
+			return nil
+		}
+		return v.AuditRole
+	}).(BaselineAccessRolePtrOutput)
 }
 
 // The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
@@ -1873,6 +2079,16 @@ func (o PlatformBaselinePtrOutput) SecurityHubStandards() pulumi.StringArrayOutp
 		}
 		return v.SecurityHubStandards
 	}).(pulumi.StringArrayOutput)
+}
+
+// An `AWSSupportAccess` role, when given.
+func (o PlatformBaselinePtrOutput) SupportRole() BaselineAccessRolePtrOutput {
+	return o.ApplyT(func(v *PlatformBaseline) *BaselineAccessRole {
+		if v == nil {
+			return nil
+		}
+		return v.SupportRole
+	}).(BaselineAccessRolePtrOutput)
 }
 
 // Every control of every part, as AWS reports them.
@@ -2963,6 +3179,8 @@ func (o TierArgsPtrOutput) PrefixLength() pulumi.IntPtrOutput {
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAccessRoleInput)(nil)).Elem(), BaselineAccessRoleArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAccessRolePtrInput)(nil)).Elem(), BaselineAccessRoleArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAdoptInput)(nil)).Elem(), BaselineAdoptArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAdoptPtrInput)(nil)).Elem(), BaselineAdoptArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BaselinePasswordPolicyInput)(nil)).Elem(), BaselinePasswordPolicyArgs{})
@@ -2987,6 +3205,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*SubnetsArgsPtrInput)(nil)).Elem(), SubnetsArgsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TierArgsInput)(nil)).Elem(), TierArgsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TierArgsPtrInput)(nil)).Elem(), TierArgsArgs{})
+	pulumi.RegisterOutputType(BaselineAccessRoleOutput{})
+	pulumi.RegisterOutputType(BaselineAccessRolePtrOutput{})
 	pulumi.RegisterOutputType(BaselineAdoptOutput{})
 	pulumi.RegisterOutputType(BaselineAdoptPtrOutput{})
 	pulumi.RegisterOutputType(BaselinePasswordPolicyOutput{})

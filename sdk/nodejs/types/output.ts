@@ -7,6 +7,24 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * A role people assume for one job in the account: who may, and on what terms.
+ */
+export interface BaselineAccessRole {
+    /**
+     * The external ID a third party must give (`sts:ExternalId`).
+     */
+    externalId?: string;
+    /**
+     * Require MFA to assume the role (default true).
+     */
+    requireMfa?: boolean;
+    /**
+     * Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+     */
+    trustedPrincipals?: string[];
+}
+
+/**
  * Which of the account's one-per-region parts may be taken over when the account already
  * has them. A part taken over is set to the baseline's settings and left in place at delete.
  */
@@ -16,7 +34,7 @@ export interface BaselineAdopt {
      */
     configRecorder?: boolean;
     /**
-     * Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+     * Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
      */
     defaultVpc?: boolean;
     /**

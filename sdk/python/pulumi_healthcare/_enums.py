@@ -72,7 +72,7 @@ class DefaultVpcMode(_builtins.str, Enum):
     """
     LOCK_DOWN = "LOCK_DOWN"
     """
-    Flow logs of all its traffic to the trail bucket, its default security group emptied, no inbound allow on its default network ACL, no public IP by default in its subnets.
+    Flow logs on; its default security group and network ACL closed; no public IPs by default.
     """
     LEAVE = "LEAVE"
     """

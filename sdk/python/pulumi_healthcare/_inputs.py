@@ -16,6 +16,8 @@ from . import _utilities
 from ._enums import *
 
 __all__ = [
+    'BaselineAccessRoleArgs',
+    'BaselineAccessRoleArgsDict',
     'BaselineAdoptArgs',
     'BaselineAdoptArgsDict',
     'BaselinePasswordPolicyArgs',
@@ -42,6 +44,80 @@ __all__ = [
     'TierArgsArgsDict',
 ]
 
+class BaselineAccessRoleArgsDict(TypedDict):
+    """
+    A role people assume for one job in the account: who may, and on what terms.
+    """
+    external_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The external ID a third party must give (`sts:ExternalId`).
+    """
+    require_mfa: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Require MFA to assume the role (default true).
+    """
+    trusted_principals: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+    """
+
+@pulumi.input_type
+class BaselineAccessRoleArgs:
+    def __init__(__self__, *,
+                 external_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 require_mfa: pulumi.Input[Optional[_builtins.bool]] = None,
+                 trusted_principals: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        A role people assume for one job in the account: who may, and on what terms.
+
+        :param pulumi.Input[_builtins.str] external_id: The external ID a third party must give (`sts:ExternalId`).
+        :param pulumi.Input[_builtins.bool] require_mfa: Require MFA to assume the role (default true).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] trusted_principals: Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+        """
+        if external_id is not None:
+            pulumi.set(__self__, "external_id", external_id)
+        if require_mfa is not None:
+            pulumi.set(__self__, "require_mfa", require_mfa)
+        if trusted_principals is not None:
+            pulumi.set(__self__, "trusted_principals", trusted_principals)
+
+    @_builtins.property
+    @pulumi.getter(name="externalId")
+    def external_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The external ID a third party must give (`sts:ExternalId`).
+        """
+        return pulumi.get(self, "external_id")
+
+    @external_id.setter
+    def external_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "external_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="requireMfa")
+    def require_mfa(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Require MFA to assume the role (default true).
+        """
+        return pulumi.get(self, "require_mfa")
+
+    @require_mfa.setter
+    def require_mfa(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "require_mfa", value)
+
+    @_builtins.property
+    @pulumi.getter(name="trustedPrincipals")
+    def trusted_principals(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+        """
+        return pulumi.get(self, "trusted_principals")
+
+    @trusted_principals.setter
+    def trusted_principals(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "trusted_principals", value)
+
+
 class BaselineAdoptArgsDict(TypedDict):
     """
     Which of the account's one-per-region parts may be taken over when the account already
@@ -53,7 +129,7 @@ class BaselineAdoptArgsDict(TypedDict):
     """
     default_vpc: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+    Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
     """
     guard_duty: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
@@ -96,7 +172,7 @@ class BaselineAdoptArgs:
         has them. A part taken over is set to the baseline's settings and left in place at delete.
 
         :param pulumi.Input[_builtins.bool] config_recorder: Take over the region's AWS Config recorder and delivery channel.
-        :param pulumi.Input[_builtins.bool] default_vpc: Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+        :param pulumi.Input[_builtins.bool] default_vpc: Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
         :param pulumi.Input[_builtins.bool] guard_duty: Take over the region's GuardDuty detector.
         :param pulumi.Input[_builtins.bool] imds_defaults: Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
         :param pulumi.Input[_builtins.bool] password_policy: Replace the account's IAM password policy.
@@ -137,7 +213,7 @@ class BaselineAdoptArgs:
     @pulumi.getter(name="defaultVpc")
     def default_vpc(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+        Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
         """
         return pulumi.get(self, "default_vpc")
 
@@ -1068,6 +1144,10 @@ class PlatformBaselineArgsDict(TypedDict):
     """
     E-mail addresses notified of security alarms.
     """
+    audit_role: NotRequired[pulumi.Input[Optional['BaselineAccessRoleArgsDict']]]
+    """
+    A `SecurityAudit` role, when given.
+    """
     default_vpc: NotRequired[pulumi.Input[Optional['DefaultVpcMode']]]
     """
     The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
@@ -1088,32 +1168,42 @@ class PlatformBaselineArgsDict(TypedDict):
     """
     Security Hub standards to enable, as paths.
     """
+    support_role: NotRequired[pulumi.Input[Optional['BaselineAccessRoleArgsDict']]]
+    """
+    An `AWSSupportAccess` role, when given.
+    """
 
 @pulumi.input_type
 class PlatformBaselineArgs:
     def __init__(__self__, *,
                  adopt: pulumi.Input[Optional['BaselineAdoptArgs']] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 audit_role: pulumi.Input[Optional['BaselineAccessRoleArgs']] = None,
                  default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  object_lock_mode: pulumi.Input[Optional['ObjectLockMode']] = None,
                  retain_logs: pulumi.Input[Optional[_builtins.bool]] = None,
                  s3_data_events: pulumi.Input[Optional[_builtins.bool]] = None,
-                 security_hub_standards: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+                 security_hub_standards: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 support_role: pulumi.Input[Optional['BaselineAccessRoleArgs']] = None):
         """
         The settings of the platform's AccountBaseline, as that resource's inputs of the same names.
 
         :param pulumi.Input['BaselineAdoptArgs'] adopt: Parts the account already has that the baseline may take over.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms.
+        :param pulumi.Input['BaselineAccessRoleArgs'] audit_role: A `SecurityAudit` role, when given.
         :param pulumi.Input['DefaultVpcMode'] default_vpc: The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
         :param pulumi.Input['ObjectLockMode'] object_lock_mode: Object Lock of the trail bucket (default `GOVERNANCE`).
         :param pulumi.Input[_builtins.bool] retain_logs: Keep the trail's buckets, log group and key at delete (default true).
         :param pulumi.Input[_builtins.bool] s3_data_events: Record S3 object-level events too (default false).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] security_hub_standards: Security Hub standards to enable, as paths.
+        :param pulumi.Input['BaselineAccessRoleArgs'] support_role: An `AWSSupportAccess` role, when given.
         """
         if adopt is not None:
             pulumi.set(__self__, "adopt", adopt)
         if alarm_emails is not None:
             pulumi.set(__self__, "alarm_emails", alarm_emails)
+        if audit_role is not None:
+            pulumi.set(__self__, "audit_role", audit_role)
         if default_vpc is not None:
             pulumi.set(__self__, "default_vpc", default_vpc)
         if object_lock_mode is not None:
@@ -1124,6 +1214,8 @@ class PlatformBaselineArgs:
             pulumi.set(__self__, "s3_data_events", s3_data_events)
         if security_hub_standards is not None:
             pulumi.set(__self__, "security_hub_standards", security_hub_standards)
+        if support_role is not None:
+            pulumi.set(__self__, "support_role", support_role)
 
     @_builtins.property
     @pulumi.getter
@@ -1148,6 +1240,18 @@ class PlatformBaselineArgs:
     @alarm_emails.setter
     def alarm_emails(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "alarm_emails", value)
+
+    @_builtins.property
+    @pulumi.getter(name="auditRole")
+    def audit_role(self) -> pulumi.Input[Optional['BaselineAccessRoleArgs']]:
+        """
+        A `SecurityAudit` role, when given.
+        """
+        return pulumi.get(self, "audit_role")
+
+    @audit_role.setter
+    def audit_role(self, value: pulumi.Input[Optional['BaselineAccessRoleArgs']]):
+        pulumi.set(self, "audit_role", value)
 
     @_builtins.property
     @pulumi.getter(name="defaultVpc")
@@ -1208,6 +1312,18 @@ class PlatformBaselineArgs:
     @security_hub_standards.setter
     def security_hub_standards(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "security_hub_standards", value)
+
+    @_builtins.property
+    @pulumi.getter(name="supportRole")
+    def support_role(self) -> pulumi.Input[Optional['BaselineAccessRoleArgs']]:
+        """
+        An `AWSSupportAccess` role, when given.
+        """
+        return pulumi.get(self, "support_role")
+
+    @support_role.setter
+    def support_role(self, value: pulumi.Input[Optional['BaselineAccessRoleArgs']]):
+        pulumi.set(self, "support_role", value)
 
 
 class PlatformServiceArgsDict(TypedDict):

@@ -24,6 +24,7 @@ class AccountBaselineArgs:
     def __init__(__self__, *,
                  adopt: pulumi.Input[Optional['BaselineAdoptArgs']] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 audit_role: pulumi.Input[Optional['BaselineAccessRoleArgs']] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
                  default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
@@ -33,14 +34,16 @@ class AccountBaselineArgs:
                  retain_logs: pulumi.Input[Optional[_builtins.bool]] = None,
                  s3_data_events: pulumi.Input[Optional[_builtins.bool]] = None,
                  security_hub_standards: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 support_role: pulumi.Input[Optional['BaselineAccessRoleArgs']] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
         """
         The set of arguments for constructing a AccountBaseline resource.
 
         :param pulumi.Input['BaselineAdoptArgs'] adopt: Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms (each must confirm its subscription).
+        :param pulumi.Input['BaselineAccessRoleArgs'] audit_role: Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
         :param pulumi.Input[_builtins.str] baseline_name: Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
-        :param pulumi.Input['DefaultVpcMode'] default_vpc: The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+        :param pulumi.Input['DefaultVpcMode'] default_vpc: The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
         :param pulumi.Input[_builtins.int] object_lock_days: Days each trail object is locked (default 2190, six years).
         :param pulumi.Input['ObjectLockMode'] object_lock_mode: S3 Object Lock on the trail bucket: `GOVERNANCE` (default), `COMPLIANCE` or `NONE`.
@@ -48,12 +51,15 @@ class AccountBaselineArgs:
         :param pulumi.Input[_builtins.bool] retain_logs: At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.
         :param pulumi.Input[_builtins.bool] s3_data_events: Also record S3 object-level reads and writes of every bucket (CloudTrail data events; billed per event). Default false.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] security_hub_standards: Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
+        :param pulumi.Input['BaselineAccessRoleArgs'] support_role: Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for every part that takes tags; merged over the provider's default tags.
         """
         if adopt is not None:
             pulumi.set(__self__, "adopt", adopt)
         if alarm_emails is not None:
             pulumi.set(__self__, "alarm_emails", alarm_emails)
+        if audit_role is not None:
+            pulumi.set(__self__, "audit_role", audit_role)
         if baseline_name is not None:
             pulumi.set(__self__, "baseline_name", baseline_name)
         if default_vpc is not None:
@@ -72,6 +78,8 @@ class AccountBaselineArgs:
             pulumi.set(__self__, "s3_data_events", s3_data_events)
         if security_hub_standards is not None:
             pulumi.set(__self__, "security_hub_standards", security_hub_standards)
+        if support_role is not None:
+            pulumi.set(__self__, "support_role", support_role)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
 
@@ -100,6 +108,18 @@ class AccountBaselineArgs:
         pulumi.set(self, "alarm_emails", value)
 
     @_builtins.property
+    @pulumi.getter(name="auditRole")
+    def audit_role(self) -> pulumi.Input[Optional['BaselineAccessRoleArgs']]:
+        """
+        Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+        """
+        return pulumi.get(self, "audit_role")
+
+    @audit_role.setter
+    def audit_role(self, value: pulumi.Input[Optional['BaselineAccessRoleArgs']]):
+        pulumi.set(self, "audit_role", value)
+
+    @_builtins.property
     @pulumi.getter(name="baselineName")
     def baseline_name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -115,7 +135,7 @@ class AccountBaselineArgs:
     @pulumi.getter(name="defaultVpc")
     def default_vpc(self) -> pulumi.Input[Optional['DefaultVpcMode']]:
         """
-        The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+        The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
         """
         return pulumi.get(self, "default_vpc")
 
@@ -208,6 +228,18 @@ class AccountBaselineArgs:
         pulumi.set(self, "security_hub_standards", value)
 
     @_builtins.property
+    @pulumi.getter(name="supportRole")
+    def support_role(self) -> pulumi.Input[Optional['BaselineAccessRoleArgs']]:
+        """
+        Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+        """
+        return pulumi.get(self, "support_role")
+
+    @support_role.setter
+    def support_role(self, value: pulumi.Input[Optional['BaselineAccessRoleArgs']]):
+        pulumi.set(self, "support_role", value)
+
+    @_builtins.property
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
@@ -228,6 +260,7 @@ class AccountBaseline(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt: pulumi.Input[Optional[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']]] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 audit_role: pulumi.Input[Optional[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']]] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
                  default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
@@ -237,6 +270,7 @@ class AccountBaseline(pulumi.CustomResource):
                  retain_logs: pulumi.Input[Optional[_builtins.bool]] = None,
                  s3_data_events: pulumi.Input[Optional[_builtins.bool]] = None,
                  security_hub_standards: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 support_role: pulumi.Input[Optional[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         """
@@ -246,8 +280,9 @@ class AccountBaseline(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']] adopt: Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms (each must confirm its subscription).
+        :param pulumi.Input[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']] audit_role: Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
         :param pulumi.Input[_builtins.str] baseline_name: Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
-        :param pulumi.Input['DefaultVpcMode'] default_vpc: The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+        :param pulumi.Input['DefaultVpcMode'] default_vpc: The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
         :param pulumi.Input[_builtins.int] object_lock_days: Days each trail object is locked (default 2190, six years).
         :param pulumi.Input['ObjectLockMode'] object_lock_mode: S3 Object Lock on the trail bucket: `GOVERNANCE` (default), `COMPLIANCE` or `NONE`.
@@ -255,6 +290,7 @@ class AccountBaseline(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] retain_logs: At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.
         :param pulumi.Input[_builtins.bool] s3_data_events: Also record S3 object-level reads and writes of every bucket (CloudTrail data events; billed per event). Default false.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] security_hub_standards: Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
+        :param pulumi.Input[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']] support_role: Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags for every part that takes tags; merged over the provider's default tags.
         """
         ...
@@ -283,6 +319,7 @@ class AccountBaseline(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt: pulumi.Input[Optional[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']]] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 audit_role: pulumi.Input[Optional[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']]] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
                  default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
@@ -292,6 +329,7 @@ class AccountBaseline(pulumi.CustomResource):
                  retain_logs: pulumi.Input[Optional[_builtins.bool]] = None,
                  s3_data_events: pulumi.Input[Optional[_builtins.bool]] = None,
                  security_hub_standards: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 support_role: pulumi.Input[Optional[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -304,6 +342,7 @@ class AccountBaseline(pulumi.CustomResource):
 
             __props__.__dict__["adopt"] = adopt
             __props__.__dict__["alarm_emails"] = alarm_emails
+            __props__.__dict__["audit_role"] = audit_role
             __props__.__dict__["baseline_name"] = baseline_name
             __props__.__dict__["default_vpc"] = default_vpc
             __props__.__dict__["log_retention_days"] = log_retention_days
@@ -313,10 +352,12 @@ class AccountBaseline(pulumi.CustomResource):
             __props__.__dict__["retain_logs"] = retain_logs
             __props__.__dict__["s3_data_events"] = s3_data_events
             __props__.__dict__["security_hub_standards"] = security_hub_standards
+            __props__.__dict__["support_role"] = support_role
             __props__.__dict__["tags"] = tags
             __props__.__dict__["access_log_bucket_name"] = None
             __props__.__dict__["alarm_names"] = None
             __props__.__dict__["alarm_topic_arn"] = None
+            __props__.__dict__["audit_role_arn"] = None
             __props__.__dict__["compliance"] = None
             __props__.__dict__["config_recorder_name"] = None
             __props__.__dict__["guard_duty_detector_id"] = None
@@ -327,6 +368,7 @@ class AccountBaseline(pulumi.CustomResource):
             __props__.__dict__["rds_event_subscriptions"] = None
             __props__.__dict__["retained_on_delete"] = None
             __props__.__dict__["security_hub_arn"] = None
+            __props__.__dict__["support_role_arn"] = None
             __props__.__dict__["trail_arn"] = None
         replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["baselineName"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
@@ -357,6 +399,8 @@ class AccountBaseline(pulumi.CustomResource):
         __props__.__dict__["alarm_emails"] = None
         __props__.__dict__["alarm_names"] = None
         __props__.__dict__["alarm_topic_arn"] = None
+        __props__.__dict__["audit_role"] = None
+        __props__.__dict__["audit_role_arn"] = None
         __props__.__dict__["baseline_name"] = None
         __props__.__dict__["compliance"] = None
         __props__.__dict__["config_recorder_name"] = None
@@ -376,6 +420,8 @@ class AccountBaseline(pulumi.CustomResource):
         __props__.__dict__["s3_data_events"] = None
         __props__.__dict__["security_hub_arn"] = None
         __props__.__dict__["security_hub_standards"] = None
+        __props__.__dict__["support_role"] = None
+        __props__.__dict__["support_role_arn"] = None
         __props__.__dict__["tags"] = None
         __props__.__dict__["trail_arn"] = None
         return AccountBaseline(resource_name, opts=opts, __props__=__props__)
@@ -427,6 +473,24 @@ class AccountBaseline(pulumi.CustomResource):
         return pulumi.get(self, "alarm_topic_arn")
 
     @_builtins.property
+    @pulumi.getter(name="auditRole")
+    def audit_role(self) -> pulumi.Output[Optional['outputs.BaselineAccessRole']]:
+        """
+        Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+        """
+        return pulumi.get(self, "audit_role")
+
+    @_builtins.property
+    @pulumi.getter(name="auditRoleArn")
+    def audit_role_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The auditors' role, when asked for.
+
+        Defaults to `""`.
+        """
+        return pulumi.get(self, "audit_role_arn")
+
+    @_builtins.property
     @pulumi.getter(name="baselineName")
     def baseline_name(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
@@ -454,7 +518,7 @@ class AccountBaseline(pulumi.CustomResource):
     @pulumi.getter(name="defaultVpc")
     def default_vpc(self) -> pulumi.Output[Optional['DefaultVpcMode']]:
         """
-        The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+        The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
         """
         return pulumi.get(self, "default_vpc")
 
@@ -518,7 +582,7 @@ class AccountBaseline(pulumi.CustomResource):
     @pulumi.getter
     def parts(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
+        For each one-per-region part (its key in `adopt`, and `ebsEncryption`, `imageBlockPublicAccess`): `created` (undone at delete) or `adopted` (left in place).
 
         Defaults to `{}`.
         """
@@ -583,6 +647,24 @@ class AccountBaseline(pulumi.CustomResource):
         Security Hub standards to enable, as paths (`nist-800-53/v/5.0.0`). Default: AWS Foundational Security Best Practices and CIS 1.4.0.
         """
         return pulumi.get(self, "security_hub_standards")
+
+    @_builtins.property
+    @pulumi.getter(name="supportRole")
+    def support_role(self) -> pulumi.Output[Optional['outputs.BaselineAccessRole']]:
+        """
+        Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+        """
+        return pulumi.get(self, "support_role")
+
+    @_builtins.property
+    @pulumi.getter(name="supportRoleArn")
+    def support_role_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The support role, when asked for.
+
+        Defaults to `""`.
+        """
+        return pulumi.get(self, "support_role_arn")
 
     @_builtins.property
     @pulumi.getter

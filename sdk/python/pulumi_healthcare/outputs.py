@@ -17,6 +17,7 @@ from . import outputs
 from ._enums import *
 
 __all__ = [
+    'BaselineAccessRole',
     'BaselineAdopt',
     'BaselinePasswordPolicy',
     'Compliance',
@@ -34,6 +35,75 @@ __all__ = [
     'SubnetsArgs',
     'TierArgs',
 ]
+
+@pulumi.output_type
+class BaselineAccessRole(dict):
+    """
+    A role people assume for one job in the account: who may, and on what terms.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "externalId":
+            suggest = "external_id"
+        elif key == "requireMfa":
+            suggest = "require_mfa"
+        elif key == "trustedPrincipals":
+            suggest = "trusted_principals"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in BaselineAccessRole. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        BaselineAccessRole.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        BaselineAccessRole.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 external_id: Optional[_builtins.str] = None,
+                 require_mfa: Optional[_builtins.bool] = None,
+                 trusted_principals: Optional[Sequence[_builtins.str]] = None):
+        """
+        A role people assume for one job in the account: who may, and on what terms.
+
+        :param _builtins.str external_id: The external ID a third party must give (`sts:ExternalId`).
+        :param _builtins.bool require_mfa: Require MFA to assume the role (default true).
+        :param Sequence[_builtins.str] trusted_principals: Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+        """
+        if external_id is not None:
+            pulumi.set(__self__, "external_id", external_id)
+        if require_mfa is not None:
+            pulumi.set(__self__, "require_mfa", require_mfa)
+        if trusted_principals is not None:
+            pulumi.set(__self__, "trusted_principals", trusted_principals)
+
+    @_builtins.property
+    @pulumi.getter(name="externalId")
+    def external_id(self) -> Optional[_builtins.str]:
+        """
+        The external ID a third party must give (`sts:ExternalId`).
+        """
+        return pulumi.get(self, "external_id")
+
+    @_builtins.property
+    @pulumi.getter(name="requireMfa")
+    def require_mfa(self) -> Optional[_builtins.bool]:
+        """
+        Require MFA to assume the role (default true).
+        """
+        return pulumi.get(self, "require_mfa")
+
+    @_builtins.property
+    @pulumi.getter(name="trustedPrincipals")
+    def trusted_principals(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+        """
+        return pulumi.get(self, "trusted_principals")
+
 
 @pulumi.output_type
 class BaselineAdopt(dict):
@@ -86,7 +156,7 @@ class BaselineAdopt(dict):
         has them. A part taken over is set to the baseline's settings and left in place at delete.
 
         :param _builtins.bool config_recorder: Take over the region's AWS Config recorder and delivery channel.
-        :param _builtins.bool default_vpc: Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+        :param _builtins.bool default_vpc: Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
         :param _builtins.bool guard_duty: Take over the region's GuardDuty detector.
         :param _builtins.bool imds_defaults: Make IMDSv2 the Region's default for new instances when the account prefers IMDSv1 (no preference is simply replaced).
         :param _builtins.bool password_policy: Replace the account's IAM password policy.
@@ -123,7 +193,7 @@ class BaselineAdopt(dict):
     @pulumi.getter(name="defaultVpc")
     def default_vpc(self) -> Optional[_builtins.bool]:
         """
-        Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+        Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
         """
         return pulumi.get(self, "default_vpc")
 

@@ -66,8 +66,21 @@ pub struct AdoptArgs {
     pub imds_defaults: Option<bool>,
     /// Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
     pub snapshot_block_public_access: Option<bool>,
-    /// Lock down the Region's default VPC when something runs in it or it was changed since AWS made it (it is then left locked down at delete); an unused default VPC as AWS made it is simply locked down, and put back at delete.
+    /// Lock down a default VPC that is in use or changed since AWS made it (it stays locked down at delete).
     pub default_vpc: Option<bool>,
+}
+
+/// A role people assume for one job in the account: who may, and on what terms.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "BaselineAccessRole")]
+pub struct AccessRoleArgs {
+    /// Who may assume the role: account IDs or IAM ARNs (role, user, root). Default: this account.
+    pub trusted_principals: Option<Vec<String>>,
+    /// The external ID a third party must give (`sts:ExternalId`).
+    pub external_id: Option<String>,
+    /// Require MFA to assume the role (default true).
+    pub require_mfa: Option<bool>,
 }
 
 /// What the baseline does with the Region's default VPC.
@@ -75,7 +88,7 @@ pub struct AdoptArgs {
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[schemars(rename = "DefaultVpcMode")]
 pub enum DefaultVpcMode {
-    /// Flow logs of all its traffic to the trail bucket, its default security group emptied, no inbound allow on its default network ACL, no public IP by default in its subnets.
+    /// Flow logs on; its default security group and network ACL closed; no public IPs by default.
     #[default]
     LockDown,
     /// Leave it as it is.
@@ -103,8 +116,12 @@ pub struct BaselineArgs {
     pub security_hub_standards: Option<Vec<String>>,
     /// The IAM password policy (every character class is always required).
     pub password_policy: Option<PasswordPolicyArgs>,
-    /// The Region's default VPC: `LOCK_DOWN` (the default) or `LEAVE`. Nothing of the platform runs in it; as AWS makes it, its subnets give public IPs, its network ACL lets everything in and its default security group lets its members reach each other and everything out.
+    /// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
     pub default_vpc: Option<DefaultVpcMode>,
+    /// Make `<baselineName>-support` with `AWSSupportAccess`, for AWS Support cases (`{}`: defaults).
+    pub support_role: Option<AccessRoleArgs>,
+    /// Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+    pub audit_role: Option<AccessRoleArgs>,
     /// Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
     pub adopt: Option<AdoptArgs>,
     /// At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.
@@ -137,13 +154,19 @@ pub struct BaselineState {
     /// The RDS event subscriptions sending RDS's failure, maintenance and configuration-change events of databases, clusters, parameter groups and DB security groups to the alarm topic.
     #[serde(default)]
     pub rds_event_subscriptions: Vec<String>,
+    /// The support role, when asked for.
+    #[serde(default)]
+    pub support_role_arn: String,
+    /// The auditors' role, when asked for.
+    #[serde(default)]
+    pub audit_role_arn: String,
     /// The region's AWS Config recorder.
     pub config_recorder_name: String,
     /// The region's GuardDuty detector.
     pub guard_duty_detector_id: String,
     /// The Security Hub of the account and region.
     pub security_hub_arn: String,
-    /// For each one-per-account part (`configRecorder`, `guardDuty`, `securityHub`, `passwordPolicy`, `ebsEncryption`, `s3PublicAccessBlock`, `imdsDefaults`, `snapshotBlockPublicAccess`, `imageBlockPublicAccess`, `defaultVpc`): `created` (removed or put back at delete) or `adopted` (left in place).
+    /// For each one-per-region part (its key in `adopt`, and `ebsEncryption`, `imageBlockPublicAccess`): `created` (undone at delete) or `adopted` (left in place).
     #[serde(default)]
     pub parts: BTreeMap<String, String>,
     /// What delete keeps, by name.
@@ -259,6 +282,8 @@ pub struct Names {
     pub log_group: String,
     pub topic: String,
     pub logs_role: String,
+    pub support_role: String,
+    pub audit_role: String,
     pub key_alias: String,
     pub namespace: String,
     pub recorder: String,
@@ -274,6 +299,8 @@ impl Names {
             log_group: format!("/healthcare/baseline/{name}/cloudtrail"),
             topic: format!("{name}-security-alarms"),
             logs_role: format!("{name}-cloudtrail-logs"),
+            support_role: format!("{name}-support"),
+            audit_role: format!("{name}-security-audit"),
             key_alias: format!("alias/healthcare/baseline/{name}"),
             namespace: format!("Healthcare/Baseline/{name}"),
             recorder: name.to_string(),

@@ -3,8 +3,8 @@
 use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
 
 use super::args::{
-    BaselineArgs, DEFAULT_LOCK_DAYS, DEFAULT_RETENTION_DAYS, DEFAULT_STANDARDS, LockMode,
-    PasswordPolicyArgs,
+    AccessRoleArgs, BaselineArgs, DEFAULT_LOCK_DAYS, DEFAULT_RETENTION_DAYS, DEFAULT_STANDARDS,
+    LockMode, PasswordPolicyArgs,
 };
 use crate::compliance::{LOG_RETENTION, PASSWORD_POLICY, S3_DEFAULT_LOCK};
 use crate::resources::inputs;
@@ -86,6 +86,8 @@ pub fn check(
     }
     a.retain_logs.get_or_insert(true);
     a.default_vpc.get_or_insert_with(Default::default);
+    access_role("supportRole", a.support_role.as_mut(), &mut failures);
+    access_role("auditRole", a.audit_role.as_mut(), &mut failures);
     emails(&mut a.alarm_emails, &mut failures);
     standards(&mut a.security_hub_standards, &mut failures);
     password_policy(
@@ -94,6 +96,47 @@ pub fn check(
     );
     inputs::tags(a.tags.iter().flat_map(|t| t.keys()), &mut failures);
     (a, failures)
+}
+
+/// Who may assume a role: account IDs or IAM ARNs; an external ID as STS takes it.
+fn access_role(
+    property: &str,
+    role: Option<&mut AccessRoleArgs>,
+    failures: &mut Vec<CheckFailure>,
+) {
+    let Some(role) = role else { return };
+    role.require_mfa.get_or_insert(true);
+    if let Some(list) = &mut role.trusted_principals {
+        for (i, p) in list.iter().enumerate() {
+            let account = p.len() == 12 && p.chars().all(|c| c.is_ascii_digit());
+            let arn = p.split(':').collect::<Vec<_>>();
+            let iam_arn = arn.len() == 6
+                && arn[0] == "arn"
+                && arn[2] == "iam"
+                && arn[4].len() == 12
+                && arn[4].chars().all(|c| c.is_ascii_digit())
+                && (arn[5] == "root" || arn[5].starts_with("role/") || arn[5].starts_with("user/"));
+            if !account && !iam_arn {
+                failures.push(CheckFailure::new(
+                    format!("{property}.trustedPrincipals[{i}]"),
+                    format!(
+                        "{p:?} is neither an AWS account ID (12 digits) nor the ARN of an IAM role, user or account root"
+                    ),
+                ));
+            }
+        }
+        list.sort();
+        list.dedup();
+    }
+    if let Some(id) = &role.external_id {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c);
+        if !(2..=1224).contains(&id.len()) || !id.chars().all(allowed) {
+            failures.push(CheckFailure::new(
+                format!("{property}.externalId"),
+                "must be 2 to 1224 letters, digits or the characters +=,.@:/-_ (as STS takes it)",
+            ));
+        }
+    }
 }
 
 fn emails(given: &mut Option<Vec<String>>, failures: &mut Vec<CheckFailure>) {

@@ -67,3 +67,39 @@ fn lock_days_without_a_lock_are_refused() {
     });
     assert_eq!(failures, ["objectLockDays"]);
 }
+
+#[test]
+fn access_roles_name_each_principal_that_is_not_one() {
+    let role = |principals: &[&str], external_id: Option<&str>| {
+        Some(AccessRoleArgs {
+            trusted_principals: Some(principals.iter().map(|p| p.to_string()).collect()),
+            external_id: external_id.map(String::from),
+            require_mfa: None,
+        })
+    };
+    let (a, failures) = checked(BaselineArgs {
+        baseline_name: Some("audit".into()),
+        support_role: role(
+            &["123456789012", "arn:aws:iam::210987654321:role/oncall"],
+            None,
+        ),
+        audit_role: role(
+            &[
+                "arn:aws:iam::123456789012:root",
+                "auditors",
+                "arn:aws:s3:::bucket",
+            ],
+            Some("no spaces allowed"),
+        ),
+        ..BaselineArgs::default()
+    });
+    assert_eq!(
+        failures,
+        [
+            "auditRole.trustedPrincipals[1]",
+            "auditRole.trustedPrincipals[2]",
+            "auditRole.externalId",
+        ]
+    );
+    assert_eq!(a.support_role.and_then(|r| r.require_mfa), Some(true));
+}

@@ -10,7 +10,8 @@ use super::args::{BaselineArgs, BaselineState, CREATED, LockMode, Names, Part};
 use super::policies::{self, ACCESS_PREFIX, Arns};
 use super::survey::{Found, decide, survey};
 use super::{
-    account, alarms, default_vpc, ec2_account, guards, rds_events, recorder, state, trail,
+    access_roles, account, alarms, default_vpc, ec2_account, guards, rds_events, recorder, state,
+    trail,
 };
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_KEY, settle};
@@ -328,6 +329,7 @@ async fn finish(
     .await?;
     alarms::ensure_alarms(cx, ctx, names, &topic, tags).await?;
     rds_events::ensure(cx, ctx, names, &topic, tags).await?;
+    access_roles::ensure(cx, ctx, a, names, tags).await?;
     Ok(())
 }
 
@@ -414,6 +416,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
         // A default VPC taken over stays locked down; its flow logs cannot outlive their bucket.
         default_vpc::stop_flow_logs(cx, &vpc, &bucket_arn).await?;
     }
+    access_roles::delete(cx, ctx, &names).await?;
     iam::delete_role(cx, ctx, &names.logs_role, LOGS_POLICY).await?;
     if !a.retain() {
         logs::delete(cx, &names.log_group).await?;

@@ -2,6 +2,7 @@
 //! CloudTrail trail to a locked bucket and a log group, security alarms, AWS Config,
 //! GuardDuty, Security Hub, EBS encryption by default and the IAM password policy.
 
+mod access_roles;
 mod account;
 mod alarms;
 mod args;
@@ -22,7 +23,7 @@ use pulumi_provider::{
     CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, Timeouts, async_trait,
 };
 
-pub use args::{AdoptArgs, BaselineArgs, BaselineState, DefaultVpcMode, LockMode};
+pub use args::{AccessRoleArgs, AdoptArgs, BaselineArgs, BaselineState, DefaultVpcMode, LockMode};
 
 use crate::aws::AwsContext;
 

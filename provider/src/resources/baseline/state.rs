@@ -8,16 +8,17 @@ use super::args::{
 };
 use super::default_vpc::{self, DefaultVpc};
 use super::events::EVENTS;
-use super::{account, alarms, ec2_account, guards, rds_events, recorder, trail};
+use super::{access_roles, account, alarms, ec2_account, guards, rds_events, recorder, trail};
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs, s3, s3control};
 use crate::compliance::{
-    CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, DEFAULT_SG_CLOSED, EBS_DEFAULT_ENCRYPTION,
-    GUARDDUTY_ENABLED, IMAGE_BLOCK_PUBLIC, IMDSV2_DEFAULT, LOG_GROUP_ENCRYPTED, LOG_RETENTION,
-    NACL_NO_OPEN_INGRESS, NO_PUBLIC_IP, PASSWORD_POLICY, RDS_EVENTS, S3_ACCOUNT_PUBLIC_ACCESS,
-    S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING, S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING,
-    SECURITY_ALARMS, SECURITYHUB_ENABLED, SNAPSHOT_BLOCK_PUBLIC, SNS_ENCRYPTED, TRAIL_CLOUDWATCH,
-    TRAIL_ENCRYPTED, TRAIL_MULTI_REGION, TRAIL_VALIDATION, VPC_FLOW_LOGS,
+    AUDIT_ROLE, CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, DEFAULT_SG_CLOSED,
+    EBS_DEFAULT_ENCRYPTION, GUARDDUTY_ENABLED, IMAGE_BLOCK_PUBLIC, IMDSV2_DEFAULT,
+    LOG_GROUP_ENCRYPTED, LOG_RETENTION, NACL_NO_OPEN_INGRESS, NO_PUBLIC_IP, PASSWORD_POLICY,
+    RDS_EVENTS, S3_ACCOUNT_PUBLIC_ACCESS, S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING,
+    S3_PUBLIC_ACCESS, S3_SSL_ONLY, S3_VERSIONING, SECURITY_ALARMS, SECURITYHUB_ENABLED,
+    SNAPSHOT_BLOCK_PUBLIC, SNS_ENCRYPTED, SUPPORT_ROLE, TRAIL_CLOUDWATCH, TRAIL_ENCRYPTED,
+    TRAIL_MULTI_REGION, TRAIL_VALIDATION, VPC_FLOW_LOGS,
 };
 use crate::error::Result;
 
@@ -37,7 +38,24 @@ pub async fn read(
         return Ok(None);
     };
     let topic_arn = alarms::topic_arn(cx, &account, &names);
-    let (bucket, access, group, key, topic, watched, rec, det, hub, ebs, pw, pab, rds, ec2, vpc) = futures::join!(
+    let (
+        bucket,
+        access,
+        group,
+        key,
+        topic,
+        watched,
+        rec,
+        det,
+        hub,
+        ebs,
+        pw,
+        pab,
+        rds,
+        ec2,
+        vpc,
+        roles,
+    ) = futures::join!(
         s3::observe(cx, &names.bucket),
         s3::observe(cx, &names.access_bucket),
         logs::describe(cx, &names.log_group),
@@ -53,10 +71,11 @@ pub async fn read(
         rds_events::observe(cx, &names),
         ec2_account::read(cx),
         default_vpc::find(cx),
+        access_roles::observe(cx, &names),
     );
     let (bucket, access, group, (key, _), topic) = (bucket?, access?, group?, key?, topic?);
-    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds, ec2, vpc) = (
-        watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?, ec2?, vpc?,
+    let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds, ec2, vpc, roles) = (
+        watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?, ec2?, vpc?, roles?,
     );
     let standards = match &hub {
         Some(_) => guards::enabled_standards(cx).await?,
@@ -101,6 +120,15 @@ pub async fn read(
         security_hub_standards,
         password_policy: password_policy.or(given.password_policy.clone()),
         default_vpc: Some(given.default_vpc.unwrap_or_default()),
+        // A role's terms are the program's; a role gone since shows as not asked for.
+        support_role: given
+            .support_role
+            .clone()
+            .filter(|_| roles.contains_key("supportRole")),
+        audit_role: given
+            .audit_role
+            .clone()
+            .filter(|_| roles.contains_key("auditRole")),
         adopt: given.adopt.clone(),
         retain_logs: Some(given.retain()),
         tags: if user.is_empty() && given.tags.is_none() {
@@ -257,6 +285,22 @@ pub async fn read(
         ),
     ];
     controls.extend(default_vpc_controls(vpc.as_ref(), &arns_bucket(cx, &names)));
+    for (kind, rule) in [
+        (access_roles::Kind::Support, SUPPORT_ROLE),
+        (access_roles::Kind::Audit, AUDIT_ROLE),
+    ] {
+        if kind.args(given).is_none() {
+            continue;
+        }
+        let policy = kind.policy_arn(&cx.partition);
+        controls.push(match roles.get(kind.property()) {
+            Some((arn, attached)) => rule.control(
+                *attached,
+                format!("role {arn}: {policy} attached {attached}"),
+            ),
+            None => rule.control(false, format!("no role {}", kind.name(&names))),
+        });
+    }
     let mut retained = Vec::new();
     if args.retain() {
         retained.push(format!("S3 bucket {}", names.bucket));
@@ -283,6 +327,14 @@ pub async fn read(
         alarm_topic_arn: topic.map(|t| t.arn).unwrap_or_default(),
         alarm_names,
         rds_event_subscriptions: rds.into_keys().collect(),
+        support_role_arn: roles
+            .get("supportRole")
+            .map(|r| r.0.clone())
+            .unwrap_or_default(),
+        audit_role_arn: roles
+            .get("auditRole")
+            .map(|r| r.0.clone())
+            .unwrap_or_default(),
         config_recorder_name: rec.map(|r| r.name).unwrap_or_default(),
         guard_duty_detector_id: det.map(|d| d.0).unwrap_or_default(),
         security_hub_arn: hub.unwrap_or_default(),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::resources::baseline::{AdoptArgs, DefaultVpcMode, LockMode};
+use crate::resources::baseline::{AccessRoleArgs, AdoptArgs, DefaultVpcMode, LockMode};
 use crate::resources::fargate::args::{
     ContainerHealthCheck, LogDeliveryMode, PolicyStatement, ServiceAutoscaling,
 };
@@ -122,6 +122,10 @@ pub struct PlatformBaselineArgs {
     pub retain_logs: Option<bool>,
     /// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
     pub default_vpc: Option<DefaultVpcMode>,
+    /// An `AWSSupportAccess` role, when given.
+    pub support_role: Option<AccessRoleArgs>,
+    /// A `SecurityAudit` role, when given.
+    pub audit_role: Option<AccessRoleArgs>,
     /// Parts the account already has that the baseline may take over.
     pub adopt: Option<AdoptArgs>,
 }

@@ -26,13 +26,15 @@ const DATABASE: &str = "healthcare:database:HipaaPostgres";
 const CLUSTER: &str = "healthcare:compute:FargateCluster";
 const BASELINE: &str = "healthcare:index:AccountBaseline";
 /// The AccountBaseline inputs the component passes through from `accountBaseline`.
-const BASELINE_INPUTS: [&str; 7] = [
+const BASELINE_INPUTS: [&str; 9] = [
     "alarmEmails",
     "s3DataEvents",
     "securityHubStandards",
     "objectLockMode",
     "retainLogs",
     "defaultVpc",
+    "supportRole",
+    "auditRole",
     "adopt",
 ];
 

@@ -52,7 +52,7 @@ export type DatabaseEngine = (typeof DatabaseEngine)[keyof typeof DatabaseEngine
 
 export const DefaultVpcMode = {
     /**
-     * Flow logs of all its traffic to the trail bucket, its default security group emptied, no inbound allow on its default network ACL, no public IP by default in its subnets.
+     * Flow logs on; its default security group and network ACL closed; no public IPs by default.
      */
     LockDown: "LOCK_DOWN",
     /**
