@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 use crate::aws::AwsContext;
 use crate::aws::lag::{NEW_BUCKET, settle};
 use crate::aws::token::client_token;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, found};
 use crate::resources::vpc::inventory::filter;
+use aws_sdk_ec2::error::ProvideErrorMetadata;
 
 /// The rule number AWS gives the default network ACL's allow-all entries (IPv4; IPv6 is 101).
 const ALLOW_ALL_V4: i32 = 100;
@@ -296,38 +297,39 @@ pub async fn lock(
     }
     if let Some((id, inbound, outbound)) = &vpc.group {
         if !inbound.is_empty() {
-            let revoked = ec2
-                .revoke_security_group_ingress()
-                .group_id(id)
-                .set_ip_permissions(Some(inbound.clone()))
-                .send()
-                .await
-                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupIngress", e));
-            done_already(revoked, "InvalidPermission.NotFound")?;
+            found(
+                "ec2:RevokeSecurityGroupIngress",
+                ec2.revoke_security_group_ingress()
+                    .group_id(id)
+                    .set_ip_permissions(Some(inbound.clone()))
+                    .send()
+                    .await,
+                |e| e.code() == Some("InvalidPermission.NotFound"),
+            )?;
         }
         if !outbound.is_empty() {
-            let revoked = ec2
-                .revoke_security_group_egress()
-                .group_id(id)
-                .set_ip_permissions(Some(outbound.clone()))
-                .send()
-                .await
-                .map_err(|e| Error::aws("ec2:RevokeSecurityGroupEgress", e));
-            done_already(revoked, "InvalidPermission.NotFound")?;
+            found(
+                "ec2:RevokeSecurityGroupEgress",
+                ec2.revoke_security_group_egress()
+                    .group_id(id)
+                    .set_ip_permissions(Some(outbound.clone()))
+                    .send()
+                    .await,
+                |e| e.code() == Some("InvalidPermission.NotFound"),
+            )?;
         }
     }
     if let Some((id, entries)) = &vpc.acl {
         for e in entries.iter().filter(|e| allows_in(e)) {
-            let deleted = ec2
-                .delete_network_acl_entry()
-                .network_acl_id(id)
-                .rule_number(e.rule_number().unwrap_or_default())
-                .egress(false)
-                .send()
-                .await;
-            done_already(
-                deleted.map_err(|e| Error::aws("ec2:DeleteNetworkAclEntry", e)),
-                "InvalidNetworkAclEntry.NotFound",
+            found(
+                "ec2:DeleteNetworkAclEntry",
+                ec2.delete_network_acl_entry()
+                    .network_acl_id(id)
+                    .rule_number(e.rule_number().unwrap_or_default())
+                    .egress(false)
+                    .send()
+                    .await,
+                |e| e.code() == Some("InvalidNetworkAclEntry.NotFound"),
             )?;
         }
     }
@@ -350,16 +352,6 @@ async fn set_public_ip(cx: &AwsContext, subnet: &str, on: bool) -> Result<()> {
         .await
         .map_err(|e| Error::aws("ec2:ModifySubnetAttribute", e))?;
     Ok(())
-}
-
-/// A call's result, where a refusal with `code` means it was already done (a retry after an
-/// answer was lost, or the state already as wanted).
-fn done_already<T>(result: Result<T>, code: &str) -> Result<()> {
-    match result {
-        Ok(_) => Ok(()),
-        Err(Error::Aws { code: got, .. }) if got == code => Ok(()),
-        Err(e) => Err(e),
-    }
 }
 
 /// Removes the VPC's flow logs delivering to `bucket_arn`.
@@ -402,15 +394,14 @@ pub async fn restore(cx: &AwsContext, ctx: &Ctx, bucket_arn: &str) -> Result<()>
                 .ip_protocol("-1")
                 .user_id_group_pairs(UserIdGroupPair::builder().group_id(id).build())
                 .build();
-            let added = ec2
-                .authorize_security_group_ingress()
-                .group_id(id)
-                .ip_permissions(itself)
-                .send()
-                .await;
-            done_already(
-                added.map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupIngress", e)),
-                "InvalidPermission.Duplicate",
+            found(
+                "ec2:AuthorizeSecurityGroupIngress",
+                ec2.authorize_security_group_ingress()
+                    .group_id(id)
+                    .ip_permissions(itself)
+                    .send()
+                    .await,
+                |e| e.code() == Some("InvalidPermission.Duplicate"),
             )?;
         }
         if outbound.is_empty() {
@@ -421,15 +412,14 @@ pub async fn restore(cx: &AwsContext, ctx: &Ctx, bucket_arn: &str) -> Result<()>
                 anywhere =
                     anywhere.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(ANYWHERE_V6).build());
             }
-            let added = ec2
-                .authorize_security_group_egress()
-                .group_id(id)
-                .ip_permissions(anywhere.build())
-                .send()
-                .await;
-            done_already(
-                added.map_err(|e| Error::aws("ec2:AuthorizeSecurityGroupEgress", e)),
-                "InvalidPermission.Duplicate",
+            found(
+                "ec2:AuthorizeSecurityGroupEgress",
+                ec2.authorize_security_group_egress()
+                    .group_id(id)
+                    .ip_permissions(anywhere.build())
+                    .send()
+                    .await,
+                |e| e.code() == Some("InvalidPermission.Duplicate"),
             )?;
         }
     }
@@ -457,11 +447,9 @@ pub async fn restore(cx: &AwsContext, ctx: &Ctx, bucket_arn: &str) -> Result<()>
             } else {
                 entry.cidr_block(cidr)
             };
-            let added = entry.send().await;
-            done_already(
-                added.map_err(|e| Error::aws("ec2:CreateNetworkAclEntry", e)),
-                "NetworkAclEntryAlreadyExists",
-            )?;
+            found("ec2:CreateNetworkAclEntry", entry.send().await, |e| {
+                e.code() == Some("NetworkAclEntryAlreadyExists")
+            })?;
         }
     }
     for (subnet, public, aws_made) in &vpc.subnets {

@@ -8,6 +8,7 @@ use super::args::{
 };
 use super::default_vpc::{self, DefaultVpc};
 use super::events::EVENTS;
+use super::policies::Arns;
 use super::{access_roles, account, alarms, ec2_account, guards, rds_events, recorder, trail};
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs, s3, s3control};
@@ -284,7 +285,15 @@ pub async fn read(
             },
         ),
     ];
-    controls.extend(default_vpc_controls(vpc.as_ref(), &arns_bucket(cx, &names)));
+    controls.extend(default_vpc_controls(
+        vpc.as_ref(),
+        &Arns {
+            partition: &cx.partition,
+            region: &cx.region,
+            account: &account,
+        }
+        .bucket(&names.bucket),
+    ));
     for (kind, rule) in [
         (access_roles::Kind::Support, SUPPORT_ROLE),
         (access_roles::Kind::Audit, AUDIT_ROLE),
@@ -347,10 +356,6 @@ pub async fn read(
 /// A value AWS gave, or "none".
 fn shown<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map_or_else(|| "none".to_string(), |v| v.to_string())
-}
-
-fn arns_bucket(cx: &AwsContext, names: &Names) -> String {
-    format!("arn:{}:s3:::{}", cx.partition, names.bucket)
 }
 
 /// The default VPC's controls: each passes in a Region with no default VPC.
