@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Services whose endpoint can be overridden one by one.
-pub const SERVICES: [&str; 20] = [
+pub const SERVICES: [&str; 21] = [
     "application-autoscaling",
     "cloudtrail",
     "cloudwatch",
@@ -19,6 +19,7 @@ pub const SERVICES: [&str; 20] = [
     "iam",
     "kinesis",
     "kms",
+    "lambda",
     "logs",
     "rds",
     "s3",

@@ -50,6 +50,8 @@ def inventory(moto):
         "subnet_groups": [g["CacheSubnetGroupName"] for g in ec.describe_cache_subnet_groups()["CacheSubnetGroups"]],
         "secrets": [s["Name"] for s in sm.list_secrets()["SecretList"] if not s.get("DeletedDate")],
         "vpcs": [v["VpcId"] for v in moto.client("ec2").describe_vpcs()["Vpcs"] if not v.get("IsDefault")],
+        "functions": [f["FunctionName"] for f in moto.client("lambda").list_functions()["Functions"]],
+        "roles": [r["RoleName"] for r in moto.client("iam").list_roles()["Roles"]],
     }
 
 
@@ -341,8 +343,10 @@ def test_the_auth_secret_admits_only_its_readers_administrators_and_deployer(new
     out = stack.outputs()
     [statement] = secret_policy(moto, out["secret"])["Statement"]
     assert (statement["Effect"], statement["Principal"], statement["Action"]) == ("Deny", "*", "secretsmanager:*")
+    # The token's rotation function is admitted too: it stages each new token.
+    rotator = f"arn:aws:iam::{account}:role/{out['id']}-auth-rotation"
     assert statement["Condition"] == {"StringNotEquals": {"aws:PrincipalArn": sorted(
-        [f"arn:aws:iam::{account}:role/api-exec", breakglass, deployer])}}, statement
+        [f"arn:aws:iam::{account}:role/api-exec", breakglass, deployer, rotator])}}, statement
     assert out["drift"] == []
     stack.preview("--expect-no-changes")
 
@@ -354,7 +358,8 @@ def test_the_auth_secret_admits_only_its_readers_administrators_and_deployer(new
     stack.refresh()
     [state] = stack.resources(TOKEN)
     assert state["outputs"]["drift"] == [
-        f"the AUTH secret's resource policy does not admit arn:aws:iam::{account}:role/api-exec"], state["outputs"]["drift"]
+        f"the AUTH secret's resource policy does not admit arn:aws:iam::{account}:role/api-exec, {rotator}"], \
+        state["outputs"]["drift"]
     stack.up()
     assert stack.outputs()["drift"] == []
     [statement] = secret_policy(moto, out["secret"])["Statement"]
@@ -368,3 +373,80 @@ def test_the_auth_secret_admits_only_its_readers_administrators_and_deployer(new
     assert stack.outputs()["drift"] == []
     stack.preview("--expect-no-changes")
     stack.destroy()
+
+
+def rotation_control(stack):
+    [cache] = stack.resources(TOKEN)
+    [control] = [c for c in cache["outputs"]["compliance"]["controls"]
+                 if c["rule"] == "secretsmanager-rotation-enabled-check"]
+    return control
+
+
+def test_secrets_manager_rotates_the_auth_token_on_its_schedule(new_stack, moto):
+    """The AUTH secret rotates every authTokenRotationDays days through the cache's own
+    function: Secrets Manager runs its code (in the emulator, in-process), which makes a new
+    token, ROTATEs it onto the group, makes it current and SETs it; Pulumi sees no change."""
+    before = inventory(moto)
+    stack = new_stack(program(replicas=0, skipFinalSnapshot=True, secretRecoveryDays=0,
+                              authTokenRotationDays=7))
+    stack.up()
+    out = stack.outputs(show_secrets=True)
+    assert out["drift"] == [], out
+    assert rotation_control(stack)["satisfied"] is True
+    name = f"{out['id']}-auth-rotation"
+    sm = moto.client("secretsmanager")
+    described = sm.describe_secret(SecretId=out["secret"])
+    assert described["RotationEnabled"] is True
+    assert described["RotationRules"]["AutomaticallyAfterDays"] == 7
+    # Rotated once already, at create: a rotation that cannot work fails `pulumi up`.
+    assert described.get("LastRotatedDate"), described
+    assert secret(moto, out["secret"])["authToken"] == out["token"]
+    function = moto.client("lambda").get_function(FunctionName=name)["Configuration"]
+    assert described["RotationLambdaARN"] == function["FunctionArn"]
+    assert function["Runtime"].startswith("python3") and function["Handler"] == "index.handler"
+    assert function["Environment"]["Variables"] == {"REPLICATION_GROUP_ID": out["id"]}
+    assert function["Role"].endswith(f":role/{name}")
+    grant = json.loads(moto.client("lambda").get_policy(FunctionName=name)["Policy"])
+    [allowed] = grant["Statement"]
+    assert allowed["Principal"] == {"Service": "secretsmanager.amazonaws.com"}, allowed
+    assert out["secret"] in json.dumps(allowed["Condition"]), allowed
+    role_policy = moto.client("iam").get_role_policy(RoleName=name, PolicyName="rotate-auth-token")
+    resources = [s["Resource"] for s in role_policy["PolicyDocument"]["Statement"]]
+    assert out["secret"] in resources and out["key"] in resources, resources
+    assert "*" not in resources
+    stack.preview("--expect-no-changes")
+
+    # Secrets Manager's schedule comes due: the function runs its four steps.
+    token_changed = group(moto, out["id"]).get("AuthTokenLastModifiedDate")
+    sm.rotate_secret(SecretId=out["secret"])
+    held = secret(moto, out["secret"])
+    assert held["authToken"] != out["token"] and len(held["authToken"]) == 64, "a new token"
+    assert held["host"] == out["primary"] and held["port"] == 6379 and held["tls"] is True
+    stages = sm.describe_secret(SecretId=out["secret"])["VersionIdsToStages"]
+    assert sum("AWSCURRENT" in s for s in stages.values()) == 1
+    assert not any("AWSPENDING" in s and "AWSCURRENT" not in s for s in stages.values()), stages
+    assert group(moto, out["id"]).get("AuthTokenLastModifiedDate") != token_changed, \
+        "the function changed the group's token"
+    stack.refresh()
+    stack.preview("--expect-no-changes")
+    stack.up()
+    assert stack.outputs(show_secrets=True)["token"] == held["authToken"]
+
+    # Another schedule is an in-place update of the secret alone.
+    stack.write(program(replicas=0, skipFinalSnapshot=True, secretRecoveryDays=0,
+                        authTokenRotationDays=30))
+    changes = stack.up_summary()
+    assert changes.get("update") == 1 and "replace" not in changes, changes
+    assert sm.describe_secret(SecretId=out["secret"])["RotationRules"]["AutomaticallyAfterDays"] == 30
+
+    # Rotation turned off outside Pulumi is drift, and up turns it back on.
+    sm.cancel_rotate_secret(SecretId=out["secret"])
+    assert not sm.describe_secret(SecretId=out["secret"]).get("RotationEnabled")
+    stack.refresh()
+    assert rotation_control(stack)["satisfied"] is False
+    assert stack.preview_steps()["cache"]["op"] == "update"
+    stack.up()
+    assert sm.describe_secret(SecretId=out["secret"])["RotationEnabled"] is True
+
+    stack.destroy()
+    assert inventory(moto) == before

@@ -17,11 +17,15 @@ by ``scale``:
   Secrets Manager as a resource policy principal (MalformedPolicyDocumentException; KMS's
   CreateKey reference says a just-made principal may not be visible yet), and ECS
   RegisterTaskDefinition, which checks iam:PassRole on the task and execution roles, answers
-  AccessDeniedException (as reported in terraform-aws-modules/terraform-aws-ecs#414), and
+  AccessDeniedException (as reported in terraform-aws-modules/terraform-aws-ecs#414),
   CloudTrail CreateTrail/UpdateTrail, which checks it may assume the role it delivers to
-  CloudWatch Logs with, answers InvalidCloudWatchLogsRoleArnException. IAM
-  itself may answer NoSuchEntity for 0-1 s to GetRole, PutRolePolicy, AttachRolePolicy and
-  TagRole, and DeleteConflict for 0-1 s to DeleteRole after a policy left the role.
+  CloudWatch Logs with, answers InvalidCloudWatchLogsRoleArnException, and Lambda
+  CreateFunction/UpdateFunctionConfiguration, which check that Lambda can assume the
+  function's execution role (the ``Role`` field of their JSON body), answer
+  InvalidParameterValueException (the error Lambda's API reference gives for a role it cannot
+  assume). IAM itself may answer
+  NoSuchEntity for 0-1 s to GetRole, PutRolePolicy, AttachRolePolicy and TagRole, and
+  DeleteConflict for 0-1 s to DeleteRole after a policy left the role.
 - KMS (KMS Developer Guide on eventual consistency): a new key is unknown for 1-3 s: KMS
   answers NotFoundException to a call naming it (ListKeys and ListAliases are not refused),
   CloudWatch Logs CreateLogGroup InvalidParameterException (its reference: a key that does
@@ -58,6 +62,10 @@ by ``scale``:
   for a new scalable target; Kinesis ListTagsForStream leaves out tags just added, and KMS
   GetKeyRotationStatus still says false after EnableKeyRotation. IAM GetRolePolicy answers
   NoSuchEntity for 0-1 s (as GetRole does) after a new inline policy's PutRolePolicy.
+- Lambda permissions (Secrets Manager User Guide, rotation troubleshooting: Secrets Manager
+  checks that the function's policy lets it invoke the function): for 0.5-2 s after an
+  AddPermission granting ``secretsmanager.amazonaws.com``, RotateSecret naming that function
+  answers AccessDeniedException.
 - ECS's service-linked role (ECS Developer Guide, "Using service-linked roles": ECS makes it
   on an account's first cluster; awslabs/fargatecli#35 and aws-samples/
   baseline-environment-on-aws#238 show first uses refused meanwhile): the model's first
@@ -72,6 +80,7 @@ lag drawn.
 import collections
 import json
 import random
+import re
 import threading
 import time
 
@@ -88,7 +97,7 @@ PROFILES = {
         "ec2.visible": (1.0, 4.0), "kms.key": (1.0, 3.0), "iam.role": (6.0, 12.0),
         "iam.entity": (0.0, 1.0), "iam.detach": (0.0, 1.0), "modify.start": (0.5, 1.5),
         "modify.window": (2.0, 5.0), "drain": (2.0, 5.0), "named.visible": (0.5, 2.0),
-        "ecs.linked_role": (1.0, 3.0),
+        "ecs.linked_role": (1.0, 3.0), "lambda.permission": (0.5, 2.0),
     },
 }
 IAM_OWN = ("GetRole", "PutRolePolicy", "AttachRolePolicy", "TagRole")
@@ -115,7 +124,27 @@ ROLE_USERS = {
         "InvalidCloudWatchLogsRoleArnException",
         "Access denied. Verify in IAM that the role has adequate permissions."))
        for op in ("CreateTrail", "UpdateTrail")},
+    # Lambda checks it may assume the function's execution role.
+    **{("lambda", op): (("Role",), None, (
+        "InvalidParameterValueException",
+        "The role defined for the function cannot be assumed by Lambda."))
+       for op in ("CreateFunction", "UpdateFunctionConfiguration")},
 }
+# REST services: the proxy names a call ``METHOD /path``; service -> [(that pattern, the
+# operation's name)] for the calls the model knows. Their parameters are in a JSON body.
+REST_OPERATIONS = {
+    "lambda": [
+        (re.compile(r"^POST /2015-03-31/functions/?$"), "CreateFunction"),
+        (re.compile(r"^PUT /2015-03-31/functions/[^/]+/configuration/?$"),
+         "UpdateFunctionConfiguration"),
+        (re.compile(r"^POST /2015-03-31/functions/[^/]+/policy/?$"), "AddPermission"),
+    ],
+}
+# The principal RotateSecret needs a function's policy to grant, and its refusal meanwhile.
+ROTATION_PRINCIPAL = "secretsmanager.amazonaws.com"
+ROTATION_DENIED = (400, "AccessDeniedException", "Secrets Manager cannot invoke the specified "
+                   "Lambda function. Ensure that the function policy grants access to the "
+                   "principal secretsmanager.amazonaws.com.")
 KMS_UNREFUSED = ("CreateKey", "ListKeys", "ListAliases")
 KMS_KEY_FIELDS = ("KeyId", "TargetKeyId", "DestinationKeyId")
 # (service, operation) -> (field naming a key, error code, message) for services given a key
@@ -184,6 +213,26 @@ def principals(policy):
     return [p for p in found if isinstance(p, str)]
 
 
+def rest_call(protocol, service, operation, params, body=None):
+    """(operation, params) of a REST call as the model names them: the operation's name for
+    ``METHOD /path``, and the fields of its JSON body over the URL's query fields."""
+    if protocol != "rest":
+        return operation, params
+    for pattern, name in REST_OPERATIONS.get(service, ()):
+        if pattern.match(operation or ""):
+            try:
+                fields = json.loads(body) if body else {}
+            except ValueError:
+                fields = {}
+            return name, {**(params or {}), **(fields if isinstance(fields, dict) else {})}
+    return operation, params
+
+
+def function_key(arn):
+    """A function ARN without its version or alias (``...:function:NAME[:QUALIFIER]``)."""
+    return ":".join(arn.split(":")[:7]) if ":function:" in arn else arn
+
+
 def key_id(value):
     """A KMS key id from a key id or key ARN (``arn:aws:kms:...:key/ID`` -> ``ID``)."""
     return value.rsplit("/", 1)[1] if ":key/" in value else value
@@ -208,6 +257,7 @@ class Consistency:
         self._windows = {}      # (kind, name) -> (modifying from, until, label)
         self._drains = []       # when each drain window ends
         self._named = Named(self._lag, self._counts)  # other services' named objects
+        self._grants = {}       # function ARN -> when Secrets Manager may invoke it
 
     def counts(self):
         """How many lagged answers of each kind were given, e.g. {"ec2.not_found": 3}."""
@@ -221,10 +271,12 @@ class Consistency:
 
     def before(self, protocol, service, operation, params, body):
         """(status, code, message) of the error AWS would answer now, or None to forward."""
+        operation, params = rest_call(protocol, service, operation, params, body)
         with self._lock:
             now = time.monotonic()
             for check in (self._ec2_refusal, self._iam_refusal, self._role_refusal,
-                          self._kms_refusal, self._state_refusal, self._named.refusal):
+                          self._kms_refusal, self._state_refusal, self._grant_refusal,
+                          self._named.refusal):
                 refusal = check(service, operation, params or {}, now)
                 if refusal:
                     self._counts[refusal[0]] += 1
@@ -233,6 +285,7 @@ class Consistency:
 
     def after(self, protocol, service, operation, params, status, data):
         """Record what a successful call made; return its answer as AWS would give it now."""
+        operation, params = rest_call(protocol, service, operation, params)
         with self._lock:
             now = time.monotonic()
             if 200 <= status < 300:
@@ -326,6 +379,15 @@ class Consistency:
             return False
         return True
 
+    def _grant_refusal(self, service, operation, params, now):
+        """RotateSecret naming a function whose grant to Secrets Manager is not in force yet."""
+        if (service, operation) != ("secretsmanager", "RotateSecret"):
+            return None
+        for arn in values(params, "RotationLambdaARN"):
+            if self._pending(self._grants, function_key(arn), now):
+                return "lambda.permission_not_propagated", ROTATION_DENIED
+        return None
+
     def _state_refusal(self, service, operation, params, now):
         """A modify of an object still showing modifying or rebooting."""
         modify = MODIFIES.get((service, operation))
@@ -367,6 +429,8 @@ class Consistency:
                 self._detached[name] = now + self._lag("iam.detach", name)
         if (service, operation) in MODIFIES:
             self._record_modify(MODIFIES[(service, operation)], params, now)
+        if (service, operation) == ("lambda", "AddPermission"):
+            self._record_grant(data, now)
         self._named.record(service, operation, params, data, now)
 
     def _record_role(self, data, now):
@@ -378,6 +442,22 @@ class Consistency:
                 self._roles[arn] = now + self._lag("iam.role", arn)
             if name:
                 self._role_names[name] = now + self._lag("iam.entity", name)
+
+    def _record_grant(self, data, now):
+        """A function policy statement just added: one granting Secrets Manager takes effect
+        a little later."""
+        try:
+            statement = json.loads(json.loads(data).get("Statement") or "{}")
+        except (ValueError, AttributeError, TypeError):
+            return
+        if not isinstance(statement, dict):
+            return
+        principal = statement.get("Principal")
+        service = principal.get("Service") if isinstance(principal, dict) else principal
+        resource = statement.get("Resource")
+        if service == ROTATION_PRINCIPAL and isinstance(resource, str):
+            arn = function_key(resource)
+            self._grants[arn] = now + self._lag("lambda.permission", arn)
 
     def _record_key(self, data, now):
         """A new KMS key, unknown for a while by its id and its ARN."""

@@ -1,6 +1,6 @@
 """Every live AWS object of the kinds the provider makes, as moto holds them.
 
-``inventory(moto)`` maps each kind (``ec2:vpc``, ``kms:key``, ``rds:instance``...) to the
+``inventory(moto)`` maps each kind (``ec2:vpc``, ``kms:key``, ``lambda:function``...) to the
 sorted ids of the live objects of that kind in the account, whoever made them; objects on
 their way out (a key pending deletion, a secret scheduled for deletion, an INACTIVE task
 definition, a NAT gateway ``deleted``) are not live. ``added(before, after)`` is what a step
@@ -132,6 +132,8 @@ def _others(moto):
         "secretsmanager:secret": [s["Name"] for s in
                                   _all(moto.client("secretsmanager"), "list_secrets", "SecretList")
                                   if not s.get("DeletedDate")],
+        "lambda:function": [f["FunctionName"] for f in
+                            _all(moto.client("lambda"), "list_functions", "Functions")],
     }
 
 

@@ -12,7 +12,8 @@ ECS ones in ``moto_ecs.py`` and the Application Auto Scaling ones in ``moto_auto
 those the account baseline needs in ``moto_s3.py``, ``moto_cloudtrail.py``,
 ``moto_logs_filters.py``, ``moto_sns.py``, ``moto_config.py``, ``moto_guardduty.py``,
 ``moto_securityhub.py``, ``moto_ec2.py`` and ``moto_secretsmanager.py``; CloudWatch's Smithy
-RPC v2 CBOR protocol, which the Rust SDK speaks, in ``moto_cloudwatch_cbor.py``.
+RPC v2 CBOR protocol, which the Rust SDK speaks, in ``moto_cloudwatch_cbor.py``; Python Lambda
+functions run in-process, and the secret rotation they do, in ``moto_lambda.py``.
 Each is covered by a test in ``tests/harness_tests`` that shows it behaves as AWS documents.
 Moto settings such as ``MOTO_IAM_LOAD_MANAGED_POLICIES=true`` are read from the environment
 at import time; none is needed now.
@@ -35,6 +36,7 @@ if __package__:
     from .moto_elasticache import ELASTICACHE_ADDITIONS
     from .moto_guardduty import GUARDDUTY_ADDITIONS
     from .moto_iam import IAM_ADDITIONS
+    from .moto_lambda import LAMBDA_ADDITIONS, set_server_port
     from .moto_logs import LOGS_ADDITIONS
     from .moto_logs_filters import LOGS_FILTER_ADDITIONS
     from .moto_rds import RDS_ADDITIONS
@@ -54,6 +56,7 @@ else:  # run as a program, with tests/harness first on sys.path
     from moto_elasticache import ELASTICACHE_ADDITIONS
     from moto_guardduty import GUARDDUTY_ADDITIONS
     from moto_iam import IAM_ADDITIONS
+    from moto_lambda import LAMBDA_ADDITIONS, set_server_port
     from moto_logs import LOGS_ADDITIONS
     from moto_logs_filters import LOGS_FILTER_ADDITIONS
     from moto_rds import RDS_ADDITIONS
@@ -176,7 +179,7 @@ ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_
              *LOGS_ADDITIONS, *S3_ADDITIONS, *CLOUDTRAIL_ADDITIONS, *LOGS_FILTER_ADDITIONS, *SNS_ADDITIONS,
              *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
              *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user, *EC2_ACL_ADDITIONS,
-             *CLOUDWATCH_CBOR_ADDITIONS, *EC2_ACCOUNT_ADDITIONS, *IAM_ADDITIONS]
+             *CLOUDWATCH_CBOR_ADDITIONS, *EC2_ACCOUNT_ADDITIONS, *IAM_ADDITIONS, *LAMBDA_ADDITIONS]
 
 
 def apply_additions():
@@ -196,7 +199,9 @@ def start(port=0):
     WSGIRequestHandler.disable_nagle_algorithm = True
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    return server, server.get_host_and_port()[1]
+    port = server.get_host_and_port()[1]
+    set_server_port(port)  # Lambda functions run here call back into this server
+    return server, port
 
 
 def main(argv=None):

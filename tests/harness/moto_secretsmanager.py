@@ -57,10 +57,10 @@ def secretsmanager_rotate_secret():
     ScheduleExpression and Duration (rotation stays off for a ScheduleExpression), takes both
     schedules, leaves the test's AWSPENDING version behind, sets LastRotatedDate, and changes
     the secret before finding that the function does not exist. The addition checks the
-    function first, then lets moto run (it invokes the function only where Docker is
-    available), then applies the above. NextRotationDate is computed for AutomaticallyAfterDays
+    function first, then lets moto run (which invokes the function; moto_lambda runs a Python
+    function in-process), then applies the above. NextRotationDate is computed for AutomaticallyAfterDays
     and rate() schedules; for cron() it is not answered. With RotateImmediately true the
-    rotation function's work cannot be emulated: moto's behaviour is left as it is.
+    function's four steps run (moto_lambda.py says what is modelled of a failed step).
     """
     from moto.secretsmanager.exceptions import ResourceNotFoundException
     from moto.secretsmanager.models import SecretsManagerBackend

@@ -1,6 +1,6 @@
 """The account baseline's secret rotation settings and secret policies on the emulator, as AWS
-documents Secrets Manager. The rotation function is never run here (moto would need Docker):
-the tests ask for a schedule with RotateImmediately false, which only tests the function."""
+documents Secrets Manager. The tests ask for a schedule with RotateImmediately false, which
+only tests the function (tests/harness_tests/test_moto_lambda.py runs whole rotations)."""
 
 import io
 import json

@@ -8,10 +8,12 @@ import subprocess
 from test_protocol import provider_bin
 
 MIB = 1024 * 1024
-# The release binary, stripped (README and BENCHMARKS.md give today's figure).
-BINARY_BUDGET = 52 * MIB
-# The schema as the engine receives it (compact JSON).
-SCHEMA_BUDGET = 84 * 1024
+# The release binary, stripped (README and BENCHMARKS.md give today's figure). Raised from 52
+# to 54 MiB for the Lambda client, which EncryptedRedis's scheduled token rotation needs.
+BINARY_BUDGET = 54 * MIB
+# The schema as the engine receives it (compact JSON). Raised from 84 to 86 KiB for
+# EncryptedRedis's `authTokenRotationDays`.
+SCHEMA_BUDGET = 86 * 1024
 
 
 def test_the_binary_as_shipped_stays_within_its_budget():

@@ -54,6 +54,7 @@ clients! {
     logs: aws_sdk_cloudwatchlogs = "logs";
     kinesis: aws_sdk_kinesis = "kinesis";
     kms: aws_sdk_kms = "kms";
+    lambda: aws_sdk_lambda = "lambda";
     iam: aws_sdk_iam = "iam";
     rds: aws_sdk_rds = "rds";
     secrets: aws_sdk_secretsmanager = "secretsmanager";

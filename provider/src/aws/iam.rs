@@ -34,13 +34,14 @@ pub struct Role {
     pub policy: Option<J>,
 }
 
-/// The services this provider's own roles trust, each documented by AWS as passing
-/// `aws:SourceAccount` when it assumes a role (EC2 flow logs, ECS tasks, RDS Enhanced
-/// Monitoring).
-const GUARDED_SERVICES: [&str; 3] = [
+/// The services this provider's own roles trust, each passing `aws:SourceAccount` when it
+/// assumes a role (EC2 flow logs, ECS tasks, RDS Enhanced Monitoring, and Lambda for a
+/// function's execution role).
+const GUARDED_SERVICES: [&str; 4] = [
     "vpc-flow-logs.amazonaws.com",
     "ecs-tasks.amazonaws.com",
     "monitoring.rds.amazonaws.com",
+    "lambda.amazonaws.com",
 ];
 
 /// The trust policy letting `principals` assume the role: ARNs and account ids are AWS

@@ -236,6 +236,8 @@ pub const NEW_ROLE: Lag = Lag {
     codes: &[
         "InvalidParameter",
         "InvalidParameterValue",
+        // Lambda: "The role defined for the function cannot be assumed by Lambda."
+        "InvalidParameterValueException",
         "InvalidParameterException",
         "InvalidParameterCombination",
         "MalformedPolicyDocumentException",
@@ -322,6 +324,8 @@ pub const BUSY: Lag = Lag {
         "ConcurrentUpdateException",
         "InvalidDBParameterGroupState",
         "InvalidDBParameterGroupStateFault",
+        // Lambda: a function still Pending, or a change to it in progress.
+        "ResourceConflictException",
     ],
     hints: &[],
     limit: Duration::from_secs(30 * 60),
@@ -340,6 +344,17 @@ pub const ROTATION_IN_PROGRESS: Lag = Lag {
         "isn't complete",
     ],
     limit: Duration::from_secs(5 * 60),
+};
+
+/// Secrets Manager, asked to rotate with a function whose permission was given a moment
+/// ago, may be refused the invocation until Lambda has propagated it.
+pub const NEW_INVOKE_GRANT: Lag = Lag {
+    waiting_for: "Secrets Manager to be allowed to run the rotation function",
+    codes: &["AccessDeniedException"],
+    // "Secrets Manager cannot invoke the specified Lambda function...": only that refusal,
+    // never the caller's own missing permission.
+    hints: &["cannot invoke"],
+    limit: Duration::from_secs(120),
 };
 
 /// A delete refused while what depends on the object drains (ENIs of a NAT gateway, an

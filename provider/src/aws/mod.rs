@@ -8,6 +8,7 @@ pub mod firewall;
 pub mod iam;
 pub mod kms;
 pub mod lag;
+pub mod lambda;
 pub mod logs;
 pub mod partial;
 pub mod placement;

@@ -9,7 +9,7 @@ use pulumi_provider::Ctx;
 
 use super::AwsContext;
 use super::exists::take_existing;
-use super::lag::{NEW_KEY_ELSEWHERE, NEW_NAMED, ROTATION_IN_PROGRESS, settle};
+use super::lag::{NEW_INVOKE_GRANT, NEW_KEY_ELSEWHERE, NEW_NAMED, ROTATION_IN_PROGRESS, settle};
 use crate::error::{Error, Result, found};
 
 /// A secret as AWS describes it (never its value).
@@ -22,6 +22,12 @@ pub struct SecretView {
     pub pending_deletion: bool,
     /// Days between automatic rotations, when rotation is on.
     pub rotation_days: Option<i64>,
+    /// The function that rotates it, when one does.
+    pub rotation_lambda: Option<String>,
+    /// True once a rotation has completed (`LastRotatedDate`).
+    pub rotated: bool,
+    /// True while a rotation is under way: a version is AWSPENDING and not AWSCURRENT.
+    pub rotating: bool,
 }
 
 /// The secret with this name or ARN, including one pending deletion.
@@ -53,6 +59,14 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<SecretView>> {
                     .and_then(|r| r.automatically_after_days())
             })
             .flatten(),
+        rotation_lambda: d.rotation_lambda_arn().map(String::from),
+        rotated: d.last_rotated_date().is_some(),
+        rotating: d.version_ids_to_stages().is_some_and(|v| {
+            v.values().any(|stages| {
+                stages.iter().any(|s| s == "AWSPENDING")
+                    && !stages.iter().any(|s| s == "AWSCURRENT")
+            })
+        }),
     }))
 }
 
@@ -74,6 +88,38 @@ pub async fn schedule_rotation(cx: &AwsContext, ctx: &Ctx, arn: &str, days: i64)
         ctx,
         &format!("rotation schedule of {arn}"),
         &[&NEW_NAMED, &ROTATION_IN_PROGRESS],
+        super::lag::resend!(req, "secretsmanager:RotateSecret"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Has `function` rotate the secret every `days` days, and rotate it now when `now` (else
+/// Secrets Manager runs only the function's test step). A function just allowed to be
+/// invoked may be refused for a moment ([`NEW_INVOKE_GRANT`]).
+pub async fn rotate_with(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    arn: &str,
+    function: &str,
+    days: i64,
+    now: bool,
+) -> Result<()> {
+    let req = cx
+        .secrets()
+        .rotate_secret()
+        .secret_id(arn)
+        .rotation_lambda_arn(function)
+        .rotation_rules(
+            aws_sdk_secretsmanager::types::RotationRulesType::builder()
+                .automatically_after_days(days)
+                .build(),
+        )
+        .rotate_immediately(now);
+    settle(
+        ctx,
+        &format!("rotation schedule of {arn}"),
+        &[&NEW_NAMED, &ROTATION_IN_PROGRESS, &NEW_INVOKE_GRANT],
         super::lag::resend!(req, "secretsmanager:RotateSecret"),
     )
     .await?;

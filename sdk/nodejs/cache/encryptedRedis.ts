@@ -8,7 +8,7 @@ import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
+ * An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output, rotated by Secrets Manager every `authTokenRotationDays` (30) days and in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
  */
 export class EncryptedRedis extends pulumi.CustomResource {
     /**
@@ -83,6 +83,10 @@ export class EncryptedRedis extends pulumi.CustomResource {
      * Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
      */
     declare public readonly authTokenRotation: pulumi.Output<string | undefined>;
+    /**
+     * Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+     */
+    declare public readonly authTokenRotationDays: pulumi.Output<number | undefined>;
     /**
      * Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
      */
@@ -232,6 +236,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
             resourceInputs["authSecretAdministrators"] = args?.authSecretAdministrators;
             resourceInputs["authSecretReaders"] = args?.authSecretReaders;
             resourceInputs["authTokenRotation"] = args?.authTokenRotation;
+            resourceInputs["authTokenRotationDays"] = args?.authTokenRotationDays;
             resourceInputs["clusterMode"] = args?.clusterMode;
             resourceInputs["engine"] = args?.engine;
             resourceInputs["engineVersion"] = args?.engineVersion;
@@ -276,6 +281,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
             resourceInputs["authSecretReaders"] = undefined /*out*/;
             resourceInputs["authToken"] = undefined /*out*/;
             resourceInputs["authTokenRotation"] = undefined /*out*/;
+            resourceInputs["authTokenRotationDays"] = undefined /*out*/;
             resourceInputs["clusterMode"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["drift"] = undefined /*out*/;
@@ -345,6 +351,10 @@ export interface EncryptedRedisArgs {
      * Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
      */
     authTokenRotation?: pulumi.Input<string | undefined>;
+    /**
+     * Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+     */
+    authTokenRotationDays?: pulumi.Input<number | undefined>;
     /**
      * Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
      */

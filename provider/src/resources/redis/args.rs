@@ -14,6 +14,7 @@ pub const DEFAULT_SHARDS: i32 = 2;
 pub const DEFAULT_NODE_TYPE: &str = "cache.t4g.medium";
 pub const DEFAULT_SNAPSHOT_DAYS: i32 = 15;
 pub const DEFAULT_SECRET_RECOVERY_DAYS: i64 = 30;
+pub const DEFAULT_ROTATION_DAYS: i64 = 30;
 
 /// The cache engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -98,6 +99,8 @@ pub struct RedisArgs {
     pub secret_recovery_days: Option<i64>,
     /// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
     pub auth_token_rotation: Option<String>,
+    /// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+    pub auth_token_rotation_days: Option<i64>,
     /// Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
     pub auth_secret_readers: Option<Vec<String>>,
     /// With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
@@ -176,6 +179,11 @@ impl RedisArgs {
 
     pub fn tags(&self) -> BTreeMap<String, String> {
         self.tags.clone().unwrap_or_default()
+    }
+
+    pub fn rotation_days(&self) -> i64 {
+        self.auth_token_rotation_days
+            .unwrap_or(DEFAULT_ROTATION_DAYS)
     }
 }
 

@@ -3,11 +3,12 @@
 use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
 
 use super::args::{
-    DEFAULT_NODE_TYPE, DEFAULT_PORT, DEFAULT_REPLICAS, DEFAULT_SECRET_RECOVERY_DAYS,
-    DEFAULT_SHARDS, DEFAULT_SNAPSHOT_DAYS, Engine, RedisArgs,
+    DEFAULT_NODE_TYPE, DEFAULT_PORT, DEFAULT_REPLICAS, DEFAULT_ROTATION_DAYS,
+    DEFAULT_SECRET_RECOVERY_DAYS, DEFAULT_SHARDS, DEFAULT_SNAPSHOT_DAYS, Engine, RedisArgs,
 };
 use crate::compliance::{
     REDIS_AUTO_FAILOVER, REDIS_BACKUP, REDIS_ENCRYPTED_AT_REST, REDIS_ENCRYPTED_IN_TRANSIT,
+    SECRET_ROTATION,
 };
 use crate::resources::inputs;
 pub use crate::resources::inputs::parse_version;
@@ -82,6 +83,17 @@ pub fn check(
         failures.push(CheckFailure::new(
             "secretRecoveryDays",
             format!("must be 0 (delete at once) or 7 to 30 days, got {recovery}"),
+        ));
+    }
+    let days = *a
+        .auth_token_rotation_days
+        .get_or_insert(DEFAULT_ROTATION_DAYS);
+    if !(1..=365).contains(&days) {
+        failures.push(CheckFailure::new(
+            "authTokenRotationDays",
+            SECRET_ROTATION.violation(format!(
+                "the AUTH token must rotate every 1 to 365 days, got {days}"
+            )),
         ));
     }
     check_secret_principals(&mut a, &mut failures);

@@ -36,6 +36,7 @@ fn defaults_are_safe_and_complete() {
     assert_eq!(a.snapshot_retention_days, Some(15));
     assert_eq!(a.skip_final_snapshot, Some(false));
     assert_eq!(a.secret_recovery_days, Some(30));
+    assert_eq!(a.auth_token_rotation_days, Some(30));
     assert_eq!(a.cluster_mode, Some(false));
     assert_eq!(a.shards, None);
     assert_eq!(a.subnet_ids, vec!["subnet-a", "subnet-b"]);
@@ -283,4 +284,35 @@ fn secret_readers_are_exact_roles_or_users_and_administrators_need_readers() {
         None,
     );
     assert_eq!(props(&f), ["authSecretReaders"]);
+}
+
+#[test]
+fn the_auth_token_rotates_every_1_to_365_days() {
+    for (days, ok) in [
+        (1, true),
+        (365, true),
+        (0, false),
+        (366, false),
+        (-5, false),
+    ] {
+        let (a, f, _) = run(
+            RedisArgs {
+                auth_token_rotation_days: Some(days),
+                ..base()
+            },
+            None,
+        );
+        assert_eq!(a.auth_token_rotation_days, Some(days));
+        if ok {
+            assert!(f.is_empty(), "{days}: {f:?}");
+        } else {
+            assert_eq!(props(&f), ["authTokenRotationDays"], "{days}");
+            assert!(
+                f[0].reason
+                    .contains("secretsmanager-rotation-enabled-check"),
+                "{}",
+                f[0].reason
+            );
+        }
+    }
 }

@@ -10,6 +10,7 @@ use pulumi_provider::Ctx;
 use super::args::{RedisArgs, RedisState, key_alias};
 use super::check::parse_version;
 use super::group::{self, GroupView, Parts};
+use super::rotation::{self, Rotation};
 use super::secret_policy;
 use super::token::{self, Connection, Held};
 use super::{network, state};
@@ -153,6 +154,19 @@ async fn build(
         auth_token: held.connection.auth_token.clone(),
     };
     token::store(cx, ctx, &held, &connection).await?;
+    rotation::ensure(
+        cx,
+        ctx,
+        &Rotation {
+            id,
+            secret: &held.view,
+            key_arn: &key.arn,
+            group_arn: &g.arn,
+            days: a.rotation_days(),
+            tags,
+        },
+    )
+    .await?;
     tagging::retag_settled(ctx, cx.elasticache(), &g.arn, &g.tags, tags).await?;
     // One read right after the waits above may still lag them: not found is waited out.
     let what = format!("replication group {id}");
@@ -464,6 +478,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &RedisState) -> Res
         .secret_recovery_days
         .unwrap_or(super::args::DEFAULT_SECRET_RECOVERY_DAYS);
     secrets::delete(cx, &secret, recovery).await?;
+    rotation::delete(cx, ctx, id).await?;
     kms::release(
         cx,
         ctx,

@@ -6,6 +6,7 @@ mod check;
 mod group;
 mod lifecycle;
 mod network;
+mod rotation;
 mod secret_policy;
 mod state;
 mod token;
@@ -45,8 +46,9 @@ impl Resource<AwsContext> for EncryptedRedis {
          TLS always on with transit encryption mode `required`, at-rest encryption with a \
          customer-managed key (created with rotation on when none is given), an AUTH token the \
          plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets \
-         Manager secret with the endpoint, returned only as a secret output and rotated in place \
-         when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days \
+         Manager secret with the endpoint, returned only as a secret output, rotated by Secrets \
+         Manager every `authTokenRotationDays` (30) days and in place when `authTokenRotation` \
+         changes; one replica with Multi-AZ automatic failover, 15 days \
          of snapshots and a final snapshot on delete by default; its own subnet group and a \
          security group open on the port to the named security groups and CIDRs only. \
          Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them)."

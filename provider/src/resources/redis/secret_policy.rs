@@ -7,6 +7,7 @@ use pulumi_provider::Ctx;
 use serde_json::{Value, json};
 
 use super::args::RedisArgs;
+use super::rotation;
 use crate::aws::AwsContext;
 use crate::aws::principal::{deployer, role_or_arn};
 use crate::aws::secrets;
@@ -15,13 +16,15 @@ use crate::error::Result;
 /// The statement id by which the provider knows its own policy.
 pub const SID: &str = "OnlyNamedPrincipals";
 
-/// The principals the named readers and administrators stand for.
+/// The principals the named readers and administrators stand for, and the role of the
+/// function that rotates the token.
 pub fn named(a: &RedisArgs, partition: &str, account: &str) -> BTreeSet<String> {
     a.auth_secret_readers
         .iter()
         .flatten()
         .chain(a.auth_secret_administrators.iter().flatten())
         .map(|p| role_or_arn(partition, account, p))
+        .chain([rotation::role_arn(partition, account, a.id())])
         .collect()
 }
 
@@ -144,6 +147,7 @@ mod tests {
     fn args(readers: &[&str], admins: &[&str]) -> RedisArgs {
         let list = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect());
         RedisArgs {
+            replication_group_id: Some("cache".into()),
             auth_secret_readers: list(readers),
             auth_secret_administrators: if admins.is_empty() {
                 None
@@ -171,7 +175,8 @@ mod tests {
             s["Condition"]["StringNotEquals"]["aws:PrincipalArn"],
             json!([
                 "arn:aws:iam::123456789012:role/app-exec",
-                "arn:aws:iam::123456789012:role/breakglass"
+                "arn:aws:iam::123456789012:role/breakglass",
+                "arn:aws:iam::123456789012:role/cache-auth-rotation"
             ])
         );
         assert_eq!(admitted(Some(&doc.to_string())), Some(named));

@@ -7,7 +7,7 @@ use super::args::{DEFAULT_SECRET_RECOVERY_DAYS, Engine, RedisArgs, RedisState};
 use super::check::parse_version;
 use super::group::{self, GroupView};
 use super::network::security_group_name;
-use super::token;
+use super::{rotation, token};
 use crate::aws::firewall;
 use crate::aws::placement;
 use crate::aws::secrets;
@@ -17,6 +17,7 @@ use crate::aws::{AwsContext, kms};
 use crate::compliance::{
     CMK_ROTATION, Compliance, REDIS_AUTH, REDIS_AUTO_FAILOVER, REDIS_BACKUP,
     REDIS_ENCRYPTED_AT_REST, REDIS_ENCRYPTED_IN_TRANSIT, REDIS_SUBNET_GROUP, SECRET_CMK,
+    SECRET_ROTATION,
 };
 use crate::error::Result;
 
@@ -102,9 +103,16 @@ pub async fn read(
         cidrs: seen.cidrs,
         tags: user_tags(&g.tags, &cx.default_tags),
         managed_key: managed,
+        rotation_days: secret.as_ref().and_then(|s| rotation::days(s, id)),
     };
     let args = inputs(id, &g, given, found);
-    let compliance = compliance(&g, &key, sg.as_ref(), secret.as_ref(), connection.is_some());
+    let compliance = compliance(
+        &g,
+        &key,
+        sg.as_ref(),
+        secret.as_ref().map(|s| (s, rotation::days(s, id))),
+        connection.is_some(),
+    );
     Ok(Some(RedisState {
         args,
         primary_endpoint: g.primary.clone(),
@@ -132,6 +140,8 @@ struct Found {
     cidrs: Vec<String>,
     tags: BTreeMap<String, String>,
     managed_key: bool,
+    /// Days between the secret's rotations by this cache's function.
+    rotation_days: Option<i64>,
 }
 
 /// The inputs that would produce the cache as found, in the program's spelling where AWS
@@ -200,6 +210,7 @@ fn inputs(id: &str, g: &GroupView, given: Option<&RedisArgs>, found: Found) -> R
                 .unwrap_or(DEFAULT_SECRET_RECOVERY_DAYS),
         ),
         auth_token_rotation: given.and_then(|a| a.auth_token_rotation.clone()),
+        auth_token_rotation_days: found.rotation_days,
         auth_secret_readers: given.and_then(|a| a.auth_secret_readers.clone()),
         auth_secret_administrators: given.and_then(|a| a.auth_secret_administrators.clone()),
         tags: if user.is_empty() && given.is_none_or(|a| a.tags.is_none()) {
@@ -214,12 +225,13 @@ fn compliance(
     g: &GroupView,
     key: &Option<kms::Key>,
     sg: Option<&firewall::GroupView>,
-    secret: Option<&secrets::SecretView>,
+    secret: Option<(&secrets::SecretView, Option<i64>)>,
     token_kept: bool,
 ) -> Compliance {
     let (rotation, rotation_evidence) = kms::Key::rotation_evidence(key.as_ref());
     let ha = g.failover && g.multi_az && g.members.len() >= 2;
-    let secret_key = secret.and_then(|s| s.kms_key_id.clone());
+    let secret_key = secret.and_then(|(s, _)| s.kms_key_id.clone());
+    let token_rotation = secret.and_then(|(_, days)| days);
     Compliance::new(vec![
         REDIS_ENCRYPTED_IN_TRANSIT.control(
             g.transit && g.transit_required,
@@ -246,6 +258,21 @@ fn compliance(
                 (true, true) => "AUTH on; the 64-character token is kept in Secrets Manager",
                 (true, false) => "AUTH on, but the token's secret is missing",
                 _ => "AUTH is off",
+            },
+        ),
+        SECRET_ROTATION.control(
+            token_rotation.is_some(),
+            match (secret, token_rotation) {
+                (_, Some(days)) => format!(
+                    "Secrets Manager rotates the AUTH token every {days} days with {}",
+                    secret
+                        .and_then(|(s, _)| s.rotation_lambda.clone())
+                        .unwrap_or_default()
+                ),
+                (Some(_), None) => {
+                    "the AUTH secret has no rotation schedule of this cache's function".into()
+                }
+                (None, None) => "the AUTH secret is missing".into(),
             },
         ),
         SECRET_CMK.control(

@@ -13,7 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
+// An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output, rotated by Secrets Manager every `authTokenRotationDays` (30) days and in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
 type EncryptedRedis struct {
 	pulumi.CustomResourceState
 
@@ -35,6 +35,8 @@ type EncryptedRedis struct {
 	AuthToken pulumi.StringOutput `pulumi:"authToken"`
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation pulumi.StringPtrOutput `pulumi:"authTokenRotation"`
+	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+	AuthTokenRotationDays pulumi.IntPtrOutput `pulumi:"authTokenRotationDays"`
 	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode pulumi.BoolPtrOutput `pulumi:"clusterMode"`
 	// The HIPAA controls this cache satisfies, as AWS reports them.
@@ -176,6 +178,8 @@ type encryptedRedisArgs struct {
 	AuthSecretReaders []string `pulumi:"authSecretReaders"`
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation *string `pulumi:"authTokenRotation"`
+	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+	AuthTokenRotationDays *int `pulumi:"authTokenRotationDays"`
 	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode *bool `pulumi:"clusterMode"`
 	// `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
@@ -232,6 +236,8 @@ type EncryptedRedisArgs struct {
 	AuthSecretReaders pulumi.StringArrayInput
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation pulumi.StringPtrInput
+	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+	AuthTokenRotationDays pulumi.IntPtrInput
 	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode pulumi.BoolPtrInput
 	// `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
@@ -354,6 +360,11 @@ func (o EncryptedRedisOutput) AuthToken() pulumi.StringOutput {
 // Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 func (o EncryptedRedisOutput) AuthTokenRotation() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringPtrOutput { return v.AuthTokenRotation }).(pulumi.StringPtrOutput)
+}
+
+// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+func (o EncryptedRedisOutput) AuthTokenRotationDays() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *EncryptedRedis) pulumi.IntPtrOutput { return v.AuthTokenRotationDays }).(pulumi.IntPtrOutput)
 }
 
 // Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).

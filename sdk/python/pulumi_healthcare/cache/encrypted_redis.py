@@ -29,6 +29,7 @@ class EncryptedRedisArgs:
                  auth_secret_administrators: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_secret_readers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_token_rotation: pulumi.Input[Optional[_builtins.str]] = None,
+                 auth_token_rotation_days: pulumi.Input[Optional[_builtins.int]] = None,
                  cluster_mode: pulumi.Input[Optional[_builtins.bool]] = None,
                  engine: pulumi.Input[Optional['_root_enums.CacheEngine']] = None,
                  engine_version: pulumi.Input[Optional[_builtins.str]] = None,
@@ -58,6 +59,7 @@ class EncryptedRedisArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
+        :param pulumi.Input[_builtins.int] auth_token_rotation_days: Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
         :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
         :param pulumi.Input[_builtins.str] engine_version: The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
@@ -91,6 +93,8 @@ class EncryptedRedisArgs:
             pulumi.set(__self__, "auth_secret_readers", auth_secret_readers)
         if auth_token_rotation is not None:
             pulumi.set(__self__, "auth_token_rotation", auth_token_rotation)
+        if auth_token_rotation_days is not None:
+            pulumi.set(__self__, "auth_token_rotation_days", auth_token_rotation_days)
         if cluster_mode is not None:
             pulumi.set(__self__, "cluster_mode", cluster_mode)
         if engine is not None:
@@ -223,6 +227,18 @@ class EncryptedRedisArgs:
     @auth_token_rotation.setter
     def auth_token_rotation(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "auth_token_rotation", value)
+
+    @_builtins.property
+    @pulumi.getter(name="authTokenRotationDays")
+    def auth_token_rotation_days(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+        """
+        return pulumi.get(self, "auth_token_rotation_days")
+
+    @auth_token_rotation_days.setter
+    def auth_token_rotation_days(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "auth_token_rotation_days", value)
 
     @_builtins.property
     @pulumi.getter(name="clusterMode")
@@ -453,6 +469,7 @@ class EncryptedRedis(pulumi.CustomResource):
                  auth_secret_administrators: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_secret_readers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_token_rotation: pulumi.Input[Optional[_builtins.str]] = None,
+                 auth_token_rotation_days: pulumi.Input[Optional[_builtins.int]] = None,
                  cluster_mode: pulumi.Input[Optional[_builtins.bool]] = None,
                  engine: pulumi.Input[Optional['_root_enums.CacheEngine']] = None,
                  engine_version: pulumi.Input[Optional[_builtins.str]] = None,
@@ -475,7 +492,7 @@ class EncryptedRedis(pulumi.CustomResource):
                  vpc_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
+        An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output, rotated by Secrets Manager every `authTokenRotationDays` (30) days and in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -485,6 +502,7 @@ class EncryptedRedis(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
+        :param pulumi.Input[_builtins.int] auth_token_rotation_days: Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
         :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
         :param pulumi.Input[_builtins.str] engine_version: The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
@@ -513,7 +531,7 @@ class EncryptedRedis(pulumi.CustomResource):
                  args: EncryptedRedisArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output and rotated in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
+        An ElastiCache Redis (or Valkey) replication group for protected health information: TLS always on with transit encryption mode `required`, at-rest encryption with a customer-managed key (created with rotation on when none is given), an AUTH token the plugin generates (64 characters from a CSPRNG) and keeps in a KMS-encrypted Secrets Manager secret with the endpoint, returned only as a secret output, rotated by Secrets Manager every `authTokenRotationDays` (30) days and in place when `authTokenRotation` changes; one replica with Multi-AZ automatic failover, 15 days of snapshots and a final snapshot on delete by default; its own subnet group and a security group open on the port to the named security groups and CIDRs only. Default timeouts: an hour each for create, update and delete (`customTimeouts` overrides them).
 
         :param str resource_name: The name of the resource.
         :param EncryptedRedisArgs args: The arguments to use to populate this resource's properties.
@@ -536,6 +554,7 @@ class EncryptedRedis(pulumi.CustomResource):
                  auth_secret_administrators: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_secret_readers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  auth_token_rotation: pulumi.Input[Optional[_builtins.str]] = None,
+                 auth_token_rotation_days: pulumi.Input[Optional[_builtins.int]] = None,
                  cluster_mode: pulumi.Input[Optional[_builtins.bool]] = None,
                  engine: pulumi.Input[Optional['_root_enums.CacheEngine']] = None,
                  engine_version: pulumi.Input[Optional[_builtins.str]] = None,
@@ -571,6 +590,7 @@ class EncryptedRedis(pulumi.CustomResource):
             __props__.__dict__["auth_secret_administrators"] = auth_secret_administrators
             __props__.__dict__["auth_secret_readers"] = auth_secret_readers
             __props__.__dict__["auth_token_rotation"] = auth_token_rotation
+            __props__.__dict__["auth_token_rotation_days"] = auth_token_rotation_days
             __props__.__dict__["cluster_mode"] = cluster_mode
             __props__.__dict__["engine"] = engine
             __props__.__dict__["engine_version"] = engine_version
@@ -644,6 +664,7 @@ class EncryptedRedis(pulumi.CustomResource):
         __props__.__dict__["auth_secret_readers"] = None
         __props__.__dict__["auth_token"] = None
         __props__.__dict__["auth_token_rotation"] = None
+        __props__.__dict__["auth_token_rotation_days"] = None
         __props__.__dict__["cluster_mode"] = None
         __props__.__dict__["compliance"] = None
         __props__.__dict__["drift"] = None
@@ -754,6 +775,14 @@ class EncryptedRedis(pulumi.CustomResource):
         Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
         """
         return pulumi.get(self, "auth_token_rotation")
+
+    @_builtins.property
+    @pulumi.getter(name="authTokenRotationDays")
+    def auth_token_rotation_days(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+        """
+        return pulumi.get(self, "auth_token_rotation_days")
 
     @_builtins.property
     @pulumi.getter(name="clusterMode")
