@@ -406,6 +406,9 @@ def test_secrets_manager_rotates_the_auth_token_on_its_schedule(new_stack, moto)
     assert function["Runtime"].startswith("python3") and function["Handler"] == "index.handler"
     assert function["Environment"]["Variables"] == {"REPLICATION_GROUP_ID": out["id"]}
     assert function["Role"].endswith(f":role/{name}")
+    [state] = stack.resources(TOKEN)
+    assert state["outputs"]["authRotationFunctionArn"] == function["FunctionArn"]
+    assert state["outputs"]["authRotationRoleArn"] == function["Role"]
     grant = json.loads(moto.client("lambda").get_policy(FunctionName=name)["Policy"])
     [allowed] = grant["Statement"]
     assert allowed["Principal"] == {"Service": "secretsmanager.amazonaws.com"}, allowed

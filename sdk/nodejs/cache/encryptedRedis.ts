@@ -64,6 +64,14 @@ export class EncryptedRedis extends pulumi.CustomResource {
      */
     declare public readonly atRestEncryption: pulumi.Output<boolean | undefined>;
     /**
+     * The Lambda function that rotates the AUTH token on its schedule.
+     */
+    declare public /*out*/ readonly authRotationFunctionArn: pulumi.Output<string>;
+    /**
+     * That function's role.
+     */
+    declare public /*out*/ readonly authRotationRoleArn: pulumi.Output<string>;
+    /**
      * With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
      */
     declare public readonly authSecretAdministrators: pulumi.Output<string[] | undefined>;
@@ -258,6 +266,8 @@ export class EncryptedRedis extends pulumi.CustomResource {
             resourceInputs["transitEncryption"] = args?.transitEncryption;
             resourceInputs["vpcId"] = args?.vpcId;
             resourceInputs["arn"] = undefined /*out*/;
+            resourceInputs["authRotationFunctionArn"] = undefined /*out*/;
+            resourceInputs["authRotationRoleArn"] = undefined /*out*/;
             resourceInputs["authSecretArn"] = undefined /*out*/;
             resourceInputs["authToken"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
@@ -276,6 +286,8 @@ export class EncryptedRedis extends pulumi.CustomResource {
             resourceInputs["allowedSecurityGroupIds"] = undefined /*out*/;
             resourceInputs["arn"] = undefined /*out*/;
             resourceInputs["atRestEncryption"] = undefined /*out*/;
+            resourceInputs["authRotationFunctionArn"] = undefined /*out*/;
+            resourceInputs["authRotationRoleArn"] = undefined /*out*/;
             resourceInputs["authSecretAdministrators"] = undefined /*out*/;
             resourceInputs["authSecretArn"] = undefined /*out*/;
             resourceInputs["authSecretReaders"] = undefined /*out*/;

@@ -131,6 +131,10 @@ pub struct RedisState {
     /// The AUTH token clients present. Always secret.
     #[schemars(extend("secret" = true))]
     pub auth_token: Secret,
+    /// The Lambda function that rotates the AUTH token on its schedule.
+    pub auth_rotation_function_arn: String,
+    /// That function's role.
+    pub auth_rotation_role_arn: String,
     /// The ARN of the key encrypting the cache, its snapshots and the secret.
     pub kms_key_arn: String,
     /// True when this resource created the key.

@@ -93,6 +93,16 @@ pub async fn read(
     }
 
     let key_arn = key.as_ref().map(|k| k.arn.clone()).unwrap_or_default();
+    // The rotation function and its role, when this cache's function rotates the secret: a
+    // later update (under a renamed stack, say) knows them as this resource's by these.
+    let rotator = secret
+        .as_ref()
+        .filter(|s| rotation::days(s, id).is_some())
+        .and_then(|s| s.rotation_lambda.clone());
+    let rotator_role = match &rotator {
+        Some(_) => rotation::role_arn(&cx.partition, cx.account().await?, id),
+        None => String::new(),
+    };
     let found = Found {
         vpc_id,
         subnets: subnets
@@ -122,6 +132,8 @@ pub async fn read(
         subnet_group_name: g.subnet_group.clone(),
         auth_secret_arn: secret.map(|s| s.arn).unwrap_or_default(),
         auth_token: connection.map(|c| c.auth_token.into()).unwrap_or_default(),
+        auth_rotation_function_arn: rotator.unwrap_or_default(),
+        auth_rotation_role_arn: rotator_role,
         kms_key_arn: key_arn,
         kms_key_managed: managed,
         member_clusters: g.members.clone(),

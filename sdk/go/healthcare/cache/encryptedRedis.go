@@ -25,6 +25,10 @@ type EncryptedRedis struct {
 	Arn pulumi.StringOutput `pulumi:"arn"`
 	// Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
 	AtRestEncryption pulumi.BoolPtrOutput `pulumi:"atRestEncryption"`
+	// The Lambda function that rotates the AUTH token on its schedule.
+	AuthRotationFunctionArn pulumi.StringOutput `pulumi:"authRotationFunctionArn"`
+	// That function's role.
+	AuthRotationRoleArn pulumi.StringOutput `pulumi:"authRotationRoleArn"`
 	// With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
 	AuthSecretAdministrators pulumi.StringArrayOutput `pulumi:"authSecretAdministrators"`
 	// The Secrets Manager secret holding `{"host", "port", "tls", "authToken"}` as JSON.
@@ -335,6 +339,16 @@ func (o EncryptedRedisOutput) Arn() pulumi.StringOutput {
 // Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
 func (o EncryptedRedisOutput) AtRestEncryption() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.BoolPtrOutput { return v.AtRestEncryption }).(pulumi.BoolPtrOutput)
+}
+
+// The Lambda function that rotates the AUTH token on its schedule.
+func (o EncryptedRedisOutput) AuthRotationFunctionArn() pulumi.StringOutput {
+	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringOutput { return v.AuthRotationFunctionArn }).(pulumi.StringOutput)
+}
+
+// That function's role.
+func (o EncryptedRedisOutput) AuthRotationRoleArn() pulumi.StringOutput {
+	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringOutput { return v.AuthRotationRoleArn }).(pulumi.StringOutput)
 }
 
 // With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.

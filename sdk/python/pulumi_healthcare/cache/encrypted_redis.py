@@ -616,6 +616,8 @@ class EncryptedRedis(pulumi.CustomResource):
                 raise TypeError("Missing required property 'vpc_id'")
             __props__.__dict__["vpc_id"] = vpc_id
             __props__.__dict__["arn"] = None
+            __props__.__dict__["auth_rotation_function_arn"] = None
+            __props__.__dict__["auth_rotation_role_arn"] = None
             __props__.__dict__["auth_secret_arn"] = None
             __props__.__dict__["auth_token"] = None
             __props__.__dict__["compliance"] = None
@@ -659,6 +661,8 @@ class EncryptedRedis(pulumi.CustomResource):
         __props__.__dict__["allowed_security_group_ids"] = None
         __props__.__dict__["arn"] = None
         __props__.__dict__["at_rest_encryption"] = None
+        __props__.__dict__["auth_rotation_function_arn"] = None
+        __props__.__dict__["auth_rotation_role_arn"] = None
         __props__.__dict__["auth_secret_administrators"] = None
         __props__.__dict__["auth_secret_arn"] = None
         __props__.__dict__["auth_secret_readers"] = None
@@ -735,6 +739,22 @@ class EncryptedRedis(pulumi.CustomResource):
         Must be true (the default): at-rest encryption with a customer-managed key (elasticache-repl-grp-encrypted-at-rest).
         """
         return pulumi.get(self, "at_rest_encryption")
+
+    @_builtins.property
+    @pulumi.getter(name="authRotationFunctionArn")
+    def auth_rotation_function_arn(self) -> pulumi.Output[_builtins.str]:
+        """
+        The Lambda function that rotates the AUTH token on its schedule.
+        """
+        return pulumi.get(self, "auth_rotation_function_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="authRotationRoleArn")
+    def auth_rotation_role_arn(self) -> pulumi.Output[_builtins.str]:
+        """
+        That function's role.
+        """
+        return pulumi.get(self, "auth_rotation_role_arn")
 
     @_builtins.property
     @pulumi.getter(name="authSecretAdministrators")
