@@ -453,3 +453,51 @@ def test_secrets_manager_rotates_the_auth_token_on_its_schedule(new_stack, moto)
 
     stack.destroy()
     assert inventory(moto) == before
+
+
+def test_a_cache_recorded_before_the_schedule_existed_gets_it_at_its_next_update(new_stack, moto, tmp_path):
+    """A state recorded by a release without authTokenRotationDays (its inputs lack it, no
+    rotation function) plans no change after the upgrade, even after a refresh; the cache's
+    next update, for any reason, sets the default schedule up."""
+    before = inventory(moto)
+    stack = new_stack(program(replicas=0, skipFinalSnapshot=True, secretRecoveryDays=0))
+    stack.up()
+    out = stack.outputs()
+    name = f"{out['id']}-auth-rotation"
+    sm = moto.client("secretsmanager")
+    # The cache as that release left it: no schedule, no function, no role, and no trace of
+    # them in the state.
+    sm.cancel_rotate_secret(SecretId=out["secret"])
+    moto.client("lambda").delete_function(FunctionName=name)
+    iam = moto.client("iam")
+    iam.delete_role_policy(RoleName=name, PolicyName="rotate-auth-token")
+    iam.delete_role(RoleName=name)
+    state = stack.export()
+    [cache] = [r for r in state["deployment"]["resources"] if r["type"] == TOKEN]
+    for part in (cache["inputs"], cache["outputs"]):
+        part.pop("authTokenRotationDays", None)
+        part.pop("authRotationFunctionArn", None)
+        part.pop("authRotationRoleArn", None)
+        part["__defaults"] = [d for d in part.get("__defaults", []) if d != "authTokenRotationDays"]
+    recorded = tmp_path / "recorded.json"
+    recorded.write_text(json.dumps(state))
+    stack.run("stack", "import", "--file", str(recorded))
+
+    stack.preview("--expect-no-changes")
+    stack.refresh()
+    stack.preview("--expect-no-changes")
+    assert not sm.describe_secret(SecretId=out["secret"]).get("RotationEnabled")
+
+    stack.write(program(replicas=0, skipFinalSnapshot=True, secretRecoveryDays=0,
+                        tags={"team": "records"}))
+    stack.up()
+    described = sm.describe_secret(SecretId=out["secret"])
+    assert described["RotationEnabled"] is True, described
+    assert described["RotationRules"]["AutomaticallyAfterDays"] == 30
+    assert described["RotationLambdaARN"].endswith(f":function:{name}")
+    stack.refresh()
+    stack.preview("--expect-no-changes")
+    assert rotation_control(stack)["satisfied"] is True
+
+    stack.destroy()
+    assert inventory(moto) == before

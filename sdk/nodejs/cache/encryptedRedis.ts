@@ -92,7 +92,7 @@ export class EncryptedRedis extends pulumi.CustomResource {
      */
     declare public readonly authTokenRotation: pulumi.Output<string | undefined>;
     /**
-     * Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+     * Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
      */
     declare public readonly authTokenRotationDays: pulumi.Output<number | undefined>;
     /**
@@ -364,7 +364,7 @@ export interface EncryptedRedisArgs {
      */
     authTokenRotation?: pulumi.Input<string | undefined>;
     /**
-     * Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+     * Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
      */
     authTokenRotationDays?: pulumi.Input<number | undefined>;
     /**

@@ -99,7 +99,7 @@ pub struct RedisArgs {
     pub secret_recovery_days: Option<i64>,
     /// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
     pub auth_token_rotation: Option<String>,
-    /// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+    /// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
     pub auth_token_rotation_days: Option<i64>,
     /// Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
     pub auth_secret_readers: Option<Vec<String>>,

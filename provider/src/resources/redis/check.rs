@@ -85,6 +85,26 @@ pub fn check(
             format!("must be 0 (delete at once) or 7 to 30 days, got {recovery}"),
         ));
     }
+    check_rotation_days(&mut a, olds, &mut failures);
+    check_secret_principals(&mut a, &mut failures);
+    inputs::tags(a.tags.iter().flatten().map(|(k, _)| k), &mut failures);
+    (a, failures)
+}
+
+/// The schedule of the AUTH token's rotation. A cache recorded by a release before the
+/// schedule existed, and not given one, keeps no recorded value: upgrading the provider plans
+/// no change, and its next update sets the default schedule up. A refresh reads 0 when a
+/// recorded schedule is gone, which the default then puts right.
+fn check_rotation_days(
+    a: &mut RedisArgs,
+    olds: Option<&RedisArgs>,
+    failures: &mut Vec<CheckFailure>,
+) {
+    if a.auth_token_rotation_days.is_none()
+        && olds.is_some_and(|o| o.auth_token_rotation_days.is_none())
+    {
+        return;
+    }
     let days = *a
         .auth_token_rotation_days
         .get_or_insert(DEFAULT_ROTATION_DAYS);
@@ -96,9 +116,6 @@ pub fn check(
             )),
         ));
     }
-    check_secret_principals(&mut a, &mut failures);
-    inputs::tags(a.tags.iter().flatten().map(|(k, _)| k), &mut failures);
-    (a, failures)
 }
 
 /// Who may touch the AUTH secret: readers, and administrators only beside readers.

@@ -316,3 +316,34 @@ fn the_auth_token_rotates_every_1_to_365_days() {
         }
     }
 }
+
+#[test]
+fn a_cache_recorded_before_the_schedule_keeps_no_value_until_one_is_read_or_given() {
+    let recorded = RedisArgs {
+        auth_token_rotation_days: None,
+        ..base()
+    };
+    // Recorded by a release without the schedule: nothing planned by the upgrade itself.
+    let (a, f, _) = run(base(), Some(&recorded));
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(a.auth_token_rotation_days, None);
+    // Given in the program: as given.
+    let given = RedisArgs {
+        auth_token_rotation_days: Some(7),
+        ..base()
+    };
+    assert_eq!(
+        run(given, Some(&recorded)).0.auth_token_rotation_days,
+        Some(7)
+    );
+    // A refresh read 0 (nothing rotates the secret): the default puts it right.
+    let read = RedisArgs {
+        auth_token_rotation_days: Some(0),
+        ..base()
+    };
+    let (a, f, _) = run(base(), Some(&read));
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(a.auth_token_rotation_days, Some(30));
+    // A new cache gets the default.
+    assert_eq!(run(base(), None).0.auth_token_rotation_days, Some(30));
+}

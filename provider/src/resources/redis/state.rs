@@ -113,7 +113,7 @@ pub async fn read(
         cidrs: seen.cidrs,
         tags: user_tags(&g.tags, &cx.default_tags),
         managed_key: managed,
-        rotation_days: secret.as_ref().and_then(|s| rotation::days(s, id)),
+        rotation_days: rotation_read(secret.as_ref(), id, given),
     };
     let args = inputs(id, &g, given, found);
     let compliance = compliance(
@@ -152,8 +152,22 @@ struct Found {
     cidrs: Vec<String>,
     tags: BTreeMap<String, String>,
     managed_key: bool,
-    /// Days between the secret's rotations by this cache's function.
+    /// Days between the secret's rotations by this cache's function (see `rotation_read`).
     rotation_days: Option<i64>,
+}
+
+/// The schedule as read: its days when this cache's function rotates the secret; 0 when a
+/// schedule the inputs recorded is gone (drift the default or the program's value puts
+/// right); absent when none was recorded either (an import, or a cache recorded by a release
+/// without the schedule, which its next update sets up).
+fn rotation_read(
+    secret: Option<&secrets::SecretView>,
+    id: &str,
+    given: Option<&RedisArgs>,
+) -> Option<i64> {
+    secret
+        .and_then(|s| rotation::days(s, id))
+        .or_else(|| given.and_then(|a| a.auth_token_rotation_days).map(|_| 0))
 }
 
 /// The inputs that would produce the cache as found, in the program's spelling where AWS

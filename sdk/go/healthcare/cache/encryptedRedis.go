@@ -39,7 +39,7 @@ type EncryptedRedis struct {
 	AuthToken pulumi.StringOutput `pulumi:"authToken"`
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation pulumi.StringPtrOutput `pulumi:"authTokenRotation"`
-	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
 	AuthTokenRotationDays pulumi.IntPtrOutput `pulumi:"authTokenRotationDays"`
 	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode pulumi.BoolPtrOutput `pulumi:"clusterMode"`
@@ -182,7 +182,7 @@ type encryptedRedisArgs struct {
 	AuthSecretReaders []string `pulumi:"authSecretReaders"`
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation *string `pulumi:"authTokenRotation"`
-	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
 	AuthTokenRotationDays *int `pulumi:"authTokenRotationDays"`
 	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode *bool `pulumi:"clusterMode"`
@@ -240,7 +240,7 @@ type EncryptedRedisArgs struct {
 	AuthSecretReaders pulumi.StringArrayInput
 	// Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
 	AuthTokenRotation pulumi.StringPtrInput
-	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+	// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
 	AuthTokenRotationDays pulumi.IntPtrInput
 	// Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
 	ClusterMode pulumi.BoolPtrInput
@@ -376,7 +376,7 @@ func (o EncryptedRedisOutput) AuthTokenRotation() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.StringPtrOutput { return v.AuthTokenRotation }).(pulumi.StringPtrOutput)
 }
 
-// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+// Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
 func (o EncryptedRedisOutput) AuthTokenRotationDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *EncryptedRedis) pulumi.IntPtrOutput { return v.AuthTokenRotationDays }).(pulumi.IntPtrOutput)
 }

@@ -59,7 +59,7 @@ class EncryptedRedisArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
-        :param pulumi.Input[_builtins.int] auth_token_rotation_days: Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+        :param pulumi.Input[_builtins.int] auth_token_rotation_days: Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
         :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
         :param pulumi.Input[_builtins.str] engine_version: The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
@@ -232,7 +232,7 @@ class EncryptedRedisArgs:
     @pulumi.getter(name="authTokenRotationDays")
     def auth_token_rotation_days(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+        Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
         """
         return pulumi.get(self, "auth_token_rotation_days")
 
@@ -502,7 +502,7 @@ class EncryptedRedis(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_administrators: With `authSecretReaders`: more principals keeping every right on the secret (break-glass roles, every identity that runs `pulumi up` here); any other is denied it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auth_secret_readers: Who may read the AUTH secret: role names in this account (e.g. a FargateCluster service's `<clusterName>-<service>-exec`, made or not yet) or role and user ARNs. When given, a resource policy denies every Secrets Manager action on the secret to every other principal but `authSecretAdministrators` and the identity running `pulumi`. Absent: IAM policies alone decide.
         :param pulumi.Input[_builtins.str] auth_token_rotation: Any value; changing it rotates the AUTH token in place (ROTATE, then the secret, then SET). The cache is never replaced for it.
-        :param pulumi.Input[_builtins.int] auth_token_rotation_days: Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+        :param pulumi.Input[_builtins.int] auth_token_rotation_days: Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
         :param pulumi.Input[_builtins.bool] cluster_mode: Cluster mode (sharding). Off by default; changing it replaces the cache (ElastiCache turns cluster mode on in place only through a `compatible` stage during which every client moves to cluster mode, a migration a deployment cannot time; off again is never in place).
         :param pulumi.Input['_root_enums.CacheEngine'] engine: `redis` (default) or `valkey`. Redis to Valkey applies in place (ElastiCache's cross-engine upgrade: same endpoints and data, the version becomes a Valkey one, 8.0 unless `engineVersion` says); Valkey back to Redis is refused, since ElastiCache cannot do it.
         :param pulumi.Input[_builtins.str] engine_version: The engine version: 7.1 for redis and 8.0 for valkey by default. Upgrades apply in place; AWS cannot downgrade.
@@ -800,7 +800,7 @@ class EncryptedRedis(pulumi.CustomResource):
     @pulumi.getter(name="authTokenRotationDays")
     def auth_token_rotation_days(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET.
+        Days between rotations of the AUTH token by Secrets Manager: 1 to 365, default 30. A Lambda function of the cache's own (`<replicationGroupId>-auth-rotation`, with a role of that name allowed only this) does ROTATE, the secret, then SET. A cache made by a release without this property gets the schedule at its next update; a refresh reads 0 when a recorded schedule is gone.
         """
         return pulumi.get(self, "auth_token_rotation_days")
 
