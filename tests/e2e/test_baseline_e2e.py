@@ -17,6 +17,8 @@ test passed or not.
 import importlib.util
 import json
 import re
+import threading
+import time
 from urllib.parse import unquote
 
 import pytest
@@ -878,11 +880,11 @@ def test_the_python_example_through_the_generated_sdk(tmp_path, moto, proxy):
         check_deleted(moto, before, out)
 
 
-def test_a_platform_makes_its_account_baseline_only_when_asked(new_stack, moto):
+def test_a_platform_makes_its_account_baseline_only_when_asked(new_stack, moto, proxy):
     """Platform.accountBaseline: absent, no baseline; given, an AccountBaseline child with those
     settings, its trail among the platform's outputs and its controls in the platform's
     compliance; with retainLogs false and no Object Lock, destroy leaves nothing but the key,
-    pending deletion."""
+    pending deletion, even when a log delivery lands in a bucket after it was emptied."""
     before = account(moto)
     platform = {"cidrBlock": "10.71.0.0/16", "natGateways": "none", "skipFinalSnapshot": True,
                 "deletionProtection": False,
@@ -906,7 +908,21 @@ def test_a_platform_makes_its_account_baseline_only_when_asked(new_stack, moto):
     assert [c["rule"] for c in baseline_controls if not c["satisfied"]] == ["s3-bucket-default-lock-enabled"]
     stack.preview("--expect-no-changes")
 
-    stack.destroy()
+    # S3 delivers access logs (and trail and Config files) minutes late: one lands in the
+    # access-log bucket after the delete emptied it, while its DeleteBucket is on the way.
+    late = f"DELETE /{out['accessLogBucketName']}/"
+    proxy.add_rule("delay", service="s3", operation=late, seconds=3, times=1)
+    failed = []
+    destroy = threading.Thread(target=lambda: failed.extend(
+        [] if stack.run("destroy", "--yes", check=False).returncode == 0 else ["destroy"]))
+    destroy.start()
+    while destroy.is_alive() and not proxy.log(service="s3", operation=late):
+        time.sleep(0.1)
+    moto.client("s3").put_object(Bucket=out["accessLogBucketName"], Key="late/access.log", Body=b"GET")
+    destroy.join()
+    assert not failed, stack.run("stack", "--show-urns", check=False).stdout
+    deletes = proxy.log(service="s3", operation=late)
+    assert len(deletes) == 2 and deletes[0]["status"] == 409, deletes
     after = account(moto)
     assert after["trails"] == before["trails"] and after["buckets"] == before["buckets"]
     assert out["logGroupName"] not in after["log groups"]

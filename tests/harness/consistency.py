@@ -53,7 +53,9 @@ by ``scale``:
   groups too) to describing or modifying a new subnet or parameter group, and
   DBInstanceNotFound, DBClusterNotFoundFault or DBSubnetGroupNotFoundFault to
   AddTagsToResource/ListTagsForResource naming a new one's ARN; ElastiCache
-  CacheSubnetGroupNotFoundFault to DescribeCacheSubnetGroups of a new subnet group, and
+  CacheSubnetGroupNotFoundFault to DescribeCacheSubnetGroups of a new subnet group,
+  ReplicationGroupNotFoundFault or CacheSubnetGroupNotFoundFault to ListTagsForResource
+  naming a new replication group's or subnet group's ARN, and
   DescribeCacheClusters leaves out a new replication group's member clusters
   (CacheClusterNotFound when it names one); ECS ClientException "Unable to describe task
   definition." to DescribeTaskDefinition of a new revision; Application Auto Scaling

@@ -38,6 +38,8 @@ KINDS = {
     "cache_subnet_group": (400, "CacheSubnetGroupNotFoundFault",
                            "CacheSubnetGroup {0} not found."),
     "cache_cluster": (404, "CacheClusterNotFound", "Cache cluster {0} not found."),
+    "replication_group": (404, "ReplicationGroupNotFoundFault",
+                          "Replication group {0} not found."),
     "task_definition": (400, "ClientException", "Unable to describe task definition."),
     "ecs_service": (400, "ValidationException", "ECS service doesn't exist: {0}"),
     "scalable_target": (400, "ObjectNotFoundException",
@@ -67,9 +69,12 @@ NAMERS = {
 # RDS names its objects case-insensitively (it keeps them in lower case), and so does
 # ElastiCache.
 FOLDED = {"db_subnet_group", "db_parameter_group", "db_cluster_parameter_group",
-          "db_instance", "db_cluster", "cache_subnet_group", "cache_cluster"}
+          "db_instance", "db_cluster", "cache_subnet_group", "cache_cluster",
+          "replication_group"}
 # An RDS ARN's resource type -> the kind of object it names.
 RDS_ARN_KINDS = {"db": "db_instance", "cluster": "db_cluster", "subgrp": "db_subnet_group"}
+# An ElastiCache ARN's resource type -> the kind of object it names.
+CACHE_ARN_KINDS = {"replicationgroup": "replication_group", "subnetgroup": "cache_subnet_group"}
 # (service, operation) -> (kind, request field naming what it made) for creates whose
 # request names the object.
 MADE_BY_NAME = {
@@ -81,6 +86,7 @@ MADE_BY_NAME = {
     ("rds", "CreateDBInstance"): ("db_instance", "DBInstanceIdentifier"),
     ("rds", "CreateDBCluster"): ("db_cluster", "DBClusterIdentifier"),
     ("elasticache", "CreateCacheSubnetGroup"): ("cache_subnet_group", "CacheSubnetGroupName"),
+    ("elasticache", "CreateReplicationGroup"): ("replication_group", "ReplicationGroupId"),
 }
 LINKED_ROLE = (400, "InvalidParameterException", "Unable to assume the service linked role. "
                "Please verify that the ECS service linked role exists.")
@@ -176,6 +182,10 @@ class Named:
         if service == "rds" and operation in ("AddTagsToResource", "ListTagsForResource"):
             parts = (first(params, "ResourceName") or "").split(":")
             kind = RDS_ARN_KINDS.get(parts[5]) if len(parts) >= 7 else None
+            return [(kind, (parts[6],))] if kind else []
+        if (service, operation) == ("elasticache", "ListTagsForResource"):
+            parts = (first(params, "ResourceName") or "").split(":")
+            kind = CACHE_ARN_KINDS.get(parts[5]) if len(parts) >= 7 else None
             return [(kind, (parts[6],))] if kind else []
         if service == "application-autoscaling":
             target = tuple(first(params, f) for f in ("ServiceNamespace", "ResourceId",

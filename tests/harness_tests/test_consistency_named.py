@@ -228,10 +228,12 @@ def test_new_elasticache_subnet_group_and_member_clusters_are_unknown_until_visi
     proxy = lagged(scale=2.0)
     cache, direct = via(proxy, "elasticache"), moto.client("elasticache")
     group, replication = name(), name()
-    cache.create_cache_subnet_group(CacheSubnetGroupName=group,
-                                    CacheSubnetGroupDescription="x",
-                                    SubnetIds=subnets(moto, "10.42"))
+    group_arn = cache.create_cache_subnet_group(
+        CacheSubnetGroupName=group, CacheSubnetGroupDescription="x",
+        SubnetIds=subnets(moto, "10.42"))["CacheSubnetGroup"]["ARN"]
     assert refused(lambda: cache.describe_cache_subnet_groups(CacheSubnetGroupName=group)) == (
+        "CacheSubnetGroupNotFoundFault", f"CacheSubnetGroup {group} not found.", 400)
+    assert refused(lambda: cache.list_tags_for_resource(ResourceName=group_arn)) == (
         "CacheSubnetGroupNotFoundFault", f"CacheSubnetGroup {group} not found.", 400)
     assert moto_refuses(lambda: direct.describe_cache_subnet_groups(
         CacheSubnetGroupName=name())) == ("CacheSubnetGroupNotFoundFault", 400)
@@ -239,10 +241,17 @@ def test_new_elasticache_subnet_group_and_member_clusters_are_unknown_until_visi
         == 400
     assert documented(direct, "DescribeCacheClusters")["CacheClusterNotFound"] == 404
 
-    members = cache.create_replication_group(
+    made = cache.create_replication_group(
         ReplicationGroupId=replication, ReplicationGroupDescription="x", Engine="redis",
-        CacheNodeType="cache.t3.micro", NumCacheClusters=2)["ReplicationGroup"]["MemberClusters"]
+        CacheNodeType="cache.t3.micro", NumCacheClusters=2)["ReplicationGroup"]
+    members = made["MemberClusters"]
     assert len(members) == 2
+    # The group is listed at once; its tags are not readable yet.
+    assert cache.describe_replication_groups(ReplicationGroupId=replication)
+    assert refused(lambda: cache.list_tags_for_resource(ResourceName=made["ARN"])) == (
+        "ReplicationGroupNotFoundFault", f"Replication group {replication} not found.", 404)
+    assert documented(direct, "ListTagsForResource")["ReplicationGroupNotFoundFault"] == 404
+    assert documented(direct, "ListTagsForResource")["CacheSubnetGroupNotFoundFault"] == 400
 
     def listed():
         return {c["CacheClusterId"] for c in cache.describe_cache_clusters()["CacheClusters"]}
@@ -257,9 +266,11 @@ def test_new_elasticache_subnet_group_and_member_clusters_are_unknown_until_visi
 
     eventually(lambda: cache.describe_cache_subnet_groups(CacheSubnetGroupName=group))
     eventually(lambda: cache.describe_cache_clusters(CacheClusterId=members[0]))
+    eventually(lambda: cache.list_tags_for_resource(ResourceName=made["ARN"]))
+    eventually(lambda: cache.list_tags_for_resource(ResourceName=group_arn))
     assert set(members) <= listed()
-    counted(proxy, named__cache_subnet_group=1, named__cache_cluster=1,
-            named__cache_cluster__hidden=1)
+    counted(proxy, named__cache_subnet_group=2, named__cache_cluster=1,
+            named__cache_cluster__hidden=1, named__replication_group=1)
 
 
 def test_ecs_and_application_auto_scaling_do_not_know_what_was_just_made(moto, lagged):

@@ -384,6 +384,16 @@ pub const IN_USE: Lag = Lag {
     limit: Duration::from_secs(20 * 60),
 };
 
+/// S3 delivers server access logs, CloudTrail logs and AWS Config files on a best-effort
+/// basis, minutes after what they record (the emptying of a bucket included): a bucket just
+/// emptied can hold a new object when DeleteBucket comes. Emptied again, then deleted.
+pub const LATE_DELIVERY: Lag = Lag {
+    waiting_for: "log deliveries still arriving in the bucket",
+    codes: &["BucketNotEmpty"],
+    hints: &[],
+    limit: Duration::from_secs(10 * 60),
+};
+
 /// A call for [`settle`] that sends a clone of the request `req` each time (a request is
 /// built once; a refused send made nothing, so the same request goes again), its error
 /// named by the operation `op` ("rds:ModifyDBInstance").

@@ -53,22 +53,26 @@ pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<Group>> {
         }))
 }
 
-/// A group's tags (none when CloudWatch Logs gives no ARN to ask them by).
-async fn tags_of(cx: &AwsContext, g: &Group) -> Result<BTreeMap<String, String>> {
+/// A group's tags (none when CloudWatch Logs gives no ARN to ask them by), or `None` when
+/// the tag read does not know the group the describe listed (one just made, or gone since).
+async fn tags_if_known(cx: &AwsContext, g: &Group) -> Result<Option<BTreeMap<String, String>>> {
     let Some(arn) = &g.arn else {
-        return Ok(BTreeMap::new());
+        return Ok(Some(BTreeMap::new()));
     };
-    let listed = cx
-        .logs()
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-        .map_err(|e| Error::aws("logs:ListTagsForResource", e))?;
-    Ok(listed
-        .tags()
-        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default())
+    let listed = found(
+        "logs:ListTagsForResource",
+        cx.logs()
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await,
+        |e| e.is_resource_not_found_exception(),
+    )?;
+    Ok(listed.map(|l| {
+        l.tags()
+            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }))
 }
 
 /// The group `name` with its tags, as [`describe`] lists it.
@@ -79,8 +83,8 @@ async fn describe_tagged(
     let Some(g) = describe(cx, name).await? else {
         return Ok(None);
     };
-    let tags = tags_of(cx, &g).await?;
-    Ok(Some((g, tags)))
+    // Not known to the tag read yet (a group a lost answer made a moment ago): not listed.
+    Ok(tags_if_known(cx, &g).await?.map(|tags| (g, tags)))
 }
 
 fn not_ours(name: &str) -> Error {
@@ -112,9 +116,10 @@ pub async fn ensure(
     retention: i32,
     tags: &BTreeMap<String, String>,
 ) -> Result<()> {
-    let existing = match describe(cx, name).await? {
-        Some(g) => {
-            let tags = tags_of(cx, &g).await?;
+    // A group the tag read does not know yet counts as not listed: the create that follows
+    // is refused as existing, and the claim reads it again until it is known.
+    let existing = match describe_tagged(cx, name).await? {
+        Some((g, tags)) => {
             let arn = g.arn.clone().unwrap_or_default();
             if !may_take(
                 ctx,

@@ -15,7 +15,7 @@ use aws_sdk_s3::types::{
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::lag::{NEW_BUCKET, resend, settle};
+use super::lag::{LATE_DELIVERY, NEW_BUCKET, resend, settle};
 use super::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
@@ -360,8 +360,27 @@ pub async fn observe(cx: &AwsContext, name: &str) -> Result<Option<Bucket>> {
     }))
 }
 
-/// Deletes every version of every object, then the bucket. A bucket already gone is fine.
+/// Deletes every version of every object, then the bucket; a delivery that lands after the
+/// emptying (`BucketNotEmpty`) is emptied too, for at most `LATE_DELIVERY`'s limit. A bucket
+/// already gone is fine.
 pub async fn empty_and_delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
+    let what = format!("deleting S3 bucket {name}");
+    settle(ctx, &what, &[&LATE_DELIVERY], || async {
+        if !empty(cx, ctx, name).await? {
+            return Ok(());
+        }
+        found(
+            "s3:DeleteBucket",
+            cx.s3().delete_bucket().bucket(name).send().await,
+            code_is(&["NoSuchBucket"]),
+        )?;
+        Ok(())
+    })
+    .await
+}
+
+/// Deletes every version of every object in the bucket; false when the bucket is gone.
+async fn empty(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<bool> {
     let s3 = cx.s3();
     ctx.status(format!("emptying S3 bucket {name}")).await;
     loop {
@@ -370,7 +389,9 @@ pub async fn empty_and_delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<
             s3.list_object_versions().bucket(name).send().await,
             code_is(&["NoSuchBucket"]),
         )?;
-        let Some(listed) = listed else { return Ok(()) };
+        let Some(listed) = listed else {
+            return Ok(false);
+        };
         let mut ids = Vec::new();
         for v in listed.versions() {
             ids.push((v.key().unwrap_or_default(), v.version_id()));
@@ -379,7 +400,7 @@ pub async fn empty_and_delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<
             ids.push((m.key().unwrap_or_default(), m.version_id()));
         }
         if ids.is_empty() {
-            break;
+            return Ok(true);
         }
         let objects = ids
             .into_iter()
@@ -413,10 +434,4 @@ pub async fn empty_and_delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<
             )));
         }
     }
-    found(
-        "s3:DeleteBucket",
-        s3.delete_bucket().bucket(name).send().await,
-        code_is(&["NoSuchBucket"]),
-    )?;
-    Ok(())
 }

@@ -200,23 +200,30 @@ pub async fn describe(cx: &AwsContext, id: &str) -> Result<Option<GroupView>> {
                 .map(String::from);
         }
     }
-    view.tags = list_tags(cx, &view.arn).await?;
+    // A group the tag read does not know is one gone since the describe, or one just made
+    // that ElastiCache's tagging does not know yet: not listed, as the describe would say.
+    match list_tags(cx, &view.arn).await? {
+        Some(tags) => view.tags = tags,
+        None => return Ok(None),
+    }
     Ok(Some(view))
 }
 
-/// The tags of an ElastiCache object.
-pub async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
+/// The tags of a replication group, or `None` when ElastiCache does not know its ARN.
+async fn list_tags(cx: &AwsContext, arn: &str) -> Result<Option<BTreeMap<String, String>>> {
     if arn.is_empty() {
-        return Ok(BTreeMap::new());
+        return Ok(Some(BTreeMap::new()));
     }
-    let listed = cx
-        .elasticache()
-        .list_tags_for_resource()
-        .resource_name(arn)
-        .send()
-        .await
-        .map_err(|e| Error::aws("elasticache:ListTagsForResource", e))?;
-    Ok(tagging::from_elasticache(listed.tag_list()))
+    let listed = found(
+        "elasticache:ListTagsForResource",
+        cx.elasticache()
+            .list_tags_for_resource()
+            .resource_name(arn)
+            .send()
+            .await,
+        |e| e.is_replication_group_not_found_fault(),
+    )?;
+    Ok(listed.map(|l| tagging::from_elasticache(l.tag_list())))
 }
 
 /// What a new group is made from, besides the inputs.
