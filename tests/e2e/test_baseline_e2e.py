@@ -884,7 +884,8 @@ def test_a_platform_makes_its_account_baseline_only_when_asked(new_stack, moto, 
     """Platform.accountBaseline: absent, no baseline; given, an AccountBaseline child with those
     settings, its trail among the platform's outputs and its controls in the platform's
     compliance; with retainLogs false and no Object Lock, destroy leaves nothing but the key,
-    pending deletion, even when a log delivery lands in a bucket after it was emptied."""
+    pending deletion, even when a log delivery lands in a bucket after it was emptied and the
+    log group's delete is refused while another change of it runs."""
     before = account(moto)
     platform = {"cidrBlock": "10.71.0.0/16", "natGateways": "none", "skipFinalSnapshot": True,
                 "deletionProtection": False,
@@ -912,6 +913,11 @@ def test_a_platform_makes_its_account_baseline_only_when_asked(new_stack, moto, 
     # access-log bucket after the delete emptied it, while its DeleteBucket is on the way.
     late = f"DELETE /{out['accessLogBucketName']}/"
     proxy.add_rule("delay", service="s3", operation=late, seconds=3, times=1)
+    # And CloudWatch Logs refuses the log group's delete once while another change of it runs.
+    busy = proxy.add_rule("error", service="logs", operation="DeleteLogGroup", status=400,
+                          code="OperationAbortedException", times=1,
+                          message="A conflicting operation is currently in progress against "
+                                  "this resource. Please try again.")
     failed = []
     destroy = threading.Thread(target=lambda: failed.extend(
         [] if stack.run("destroy", "--yes", check=False).returncode == 0 else ["destroy"]))
@@ -923,6 +929,7 @@ def test_a_platform_makes_its_account_baseline_only_when_asked(new_stack, moto, 
     assert not failed, stack.run("stack", "--show-urns", check=False).stdout
     deletes = proxy.log(service="s3", operation=late)
     assert len(deletes) == 2 and deletes[0]["status"] == 409, deletes
+    assert busy.fired == 1
     after = account(moto)
     assert after["trails"] == before["trails"] and after["buckets"] == before["buckets"]
     assert out["logGroupName"] not in after["log groups"]

@@ -257,15 +257,25 @@ async fn set_retention(cx: &AwsContext, ctx: &Ctx, name: &str, days: i32) -> Res
 }
 
 /// Deletes the group; one already gone is success.
-pub async fn delete(cx: &AwsContext, name: &str) -> Result<()> {
-    found(
-        "logs:DeleteLogGroup",
-        cx.logs()
-            .delete_log_group()
-            .log_group_name(name)
-            .send()
-            .await,
-        |e| e.is_resource_not_found_exception(),
-    )?;
+/// CloudWatch Logs refuses it while another change of the group runs
+/// (`OperationAbortedException`): waited out as BUSY.
+pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str) -> Result<()> {
+    settle(
+        ctx,
+        &format!("deleting log group {name}"),
+        &[&BUSY],
+        || async {
+            found(
+                "logs:DeleteLogGroup",
+                cx.logs()
+                    .delete_log_group()
+                    .log_group_name(name)
+                    .send()
+                    .await,
+                |e| e.is_resource_not_found_exception(),
+            )
+        },
+    )
+    .await?;
     Ok(())
 }

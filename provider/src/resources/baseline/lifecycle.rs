@@ -419,7 +419,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
     access_roles::delete(cx, ctx, &names).await?;
     iam::delete_role(cx, ctx, &names.logs_role, LOGS_POLICY).await?;
     if !a.retain() {
-        logs::delete(cx, &names.log_group).await?;
+        logs::delete(cx, ctx, &names.log_group).await?;
         s3::empty_and_delete(cx, ctx, &names.access_bucket).await?;
         if a.lock() == LockMode::None {
             s3::empty_and_delete(cx, ctx, &names.bucket).await?;

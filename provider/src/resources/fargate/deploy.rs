@@ -208,7 +208,7 @@ pub async fn remove(
         firewall::delete(cx, ctx, &sg.id).await?;
     }
     if !sh.retain_logs {
-        logs::delete(cx, &service_log_group(sh.cluster, name)).await?;
+        logs::delete(cx, ctx, &service_log_group(sh.cluster, name)).await?;
     }
     Ok(())
 }

@@ -170,7 +170,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &FargateState) -> R
     first_error(futures::future::join_all(removals).await)?;
     cluster::delete(cx, ctx, id).await?;
     if !shared.retain_logs {
-        logs::delete(cx, &exec_log_group(id)).await?;
+        logs::delete(cx, ctx, &exec_log_group(id)).await?;
     }
     if shared.retain_logs && s.kms_key_managed && !s.kms_key_arn.is_empty() {
         // The kept log groups are encrypted with it: it stays, so they stay readable.

@@ -219,7 +219,7 @@ pub async fn delete(
         ))
         .await;
     } else if managed_group {
-        logs::delete(cx, &group_name(&inv.vpc_id)).await?;
+        logs::delete(cx, ctx, &group_name(&inv.vpc_id)).await?;
     }
     iam::delete_role(cx, ctx, &role_name(&inv.vpc_id), POLICY).await?;
     if let Some(arn) = key.filter(|_| !(retain && managed_group)) {
