@@ -936,3 +936,32 @@ def test_a_platform_makes_its_account_baseline_only_when_asked(new_stack, moto, 
     assert out["kmsKeyArn"] not in after["keys"]
     state = moto.client("kms").describe_key(KeyId=out["kmsKeyArn"])["KeyMetadata"]["KeyState"]
     assert state == "PendingDeletion"
+
+
+def test_a_bucket_whose_tags_do_not_show_yet_is_read_again_before_it_is_refused(new_stack, moto, proxy):
+    """S3 may show tags a moment after they were written. A bucket under the baseline's name
+    that holds objects and shows no tag yet (an attempt a moment ago made and tagged it) is
+    read again until its tags show, then carried on with; it is refused only if none show."""
+    name = "baseline-lagged"
+    bucket = f"{name}-{ACCOUNT_ID}-{REGION}-trail"
+    s3 = moto.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="AWSLogs/earlier.json.gz", Body=b"{}")
+    stack = new_stack(program(baselineName=name, objectLockMode="NONE", retainLogs=False))
+    urn = f"urn:pulumi:e2e::healthcare-e2e::{TOKEN}::baseline"
+    head = f"HEAD /{bucket}/"
+    failed = []
+    up = threading.Thread(target=lambda: failed.extend(
+        [] if stack.run("up", "--yes", "--skip-preview", check=False).returncode == 0 else ["up"]))
+    up.start()
+    while up.is_alive() and not proxy.log(service="s3", operation=head):
+        time.sleep(0.1)
+    # The baseline has read the bucket and found no tag; the tag shows a moment later.
+    time.sleep(2)
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "pulumi:urn", "Value": urn}]})
+    up.join()
+    assert not failed
+    assert len(proxy.log(service="s3", operation=head)) >= 2, "the bucket was read once"
+    assert outputs(stack)["logBucketName"] == bucket
+    stack.destroy()
+    assert bucket not in account(moto)["buckets"]

@@ -83,6 +83,32 @@ pub async fn tags(cx: &AwsContext, name: &str) -> Result<Option<BTreeMap<String,
     ))
 }
 
+/// The tags of a bucket that showed none: S3 may show the tags an attempt a moment ago wrote
+/// only later, so they are read again until some show, for at most `wait::UNSEEN_GRACE`;
+/// none by then (or the bucket gone) is none.
+pub async fn tags_once_shown(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    name: &str,
+) -> Result<BTreeMap<String, String>> {
+    let what = format!("the tags of S3 bucket {name} to show");
+    let shown = wait::until(ctx, &what, Backoff::default(), || async {
+        Ok(match tags(cx, name).await? {
+            Some(t) if !t.is_empty() => Poll::Ready(t),
+            None => Poll::Ready(BTreeMap::new()),
+            Some(_) => Poll::Unseen(Error::Vanished {
+                what: format!("the tags of S3 bucket {name}"),
+                when: "never showed",
+            }),
+        })
+    })
+    .await;
+    match shown {
+        Err(Error::Vanished { .. }) => Ok(BTreeMap::new()),
+        other => other,
+    }
+}
+
 /// True when the bucket holds no object (and no version of one).
 pub async fn is_empty(cx: &AwsContext, name: &str) -> Result<bool> {
     let listed = cx

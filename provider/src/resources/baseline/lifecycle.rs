@@ -16,7 +16,7 @@ use super::{
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_KEY, settle};
 use crate::aws::s3::{self, Encryption, Lock};
-use crate::aws::tags::{claim, tags_for};
+use crate::aws::tags::{claim, may_take, tags_for};
 use crate::aws::{AwsContext, kms, logs, partial, s3control};
 use crate::error::{Error, Result};
 use crate::resources::postgres::settling;
@@ -359,9 +359,17 @@ async fn ensure_bucket(cx: &AwsContext, ctx: &Ctx, name: &str, lock: bool) -> Re
             .await;
             Ok(())
         }
-        Some(found) => claim(ctx, &[name], &found, "baselineName", || {
-            format!("an S3 bucket named {name}")
-        }),
+        Some(found) => {
+            // Tags an attempt a moment ago wrote may not show yet.
+            let found = if found.is_empty() && !may_take(ctx, &[name], std::iter::empty()) {
+                s3::tags_once_shown(cx, ctx, name).await?
+            } else {
+                found
+            };
+            claim(ctx, &[name], &found, "baselineName", || {
+                format!("an S3 bucket named {name}")
+            })
+        }
         None => s3::create(cx, ctx, name, lock).await,
     }
 }
