@@ -965,3 +965,22 @@ def test_a_bucket_whose_tags_do_not_show_yet_is_read_again_before_it_is_refused(
     assert outputs(stack)["logBucketName"] == bucket
     stack.destroy()
     assert bucket not in account(moto)["buckets"]
+
+
+def test_a_bucket_change_refused_while_another_runs_is_sent_again(new_stack, moto, proxy):
+    """S3 answers OperationAborted to a change of a bucket while a conflicting one runs; the
+    baseline sends it again once that is over, rather than failing."""
+    name = "baseline-busy"
+    bucket = f"{name}-{ACCOUNT_ID}-{REGION}-access"
+    # The bucket's first PUT is its CreateBucket; the second, its first configuration put.
+    busy = proxy.add_rule("error", service="s3", operation=f"PUT /{bucket}/", nth=2, status=409,
+                          code="OperationAborted",
+                          message="A conflicting conditional operation is currently in progress "
+                                  "against this resource. Please try again.")
+    stack = new_stack(program(baselineName=name, objectLockMode="NONE", retainLogs=False))
+    stack.up()
+    assert busy.fired == 1
+    assert outputs(stack)["accessLogBucketName"] == bucket
+    stack.preview("--expect-no-changes")
+    stack.destroy()
+    assert bucket not in account(moto)["buckets"]

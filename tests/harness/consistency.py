@@ -53,6 +53,10 @@ by ``scale``:
   groups too) to describing or modifying a new subnet or parameter group, and
   DBInstanceNotFound, DBClusterNotFoundFault or DBSubnetGroupNotFoundFault to
   AddTagsToResource/ListTagsForResource naming a new one's ARN; ElastiCache
+  S3 NoSuchBucket (404) to the configuration calls (PutBucketTagging, PutBucketPolicy,
+  PutBucketVersioning, PutBucketEncryption, PutPublicAccessBlock, PutBucketLogging,
+  PutObjectLockConfiguration) of a bucket just made (terraform-provider-aws retries them for
+  two minutes for this); ElastiCache
   CacheSubnetGroupNotFoundFault to DescribeCacheSubnetGroups of a new subnet group,
   ReplicationGroupNotFoundFault or CacheSubnetGroupNotFoundFault to ListTagsForResource
   naming a new replication group's or subnet group's ARN, and
@@ -147,6 +151,14 @@ ROTATION_PRINCIPAL = "secretsmanager.amazonaws.com"
 ROTATION_DENIED = (400, "AccessDeniedException", "Secrets Manager cannot invoke the specified "
                    "Lambda function. Ensure that the function policy grants access to the "
                    "principal secretsmanager.amazonaws.com.")
+# S3 bucket calls: ``METHOD /bucket/`` and their subresource query fields -> the names the
+# model gives them (``PUT ?policy`` -> PutBucketPolicy).
+S3_BUCKET_PATH = re.compile(r"^(PUT|GET|DELETE|HEAD|POST) /([^/]+)/?$")
+S3_VERBS = {"PUT": "Put", "GET": "Get", "DELETE": "Delete"}
+S3_SUBRESOURCES = {"policy": "BucketPolicy", "tagging": "BucketTagging",
+                   "versioning": "BucketVersioning", "encryption": "BucketEncryption",
+                   "publicAccessBlock": "PublicAccessBlock", "logging": "BucketLogging",
+                   "object-lock": "ObjectLockConfiguration"}
 KMS_UNREFUSED = ("CreateKey", "ListKeys", "ListAliases")
 KMS_KEY_FIELDS = ("KeyId", "TargetKeyId", "DestinationKeyId")
 # (service, operation) -> (field naming a key, error code, message) for services given a key
@@ -217,7 +229,10 @@ def principals(policy):
 
 def rest_call(protocol, service, operation, params, body=None):
     """(operation, params) of a REST call as the model names them: the operation's name for
-    ``METHOD /path``, and the fields of its JSON body over the URL's query fields."""
+    ``METHOD /path``, and the fields of its JSON body over the URL's query fields; an S3
+    bucket call by its method and subresource, with the bucket as ``Bucket``."""
+    if protocol == "rest-xml" and service == "s3":
+        return s3_call(operation, params)
     if protocol != "rest":
         return operation, params
     for pattern, name in REST_OPERATIONS.get(service, ()):
@@ -228,6 +243,22 @@ def rest_call(protocol, service, operation, params, body=None):
                 fields = {}
             return name, {**(params or {}), **(fields if isinstance(fields, dict) else {})}
     return operation, params
+
+
+def s3_call(operation, params):
+    """An S3 call on a bucket (path style, ``METHOD /bucket/``) by its AWS name: CreateBucket,
+    PutBucketPolicy, GetBucketTagging... (``S3_SUBRESOURCES``); anything else as it came."""
+    match = S3_BUCKET_PATH.match(operation or "")
+    if not match:
+        return operation, params
+    method, bucket = match.groups()
+    found = [k for k in (params or {}) if k in S3_SUBRESOURCES]
+    if found:
+        name = f"{S3_VERBS.get(method, method.title())}{S3_SUBRESOURCES[found[0]]}"
+    else:
+        name = {"PUT": "CreateBucket", "DELETE": "DeleteBucket", "HEAD": "HeadBucket"}.get(
+            method, operation)
+    return name, {**(params or {}), "Bucket": [bucket]}
 
 
 def function_key(arn):

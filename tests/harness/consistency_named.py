@@ -46,6 +46,7 @@ KINDS = {
                         "No scalable target registered for service namespace: {0}, "
                         "resource ID: {1}, scalable dimension: {2}"),
     "role_policy": (404, "NoSuchEntity", "The role policy with name {1} cannot be found."),
+    "bucket": (404, "NoSuchBucket", "The specified bucket does not exist"),
 }
 # (service, operation) -> (kind, the request fields naming the object) for calls refused
 # while the object they name lags.
@@ -65,6 +66,10 @@ NAMERS = {
                                                    ("CacheSubnetGroupName",)),
     ("elasticache", "DescribeCacheClusters"): ("cache_cluster", ("CacheClusterId",)),
     ("ecs", "DescribeTaskDefinition"): ("task_definition", ("taskDefinition",)),
+    **{("s3", op): ("bucket", ("Bucket",))
+       for op in ("PutBucketTagging", "PutBucketPolicy", "PutBucketVersioning",
+                  "PutBucketEncryption", "PutPublicAccessBlock", "PutBucketLogging",
+                  "PutObjectLockConfiguration")},
 }
 # RDS names its objects case-insensitively (it keeps them in lower case), and so does
 # ElastiCache.
@@ -87,6 +92,7 @@ MADE_BY_NAME = {
     ("rds", "CreateDBCluster"): ("db_cluster", "DBClusterIdentifier"),
     ("elasticache", "CreateCacheSubnetGroup"): ("cache_subnet_group", "CacheSubnetGroupName"),
     ("elasticache", "CreateReplicationGroup"): ("replication_group", "ReplicationGroupId"),
+    ("s3", "CreateBucket"): ("bucket", "Bucket"),
 }
 LINKED_ROLE = (400, "InvalidParameterException", "Unable to assume the service linked role. "
                "Please verify that the ECS service linked role exists.")

@@ -146,7 +146,8 @@ def request_params(protocol, path, headers, body):
     """The parameters of a request as identify() found its protocol.
 
     query/ec2: the form fields (str -> list of str, as parse_qs gives them); json: the parsed
-    JSON body (a dict; {} when it is not a JSON object); rest: the URL's query fields.
+    JSON body (a dict; {} when it is not a JSON object); rest: the URL's query fields, those
+    without a value included (as "").
     """
     if protocol == "json":
         try:
@@ -156,7 +157,8 @@ def request_params(protocol, path, headers, body):
         return params if isinstance(params, dict) else {}
     if protocol in ("query", "ec2"):
         return _form_fields(path, headers, body)
-    return urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+    # A REST call's subresource is a query field without a value (S3's ``?policy``).
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(path).query, keep_blank_values=True)
 
 
 def is_write(operation):

@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness.consistency import PROFILES, Consistency
+from harness.moto_process import boto_client
 from harness_tests.test_consistency import (  # noqa: F401 (lagged is a fixture)
     eventually, lagged, name, refused, via)
 
@@ -424,3 +425,27 @@ def test_named_lags_refuse_only_what_was_just_made():
     assert model.before("query", "iam", "GetRolePolicy",
                         {"RoleName": ["r"], "PolicyName": ["p"]}, b"")[1] == "NoSuchEntity"
     assert model.counts() == {"ecs.linked_role": 1, "named.secret": 1, "named.role_policy": 1}
+
+
+def test_a_new_bucket_is_unknown_to_its_configuration_calls_until_visible(moto, lagged):
+    proxy = lagged(scale=2.0)
+    path = {"s3": {"addressing_style": "path"}}
+    s3 = boto_client("s3", proxy.url, retries=1, **path)
+    direct = moto.client("s3", **path)
+    bucket = name()
+    s3.create_bucket(Bucket=bucket)
+    tags = {"TagSet": [{"Key": "pulumi:urn", "Value": "urn:x"}]}
+    assert refused(lambda: s3.put_bucket_tagging(Bucket=bucket, Tagging=tags)) == (
+        "NoSuchBucket", "The specified bucket does not exist", 404)
+    assert refused(lambda: s3.put_bucket_versioning(
+        Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}))[0] == "NoSuchBucket"
+    assert moto_refuses(lambda: direct.put_bucket_tagging(Bucket=name(), Tagging=tags)) == (
+        "NoSuchBucket", 404)
+    # Reads and lists are not refused, nor are other buckets.
+    assert bucket in {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    other = name()
+    direct.create_bucket(Bucket=other)
+    s3.put_bucket_tagging(Bucket=other, Tagging=tags)
+    eventually(lambda: s3.put_bucket_tagging(Bucket=bucket, Tagging=tags))
+    assert direct.get_bucket_tagging(Bucket=bucket)["TagSet"] == tags["TagSet"]
+    counted(proxy, named__bucket=2)

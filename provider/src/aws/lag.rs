@@ -318,6 +318,8 @@ pub const BUSY: Lag = Lag {
         "ConcurrentModificationException",
         "ConcurrentModification",
         "OperationAbortedException",
+        // S3: a conflicting change of the same bucket is in progress.
+        "OperationAborted",
         "IncorrectState",
         "SnapshotQuotaExceededFault",
         "UpdateInProgressException",

@@ -15,7 +15,7 @@ use aws_sdk_s3::types::{
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::lag::{LATE_DELIVERY, NEW_BUCKET, resend, settle};
+use super::lag::{BUSY, LATE_DELIVERY, NEW_BUCKET, resend, settle};
 use super::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
@@ -160,10 +160,11 @@ pub async fn configure(
 ) -> Result<()> {
     let what = format!("S3 bucket {name}");
     let s3 = cx.s3();
-    // Each put waits out S3 not knowing a bucket made a moment ago.
+    // Each put waits out S3 not knowing a bucket made a moment ago, and a conflicting
+    // change of the bucket still in progress (`OperationAborted`).
     macro_rules! put {
         ($req:expr, $op:literal) => {
-            settle(ctx, &what, &[&NEW_BUCKET], resend!($req, $op)).await?
+            settle(ctx, &what, &[&NEW_BUCKET, &BUSY], resend!($req, $op)).await?
         };
     }
     let tag_set = tags
