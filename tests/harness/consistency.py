@@ -56,7 +56,9 @@ by ``scale``:
   S3 NoSuchBucket (404) to the configuration calls (PutBucketTagging, PutBucketPolicy,
   PutBucketVersioning, PutBucketEncryption, PutPublicAccessBlock, PutBucketLogging,
   PutObjectLockConfiguration) of a bucket just made (terraform-provider-aws retries them for
-  two minutes for this); ElastiCache
+  two minutes for this), and AWS Config InsufficientDeliveryPolicyException to
+  PutDeliveryChannel naming a bucket whose policy was put a moment ago (terraform-provider-aws
+  retries it while the policy propagates); ElastiCache
   CacheSubnetGroupNotFoundFault to DescribeCacheSubnetGroups of a new subnet group,
   ReplicationGroupNotFoundFault or CacheSubnetGroupNotFoundFault to ListTagsForResource
   naming a new replication group's or subnet group's ARN, and

@@ -94,6 +94,8 @@ MADE_BY_NAME = {
     ("elasticache", "CreateReplicationGroup"): ("replication_group", "ReplicationGroupId"),
     ("s3", "CreateBucket"): ("bucket", "Bucket"),
 }
+DELIVERY_POLICY = (400, "InsufficientDeliveryPolicyException",
+                   "Your Amazon S3 bucket policy does not allow AWS Config to write to it.")
 LINKED_ROLE = (400, "InvalidParameterException", "Unable to assume the service linked role. "
                "Please verify that the ECS service linked role exists.")
 
@@ -143,6 +145,7 @@ class Named:
         self._tags = {}             # stream name -> {tag key: when it shows}
         self._rotations = {}        # key id -> when GetKeyRotationStatus shows it enabled
         self._linked_role = None    # when ECS has made its service-linked role
+        self._policies = {}         # bucket -> when AWS Config sees the policy just put
 
     def _add(self, kind, names, subject, now, count=None):
         """Make ``names`` of ``kind`` unknown for one lag drawn for ``subject``."""
@@ -169,6 +172,12 @@ class Named:
             if self._linked_role is None:
                 self._linked_role = now + self._lag("ecs.linked_role", "CreateCluster")
             return ("ecs.linked_role", LINKED_ROLE) if now < self._linked_role else None
+        if (service, operation) == ("config", "PutDeliveryChannel"):
+            channel = params.get("DeliveryChannel")
+            bucket = channel.get("s3BucketName") if isinstance(channel, dict) else None
+            until = self._policies.get(bucket)
+            if until is not None and now < until:
+                return "named.delivery_policy", DELIVERY_POLICY
         for kind, name in self._named(service, operation, params):
             count = self._lagging(kind, "\n".join(name), now)
             if count:
@@ -211,6 +220,9 @@ class Named:
         name = first(params, made[1]) if made else None
         if name:
             self._add(made[0], [name], name, now)
+        if (service, operation) == ("s3", "PutBucketPolicy") and first(params, "Bucket"):
+            bucket = first(params, "Bucket")
+            self._policies[bucket] = now + self._lag("named.visible", f"{bucket} policy")
         if service == "secretsmanager" and operation == "CreateSecret":
             answer = load(data)
             names = [answer[f] for f in ("ARN", "Name") if isinstance(answer.get(f), str)]

@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness.consistency import PROFILES, Consistency
+from harness.consistency_named import DELIVERY_POLICY
 from harness.moto_process import boto_client
 from harness_tests.test_consistency import (  # noqa: F401 (lagged is a fixture)
     eventually, lagged, name, refused, via)
@@ -449,3 +450,25 @@ def test_a_new_bucket_is_unknown_to_its_configuration_calls_until_visible(moto, 
     eventually(lambda: s3.put_bucket_tagging(Bucket=bucket, Tagging=tags))
     assert direct.get_bucket_tagging(Bucket=bucket)["TagSet"] == tags["TagSet"]
     counted(proxy, named__bucket=2)
+
+
+def test_aws_config_sees_a_bucket_policy_just_put_after_a_moment(moto, lagged):
+    proxy = lagged(scale=2.0)
+    path = {"s3": {"addressing_style": "path"}}
+    s3, config = boto_client("s3", proxy.url, retries=1, **path), via(proxy, "config")
+    bucket = name()
+    moto.client("s3", **path).create_bucket(Bucket=bucket)
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+        "Action": ["s3:GetBucketAcl", "s3:PutObject"],
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]})
+    s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+    config.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": "arn:aws:iam::123456789012:role/config"})
+    channel = {"name": "default", "s3BucketName": bucket}
+    assert refused(lambda: config.put_delivery_channel(DeliveryChannel=channel)) == (
+        *DELIVERY_POLICY[1:], 400)
+    assert "InsufficientDeliveryPolicyException" in documented(moto.client("config"),
+                                                               "PutDeliveryChannel")
+    eventually(lambda: config.put_delivery_channel(DeliveryChannel=channel))
+    counted(proxy, named__delivery_policy=1)
