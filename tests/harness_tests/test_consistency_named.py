@@ -463,12 +463,21 @@ def test_aws_config_sees_a_bucket_policy_just_put_after_a_moment(moto, lagged):
         "Action": ["s3:GetBucketAcl", "s3:PutObject"],
         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]})
     s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+    # A region has one recorder and one channel: both go at the end, for the tests after this
+    # one in the same emulator (an account baseline refuses a recorder it did not make).
+    direct = moto.client("config")
+    recorder = name()
     config.put_configuration_recorder(ConfigurationRecorder={
-        "name": "default", "roleARN": "arn:aws:iam::123456789012:role/config"})
-    channel = {"name": "default", "s3BucketName": bucket}
-    assert refused(lambda: config.put_delivery_channel(DeliveryChannel=channel)) == (
-        *DELIVERY_POLICY[1:], 400)
-    assert "InsufficientDeliveryPolicyException" in documented(moto.client("config"),
-                                                               "PutDeliveryChannel")
-    eventually(lambda: config.put_delivery_channel(DeliveryChannel=channel))
-    counted(proxy, named__delivery_policy=1)
+        "name": recorder, "roleARN": "arn:aws:iam::123456789012:role/config"})
+    channel = {"name": recorder, "s3BucketName": bucket}
+    try:
+        assert refused(lambda: config.put_delivery_channel(DeliveryChannel=channel)) == (
+            *DELIVERY_POLICY[1:], 400)
+        assert "InsufficientDeliveryPolicyException" in documented(direct, "PutDeliveryChannel")
+        eventually(lambda: config.put_delivery_channel(DeliveryChannel=channel))
+        counted(proxy, named__delivery_policy=1)
+    finally:
+        if direct.describe_delivery_channels()["DeliveryChannels"]:
+            direct.delete_delivery_channel(DeliveryChannelName=recorder)
+        direct.delete_configuration_recorder(ConfigurationRecorderName=recorder)
+    assert not direct.describe_configuration_recorders()["ConfigurationRecorders"]
