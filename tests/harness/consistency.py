@@ -38,10 +38,21 @@ by ``scale``:
   the object still says ``available`` for 0.5-1.5 s, then ``modifying`` (``rebooting``) for
   2-5 s; meanwhile another modify is refused with InvalidDBInstanceState,
   InvalidDBClusterStateFault or InvalidReplicationGroupState.
+- NAT gateways (``consistency_nat``; the VPC User Guide): DescribeNatGateways shows a new
+  gateway ``pending`` for 3-8 s and a deleted one ``deleting`` for 2-5 s.
+- Kinesis (``consistency_kinesis``; its API reference): a stream is CREATING for 2-6 s after
+  CreateStream and UPDATING for 1-4 s after a change (shard count, encryption, retention,
+  enhanced monitoring); DescribeStream(Summary) shows it, and a change meanwhile (tags and
+  DeleteStream included) answers ResourceInUseException.
 - Draining (VPC User Guide: the network interfaces of a deleted NAT gateway, endpoint, task,
   database or cache are released some time after it): for 2-5 s after such a delete, EC2
   DeleteSubnet, DeleteSecurityGroup, DetachInternetGateway, DeleteInternetGateway and
-  DeleteVpc answer DependencyViolation.
+  DeleteVpc answer DependencyViolation; for 2-5 s from the first such call after a
+  database's, cache's or service's delete, that service refuses to delete what it held
+  (the provider deletes those only once it reads the database gone): RDS DeleteDBSubnetGroup
+  (InvalidDBSubnetGroupStateFault) and DeleteDB[Cluster]ParameterGroup
+  (InvalidDBParameterGroupState), ElastiCache DeleteCacheSubnetGroup (CacheSubnetGroupInUse),
+  ECS DeleteCluster (ClusterContainsTasksException).
 - Named objects (``consistency_named``; each service's API reference gives the code): an
   object just made by name is unknown for 0.5-2 s to the next calls naming it. Secrets
   Manager answers ResourceNotFoundException to DescribeSecret, GetSecretValue,
@@ -70,6 +81,11 @@ by ``scale``:
   for a new scalable target; Kinesis ListTagsForStream leaves out tags just added, and KMS
   GetKeyRotationStatus still says false after EnableKeyRotation. IAM GetRolePolicy answers
   NoSuchEntity for 0-1 s (as GetRole does) after a new inline policy's PutRolePolicy.
+- The account's services (``consistency_account``): CloudTrail not seeing a bucket policy,
+  changed key policy, log group or role policy just put, nor a trail just made; SNS and RDS
+  not knowing a topic just made; Security Hub not subscribed right after EnableSecurityHub,
+  and its standards ``PENDING`` for 1-5 s; AWS Config refusing a role just made
+  (InvalidRoleException), service-linked roles included.
 - Lambda permissions (Secrets Manager User Guide, rotation troubleshooting: Secrets Manager
   checks that the function's policy lets it invoke the function): for 0.5-2 s after an
   AddPermission granting ``secretsmanager.amazonaws.com``, RotateSecret naming that function
@@ -94,9 +110,15 @@ import time
 
 if __package__:
     from . import consistency_ec2 as ec2
+    from .consistency_account import Account
+    from .consistency_kinesis import Streams
+    from .consistency_nat import NatStates
     from .consistency_named import Named
 else:  # run as a program, with tests/harness first on sys.path
     import consistency_ec2 as ec2
+    from consistency_account import Account
+    from consistency_kinesis import Streams
+    from consistency_nat import NatStates
     from consistency_named import Named
 
 # Bounds in seconds of each lag, per profile.
@@ -106,6 +128,8 @@ PROFILES = {
         "iam.entity": (0.0, 1.0), "iam.detach": (0.0, 1.0), "modify.start": (0.5, 1.5),
         "modify.window": (2.0, 5.0), "drain": (2.0, 5.0), "named.visible": (0.5, 2.0),
         "ecs.linked_role": (1.0, 3.0), "lambda.permission": (0.5, 2.0),
+        "securityhub.standard": (1.0, 5.0), "kinesis.creating": (2.0, 6.0),
+        "kinesis.updating": (1.0, 4.0), "nat.pending": (3.0, 8.0), "nat.deleting": (2.0, 5.0),
     },
 }
 IAM_OWN = ("GetRole", "PutRolePolicy", "AttachRolePolicy", "TagRole")
@@ -132,6 +156,10 @@ ROLE_USERS = {
         "InvalidCloudWatchLogsRoleArnException",
         "Access denied. Verify in IAM that the role has adequate permissions."))
        for op in ("CreateTrail", "UpdateTrail")},
+    # AWS Config checks it may assume the recorder's role (its service-linked role, made
+    # just before on an account's first recorder).
+    ("config", "PutConfigurationRecorder"): (("ConfigurationRecorder.roleARN",), None, (
+        "InvalidRoleException", "AWS Config cannot assume the role {arn}.")),
     # Lambda checks it may assume the function's execution role.
     **{("lambda", op): (("Role",), None, (
         "InvalidParameterValueException",
@@ -206,10 +234,41 @@ STATUSES = {
 DRAINING_DELETES = {("ec2", "DeleteNatGateway"), ("ec2", "DeleteVpcEndpoints"),
                     ("ecs", "DeleteService"), ("rds", "DeleteDBInstance"),
                     ("rds", "DeleteDBCluster"), ("elasticache", "DeleteReplicationGroup")}
+# How long after a database's, cache's or service's delete the first delete of what it held
+# still meets the drain (the provider's own wait for the delete comes first).
+DRAIN_MEMORY = 30 * 60
+# The same service's deletes refused while what a database, cache or service held drains
+# after its delete (each API reference's in-use error): (service, operation) -> (field naming
+# the object, error code, message).
+IN_USE_DELETES = {
+    ("rds", "DeleteDBSubnetGroup"): (
+        "DBSubnetGroupName", "InvalidDBSubnetGroupStateFault",
+        "Cannot delete the subnet group '{0}' because at least one database instance is still "
+        "using it."),
+    ("rds", "DeleteDBParameterGroup"): (
+        "DBParameterGroupName", "InvalidDBParameterGroupState",
+        "One or more database instances are still members of this parameter group {0}, so the "
+        "group cannot be deleted"),
+    ("rds", "DeleteDBClusterParameterGroup"): (
+        "DBClusterParameterGroupName", "InvalidDBParameterGroupState",
+        "One or more DB clusters are still members of this parameter group {0}, so the group "
+        "cannot be deleted"),
+    ("elasticache", "DeleteCacheSubnetGroup"): (
+        "CacheSubnetGroupName", "CacheSubnetGroupInUse",
+        "Cache subnet group {0} is currently in use by a cache cluster."),
+    ("ecs", "DeleteCluster"): (
+        "cluster", "ClusterContainsTasksException",
+        "The Cluster cannot be deleted while Tasks are active."),
+}
 
 
 def values(params, field):
-    """The string values of a request field: a list for query/ec2 form fields, one for JSON."""
+    """The string values of a request field: a list for query/ec2 form fields, one for JSON
+    (``Outer.inner`` names a field of a JSON object field)."""
+    if field and "." in field:
+        outer, inner = field.split(".", 1)
+        nested = (params or {}).get(outer)
+        return values(nested, inner) if isinstance(nested, dict) else []
     value = (params or {}).get(field)
     return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
 
@@ -291,7 +350,13 @@ class Consistency:
         self._keys = {}         # key id -> (key ARN, when it is usable)
         self._windows = {}      # (kind, name) -> (modifying from, until, label)
         self._drains = []       # when each drain window ends
+        # service -> [[when a database, cache or service was deleted, when the window its
+        # service's in-use refusals play ends (None until a delete first asks)]]
+        self._service_drains = collections.defaultdict(list)
         self._named = Named(self._lag, self._counts)  # other services' named objects
+        self._account = Account(self._lag, self._counts)  # the account baseline's services
+        self._streams = Streams(self._lag, self._counts)  # Kinesis CREATING and UPDATING
+        self._nats = NatStates(self._lag, self._counts)  # NAT gateways pending and deleting
         self._grants = {}       # function ARN -> when Secrets Manager may invoke it
 
     def counts(self):
@@ -311,7 +376,8 @@ class Consistency:
             now = time.monotonic()
             for check in (self._ec2_refusal, self._iam_refusal, self._role_refusal,
                           self._kms_refusal, self._state_refusal, self._grant_refusal,
-                          self._named.refusal):
+                          self._in_use_refusal, self._streams.refusal, self._named.refusal,
+                          self._account.refusal):
                 refusal = check(service, operation, params or {}, now)
                 if refusal:
                     self._counts[refusal[0]] += 1
@@ -357,6 +423,26 @@ class Consistency:
         if self._drains and operation in ec2.DRAIN_REFUSED:
             return "ec2.dependency_violation", ec2.drain_refusal(operation, params)
         return None
+
+    def _in_use_refusal(self, service, operation, params, now):
+        """An RDS, ElastiCache or ECS delete while a database, cache or service just deleted
+        still drains what it held (the subnet group, parameter group, cluster)."""
+        spec = IN_USE_DELETES.get((service, operation))
+        if spec is None:
+            return None
+        # The window opens at the first such delete after the database, cache or service
+        # went (the provider deletes what it held only once it reads it gone), so that its
+        # own wait for the delete does not use the window up.
+        drains = self._service_drains[service]
+        for drain in drains:
+            if drain[1] is None:
+                drain[1] = now + self._lag("drain", f"{service}:{operation}")
+        drains[:] = [d for d in drains if d[1] > now and now - d[0] < DRAIN_MEMORY]
+        if not drains:
+            return None
+        field, code, message = spec
+        name = next(iter(values(params, field)), "")
+        return f"{service}.in_use", (400, code, message.format(name))
 
     def _iam_refusal(self, service, operation, params, now):
         """IAM's own calls on a role it has just made, or just took a policy from."""
@@ -453,9 +539,12 @@ class Consistency:
         if service == "ec2":
             for object_id in ec2.new_ids(operation, params, data):
                 self._ec2[object_id] = now + self._lag("ec2.visible", object_id)
+            self._nats.record(operation, params, data, now)
         if (service, operation) in DRAINING_DELETES:
             self._drains.append(now + self._lag("drain", f"{service}:{operation}"))
-        if (service, operation) == ("iam", "CreateRole"):
+            if service != "ec2":
+                self._service_drains[service].append([now, None])
+        if (service, operation) in (("iam", "CreateRole"), ("iam", "CreateServiceLinkedRole")):
             self._record_role(data, now)
         if (service, operation) == ("kms", "CreateKey"):
             self._record_key(data, now)
@@ -467,6 +556,8 @@ class Consistency:
         if (service, operation) == ("lambda", "AddPermission"):
             self._record_grant(data, now)
         self._named.record(service, operation, params, data, now)
+        self._account.record(service, operation, params, data, now)
+        self._streams.record(service, operation, params, now)
 
     def _record_role(self, data, now):
         """A new role: other services get it later, IAM itself a little later."""
@@ -515,11 +606,15 @@ class Consistency:
 
     def _rewrite(self, service, operation, params, data, now):
         """The answer as AWS would give it now (data itself when nothing changes)."""
+        if service == "ec2" and operation == "DescribeNatGateways":
+            return self._nats.rewrite(self._hide_new_objects(data, now), now)
         if service == "ec2" and operation.startswith("Describe"):
             return self._hide_new_objects(data, now)
         if (service, operation) in STATUSES:
             return self._show_transitions(service, STATUSES[(service, operation)], data, now)
-        return self._named.rewrite(service, operation, params, data, now)
+        data = self._named.rewrite(service, operation, params, data, now)
+        data = self._streams.rewrite(service, operation, params, data, now)
+        return self._account.rewrite(service, operation, params, data, now)
 
     def _hide_new_objects(self, data, now):
         """An EC2 describe answer without the objects that are not visible yet."""

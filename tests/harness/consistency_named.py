@@ -56,7 +56,8 @@ NAMERS = {
                   "UntagResource", "PutResourcePolicy", "RotateSecret")},
     **{("logs", op): ("log_group", ("logGroupName", "logGroupIdentifier", "resourceIdentifier",
                                     "resourceArn"))
-       for op in ("PutRetentionPolicy", "TagResource", "TagLogGroup", "AssociateKmsKey")},
+       for op in ("PutRetentionPolicy", "TagResource", "TagLogGroup", "AssociateKmsKey",
+                  "PutMetricFilter")},
     ("rds", "DescribeDBSubnetGroups"): ("db_subnet_group", ("DBSubnetGroupName",)),
     **{("rds", op): ("db_parameter_group", ("DBParameterGroupName",))
        for op in ("DescribeDBParameterGroups", "ModifyDBParameterGroup")},

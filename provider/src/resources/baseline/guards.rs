@@ -13,6 +13,7 @@ use crate::aws::lag::{Lag, NEW_SUBSCRIPTION, resend, settle};
 use crate::aws::token::client_token;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
+use crate::resources::postgres::settling;
 
 /// The region's GuardDuty detector: its id and whether it is enabled.
 pub async fn detector(cx: &AwsContext) -> Result<Option<(String, bool)>> {
@@ -249,10 +250,14 @@ pub async fn ensure_hub(
         })
         .await?;
     }
-    hub(cx).await?.ok_or_else(|| Error::Vanished {
-        what: "Security Hub".into(),
-        when: "was not enabled after EnableSecurityHub",
-    })
+    // A hub enabled a moment ago may still read as not enabled.
+    settling::until_seen(
+        ctx,
+        "Security Hub",
+        || settling::vanished("Security Hub", "was not enabled after EnableSecurityHub"),
+        || hub(cx),
+    )
+    .await
 }
 
 /// Whether the standards have left their transitional states: each of `wanted` `READY` (or
