@@ -38,6 +38,10 @@ by ``scale``:
   the object still says ``available`` for 0.5-1.5 s, then ``modifying`` (``rebooting``) for
   2-5 s; meanwhile another modify is refused with InvalidDBInstanceState,
   InvalidDBClusterStateFault or InvalidReplicationGroupState.
+- Other services (``consistency_elsewhere``): RDS, ElastiCache and ECS, given a subnet or
+  security group EC2 has just made, see it 1-3 s after EC2 itself does, and refuse it
+  meanwhile with their own error (InvalidSubnet, InvalidParameterValue,
+  InvalidParameterException).
 - NAT gateways (``consistency_nat``; the VPC User Guide): DescribeNatGateways shows a new
   gateway ``pending`` for 3-8 s and a deleted one ``deleting`` for 2-5 s.
 - Kinesis (``consistency_kinesis``; its API reference): a stream is CREATING for 2-6 s after
@@ -79,7 +83,9 @@ by ``scale``:
   ValidationException "ECS service doesn't exist" to RegisterScalableTarget for a new ECS
   service and ObjectNotFoundException "No scalable target registered..." to PutScalingPolicy
   for a new scalable target; Kinesis ListTagsForStream leaves out tags just added, and KMS
-  GetKeyRotationStatus still says false after EnableKeyRotation. IAM GetRolePolicy answers
+  GetKeyRotationStatus still says false after EnableKeyRotation, a new alias answers
+  NotFoundException to DescribeKey (and the data calls) naming it, and ListAliases leaves it
+  out (the KMS Developer Guide's eventual consistency: CreateAlias). IAM GetRolePolicy answers
   NoSuchEntity for 0-1 s (as GetRole does) after a new inline policy's PutRolePolicy.
 - The account's services (``consistency_account``): CloudTrail not seeing a bucket policy,
   changed key policy, log group or role policy just put, nor a trail just made; SNS and RDS
@@ -111,12 +117,14 @@ import time
 if __package__:
     from . import consistency_ec2 as ec2
     from .consistency_account import Account
+    from .consistency_elsewhere import Elsewhere
     from .consistency_kinesis import Streams
     from .consistency_nat import NatStates
     from .consistency_named import Named
 else:  # run as a program, with tests/harness first on sys.path
     import consistency_ec2 as ec2
     from consistency_account import Account
+    from consistency_elsewhere import Elsewhere
     from consistency_kinesis import Streams
     from consistency_nat import NatStates
     from consistency_named import Named
@@ -130,6 +138,7 @@ PROFILES = {
         "ecs.linked_role": (1.0, 3.0), "lambda.permission": (0.5, 2.0),
         "securityhub.standard": (1.0, 5.0), "kinesis.creating": (2.0, 6.0),
         "kinesis.updating": (1.0, 4.0), "nat.pending": (3.0, 8.0), "nat.deleting": (2.0, 5.0),
+        "ec2.elsewhere": (1.0, 3.0),
     },
 }
 IAM_OWN = ("GetRole", "PutRolePolicy", "AttachRolePolicy", "TagRole")
@@ -357,6 +366,7 @@ class Consistency:
         self._account = Account(self._lag, self._counts)  # the account baseline's services
         self._streams = Streams(self._lag, self._counts)  # Kinesis CREATING and UPDATING
         self._nats = NatStates(self._lag, self._counts)  # NAT gateways pending and deleting
+        self._elsewhere = Elsewhere(self._lag, self._counts)  # new subnets and groups elsewhere
         self._grants = {}       # function ARN -> when Secrets Manager may invoke it
 
     def counts(self):
@@ -376,7 +386,8 @@ class Consistency:
             now = time.monotonic()
             for check in (self._ec2_refusal, self._iam_refusal, self._role_refusal,
                           self._kms_refusal, self._state_refusal, self._grant_refusal,
-                          self._in_use_refusal, self._streams.refusal, self._named.refusal,
+                          self._in_use_refusal, self._elsewhere.refusal, self._streams.refusal,
+                          self._named.refusal,
                           self._account.refusal):
                 refusal = check(service, operation, params or {}, now)
                 if refusal:
@@ -539,6 +550,7 @@ class Consistency:
         if service == "ec2":
             for object_id in ec2.new_ids(operation, params, data):
                 self._ec2[object_id] = now + self._lag("ec2.visible", object_id)
+                self._elsewhere.made(object_id, self._ec2[object_id])
             self._nats.record(operation, params, data, now)
         if (service, operation) in DRAINING_DELETES:
             self._drains.append(now + self._lag("drain", f"{service}:{operation}"))

@@ -47,6 +47,7 @@ KINDS = {
                         "resource ID: {1}, scalable dimension: {2}"),
     "role_policy": (404, "NoSuchEntity", "The role policy with name {1} cannot be found."),
     "bucket": (404, "NoSuchBucket", "The specified bucket does not exist"),
+    "kms_alias": (400, "NotFoundException", "Alias {0} is not found."),
 }
 # (service, operation) -> (kind, the request fields naming the object) for calls refused
 # while the object they name lags.
@@ -67,6 +68,10 @@ NAMERS = {
                                                    ("CacheSubnetGroupName",)),
     ("elasticache", "DescribeCacheClusters"): ("cache_cluster", ("CacheClusterId",)),
     ("ecs", "DescribeTaskDefinition"): ("task_definition", ("taskDefinition",)),
+    # KMS's eventual consistency: an alias just made may not resolve yet.
+    **{("kms", op): ("kms_alias", ("KeyId",))
+       for op in ("DescribeKey", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+                  "ReEncrypt")},
     **{("s3", op): ("bucket", ("Bucket",))
        for op in ("PutBucketTagging", "PutBucketPolicy", "PutBucketVersioning",
                   "PutBucketEncryption", "PutPublicAccessBlock", "PutBucketLogging",
@@ -94,6 +99,7 @@ MADE_BY_NAME = {
     ("elasticache", "CreateCacheSubnetGroup"): ("cache_subnet_group", "CacheSubnetGroupName"),
     ("elasticache", "CreateReplicationGroup"): ("replication_group", "ReplicationGroupId"),
     ("s3", "CreateBucket"): ("bucket", "Bucket"),
+    ("kms", "CreateAlias"): ("kms_alias", "AliasName"),
 }
 DELIVERY_POLICY = (400, "InsufficientDeliveryPolicyException",
                    "Your Amazon S3 bucket policy does not allow AWS Config to write to it.")
@@ -194,6 +200,9 @@ class Named:
             found = [v for field in fields for v in [first(params, field)] if v]
             if kind == "log_group":
                 found = [log_group_name(v) for v in found]
+            if kind == "kms_alias":  # an alias by name or ARN; a key id is never one
+                found = ["alias/" + v.split(":alias/", 1)[1] if ":alias/" in v else v
+                         for v in found if "alias/" in v]
             return [(kind, (v,)) for v in found]
         if service == "rds" and operation in ("AddTagsToResource", "ListTagsForResource"):
             parts = (first(params, "ResourceName") or "").split(":")
@@ -310,6 +319,8 @@ class Named:
         """The answer as AWS would give it now (``data`` itself when nothing changes)."""
         if (service, operation) == ("logs", "DescribeLogGroups"):
             return self._drop_json(data, "logGroups", "logGroupName", "log_group", now)
+        if (service, operation) == ("kms", "ListAliases"):
+            return self._drop_json(data, "Aliases", "AliasName", "kms_alias", now)
         if (service, operation) == ("elasticache", "DescribeCacheClusters"):
             return self._drop_cache_clusters(data, now)
         if (service, operation) == ("kinesis", "ListTagsForStream"):

@@ -490,3 +490,24 @@ def test_aws_config_sees_a_bucket_policy_just_put_after_a_moment(moto, lagged):
             direct.delete_delivery_channel(DeliveryChannelName=recorder)
         direct.delete_configuration_recorder(ConfigurationRecorderName=recorder)
     assert not direct.describe_configuration_recorders()["ConfigurationRecorders"]
+
+
+def test_a_new_kms_alias_resolves_after_a_moment(moto, lagged):
+    proxy = lagged(scale=2.0)
+    kms, direct = via(proxy, "kms"), moto.client("kms")
+    key = direct.create_key()["KeyMetadata"]["KeyId"]
+    alias = f"alias/{name()}"
+    kms.create_alias(AliasName=alias, TargetKeyId=key)
+    arn = f"arn:aws:kms:us-east-1:123456789012:{alias}"
+    for by in (alias, arn):
+        assert refused(lambda: kms.describe_key(KeyId=by)) == (
+            "NotFoundException", f"Alias {alias} is not found.", 400)
+    assert moto_refuses(lambda: direct.describe_key(KeyId=f"alias/{name()}")) == (
+        "NotFoundException", 400)
+    assert alias not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+    assert alias in {a["AliasName"] for a in direct.list_aliases()["Aliases"]}
+    # The key itself, by id, is not refused.
+    assert kms.describe_key(KeyId=key)["KeyMetadata"]["KeyId"] == key
+    assert eventually(lambda: kms.describe_key(KeyId=alias))["KeyMetadata"]["KeyId"] == key
+    assert alias in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+    counted(proxy, named__kms_alias=2, named__kms_alias__hidden=1)
