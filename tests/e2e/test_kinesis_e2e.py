@@ -158,3 +158,33 @@ def test_a_wildcard_principal_is_refused_before_anything_is_made(new_stack, moto
     assert result.returncode != 0
     assert "consumerPrincipals[0]" in text and "wildcard" in text, text[-2000:]
     assert inventory(moto) == before
+
+
+def test_a_key_an_interrupted_create_left_without_its_alias_goes_with_the_resource(
+        new_stack, moto):
+    """A plugin killed between CreateKey and CreateAlias leaves a key tagged with the URN and
+    no alias, which a re-run finds only through the tagging API's lagging index; the
+    resource's delete schedules the deletion of such keys, and of no other."""
+    stack = new_stack(program())
+    stack.up()
+    [resource] = stack.resources(TOKEN)
+    kms = moto.client("kms")
+
+    def key(*tags):
+        return kms.create_key(Tags=[{"TagKey": k, "TagValue": v} for k, v in tags])[
+            "KeyMetadata"]["KeyId"]
+
+    left = key(("pulumi:urn", resource["urn"]))
+    kept = key(("pulumi:urn", resource["urn"]), ("healthcare:kept-on-delete", "true"))
+    anothers = key(("pulumi:urn", resource["urn"] + "-other"))
+    aliased = key(("pulumi:urn", resource["urn"]))
+    kms.create_alias(AliasName="alias/someone-elses", TargetKeyId=aliased)
+    stack.destroy()
+
+    def state(k):
+        return kms.describe_key(KeyId=k)["KeyMetadata"]["KeyState"]
+    assert state(left) == "PendingDeletion"
+    assert [state(k) for k in (kept, anothers, aliased)] == ["Enabled"] * 3
+    kms.delete_alias(AliasName="alias/someone-elses")
+    for k in (kept, anothers, aliased):
+        kms.schedule_key_deletion(KeyId=k, PendingWindowInDays=7)

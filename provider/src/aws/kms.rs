@@ -495,11 +495,16 @@ pub async fn release(
         (false, Some(name)) => ctx.info(format!("final snapshot {name} taken")).await,
         (false, None) => {}
     }
+    sweep_orphans(cx, ctx).await;
     Ok(())
 }
 
 #[path = "kms_alias.rs"]
 mod alias;
+
+#[path = "kms_orphans.rs"]
+mod orphans;
+pub use orphans::sweep as sweep_orphans;
 
 #[cfg(test)]
 #[path = "kms_tests.rs"]

@@ -448,5 +448,6 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
     for kept in &state.retained_on_delete {
         ctx.info(format!("kept {kept}")).await;
     }
+    kms::sweep_orphans(cx, ctx).await;
     Ok(())
 }

@@ -189,6 +189,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, id: &str, s: &FargateState) -> R
         ))
         .await;
     }
+    kms::sweep_orphans(cx, ctx).await;
     Ok(())
 }
 

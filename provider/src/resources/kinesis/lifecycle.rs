@@ -155,5 +155,6 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, name: &str, state: &PipelineStat
         ))
         .await;
     }
+    kms::sweep_orphans(cx, ctx).await;
     Ok(())
 }

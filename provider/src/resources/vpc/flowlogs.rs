@@ -227,6 +227,7 @@ pub async fn delete(
         ctx.info(format!("scheduled deletion of KMS key {arn} (30 days)"))
             .await;
     }
+    kms::sweep_orphans(cx, ctx).await;
     Ok(())
 }
 
