@@ -458,6 +458,11 @@ def test_each_tier_has_its_network_acl_and_the_default_one_allows_nothing(new_st
     public = acl_of(acls, out["public"][0])
     assert ingress_from_anywhere(public) == [(110, "1", None, None), (120, "6", 443, 443), (130, "6", 80, 80),
                                              (140, "6", 1024, 65535), (150, "17", 1024, 65535)]
+    # RDP (CIS: no remote administration port open to the internet) is denied ahead of the
+    # range the NAT gateways' answers come back on.
+    assert sorted((e["RuleNumber"], e["Protocol"], e["PortRange"]["From"], e["PortRange"]["To"])
+                  for e in public["Entries"] if not e["Egress"] and e["RuleAction"] == "deny"
+                  and e["RuleNumber"] != 32767) == [(135, "6", 3389, 3389), (145, "17", 3389, 3389)]
     assert len({isolated["NetworkAclId"], private["NetworkAclId"], public["NetworkAclId"]}) == 3
     assert out["drift"] == []
     stack.preview("--expect-no-changes")

@@ -39,7 +39,7 @@ by ``scale``:
   2-5 s; meanwhile another modify is refused with InvalidDBInstanceState,
   InvalidDBClusterStateFault or InvalidReplicationGroupState.
 - Other services (``consistency_elsewhere``): RDS, ElastiCache and ECS, given a subnet or
-  security group EC2 has just made, see it 1-3 s after EC2 itself does, and refuse it
+  security group EC2 has just made, see it 2-6 s after EC2 itself does, and refuse it
   meanwhile with their own error (InvalidSubnet, InvalidParameterValue,
   InvalidParameterException).
 - NAT gateways (``consistency_nat``; the VPC User Guide): DescribeNatGateways shows a new
@@ -138,7 +138,7 @@ PROFILES = {
         "ecs.linked_role": (1.0, 3.0), "lambda.permission": (0.5, 2.0),
         "securityhub.standard": (1.0, 5.0), "kinesis.creating": (2.0, 6.0),
         "kinesis.updating": (1.0, 4.0), "nat.pending": (3.0, 8.0), "nat.deleting": (2.0, 5.0),
-        "ec2.elsewhere": (1.0, 3.0),
+        "ec2.elsewhere": (2.0, 6.0),
     },
 }
 IAM_OWN = ("GetRole", "PutRolePolicy", "AttachRolePolicy", "TagRole")

@@ -17,6 +17,10 @@ their API references and mainstream clients (terraform-provider-aws's retries) s
   ``PENDING`` for a while before ``READY`` (GetEnabledStandards' StandardsStatus).
 - CloudWatch Logs: PutMetricFilter on a log group just made answers ResourceNotFoundException
   (``consistency_named`` refuses it with the group's other calls).
+- Account settings read back right after they are put: IAM GetAccountPasswordPolicy and S3
+  Control GetPublicAccessBlock answer what was there before (the earlier settings, or their
+  not-found error when there were none) for a moment after UpdateAccountPasswordPolicy and
+  PutPublicAccessBlock.
 
 ``Account`` keeps these for ``consistency.Consistency`` as ``consistency_named.Named`` does:
 it draws through ``lag(kind, subject)`` ("named.visible" for objects and policies, "iam.role"
@@ -70,6 +74,25 @@ HUB_OPERATIONS = {
 }
 HUB_REFUSED = ("DescribeHub", "GetEnabledStandards", "BatchEnableStandards",
                "BatchDisableStandards")
+# S3 Control's account calls (signed as ``s3``), ``METHOD /path`` -> operation.
+S3_CONTROL_OPERATIONS = {
+    "GET /v20180820/configuration/publicAccessBlock": "GetAccountPublicAccessBlock",
+    "PUT /v20180820/configuration/publicAccessBlock": "PutAccountPublicAccessBlock",
+    "DELETE /v20180820/configuration/publicAccessBlock": "DeleteAccountPublicAccessBlock",
+}
+# A setting's delete -> its read, whose last answer it makes void.
+SETTING_DELETES = {("iam", "DeleteAccountPasswordPolicy"): "GetAccountPasswordPolicy",
+                   ("s3", "DeleteAccountPublicAccessBlock"): "GetAccountPublicAccessBlock"}
+# (service, read) -> (the write it lags behind, its not-found answer when nothing was there)
+STALE_READS = {
+    ("iam", "GetAccountPasswordPolicy"): (
+        "UpdateAccountPasswordPolicy",
+        (404, "NoSuchEntity", "The Password Policy with domain name cannot be found.")),
+    ("s3", "GetAccountPublicAccessBlock"): (
+        "PutAccountPublicAccessBlock",
+        (404, "NoSuchPublicAccessBlockConfiguration",
+         "The public access block configuration was not found")),
+}
 
 
 def first(params, field):
@@ -127,6 +150,8 @@ class Account:
         self._topics = set()        # topic ARNs seen made (CreateTopic is idempotent)
         self._standards = {}        # standard ARN -> when it shows READY
         self._trail_account = ""    # the account of the trails made, for CloudTrail's message
+        self._last = {}             # (service, read) -> its last answer outside a window
+        self._stale = {}            # (service, read) -> (the answer before the write, until)
 
     def _set(self, kind, name, subject, now, lag="named.visible"):
         """``name`` of ``kind`` changed at ``now``; its lag is drawn when a call first asks
@@ -151,6 +176,8 @@ class Account:
         """Security Hub's REST calls by their AWS names; anything else as it came."""
         if service == "securityhub":
             return HUB_OPERATIONS.get(operation, operation)
+        if service == "s3":
+            return S3_CONTROL_OPERATIONS.get(operation, operation)
         return operation
 
     def refusal(self, service, operation, params, now):
@@ -171,6 +198,10 @@ class Account:
         elif service == "securityhub" and operation in HUB_REFUSED:
             if self._lagging("hub", "", now):
                 found = "hub", ()
+        elif (service, operation) in STALE_READS:
+            stale = self._stale_answer(service, operation, now)
+            if stale is not None and stale[0] is None:
+                return "account.stale_setting", STALE_READS[(service, operation)][1]
         if not found:
             return None
         kind, parts = found
@@ -199,9 +230,34 @@ class Account:
             return "trail_log_group", (group,)
         return None
 
+    def _stale_answer(self, service, read, now):
+        """(the answer from before the write,) while ``read`` lags its write, else None."""
+        entry = self._stale.get((service, read))
+        if entry is None:
+            return None
+        if entry[1] <= now:
+            del self._stale[(service, read)]
+            return None
+        return (entry[0],)
+
+    def _record_setting(self, service, operation, data, now):
+        """A read's answer (kept, outside a window), or a write that the read will lag."""
+        if (service, operation) in STALE_READS:
+            if self._stale_answer(service, operation, now) is None:
+                self._last[(service, operation)] = data
+            return
+        if (service, operation) in SETTING_DELETES:
+            self._last.pop((service, SETTING_DELETES[(service, operation)]), None)
+            return
+        for (read_service, read), (write, _) in STALE_READS.items():
+            if (service, operation) == (read_service, write):
+                until = now + self._lag("named.visible", write)
+                self._stale[(service, read)] = (self._last.get((service, read)), until)
+
     def record(self, service, operation, params, data, now):
         """Note what a successful call made or changed."""
         operation = self.operation(service, operation)
+        self._record_setting(service, operation, data, now)
         if (service, operation) == ("s3", "PutBucketPolicy") and first(params, "Bucket"):
             bucket = first(params, "Bucket")
             self._set("bucket_policy", bucket, f"{bucket} policy (CloudTrail)", now)
@@ -268,6 +324,11 @@ class Account:
             return self._pending_standards(data, now)
         if (service, operation) == ("cloudtrail", "DescribeTrails"):
             return self._drop_trails(data, now)
+        if (service, operation) in STALE_READS:
+            stale = self._stale_answer(service, operation, now)
+            if stale is not None and stale[0] is not None and stale[0] != data:
+                self._counts["account.stale_setting"] += 1
+                return stale[0]
         return data
 
     def _pending_standards(self, data, now):

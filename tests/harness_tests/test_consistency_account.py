@@ -207,3 +207,43 @@ def test_aws_config_refuses_a_role_just_made(moto, lagged):
         if direct.describe_configuration_recorders()["ConfigurationRecorders"]:
             direct.delete_configuration_recorder(ConfigurationRecorderName=recorder["name"])
         moto.client("iam").delete_service_linked_role(RoleName=role["RoleName"])
+
+
+def test_account_settings_read_back_late_after_they_are_put(moto, lagged):
+    proxy = lagged(scale=2.0)  # 1-4 s
+    iam, direct = via(proxy, "iam"), moto.client("iam")
+    policy = {"MinimumPasswordLength": 14, "RequireSymbols": True}
+    before = None
+    try:
+        before = direct.get_account_password_policy()["PasswordPolicy"]
+    except direct.exceptions.NoSuchEntityException:
+        pass
+    try:
+        direct.delete_account_password_policy()
+    except direct.exceptions.NoSuchEntityException:
+        pass
+    try:
+        # None before: the read answers NoSuchEntity for a moment.
+        assert refused(iam.get_account_password_policy)[0] == "NoSuchEntity"
+        iam.update_account_password_policy(**policy)
+        assert refused(iam.get_account_password_policy) == (
+            "NoSuchEntity", "The Password Policy with domain name cannot be found.", 404)
+        shown = eventually(iam.get_account_password_policy)["PasswordPolicy"]
+        assert shown["MinimumPasswordLength"] == 14
+        # One before: the read answers it for a moment.
+        iam.update_account_password_policy(**{**policy, "MinimumPasswordLength": 20})
+        assert iam.get_account_password_policy()["PasswordPolicy"][
+            "MinimumPasswordLength"] == 14
+        assert direct.get_account_password_policy()["PasswordPolicy"][
+            "MinimumPasswordLength"] == 20
+        deadline = time.monotonic() + 10
+        while iam.get_account_password_policy()["PasswordPolicy"][
+                "MinimumPasswordLength"] != 20:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        counted(proxy, account__stale_setting=2)
+    finally:
+        direct.delete_account_password_policy()
+        if before:
+            direct.update_account_password_policy(**{
+                k: v for k, v in before.items() if k not in ("ExpirePasswords",)})

@@ -8,7 +8,7 @@ from harness_tests.test_consistency_named import counted, documented
 
 
 def test_rds_elasticache_and_ecs_see_a_new_subnet_or_group_after_ec2_does(moto, lagged):
-    proxy = lagged(scale=1.0)  # EC2 1-4 s, the other services 1-3 s after
+    proxy = lagged(scale=1.0)  # EC2 1-4 s, the other services 2-6 s after
     ec2, direct = via(proxy, "ec2"), moto.client("ec2")
     vpc = direct.create_vpc(CidrBlock="10.81.0.0/16")["Vpc"]["VpcId"]
     subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.81.{i}.0/24",

@@ -34,6 +34,31 @@ fn a_lag_is_known_by_its_code_and_where_needed_a_word_of_its_message() {
         "InvalidParameterValue",
         "Cannot find version 9.1 for postgres"
     )));
+    // The other services' answers for a subnet or group EC2 made a moment ago.
+    for (code, message) in [
+        (
+            "InvalidParameterValue",
+            "Invalid security group, groupId= sg-0a1b2c3d, groupName=.",
+        ),
+        (
+            "InvalidSubnet",
+            "The subnet ID subnet-0a1b2c3d does not exist.",
+        ),
+        (
+            "InvalidParameterValue",
+            "The security group sg-0a1b2c3d does not exist.",
+        ),
+        (
+            "InvalidParameterException",
+            "Error retrieving subnet information for [subnet-0a1b2c3d]: The subnet ID \
+             'subnet-0a1b2c3d' does not exist",
+        ),
+    ] {
+        assert!(
+            NEW_EC2_OBJECT_ELSEWHERE.matches(&aws(code, message)),
+            "{code}: {message}"
+        );
+    }
     assert!(NEW_ROLE.matches(&aws(
         "AccessDeniedException",
         "User is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/x"
