@@ -17,6 +17,9 @@ their API references and mainstream clients (terraform-provider-aws's retries) s
   ``PENDING`` for a while before ``READY`` (GetEnabledStandards' StandardsStatus).
 - CloudWatch Logs: PutMetricFilter on a log group just made answers ResourceNotFoundException
   (``consistency_named`` refuses it with the group's other calls).
+- GuardDuty: a detector just made is missing from ListDetectors for a moment, and GetDetector
+  and UpdateDetector naming it answer BadRequestException (GuardDuty's answer for a detector
+  id it does not know in this account).
 - Account settings read back right after they are put: IAM GetAccountPasswordPolicy and S3
   Control GetPublicAccessBlock answer what was there before (the earlier settings, or their
   not-found error when there were none) for a moment after UpdateAccountPasswordPolicy and
@@ -30,6 +33,7 @@ when a call first asks about it, so that the other services' draws do not depend
 """
 
 import json
+import re
 
 if __package__:
     from . import consistency_ec2 as xml
@@ -51,6 +55,8 @@ REFUSALS = {
     "rds_topic": (404, "SNSTopicArnNotFound", "Could not find SNS topic {0}."),
     "hub": (401, "InvalidAccessException",
             "The account is not subscribed to AWS Security Hub."),
+    "detector": (400, "BadRequestException", "The request is rejected because the input "
+                 "detectorId is not owned by the current account."),
 }
 TRAIL_CHANGES = ("CreateTrail", "UpdateTrail")
 # CloudTrail operation -> the request fields naming a trail (by name or ARN)
@@ -74,6 +80,12 @@ HUB_OPERATIONS = {
 }
 HUB_REFUSED = ("DescribeHub", "GetEnabledStandards", "BatchEnableStandards",
                "BatchDisableStandards")
+# GuardDuty's REST paths: ``/detector`` (POST: CreateDetector, GET: ListDetectors) and
+# ``/detector/ID`` (GET: GetDetector, POST: UpdateDetector, DELETE: DeleteDetector).
+DETECTOR_PATH = re.compile(r"^(GET|POST|DELETE) /detector(?:/([^/]+))?/?$")
+DETECTOR_OPERATIONS = {("POST", False): "CreateDetector", ("GET", False): "ListDetectors",
+                       ("GET", True): "GetDetector", ("POST", True): "UpdateDetector",
+                       ("DELETE", True): "DeleteDetector"}
 # S3 Control's account calls (signed as ``s3``), ``METHOD /path`` -> operation.
 S3_CONTROL_OPERATIONS = {
     "GET /v20180820/configuration/publicAccessBlock": "GetAccountPublicAccessBlock",
@@ -178,11 +190,22 @@ class Account:
             return HUB_OPERATIONS.get(operation, operation)
         if service == "s3":
             return S3_CONTROL_OPERATIONS.get(operation, operation)
+        if service == "guardduty":
+            match = DETECTOR_PATH.match(operation or "")
+            if match:
+                return DETECTOR_OPERATIONS.get((match.group(1), bool(match.group(2))),
+                                               operation)
         return operation
+
+    @staticmethod
+    def detector_id(operation):
+        """The detector id a GuardDuty ``METHOD /detector/ID`` call names, or None."""
+        match = DETECTOR_PATH.match(operation or "")
+        return match.group(2) if match else None
 
     def refusal(self, service, operation, params, now):
         """(count key, (status, code, message)) of AWS's refusal now, or None."""
-        operation = self.operation(service, operation)
+        raw, operation = operation, self.operation(service, operation)
         found = None
         if service == "cloudtrail":
             found = self._trail_refusal(operation, params, now)
@@ -198,6 +221,10 @@ class Account:
         elif service == "securityhub" and operation in HUB_REFUSED:
             if self._lagging("hub", "", now):
                 found = "hub", ()
+        elif service == "guardduty" and operation in ("GetDetector", "UpdateDetector"):
+            detector = self.detector_id(raw)
+            if detector and self._lagging("detector", detector, now):
+                found = "detector", ()
         elif (service, operation) in STALE_READS:
             stale = self._stale_answer(service, operation, now)
             if stale is not None and stale[0] is None:
@@ -285,6 +312,10 @@ class Account:
             self._topics.discard(first(params, "TopicArn"))
         elif service == "securityhub":
             self._record_hub(operation, data, now)
+        elif (service, operation) == ("guardduty", "CreateDetector"):
+            detector = load(data).get("detectorId")
+            if isinstance(detector, str):
+                self._set("detector", detector, detector, now)
 
     def _record_key_policy(self, operation, params, data, now):
         """A key policy that changed: CloudTrail sees the new one a moment later (a key just
@@ -324,6 +355,8 @@ class Account:
             return self._pending_standards(data, now)
         if (service, operation) == ("cloudtrail", "DescribeTrails"):
             return self._drop_trails(data, now)
+        if (service, operation) == ("guardduty", "ListDetectors"):
+            return self._drop_detectors(data, now)
         if (service, operation) in STALE_READS:
             stale = self._stale_answer(service, operation, now)
             if stale is not None and stale[0] is not None and stale[0] != data:
@@ -348,6 +381,20 @@ class Account:
             return data
         self._counts["account.standard_pending"] += 1
         return json.dumps(answer).encode()
+
+    def _drop_detectors(self, data, now):
+        """A ListDetectors answer without the detectors just made."""
+        if not any(k == "detector" for k, _ in self._until):
+            return data
+        answer = load(data)
+        ids = answer.get("detectorIds")
+        if not isinstance(ids, list):
+            return data
+        kept = [i for i in ids if not (isinstance(i, str) and self._lagging("detector", i, now))]
+        if len(kept) == len(ids):
+            return data
+        self._counts["account.detector.hidden"] += 1
+        return json.dumps(dict(answer, detectorIds=kept)).encode()
 
     def _drop_trails(self, data, now):
         """A DescribeTrails answer without the trails just made."""

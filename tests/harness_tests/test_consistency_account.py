@@ -247,3 +247,23 @@ def test_account_settings_read_back_late_after_they_are_put(moto, lagged):
         if before:
             direct.update_account_password_policy(**{
                 k: v for k, v in before.items() if k not in ("ExpirePasswords",)})
+
+
+def test_guardduty_lists_a_detector_just_made_after_a_moment(moto, lagged):
+    proxy = lagged(scale=2.0)  # 1-4 s
+    gd, direct = via(proxy, "guardduty"), moto.client("guardduty")
+    # One detector per region, shared by the emulator's tests: this one starts without it.
+    assert direct.list_detectors()["DetectorIds"] == []
+    detector = gd.create_detector(Enable=True)["DetectorId"]
+    try:
+        assert gd.list_detectors()["DetectorIds"] == []
+        assert direct.list_detectors()["DetectorIds"] == [detector]
+        assert refused(lambda: gd.get_detector(DetectorId=detector)) == (
+            *REFUSALS["detector"][1:], 400)
+        assert "BadRequestException" in documented(direct, "GetDetector")
+        eventually(lambda: gd.get_detector(DetectorId=detector))
+        assert gd.list_detectors()["DetectorIds"] == [detector]
+        gd.update_detector(DetectorId=detector, Enable=True)
+        counted(proxy, account__detector=1, account__detector__hidden=1)
+    finally:
+        direct.delete_detector(DetectorId=detector)

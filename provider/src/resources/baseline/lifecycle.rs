@@ -155,13 +155,19 @@ pub async fn converge(
         )
         .await);
     }
-    // The trail's reads may lag its create for a moment: not found is waited out.
+    // The trail's reads may lag its create for a moment: not found is waited out. So may
+    // GuardDuty's list of detectors: a state without the detector this baseline made would
+    // leave it behind at the delete.
     let what = format!("CloudTrail trail {}", a.name());
+    let made_detector = parts.get(Part::GuardDuty.key()).map(String::as_str) == Some(CREATED);
     settling::until_seen(
         ctx,
         &what,
         || settling::vanished(&what, "was not found right after it was made"),
-        || state::read(cx, a.name(), Some(a), &parts),
+        || async {
+            let read = state::read(cx, a.name(), Some(a), &parts).await?;
+            Ok(read.filter(|s| !made_detector || !s.guard_duty_detector_id.is_empty()))
+        },
     )
     .await
 }
