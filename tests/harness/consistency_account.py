@@ -37,8 +37,10 @@ import re
 
 if __package__:
     from . import consistency_ec2 as xml
+    from .consistency_named import first, load
 else:  # run as a program, with tests/harness first on sys.path
     import consistency_ec2 as xml
+    from consistency_named import first, load
 
 # kind -> (HTTP status, error code, message), as each API reference (code, status) and moto
 # (message, where it has the error) give them.
@@ -107,13 +109,6 @@ STALE_READS = {
 }
 
 
-def first(params, field):
-    """The first string value of a request field (query: a list; JSON: the value), or None."""
-    value = (params or {}).get(field)
-    value = value[0] if isinstance(value, list) and value else value
-    return value if isinstance(value, str) else None
-
-
 def trail_name(value):
     """A trail's name from its name or ARN (``arn:...:trail/NAME`` -> ``NAME``)."""
     return value.rsplit(":trail/", 1)[1] if ":trail/" in value else value
@@ -139,15 +134,6 @@ def account_of(arn):
     """The account id in an ARN, or ``""``."""
     parts = (arn or "").split(":")
     return parts[4] if len(parts) > 4 else ""
-
-
-def load(data):
-    """A JSON answer or body as a dict ({} when it is not one)."""
-    try:
-        answer = json.loads(data or b"{}")
-    except ValueError:
-        return {}
-    return answer if isinstance(answer, dict) else {}
 
 
 class Account:
@@ -354,9 +340,11 @@ class Account:
         if (service, operation) == ("securityhub", "GetEnabledStandards"):
             return self._pending_standards(data, now)
         if (service, operation) == ("cloudtrail", "DescribeTrails"):
-            return self._drop_trails(data, now)
+            return self._drop(data, "trail", "trailList", lambda t: t.get("Name") if isinstance(
+                t, dict) and isinstance(t.get("Name"), str) else None, now)
         if (service, operation) == ("guardduty", "ListDetectors"):
-            return self._drop_detectors(data, now)
+            return self._drop(data, "detector", "detectorIds",
+                              lambda i: i if isinstance(i, str) else None, now)
         if (service, operation) in STALE_READS:
             stale = self._stale_answer(service, operation, now)
             if stale is not None and stale[0] is not None and stale[0] != data:
@@ -382,31 +370,18 @@ class Account:
         self._counts["account.standard_pending"] += 1
         return json.dumps(answer).encode()
 
-    def _drop_detectors(self, data, now):
-        """A ListDetectors answer without the detectors just made."""
-        if not any(k == "detector" for k, _ in self._until):
+    def _drop(self, data, kind, list_field, name_of, now):
+        """A JSON list answer without the items of ``kind`` just made (``name_of(item)``
+        names an item, None when it is not one)."""
+        if not any(k == kind for k, _ in self._until):
             return data
         answer = load(data)
-        ids = answer.get("detectorIds")
-        if not isinstance(ids, list):
+        items = answer.get(list_field)
+        if not isinstance(items, list):
             return data
-        kept = [i for i in ids if not (isinstance(i, str) and self._lagging("detector", i, now))]
-        if len(kept) == len(ids):
+        kept = [i for i in items
+                if not (name_of(i) is not None and self._lagging(kind, name_of(i), now))]
+        if len(kept) == len(items):
             return data
-        self._counts["account.detector.hidden"] += 1
-        return json.dumps(dict(answer, detectorIds=kept)).encode()
-
-    def _drop_trails(self, data, now):
-        """A DescribeTrails answer without the trails just made."""
-        if not any(k == "trail" for k, _ in self._until):
-            return data
-        answer = load(data)
-        trails = answer.get("trailList")
-        if not isinstance(trails, list):
-            return data
-        kept = [t for t in trails if not (isinstance(t, dict) and isinstance(
-            t.get("Name"), str) and self._lagging("trail", t["Name"], now))]
-        if len(kept) == len(trails):
-            return data
-        self._counts["account.trail.hidden"] += 1
-        return json.dumps(dict(answer, trailList=kept)).encode()
+        self._counts[f"account.{kind}.hidden"] += 1
+        return json.dumps(dict(answer, **{list_field: kept})).encode()
