@@ -20,6 +20,7 @@ their API references and mainstream clients (terraform-provider-aws's retries) s
 - GuardDuty: a detector just made is missing from ListDetectors for a moment, and GetDetector
   and UpdateDetector naming it answer BadRequestException (GuardDuty's answer for a detector
   id it does not know in this account).
+- AWS Config: a recorder just made is missing from DescribeConfigurationRecorders for a moment.
 - Account settings read back right after they are put: IAM GetAccountPasswordPolicy and S3
   Control GetPublicAccessBlock answer what was there before (the earlier settings, or their
   not-found error when there were none) for a moment after UpdateAccountPasswordPolicy and
@@ -146,6 +147,7 @@ class Account:
         self._key_policies = {}     # key id -> the last policy seen put on it
         self._role_policies = {}    # (role, policy name) -> the last document seen put
         self._topics = set()        # topic ARNs seen made (CreateTopic is idempotent)
+        self._recorders = set()     # recorder names seen made (PutConfigurationRecorder upserts)
         self._standards = {}        # standard ARN -> when it shows READY
         self._trail_account = ""    # the account of the trails made, for CloudTrail's message
         self._last = {}             # (service, read) -> its last answer outside a window
@@ -298,6 +300,13 @@ class Account:
             self._topics.discard(first(params, "TopicArn"))
         elif service == "securityhub":
             self._record_hub(operation, data, now)
+        elif (service, operation) == ("config", "PutConfigurationRecorder"):
+            recorder = (params.get("ConfigurationRecorder") or {}).get("name")
+            if isinstance(recorder, str) and recorder not in self._recorders:
+                self._recorders.add(recorder)
+                self._set("recorder", recorder, recorder, now)
+        elif (service, operation) == ("config", "DeleteConfigurationRecorder"):
+            self._recorders.discard(params.get("ConfigurationRecorderName"))
         elif (service, operation) == ("guardduty", "CreateDetector"):
             detector = load(data).get("detectorId")
             if isinstance(detector, str):
@@ -342,6 +351,9 @@ class Account:
         if (service, operation) == ("cloudtrail", "DescribeTrails"):
             return self._drop(data, "trail", "trailList", lambda t: t.get("Name") if isinstance(
                 t, dict) and isinstance(t.get("Name"), str) else None, now)
+        if (service, operation) == ("config", "DescribeConfigurationRecorders"):
+            return self._drop(data, "recorder", "ConfigurationRecorders", lambda r: r.get(
+                "name") if isinstance(r, dict) and isinstance(r.get("name"), str) else None, now)
         if (service, operation) == ("guardduty", "ListDetectors"):
             return self._drop(data, "detector", "detectorIds",
                               lambda i: i if isinstance(i, str) else None, now)

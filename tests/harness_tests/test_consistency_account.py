@@ -201,7 +201,16 @@ def test_aws_config_refuses_a_role_just_made(moto, lagged):
         assert code in documented(direct, "PutConfigurationRecorder")
         assert not direct.describe_configuration_recorders()["ConfigurationRecorders"]
         eventually(put)
-        counted(proxy, iam__not_propagated=1)
+        # The recorder just made is missing from the list for a moment.
+        assert config.describe_configuration_recorders()["ConfigurationRecorders"] == []
+        assert direct.describe_configuration_recorders()["ConfigurationRecorders"]
+        deadline = time.monotonic() + 5
+        while not config.describe_configuration_recorders()["ConfigurationRecorders"]:
+            assert time.monotonic() < deadline, "the recorder was never listed"
+            time.sleep(0.05)
+        assert [r["name"] for r in config.describe_configuration_recorders()[
+            "ConfigurationRecorders"]] == [recorder["name"]]
+        counted(proxy, iam__not_propagated=1, account__recorder__hidden=1)
     finally:
         # A region has one recorder: it goes, for the tests after this one.
         if direct.describe_configuration_recorders()["ConfigurationRecorders"]:

@@ -156,17 +156,21 @@ pub async fn converge(
         .await);
     }
     // The trail's reads may lag its create for a moment: not found is waited out. So may
-    // GuardDuty's list of detectors: a state without the detector this baseline made would
-    // leave it behind at the delete.
+    // GuardDuty's list of detectors and AWS Config's of recorders: a state without the
+    // detector or recorder this baseline made would leave it behind at the delete.
     let what = format!("CloudTrail trail {}", a.name());
-    let made_detector = parts.get(Part::GuardDuty.key()).map(String::as_str) == Some(CREATED);
+    let made = |p: Part| parts.get(p.key()).map(String::as_str) == Some(CREATED);
+    let (made_detector, made_recorder) = (made(Part::GuardDuty), made(Part::ConfigRecorder));
     settling::until_seen(
         ctx,
         &what,
         || settling::vanished(&what, "was not found right after it was made"),
         || async {
             let read = state::read(cx, a.name(), Some(a), &parts).await?;
-            Ok(read.filter(|s| !made_detector || !s.guard_duty_detector_id.is_empty()))
+            Ok(read.filter(|s| {
+                (!made_detector || !s.guard_duty_detector_id.is_empty())
+                    && (!made_recorder || !s.config_recorder_name.is_empty())
+            }))
         },
     )
     .await
