@@ -60,12 +60,21 @@ LAG_MODES = ("off", "aws")
 
 
 def aws_lags():
-    """A Consistency model with the AWS-like profile, seeded by $HEALTHCARE_AWS_LAGS_SEED."""
+    """A Consistency model with the AWS-like profile, seeded by $HEALTHCARE_AWS_LAGS_SEED, its
+    lags multiplied by $HEALTHCARE_AWS_LAGS_SCALE (default 1: longer lags for a soak run)."""
     seed = os.environ.get("HEALTHCARE_AWS_LAGS_SEED", "0")
+    scale = os.environ.get("HEALTHCARE_AWS_LAGS_SCALE", "1")
     try:
-        return Consistency(seed=int(seed), profile="aws")
+        seed = int(seed)
     except ValueError:
         pytest.fail(f"HEALTHCARE_AWS_LAGS_SEED must be an integer, not {seed!r}")
+    try:
+        scale = float(scale)
+    except ValueError:
+        pytest.fail(f"HEALTHCARE_AWS_LAGS_SCALE must be a number, not {scale!r}")
+    if not scale > 0:
+        pytest.fail(f"HEALTHCARE_AWS_LAGS_SCALE must be above 0, not {scale}")
+    return Consistency(seed=seed, profile="aws", scale=scale)
 
 
 def lag_mode():

@@ -283,6 +283,35 @@ def test_import_by_cluster_name_previews_with_no_changes(new_stack, tmp_path, mo
     assert inventory(moto, name) == EMPTY
 
 
+def test_a_create_carries_on_with_the_cluster_an_interrupted_attempt_left(new_stack, moto):
+    """With the user's own key, the cluster is what a create makes first. A plugin killed
+    after it leaves a cluster tagged with the URN under another draw of the auto-name; the
+    next create finds it through ECS's own list and tags, and carries on with it."""
+    kms = moto.client("kms")
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    stack = new_stack({"resources": {"app": {"type": TOKEN, "properties": {
+        "kmsKeyId": key, "services": {}}}},
+        "outputs": {"cluster": "${app.clusterName}"}})
+    urn = f"urn:pulumi:{stack.stack}::healthcare-e2e::{TOKEN}::app"
+    left = "app-k2j4h1x"
+    ecs(moto).create_cluster(clusterName=left, tags=[{"key": "pulumi:urn", "value": urn}])
+    # Another draw of the name whose URN is not this one's, and one deleted.
+    ecs(moto).create_cluster(clusterName="app-a0a0a0a",
+                             tags=[{"key": "pulumi:urn", "value": urn + "-other"}])
+    ecs(moto).create_cluster(clusterName="app-0000000", tags=[{"key": "pulumi:urn", "value": urn}])
+    ecs(moto).delete_cluster(cluster="app-0000000")
+    result = stack.up()
+    assert f"carrying on with {left}" in result.stdout, result.stdout
+    assert stack.outputs()["cluster"] == left
+    listed = [a.rsplit("/", 1)[1] for a in ecs(moto).list_clusters()["clusterArns"]]
+    assert sorted(n for n in listed if n.startswith("app-") and cluster_of(moto, n)) == \
+        ["app-a0a0a0a", left]
+    stack.destroy()
+    assert not cluster_of(moto, left)
+    ecs(moto).delete_cluster(cluster="app-a0a0a0a")
+    kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+
+
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
 
 

@@ -160,11 +160,43 @@ def test_a_wildcard_principal_is_refused_before_anything_is_made(new_stack, moto
     assert inventory(moto) == before
 
 
-def test_a_key_an_interrupted_create_left_without_its_alias_goes_with_the_resource(
+def test_a_create_carries_on_with_the_key_an_interrupted_attempt_left_without_its_alias(
         new_stack, moto):
     """A plugin killed between CreateKey and CreateAlias leaves a key tagged with the URN and
-    no alias, which a re-run finds only through the tagging API's lagging index; the
-    resource's delete schedules the deletion of such keys, and of no other."""
+    no alias. The next create finds it through KMS's own lists and the key's tags, gives it
+    its alias and uses it: no second key. Keys that are not the URN's, or are kept on purpose,
+    are not taken."""
+    stack = new_stack(program())
+    urn = f"urn:pulumi:{stack.stack}::healthcare-e2e::{TOKEN}::events"
+    kms = moto.client("kms")
+
+    def key(*tags):
+        return kms.create_key(Tags=[{"TagKey": k, "TagValue": v} for k, v in tags])[
+            "KeyMetadata"]["Arn"]
+
+    anothers = key(("pulumi:urn", urn + "-other"))
+    kept = key(("pulumi:urn", urn), ("healthcare:kept-on-delete", "true"))
+    left = key(("pulumi:urn", urn))
+    before = inventory(moto)
+    result = stack.up()
+    assert "made by an earlier attempt that was interrupted" in result.stdout, result.stdout
+    out = stack.outputs()
+    assert out["key"] == left
+    assert len(inventory(moto)["keys"]) == len(before["keys"]), "a second key was made"
+    [alias] = [a for a in kms.list_aliases(KeyId=left)["Aliases"]]
+    assert out["stream"] in alias["AliasName"]
+    assert kms.get_key_rotation_status(KeyId=left)["KeyRotationEnabled"]
+    stack.destroy()
+    for k in (anothers, kept):
+        assert kms.describe_key(KeyId=k)["KeyMetadata"]["KeyState"] == "Enabled"
+        kms.schedule_key_deletion(KeyId=k, PendingWindowInDays=7)
+
+
+def test_a_key_an_interrupted_create_left_without_its_alias_goes_with_the_resource(
+        new_stack, moto):
+    """A key tagged with the URN and no alias, made after the create (as when KMS's lists
+    had not shown it to the create yet): the resource's delete schedules the deletion of
+    such keys, and of no other."""
     stack = new_stack(program())
     stack.up()
     [resource] = stack.resources(TOKEN)

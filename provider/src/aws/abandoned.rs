@@ -5,7 +5,6 @@
 //! everything else it makes is named after the anchor's name.
 
 use aws_sdk_ec2::types::Filter;
-use aws_sdk_resourcegroupstagging::types::TagFilter;
 
 use super::AwsContext;
 use super::tags::{URN_TAG, urn_value};
@@ -62,44 +61,9 @@ pub async fn by_security_group(
     Ok(first_sibling(name, names))
 }
 
-/// The ARNs of the objects of `resource_type` (`kms:key`, `ecs:cluster`) tagged with `urn`,
-/// as the Resource Groups Tagging API finds them: one call for the region however many
-/// objects it holds. Its index lags by minutes, so "none listed" is never a reason to make
-/// an object that has no unique name (a key): what this finds is a recovery, and the code
-/// that makes such objects makes sure nothing it makes depends on it being found (see
-/// `kms::finish_key`).
-pub async fn tagged(cx: &AwsContext, urn: &str, resource_type: &str) -> Result<Vec<String>> {
-    let filter = TagFilter::builder()
-        .key(URN_TAG)
-        .values(urn_value(urn))
-        .build();
-    let mut arns = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = cx
-            .tagging()
-            .get_resources()
-            .resource_type_filters(resource_type)
-            .tag_filters(filter.clone())
-            .set_pagination_token(token.take())
-            .send()
-            .await
-            .map_err(|e| Error::aws("tag:GetResources", e))?;
-        arns.extend(
-            page.resource_tag_mapping_list()
-                .iter()
-                .filter_map(|m| m.resource_arn().map(String::from)),
-        );
-        match page.pagination_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => return Ok(arns),
-        }
-    }
-}
-
 /// The auto-name behind a key tagged with `urn` whose alias is `{prefix}{auto-name}`: the
 /// anchor of a resource whose first object is its key. Found through KMS's own ListAliases
-/// and the key's tags, not the tagging API, whose index lags by minutes: a key made and
+/// and the key's tags, not the Resource Groups Tagging API, whose index lags by minutes: a key made and
 /// aliased by an attempt killed a moment ago is missed only for KMS's seconds. A key its
 /// resource's delete kept (`kms::KEPT_TAG`) is no attempt's.
 pub async fn by_key_alias(
@@ -143,20 +107,60 @@ pub async fn by_key_alias(
     Ok(None)
 }
 
-/// The auto-name behind an object tagged with `urn` whose ARN ends `{marker}{auto-name}`
-/// (`cluster/` for an ECS cluster).
-pub async fn by_arn(
-    cx: &AwsContext,
-    urn: &str,
-    name: &str,
-    resource_type: &str,
-    marker: &str,
-) -> Result<Option<String>> {
-    let names = tagged(cx, urn, resource_type)
-        .await?
-        .into_iter()
-        .filter_map(|arn| arn.rsplit_once(marker).map(|(_, n)| n.to_string()));
-    Ok(first_sibling(name, names))
+/// The auto-name behind an ECS cluster tagged with `urn` and named another draw of `name`,
+/// found through ECS itself (ListClusters, then the tags of the siblings), not the tagging
+/// API, whose index lags by minutes. A cluster ECS lists as INACTIVE is a deleted one.
+pub async fn by_cluster_name(cx: &AwsContext, urn: &str, name: &str) -> Result<Option<String>> {
+    let mut siblings = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = cx
+            .ecs()
+            .list_clusters()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| Error::aws("ecs:ListClusters", e))?;
+        siblings.extend(
+            page.cluster_arns()
+                .iter()
+                .filter_map(|arn| arn.rsplit_once("cluster/").map(|(_, n)| n.to_string()))
+                .filter(|n| is_sibling(name, n)),
+        );
+        match page.next_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_string()),
+            _ => break,
+        }
+    }
+    siblings.sort();
+    // DescribeClusters takes at most 100 names a call.
+    for batch in siblings.chunks(100) {
+        let found = cx
+            .ecs()
+            .describe_clusters()
+            .set_clusters(Some(batch.to_vec()))
+            .include(aws_sdk_ecs::types::ClusterField::Tags)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ecs:DescribeClusters", e))?;
+        let mut owned: Vec<String> = found
+            .clusters()
+            .iter()
+            .filter(|c| c.status() != Some("INACTIVE"))
+            .filter(|c| {
+                super::tags::owned_by(
+                    c.tags().iter().filter_map(|t| Some((t.key()?, t.value()?))),
+                    urn,
+                )
+            })
+            .filter_map(|c| c.cluster_name().map(String::from))
+            .collect();
+        owned.sort();
+        if let Some(first) = owned.into_iter().next() {
+            return Ok(Some(first));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -59,7 +59,6 @@ clients! {
     rds: aws_sdk_rds = "rds";
     secrets: aws_sdk_secretsmanager = "secretsmanager";
     sts: aws_sdk_sts = "sts";
-    tagging: aws_sdk_resourcegroupstagging = "tagging";
 }
 
 /// The clients and facts every handler needs.

@@ -125,8 +125,9 @@ pub async fn ensure_owned_key(
 }
 
 /// Gives a key without an alias (made by this attempt, or by an interrupted one) its alias,
-/// then turns rotation on. The alias comes first: it is how a later attempt finds the key by
-/// a read that does not lag (the tagging API that finds an un-aliased key lags by minutes).
+/// then turns rotation on. The alias comes first: it is how a later attempt finds the key in
+/// one list (ListAliases); a key without one is found only by reading the tags of every
+/// key of the account that no alias names.
 ///
 /// The no-second-key rule: a key that cannot be given its alias is scheduled for deletion
 /// before the error is returned, since nothing else would find it again in time; and when
@@ -171,19 +172,16 @@ async fn finish_key(
     })
 }
 
-/// A key this URN owns that has no alias and is not pending deletion: made by an attempt
-/// killed between CreateKey and CreateAlias (each resource owns at most one key, always
-/// behind its alias once made). A create that replaces the resource finds none: the keys
+/// A key this URN owns that has no alias, is not pending deletion and was not kept on
+/// purpose: made by an attempt killed between CreateKey and CreateAlias (each resource owns
+/// at most one key, always behind its alias once made), found through KMS's own lists. A create that replaces the resource finds none: the keys
 /// tagged with the URN are the old resource's.
 async fn orphan(cx: &AwsContext, ctx: &Ctx) -> Result<Option<String>> {
     if ctx.is_replacing() {
         return Ok(None);
     }
-    for arn in super::abandoned::tagged(cx, ctx.urn(), "kms:key").await? {
-        if describe(cx, &arn).await?.is_none() {
-            continue;
-        }
-        if aliases_of(cx, ctx, &arn).await?.is_empty() {
+    for arn in orphans::unaliased(cx, ctx.urn()).await? {
+        if orphans::is_orphan(cx, ctx, &arn).await? {
             return Ok(Some(arn));
         }
     }

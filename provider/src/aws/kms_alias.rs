@@ -1,5 +1,5 @@
-//! A new key's alias: how a key is found again without the tagging API, so it must not be
-//! lost (see `finish_key`).
+//! A new key's alias: how a key is found again in one list, so it must not be lost (see
+//! `finish_key`).
 
 use aws_sdk_kms::types::{KeyMetadata, KeyState};
 use pulumi_provider::Ctx;

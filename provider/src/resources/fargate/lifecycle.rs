@@ -53,7 +53,7 @@ pub async fn abandoned(cx: &AwsContext, ctx: &Ctx, a: &FargateArgs) -> Result<Op
     if let Some(found) = abandoned::by_key_alias(cx, urn, name, &key_alias("")).await? {
         return Ok(Some(found));
     }
-    abandoned::by_arn(cx, urn, name, "ecs:cluster", "cluster/").await
+    abandoned::by_cluster_name(cx, urn, name).await
 }
 
 pub async fn converge(
