@@ -155,3 +155,34 @@ def test_the_platform_component_survives_aws_lags_on_first_runs(tmp_path, moto, 
                                                                 lagged_proxy):
     compare(tmp_path, moto, proxy, lagged_proxy, "platform-component", component_platform(),
             changes={"platform": {"cacheNodeType": "cache.t4g.small", "streamRetentionHours": 48}})
+
+
+def test_a_named_cache_is_replaced_under_lags_in_one_up(tmp_path, moto, lagged_proxy):
+    """A user-given id forces delete-before-replace: the old cache, its secret (deleted without
+    a recovery window) and its security group go, then the same names are made again, the
+    secret's while Secrets Manager still holds it after the delete."""
+    def program(port):
+        return {"resources": {
+            "network": {"type": "healthcare:network:SecureVpc",
+                        "properties": {"cidrBlock": "10.73.0.0/16", "availabilityZoneCount": 2,
+                                       "natGateways": "none"}},
+            "cache": {"type": "healthcare:cache:EncryptedRedis", "properties": {
+                "replicationGroupId": "sessions-lagged", "port": port, "replicas": 0,
+                "vpcId": "${network.vpcId}", "subnetIds": "${network.isolatedSubnetIds}",
+                "allowedCidrBlocks": ["10.73.0.0/20"], "skipFinalSnapshot": True,
+                "secretRecoveryDays": 0}}},
+            "outputs": {"id": "${cache.replicationGroupId}", "secret": "${cache.authSecretArn}"}}
+
+    before = inventory(moto)
+    stack = Stack(tmp_path / "named", program(6379), lagged_proxy.url)
+    stack.up()
+    made = added(before, inventory(moto))
+    stack.write(program(6380))
+    history = stack.up_summary()
+    assert history.get("replace") == 1, history
+    assert counts(added(before, inventory(moto))) == counts(made)
+    assert lagged_proxy.consistency.counts().get("named.secret_name_held"), \
+        lagged_proxy.consistency.counts()
+    stack.destroy()
+    kept = added(before, inventory(moto))
+    assert set(kept) <= {"kms:key", "kms:alias"}, kept

@@ -501,3 +501,30 @@ def test_a_cache_recorded_before_the_schedule_existed_gets_it_at_its_next_update
 
     stack.destroy()
     assert inventory(moto) == before
+
+
+@pytest.mark.parametrize("recovery", [0, 7])
+def test_a_new_port_replaces_a_named_cache_by_deleting_it_first(new_stack, moto, recovery):
+    """A user-given id cannot be held by two caches at once: the replacement deletes the old
+    cache first, then makes the new one under the same id, with its own key, secret and
+    security group. The old secret, when it has a recovery window, is scheduled for deletion
+    under its name, which a new secret cannot take: the new one gets a name of its own."""
+    quick = {"replicas": 0, "skipFinalSnapshot": True, "secretRecoveryDays": recovery,
+             "replicationGroupId": f"sessions-named{recovery}"}
+    stack = new_stack(program(**quick))
+    stack.up()
+    out = stack.outputs(show_secrets=True)
+    before = inventory(moto)
+    stack.write(program(port=6380, **quick))
+    changes = stack.up_summary()
+    assert changes.get("replace") == 1, changes
+    new = stack.outputs(show_secrets=True)
+    assert new["id"] == out["id"] == quick["replicationGroupId"]
+    assert new["token"] != out["token"] and new["key"] != out["key"]
+    assert live_groups(moto).count(new["id"]) == 1
+    assert secret(moto, new["secret"])["port"] == 6380
+    rules, _ = ingress(moto, new["sg"])
+    assert [r["FromPort"] for r in rules] == [6380]
+    assert {k: sorted(v) for k, v in inventory(moto).items()} == \
+        {k: sorted(v) for k, v in before.items()}
+    stack.destroy()

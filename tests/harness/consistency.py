@@ -63,7 +63,11 @@ by ``scale``:
   PutSecretValue, TagResource, UntagResource, PutResourcePolicy and RotateSecret on a new
   secret (by name or ARN), and on the secret RDS makes for a managed master password;
   CloudWatch Logs ResourceNotFoundException to PutRetentionPolicy, TagResource, TagLogGroup
-  and AssociateKmsKey on a new log group, and DescribeLogGroups leaves it out; RDS answers
+  and AssociateKmsKey on a new log group, and DescribeLogGroups leaves it out; a secret
+  deleted without recovery (ForceDeleteWithoutRecovery) keeps its name for 10-30 s, CreateSecret
+  of that name answering InvalidRequestException "...already scheduled for deletion"
+  (DeleteSecret's reference: the deletion runs in the background, with no bound given;
+  terraform-provider-aws retries it for two minutes); RDS answers
   DBSubnetGroupNotFoundFault or DBParameterGroupNotFound (HTTP 404, for cluster parameter
   groups too) to describing or modifying a new subnet or parameter group, and
   DBInstanceNotFound, DBClusterNotFoundFault or DBSubnetGroupNotFoundFault to
@@ -135,6 +139,7 @@ PROFILES = {
         "ec2.visible": (1.0, 4.0), "kms.key": (1.0, 3.0), "iam.role": (6.0, 12.0),
         "iam.entity": (0.0, 1.0), "iam.detach": (0.0, 1.0), "modify.start": (0.5, 1.5),
         "modify.window": (2.0, 5.0), "drain": (2.0, 5.0), "named.visible": (0.5, 2.0),
+        "named.freeing": (10.0, 30.0),
         "ecs.linked_role": (1.0, 3.0), "lambda.permission": (0.5, 2.0),
         "securityhub.standard": (1.0, 5.0), "kinesis.creating": (2.0, 6.0),
         "kinesis.updating": (1.0, 4.0), "nat.pending": (3.0, 8.0), "nat.deleting": (2.0, 5.0),

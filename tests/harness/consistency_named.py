@@ -5,7 +5,9 @@ secret, a log group, an RDS or ElastiCache subnet or parameter group, a task def
 revision, an ECS service, a scalable target, an inline role policy) may be unknown for a
 moment to the next call naming it, which then answers that service's not-found error, and
 a list or describe may leave it out. Each object gets one lag ("named.visible") drawn when
-its create succeeds. ECS also answers an account's first CreateCluster with
+its create succeeds. A secret deleted without a recovery window keeps its name for one lag
+("named.freeing", drawn at the delete): Secrets Manager deletes it in the background, and
+refuses a new secret of that name meanwhile. ECS also answers an account's first CreateCluster with
 InvalidParameterException while it makes its service-linked role ("ecs.linked_role").
 
 ``Named`` keeps those objects for ``consistency.Consistency``, which holds the lock, the
@@ -103,6 +105,11 @@ MADE_BY_NAME = {
 }
 DELIVERY_POLICY = (400, "InsufficientDeliveryPolicyException",
                    "Your Amazon S3 bucket policy does not allow AWS Config to write to it.")
+# Secrets Manager's DeleteSecret reference: a secret deleted with ForceDeleteWithoutRecovery
+# goes in the background, a short while later; a new secret of its name is refused meanwhile
+# (terraform-provider-aws retries CreateSecret on this message).
+NAME_HELD = (400, "InvalidRequestException", "You can't create this secret because a secret "
+             "with this name is already scheduled for deletion.")
 LINKED_ROLE = (400, "InvalidParameterException", "Unable to assume the service linked role. "
                "Please verify that the ECS service linked role exists.")
 
@@ -153,6 +160,7 @@ class Named:
         self._rotations = {}        # key id -> when GetKeyRotationStatus shows it enabled
         self._linked_role = None    # when ECS has made its service-linked role
         self._policies = {}         # bucket -> when AWS Config sees the policy just put
+        self._freeing = {}          # secret name -> when a new secret may take it
 
     def _add(self, kind, names, subject, now, count=None):
         """Make ``names`` of ``kind`` unknown for one lag drawn for ``subject``."""
@@ -179,6 +187,10 @@ class Named:
             if self._linked_role is None:
                 self._linked_role = now + self._lag("ecs.linked_role", "CreateCluster")
             return ("ecs.linked_role", LINKED_ROLE) if now < self._linked_role else None
+        if (service, operation) == ("secretsmanager", "CreateSecret"):
+            until = self._freeing.get(first(params, "Name"))
+            if until is not None and now < until:
+                return "named.secret_name_held", NAME_HELD
         if (service, operation) == ("config", "PutDeliveryChannel"):
             channel = params.get("DeliveryChannel")
             bucket = channel.get("s3BucketName") if isinstance(channel, dict) else None
@@ -238,6 +250,12 @@ class Named:
             names = [answer[f] for f in ("ARN", "Name") if isinstance(answer.get(f), str)]
             if names:
                 self._add("secret", names, names[0], now)
+        elif (service, operation) == ("secretsmanager", "DeleteSecret"):
+            answer = load(data)
+            forced = (params or {}).get("ForceDeleteWithoutRecovery") is True
+            if forced and isinstance(answer.get("Name"), str):
+                held = answer["Name"]
+                self._freeing[held] = now + self._lag("named.freeing", f"{held} deleted")
         elif service == "rds" and operation in ("CreateDBInstance", "CreateDBCluster"):
             self._record_master_secret(data, now)
         elif (service, operation) == ("elasticache", "CreateReplicationGroup"):

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness.consistency import PROFILES, Consistency
-from harness.consistency_named import DELIVERY_POLICY
+from harness.consistency_named import DELIVERY_POLICY, NAME_HELD
 from harness.moto_process import boto_client
 from harness_tests.test_consistency import (  # noqa: F401 (lagged is a fixture)
     eventually, lagged, name, refused, via)
@@ -81,6 +81,33 @@ def test_a_new_secret_is_unknown_to_secrets_manager_until_visible(moto, lagged):
         call(arn)
     counted(proxy, named__secret=14)
     assert [k for k, _, _ in proxy.consistency.drawn()] == ["named.visible"]
+
+
+def test_a_secret_deleted_without_recovery_keeps_its_name_a_moment(moto, lagged):
+    proxy = lagged(scale=0.25)  # 2.5-7.5 s
+    sm, direct = via(proxy, "secretsmanager"), moto.client("secretsmanager")
+    forced, windowed, other = name(), name(), name()
+    for secret in (forced, windowed):
+        direct.create_secret(Name=secret, SecretString="x")
+    sm.delete_secret(SecretId=forced, ForceDeleteWithoutRecovery=True)
+    sm.delete_secret(SecretId=windowed, RecoveryWindowInDays=7)
+    status, code, message = NAME_HELD
+    assert code in documented(direct, "CreateSecret")
+    assert refused(lambda: sm.create_secret(Name=forced, SecretString="y")) == (
+        code, message, status)
+    # Moto has let the name go at once; AWS has not yet.
+    assert direct.list_secrets(Filters=[{"Key": "name", "Values": [forced]}])["SecretList"] == []
+    # A secret kept for its recovery window holds its name for days, in moto too (which
+    # answers ResourceExistsException where AWS answers as above): not a lag of the model.
+    refused(lambda: sm.create_secret(Name=windowed, SecretString="y"))
+    sm.create_secret(Name=other, SecretString="y")
+    eventually(lambda: sm.create_secret(Name=forced, SecretString="y"), timeout=10)
+    counted(proxy, named__secret_name_held=1)
+    assert sorted(k for k, _, _ in proxy.consistency.drawn()) == [
+        "named.freeing", "named.visible", "named.visible"]
+    [(_, _, seconds)] = [d for d in proxy.consistency.drawn() if d[0] == "named.freeing"]
+    low, high = PROFILES["aws"]["named.freeing"]
+    assert low / 4 <= seconds <= high / 4
 
 
 def test_a_new_log_group_is_unknown_to_cloudwatch_logs_until_visible(moto, lagged):

@@ -348,6 +348,18 @@ pub const ROTATION_IN_PROGRESS: Lag = Lag {
     limit: Duration::from_secs(5 * 60),
 };
 
+/// A name whose object was deleted a moment ago, asked for again: Secrets Manager deletes a
+/// secret forced out without a recovery window in the background ("a short delay", its
+/// DeleteSecret reference says, with no bound), and refuses a new secret of that name
+/// meanwhile. A secret someone scheduled for deletion with a recovery window holds its name
+/// for days: that ends at the limit, with AWS's message.
+pub const NAME_FREEING: Lag = Lag {
+    waiting_for: "AWS to free the name of an object just deleted",
+    codes: &["InvalidRequestException"],
+    hints: &["scheduled for deletion", "was deleted"],
+    limit: Duration::from_secs(120),
+};
+
 /// Secrets Manager, asked to rotate with a function whose permission was given a moment
 /// ago, may be refused the invocation until Lambda has propagated it.
 pub const NEW_INVOKE_GRANT: Lag = Lag {

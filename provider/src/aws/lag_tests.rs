@@ -67,6 +67,16 @@ fn a_lag_is_known_by_its_code_and_where_needed_a_word_of_its_message() {
         "AccessDeniedException",
         "User arn:aws:sts::1:assumed-role/ci/x is not authorized to perform: ecs:CreateCluster"
     )));
+    // A secret's name still held by one deleted a moment ago, but no other refusal.
+    assert!(NAME_FREEING.matches(&aws(
+        "InvalidRequestException",
+        "You can't create this secret because a secret with this name is already scheduled \
+         for deletion."
+    )));
+    assert!(!NAME_FREEING.matches(&aws(
+        "InvalidRequestException",
+        "A previous rotation isn't complete. That rotation will be reattempted."
+    )));
 }
 
 #[tokio::test]

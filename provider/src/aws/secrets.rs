@@ -9,7 +9,9 @@ use pulumi_provider::Ctx;
 
 use super::AwsContext;
 use super::exists::take_existing;
-use super::lag::{NEW_INVOKE_GRANT, NEW_KEY_ELSEWHERE, NEW_NAMED, ROTATION_IN_PROGRESS, settle};
+use super::lag::{
+    NAME_FREEING, NEW_INVOKE_GRANT, NEW_KEY_ELSEWHERE, NEW_NAMED, ROTATION_IN_PROGRESS, settle,
+};
 use crate::error::{Error, Result, found};
 
 /// A secret as AWS describes it (never its value).
@@ -188,7 +190,9 @@ pub async fn create(
     tags: &BTreeMap<String, String>,
 ) -> Result<String> {
     let what = format!("secret {name}");
-    let made = settle(ctx, &what, &[&NEW_KEY_ELSEWHERE], || async {
+    // A secret of this name deleted a moment ago (a replacement that keeps its name) holds
+    // the name until Secrets Manager has finished deleting it.
+    let made = settle(ctx, &what, &[&NEW_KEY_ELSEWHERE, &NAME_FREEING], || async {
         found(
             "secretsmanager:CreateSecret",
             cx.secrets()
