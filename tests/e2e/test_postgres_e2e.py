@@ -251,6 +251,25 @@ def test_changing_the_engine_replaces_the_database(new_stack, moto):
     stack.destroy()
 
 
+def test_changing_the_engine_of_a_named_database_deletes_it_first(new_stack, moto):
+    """A user-given identifier cannot be held by two databases at once: the replacement
+    deletes the instance, its subnet and parameter groups, security group and key first,
+    then makes the cluster under the same identifier."""
+    named = {"identifier": "records-named", **DISPOSABLE}
+    stack = new_stack(program(**named))
+    stack.up()
+    old = stack.outputs()
+    stack.write(program(engine="aurora-postgresql", **named))
+    changes = stack.up_summary()
+    assert changes.get("replace") == 1, changes
+    new = stack.outputs()
+    assert new["id"] == old["id"] == "records-named"
+    assert "records-named" not in live_instances(moto)
+    assert cluster(moto, new["id"])["Engine"] == "aurora-postgresql"
+    assert new["key"] != old["key"] and new["compliant"] is not None
+    stack.destroy()
+
+
 @pytest.mark.parametrize("props,prop,rule", [
     ({"publiclyAccessible": True}, "publiclyAccessible", "rds-instance-public-access-check"),
     ({"backupRetentionDays": 3}, "backupRetentionDays", "db-instance-backup-enabled"),
