@@ -18,7 +18,10 @@ from pathlib import Path
 
 import yaml
 
+from harness.consistency import Consistency
+from harness.faultproxy import FaultProxy
 from harness.inventory import added, counts, inventory
+from harness.moto_process import MotoServer
 from pulumi_cli import Stack
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -186,3 +189,31 @@ def test_a_named_cache_is_replaced_under_lags_in_one_up(tmp_path, moto, lagged_p
     stack.destroy()
     kept = added(before, inventory(moto))
     assert set(kept) <= {"kms:key", "kms:alias"}, kept
+
+
+def test_an_account_baseline_brought_up_again_at_once_takes_its_bucket_names_back(tmp_path):
+    """`pulumi destroy` then `pulumi up` at once, as a CI job that rebuilds its stack does: the
+    buckets of a baseline with a user-given name (no Object Lock, logs not kept) were deleted
+    a moment before, and S3 refuses their names until it has freed them."""
+    program = {"resources": {"baseline": {
+        "type": "healthcare:index:AccountBaseline",
+        "properties": {"baselineName": "account-again", "alarmEmails": ["security@example.com"],
+                       "objectLockMode": "NONE",
+                       "retainLogs": False}}},
+        "outputs": {"bucket": "${baseline.logBucketName}"}}
+    # An account of its own: an account has one baseline.
+    with MotoServer() as moto:
+        lagged = FaultProxy(moto.url, consistency=Consistency(seed=0)).start()
+        try:
+            before = inventory(moto)
+            stack = Stack(tmp_path / "again", program, lagged.url)
+            stack.up()
+            made = added(before, inventory(moto))
+            stack.destroy()
+            stack.up()
+            assert counts(added(before, inventory(moto))) == counts(made)
+            assert lagged.consistency.counts().get("named.bucket_name_held"), \
+                lagged.consistency.counts()
+            stack.destroy()
+        finally:
+            lagged.stop()

@@ -67,7 +67,8 @@ by ``scale``:
   deleted without recovery (ForceDeleteWithoutRecovery) keeps its name for 10-30 s, CreateSecret
   of that name answering InvalidRequestException "...already scheduled for deletion"
   (DeleteSecret's reference: the deletion runs in the background, with no bound given;
-  terraform-provider-aws retries it for two minutes); RDS answers
+  terraform-provider-aws retries it for two minutes), and S3 answers OperationAborted (409) to
+  CreateBucket of a bucket deleted 10-30 s before; RDS answers
   DBSubnetGroupNotFoundFault or DBParameterGroupNotFound (HTTP 404, for cluster parameter
   groups too) to describing or modifying a new subnet or parameter group, and
   DBInstanceNotFound, DBClusterNotFoundFault or DBSubnetGroupNotFoundFault to

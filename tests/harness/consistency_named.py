@@ -7,7 +7,8 @@ moment to the next call naming it, which then answers that service's not-found e
 a list or describe may leave it out. Each object gets one lag ("named.visible") drawn when
 its create succeeds. A secret deleted without a recovery window keeps its name for one lag
 ("named.freeing", drawn at the delete): Secrets Manager deletes it in the background, and
-refuses a new secret of that name meanwhile. ECS also answers an account's first CreateCluster with
+refuses a new secret of that name meanwhile; so does a bucket just deleted, which S3 refuses to
+make again (OperationAborted) until the delete has gone through. ECS also answers an account's first CreateCluster with
 InvalidParameterException while it makes its service-linked role ("ecs.linked_role").
 
 ``Named`` keeps those objects for ``consistency.Consistency``, which holds the lock, the
@@ -110,6 +111,11 @@ DELIVERY_POLICY = (400, "InsufficientDeliveryPolicyException",
 # (terraform-provider-aws retries CreateSecret on this message).
 NAME_HELD = (400, "InvalidRequestException", "You can't create this secret because a secret "
              "with this name is already scheduled for deletion.")
+# S3's error codes: OperationAborted (409), "A conflicting conditional operation is currently
+# in progress against this resource"; a bucket name is freed some time after DeleteBucket
+# (terraform-provider-aws retries CreateBucket on it for five minutes).
+BUCKET_HELD = (409, "OperationAborted", "A conflicting conditional operation is currently in "
+               "progress against this resource. Please try again.")
 LINKED_ROLE = (400, "InvalidParameterException", "Unable to assume the service linked role. "
                "Please verify that the ECS service linked role exists.")
 
@@ -161,6 +167,7 @@ class Named:
         self._linked_role = None    # when ECS has made its service-linked role
         self._policies = {}         # bucket -> when AWS Config sees the policy just put
         self._freeing = {}          # secret name -> when a new secret may take it
+        self._buckets_freeing = {}  # bucket name -> when CreateBucket may take it again
 
     def _add(self, kind, names, subject, now, count=None):
         """Make ``names`` of ``kind`` unknown for one lag drawn for ``subject``."""
@@ -191,6 +198,10 @@ class Named:
             until = self._freeing.get(first(params, "Name"))
             if until is not None and now < until:
                 return "named.secret_name_held", NAME_HELD
+        if (service, operation) == ("s3", "CreateBucket"):
+            until = self._buckets_freeing.get(first(params, "Bucket"))
+            if until is not None and now < until:
+                return "named.bucket_name_held", BUCKET_HELD
         if (service, operation) == ("config", "PutDeliveryChannel"):
             channel = params.get("DeliveryChannel")
             bucket = channel.get("s3BucketName") if isinstance(channel, dict) else None
@@ -250,6 +261,9 @@ class Named:
             names = [answer[f] for f in ("ARN", "Name") if isinstance(answer.get(f), str)]
             if names:
                 self._add("secret", names, names[0], now)
+        elif (service, operation) == ("s3", "DeleteBucket") and first(params, "Bucket"):
+            held = first(params, "Bucket")
+            self._buckets_freeing[held] = now + self._lag("named.freeing", f"{held} deleted")
         elif (service, operation) == ("secretsmanager", "DeleteSecret"):
             answer = load(data)
             forced = (params or {}).get("ForceDeleteWithoutRecovery") is True

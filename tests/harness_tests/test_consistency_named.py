@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness.consistency import PROFILES, Consistency
-from harness.consistency_named import DELIVERY_POLICY, NAME_HELD
+from harness.consistency_named import BUCKET_HELD, DELIVERY_POLICY, NAME_HELD
 from harness.moto_process import boto_client
 from harness_tests.test_consistency import (  # noqa: F401 (lagged is a fixture)
     eventually, lagged, name, refused, via)
@@ -108,6 +108,22 @@ def test_a_secret_deleted_without_recovery_keeps_its_name_a_moment(moto, lagged)
     [(_, _, seconds)] = [d for d in proxy.consistency.drawn() if d[0] == "named.freeing"]
     low, high = PROFILES["aws"]["named.freeing"]
     assert low / 4 <= seconds <= high / 4
+
+
+def test_a_bucket_just_deleted_cannot_be_made_again_for_a_moment(moto, lagged):
+    proxy = lagged(scale=0.25)  # 2.5-7.5 s
+    s3, direct = via(proxy, "s3"), moto.client("s3")
+    bucket, other = name(), name()
+    direct.create_bucket(Bucket=bucket)
+    s3.delete_bucket(Bucket=bucket)
+    assert bucket not in {b["Name"] for b in direct.list_buckets()["Buckets"]}
+    status, code, message = BUCKET_HELD
+    assert refused(lambda: s3.create_bucket(Bucket=bucket)) == (code, message, status)
+    s3.create_bucket(Bucket=other)
+    eventually(lambda: s3.create_bucket(Bucket=bucket), timeout=10)
+    counted(proxy, named__bucket_name_held=1)
+    assert sorted(k for k, _, _ in proxy.consistency.drawn()) == [
+        "named.freeing", "named.visible", "named.visible"]
 
 
 def test_a_new_log_group_is_unknown_to_cloudwatch_logs_until_visible(moto, lagged):

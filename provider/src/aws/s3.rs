@@ -2,6 +2,7 @@
 //! each converge, read back for the state, emptied and deleted only when asked.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::{
@@ -15,7 +16,7 @@ use aws_sdk_s3::types::{
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::lag::{BUSY, LATE_DELIVERY, NEW_BUCKET, resend, settle};
+use super::lag::{BUSY, LATE_DELIVERY, Lag, NEW_BUCKET, resend, settle};
 use super::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
@@ -122,6 +123,11 @@ pub async fn is_empty(cx: &AwsContext, name: &str) -> Result<bool> {
     Ok(listed.versions().is_empty() && listed.delete_markers().is_empty())
 }
 
+/// S3 frees a deleted bucket's name some time after DeleteBucket, and refuses to make it
+/// again meanwhile (`OperationAborted`, "a conflicting conditional operation is currently in
+/// progress"): a baseline destroyed and brought up again, or replaced under its name.
+const NAME_RELEASING: Lag = BUSY.for_at_most(Duration::from_secs(5 * 60));
+
 /// Makes the bucket (with Object Lock enabled when `lock`). A bucket of the name already ours
 /// in this account (an earlier attempt) is fine; one of another account is an error.
 pub async fn create(cx: &AwsContext, ctx: &Ctx, name: &str, lock: bool) -> Result<()> {
@@ -138,11 +144,18 @@ pub async fn create(cx: &AwsContext, ctx: &Ctx, name: &str, lock: bool) -> Resul
                 .build(),
         );
     }
-    match req.send().await {
-        Ok(_) => Ok(()),
-        Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => Ok(()),
-        Err(e) => Err(Error::aws("s3:CreateBucket", e)),
-    }
+    let what = format!("S3 bucket {name}");
+    settle(ctx, &what, &[&NAME_RELEASING], || {
+        let req = req.clone();
+        async move {
+            match req.send().await {
+                Ok(_) => Ok(()),
+                Err(e) if e.code() == Some("BucketAlreadyOwnedByYou") => Ok(()),
+                Err(e) => Err(Error::aws("s3:CreateBucket", e)),
+            }
+        }
+    })
+    .await
 }
 
 /// Puts every setting of the bucket in place. S3 may not know a bucket made a moment ago
