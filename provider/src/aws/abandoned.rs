@@ -72,29 +72,14 @@ pub async fn by_key_alias(
     name: &str,
     prefix: &str,
 ) -> Result<Option<String>> {
-    let mut candidates = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = cx
-            .kms()
-            .list_aliases()
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| Error::aws("kms:ListAliases", e))?;
-        for a in page.aliases() {
-            let named = a.alias_name().and_then(|n| n.strip_prefix(prefix));
-            if let (Some(named), Some(key)) = (named, a.target_key_id())
-                && is_sibling(name, named)
-            {
-                candidates.push((named.to_string(), key.to_string()));
-            }
-        }
-        match page.next_marker() {
-            Some(next) if page.truncated() => marker = Some(next.to_string()),
-            _ => break,
-        }
-    }
+    let mut candidates: Vec<(String, String)> = super::kms::every_alias(cx)
+        .await?
+        .into_iter()
+        .filter_map(|(alias, key)| {
+            let named = alias.strip_prefix(prefix)?;
+            is_sibling(name, named).then(|| (named.to_string(), key))
+        })
+        .collect();
     candidates.sort();
     for (named, key) in candidates {
         let tags = super::kms::tags_of(cx, &key).await?;

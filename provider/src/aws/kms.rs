@@ -502,7 +502,7 @@ mod alias;
 
 #[path = "kms_orphans.rs"]
 mod orphans;
-pub use orphans::sweep as sweep_orphans;
+pub use orphans::{every_alias, sweep as sweep_orphans};
 
 #[cfg(test)]
 #[path = "kms_tests.rs"]

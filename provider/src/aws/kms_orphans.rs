@@ -22,9 +22,10 @@ use crate::error::{Error, Result};
 /// How many keys' tags are read at once.
 const TAG_READS: usize = 8;
 
-/// The ids of the keys some alias of this account and region names.
-async fn aliased(cx: &AwsContext) -> Result<HashSet<String>> {
-    let mut keys = HashSet::new();
+/// Every alias of this account and region that names a key: (alias name, key id), every
+/// page read once.
+pub async fn every_alias(cx: &AwsContext) -> Result<Vec<(String, String)>> {
+    let mut aliases = Vec::new();
     let mut marker: Option<String> = None;
     loop {
         let page = cx
@@ -34,21 +35,25 @@ async fn aliased(cx: &AwsContext) -> Result<HashSet<String>> {
             .send()
             .await
             .map_err(|e| Error::aws("kms:ListAliases", e))?;
-        keys.extend(
-            page.aliases()
-                .iter()
-                .filter_map(|a| a.target_key_id().map(String::from)),
+        aliases.extend(
+            page.aliases().iter().filter_map(|a| {
+                Some((a.alias_name()?.to_string(), a.target_key_id()?.to_string()))
+            }),
         );
         match page.next_marker() {
             Some(next) if page.truncated() => marker = Some(next.to_string()),
-            _ => return Ok(keys),
+            _ => return Ok(aliases),
         }
     }
 }
 
 /// The ARNs of the keys of this account and region that no alias names.
 async fn without_alias(cx: &AwsContext) -> Result<Vec<String>> {
-    let aliased = aliased(cx).await?;
+    let aliased: HashSet<String> = every_alias(cx)
+        .await?
+        .into_iter()
+        .map(|(_, key)| key)
+        .collect();
     let mut arns = Vec::new();
     let mut marker: Option<String> = None;
     loop {
