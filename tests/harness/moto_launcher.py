@@ -32,6 +32,7 @@ if __package__:
     from .moto_ec2 import EC2_ADDITIONS
     from .moto_ec2_account import EC2_ACCOUNT_ADDITIONS
     from .moto_ec2_acls import EC2_ACL_ADDITIONS
+    from .moto_ec2_tokens import EC2_TOKEN_ADDITIONS
     from .moto_ecs import ECS_ADDITIONS
     from .moto_elasticache import ELASTICACHE_ADDITIONS
     from .moto_guardduty import GUARDDUTY_ADDITIONS
@@ -52,6 +53,7 @@ else:  # run as a program, with tests/harness first on sys.path
     from moto_ec2 import EC2_ADDITIONS
     from moto_ec2_account import EC2_ACCOUNT_ADDITIONS
     from moto_ec2_acls import EC2_ACL_ADDITIONS
+    from moto_ec2_tokens import EC2_TOKEN_ADDITIONS
     from moto_ecs import ECS_ADDITIONS
     from moto_elasticache import ELASTICACHE_ADDITIONS
     from moto_guardduty import GUARDDUTY_ADDITIONS
@@ -179,7 +181,8 @@ ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_
              *LOGS_ADDITIONS, *S3_ADDITIONS, *CLOUDTRAIL_ADDITIONS, *LOGS_FILTER_ADDITIONS, *SNS_ADDITIONS,
              *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
              *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user, *EC2_ACL_ADDITIONS,
-             *CLOUDWATCH_CBOR_ADDITIONS, *EC2_ACCOUNT_ADDITIONS, *IAM_ADDITIONS, *LAMBDA_ADDITIONS]
+             *CLOUDWATCH_CBOR_ADDITIONS, *EC2_ACCOUNT_ADDITIONS, *IAM_ADDITIONS, *LAMBDA_ADDITIONS,
+             *EC2_TOKEN_ADDITIONS]  # last: it wraps the EC2 creates as the others leave them
 
 
 def apply_additions():
