@@ -349,19 +349,17 @@ def test_credentials_in_plain_sight_are_refused_without_printing_them(new_stack,
     assert "hunter2-plain" not in text, text[-2000:]
 
 
-ECS_WRITES = ["CreateCluster", "UpdateCluster", "PutClusterCapacityProviders", "RegisterTaskDefinition",
-              "CreateService", "UpdateService", "TagResource", "UntagResource", "DeregisterTaskDefinition"]
-
-
 def live_services(moto, cluster):
     arns = ecs(moto).list_services(cluster=cluster)["serviceArns"] if cluster_of(moto, cluster) else []
     return [a.rsplit("/", 1)[-1] for a in arns]
 
 
-def test_a_failed_third_ecs_write_leaves_a_partial_state_that_up_completes(new_stack, moto, proxy):
+def test_a_failed_write_after_the_cluster_leaves_a_partial_state_that_up_completes(new_stack, moto, proxy):
     name = unique()
     stack = new_stack(program(name))
-    proxy.add_rule("error", service="ecs", operation=ECS_WRITES, nth=3, error="access_denied")
+    # The first write after the cluster's (named: under AWS-like lags, refusals of a
+    # CreateCluster sent too early count among the writes).
+    proxy.add_rule("error", service="ecs", operation="RegisterTaskDefinition", nth=1, error="access_denied")
     failed = stack.run("up", "--yes", "--skip-preview", check=False)
     assert failed.returncode != 0
     assert "AccessDenied" in failed.stdout + failed.stderr, failed.stdout[-3000:]

@@ -8,7 +8,7 @@ use pulumi_provider::Ctx;
 use serde_json::{Value as J, json};
 
 use super::AwsContext;
-use super::exists::take_existing;
+use super::exists::{Made, create_or_take};
 use super::lag::{IN_USE, NEW_IAM_ENTITY, NEW_ROLE, settle};
 use super::tags::may_take;
 use crate::error::{Error, Result, found};
@@ -162,43 +162,45 @@ pub async fn ensure_role_trusting(
         }
         None => {
             let tags = iam_tags(spec.tags)?;
-            let created = settle(ctx, &what_role, &[&NEW_ROLE], || async {
-                found(
-                    "iam:CreateRole",
-                    cx.iam()
-                        .create_role()
-                        .role_name(spec.name)
-                        .description(spec.description)
-                        .assume_role_policy_document(&trust)
-                        .set_tags(Some(tags.clone()))
-                        .send()
-                        .await,
-                    |e| e.is_entity_already_exists_exception(),
-                )
-            })
+            // Refused as existing: a send whose answer was lost, or a GetRole that lagged a
+            // role made a moment ago (taken only when it carries this URN), or a name IAM
+            // still holds a moment after the role's delete (made again).
+            let made = create_or_take(
+                ctx,
+                &what_role,
+                || {
+                    settle(ctx, &what_role, &[&NEW_ROLE], || async {
+                        found(
+                            "iam:CreateRole",
+                            cx.iam()
+                                .create_role()
+                                .role_name(spec.name)
+                                .description(spec.description)
+                                .assume_role_policy_document(&trust)
+                                .set_tags(Some(tags.clone()))
+                                .send()
+                                .await,
+                            |e| e.is_entity_already_exists_exception(),
+                        )
+                    })
+                },
+                || get_role(cx, spec.name),
+                tags_of,
+                |role| vec![spec.name.to_string(), role.arn().to_string()],
+                || not_ours(spec),
+            )
             .await?;
-            match created {
-                Some(created) => created
-                    .role
-                    .map(|r| r.arn)
-                    .ok_or_else(|| Error::Incomplete {
-                        operation: "iam:CreateRole",
-                        missing: "the role",
-                    })?,
-                // A send whose answer was lost, or a GetRole that lagged a role made a moment
-                // ago: taken only when it carries this URN.
-                None => {
-                    let role = take_existing(
-                        ctx,
-                        &what_role,
-                        || get_role(cx, spec.name),
-                        tags_of,
-                        |role| vec![spec.name.to_string(), role.arn().to_string()],
-                        || not_ours(spec),
-                    )
-                    .await?;
-                    bring(cx, ctx, spec, &trust, role).await?
+            match made {
+                Made::Created(created) => {
+                    created
+                        .role
+                        .map(|r| r.arn)
+                        .ok_or_else(|| Error::Incomplete {
+                            operation: "iam:CreateRole",
+                            missing: "the role",
+                        })?
                 }
+                Made::Taken(role) => bring(cx, ctx, spec, &trust, role).await?,
             }
         }
     };

@@ -11,7 +11,7 @@ use pulumi_provider::Ctx;
 use sha2::{Digest, Sha256};
 
 use super::AwsContext;
-use super::exists::take_existing;
+use super::exists::{Made, create_or_take};
 use super::lag::{BUSY, NEW_NAMED, NEW_ROLE, settle};
 use super::tags::may_take;
 use super::wait::{self, Backoff, Poll};
@@ -107,24 +107,23 @@ pub async fn ensure(cx: &AwsContext, ctx: &Ctx, spec: &FunctionSpec<'_>) -> Resu
     let what = format!("Lambda function {}", spec.name);
     let have = match describe(cx, spec.name).await? {
         Some(f) => Some(f),
-        None => {
-            let created = create(cx, ctx, spec).await?;
-            match created {
-                true => None,
-                // A send whose answer was lost, or a read that lagged a function just made.
-                false => Some(
-                    take_existing(
-                        ctx,
-                        &what,
-                        || describe(cx, spec.name),
-                        |f| f.tags.clone(),
-                        |f| vec![spec.name.to_string(), f.arn.clone()],
-                        || not_ours(spec),
-                    )
-                    .await?,
-                ),
-            }
-        }
+        // Refused as existing: a send whose answer was lost, or a read that lagged a
+        // function just made (taken only when it carries this URN), or a name Lambda still
+        // holds a moment after the function's delete (made again).
+        None => match create_or_take(
+            ctx,
+            &what,
+            || create(cx, ctx, spec),
+            || describe(cx, spec.name),
+            |f| f.tags.clone(),
+            |f| vec![spec.name.to_string(), f.arn.clone()],
+            || not_ours(spec),
+        )
+        .await?
+        {
+            Made::Created(()) => None,
+            Made::Taken(f) => Some(f),
+        },
     };
     if let Some(f) = have {
         let names = [spec.name, f.arn.as_str()];
@@ -141,9 +140,9 @@ pub async fn ensure(cx: &AwsContext, ctx: &Ctx, spec: &FunctionSpec<'_>) -> Resu
     Ok(f.arn)
 }
 
-/// CreateFunction; false when a function of that name exists already. A role made a moment
-/// ago is refused until Lambda can assume it.
-async fn create(cx: &AwsContext, ctx: &Ctx, spec: &FunctionSpec<'_>) -> Result<bool> {
+/// CreateFunction; `None` when a function of that name exists already. A role made a
+/// moment ago is refused until Lambda can assume it.
+async fn create(cx: &AwsContext, ctx: &Ctx, spec: &FunctionSpec<'_>) -> Result<Option<()>> {
     let what = format!("Lambda function {}", spec.name);
     ctx.status(format!("creating {what}")).await;
     let tags: HashMap<String, String> = spec.tags.clone().into_iter().collect();
@@ -172,7 +171,7 @@ async fn create(cx: &AwsContext, ctx: &Ctx, spec: &FunctionSpec<'_>) -> Result<b
         }
     })
     .await?;
-    Ok(made.is_some())
+    Ok(made.map(|_| ()))
 }
 
 fn environment(spec: &FunctionSpec<'_>) -> Environment {

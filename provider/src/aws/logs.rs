@@ -8,7 +8,7 @@ use serde_json::json;
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::exists::take_existing;
+use super::exists::{Made, create_or_take};
 use super::lag::{BUSY, NEW_KEY_ELSEWHERE, NEW_NAMED, resend, settle};
 use super::tags::may_take;
 use super::wait::{self, Backoff, Poll};
@@ -171,28 +171,27 @@ async fn create(
     key_arn: &str,
     tags: &BTreeMap<String, String>,
 ) -> Result<Option<Group>> {
-    // A key made a moment ago may not be usable by CloudWatch Logs yet.
+    // A key made a moment ago may not be usable by CloudWatch Logs yet, and a group of
+    // this name deleted a moment ago may still be going (`OperationAbortedException`).
     let what = format!("log group {name}");
-    let made = settle(ctx, &what, &[&NEW_KEY_ELSEWHERE], || async {
-        found(
-            "logs:CreateLogGroup",
-            cx.logs()
-                .create_log_group()
-                .log_group_name(name)
-                .kms_key_id(key_arn)
-                .set_tags(Some(tags.clone().into_iter().collect()))
-                .send()
-                .await,
-            |e| e.is_resource_already_exists_exception(),
-        )
-    })
-    .await?;
-    if made.is_some() {
-        return Ok(None);
-    }
-    let (g, _) = take_existing(
+    let made = create_or_take(
         ctx,
         &what,
+        || {
+            settle(ctx, &what, &[&NEW_KEY_ELSEWHERE, &BUSY], || async {
+                found(
+                    "logs:CreateLogGroup",
+                    cx.logs()
+                        .create_log_group()
+                        .log_group_name(name)
+                        .kms_key_id(key_arn)
+                        .set_tags(Some(tags.clone().into_iter().collect()))
+                        .send()
+                        .await,
+                    |e| e.is_resource_already_exists_exception(),
+                )
+            })
+        },
         || describe_tagged(cx, name),
         |(_, tags)| tags.clone(),
         |(g, _)| {
@@ -203,7 +202,10 @@ async fn create(
         || not_ours(name),
     )
     .await?;
-    Ok(Some(g))
+    Ok(match made {
+        Made::Created(_) => None,
+        Made::Taken((g, _)) => Some(g),
+    })
 }
 
 /// Encrypts a group taken over (one the saved state records, or an earlier attempt's) with

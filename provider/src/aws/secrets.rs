@@ -8,7 +8,7 @@ use aws_sdk_secretsmanager::types::Tag;
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::exists::take_existing;
+use super::exists::{Made, create_or_take};
 use super::lag::{
     NAME_FREEING, NEW_INVOKE_GRANT, NEW_KEY_ELSEWHERE, NEW_NAMED, ROTATION_IN_PROGRESS, settle,
 };
@@ -192,28 +192,26 @@ pub async fn create(
     let what = format!("secret {name}");
     // A secret of this name deleted a moment ago (a replacement that keeps its name) holds
     // the name until Secrets Manager has finished deleting it.
-    let made = settle(ctx, &what, &[&NEW_KEY_ELSEWHERE, &NAME_FREEING], || async {
-        found(
-            "secretsmanager:CreateSecret",
-            cx.secrets()
-                .create_secret()
-                .name(name)
-                .description(description)
-                .kms_key_id(kms_key)
-                .secret_string(value)
-                .set_tags(Some(sm_tags(tags)))
-                .send()
-                .await,
-            |e| e.is_resource_exists_exception(),
-        )
-    })
-    .await?;
-    if let Some(made) = made {
-        return Ok(made.arn().unwrap_or_default().to_string());
-    }
-    let held = take_existing(
+    let made = create_or_take(
         ctx,
         &what,
+        || {
+            settle(ctx, &what, &[&NEW_KEY_ELSEWHERE, &NAME_FREEING], || async {
+                found(
+                    "secretsmanager:CreateSecret",
+                    cx.secrets()
+                        .create_secret()
+                        .name(name)
+                        .description(description)
+                        .kms_key_id(kms_key)
+                        .secret_string(value)
+                        .set_tags(Some(sm_tags(tags)))
+                        .send()
+                        .await,
+                    |e| e.is_resource_exists_exception(),
+                )
+            })
+        },
         || describe(cx, name),
         |s| s.tags.clone(),
         |s| vec![name.to_string(), s.arn.clone()],
@@ -222,6 +220,10 @@ pub async fn create(
         },
     )
     .await?;
+    let held = match made {
+        Made::Created(made) => return Ok(made.arn().unwrap_or_default().to_string()),
+        Made::Taken(held) => held,
+    };
     // The secret was just listed: a not-found answer is Secrets Manager's lag.
     settle(ctx, &what, &[&NEW_NAMED], || put(cx, &held.arn, value)).await?;
     Ok(held.arn)

@@ -1,6 +1,12 @@
 //! Idempotency tokens for the creates whose API takes one (EC2 `ClientToken`, ECS
 //! `clientToken`): the same parts give the same token, so a create sent again after its
 //! answer was lost gets back the object the first send made instead of making a second.
+//!
+//! AWS answers a token it has seen with what that request made, for a day or more, even when
+//! the object is gone since. So the parts of a token must change whenever the object is made
+//! again after a delete. Where AWS itself refuses a second object (one flow log per resource
+//! and destination, one GuardDuty detector per Region), [`fresh`] draws a token for one
+//! operation instead, and the refusal leads to the object an earlier attempt made.
 
 use std::hash::{Hash, Hasher};
 
@@ -14,9 +20,27 @@ pub fn client_token(parts: &[&str]) -> String {
     format!("hc-{:016x}{:016x}", first.finish(), second.finish())
 }
 
+/// A token for one operation's create: `parts` and a nonce drawn now. Resends within the
+/// operation reuse it; the next operation asks anew, so an object deleted meanwhile is made
+/// again, never answered with the deleted one's id.
+pub fn fresh(parts: &[&str]) -> String {
+    let nonce = format!("{:016x}", rand::random::<u64>());
+    let mut all = parts.to_vec();
+    all.push(&nonce);
+    client_token(&all)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fresh_token_is_new_each_time() {
+        let a = fresh(&["vpc-1", "flow-log"]);
+        assert_ne!(a, fresh(&["vpc-1", "flow-log"]));
+        assert_ne!(a, client_token(&["vpc-1", "flow-log"]));
+        assert!(a.len() <= 36 && a.is_ascii(), "{a}");
+    }
 
     #[test]
     fn the_same_parts_give_the_same_token_and_other_parts_another() {

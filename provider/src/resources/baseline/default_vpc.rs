@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 
 use crate::aws::AwsContext;
 use crate::aws::lag::{NEW_BUCKET, settle};
-use crate::aws::token::client_token;
+use crate::aws::token;
 use crate::error::{Error, Result, found};
+use crate::resources::vpc::flowlogs;
 use crate::resources::vpc::inventory::filter;
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 
@@ -263,25 +264,36 @@ pub async fn lock(
     ctx.status(format!("locking down the default VPC {}", vpc.id))
         .await;
     if vpc.flow_logs.is_empty() {
-        let token = client_token(&[&vpc.id, bucket_arn]);
+        // A token for this operation only: the same VPC and bucket are locked down again
+        // after a put back deleted the flow log, and AWS answers a token it has seen with
+        // what that request made. EC2 keeps one flow log per VPC and destination: its
+        // refusal of a second (an earlier attempt's, not listed yet) leaves the VPC logged.
+        let token = token::fresh(&[&vpc.id, bucket_arn]);
         settle(
             ctx,
             &format!("flow logs of the default VPC {}", vpc.id),
             &[&NEW_BUCKET],
             || async {
-                let made = ec2
-                    .create_flow_logs()
-                    .resource_ids(&vpc.id)
-                    .resource_type(FlowLogsResourceType::Vpc)
-                    .traffic_type(TrafficType::All)
-                    .log_destination_type(LogDestinationType::S3)
-                    .log_destination(bucket_arn)
-                    .client_token(&token)
-                    .tag_specifications(tag_spec(tags))
-                    .send()
-                    .await
-                    .map_err(|e| Error::aws("ec2:CreateFlowLogs", e))?;
-                match made.unsuccessful().first().and_then(|f| f.error()) {
+                let made = found(
+                    "ec2:CreateFlowLogs",
+                    ec2.create_flow_logs()
+                        .resource_ids(&vpc.id)
+                        .resource_type(FlowLogsResourceType::Vpc)
+                        .traffic_type(TrafficType::All)
+                        .log_destination_type(LogDestinationType::S3)
+                        .log_destination(bucket_arn)
+                        .client_token(&token)
+                        .tag_specifications(tag_spec(tags))
+                        .send()
+                        .await,
+                    |e| e.code() == Some(flowlogs::ALREADY_EXISTS),
+                )?;
+                let failure = made
+                    .as_ref()
+                    .and_then(|m| m.unsuccessful().first())
+                    .and_then(|f| f.error())
+                    .filter(|e| e.code() != Some(flowlogs::ALREADY_EXISTS));
+                match failure {
                     Some(e) => Err(Error::Aws {
                         operation: "ec2:CreateFlowLogs",
                         message: e.message().unwrap_or("no reason given").to_string(),

@@ -10,7 +10,7 @@ use pulumi_provider::Ctx;
 
 use crate::aws::AwsContext;
 use crate::aws::lag::{Lag, NEW_SUBSCRIPTION, resend, settle};
-use crate::aws::token::client_token;
+use crate::aws::token;
 use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 use crate::resources::postgres::settling;
@@ -58,19 +58,46 @@ pub async fn ensure_detector(
         return Ok(id.to_string());
     }
     ctx.status("enabling GuardDuty").await;
-    let made = gd
-        .create_detector()
-        .enable(true)
-        .finding_publishing_frequency(FindingPublishingFrequency::FifteenMinutes)
-        .client_token(client_token(&[ctx.urn(), "guardduty"]))
-        .set_tags(Some(tags.clone().into_iter().collect()))
-        .send()
-        .await
-        .map_err(|e| Error::aws("guardduty:CreateDetector", e))?;
-    made.detector_id.ok_or(Error::Incomplete {
-        operation: "guardduty:CreateDetector",
-        missing: "the detector id",
-    })
+    // A token for this operation only: a detector made again after the baseline deleted one
+    // must not be answered with the deleted one's id. GuardDuty keeps one detector per
+    // Region: its refusal of a second means an earlier attempt made it, and ListDetectors,
+    // which may lag it, finds it.
+    let token = token::fresh(&[ctx.urn(), "guardduty"]);
+    wait::until(
+        ctx,
+        "the GuardDuty detector, refused as existing, to be listed",
+        Backoff::default(),
+        || async {
+            let made = found(
+                "guardduty:CreateDetector",
+                gd.create_detector()
+                    .enable(true)
+                    .finding_publishing_frequency(FindingPublishingFrequency::FifteenMinutes)
+                    .client_token(&token)
+                    .set_tags(Some(tags.clone().into_iter().collect()))
+                    .send()
+                    .await,
+                |e| {
+                    e.code() == Some("BadRequestException")
+                        && e.message().is_some_and(|m| m.contains("already exists"))
+                },
+            )?;
+            if let Some(made) = made {
+                return made.detector_id.map(Poll::Ready).ok_or(Error::Incomplete {
+                    operation: "guardduty:CreateDetector",
+                    missing: "the detector id",
+                });
+            }
+            Ok(match detector(cx).await? {
+                Some((id, _)) => Poll::Ready(id),
+                None => Poll::Unseen(Error::Vanished {
+                    what: "the GuardDuty detector".into(),
+                    when: "was refused as existing, then not found",
+                }),
+            })
+        },
+    )
+    .await
 }
 
 pub async fn delete_detector(cx: &AwsContext, ctx: &Ctx, id: &str) -> Result<()> {

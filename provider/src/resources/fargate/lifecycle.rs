@@ -72,14 +72,17 @@ pub async fn converge(
         })?;
     }
     let (key, managed) = key(cx, ctx, a, &tags).await?;
-    let known = FargateState {
+    let mut known = FargateState {
         args: a.clone(),
         kms_key_arn: key.arn.clone(),
         kms_key_managed: managed,
         exec_log_group_name: exec_log_group(name),
         ..FargateState::default()
     };
-    if let Err(e) = build(cx, ctx, a, previous, existing, &key.arn, &tags).await {
+    let built = build(cx, ctx, a, previous, existing, &tags, &mut known);
+    if let Err(e) = built.await {
+        // A read right after the failure may not see a cluster made a moment ago; the
+        // state then holds the cluster's ARN as CreateCluster gave it.
         let read = state::read(cx, ctx, name, Some(a));
         return Err(partial::report(ctx, name, e, known, read).await);
     }
@@ -111,10 +114,12 @@ async fn build(
     a: &FargateArgs,
     previous: Option<&FargateState>,
     existing: Option<cluster::ClusterView>,
-    key_arn: &str,
     tags: &BTreeMap<String, String>,
+    known: &mut FargateState,
 ) -> Result<()> {
     let name = a.id();
+    let key_arn = known.kms_key_arn.clone();
+    let key_arn = key_arn.as_str();
     let account = cx.account().await?.to_string();
     let exec_group = exec_log_group(name);
     logs::ensure(cx, ctx, &exec_group, key_arn, a.retention(), tags).await?;
@@ -122,9 +127,12 @@ async fn build(
     match existing {
         None => {
             ctx.status(format!("creating ECS cluster {name}")).await;
-            cluster::create(cx, ctx, name, &want, tags).await?;
+            known.cluster_arn = cluster::create(cx, ctx, name, &want, tags).await?.arn;
         }
-        Some(have) => cluster::converge(cx, ctx, name, &have, &want, tags).await?,
+        Some(have) => {
+            known.cluster_arn.clone_from(&have.arn);
+            cluster::converge(cx, ctx, name, &have, &want, tags).await?
+        }
     }
     let shared = Shared {
         cluster: name,

@@ -1,6 +1,9 @@
 //! VPC flow logs of ALL traffic into a KMS-encrypted log group, with the role delivery needs.
 
-use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, ResourceType, TrafficType};
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::{
+    Filter, FlowLogsResourceType, LogDestinationType, ResourceType, TrafficType,
+};
 use serde_json::json;
 
 use super::args::VpcArgs;
@@ -8,11 +11,14 @@ use super::inventory::Inventory;
 use super::network::Job;
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_EC2_OBJECT, NEW_ROLE, settle};
-use crate::aws::token::client_token;
-use crate::aws::{AwsContext, kms, logs};
-use crate::error::{Error, Result};
+use crate::aws::wait::{self, Backoff, Poll};
+use crate::aws::{AwsContext, kms, logs, token};
+use crate::error::{Error, Result, found};
 
 pub const POLICY: &str = "flow-log-delivery";
+
+/// EC2's refusal of a second flow log of the same resource and destination.
+pub const ALREADY_EXISTS: &str = "FlowLogAlreadyExists";
 
 /// What the flow logs are made of.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,16 +94,44 @@ pub async fn ensure(job: &Job<'_>, inv: &Inventory, a: &VpcArgs) -> Result<FlowL
 /// propagated it ("Unable to assume given IAM role"), either as an error or as an
 /// unsuccessful item of a successful answer; both are waited out ([`NEW_ROLE`]). The VPC
 /// may also be a moment old ([`NEW_EC2_OBJECT`]). A refusal makes no flow log, and the
-/// client token makes a retry whose first answer was lost return the one the first try made.
+/// client token makes a resend whose first answer was lost return the one the first send
+/// made. EC2 keeps one flow log per VPC and log group (`FlowLogAlreadyExists`): that refusal
+/// means an earlier attempt made it, and DescribeFlowLogs, which may lag it, finds it.
 async fn create(job: &Job<'_>, group: &str, role_arn: &str) -> Result<String> {
-    let token = client_token(&[&job.vpc_id, group, role_arn]);
-    settle(
+    let token = token::fresh(&[&job.vpc_id, group, role_arn]);
+    let what = format!("flow logs of VPC {}", job.vpc_id);
+    wait::until(
         job.ctx,
-        &format!("flow logs of VPC {}", job.vpc_id),
-        &[&NEW_ROLE, &NEW_EC2_OBJECT],
+        &format!("{what}, refused as existing, to be listed"),
+        Backoff::default(),
         || async {
-            let made = job
-                .cx
+            if let Some(id) = send(job, &what, group, role_arn, &token).await? {
+                return Ok(Poll::Ready(id));
+            }
+            Ok(match listed(job, group).await? {
+                Some(id) => Poll::Ready(id),
+                None => Poll::Unseen(Error::Vanished {
+                    what: what.clone(),
+                    when: "was refused as existing, then not found",
+                }),
+            })
+        },
+    )
+    .await
+}
+
+/// One CreateFlowLogs, its lags waited out; `None` when EC2 answers that the flow log exists.
+async fn send(
+    job: &Job<'_>,
+    what: &str,
+    group: &str,
+    role_arn: &str,
+    token: &str,
+) -> Result<Option<String>> {
+    settle(job.ctx, what, &[&NEW_ROLE, &NEW_EC2_OBJECT], || async {
+        let made = found(
+            "ec2:CreateFlowLogs",
+            job.cx
                 .ec2()
                 .create_flow_logs()
                 .resource_ids(&job.vpc_id)
@@ -106,41 +140,75 @@ async fn create(job: &Job<'_>, group: &str, role_arn: &str) -> Result<String> {
                 .log_destination_type(LogDestinationType::CloudWatchLogs)
                 .log_group_name(group)
                 .deliver_logs_permission_arn(role_arn)
-                .client_token(&token)
+                .client_token(token)
                 .tag_specifications(job.spec(ResourceType::VpcFlowLog, "flow-log", &[]))
                 .send()
-                .await
-                .map_err(|e| Error::aws("ec2:CreateFlowLogs", e))?;
-            if let Some(failure) = made.unsuccessful().first() {
-                let error = failure.error();
-                let code = error.and_then(|e| e.code()).unwrap_or_default();
-                return Err(Error::Aws {
-                    operation: "ec2:CreateFlowLogs",
-                    message: error
-                        .and_then(|e| e.message())
-                        .unwrap_or("the flow log could not be made (no reason given)")
-                        .to_string(),
-                    // The item's code is an HTTP status; AWS gives the same refusal as
-                    // an InvalidParameter error elsewhere.
-                    code: if code.chars().all(|c| c.is_ascii_digit()) {
-                        "InvalidParameter".into()
-                    } else {
-                        code.to_string()
-                    },
-                    throttled: false,
-                    denied: false,
-                });
+                .await,
+            |e| e.code() == Some(ALREADY_EXISTS),
+        )?;
+        let Some(made) = made else {
+            return Ok(None);
+        };
+        if let Some(failure) = made.unsuccessful().first() {
+            let error = failure.error();
+            let code = error.and_then(|e| e.code()).unwrap_or_default();
+            if code == ALREADY_EXISTS {
+                return Ok(None);
             }
-            made.flow_log_ids()
-                .first()
-                .cloned()
-                .ok_or(Error::Incomplete {
-                    operation: "ec2:CreateFlowLogs",
-                    missing: "the flow log id",
-                })
-        },
-    )
+            return Err(Error::Aws {
+                operation: "ec2:CreateFlowLogs",
+                message: error
+                    .and_then(|e| e.message())
+                    .unwrap_or("the flow log could not be made (no reason given)")
+                    .to_string(),
+                // The item's code is an HTTP status; AWS gives the same refusal as an
+                // InvalidParameter error elsewhere.
+                code: if code.chars().all(|c| c.is_ascii_digit()) {
+                    "InvalidParameter".into()
+                } else {
+                    code.to_string()
+                },
+                throttled: false,
+                denied: false,
+            });
+        }
+        made.flow_log_ids()
+            .first()
+            .cloned()
+            .map(Some)
+            .ok_or(Error::Incomplete {
+                operation: "ec2:CreateFlowLogs",
+                missing: "the flow log id",
+            })
+    })
     .await
+}
+
+/// The id of the VPC's flow log into `group`, if DescribeFlowLogs lists it.
+async fn listed(job: &Job<'_>, group: &str) -> Result<Option<String>> {
+    let listed = job
+        .cx
+        .ec2()
+        .describe_flow_logs()
+        .filter(
+            Filter::builder()
+                .name("resource-id")
+                .values(&job.vpc_id)
+                .build(),
+        )
+        .filter(
+            Filter::builder()
+                .name("log-group-name")
+                .values(group)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| Error::aws("ec2:DescribeFlowLogs", e))?;
+    Ok(listed
+        .flow_logs()
+        .iter()
+        .find_map(|f| f.flow_log_id().map(String::from)))
 }
 
 /// The flow log group this resource makes, encrypted with the given key or one it owns, kept

@@ -5,7 +5,7 @@ pub mod args;
 mod check;
 mod endpoint_policy;
 mod endpoints;
-mod flowlogs;
+pub(crate) mod flowlogs;
 mod groups;
 pub(crate) mod inventory;
 mod layout;
