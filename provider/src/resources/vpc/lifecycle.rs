@@ -85,22 +85,20 @@ async fn current(job: &Job<'_>) -> Result<Inventory> {
     let made = job.made_ids();
     let what = format!("EC2 to list the parts of VPC {}", job.vpc_id);
     wait::until(job.ctx, &what, Backoff::default(), || async {
+        // The VPC is this resource's own: made by this operation, or by an earlier one that
+        // may have ended moments ago (a create cancelled or failed, carried on by this
+        // update). A read that does not know it yet (the VPC's attributes, or the VPC
+        // itself) is EC2's lag for `wait::UNSEEN_GRACE`; a VPC deleted outside Pulumi is
+        // reported after that.
         let gathered = match inventory::gather(job.cx, &job.vpc_id).await {
-            // One of the reads (the VPC's attributes) may not know a VPC made a moment ago.
-            Err(e) if NEW_EC2_OBJECT.matches(&e) && made.contains(&job.vpc_id) => {
-                return Ok(Poll::Unseen(e));
-            }
+            Err(e) if NEW_EC2_OBJECT.matches(&e) => return Ok(Poll::Unseen(e)),
             other => other?,
         };
         let Some(inv) = gathered else {
-            let gone = Error::Vanished {
+            return Ok(Poll::Unseen(Error::Vanished {
                 what: format!("VPC {}", job.vpc_id),
                 when: "was gone when its parts were read",
-            };
-            if made.contains(&job.vpc_id) {
-                return Ok(Poll::Unseen(gone));
-            }
-            return Err(gone);
+            }));
         };
         let unlisted: Vec<&String> = made.iter().filter(|id| !inv.lists(id)).collect();
         Ok(match unlisted.as_slice() {
