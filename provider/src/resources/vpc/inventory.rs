@@ -122,6 +122,8 @@ pub struct Inventory {
     pub route_tables: Vec<RouteTableView>,
     /// NAT gateways not deleted or deleting.
     pub nats: Vec<NatView>,
+    /// NAT gateways deleted, deleting or failed, which EC2 lists for about an hour.
+    pub gone_nats: Vec<NatView>,
     /// Elastic IPs tagged for this VPC: part to allocation id.
     pub eips: BTreeMap<String, String>,
     pub endpoints: Vec<EndpointView>,
@@ -268,16 +270,14 @@ pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> 
             .nats
             .nat_gateways()
             .iter()
-            .filter(|n| {
-                !matches!(
-                    n.state(),
-                    Some(
-                        NatGatewayState::Deleted
-                            | NatGatewayState::Deleting
-                            | NatGatewayState::Failed
-                    )
-                )
-            })
+            .filter(|n| !nat_gone(n))
+            .map(nat_view)
+            .collect(),
+        gone_nats: a
+            .nats
+            .nat_gateways()
+            .iter()
+            .filter(|n| nat_gone(n))
             .map(nat_view)
             .collect(),
         eips: a
@@ -487,6 +487,13 @@ fn table_view(t: &RouteTable) -> RouteTableView {
             })
             .collect(),
     }
+}
+
+fn nat_gone(n: &NatGateway) -> bool {
+    matches!(
+        n.state(),
+        Some(NatGatewayState::Deleted | NatGatewayState::Deleting | NatGatewayState::Failed)
+    )
 }
 
 fn nat_view(n: &NatGateway) -> NatView {

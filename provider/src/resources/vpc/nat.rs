@@ -110,8 +110,19 @@ pub async fn ensure(
             })?;
         // The subnet and the address may be a moment old. The token (same subnet, same
         // address, same token) makes a retry whose first answer was lost return the gateway
-        // the first try made, never a second one.
-        let token = client_token(&[&job.vpc_id, &part, subnet, &allocation_id]);
+        // the first try made, never a second one. A gateway of this part that failed or was
+        // deleted (outside Pulumi) is in the token too: AWS would answer the same token
+        // with that gateway, not make a new one.
+        let mut parts = vec![job.vpc_id.as_str(), &part, subnet, &allocation_id];
+        let mut gone: Vec<&str> = inv
+            .gone_nats
+            .iter()
+            .filter(|n| n.part.as_deref() == Some(part.as_str()))
+            .map(|n| n.id.as_str())
+            .collect();
+        gone.sort_unstable();
+        parts.extend(gone);
+        let token = client_token(&parts);
         let made = job
             .ec2(&format!("NAT gateway {part}"), || async {
                 job.cx
