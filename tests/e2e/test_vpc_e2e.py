@@ -236,6 +236,37 @@ def test_retention_endpoints_tags_and_fewer_azs_update_in_place_and_a_new_cidr_r
     stack.destroy()
 
 
+def test_a_zone_and_an_endpoint_removed_then_added_again_are_made_anew(new_stack, moto):
+    # EC2 answers an idempotency token it has seen with what that request made, even once it
+    # is deleted: a part made again must not be answered with the one deleted before.
+    with_all = program(availabilityZoneCount=3, natGateways="none", endpoints={"interface": ["kms"]})
+    stack = new_stack(with_all)
+    stack.up()
+    first = stack.outputs()
+    ec2 = moto.client("ec2")
+
+    def live(kind, key, vpc):
+        found = getattr(ec2, f"describe_{kind}")(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[key]
+        return [x for x in found if x.get("State", "available") not in ("deleted", "deleting")]
+
+    stack.write(program(availabilityZoneCount=2, natGateways="none"))
+    stack.up()
+    assert live("vpc_endpoints", "VpcEndpoints", first["vpcId"]) == []
+    stack.write(with_all)
+    stack.up()
+    again = stack.outputs()
+    third = first["zones"][2]
+    assert again["vpcId"] == first["vpcId"] and again["zones"] == first["zones"]
+    assert again["tables"][third] != first["tables"][third]
+    tables = {t["RouteTableId"] for t in live("route_tables", "RouteTables", first["vpcId"])}
+    assert set(again["tables"].values()) <= tables, (again["tables"], tables)
+    [endpoint] = live("vpc_endpoints", "VpcEndpoints", first["vpcId"])
+    assert endpoint["ServiceName"].endswith(".kms") and endpoint["State"] == "available", endpoint
+    assert again["compliant"] is True and again["drift"] == []
+    stack.preview("--expect-no-changes")
+    stack.destroy()
+
+
 def test_import_by_vpc_id_previews_with_no_changes(new_stack, tmp_path):
     import yaml
 

@@ -53,7 +53,17 @@ pub async fn converge(
                     private_subnets,
                     group: group.clone(),
                 };
-                create(job, service, &at, policy.as_ref()).await?
+                // EC2 answers a token it has seen with that request's endpoint, even once
+                // deleted: an endpoint of this service removed before (EC2 lists it for a
+                // while) is in the token, so the new one is made.
+                let mut gone: Vec<&str> = inv
+                    .gone_endpoints
+                    .iter()
+                    .filter(|e| &e.service == service)
+                    .map(|e| e.id.as_str())
+                    .collect();
+                gone.sort_unstable();
+                create(job, service, &at, policy.as_ref(), &gone).await?
             }
         };
         ids.insert(service.clone(), id);
@@ -268,13 +278,16 @@ async fn create(
     service: &str,
     at: &Placement<'_>,
     policy: Option<&Value>,
+    gone: &[&str],
 ) -> Result<String> {
     let ec2 = &job.cx.ec2();
     let name = format!("com.amazonaws.{}.{service}", job.cx.region);
     let part = format!("endpoint/{service}");
     // Tables, subnets and group may be a moment old; the token makes a retry whose first
     // answer was lost return the endpoint the first try made.
-    let token = client_token(&[&job.vpc_id, &part, job.ctx.urn()]);
+    let mut parts = vec![job.vpc_id.as_str(), &part, job.ctx.urn()];
+    parts.extend(gone);
+    let token = client_token(&parts);
     let document = policy.map(Value::to_string);
     let made = job
         .ec2(&format!("VPC endpoint {service}"), || async {

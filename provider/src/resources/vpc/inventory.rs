@@ -127,6 +127,8 @@ pub struct Inventory {
     /// Elastic IPs tagged for this VPC: part to allocation id.
     pub eips: BTreeMap<String, String>,
     pub endpoints: Vec<EndpointView>,
+    /// Endpoints deleted or deleting, which EC2 lists for a while.
+    pub gone_endpoints: Vec<EndpointView>,
     pub groups: Vec<GroupView>,
     pub flow_logs: Vec<FlowLogView>,
     pub acls: Vec<AclView>,
@@ -295,12 +297,14 @@ pub async fn gather(cx: &AwsContext, vpc_id: &str) -> Result<Option<Inventory>> 
             .endpoints
             .vpc_endpoints()
             .iter()
-            .filter(|e| {
-                !matches!(
-                    e.state().map(|s| s.as_str()),
-                    Some("deleted") | Some("deleting")
-                )
-            })
+            .filter(|e| !endpoint_gone(e))
+            .map(|e| endpoint_view(e, &region_prefix))
+            .collect(),
+        gone_endpoints: a
+            .endpoints
+            .vpc_endpoints()
+            .iter()
+            .filter(|e| endpoint_gone(e))
             .map(|e| endpoint_view(e, &region_prefix))
             .collect(),
         groups: a.groups.security_groups().iter().map(group_view).collect(),
@@ -506,6 +510,13 @@ fn nat_view(n: &NatGateway) -> NatView {
             .iter()
             .find_map(|a| a.allocation_id().map(String::from)),
     }
+}
+
+fn endpoint_gone(e: &VpcEndpoint) -> bool {
+    matches!(
+        e.state().map(|s| s.as_str()),
+        Some("deleted") | Some("deleting")
+    )
 }
 
 fn endpoint_view(e: &VpcEndpoint, region_prefix: &str) -> EndpointView {

@@ -349,9 +349,15 @@ pub async fn ensure_table(
     let id = match inv.route_table(part) {
         Some(t) => t.id.clone(),
         None => {
-            // One token per table and VPC: a retry whose first answer was lost gets the
-            // same table back instead of a second one.
-            let token = client_token(&[&job.vpc_id, part, job.ctx.urn()]);
+            // One token per table, VPC and subnets: a retry whose first answer was lost gets
+            // the same table back instead of a second one. EC2 answers a token it has seen
+            // with that request's table even once deleted: a zone removed and added again
+            // has new subnets, so its table is made anew.
+            let mut subnet_ids: Vec<&str> = subnets.iter().map(String::as_str).collect();
+            subnet_ids.sort_unstable();
+            let mut parts = vec![job.vpc_id.as_str(), part, job.ctx.urn()];
+            parts.extend(subnet_ids);
+            let token = client_token(&parts);
             let id = job
                 .ec2(&what, || async {
                     job.cx
