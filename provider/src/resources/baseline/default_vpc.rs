@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use crate::aws::AwsContext;
 use crate::aws::lag::{NEW_BUCKET, settle};
 use crate::aws::token;
+use crate::aws::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 use crate::resources::vpc::flowlogs;
 use crate::resources::vpc::inventory::filter;
@@ -306,6 +307,7 @@ pub async fn lock(
             },
         )
         .await?;
+        listed(cx, ctx, &vpc.id, bucket_arn).await?;
     }
     if let Some((id, inbound, outbound)) = &vpc.group {
         if !inbound.is_empty() {
@@ -364,6 +366,34 @@ async fn set_public_ip(cx: &AwsContext, subnet: &str, on: bool) -> Result<()> {
         .await
         .map_err(|e| Error::aws("ec2:ModifySubnetAttribute", e))?;
     Ok(())
+}
+
+/// Reads the VPC's flow logs until one delivering to `bucket_arn` is listed: DescribeFlowLogs
+/// lags a flow log just made, and the state read after the lockdown must see it.
+async fn listed(cx: &AwsContext, ctx: &Ctx, vpc_id: &str, bucket_arn: &str) -> Result<()> {
+    let what = format!("the flow logs of the default VPC {vpc_id} to be listed");
+    wait::until(ctx, &what, Backoff::default(), || async {
+        let listed = cx
+            .ec2()
+            .describe_flow_logs()
+            .filter(filter("resource-id", vpc_id))
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DescribeFlowLogs", e))?;
+        let delivering = listed.flow_logs().iter().any(|f| {
+            f.log_destination()
+                .is_some_and(|to| to.trim_end_matches('/') == bucket_arn)
+        });
+        Ok(if delivering {
+            Poll::Ready(())
+        } else {
+            Poll::Unseen(Error::Vanished {
+                what: format!("the flow logs of the default VPC {vpc_id}"),
+                when: "were made but EC2 still does not list them",
+            })
+        })
+    })
+    .await
 }
 
 /// Removes the VPC's flow logs delivering to `bucket_arn`.
