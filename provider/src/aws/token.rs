@@ -20,6 +20,17 @@ pub fn client_token(parts: &[&str]) -> String {
     format!("hc-{:016x}{:016x}", first.finish(), second.finish())
 }
 
+/// A token from `parts` and the ids of the objects of the same part that are gone (deleted,
+/// deleting or failed, while EC2 still lists them), in any order: the same while none went,
+/// another once one did, so AWS makes the part anew instead of answering with the gone one.
+pub fn after_gone<'a>(parts: &[&'a str], gone: impl IntoIterator<Item = &'a str>) -> String {
+    let mut gone: Vec<&str> = gone.into_iter().collect();
+    gone.sort_unstable();
+    let mut all = parts.to_vec();
+    all.extend(gone);
+    client_token(&all)
+}
+
 /// A token for one operation's create: `parts` and a nonce drawn now. Resends within the
 /// operation reuse it; the next operation asks anew, so an object deleted meanwhile is made
 /// again, never answered with the deleted one's id.
@@ -33,6 +44,15 @@ pub fn fresh(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_after_gone_objects_changes_with_them_not_with_their_order() {
+        let none = after_gone(&["vpc-1", "nat/a"], []);
+        assert_eq!(none, client_token(&["vpc-1", "nat/a"]));
+        let one = after_gone(&["vpc-1", "nat/a"], ["nat-2", "nat-1"]);
+        assert_ne!(one, none);
+        assert_eq!(one, after_gone(&["vpc-1", "nat/a"], ["nat-1", "nat-2"]));
+    }
 
     #[test]
     fn a_fresh_token_is_new_each_time() {

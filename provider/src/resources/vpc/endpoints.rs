@@ -11,7 +11,7 @@ use super::endpoint_policy;
 use super::inventory::{EndpointView, Inventory};
 use super::network::Job;
 use crate::aws::AwsContext;
-use crate::aws::token::client_token;
+use crate::aws::token;
 use crate::error::{Error, Result};
 
 pub const GROUP_PART: &str = "sg/endpoints";
@@ -56,13 +56,12 @@ pub async fn converge(
                 // EC2 answers a token it has seen with that request's endpoint, even once
                 // deleted: an endpoint of this service removed before (EC2 lists it for a
                 // while) is in the token, so the new one is made.
-                let mut gone: Vec<&str> = inv
+                let gone: Vec<&str> = inv
                     .gone_endpoints
                     .iter()
                     .filter(|e| &e.service == service)
                     .map(|e| e.id.as_str())
                     .collect();
-                gone.sort_unstable();
                 create(job, service, &at, policy.as_ref(), &gone).await?
             }
         };
@@ -285,9 +284,7 @@ async fn create(
     let part = format!("endpoint/{service}");
     // Tables, subnets and group may be a moment old; the token makes a retry whose first
     // answer was lost return the endpoint the first try made.
-    let mut parts = vec![job.vpc_id.as_str(), &part, job.ctx.urn()];
-    parts.extend(gone);
-    let token = client_token(&parts);
+    let token = token::after_gone(&[&job.vpc_id, &part, job.ctx.urn()], gone.iter().copied());
     let document = policy.map(Value::to_string);
     let made = job
         .ec2(&format!("VPC endpoint {service}"), || async {

@@ -11,7 +11,7 @@ use super::args::NatStrategy;
 use super::inventory::{self, Inventory, VPC_TAG};
 use super::layout::Tier;
 use super::network::{Job, subnet_part};
-use crate::aws::token::client_token;
+use crate::aws::token;
 use crate::aws::untokened;
 use crate::aws::wait::{self, Backoff, Poll, when_free};
 use crate::error::{Error, Result};
@@ -113,16 +113,12 @@ pub async fn ensure(
         // the first try made, never a second one. A gateway of this part that failed or was
         // deleted (outside Pulumi) is in the token too: AWS would answer the same token
         // with that gateway, not make a new one.
-        let mut parts = vec![job.vpc_id.as_str(), &part, subnet, &allocation_id];
-        let mut gone: Vec<&str> = inv
+        let gone = inv
             .gone_nats
             .iter()
             .filter(|n| n.part.as_deref() == Some(part.as_str()))
-            .map(|n| n.id.as_str())
-            .collect();
-        gone.sort_unstable();
-        parts.extend(gone);
-        let token = client_token(&parts);
+            .map(|n| n.id.as_str());
+        let token = token::after_gone(&[&job.vpc_id, &part, subnet, &allocation_id], gone);
         let made = job
             .ec2(&format!("NAT gateway {part}"), || async {
                 job.cx
