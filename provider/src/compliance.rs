@@ -207,6 +207,10 @@ pub const RDS_EVENTS: Rule = Rule {
     name: "rds-critical-event-subscriptions",
     safeguard: "164.308(a)(6) security incident procedures",
 };
+pub const BACKUP_PLAN: Rule = Rule {
+    name: "backup-plan-min-frequency-and-min-retention-check",
+    safeguard: "164.308(a)(7)(ii)(A) data backup plan",
+};
 pub const GUARDDUTY_ENABLED: Rule = Rule {
     name: "guardduty-enabled-centralized",
     safeguard: "164.308(a)(6) security incident procedures",

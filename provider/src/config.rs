@@ -7,8 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Services whose endpoint can be overridden one by one.
-pub const SERVICES: [&str; 21] = [
+pub const SERVICES: [&str; 22] = [
     "application-autoscaling",
+    "backup",
     "cloudtrail",
     "cloudwatch",
     "config",

@@ -7,10 +7,11 @@
 //! row even when the stack has no control for it, so an auditor sees what is not evidenced.
 
 /// The safeguards the provider's rules serve (HIPAA.md), as `(citation, title)`.
-pub const KNOWN: [(&str, &str); 10] = [
+pub const KNOWN: [(&str, &str); 11] = [
     ("164.308(a)(1)(ii)(D)", "Information system activity review"),
     ("164.308(a)(5)(ii)(D)", "Password management"),
     ("164.308(a)(6)", "Security incident procedures"),
+    ("164.308(a)(7)(ii)(A)", "Data backup plan"),
     ("164.312(a)(1)", "Access control"),
     ("164.312(a)(2)(ii)", "Emergency access procedure"),
     ("164.312(a)(2)(iv)", "Encryption and decryption"),

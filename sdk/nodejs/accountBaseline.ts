@@ -8,7 +8,7 @@ import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
- * The account's HIPAA audit controls, one per account and region: a multi-region CloudTrail trail with log file validation, encrypted with a customer-managed key, delivered to CloudWatch Logs (a year's retention) and to an S3 bucket that blocks public access, refuses requests without TLS, keeps versions, locks objects for six years and logs its own access; metric filters and alarms on the CIS security events, to an encrypted SNS topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the standards named; EBS encryption by default; and a strict IAM password policy. Parts the account already has are taken over only when `adopt` allows it, and are never deleted. Default timeouts: 30 minutes each for create, update and delete.
+ * The account's HIPAA audit controls, one per account and region: a multi-region CloudTrail trail with log file validation, encrypted with a customer-managed key, delivered to CloudWatch Logs (a year's retention) and to an S3 bucket that blocks public access, refuses requests without TLS, keeps versions, locks objects for six years and logs its own access; metric filters and alarms on the CIS security events, to an encrypted SNS topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the standards named; EBS encryption by default; a strict IAM password policy; and an AWS Backup plan of the account's HipaaPostgres databases into a vault encrypted with the key. Parts the account already has are taken over only when `adopt` allows it, and are never deleted. Default timeouts: 30 minutes each for create, update and delete.
  */
 export class AccountBaseline extends pulumi.CustomResource {
     /**
@@ -77,6 +77,22 @@ export class AccountBaseline extends pulumi.CustomResource {
      * Defaults to `""`.
      */
     declare public /*out*/ readonly auditRoleArn: pulumi.Output<string | undefined>;
+    /**
+     * AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+     */
+    declare public readonly backup: pulumi.Output<outputs.BaselineBackup | undefined>;
+    /**
+     * The AWS Backup plan of the account's databases (empty when `backup.enabled` is false).
+     *
+     * Defaults to `""`.
+     */
+    declare public /*out*/ readonly backupPlanArn: pulumi.Output<string | undefined>;
+    /**
+     * The AWS Backup vault the plan's backups go to.
+     *
+     * Defaults to `""`.
+     */
+    declare public /*out*/ readonly backupVaultName: pulumi.Output<string | undefined>;
     /**
      * Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
      */
@@ -192,6 +208,7 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["adopt"] = args?.adopt;
             resourceInputs["alarmEmails"] = args?.alarmEmails;
             resourceInputs["auditRole"] = args?.auditRole;
+            resourceInputs["backup"] = args?.backup;
             resourceInputs["baselineName"] = args?.baselineName;
             resourceInputs["defaultVpc"] = args?.defaultVpc;
             resourceInputs["logRetentionDays"] = args?.logRetentionDays;
@@ -207,6 +224,8 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["alarmNames"] = undefined /*out*/;
             resourceInputs["alarmTopicArn"] = undefined /*out*/;
             resourceInputs["auditRoleArn"] = undefined /*out*/;
+            resourceInputs["backupPlanArn"] = undefined /*out*/;
+            resourceInputs["backupVaultName"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["configRecorderName"] = undefined /*out*/;
             resourceInputs["guardDutyDetectorId"] = undefined /*out*/;
@@ -227,6 +246,9 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["alarmTopicArn"] = undefined /*out*/;
             resourceInputs["auditRole"] = undefined /*out*/;
             resourceInputs["auditRoleArn"] = undefined /*out*/;
+            resourceInputs["backup"] = undefined /*out*/;
+            resourceInputs["backupPlanArn"] = undefined /*out*/;
+            resourceInputs["backupVaultName"] = undefined /*out*/;
             resourceInputs["baselineName"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["configRecorderName"] = undefined /*out*/;
@@ -274,6 +296,10 @@ export interface AccountBaselineArgs {
      * Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
      */
     auditRole?: pulumi.Input<inputs.BaselineAccessRoleArgs | undefined>;
+    /**
+     * AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+     */
+    backup?: pulumi.Input<inputs.BaselineBackupArgs | undefined>;
     /**
      * Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
      */

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 PROWLER = REPO / ".venv-prowler" / "bin" / "prowler"
 FRAMEWORK = "hipaa_aws"
 # The services of the objects the provider makes; Prowler files log groups under cloudwatch.
-SERVICES = ("rds", "elasticache", "kinesis", "ec2", "vpc", "ecs", "kms", "cloudwatch",
+SERVICES = ("rds", "elasticache", "kinesis", "ec2", "vpc", "ecs", "kms", "cloudwatch", "backup",
             "secretsmanager", "iam")
 REGION = "us-east-1"
 TIMEOUT = 600

@@ -223,12 +223,26 @@ def account(moto):
             "ConfigurationRecorders"]),
         "delivery channels": sorted(c["name"] for c in config.describe_delivery_channels()["DeliveryChannels"]),
         "guardduty detectors": sorted(moto.client("guardduty").list_detectors()["DetectorIds"]),
+        **backups(moto),
         "security hub": hub_arn(moto),
         "password policy": password_policy(moto),
         "ebs encryption by default": moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"],
         "s3 account public access block": account_public_access_block(moto),
         **ec2_defaults(moto),
         **default_vpc(moto),
+    }
+
+
+def backups(moto):
+    """AWS Backup's vaults, its plans not deleted, and their selections, by name."""
+    backup = moto.client("backup")
+    plans = {p["BackupPlanName"]: p["BackupPlanId"] for p in backup.list_backup_plans()["BackupPlansList"]}
+    return {
+        "backup vaults": sorted(v["BackupVaultName"] for v in backup.list_backup_vaults()["BackupVaultList"]),
+        "backup plans": sorted(plans),
+        "backup selections": sorted(f"{plan} {s['SelectionName']}" for plan, plan_id in plans.items()
+                                    for s in backup.list_backup_selections(
+                                        BackupPlanId=plan_id)["BackupSelectionsList"]),
     }
 
 
@@ -241,7 +255,8 @@ def names(name):
     stem = f"{name}-{ACCOUNT_ID}-{REGION}".lower()
     return {"trail": name, "bucket": f"{stem}-trail", "access bucket": f"{stem}-access",
             "log group": f"/healthcare/baseline/{name}/cloudtrail", "topic": f"{name}-security-alarms",
-            "logs role": f"{name}-cloudtrail-logs",
+            "logs role": f"{name}-cloudtrail-logs", "backup role": f"{name}-backup",
+            "backup vault": f"{name}-backups", "backup plan": f"{name}-databases",
             "alias": f"alias/healthcare/baseline/{name}", "namespace": f"Healthcare/Baseline/{name}",
             "alarms": sorted(f"{name}-{event}" for event in EVENTS)}
 
@@ -346,7 +361,7 @@ def tag_map(tags):
             for t in tags}
 
 
-def check_baseline(moto, out, emails, retention, s3_data_events):
+def check_baseline(moto, out, emails, retention, s3_data_events, backup_days=35):
     """Every setting the interface names, read from AWS, against the baseline's outputs. Returns
     the problems found (an empty list when all is as specified)."""
     problems = []
@@ -513,6 +528,36 @@ def check_baseline(moto, out, emails, retention, s3_data_events):
     expect("rds event subscriptions output", sorted(out["rdsEventSubscriptions"]), sorted(subscriptions))
     for arn in (f"arn:aws:rds:{REGION}:{ACCOUNT_ID}:es:{s}" for s in subscriptions):
         tagged(f"rds event subscription {arn}", moto.client("rds").list_tags_for_resource(ResourceName=arn)["TagList"])
+    # AWS Backup: every HipaaPostgres's database, daily, into a vault under the baseline's key.
+    backup = moto.client("backup")
+    vault = backup.describe_backup_vault(BackupVaultName=n["backup vault"])
+    expect("backup vault", (vault["BackupVaultName"], vault.get("EncryptionKeyArn")), (n["backup vault"], key))
+    expect("backupVaultName", out["backupVaultName"], n["backup vault"])
+    tagged("backup vault", backup.list_tags(ResourceArn=vault["BackupVaultArn"])["Tags"])
+    plan_ids = [p["BackupPlanId"] for p in backup.list_backup_plans()["BackupPlansList"]
+                if p["BackupPlanName"] == n["backup plan"]]
+    expect("backup plans named", len(plan_ids), 1)
+    plan = backup.get_backup_plan(BackupPlanId=plan_ids[0]) if plan_ids else {"BackupPlan": {"Rules": []}}
+    expect("backupPlanArn", out["backupPlanArn"], plan.get("BackupPlanArn"))
+    rules = [(r["RuleName"], r["TargetBackupVaultName"], r["ScheduleExpression"],
+              r.get("Lifecycle", {}).get("DeleteAfterDays")) for r in plan["BackupPlan"]["Rules"]]
+    expect("backup plan rules", rules, [("scheduled", n["backup vault"], "cron(0 5 ? * * *)", backup_days)])
+    if plan_ids:
+        tagged("backup plan", backup.list_tags(ResourceArn=plan["BackupPlanArn"])["Tags"])
+        listed = backup.list_backup_selections(BackupPlanId=plan_ids[0])["BackupSelectionsList"]
+        expect("backup selections", [s["SelectionName"] for s in listed], [n["backup plan"]])
+        for s in listed:
+            chosen = backup.get_backup_selection(BackupPlanId=plan_ids[0], SelectionId=s["SelectionId"])
+            chosen = chosen["BackupSelection"]
+            expect("backup selection", (chosen["IamRoleArn"], chosen["Resources"], chosen["Conditions"]["StringLike"]),
+                   (f"arn:aws:iam::{ACCOUNT_ID}:role/{n['backup role']}", ["*"],
+                    [{"ConditionKey": "aws:ResourceTag/pulumi:urn",
+                      "ConditionValue": "*healthcare:index:HipaaPostgres::*"}]))
+    if not trusts(iam, n["backup role"], "backup.amazonaws.com"):
+        problems.append(f"role {n['backup role']} is not assumable by backup.amazonaws.com")
+    expect("backup role policies", sorted(p["PolicyName"] for p in iam.list_attached_role_policies(
+        RoleName=n["backup role"])["AttachedPolicies"]),
+        ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"])
     policy = password_policy(moto) or {}
     want = {**STRICT_PASSWORDS, "MinimumPasswordLength": 14, "MaxPasswordAge": 90, "PasswordReusePrevention": 24}
     expect("password policy", {k: policy.get(k) for k in want}, want)
@@ -528,6 +573,7 @@ def check_defaults(out):
     """The inputs the programs leave out come back with the interface's defaults."""
     want = {"logRetentionDays": 365, "objectLockMode": "GOVERNANCE", "objectLockDays": 2190, "retainLogs": True,
             "securityHubStandards": DEFAULT_STANDARDS,
+            "backup": {"enabled": True, "retentionDays": 35, "schedule": "cron(0 5 ? * * *)"},
             "passwordPolicy": {"minimumLength": 14, "maxAgeDays": 90, "reusePrevention": 24}}
     assert {k: out.get(k) for k in want} == want
     assert out.get("adopt") == {part: False for part in ADOPTABLE}, out.get("adopt")
@@ -636,10 +682,11 @@ def test_the_baseline_lifecycle_through_the_cli(new_stack, moto, proxy, tmp_path
 
     # In place: a second address, a longer retention and S3 data events.
     emails = ["privacy-officer@example.com", "security@example.com"]
-    stack.write(program(alarmEmails=emails, logRetentionDays=400, s3DataEvents=True))
+    stack.write(program(alarmEmails=emails, logRetentionDays=400, s3DataEvents=True,
+                        backup={"retentionDays": 90}))
     step = stack.preview_steps()["baseline"]
     assert step["op"] == "update" and sorted(step["diffReasons"]) == [
-        "alarmEmails", "logRetentionDays", "s3DataEvents"], step
+        "alarmEmails", "backup", "logRetentionDays", "s3DataEvents"], step
     changes = stack.up_summary()
     assert changes.get("update") == 1 and "replace" not in changes, changes
     updated = outputs(stack)
@@ -647,7 +694,8 @@ def test_the_baseline_lifecycle_through_the_cli(new_stack, moto, proxy, tmp_path
         (name, out["trailArn"], out["kmsKeyArn"])
     assert (updated["logRetentionDays"], updated["s3DataEvents"], sorted(updated["alarmEmails"])) == \
         (400, True, emails)
-    as_specified(moto, updated, emails=emails, retention=400, s3_data_events=True)
+    assert updated["backupPlanArn"] == out["backupPlanArn"], (updated["backupPlanArn"], out["backupPlanArn"])
+    as_specified(moto, updated, emails=emails, retention=400, s3_data_events=True, backup_days=90)
     stack.preview("--expect-no-changes")
 
     # Delete keeps the audit evidence, exactly what retainedOnDelete names, and removes the rest.

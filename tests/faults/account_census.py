@@ -4,8 +4,8 @@ count, for the fault matrix's leak and duplicate checks.
 ``census(moto)`` maps each kind to the sorted ids of its live objects, as
 ``harness.inventory.inventory`` does, and is laid over it: CloudTrail trails, S3 buckets,
 CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and subscriptions, RDS event
-subscriptions, AWS Config
-recorders and delivery channels, GuardDuty detectors, Security Hub and its enabled standards,
+subscriptions, AWS Backup
+vaults, plans and their selections, AWS Config recorders and delivery channels, GuardDuty detectors, Security Hub and its enabled standards,
 the IAM password policy, EBS encryption by default and the account's S3 Block Public Access.
 It also recounts ``iam:role`` without
 the service-linked roles (path ``/aws-service-role/``): AWS Config's is the account's, made at
@@ -116,6 +116,20 @@ def _subscriptions(moto):
     return ids
 
 
+def _backup(moto):
+    """AWS Backup's vaults, plans not deleted, and each plan's selections."""
+    backup = moto.client("backup")
+    plans = [p["BackupPlanId"] for p in _all(backup, "list_backup_plans", "BackupPlansList")]
+    return {
+        "backup:vault": [v["BackupVaultName"] for v in
+                         _all(backup, "list_backup_vaults", "BackupVaultList")],
+        "backup:plan": plans,
+        "backup:selection": [f"{p} {s['SelectionName']}" for p in plans for s in
+                             _all(backup, "list_backup_selections", "BackupSelectionsList",
+                                  BackupPlanId=p)],
+    }
+
+
 def census(moto):
     """kind -> sorted ids of the live objects of each kind an AccountBaseline makes that
     ``inventory`` does not count, and ``iam:role`` without the service-linked roles."""
@@ -147,6 +161,7 @@ def census(moto):
             ["on"] if moto.client("ec2").get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
             else []),
         "s3control:public-access-block": _public_access_block(moto),
+        **_backup(moto),
         **_ec2_defaults(moto),
         "ec2:default-vpc-locked-down": _default_vpc_locked(moto),
     }

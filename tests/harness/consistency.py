@@ -23,7 +23,10 @@ by ``scale``:
   CreateFunction/UpdateFunctionConfiguration, which check that Lambda can assume the
   function's execution role (the ``Role`` field of their JSON body), answer
   InvalidParameterValueException (the error Lambda's API reference gives for a role it cannot
-  assume). IAM itself may answer
+  assume), and AWS Backup CreateBackupSelection, which checks that it can assume the
+  selection's role (``BackupSelection.IamRoleArn`` of its JSON body), answers
+  InvalidParameterValueException "IAM Role <arn> cannot be assumed by AWS Backup" (the
+  refusal terraform-provider-aws retries while a new role propagates). IAM itself may answer
   NoSuchEntity for 0-1 s to GetRole, PutRolePolicy, AttachRolePolicy and TagRole, and
   DeleteConflict for 0-1 s to DeleteRole after a policy left the role.
 - KMS (KMS Developer Guide on eventual consistency): a new key is unknown for 1-3 s: KMS
@@ -180,6 +183,9 @@ ROLE_USERS = {
         "InvalidParameterValueException",
         "The role defined for the function cannot be assumed by Lambda."))
        for op in ("CreateFunction", "UpdateFunctionConfiguration")},
+    # AWS Backup checks it may assume a selection's role (terraform-provider-aws retries this).
+    ("backup", "CreateBackupSelection"): (("BackupSelection.IamRoleArn",), None, (
+        "InvalidParameterValueException", "IAM Role {arn} cannot be assumed by AWS Backup")),
 }
 # REST services: the proxy names a call ``METHOD /path``; service -> [(that pattern, the
 # operation's name)] for the calls the model knows. Their parameters are in a JSON body.
@@ -189,6 +195,9 @@ REST_OPERATIONS = {
         (re.compile(r"^PUT /2015-03-31/functions/[^/]+/configuration/?$"),
          "UpdateFunctionConfiguration"),
         (re.compile(r"^POST /2015-03-31/functions/[^/]+/policy/?$"), "AddPermission"),
+    ],
+    "backup": [
+        (re.compile(r"^PUT /backup/plans/[^/]+/selections/?$"), "CreateBackupSelection"),
     ],
 }
 # The principal RotateSecret needs a function's policy to grant, and its refusal meanwhile.

@@ -11,7 +11,8 @@ registered by patching moto's backend or response classes; the ElastiCache ones 
 ECS ones in ``moto_ecs.py`` and the Application Auto Scaling ones in ``moto_autoscaling.py``;
 those the account baseline needs in ``moto_s3.py``, ``moto_cloudtrail.py``,
 ``moto_logs_filters.py``, ``moto_sns.py``, ``moto_config.py``, ``moto_guardduty.py``,
-``moto_securityhub.py``, ``moto_ec2.py`` and ``moto_secretsmanager.py``; CloudWatch's Smithy
+``moto_securityhub.py``, ``moto_ec2.py`` and ``moto_secretsmanager.py``; AWS Backup's
+selections and plan updates in ``moto_backup.py``; CloudWatch's Smithy
 RPC v2 CBOR protocol, which the Rust SDK speaks, in ``moto_cloudwatch_cbor.py``; Python Lambda
 functions run in-process, and the secret rotation they do, in ``moto_lambda.py``.
 Each is covered by a test in ``tests/harness_tests`` that shows it behaves as AWS documents.
@@ -26,6 +27,7 @@ import threading
 
 if __package__:
     from .moto_autoscaling import AUTOSCALING_ADDITIONS
+    from .moto_backup import BACKUP_ADDITIONS
     from .moto_cloudtrail import CLOUDTRAIL_ADDITIONS
     from .moto_cloudwatch_cbor import CLOUDWATCH_CBOR_ADDITIONS
     from .moto_config import CONFIG_ADDITIONS
@@ -47,6 +49,7 @@ if __package__:
     from .moto_sns import SNS_ADDITIONS
 else:  # run as a program, with tests/harness first on sys.path
     from moto_autoscaling import AUTOSCALING_ADDITIONS
+    from moto_backup import BACKUP_ADDITIONS
     from moto_cloudtrail import CLOUDTRAIL_ADDITIONS
     from moto_cloudwatch_cbor import CLOUDWATCH_CBOR_ADDITIONS
     from moto_config import CONFIG_ADDITIONS
@@ -182,6 +185,7 @@ ADDITIONS = [kinesis_create_stream_tags, kms_schedule_key_deletion_key_arn, ec2_
              *CONFIG_ADDITIONS, *GUARDDUTY_ADDITIONS, *SECURITYHUB_ADDITIONS, *EC2_ADDITIONS,
              *SECRETSMANAGER_ADDITIONS, sts_get_caller_identity_iam_user, *EC2_ACL_ADDITIONS,
              *CLOUDWATCH_CBOR_ADDITIONS, *EC2_ACCOUNT_ADDITIONS, *IAM_ADDITIONS, *LAMBDA_ADDITIONS,
+             *BACKUP_ADDITIONS,
              *EC2_TOKEN_ADDITIONS]  # last: it wraps the EC2 creates as the others leave them
 
 

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness import faultproxy
-from harness.consistency import PROFILES, Consistency
+from harness.consistency import PROFILES, Consistency, rest_call, values
 from harness.consistency_ec2 import drop_lagging
 from harness.faultproxy import FaultProxy, request_params
 from harness.moto_process import boto_client, read_first_line
@@ -194,6 +194,58 @@ def test_cloudtrail_refuses_a_new_role_and_a_new_key_until_they_propagate(moto, 
     assert refused(update)[0] == "KmsKeyNotFoundException"
     assert eventually(update)["KmsKeyId"] == new_key
     assert proxy.consistency.counts()["kms.not_propagated"] >= 1
+
+
+def test_backup_refuses_a_new_role_for_a_selection_until_it_propagates(moto, lagged):
+    proxy = lagged(scale=0.1)  # role 0.6-1.2 s
+    direct, vault = moto.client("backup"), name()
+    direct.create_backup_vault(BackupVaultName=vault)
+    plan = direct.create_backup_plan(BackupPlan={"BackupPlanName": name(), "Rules": [
+        {"RuleName": "daily", "TargetBackupVaultName": vault}]})["BackupPlanId"]
+    arn = new_role(proxy)
+    backup = via(proxy, "backup")
+
+    def create():
+        return backup.create_backup_selection(BackupPlanId=plan, BackupSelection={
+            "SelectionName": "all", "IamRoleArn": arn, "Resources": ["*"]})
+
+    assert refused(create) == (
+        "InvalidParameterValueException", f"IAM Role {arn} cannot be assumed by AWS Backup", 400)
+    assert direct.list_backup_selections(BackupPlanId=plan)["BackupSelectionsList"] == []
+    # Reading the plan's selections meanwhile is not refused.
+    assert backup.list_backup_selections(BackupPlanId=plan)["BackupSelectionsList"] == []
+    selection = eventually(create)["SelectionId"]
+    assert [s["SelectionId"] for s in direct.list_backup_selections(BackupPlanId=plan)[
+        "BackupSelectionsList"]] == [selection]
+    assert proxy.consistency.counts()["iam.not_propagated"] >= 1
+    # The proxy finds the service in the request's credential scope, the call by its path.
+    first = next(e for e in proxy.log() if e["lagged"])
+    assert (first["service"], first["operation"], first["code"]) == (
+        "backup", f"PUT /backup/plans/{plan}/selections/", "InvalidParameterValueException")
+
+
+def test_backup_selections_are_named_and_read_from_their_json_body():
+    role = "arn:aws:iam::123456789012:role/r"
+    body = json.dumps({"BackupSelection": {"SelectionName": "all", "IamRoleArn": role,
+                                           "Resources": ["*"]}}).encode()
+    # boto3 keeps the model's trailing slash, the AWS SDK for Rust drops it.
+    for path in ("PUT /backup/plans/p-1/selections/", "PUT /backup/plans/p-1/selections"):
+        operation, params = rest_call("rest", "backup", path, {}, body)
+        assert operation == "CreateBackupSelection"
+        assert values(params, "BackupSelection.IamRoleArn") == [role]
+    assert rest_call("rest", "backup", "GET /backup/plans/p-1/selections/", {}, b"")[0] \
+        == "GET /backup/plans/p-1/selections/"
+    model = Consistency(seed=2)
+    assert model.before("rest", "backup", "PUT /backup/plans/p-1/selections", {}, body) is None
+    model.after("query", "iam", "CreateRole", {}, 200,
+                b'<CreateRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+                b"<CreateRoleResult><Role><RoleName>r</RoleName>"
+                b"<Arn>arn:aws:iam::123456789012:role/r</Arn></Role></CreateRoleResult>"
+                b"</CreateRoleResponse>")
+    assert model.before("rest", "backup", "PUT /backup/plans/p-1/selections", {}, body) == (
+        400, "InvalidParameterValueException", f"IAM Role {role} cannot be assumed by AWS Backup")
+    assert model.before("rest", "backup", "PUT /backup/plans/p-1/selections/", {}, b"{}") is None
+    assert model.counts() == {"iam.not_propagated": 1}
 
 
 def test_iam_itself_answers_a_new_role_and_a_detached_policy_after_a_moment(lagged):

@@ -42,6 +42,7 @@ macro_rules! clients {
 
 clients! {
     autoscaling: aws_sdk_applicationautoscaling = "application-autoscaling";
+    backup: aws_sdk_backup = "backup";
     cloudtrail: aws_sdk_cloudtrail = "cloudtrail";
     cloudwatch: aws_sdk_cloudwatch = "cloudwatch";
     config_service: aws_sdk_config = "config";

@@ -11,7 +11,9 @@ use super::AwsContext;
 use super::exists::{Made, create_or_take};
 use super::lag::{IN_USE, NEW_IAM_ENTITY, NEW_ROLE, settle};
 use super::tags::may_take;
+use super::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
+use aws_sdk_iam::error::ProvideErrorMetadata;
 
 /// The role as it should be.
 pub struct RoleSpec<'a> {
@@ -403,3 +405,56 @@ pub async fn delete_role(cx: &AwsContext, ctx: &Ctx, name: &str, policy_name: &s
 #[cfg(test)]
 #[path = "iam_tests.rs"]
 mod tests;
+
+/// The ARN of `service`'s service-linked role (`config.amazonaws.com`), made when the account
+/// has none yet. It is found by its path, which AWS fixes for each service's linked role. It
+/// is the account's, shared by every region and every stack: nothing deletes it.
+pub async fn ensure_linked_role(
+    cx: &AwsContext,
+    ctx: &Ctx,
+    service: &str,
+    what: &str,
+) -> Result<String> {
+    if let Some(arn) = linked_role(cx, service).await? {
+        return Ok(arn);
+    }
+    ctx.status(format!("creating {what}")).await;
+    let made = cx
+        .iam()
+        .create_service_linked_role()
+        .aws_service_name(service)
+        .send()
+        .await;
+    match made {
+        Ok(made) => made.role.map(|r| r.arn).ok_or(Error::Incomplete {
+            operation: "iam:CreateServiceLinkedRole",
+            missing: "the role",
+        }),
+        // Made meanwhile by someone else (or the list lagged): it is there now.
+        Err(e) if matches!(e.code(), Some("InvalidInput" | "EntityAlreadyExists")) => {
+            let why = Error::aws("iam:CreateServiceLinkedRole", e).to_string();
+            // IAM's lists can lag a role made seconds ago (by another region's baseline).
+            let waiting = format!("{what} to be listed");
+            wait::until(ctx, &waiting, Backoff::default(), || async {
+                Ok(match linked_role(cx, service).await? {
+                    Some(arn) => Poll::Ready(arn),
+                    None => Poll::Unseen(Error::Unexpected(why.clone())),
+                })
+            })
+            .await
+        }
+        Err(e) => Err(Error::aws("iam:CreateServiceLinkedRole", e)),
+    }
+}
+
+/// `service`'s service-linked role, if the account has it.
+pub async fn linked_role(cx: &AwsContext, service: &str) -> Result<Option<String>> {
+    let listed = cx
+        .iam()
+        .list_roles()
+        .path_prefix(format!("/aws-service-role/{service}/"))
+        .send()
+        .await
+        .map_err(|e| Error::aws("iam:ListRoles", e))?;
+    Ok(listed.roles().first().map(|r| r.arn().to_string()))
+}

@@ -408,6 +408,15 @@ pub const LATE_DELIVERY: Lag = Lag {
     limit: Duration::from_secs(10 * 60),
 };
 
+/// AWS Backup refuses to delete a plan while it still lists a selection of it, for a moment
+/// after the selection's delete.
+pub const SELECTIONS_LEFT: Lag = Lag {
+    waiting_for: "AWS Backup to let go of the plan's selection",
+    codes: &["InvalidRequestException"],
+    hints: &["selection"],
+    limit: Duration::from_secs(120),
+};
+
 /// A call for [`settle`] that sends a clone of the request `req` each time (a request is
 /// built once; a refused send made nothing, so the same request goes again), its error
 /// named by the operation `op` ("rds:ModifyDBInstance").

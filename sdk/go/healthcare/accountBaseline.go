@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The account's HIPAA audit controls, one per account and region: a multi-region CloudTrail trail with log file validation, encrypted with a customer-managed key, delivered to CloudWatch Logs (a year's retention) and to an S3 bucket that blocks public access, refuses requests without TLS, keeps versions, locks objects for six years and logs its own access; metric filters and alarms on the CIS security events, to an encrypted SNS topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the standards named; EBS encryption by default; and a strict IAM password policy. Parts the account already has are taken over only when `adopt` allows it, and are never deleted. Default timeouts: 30 minutes each for create, update and delete.
+// The account's HIPAA audit controls, one per account and region: a multi-region CloudTrail trail with log file validation, encrypted with a customer-managed key, delivered to CloudWatch Logs (a year's retention) and to an S3 bucket that blocks public access, refuses requests without TLS, keeps versions, locks objects for six years and logs its own access; metric filters and alarms on the CIS security events, to an encrypted SNS topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the standards named; EBS encryption by default; a strict IAM password policy; and an AWS Backup plan of the account's HipaaPostgres databases into a vault encrypted with the key. Parts the account already has are taken over only when `adopt` allows it, and are never deleted. Default timeouts: 30 minutes each for create, update and delete.
 type AccountBaseline struct {
 	pulumi.CustomResourceState
 
@@ -31,6 +31,16 @@ type AccountBaseline struct {
 	//
 	// Defaults to `""`.
 	AuditRoleArn pulumi.StringPtrOutput `pulumi:"auditRoleArn"`
+	// AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+	Backup BaselineBackupPtrOutput `pulumi:"backup"`
+	// The AWS Backup plan of the account's databases (empty when `backup.enabled` is false).
+	//
+	// Defaults to `""`.
+	BackupPlanArn pulumi.StringPtrOutput `pulumi:"backupPlanArn"`
+	// The AWS Backup vault the plan's backups go to.
+	//
+	// Defaults to `""`.
+	BackupVaultName pulumi.StringPtrOutput `pulumi:"backupVaultName"`
 	// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 	BaselineName pulumi.StringPtrOutput `pulumi:"baselineName"`
 	// The HIPAA controls this baseline satisfies, as AWS reports them.
@@ -143,6 +153,8 @@ type accountBaselineArgs struct {
 	AlarmEmails []string `pulumi:"alarmEmails"`
 	// Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
 	AuditRole *BaselineAccessRole `pulumi:"auditRole"`
+	// AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+	Backup *BaselineBackup `pulumi:"backup"`
 	// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 	BaselineName *string `pulumi:"baselineName"`
 	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
@@ -175,6 +187,8 @@ type AccountBaselineArgs struct {
 	AlarmEmails pulumi.StringArrayInput
 	// Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
 	AuditRole BaselineAccessRolePtrInput
+	// AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+	Backup BaselineBackupPtrInput
 	// Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
 	BaselineName pulumi.StringPtrInput
 	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
@@ -271,6 +285,25 @@ func (o AccountBaselineOutput) AuditRole() BaselineAccessRolePtrOutput {
 // Defaults to `""`.
 func (o AccountBaselineOutput) AuditRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AccountBaseline) pulumi.StringPtrOutput { return v.AuditRoleArn }).(pulumi.StringPtrOutput)
+}
+
+// AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+func (o AccountBaselineOutput) Backup() BaselineBackupPtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) BaselineBackupPtrOutput { return v.Backup }).(BaselineBackupPtrOutput)
+}
+
+// The AWS Backup plan of the account's databases (empty when `backup.enabled` is false).
+//
+// Defaults to `""`.
+func (o AccountBaselineOutput) BackupPlanArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) pulumi.StringPtrOutput { return v.BackupPlanArn }).(pulumi.StringPtrOutput)
+}
+
+// The AWS Backup vault the plan's backups go to.
+//
+// Defaults to `""`.
+func (o AccountBaselineOutput) BackupVaultName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) pulumi.StringPtrOutput { return v.BackupVaultName }).(pulumi.StringPtrOutput)
 }
 
 // Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.

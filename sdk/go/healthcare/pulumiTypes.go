@@ -467,6 +467,184 @@ func (o BaselineAdoptPtrOutput) SnapshotBlockPublicAccess() pulumi.BoolPtrOutput
 	}).(pulumi.BoolPtrOutput)
 }
 
+// AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+type BaselineBackup struct {
+	// Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+	Enabled *bool `pulumi:"enabled"`
+	// Days each backup is kept: 7 to 36500 (default 35).
+	RetentionDays *int `pulumi:"retentionDays"`
+	// When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+	Schedule *string `pulumi:"schedule"`
+}
+
+// BaselineBackupInput is an input type that accepts BaselineBackupArgs and BaselineBackupOutput values.
+// You can construct a concrete instance of `BaselineBackupInput` via:
+//
+//	BaselineBackupArgs{...}
+type BaselineBackupInput interface {
+	pulumi.Input
+
+	ToBaselineBackupOutput() BaselineBackupOutput
+	ToBaselineBackupOutputWithContext(context.Context) BaselineBackupOutput
+}
+
+// AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+type BaselineBackupArgs struct {
+	// Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// Days each backup is kept: 7 to 36500 (default 35).
+	RetentionDays pulumi.IntPtrInput `pulumi:"retentionDays"`
+	// When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+	Schedule pulumi.StringPtrInput `pulumi:"schedule"`
+}
+
+func (BaselineBackupArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BaselineBackup)(nil)).Elem()
+}
+
+func (i BaselineBackupArgs) ToBaselineBackupOutput() BaselineBackupOutput {
+	return i.ToBaselineBackupOutputWithContext(context.Background())
+}
+
+func (i BaselineBackupArgs) ToBaselineBackupOutputWithContext(ctx context.Context) BaselineBackupOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineBackupOutput)
+}
+
+func (i BaselineBackupArgs) ToBaselineBackupPtrOutput() BaselineBackupPtrOutput {
+	return i.ToBaselineBackupPtrOutputWithContext(context.Background())
+}
+
+func (i BaselineBackupArgs) ToBaselineBackupPtrOutputWithContext(ctx context.Context) BaselineBackupPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineBackupOutput).ToBaselineBackupPtrOutputWithContext(ctx)
+}
+
+// BaselineBackupPtrInput is an input type that accepts BaselineBackupArgs, BaselineBackupPtr and BaselineBackupPtrOutput values.
+// You can construct a concrete instance of `BaselineBackupPtrInput` via:
+//
+//	        BaselineBackupArgs{...}
+//
+//	or:
+//
+//	        nil
+type BaselineBackupPtrInput interface {
+	pulumi.Input
+
+	ToBaselineBackupPtrOutput() BaselineBackupPtrOutput
+	ToBaselineBackupPtrOutputWithContext(context.Context) BaselineBackupPtrOutput
+}
+
+type baselineBackupPtrType BaselineBackupArgs
+
+func BaselineBackupPtr(v *BaselineBackupArgs) BaselineBackupPtrInput {
+	return (*baselineBackupPtrType)(v)
+}
+
+func (*baselineBackupPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**BaselineBackup)(nil)).Elem()
+}
+
+func (i *baselineBackupPtrType) ToBaselineBackupPtrOutput() BaselineBackupPtrOutput {
+	return i.ToBaselineBackupPtrOutputWithContext(context.Background())
+}
+
+func (i *baselineBackupPtrType) ToBaselineBackupPtrOutputWithContext(ctx context.Context) BaselineBackupPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BaselineBackupPtrOutput)
+}
+
+// AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+type BaselineBackupOutput struct{ *pulumi.OutputState }
+
+func (BaselineBackupOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BaselineBackup)(nil)).Elem()
+}
+
+func (o BaselineBackupOutput) ToBaselineBackupOutput() BaselineBackupOutput {
+	return o
+}
+
+func (o BaselineBackupOutput) ToBaselineBackupOutputWithContext(ctx context.Context) BaselineBackupOutput {
+	return o
+}
+
+func (o BaselineBackupOutput) ToBaselineBackupPtrOutput() BaselineBackupPtrOutput {
+	return o.ToBaselineBackupPtrOutputWithContext(context.Background())
+}
+
+func (o BaselineBackupOutput) ToBaselineBackupPtrOutputWithContext(ctx context.Context) BaselineBackupPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v BaselineBackup) *BaselineBackup {
+		return &v
+	}).(BaselineBackupPtrOutput)
+}
+
+// Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+func (o BaselineBackupOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BaselineBackup) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// Days each backup is kept: 7 to 36500 (default 35).
+func (o BaselineBackupOutput) RetentionDays() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v BaselineBackup) *int { return v.RetentionDays }).(pulumi.IntPtrOutput)
+}
+
+// When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+func (o BaselineBackupOutput) Schedule() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BaselineBackup) *string { return v.Schedule }).(pulumi.StringPtrOutput)
+}
+
+type BaselineBackupPtrOutput struct{ *pulumi.OutputState }
+
+func (BaselineBackupPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**BaselineBackup)(nil)).Elem()
+}
+
+func (o BaselineBackupPtrOutput) ToBaselineBackupPtrOutput() BaselineBackupPtrOutput {
+	return o
+}
+
+func (o BaselineBackupPtrOutput) ToBaselineBackupPtrOutputWithContext(ctx context.Context) BaselineBackupPtrOutput {
+	return o
+}
+
+func (o BaselineBackupPtrOutput) Elem() BaselineBackupOutput {
+	return o.ApplyT(func(v *BaselineBackup) BaselineBackup {
+		if v != nil {
+			return *v
+		}
+		var ret BaselineBackup
+		return ret
+	}).(BaselineBackupOutput)
+}
+
+// Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+func (o BaselineBackupPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BaselineBackup) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Days each backup is kept: 7 to 36500 (default 35).
+func (o BaselineBackupPtrOutput) RetentionDays() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *BaselineBackup) *int {
+		if v == nil {
+			return nil
+		}
+		return v.RetentionDays
+	}).(pulumi.IntPtrOutput)
+}
+
+// When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+func (o BaselineBackupPtrOutput) Schedule() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *BaselineBackup) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Schedule
+	}).(pulumi.StringPtrOutput)
+}
+
 // The IAM password policy of the account.
 type BaselinePasswordPolicy struct {
 	// Days a password lasts (1 to 1095, default 90); 0 means passwords never expire.
@@ -3183,6 +3361,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAccessRolePtrInput)(nil)).Elem(), BaselineAccessRoleArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAdoptInput)(nil)).Elem(), BaselineAdoptArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BaselineAdoptPtrInput)(nil)).Elem(), BaselineAdoptArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BaselineBackupInput)(nil)).Elem(), BaselineBackupArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BaselineBackupPtrInput)(nil)).Elem(), BaselineBackupArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BaselinePasswordPolicyInput)(nil)).Elem(), BaselinePasswordPolicyArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BaselinePasswordPolicyPtrInput)(nil)).Elem(), BaselinePasswordPolicyArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ContainerHealthCheckInput)(nil)).Elem(), ContainerHealthCheckArgs{})
@@ -3209,6 +3389,8 @@ func init() {
 	pulumi.RegisterOutputType(BaselineAccessRolePtrOutput{})
 	pulumi.RegisterOutputType(BaselineAdoptOutput{})
 	pulumi.RegisterOutputType(BaselineAdoptPtrOutput{})
+	pulumi.RegisterOutputType(BaselineBackupOutput{})
+	pulumi.RegisterOutputType(BaselineBackupPtrOutput{})
 	pulumi.RegisterOutputType(BaselinePasswordPolicyOutput{})
 	pulumi.RegisterOutputType(BaselinePasswordPolicyPtrOutput{})
 	pulumi.RegisterOutputType(ComplianceOutput{})

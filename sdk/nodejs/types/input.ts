@@ -64,6 +64,24 @@ export interface BaselineAdoptArgs {
 }
 
 /**
+ * AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+ */
+export interface BaselineBackupArgs {
+    /**
+     * Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * Days each backup is kept: 7 to 36500 (default 35).
+     */
+    retentionDays?: pulumi.Input<number | undefined>;
+    /**
+     * When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+     */
+    schedule?: pulumi.Input<string | undefined>;
+}
+
+/**
  * The IAM password policy of the account.
  */
 export interface BaselinePasswordPolicyArgs {

@@ -20,6 +20,8 @@ __all__ = [
     'BaselineAccessRoleArgsDict',
     'BaselineAdoptArgs',
     'BaselineAdoptArgsDict',
+    'BaselineBackupArgs',
+    'BaselineBackupArgsDict',
     'BaselinePasswordPolicyArgs',
     'BaselinePasswordPolicyArgsDict',
     'ContainerHealthCheckArgs',
@@ -292,6 +294,80 @@ class BaselineAdoptArgs:
     @snapshot_block_public_access.setter
     def snapshot_block_public_access(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "snapshot_block_public_access", value)
+
+
+class BaselineBackupArgsDict(TypedDict):
+    """
+    AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+    """
+    retention_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Days each backup is kept: 7 to 36500 (default 35).
+    """
+    schedule: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+    """
+
+@pulumi.input_type
+class BaselineBackupArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 retention_days: pulumi.Input[Optional[_builtins.int]] = None,
+                 schedule: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+
+        :param pulumi.Input[_builtins.bool] enabled: Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+        :param pulumi.Input[_builtins.int] retention_days: Days each backup is kept: 7 to 36500 (default 35).
+        :param pulumi.Input[_builtins.str] schedule: When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if retention_days is not None:
+            pulumi.set(__self__, "retention_days", retention_days)
+        if schedule is not None:
+            pulumi.set(__self__, "schedule", schedule)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter(name="retentionDays")
+    def retention_days(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Days each backup is kept: 7 to 36500 (default 35).
+        """
+        return pulumi.get(self, "retention_days")
+
+    @retention_days.setter
+    def retention_days(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "retention_days", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def schedule(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+        """
+        return pulumi.get(self, "schedule")
+
+    @schedule.setter
+    def schedule(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "schedule", value)
 
 
 class BaselinePasswordPolicyArgsDict(TypedDict):

@@ -25,6 +25,7 @@ class AccountBaselineArgs:
                  adopt: pulumi.Input[Optional['BaselineAdoptArgs']] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  audit_role: pulumi.Input[Optional['BaselineAccessRoleArgs']] = None,
+                 backup: pulumi.Input[Optional['BaselineBackupArgs']] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
                  default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
@@ -42,6 +43,7 @@ class AccountBaselineArgs:
         :param pulumi.Input['BaselineAdoptArgs'] adopt: Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms (each must confirm its subscription).
         :param pulumi.Input['BaselineAccessRoleArgs'] audit_role: Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+        :param pulumi.Input['BaselineBackupArgs'] backup: AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
         :param pulumi.Input[_builtins.str] baseline_name: Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
         :param pulumi.Input['DefaultVpcMode'] default_vpc: The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
@@ -60,6 +62,8 @@ class AccountBaselineArgs:
             pulumi.set(__self__, "alarm_emails", alarm_emails)
         if audit_role is not None:
             pulumi.set(__self__, "audit_role", audit_role)
+        if backup is not None:
+            pulumi.set(__self__, "backup", backup)
         if baseline_name is not None:
             pulumi.set(__self__, "baseline_name", baseline_name)
         if default_vpc is not None:
@@ -118,6 +122,18 @@ class AccountBaselineArgs:
     @audit_role.setter
     def audit_role(self, value: pulumi.Input[Optional['BaselineAccessRoleArgs']]):
         pulumi.set(self, "audit_role", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def backup(self) -> pulumi.Input[Optional['BaselineBackupArgs']]:
+        """
+        AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+        """
+        return pulumi.get(self, "backup")
+
+    @backup.setter
+    def backup(self, value: pulumi.Input[Optional['BaselineBackupArgs']]):
+        pulumi.set(self, "backup", value)
 
     @_builtins.property
     @pulumi.getter(name="baselineName")
@@ -261,6 +277,7 @@ class AccountBaseline(pulumi.CustomResource):
                  adopt: pulumi.Input[Optional[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']]] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  audit_role: pulumi.Input[Optional[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']]] = None,
+                 backup: pulumi.Input[Optional[Union['BaselineBackupArgs', 'BaselineBackupArgsDict', 'outputs.BaselineBackup']]] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
                  default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
@@ -274,13 +291,14 @@ class AccountBaseline(pulumi.CustomResource):
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
         """
-        The account's HIPAA audit controls, one per account and region: a multi-region CloudTrail trail with log file validation, encrypted with a customer-managed key, delivered to CloudWatch Logs (a year's retention) and to an S3 bucket that blocks public access, refuses requests without TLS, keeps versions, locks objects for six years and logs its own access; metric filters and alarms on the CIS security events, to an encrypted SNS topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the standards named; EBS encryption by default; and a strict IAM password policy. Parts the account already has are taken over only when `adopt` allows it, and are never deleted. Default timeouts: 30 minutes each for create, update and delete.
+        The account's HIPAA audit controls, one per account and region: a multi-region CloudTrail trail with log file validation, encrypted with a customer-managed key, delivered to CloudWatch Logs (a year's retention) and to an S3 bucket that blocks public access, refuses requests without TLS, keeps versions, locks objects for six years and logs its own access; metric filters and alarms on the CIS security events, to an encrypted SNS topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the standards named; EBS encryption by default; a strict IAM password policy; and an AWS Backup plan of the account's HipaaPostgres databases into a vault encrypted with the key. Parts the account already has are taken over only when `adopt` allows it, and are never deleted. Default timeouts: 30 minutes each for create, update and delete.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']] adopt: Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms (each must confirm its subscription).
         :param pulumi.Input[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']] audit_role: Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
+        :param pulumi.Input[Union['BaselineBackupArgs', 'BaselineBackupArgsDict', 'outputs.BaselineBackup']] backup: AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
         :param pulumi.Input[_builtins.str] baseline_name: Names the trail and every part (lowercase letters, digits and hyphens). Generated from the resource name when not given; changing it replaces the baseline.
         :param pulumi.Input['DefaultVpcMode'] default_vpc: The region's default VPC: `LOCK_DOWN` (default) or `LEAVE` as it is.
         :param pulumi.Input[_builtins.int] log_retention_days: Days the trail's CloudWatch Logs group keeps events: 365 (the default) or more, one of the values CloudWatch Logs offers.
@@ -300,7 +318,7 @@ class AccountBaseline(pulumi.CustomResource):
                  args: Optional[AccountBaselineArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The account's HIPAA audit controls, one per account and region: a multi-region CloudTrail trail with log file validation, encrypted with a customer-managed key, delivered to CloudWatch Logs (a year's retention) and to an S3 bucket that blocks public access, refuses requests without TLS, keeps versions, locks objects for six years and logs its own access; metric filters and alarms on the CIS security events, to an encrypted SNS topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the standards named; EBS encryption by default; and a strict IAM password policy. Parts the account already has are taken over only when `adopt` allows it, and are never deleted. Default timeouts: 30 minutes each for create, update and delete.
+        The account's HIPAA audit controls, one per account and region: a multi-region CloudTrail trail with log file validation, encrypted with a customer-managed key, delivered to CloudWatch Logs (a year's retention) and to an S3 bucket that blocks public access, refuses requests without TLS, keeps versions, locks objects for six years and logs its own access; metric filters and alarms on the CIS security events, to an encrypted SNS topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the standards named; EBS encryption by default; a strict IAM password policy; and an AWS Backup plan of the account's HipaaPostgres databases into a vault encrypted with the key. Parts the account already has are taken over only when `adopt` allows it, and are never deleted. Default timeouts: 30 minutes each for create, update and delete.
 
         :param str resource_name: The name of the resource.
         :param AccountBaselineArgs args: The arguments to use to populate this resource's properties.
@@ -320,6 +338,7 @@ class AccountBaseline(pulumi.CustomResource):
                  adopt: pulumi.Input[Optional[Union['BaselineAdoptArgs', 'BaselineAdoptArgsDict', 'outputs.BaselineAdopt']]] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  audit_role: pulumi.Input[Optional[Union['BaselineAccessRoleArgs', 'BaselineAccessRoleArgsDict', 'outputs.BaselineAccessRole']]] = None,
+                 backup: pulumi.Input[Optional[Union['BaselineBackupArgs', 'BaselineBackupArgsDict', 'outputs.BaselineBackup']]] = None,
                  baseline_name: pulumi.Input[Optional[_builtins.str]] = None,
                  default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
@@ -343,6 +362,7 @@ class AccountBaseline(pulumi.CustomResource):
             __props__.__dict__["adopt"] = adopt
             __props__.__dict__["alarm_emails"] = alarm_emails
             __props__.__dict__["audit_role"] = audit_role
+            __props__.__dict__["backup"] = backup
             __props__.__dict__["baseline_name"] = baseline_name
             __props__.__dict__["default_vpc"] = default_vpc
             __props__.__dict__["log_retention_days"] = log_retention_days
@@ -358,6 +378,8 @@ class AccountBaseline(pulumi.CustomResource):
             __props__.__dict__["alarm_names"] = None
             __props__.__dict__["alarm_topic_arn"] = None
             __props__.__dict__["audit_role_arn"] = None
+            __props__.__dict__["backup_plan_arn"] = None
+            __props__.__dict__["backup_vault_name"] = None
             __props__.__dict__["compliance"] = None
             __props__.__dict__["config_recorder_name"] = None
             __props__.__dict__["guard_duty_detector_id"] = None
@@ -401,6 +423,9 @@ class AccountBaseline(pulumi.CustomResource):
         __props__.__dict__["alarm_topic_arn"] = None
         __props__.__dict__["audit_role"] = None
         __props__.__dict__["audit_role_arn"] = None
+        __props__.__dict__["backup"] = None
+        __props__.__dict__["backup_plan_arn"] = None
+        __props__.__dict__["backup_vault_name"] = None
         __props__.__dict__["baseline_name"] = None
         __props__.__dict__["compliance"] = None
         __props__.__dict__["config_recorder_name"] = None
@@ -489,6 +514,34 @@ class AccountBaseline(pulumi.CustomResource):
         Defaults to `""`.
         """
         return pulumi.get(self, "audit_role_arn")
+
+    @_builtins.property
+    @pulumi.getter
+    def backup(self) -> pulumi.Output[Optional['outputs.BaselineBackup']]:
+        """
+        AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+        """
+        return pulumi.get(self, "backup")
+
+    @_builtins.property
+    @pulumi.getter(name="backupPlanArn")
+    def backup_plan_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The AWS Backup plan of the account's databases (empty when `backup.enabled` is false).
+
+        Defaults to `""`.
+        """
+        return pulumi.get(self, "backup_plan_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="backupVaultName")
+    def backup_vault_name(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The AWS Backup vault the plan's backups go to.
+
+        Defaults to `""`.
+        """
+        return pulumi.get(self, "backup_vault_name")
 
     @_builtins.property
     @pulumi.getter(name="baselineName")

@@ -19,6 +19,7 @@ from ._enums import *
 __all__ = [
     'BaselineAccessRole',
     'BaselineAdopt',
+    'BaselineBackup',
     'BaselinePasswordPolicy',
     'Compliance',
     'ContainerHealthCheck',
@@ -244,6 +245,71 @@ class BaselineAdopt(dict):
         Block all public sharing of EBS snapshots when the Region blocks only new sharing (off is simply turned on).
         """
         return pulumi.get(self, "snapshot_block_public_access")
+
+
+@pulumi.output_type
+class BaselineBackup(dict):
+    """
+    AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "retentionDays":
+            suggest = "retention_days"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in BaselineBackup. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        BaselineBackup.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        BaselineBackup.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 enabled: Optional[_builtins.bool] = None,
+                 retention_days: Optional[_builtins.int] = None,
+                 schedule: Optional[_builtins.str] = None):
+        """
+        AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+
+        :param _builtins.bool enabled: Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+        :param _builtins.int retention_days: Days each backup is kept: 7 to 36500 (default 35).
+        :param _builtins.str schedule: When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if retention_days is not None:
+            pulumi.set(__self__, "retention_days", retention_days)
+        if schedule is not None:
+            pulumi.set(__self__, "schedule", schedule)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+        """
+        return pulumi.get(self, "enabled")
+
+    @_builtins.property
+    @pulumi.getter(name="retentionDays")
+    def retention_days(self) -> Optional[_builtins.int]:
+        """
+        Days each backup is kept: 7 to 36500 (default 35).
+        """
+        return pulumi.get(self, "retention_days")
+
+    @_builtins.property
+    @pulumi.getter
+    def schedule(self) -> Optional[_builtins.str]:
+        """
+        When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+        """
+        return pulumi.get(self, "schedule")
 
 
 @pulumi.output_type

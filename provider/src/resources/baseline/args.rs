@@ -83,6 +83,19 @@ pub struct AccessRoleArgs {
     pub require_mfa: Option<bool>,
 }
 
+/// AWS Backup of the account's HipaaPostgres databases: a plan, its vault and the selection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "BaselineBackup")]
+pub struct BackupArgs {
+    /// Back up every database a HipaaPostgres of this provider makes in the account and Region (default true); false deletes this baseline's plan (a vault holding backups is kept).
+    pub enabled: Option<bool>,
+    /// Days each backup is kept: 7 to 36500 (default 35).
+    pub retention_days: Option<i32>,
+    /// When backups start, an AWS Backup cron expression in UTC (default `cron(0 5 ? * * *)`, daily at 05:00).
+    pub schedule: Option<String>,
+}
+
 /// What the baseline does with the Region's default VPC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -122,6 +135,8 @@ pub struct BaselineArgs {
     pub support_role: Option<AccessRoleArgs>,
     /// Make `<baselineName>-security-audit` with `SecurityAudit`, for auditors (`{}`: defaults).
     pub audit_role: Option<AccessRoleArgs>,
+    /// AWS Backup of the account's HipaaPostgres databases into a vault encrypted with the baseline's key (on by default).
+    pub backup: Option<BackupArgs>,
     /// Parts the account may already have that this baseline may take over; otherwise finding one fails the create, naming it.
     pub adopt: Option<AdoptArgs>,
     /// At delete, keep the trail's buckets, log group and key (default true): they are audit evidence. A bucket under Object Lock is always kept.
@@ -160,6 +175,12 @@ pub struct BaselineState {
     /// The auditors' role, when asked for.
     #[serde(default)]
     pub audit_role_arn: String,
+    /// The AWS Backup plan of the account's databases (empty when `backup.enabled` is false).
+    #[serde(default)]
+    pub backup_plan_arn: String,
+    /// The AWS Backup vault the plan's backups go to.
+    #[serde(default)]
+    pub backup_vault_name: String,
     /// The region's AWS Config recorder.
     pub config_recorder_name: String,
     /// The region's GuardDuty detector.
@@ -187,6 +208,12 @@ impl BaselineArgs {
 
     pub fn lock(&self) -> LockMode {
         self.object_lock_mode.unwrap_or_default()
+    }
+
+    /// Whether the baseline makes its AWS Backup plan (a baseline recorded before the input
+    /// existed gets it at its next update).
+    pub fn backs_up(&self) -> bool {
+        self.backup.as_ref().and_then(|b| b.enabled).unwrap_or(true)
     }
 
     pub fn retain(&self) -> bool {
@@ -284,6 +311,9 @@ pub struct Names {
     pub logs_role: String,
     pub support_role: String,
     pub audit_role: String,
+    pub backup_role: String,
+    pub backup_vault: String,
+    pub backup_plan: String,
     pub key_alias: String,
     pub namespace: String,
     pub recorder: String,
@@ -301,6 +331,9 @@ impl Names {
             logs_role: format!("{name}-cloudtrail-logs"),
             support_role: format!("{name}-support"),
             audit_role: format!("{name}-security-audit"),
+            backup_role: format!("{name}-backup"),
+            backup_vault: format!("{name}-backups"),
+            backup_plan: format!("{name}-databases"),
             key_alias: format!("alias/healthcare/baseline/{name}"),
             namespace: format!("Healthcare/Baseline/{name}"),
             recorder: name.to_string(),

@@ -3,10 +3,11 @@
 use pulumi_provider::{CheckCtx, CheckFailure, NameRules};
 
 use super::args::{
-    AccessRoleArgs, BaselineArgs, DEFAULT_LOCK_DAYS, DEFAULT_RETENTION_DAYS, DEFAULT_STANDARDS,
-    LockMode, PasswordPolicyArgs,
+    AccessRoleArgs, BackupArgs, BaselineArgs, DEFAULT_LOCK_DAYS, DEFAULT_RETENTION_DAYS,
+    DEFAULT_STANDARDS, LockMode, PasswordPolicyArgs,
 };
-use crate::compliance::{LOG_RETENTION, PASSWORD_POLICY, S3_DEFAULT_LOCK};
+use super::backup::{DEFAULT_RETENTION_DAYS as DEFAULT_BACKUP_DAYS, DEFAULT_SCHEDULE};
+use crate::compliance::{BACKUP_PLAN, LOG_RETENTION, PASSWORD_POLICY, S3_DEFAULT_LOCK};
 use crate::resources::inputs;
 
 /// Bucket names derive from the name (`<name>-<account>-<region>-access`), and S3 allows 63
@@ -86,6 +87,11 @@ pub fn check(
     }
     a.retain_logs.get_or_insert(true);
     a.default_vpc.get_or_insert_with(Default::default);
+    // A baseline recorded before `backup` existed plans no change for it on upgrade; its
+    // next update makes the plan with the defaults.
+    if a.backup.is_some() || olds.is_none_or(|o| o.backup.is_some()) {
+        backup(a.backup.get_or_insert_with(Default::default), &mut failures);
+    }
     access_role("supportRole", a.support_role.as_mut(), &mut failures);
     access_role("auditRole", a.audit_role.as_mut(), &mut failures);
     emails(&mut a.alarm_emails, &mut failures);
@@ -96,6 +102,33 @@ pub fn check(
     );
     inputs::tags(a.tags.iter().flat_map(|t| t.keys()), &mut failures);
     (a, failures)
+}
+
+/// The backup plan's settings, with their defaults.
+fn backup(b: &mut BackupArgs, failures: &mut Vec<CheckFailure>) {
+    b.enabled.get_or_insert(true);
+    let days = *b.retention_days.get_or_insert(DEFAULT_BACKUP_DAYS);
+    if !(7..=36500).contains(&days) {
+        failures.push(CheckFailure::new(
+            "backup.retentionDays",
+            BACKUP_PLAN.violation(format!("must be 7 to 36500 days, got {days}")),
+        ));
+    }
+    let schedule = b
+        .schedule
+        .get_or_insert_with(|| DEFAULT_SCHEDULE.to_string());
+    let fields = schedule
+        .strip_prefix("cron(")
+        .and_then(|s| s.strip_suffix(')'))
+        .map(|s| s.split_whitespace().count());
+    if fields != Some(6) {
+        failures.push(CheckFailure::new(
+            "backup.schedule",
+            format!(
+                "must be an AWS Backup cron expression of six fields in UTC, such as `{DEFAULT_SCHEDULE}` (daily at 05:00), got `{schedule}`"
+            ),
+        ));
+    }
 }
 
 /// Who may assume a role: account IDs or IAM ARNs; an external ID as STS takes it.

@@ -103,3 +103,60 @@ fn access_roles_name_each_principal_that_is_not_one() {
     );
     assert_eq!(a.support_role.and_then(|r| r.require_mfa), Some(true));
 }
+
+#[test]
+fn backup_is_on_by_default_and_its_settings_are_checked() {
+    let (a, failures) = checked(BaselineArgs {
+        baseline_name: Some("audit".into()),
+        ..BaselineArgs::default()
+    });
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(
+        a.backup,
+        Some(BackupArgs {
+            enabled: Some(true),
+            retention_days: Some(35),
+            schedule: Some("cron(0 5 ? * * *)".into()),
+        })
+    );
+    for (days, schedule) in [
+        (6, "cron(0 5 ? * * *)"),
+        (35, "rate(1 day)"),
+        (35, "cron(0 5 * *)"),
+    ] {
+        let (_, failures) = checked(BaselineArgs {
+            baseline_name: Some("audit".into()),
+            backup: Some(BackupArgs {
+                enabled: None,
+                retention_days: Some(days),
+                schedule: Some(schedule.into()),
+            }),
+            ..BaselineArgs::default()
+        });
+        let want = if days < 7 {
+            "backup.retentionDays"
+        } else {
+            "backup.schedule"
+        };
+        assert_eq!(failures, [want], "{days} {schedule}");
+    }
+}
+
+#[test]
+fn a_baseline_saved_before_backup_existed_plans_no_change_for_it() {
+    let mut ctx = CheckCtx::default();
+    let old = BaselineArgs {
+        baseline_name: Some("audit".into()),
+        ..BaselineArgs::default()
+    };
+    let (a, failures) = check(&mut ctx, old.clone(), Some(&old));
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(a.backup, None);
+    // Named by the program, it is filled in and checked as for a new baseline.
+    let news = BaselineArgs {
+        backup: Some(BackupArgs::default()),
+        ..old.clone()
+    };
+    let (a, _) = check(&mut ctx, news, Some(&old));
+    assert_eq!(a.backup.and_then(|b| b.retention_days), Some(35));
+}

@@ -10,8 +10,8 @@ use super::args::{BaselineArgs, BaselineState, CREATED, LockMode, Names, Part};
 use super::policies::{self, ACCESS_PREFIX, Arns};
 use super::survey::{Found, decide, survey};
 use super::{
-    access_roles, account, alarms, default_vpc, ec2_account, guards, rds_events, recorder, state,
-    trail,
+    access_roles, account, alarms, backup, default_vpc, ec2_account, guards, rds_events, recorder,
+    state, trail,
 };
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{NEW_KEY, settle};
@@ -340,6 +340,14 @@ async fn finish(
     alarms::ensure_alarms(cx, ctx, names, &topic, tags).await?;
     rds_events::ensure(cx, ctx, names, &topic, tags).await?;
     access_roles::ensure(cx, ctx, a, names, tags).await?;
+    if a.backs_up() {
+        backup::ensure(cx, ctx, a, names, key_arn, tags).await?;
+    } else if let Some(kept) = backup::delete(cx, ctx, names).await? {
+        ctx.info(format!(
+            "kept {kept}: backups are deleted as the plan kept them"
+        ))
+        .await;
+    }
     Ok(())
 }
 
@@ -435,13 +443,15 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
         default_vpc::stop_flow_logs(cx, &vpc, &bucket_arn).await?;
     }
     access_roles::delete(cx, ctx, &names).await?;
+    // A vault holding backups stays, and so does the key its backups are encrypted with.
+    let vault_kept = backup::delete(cx, ctx, &names).await?;
     iam::delete_role(cx, ctx, &names.logs_role, LOGS_POLICY).await?;
     if !a.retain() {
         logs::delete(cx, ctx, &names.log_group).await?;
         s3::empty_and_delete(cx, ctx, &names.access_bucket).await?;
         if a.lock() == LockMode::None {
             s3::empty_and_delete(cx, ctx, &names.bucket).await?;
-            if !state.kms_key_arn.is_empty() {
+            if !state.kms_key_arn.is_empty() && vault_kept.is_none() {
                 kms::retire(cx, &names.key_alias, &state.kms_key_arn).await?;
                 ctx.info(format!(
                     "scheduled deletion of KMS key {} (30 days)",
@@ -451,11 +461,17 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, state: &BaselineState) -> Result
             }
         }
     }
-    let key_kept = a.retain() || a.lock() != LockMode::None;
+    let key_kept = a.retain() || a.lock() != LockMode::None || vault_kept.is_some();
     if key_kept && !state.kms_key_arn.is_empty() {
         kms::mark_kept(cx, &state.kms_key_arn).await?;
     }
-    for kept in &state.retained_on_delete {
+    let vault_named = |k: &&String| !(vault_kept.is_some() && k.starts_with("AWS Backup vault"));
+    for kept in state
+        .retained_on_delete
+        .iter()
+        .filter(vault_named)
+        .chain(vault_kept.iter())
+    {
         ctx.info(format!("kept {kept}")).await;
     }
     kms::sweep_orphans(cx, ctx).await;

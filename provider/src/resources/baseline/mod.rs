@@ -1,11 +1,13 @@
 //! `healthcare:index:AccountBaseline`: the account's audit controls in one resource: a
 //! CloudTrail trail to a locked bucket and a log group, security alarms, AWS Config,
-//! GuardDuty, Security Hub, EBS encryption by default and the IAM password policy.
+//! GuardDuty, Security Hub, EBS encryption by default, the IAM password policy and AWS Backup
+//! of the account's databases.
 
 mod access_roles;
 mod account;
 mod alarms;
 mod args;
+mod backup;
 mod check;
 mod default_vpc;
 mod ec2_account;
@@ -59,7 +61,9 @@ impl Resource<AwsContext> for AccountBaseline {
          refuses requests without TLS, keeps versions, locks objects for six years and logs its \
          own access; metric filters and alarms on the CIS security events, to an encrypted SNS \
          topic; an AWS Config recorder of every resource; GuardDuty; Security Hub with the \
-         standards named; EBS encryption by default; and a strict IAM password policy. Parts the \
+         standards named; EBS encryption by default; a strict IAM password policy; and an AWS \
+         Backup plan of the account's HipaaPostgres databases into a vault encrypted with the \
+         key. Parts the \
          account already has are taken over only when `adopt` allows it, and are never deleted. \
          Default timeouts: 30 minutes each for create, update and delete."
     }

@@ -2,18 +2,14 @@
 //! through Config's service-linked role, delivering to the trail bucket under the key.
 
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
-use aws_sdk_iam::error::ProvideErrorMetadata;
 use pulumi_provider::Ctx;
 
 use super::args::Names;
 use super::policies::CONFIG_PREFIX;
 use crate::aws::AwsContext;
 use crate::aws::lag::{NEW_BUCKET, NEW_GRANTS, NEW_ROLE, resend, settle};
-use crate::aws::wait::{self, Backoff, Poll};
+use crate::aws::wait;
 use crate::error::{Error, Result};
-
-/// The path of the service-linked role AWS Config records through.
-const SERVICE_ROLE_PATH: &str = "/aws-service-role/config.amazonaws.com/";
 
 /// The region's recorder and delivery channel as AWS Config reports them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -70,54 +66,6 @@ pub async fn find(cx: &AwsContext) -> Result<Option<Recorder>> {
     }))
 }
 
-/// The service-linked role's ARN, made when the account has none yet. It is found by its
-/// path, which AWS fixes for each service's linked role.
-async fn service_role(cx: &AwsContext, ctx: &Ctx) -> Result<String> {
-    if let Some(arn) = linked_role(cx).await? {
-        return Ok(arn);
-    }
-    ctx.status("creating AWS Config's service-linked role")
-        .await;
-    let made = cx
-        .iam()
-        .create_service_linked_role()
-        .aws_service_name("config.amazonaws.com")
-        .send()
-        .await;
-    match made {
-        Ok(made) => made.role.map(|r| r.arn).ok_or(Error::Incomplete {
-            operation: "iam:CreateServiceLinkedRole",
-            missing: "the role",
-        }),
-        // Made meanwhile by someone else (or the list lagged): it is there now.
-        Err(e) if matches!(e.code(), Some("InvalidInput" | "EntityAlreadyExists")) => {
-            let why = Error::aws("iam:CreateServiceLinkedRole", e).to_string();
-            // IAM's lists can lag a role made seconds ago (by another region's baseline).
-            let what = "AWS Config's service-linked role to be listed";
-            wait::until(ctx, what, Backoff::default(), || async {
-                Ok(match linked_role(cx).await? {
-                    Some(arn) => Poll::Ready(arn),
-                    None => Poll::Unseen(Error::Unexpected(why.clone())),
-                })
-            })
-            .await
-        }
-        Err(e) => Err(Error::aws("iam:CreateServiceLinkedRole", e)),
-    }
-}
-
-/// AWS Config's service-linked role, if the account has it.
-async fn linked_role(cx: &AwsContext) -> Result<Option<String>> {
-    let listed = cx
-        .iam()
-        .list_roles()
-        .path_prefix(SERVICE_ROLE_PATH)
-        .send()
-        .await
-        .map_err(|e| Error::aws("iam:ListRoles", e))?;
-    Ok(listed.roles().first().map(|r| r.arn().to_string()))
-}
-
 /// Puts the recorder `name` (the region's existing one when adopted) to record everything,
 /// its channel to deliver to the trail bucket, and starts it.
 pub async fn ensure(
@@ -132,7 +80,13 @@ pub async fn ensure(
     let channel_name = existing
         .and_then(|r| r.channel.as_ref().map(|c| c.0.clone()))
         .unwrap_or_else(|| names.recorder.clone());
-    let role = service_role(cx, ctx).await?;
+    let role = crate::aws::iam::ensure_linked_role(
+        cx,
+        ctx,
+        "config.amazonaws.com",
+        "AWS Config's service-linked role",
+    )
+    .await?;
     let what = format!("AWS Config recorder {name}");
     let recorder = ConfigurationRecorder::builder()
         .name(&name)

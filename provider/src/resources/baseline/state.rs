@@ -4,16 +4,18 @@
 use std::collections::BTreeMap;
 
 use super::args::{
-    ADOPTED, BaselineArgs, BaselineState, LockMode, Names, Part, PasswordPolicyArgs,
+    ADOPTED, BackupArgs, BaselineArgs, BaselineState, LockMode, Names, Part, PasswordPolicyArgs,
 };
 use super::default_vpc::{self, DefaultVpc};
 use super::events::EVENTS;
 use super::policies::Arns;
-use super::{access_roles, account, alarms, ec2_account, guards, rds_events, recorder, trail};
+use super::{
+    access_roles, account, alarms, backup, ec2_account, guards, rds_events, recorder, trail,
+};
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs, s3, s3control};
 use crate::compliance::{
-    AUDIT_ROLE, CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, DEFAULT_SG_CLOSED,
+    AUDIT_ROLE, BACKUP_PLAN, CMK_ROTATION, CONFIG_ENABLED, Compliance, Control, DEFAULT_SG_CLOSED,
     EBS_DEFAULT_ENCRYPTION, GUARDDUTY_ENABLED, IMAGE_BLOCK_PUBLIC, IMDSV2_DEFAULT,
     LOG_GROUP_ENCRYPTED, LOG_RETENTION, NACL_NO_OPEN_INGRESS, NO_PUBLIC_IP, PASSWORD_POLICY,
     RDS_EVENTS, S3_ACCOUNT_PUBLIC_ACCESS, S3_DEFAULT_LOCK, S3_ENCRYPTED, S3_LOGGING,
@@ -56,6 +58,8 @@ pub async fn read(
         ec2,
         vpc,
         roles,
+        plan,
+        vault,
     ) = futures::join!(
         s3::observe(cx, &names.bucket),
         s3::observe(cx, &names.access_bucket),
@@ -73,7 +77,10 @@ pub async fn read(
         ec2_account::read(cx),
         default_vpc::find(cx),
         access_roles::observe(cx, &names),
+        backup::observe(cx, &names),
+        backup::vault(cx, &names.backup_vault),
     );
+    let (plan, vault) = (plan?, vault?);
     let (bucket, access, group, (key, _), topic) = (bucket?, access?, group?, key?, topic?);
     let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds, ec2, vpc, roles) = (
         watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?, ec2?, vpc?, roles?,
@@ -130,6 +137,7 @@ pub async fn read(
             .audit_role
             .clone()
             .filter(|_| roles.contains_key("auditRole")),
+        backup: backup_args(plan.as_ref(), given),
         adopt: given.adopt.clone(),
         retain_logs: Some(given.retain()),
         tags: if user.is_empty() && given.tags.is_none() {
@@ -310,6 +318,14 @@ pub async fn read(
             None => rule.control(false, format!("no role {}", kind.name(&names))),
         });
     }
+    if args.backs_up() {
+        controls.push(backup_control(
+            plan.as_ref(),
+            vault.as_ref(),
+            &key_arn,
+            &names,
+        ));
+    }
     let mut retained = Vec::new();
     if args.retain() {
         retained.push(format!("S3 bucket {}", names.bucket));
@@ -320,6 +336,13 @@ pub async fn read(
     }
     if !retained.is_empty() && !key_arn.is_empty() {
         retained.push(format!("KMS key {key_arn}"));
+    }
+    // AWS Backup deletes only an empty vault; its backups expire as the plan set.
+    if let Some(v) = vault.as_ref().filter(|v| v.recovery_points > 0) {
+        retained.push(format!(
+            "AWS Backup vault {} ({} backups)",
+            names.backup_vault, v.recovery_points
+        ));
     }
     for part in Part::ALL {
         if parts.get(part.key()).map(String::as_str) == Some(ADOPTED) {
@@ -344,6 +367,11 @@ pub async fn read(
             .get("auditRole")
             .map(|r| r.0.clone())
             .unwrap_or_default(),
+        backup_plan_arn: plan.as_ref().map(|p| p.arn.clone()).unwrap_or_default(),
+        backup_vault_name: vault
+            .as_ref()
+            .map(|_| names.backup_vault.clone())
+            .unwrap_or_default(),
         config_recorder_name: rec.map(|r| r.name).unwrap_or_default(),
         guard_duty_detector_id: det.map(|d| d.0).unwrap_or_default(),
         security_hub_arn: hub.unwrap_or_default(),
@@ -351,6 +379,65 @@ pub async fn read(
         retained_on_delete: retained,
         compliance: Some(Compliance::new(controls)),
     }))
+}
+
+/// The backup inputs that would give what AWS has: the plan's rule when there is a plan,
+/// off when the program turned it off (or never named it, in a baseline from before it).
+fn backup_args(plan: Option<&backup::Plan>, given: &BaselineArgs) -> Option<BackupArgs> {
+    match plan.and_then(|p| p.rule.as_ref()) {
+        Some(rule) => Some(BackupArgs {
+            enabled: Some(true),
+            retention_days: Some(rule.retention_days),
+            schedule: Some(rule.schedule.clone()),
+        }),
+        None if plan.is_some() => given.backup.clone(),
+        None => given.backup.as_ref().map(|b| BackupArgs {
+            enabled: Some(false),
+            ..b.clone()
+        }),
+    }
+}
+
+/// The plan, its selection of the databases, and its vault encrypted with the baseline's key.
+fn backup_control(
+    plan: Option<&backup::Plan>,
+    vault: Option<&backup::Vault>,
+    key_arn: &str,
+    names: &Names,
+) -> Control {
+    let Some(p) = plan else {
+        return BACKUP_PLAN.control(false, format!("no AWS Backup plan {}", names.backup_plan));
+    };
+    let rule = p.rule.as_ref();
+    let selected = p.selection.as_ref().is_some_and(|(_, ok)| *ok);
+    let encrypted =
+        vault.and_then(|v| v.key_arn.as_deref()) == Some(key_arn) && !key_arn.is_empty();
+    let holds = rule.is_some_and(|r| r.retention_days >= 7 && r.vault == names.backup_vault);
+    BACKUP_PLAN.control(
+        holds && selected && encrypted,
+        format!(
+            "plan {}: {}; selection {}; vault {} encrypted with {}",
+            p.arn,
+            rule.map_or_else(
+                || "no rule".to_string(),
+                |r| format!(
+                    "{} to {}, kept {} days",
+                    r.schedule, r.vault, r.retention_days
+                )
+            ),
+            match &p.selection {
+                Some((id, true)) => format!(
+                    "{id}: resources tagged {} like {}",
+                    backup::SELECTION_KEY,
+                    backup::SELECTION_VALUE
+                ),
+                Some((id, false)) => format!("{id} selects something else"),
+                None => "none".to_string(),
+            },
+            names.backup_vault,
+            shown(vault.and_then(|v| v.key_arn.clone()))
+        ),
+    )
 }
 
 /// A value AWS gave, or "none".
