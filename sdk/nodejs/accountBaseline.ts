@@ -88,6 +88,12 @@ export class AccountBaseline extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly backupPlanArn: pulumi.Output<string | undefined>;
     /**
+     * The AWS Backup Audit Manager report plan delivering a report of every backup job to the log bucket.
+     *
+     * Defaults to `""`.
+     */
+    declare public /*out*/ readonly backupReportPlanArn: pulumi.Output<string | undefined>;
+    /**
      * The AWS Backup vault the plan's backups go to.
      *
      * Defaults to `""`.
@@ -225,6 +231,7 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["alarmTopicArn"] = undefined /*out*/;
             resourceInputs["auditRoleArn"] = undefined /*out*/;
             resourceInputs["backupPlanArn"] = undefined /*out*/;
+            resourceInputs["backupReportPlanArn"] = undefined /*out*/;
             resourceInputs["backupVaultName"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;
             resourceInputs["configRecorderName"] = undefined /*out*/;
@@ -248,6 +255,7 @@ export class AccountBaseline extends pulumi.CustomResource {
             resourceInputs["auditRoleArn"] = undefined /*out*/;
             resourceInputs["backup"] = undefined /*out*/;
             resourceInputs["backupPlanArn"] = undefined /*out*/;
+            resourceInputs["backupReportPlanArn"] = undefined /*out*/;
             resourceInputs["backupVaultName"] = undefined /*out*/;
             resourceInputs["baselineName"] = undefined /*out*/;
             resourceInputs["compliance"] = undefined /*out*/;

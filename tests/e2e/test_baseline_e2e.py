@@ -243,6 +243,7 @@ def backups(moto):
         "backup selections": sorted(f"{plan} {s['SelectionName']}" for plan, plan_id in plans.items()
                                     for s in backup.list_backup_selections(
                                         BackupPlanId=plan_id)["BackupSelectionsList"]),
+        "backup report plans": sorted(p["ReportPlanName"] for p in backup.list_report_plans()["ReportPlans"]),
     }
 
 
@@ -257,6 +258,7 @@ def names(name):
             "log group": f"/healthcare/baseline/{name}/cloudtrail", "topic": f"{name}-security-alarms",
             "logs role": f"{name}-cloudtrail-logs", "backup role": f"{name}-backup",
             "backup vault": f"{name}-backups", "backup plan": f"{name}-databases",
+            "report plan": f"healthcare_{name.replace('-', '_')}_backup_jobs",
             "alias": f"alias/healthcare/baseline/{name}", "namespace": f"Healthcare/Baseline/{name}",
             "alarms": sorted(f"{name}-{event}" for event in EVENTS)}
 
@@ -351,6 +353,12 @@ def trusts(iam, role, service):
     return any(s["Effect"] == "Allow" and "sts:AssumeRole" in _as_list(s["Action"])
                and service in _as_list((s.get("Principal") or {}).get("Service"))
                for s in _as_list(trust["Statement"]))
+
+
+def aws_principals(statement):
+    """The AWS principals a policy statement names ("*" is a principal of its own)."""
+    principal = statement.get("Principal") or {}
+    return _as_list(principal.get("AWS") if isinstance(principal, dict) else principal)
 
 
 def tag_map(tags):
@@ -553,6 +561,24 @@ def check_baseline(moto, out, emails, retention, s3_data_events, backup_days=35)
                    (f"arn:aws:iam::{ACCOUNT_ID}:role/{n['backup role']}", ["*"],
                     [{"ConditionKey": "aws:ResourceTag/pulumi:urn",
                       "ConditionValue": "*healthcare:index:HipaaPostgres::*"}]))
+    # A report of every backup job goes to the log bucket, which lets AWS Backup's reports role
+    # write there, as the key lets it encrypt.
+    report = backup.describe_report_plan(ReportPlanName=n["report plan"])["ReportPlan"]
+    channel = report["ReportDeliveryChannel"]
+    expect("report plan", (report["ReportPlanArn"], report["ReportSetting"]["ReportTemplate"], channel["S3BucketName"],
+                           channel.get("S3KeyPrefix"), sorted(channel.get("Formats", []))),
+           (out["backupReportPlanArn"], "BACKUP_JOB_REPORT", n["bucket"], "backup-reports", ["CSV", "JSON"]))
+    tagged("report plan", backup.list_tags(ResourceArn=report["ReportPlanArn"])["Tags"])
+    reports_role = f"arn:aws:iam::{ACCOUNT_ID}:role/aws-service-role/reports.backup.amazonaws.com/" \
+                   "AWSServiceRoleForBackupReports"
+    writes = [s for s in _policy_statements(s3.get_bucket_policy(Bucket=n["bucket"])["Policy"])
+              if reports_role in aws_principals(s)]
+    expect("report delivery in the bucket policy", [(s["Effect"], s["Action"], s["Resource"]) for s in writes],
+           [("Allow", "s3:PutObject", f"arn:aws:s3:::{n['bucket']}/backup-reports/*")])
+    key_policy = json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    expect("report encryption in the key policy",
+           [s["Action"] for s in key_policy["Statement"]
+            if reports_role in aws_principals(s)], ["kms:GenerateDataKey"])
     if not trusts(iam, n["backup role"], "backup.amazonaws.com"):
         problems.append(f"role {n['backup role']} is not assumable by backup.amazonaws.com")
     expect("backup role policies", sorted(p["PolicyName"] for p in iam.list_attached_role_policies(

@@ -5,7 +5,7 @@ count, for the fault matrix's leak and duplicate checks.
 ``harness.inventory.inventory`` does, and is laid over it: CloudTrail trails, S3 buckets,
 CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and subscriptions, RDS event
 subscriptions, AWS Backup
-vaults, plans and their selections, AWS Config recorders and delivery channels, GuardDuty detectors, Security Hub and its enabled standards,
+vaults, plans and their selections, report plans, AWS Config recorders and delivery channels, GuardDuty detectors, Security Hub and its enabled standards,
 the IAM password policy, EBS encryption by default and the account's S3 Block Public Access.
 It also recounts ``iam:role`` without
 the service-linked roles (path ``/aws-service-role/``): AWS Config's is the account's, made at
@@ -127,6 +127,7 @@ def _backup(moto):
         "backup:selection": [f"{p} {s['SelectionName']}" for p in plans for s in
                              _all(backup, "list_backup_selections", "BackupSelectionsList",
                                   BackupPlanId=p)],
+        "backup:report-plan": [p["ReportPlanName"] for p in backup.list_report_plans()["ReportPlans"]],
     }
 
 

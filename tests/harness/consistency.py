@@ -178,6 +178,8 @@ ROLE_USERS = {
     # just before on an account's first recorder).
     ("config", "PutConfigurationRecorder"): (("ConfigurationRecorder.roleARN",), None, (
         "InvalidRoleException", "AWS Config cannot assume the role {arn}.")),
+    # S3 checks the principals a bucket policy names: a role IAM has not spread yet is not one.
+    ("s3", "PutBucketPolicy"): ((), "Policy", ("MalformedPolicy", "Invalid principal in policy")),
     # Lambda checks it may assume the function's execution role.
     **{("lambda", op): (("Role",), None, (
         "InvalidParameterValueException",
@@ -317,7 +319,7 @@ def rest_call(protocol, service, operation, params, body=None):
     ``METHOD /path``, and the fields of its JSON body over the URL's query fields; an S3
     bucket call by its method and subresource, with the bucket as ``Bucket``."""
     if protocol == "rest-xml" and service == "s3":
-        return s3_call(operation, params)
+        return s3_call(operation, params, body)
     if protocol != "rest":
         return operation, params
     for pattern, name in REST_OPERATIONS.get(service, ()):
@@ -330,9 +332,10 @@ def rest_call(protocol, service, operation, params, body=None):
     return operation, params
 
 
-def s3_call(operation, params):
+def s3_call(operation, params, body=None):
     """An S3 call on a bucket (path style, ``METHOD /bucket/``) by its AWS name: CreateBucket,
-    PutBucketPolicy, GetBucketTagging... (``S3_SUBRESOURCES``); anything else as it came."""
+    PutBucketPolicy, GetBucketTagging... (``S3_SUBRESOURCES``); anything else as it came.
+    PutBucketPolicy's body, the policy document, is its ``Policy``."""
     match = S3_BUCKET_PATH.match(operation or "")
     if not match:
         return operation, params
@@ -343,7 +346,10 @@ def s3_call(operation, params):
     else:
         name = {"PUT": "CreateBucket", "DELETE": "DeleteBucket", "HEAD": "HeadBucket"}.get(
             method, operation)
-    return name, {**(params or {}), "Bucket": [bucket]}
+    fields = {**(params or {}), "Bucket": [bucket]}
+    if name == "PutBucketPolicy" and body:
+        fields["Policy"] = body.decode() if isinstance(body, bytes) else body
+    return name, fields
 
 
 def function_key(arn):

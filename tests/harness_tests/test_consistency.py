@@ -224,6 +224,40 @@ def test_backup_refuses_a_new_role_for_a_selection_until_it_propagates(moto, lag
         "backup", f"PUT /backup/plans/{plan}/selections/", "InvalidParameterValueException")
 
 
+def test_s3_refuses_a_bucket_policy_naming_a_new_role_until_it_propagates(moto, lagged):
+    proxy = lagged(scale=0.1)  # role 0.6-1.2 s
+    bucket = name()
+    moto.client("s3").create_bucket(Bucket=bucket)
+    arn = new_role(proxy)
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": arn}, "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{bucket}/reports/*"}]})
+    s3 = via(proxy, "s3")
+
+    def put():
+        return s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+
+    assert refused(put) == ("MalformedPolicy", "Invalid principal in policy", 400)
+    assert _no_policy(moto.client("s3"), bucket)
+    eventually(put)
+    assert json.loads(moto.client("s3").get_bucket_policy(Bucket=bucket)["Policy"]) == json.loads(policy)
+    assert proxy.consistency.counts()["iam.not_propagated"] >= 1
+    # A policy naming only services and accounts is not held up.
+    other = name()
+    moto.client("s3").create_bucket(Bucket=other)
+    s3.put_bucket_policy(Bucket=other, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{other}/*"}]}))
+
+
+def _no_policy(s3, bucket):
+    try:
+        s3.get_bucket_policy(Bucket=bucket)
+    except ClientError as err:
+        return err.response["Error"]["Code"] == "NoSuchBucketPolicy"
+    return False
+
+
 def test_backup_selections_are_named_and_read_from_their_json_body():
     role = "arn:aws:iam::123456789012:role/r"
     body = json.dumps({"BackupSelection": {"SelectionName": "all", "IamRoleArn": role,

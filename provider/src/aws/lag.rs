@@ -242,6 +242,8 @@ pub const NEW_ROLE: Lag = Lag {
         "InvalidParameterCombination",
         "MalformedPolicyDocumentException",
         "MalformedPolicyDocument",
+        // S3's bucket policies: "Invalid principal in policy".
+        "MalformedPolicy",
         "ClientException",
         "ValidationException",
         // ECS checks the caller may pass a task's roles; a new role is refused as not passable.

@@ -16,7 +16,7 @@ use aws_sdk_s3::types::{
 use pulumi_provider::Ctx;
 
 use super::AwsContext;
-use super::lag::{BUSY, LATE_DELIVERY, Lag, NEW_BUCKET, resend, settle};
+use super::lag::{BUSY, LATE_DELIVERY, Lag, NEW_BUCKET, NEW_ROLE, resend, settle};
 use super::wait::{self, Backoff, Poll};
 use crate::error::{Error, Result, found};
 
@@ -235,12 +235,18 @@ pub async fn configure(
             .server_side_encryption_configuration(sse.clone()),
         "s3:PutBucketEncryption"
     );
-    put!(
-        s3.put_bucket_policy()
-            .bucket(name)
-            .policy(policy.to_string()),
-        "s3:PutBucketPolicy"
-    );
+    // S3 refuses a policy naming a role IAM has not spread yet ("Invalid principal").
+    let req = s3
+        .put_bucket_policy()
+        .bucket(name)
+        .policy(policy.to_string());
+    settle(
+        ctx,
+        &what,
+        &[&NEW_BUCKET, &BUSY, &NEW_ROLE],
+        resend!(req, "s3:PutBucketPolicy"),
+    )
+    .await?;
     if let Some(lock) = lock {
         let retention = DefaultRetention::builder()
             .mode(if lock.compliance {

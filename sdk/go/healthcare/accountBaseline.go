@@ -37,6 +37,10 @@ type AccountBaseline struct {
 	//
 	// Defaults to `""`.
 	BackupPlanArn pulumi.StringPtrOutput `pulumi:"backupPlanArn"`
+	// The AWS Backup Audit Manager report plan delivering a report of every backup job to the log bucket.
+	//
+	// Defaults to `""`.
+	BackupReportPlanArn pulumi.StringPtrOutput `pulumi:"backupReportPlanArn"`
 	// The AWS Backup vault the plan's backups go to.
 	//
 	// Defaults to `""`.
@@ -297,6 +301,13 @@ func (o AccountBaselineOutput) Backup() BaselineBackupPtrOutput {
 // Defaults to `""`.
 func (o AccountBaselineOutput) BackupPlanArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AccountBaseline) pulumi.StringPtrOutput { return v.BackupPlanArn }).(pulumi.StringPtrOutput)
+}
+
+// The AWS Backup Audit Manager report plan delivering a report of every backup job to the log bucket.
+//
+// Defaults to `""`.
+func (o AccountBaselineOutput) BackupReportPlanArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AccountBaseline) pulumi.StringPtrOutput { return v.BackupReportPlanArn }).(pulumi.StringPtrOutput)
 }
 
 // The AWS Backup vault the plan's backups go to.

@@ -379,6 +379,7 @@ class AccountBaseline(pulumi.CustomResource):
             __props__.__dict__["alarm_topic_arn"] = None
             __props__.__dict__["audit_role_arn"] = None
             __props__.__dict__["backup_plan_arn"] = None
+            __props__.__dict__["backup_report_plan_arn"] = None
             __props__.__dict__["backup_vault_name"] = None
             __props__.__dict__["compliance"] = None
             __props__.__dict__["config_recorder_name"] = None
@@ -425,6 +426,7 @@ class AccountBaseline(pulumi.CustomResource):
         __props__.__dict__["audit_role_arn"] = None
         __props__.__dict__["backup"] = None
         __props__.__dict__["backup_plan_arn"] = None
+        __props__.__dict__["backup_report_plan_arn"] = None
         __props__.__dict__["backup_vault_name"] = None
         __props__.__dict__["baseline_name"] = None
         __props__.__dict__["compliance"] = None
@@ -532,6 +534,16 @@ class AccountBaseline(pulumi.CustomResource):
         Defaults to `""`.
         """
         return pulumi.get(self, "backup_plan_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="backupReportPlanArn")
+    def backup_report_plan_arn(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The AWS Backup Audit Manager report plan delivering a report of every backup job to the log bucket.
+
+        Defaults to `""`.
+        """
+        return pulumi.get(self, "backup_report_plan_arn")
 
     @_builtins.property
     @pulumi.getter(name="backupVaultName")

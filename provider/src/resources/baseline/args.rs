@@ -178,6 +178,9 @@ pub struct BaselineState {
     /// The AWS Backup plan of the account's databases (empty when `backup.enabled` is false).
     #[serde(default)]
     pub backup_plan_arn: String,
+    /// The AWS Backup Audit Manager report plan delivering a report of every backup job to the log bucket.
+    #[serde(default)]
+    pub backup_report_plan_arn: String,
     /// The AWS Backup vault the plan's backups go to.
     #[serde(default)]
     pub backup_vault_name: String,
@@ -314,6 +317,7 @@ pub struct Names {
     pub backup_role: String,
     pub backup_vault: String,
     pub backup_plan: String,
+    pub report_plan: String,
     pub key_alias: String,
     pub namespace: String,
     pub recorder: String,
@@ -334,6 +338,8 @@ impl Names {
             backup_role: format!("{name}-backup"),
             backup_vault: format!("{name}-backups"),
             backup_plan: format!("{name}-databases"),
+            // AWS Backup Audit Manager names: a letter first, then letters, digits and `_`.
+            report_plan: format!("healthcare_{}_backup_jobs", name.replace('-', "_")),
             key_alias: format!("alias/healthcare/baseline/{name}"),
             namespace: format!("Healthcare/Baseline/{name}"),
             recorder: name.to_string(),

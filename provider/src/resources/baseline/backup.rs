@@ -17,6 +17,7 @@ use pulumi_provider::Ctx;
 use serde_json::json;
 
 use super::args::{BackupArgs, BaselineArgs, Names};
+use super::reports;
 use crate::aws::AwsContext;
 use crate::aws::iam::{self, RoleSpec};
 use crate::aws::lag::{IN_USE, NEW_KEY_ELSEWHERE, NEW_ROLE, SELECTIONS_LEFT, resend, settle};
@@ -111,7 +112,7 @@ fn not_found<E: ProvideErrorMetadata>(e: &E) -> bool {
     matches!(e.code(), Some("ResourceNotFoundException"))
 }
 
-fn hash_map(tags: &BTreeMap<String, String>) -> HashMap<String, String> {
+pub(super) fn hash_map(tags: &BTreeMap<String, String>) -> HashMap<String, String> {
     tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
@@ -292,7 +293,8 @@ pub async fn ensure(
     let rule = Rule::wanted(a.backup.as_ref(), names);
     let (plan_id, plan_arn) = ensure_plan(cx, ctx, names, &rule, tags).await?;
     retag(cx, ctx, &plan_arn, &names.backup_plan, tags).await?;
-    ensure_selection(cx, ctx, names, &plan_id, &role_arn).await
+    ensure_selection(cx, ctx, names, &plan_id, &role_arn).await?;
+    reports::ensure(cx, ctx, names, tags).await
 }
 
 async fn ensure_role(
@@ -531,7 +533,7 @@ async fn delete_selection(cx: &AwsContext, ctx: &Ctx, plan_id: &str, id: &str) -
     Ok(())
 }
 
-async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
+pub(super) async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
     let listed = found(
         "backup:ListTags",
         cx.backup().list_tags().resource_arn(arn).send().await,
@@ -545,7 +547,7 @@ async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String
 }
 
 /// Brings a vault's or plan's tags to `want`.
-async fn retag(
+pub(super) async fn retag(
     cx: &AwsContext,
     ctx: &Ctx,
     arn: &str,
@@ -583,6 +585,7 @@ async fn retag(
 /// A vault that holds backups is kept (AWS Backup deletes only an empty vault; its backups
 /// are the databases' copies, and expire as the plan set): answers its name, for the log.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, names: &Names) -> Result<Option<String>> {
+    reports::delete(cx, ctx, names).await?;
     let name = &names.backup_plan;
     if let Some((id, arn)) = plans_named(cx, name).await?.0 {
         let have = list_tags(cx, &arn).await?;

@@ -11,10 +11,10 @@ use super::policies::{self, ACCESS_PREFIX, Arns};
 use super::survey::{Found, decide, survey};
 use super::{
     access_roles, account, alarms, backup, default_vpc, ec2_account, guards, rds_events, recorder,
-    state, trail,
+    reports, state, trail,
 };
 use crate::aws::iam::{self, RoleSpec};
-use crate::aws::lag::{NEW_KEY, settle};
+use crate::aws::lag::{NEW_KEY, NEW_ROLE, settle};
 use crate::aws::s3::{self, Encryption, Lock};
 use crate::aws::tags::{claim, may_take, tags_for};
 use crate::aws::{AwsContext, kms, logs, partial, s3control};
@@ -96,7 +96,18 @@ pub async fn converge(
         region: &cx.region,
         account: &account,
     };
-    let policy = policies::key(&arns, &names).to_string();
+    // AWS Backup's reports are written through its service-linked role, which the key's and
+    // the log bucket's policies name: it must exist before either.
+    if a.backs_up() {
+        iam::ensure_linked_role(
+            cx,
+            ctx,
+            reports::SERVICE,
+            "AWS Backup's service-linked role for reports",
+        )
+        .await?;
+    }
+    let policy = policies::key(&arns, &names, a.backs_up()).to_string();
     let description = format!(
         "Encrypts the account baseline {} (managed by Pulumi)",
         a.name()
@@ -114,7 +125,7 @@ pub async fn converge(
         settle(
             ctx,
             &format!("KMS key {}", key.arn),
-            &[&NEW_KEY],
+            &[&NEW_KEY, &NEW_ROLE],
             || async {
                 cx.kms()
                     .put_key_policy()
@@ -214,7 +225,7 @@ async fn finish(
         ctx,
         &names.bucket,
         &Encryption::Kms(key_arn.to_string()),
-        &policies::log_bucket(arns, names),
+        &policies::log_bucket(arns, names, a.backs_up()),
         lock,
         Some((&names.access_bucket, ACCESS_PREFIX)),
         tags,

@@ -17,6 +17,7 @@ mod lifecycle;
 mod policies;
 mod rds_events;
 mod recorder;
+mod reports;
 mod state;
 mod survey;
 mod trail;

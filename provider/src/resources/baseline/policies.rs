@@ -36,10 +36,10 @@ impl Arns<'_> {
 /// CloudWatch Logs uses it for the trail's group; CloudWatch alarms, RDS event notifications
 /// and AWS Config use it to publish to the encrypted topic and deliver to the bucket, and log
 /// delivery writes the default VPC's flow logs to the bucket with it, for this account only.
-pub fn key(arns: &Arns<'_>, names: &Names) -> J {
+pub fn key(arns: &Arns<'_>, names: &Names, reports: bool) -> J {
     let account = arns.account;
     let trails = format!("arn:{}:cloudtrail:*:{account}:trail/*", arns.partition);
-    json!({"Version": "2012-10-17", "Statement": [
+    let mut policy = json!({"Version": "2012-10-17", "Statement": [
         {"Sid": "AccountAdministers", "Effect": "Allow",
          "Principal": {"AWS": format!("arn:{}:iam::{account}:root", arns.partition)},
          "Action": "kms:*", "Resource": "*"},
@@ -67,7 +67,23 @@ pub fn key(arns: &Arns<'_>, names: &Names) -> J {
          "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
          "Resource": "*",
          "Condition": {"StringEquals": {"aws:SourceAccount": account}}}
-    ]})
+    ]});
+    if reports {
+        push(
+            &mut policy,
+            json!({"Sid": "BackupReportsDeliver", "Effect": "Allow",
+            "Principal": {"AWS": super::reports::linked_role_arn(arns.partition, account)},
+            "Action": "kms:GenerateDataKey", "Resource": "*"}),
+        );
+    }
+    policy
+}
+
+/// Adds a statement to a policy document.
+fn push(policy: &mut J, statement: J) {
+    if let Some(list) = policy["Statement"].as_array_mut() {
+        list.push(statement);
+    }
 }
 
 /// Refuses every request to `bucket` not made over TLS.
@@ -79,11 +95,11 @@ fn tls_only(bucket: &str) -> J {
 
 /// The trail bucket: TLS only; this trail, this account's AWS Config and its VPC flow logs
 /// may deliver.
-pub fn log_bucket(arns: &Arns<'_>, names: &Names) -> J {
+pub fn log_bucket(arns: &Arns<'_>, names: &Names, reports: bool) -> J {
     let bucket = arns.bucket(&names.bucket);
     let account = arns.account;
     let trail = arns.trail(names);
-    json!({"Version": "2012-10-17", "Statement": [
+    let mut policy = json!({"Version": "2012-10-17", "Statement": [
         tls_only(&bucket),
         {"Sid": "CloudTrailChecksAcl", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
          "Action": "s3:GetBucketAcl", "Resource": bucket,
@@ -103,7 +119,18 @@ pub fn log_bucket(arns: &Arns<'_>, names: &Names) -> J {
         {"Sid": "AWSLogDeliveryWrite", "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
          "Action": "s3:PutObject", "Resource": format!("{bucket}/AWSLogs/{account}/vpcflowlogs/*"),
          "Condition": {"StringEquals": {"aws:SourceAccount": account, "s3:x-amz-acl": "bucket-owner-full-control"}}}
-    ]})
+    ]});
+    if reports {
+        push(
+            &mut policy,
+            json!({"Sid": "BackupReportsDeliver", "Effect": "Allow",
+            "Principal": {"AWS": super::reports::linked_role_arn(arns.partition, account)},
+            "Action": "s3:PutObject",
+            "Resource": format!("{bucket}/{}/*", super::reports::PREFIX),
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}),
+        );
+    }
+    policy
 }
 
 /// The access-log bucket: TLS only; S3 server access logging delivers the trail bucket's logs.

@@ -10,7 +10,8 @@ use super::default_vpc::{self, DefaultVpc};
 use super::events::EVENTS;
 use super::policies::Arns;
 use super::{
-    access_roles, account, alarms, backup, ec2_account, guards, rds_events, recorder, trail,
+    access_roles, account, alarms, backup, ec2_account, guards, rds_events, recorder, reports,
+    trail,
 };
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs, s3, s3control};
@@ -60,6 +61,7 @@ pub async fn read(
         roles,
         plan,
         vault,
+        report,
     ) = futures::join!(
         s3::observe(cx, &names.bucket),
         s3::observe(cx, &names.access_bucket),
@@ -79,8 +81,9 @@ pub async fn read(
         access_roles::observe(cx, &names),
         backup::observe(cx, &names),
         backup::vault(cx, &names.backup_vault),
+        reports::observe(cx, &names),
     );
-    let (plan, vault) = (plan?, vault?);
+    let (plan, vault, report) = (plan?, vault?, report?);
     let (bucket, access, group, (key, _), topic) = (bucket?, access?, group?, key?, topic?);
     let ((alarm_actions, filters), rec, det, hub, ebs, pw, pab, rds, ec2, vpc, roles) = (
         watched?, rec?, det?, hub?, ebs?, pw?, pab?, rds?, ec2?, vpc?, roles?,
@@ -322,6 +325,7 @@ pub async fn read(
         controls.push(backup_control(
             plan.as_ref(),
             vault.as_ref(),
+            report.as_ref(),
             &key_arn,
             &names,
         ));
@@ -368,6 +372,7 @@ pub async fn read(
             .map(|r| r.0.clone())
             .unwrap_or_default(),
         backup_plan_arn: plan.as_ref().map(|p| p.arn.clone()).unwrap_or_default(),
+        backup_report_plan_arn: report.map(|r| r.arn).unwrap_or_default(),
         backup_vault_name: vault
             .as_ref()
             .map(|_| names.backup_vault.clone())
@@ -402,6 +407,7 @@ fn backup_args(plan: Option<&backup::Plan>, given: &BaselineArgs) -> Option<Back
 fn backup_control(
     plan: Option<&backup::Plan>,
     vault: Option<&backup::Vault>,
+    report: Option<&reports::Report>,
     key_arn: &str,
     names: &Names,
 ) -> Control {
@@ -413,10 +419,11 @@ fn backup_control(
     let encrypted =
         vault.and_then(|v| v.key_arn.as_deref()) == Some(key_arn) && !key_arn.is_empty();
     let holds = rule.is_some_and(|r| r.retention_days >= 7 && r.vault == names.backup_vault);
+    let reported = report.is_some_and(|r| r.is_the_baselines(names));
     BACKUP_PLAN.control(
-        holds && selected && encrypted,
+        holds && selected && encrypted && reported,
         format!(
-            "plan {}: {}; selection {}; vault {} encrypted with {}",
+            "plan {}: {}; selection {}; vault {} encrypted with {}; {}",
             p.arn,
             rule.map_or_else(
                 || "no rule".to_string(),
@@ -435,7 +442,18 @@ fn backup_control(
                 None => "none".to_string(),
             },
             names.backup_vault,
-            shown(vault.and_then(|v| v.key_arn.clone()))
+            shown(vault.and_then(|v| v.key_arn.clone())),
+            match report {
+                Some(r) => format!(
+                    "report plan {} delivers {} as {} to s3://{}/{}",
+                    r.arn,
+                    r.template,
+                    r.formats.join(" and "),
+                    r.bucket,
+                    r.prefix
+                ),
+                None => format!("no report plan {}", names.report_plan),
+            }
         ),
     )
 }
