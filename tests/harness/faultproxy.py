@@ -9,7 +9,9 @@ AWS service and operation, when it arrived (``time``) and when it was answered (
   (``error="throttle" | "internal" | "access_denied"`` presets, or ``status`` + ``code``);
 - ``drop``: close the connection without answering (``after=True``: forward first, so the
   call happened upstream but its answer is lost);
-- ``rewrite``: forward, then replace substring ``find`` by ``replace`` in the raw body;
+- ``rewrite``: forward, then replace substring ``find`` by ``replace`` in the raw body; an
+  answer without ``find`` is left as it is and not counted, so ``times`` and ``nth`` count
+  the answers rewritten (under the consistency model, a lagged not-found is not one);
 - ``hang``: never answer, until the rule is removed/cleared or the proxy stops (then the
   connection is closed); ``after=True``: forward first, so the call happened upstream and
   only its answer is held.
@@ -410,7 +412,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if action == "drop":
             return self._drop()
         if action == "rewrite":
-            data = data.replace(rule.find.encode(), rule.replace.encode())
+            if rule.find.encode() in data:
+                data = data.replace(rule.find.encode(), rule.replace.encode())
+            else:
+                self.proxy._not_taken(rule)
         self._reply(status, headers, data)
 
     def _refuse(self, entry, protocol, status, code, message):
@@ -575,6 +580,12 @@ class FaultProxy:
         with self._lock:
             self._log.append(entry)
         return entry
+
+    def _not_taken(self, rule):
+        """A rewrite rule's call whose answer held nothing to rewrite: not counted."""
+        with self._lock:
+            rule.matched -= 1
+            rule.fired -= 1
 
     def _pick(self, service, operation):
         with self._lock:

@@ -324,6 +324,22 @@ def test_rewrite(moto, proxy):
     assert direct["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE"
 
 
+def test_a_rewrite_counts_only_the_answers_it_rewrites(moto, proxy):
+    kinesis, stream = via(proxy, "kinesis"), name()
+    rule = proxy.add_rule("rewrite", operation="DescribeStreamSummary",
+                          find='"StreamStatus": "ACTIVE"', replace='"StreamStatus": "CREATING"',
+                          times=1)
+    # Not found yet: nothing to rewrite, and the rule's one time is left.
+    with pytest.raises(ClientError):
+        kinesis.describe_stream_summary(StreamName=stream)
+    assert (rule.matched, rule.fired) == (0, 0)
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
+    statuses = [kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"][
+        "StreamStatus"] for _ in range(2)]
+    assert statuses == ["CREATING", "ACTIVE"]
+    assert (rule.matched, rule.fired) == (2, 1)
+
+
 def test_hang_until_cleared(proxy):
     proxy.add_rule("hang", operation="ListStreams")
     with pytest.raises(ReadTimeoutError):

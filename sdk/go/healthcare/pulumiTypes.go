@@ -1985,6 +1985,8 @@ type PlatformBaseline struct {
 	AlarmEmails []string `pulumi:"alarmEmails"`
 	// A `SecurityAudit` role, when given.
 	AuditRole *BaselineAccessRole `pulumi:"auditRole"`
+	// AWS Backup of the account's databases (on by default).
+	Backup *BaselineBackup `pulumi:"backup"`
 	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
 	DefaultVpc *DefaultVpcMode `pulumi:"defaultVpc"`
 	// Object Lock of the trail bucket (default `GOVERNANCE`).
@@ -2018,6 +2020,8 @@ type PlatformBaselineArgs struct {
 	AlarmEmails pulumi.StringArrayInput `pulumi:"alarmEmails"`
 	// A `SecurityAudit` role, when given.
 	AuditRole BaselineAccessRolePtrInput `pulumi:"auditRole"`
+	// AWS Backup of the account's databases (on by default).
+	Backup BaselineBackupPtrInput `pulumi:"backup"`
 	// The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
 	DefaultVpc DefaultVpcModePtrInput `pulumi:"defaultVpc"`
 	// Object Lock of the trail bucket (default `GOVERNANCE`).
@@ -2125,6 +2129,11 @@ func (o PlatformBaselineOutput) AuditRole() BaselineAccessRolePtrOutput {
 	return o.ApplyT(func(v PlatformBaseline) *BaselineAccessRole { return v.AuditRole }).(BaselineAccessRolePtrOutput)
 }
 
+// AWS Backup of the account's databases (on by default).
+func (o PlatformBaselineOutput) Backup() BaselineBackupPtrOutput {
+	return o.ApplyT(func(v PlatformBaseline) *BaselineBackup { return v.Backup }).(BaselineBackupPtrOutput)
+}
+
 // The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
 func (o PlatformBaselineOutput) DefaultVpc() DefaultVpcModePtrOutput {
 	return o.ApplyT(func(v PlatformBaseline) *DefaultVpcMode { return v.DefaultVpc }).(DefaultVpcModePtrOutput)
@@ -2207,6 +2216,16 @@ func (o PlatformBaselinePtrOutput) AuditRole() BaselineAccessRolePtrOutput {
 		}
 		return v.AuditRole
 	}).(BaselineAccessRolePtrOutput)
+}
+
+// AWS Backup of the account's databases (on by default).
+func (o PlatformBaselinePtrOutput) Backup() BaselineBackupPtrOutput {
+	return o.ApplyT(func(v *PlatformBaseline) *BaselineBackup {
+		if v == nil {
+			return nil
+		}
+		return v.Backup
+	}).(BaselineBackupPtrOutput)
 }
 
 // The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.

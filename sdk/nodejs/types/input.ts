@@ -284,6 +284,10 @@ export interface PlatformBaselineArgs {
      */
     auditRole?: pulumi.Input<inputs.BaselineAccessRoleArgs | undefined>;
     /**
+     * AWS Backup of the account's databases (on by default).
+     */
+    backup?: pulumi.Input<inputs.BaselineBackupArgs | undefined>;
+    /**
      * The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
      */
     defaultVpc?: pulumi.Input<enums.DefaultVpcMode | undefined>;

@@ -1224,6 +1224,10 @@ class PlatformBaselineArgsDict(TypedDict):
     """
     A `SecurityAudit` role, when given.
     """
+    backup: NotRequired[pulumi.Input[Optional['BaselineBackupArgsDict']]]
+    """
+    AWS Backup of the account's databases (on by default).
+    """
     default_vpc: NotRequired[pulumi.Input[Optional['DefaultVpcMode']]]
     """
     The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
@@ -1255,6 +1259,7 @@ class PlatformBaselineArgs:
                  adopt: pulumi.Input[Optional['BaselineAdoptArgs']] = None,
                  alarm_emails: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  audit_role: pulumi.Input[Optional['BaselineAccessRoleArgs']] = None,
+                 backup: pulumi.Input[Optional['BaselineBackupArgs']] = None,
                  default_vpc: pulumi.Input[Optional['DefaultVpcMode']] = None,
                  object_lock_mode: pulumi.Input[Optional['ObjectLockMode']] = None,
                  retain_logs: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -1267,6 +1272,7 @@ class PlatformBaselineArgs:
         :param pulumi.Input['BaselineAdoptArgs'] adopt: Parts the account already has that the baseline may take over.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] alarm_emails: E-mail addresses notified of security alarms.
         :param pulumi.Input['BaselineAccessRoleArgs'] audit_role: A `SecurityAudit` role, when given.
+        :param pulumi.Input['BaselineBackupArgs'] backup: AWS Backup of the account's databases (on by default).
         :param pulumi.Input['DefaultVpcMode'] default_vpc: The region's default VPC: `LOCK_DOWN` (default) or `LEAVE`.
         :param pulumi.Input['ObjectLockMode'] object_lock_mode: Object Lock of the trail bucket (default `GOVERNANCE`).
         :param pulumi.Input[_builtins.bool] retain_logs: Keep the trail's buckets, log group and key at delete (default true).
@@ -1280,6 +1286,8 @@ class PlatformBaselineArgs:
             pulumi.set(__self__, "alarm_emails", alarm_emails)
         if audit_role is not None:
             pulumi.set(__self__, "audit_role", audit_role)
+        if backup is not None:
+            pulumi.set(__self__, "backup", backup)
         if default_vpc is not None:
             pulumi.set(__self__, "default_vpc", default_vpc)
         if object_lock_mode is not None:
@@ -1328,6 +1336,18 @@ class PlatformBaselineArgs:
     @audit_role.setter
     def audit_role(self, value: pulumi.Input[Optional['BaselineAccessRoleArgs']]):
         pulumi.set(self, "audit_role", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def backup(self) -> pulumi.Input[Optional['BaselineBackupArgs']]:
+        """
+        AWS Backup of the account's databases (on by default).
+        """
+        return pulumi.get(self, "backup")
+
+    @backup.setter
+    def backup(self, value: pulumi.Input[Optional['BaselineBackupArgs']]):
+        pulumi.set(self, "backup", value)
 
     @_builtins.property
     @pulumi.getter(name="defaultVpc")

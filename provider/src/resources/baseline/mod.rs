@@ -26,7 +26,9 @@ use pulumi_provider::{
     CheckCtx, CheckFailure, Ctx, ReadOutcome, Resource, Result, Timeouts, async_trait,
 };
 
-pub use args::{AccessRoleArgs, AdoptArgs, BaselineArgs, BaselineState, DefaultVpcMode, LockMode};
+pub use args::{
+    AccessRoleArgs, AdoptArgs, BackupArgs, BaselineArgs, BaselineState, DefaultVpcMode, LockMode,
+};
 
 use crate::aws::AwsContext;
 

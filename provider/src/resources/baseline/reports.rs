@@ -208,3 +208,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, names: &Names) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "reports_tests.rs"]
+mod tests;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::resources::baseline::{AccessRoleArgs, AdoptArgs, DefaultVpcMode, LockMode};
+use crate::resources::baseline::{AccessRoleArgs, AdoptArgs, BackupArgs, DefaultVpcMode, LockMode};
 use crate::resources::fargate::args::{
     ContainerHealthCheck, LogDeliveryMode, PolicyStatement, ServiceAutoscaling,
 };
@@ -128,6 +128,8 @@ pub struct PlatformBaselineArgs {
     pub audit_role: Option<AccessRoleArgs>,
     /// Parts the account already has that the baseline may take over.
     pub adopt: Option<AdoptArgs>,
+    /// AWS Backup of the account's databases (on by default).
+    pub backup: Option<BackupArgs>,
 }
 
 /// One control of one part of the platform.

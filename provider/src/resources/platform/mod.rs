@@ -26,7 +26,7 @@ const DATABASE: &str = "healthcare:database:HipaaPostgres";
 const CLUSTER: &str = "healthcare:compute:FargateCluster";
 const BASELINE: &str = "healthcare:index:AccountBaseline";
 /// The AccountBaseline inputs the component passes through from `accountBaseline`.
-const BASELINE_INPUTS: [&str; 9] = [
+const BASELINE_INPUTS: [&str; 10] = [
     "alarmEmails",
     "s3DataEvents",
     "securityHubStandards",
@@ -36,6 +36,7 @@ const BASELINE_INPUTS: [&str; 9] = [
     "supportRole",
     "auditRole",
     "adopt",
+    "backup",
 ];
 
 #[async_trait]
