@@ -254,6 +254,28 @@ async fn selection(cx: &AwsContext, plan_id: &str, name: &str) -> Result<Option<
     Ok(None)
 }
 
+/// The baseline's selection, named `name`: every resource tagged as a HipaaPostgres's, backed
+/// up through the role `role_arn`.
+fn the_databases(
+    name: &str,
+    role_arn: &str,
+) -> aws_sdk_backup::types::builders::BackupSelectionBuilder {
+    BackupSelection::builder()
+        .selection_name(name)
+        .iam_role_arn(role_arn)
+        .resources("*")
+        .conditions(
+            Conditions::builder()
+                .string_like(
+                    ConditionParameter::builder()
+                        .condition_key(SELECTION_KEY)
+                        .condition_value(SELECTION_VALUE)
+                        .build(),
+                )
+                .build(),
+        )
+}
+
 /// The selection is the baseline's: every resource, of those tagged as a HipaaPostgres's,
 /// with the baseline's role.
 fn selects_databases(s: &BackupSelection, role_arn: &str) -> bool {
@@ -485,21 +507,7 @@ async fn ensure_selection(
     }
     ctx.status(format!("making AWS Backup selection {name}"))
         .await;
-    let selection = BackupSelection::builder()
-        .selection_name(name)
-        .iam_role_arn(role_arn)
-        .resources("*")
-        .conditions(
-            Conditions::builder()
-                .string_like(
-                    ConditionParameter::builder()
-                        .condition_key(SELECTION_KEY)
-                        .condition_value(SELECTION_VALUE)
-                        .build(),
-                )
-                .build(),
-        )
-        .build()?;
+    let selection = the_databases(name, role_arn).build()?;
     let req = cx
         .backup()
         .create_backup_selection()

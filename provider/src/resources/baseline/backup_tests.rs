@@ -3,20 +3,7 @@ use super::*;
 const ROLE: &str = "arn:aws:iam::123456789012:role/audit-backup";
 
 fn the_baselines() -> aws_sdk_backup::types::builders::BackupSelectionBuilder {
-    BackupSelection::builder()
-        .selection_name("audit-databases")
-        .iam_role_arn(ROLE)
-        .resources("*")
-        .conditions(
-            Conditions::builder()
-                .string_like(
-                    ConditionParameter::builder()
-                        .condition_key(SELECTION_KEY)
-                        .condition_value(SELECTION_VALUE)
-                        .build(),
-                )
-                .build(),
-        )
+    the_databases("audit-databases", ROLE)
 }
 
 #[test]
