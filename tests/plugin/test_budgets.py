@@ -12,8 +12,9 @@ MIB = 1024 * 1024
 # to 54 MiB for the Lambda client, which EncryptedRedis's scheduled token rotation needs.
 BINARY_BUDGET = 54 * MIB
 # The schema as the engine receives it (compact JSON). Raised from 84 to 86 KiB for
-# EncryptedRedis's `authTokenRotationDays`.
-SCHEMA_BUDGET = 86 * 1024
+# EncryptedRedis's `authTokenRotationDays`, and to 88 KiB for AccountBaseline's `backup` (its
+# input type and three outputs).
+SCHEMA_BUDGET = 88 * 1024
 
 
 def test_the_binary_as_shipped_stays_within_its_budget():
