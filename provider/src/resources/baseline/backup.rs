@@ -7,7 +7,7 @@
 //! Names: the vault `<baselineName>-backups`, the plan and its selection
 //! `<baselineName>-databases`, the role AWS Backup assumes `<baselineName>-backup`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_backup::error::ProvideErrorMetadata;
 use aws_sdk_backup::types::{
@@ -17,10 +17,11 @@ use pulumi_provider::Ctx;
 use serde_json::json;
 
 use super::args::{BackupArgs, BaselineArgs, Names};
+use super::backup_vault::{self, ensure_vault, hash_map, list_tags, not_found, retag};
 use super::reports;
 use crate::aws::AwsContext;
 use crate::aws::iam::{self, RoleSpec};
-use crate::aws::lag::{IN_USE, NEW_KEY_ELSEWHERE, NEW_ROLE, SELECTIONS_LEFT, resend, settle};
+use crate::aws::lag::{IN_USE, NEW_ROLE, SELECTIONS_LEFT, resend, settle};
 use crate::aws::tags::{claim, may_take};
 use crate::aws::token;
 use crate::error::{Error, Result, found};
@@ -98,40 +99,6 @@ pub struct Plan {
     /// The selection of this plan named as the baseline names it, and whether it selects the
     /// databases with the baseline's role.
     pub selection: Option<(String, bool)>,
-}
-
-/// The vault as AWS Backup has it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Vault {
-    pub arn: String,
-    pub key_arn: Option<String>,
-    pub recovery_points: i64,
-}
-
-fn not_found<E: ProvideErrorMetadata>(e: &E) -> bool {
-    matches!(e.code(), Some("ResourceNotFoundException"))
-}
-
-pub(super) fn hash_map(tags: &BTreeMap<String, String>) -> HashMap<String, String> {
-    tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-}
-
-/// The vault, when it exists.
-pub async fn vault(cx: &AwsContext, name: &str) -> Result<Option<Vault>> {
-    let answer = found(
-        "backup:DescribeBackupVault",
-        cx.backup()
-            .describe_backup_vault()
-            .backup_vault_name(name)
-            .send()
-            .await,
-        not_found,
-    )?;
-    Ok(answer.map(|v| Vault {
-        arn: v.backup_vault_arn.unwrap_or_default(),
-        key_arn: v.encryption_key_arn,
-        recovery_points: v.number_of_recovery_points,
-    }))
 }
 
 /// The account's plans named `name`: (id, ARN) of the one not deleted, and the ids of those
@@ -363,66 +330,6 @@ async fn ensure_role(
     Ok(arn)
 }
 
-async fn ensure_vault(
-    cx: &AwsContext,
-    ctx: &Ctx,
-    name: &str,
-    key_arn: &str,
-    tags: &BTreeMap<String, String>,
-) -> Result<()> {
-    let existing = match vault(cx, name).await? {
-        Some(v) => v,
-        None => {
-            ctx.status(format!("making AWS Backup vault {name}")).await;
-            let req = cx
-                .backup()
-                .create_backup_vault()
-                .backup_vault_name(name)
-                .encryption_key_arn(key_arn)
-                .set_backup_vault_tags(Some(hash_map(tags)))
-                .creator_request_id(token::fresh(&[ctx.urn(), name]));
-            let made = settle(
-                ctx,
-                &format!("AWS Backup vault {name}"),
-                &[&NEW_KEY_ELSEWHERE],
-                resend!(req, "backup:CreateBackupVault"),
-            )
-            .await;
-            match made {
-                Ok(_) => return Ok(()),
-                // An earlier attempt's, which the read a moment ago did not see, or someone
-                // else's: its tags say which.
-                Err(Error::Aws { code, .. }) if code == "AlreadyExistsException" => {
-                    let what = format!("AWS Backup vault {name}");
-                    settling::until_seen(
-                        ctx,
-                        &what,
-                        || settling::vanished(&what, "refused as existing, then not found"),
-                        || vault(cx, name),
-                    )
-                    .await?
-                }
-                Err(e) => Err(e)?,
-            }
-        }
-    };
-    let have = list_tags(cx, &existing.arn).await?;
-    claim(ctx, &[name], &have, "baselineName", || {
-        format!("an AWS Backup vault named {name}")
-    })?;
-    if existing.key_arn.as_deref() != Some(key_arn) {
-        // A vault's key is fixed when it is made.
-        return Err(Error::Failed {
-            what: format!("AWS Backup vault {name}"),
-            reason: format!(
-                "it is encrypted with {}, not the baseline's key {key_arn}, and a vault's key cannot change; delete the vault (once it holds no backups) or rename the baseline",
-                existing.key_arn.as_deref().unwrap_or("no key")
-            ),
-        });
-    }
-    retag(cx, ctx, &existing.arn, name, tags).await
-}
-
 /// The plan's (id, ARN), made or brought to `rule`.
 async fn ensure_plan(
     cx: &AwsContext,
@@ -541,57 +448,8 @@ async fn delete_selection(cx: &AwsContext, ctx: &Ctx, plan_id: &str, id: &str) -
     Ok(())
 }
 
-pub(super) async fn list_tags(cx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
-    let listed = found(
-        "backup:ListTags",
-        cx.backup().list_tags().resource_arn(arn).send().await,
-        not_found,
-    )?;
-    Ok(listed
-        .and_then(|l| l.tags)
-        .unwrap_or_default()
-        .into_iter()
-        .collect())
-}
-
-/// Brings a vault's or plan's tags to `want`.
-pub(super) async fn retag(
-    cx: &AwsContext,
-    ctx: &Ctx,
-    arn: &str,
-    name: &str,
-    want: &BTreeMap<String, String>,
-) -> Result<()> {
-    let have = list_tags(cx, arn).await?;
-    let (stale, changed) = crate::aws::tags::delta(&have, want);
-    if stale.is_empty() && changed.is_empty() {
-        return Ok(());
-    }
-    ctx.status(format!("tagging {name}")).await;
-    if !stale.is_empty() {
-        cx.backup()
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_key_list(Some(stale))
-            .send()
-            .await
-            .map_err(|e| Error::aws("backup:UntagResource", e))?;
-    }
-    if !changed.is_empty() {
-        cx.backup()
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(hash_map(&changed)))
-            .send()
-            .await
-            .map_err(|e| Error::aws("backup:TagResource", e))?;
-    }
-    Ok(())
-}
-
-/// Deletes the baseline's selection, plan, role and vault, where they are this baseline's.
-/// A vault that holds backups is kept (AWS Backup deletes only an empty vault; its backups
-/// are the databases' copies, and expire as the plan set): answers its name, for the log.
+/// Deletes the baseline's report plan, selection, plan, role and vault, where they are this
+/// baseline's; answers the vault's name when it holds backups and is kept, for the log.
 pub async fn delete(cx: &AwsContext, ctx: &Ctx, names: &Names) -> Result<Option<String>> {
     reports::delete(cx, ctx, names).await?;
     let name = &names.backup_plan;
@@ -636,44 +494,7 @@ pub async fn delete(cx: &AwsContext, ctx: &Ctx, names: &Names) -> Result<Option<
     {
         iam::delete_role(cx, ctx, &names.backup_role, POLICY).await?;
     }
-    let vault_name = &names.backup_vault;
-    let Some(v) = vault(cx, vault_name).await? else {
-        return Ok(None);
-    };
-    let have = list_tags(cx, &v.arn).await?;
-    if !may_take(
-        ctx,
-        &[vault_name],
-        have.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    ) {
-        return Ok(None);
-    }
-    if v.recovery_points > 0 {
-        return Ok(Some(kept(vault_name, v.recovery_points)));
-    }
-    ctx.status(format!("deleting AWS Backup vault {vault_name}"))
-        .await;
-    match cx
-        .backup()
-        .delete_backup_vault()
-        .backup_vault_name(vault_name)
-        .send()
-        .await
-    {
-        Ok(_) => Ok(None),
-        Err(e) if e.as_service_error().is_some_and(not_found) => Ok(None),
-        // Backups made since the read: the vault stays, with them.
-        Err(e) if e.code() == Some("InvalidRequestException") => Ok(Some(kept(vault_name, 0))),
-        Err(e) => Err(Error::aws("backup:DeleteBackupVault", e)),
-    }
-}
-
-fn kept(vault: &str, points: i64) -> String {
-    if points > 0 {
-        format!("AWS Backup vault {vault} ({points} backups)")
-    } else {
-        format!("AWS Backup vault {vault} (it holds backups)")
-    }
+    backup_vault::delete(cx, ctx, names).await
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod account;
 mod alarms;
 mod args;
 mod backup;
+mod backup_vault;
 mod check;
 mod default_vpc;
 mod ec2_account;

@@ -13,7 +13,7 @@ use aws_sdk_backup::types::{ReportDeliveryChannel, ReportSetting};
 use pulumi_provider::Ctx;
 
 use super::args::Names;
-use super::backup::{hash_map, list_tags, retag};
+use super::backup_vault::{hash_map, list_tags, retag};
 use crate::aws::AwsContext;
 use crate::aws::lag::{NEW_GRANTS, NEW_ROLE, resend, settle};
 use crate::aws::tags::{claim, may_take};

@@ -10,8 +10,8 @@ use super::default_vpc::{self, DefaultVpc};
 use super::events::EVENTS;
 use super::policies::Arns;
 use super::{
-    access_roles, account, alarms, backup, ec2_account, guards, rds_events, recorder, reports,
-    trail,
+    access_roles, account, alarms, backup, backup_vault, ec2_account, guards, rds_events, recorder,
+    reports, trail,
 };
 use crate::aws::tags::user_tags;
 use crate::aws::{AwsContext, kms, logs, s3, s3control};
@@ -80,7 +80,7 @@ pub async fn read(
         default_vpc::find(cx),
         access_roles::observe(cx, &names),
         backup::observe(cx, &names),
-        backup::vault(cx, &names.backup_vault),
+        backup_vault::vault(cx, &names.backup_vault),
         reports::observe(cx, &names),
     );
     let (plan, vault, report) = (plan?, vault?, report?);
@@ -406,7 +406,7 @@ fn backup_args(plan: Option<&backup::Plan>, given: &BaselineArgs) -> Option<Back
 /// The plan, its selection of the databases, and its vault encrypted with the baseline's key.
 fn backup_control(
     plan: Option<&backup::Plan>,
-    vault: Option<&backup::Vault>,
+    vault: Option<&backup_vault::Vault>,
     report: Option<&reports::Report>,
     key_arn: &str,
     names: &Names,
