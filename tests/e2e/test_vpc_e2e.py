@@ -146,6 +146,50 @@ def test_drift_shows_on_refresh_and_up_repairs_it(new_stack, moto):
     stack.destroy()
 
 
+def tier_acls(moto, vpc):
+    """The VPC's network ACLs: tier name (``default`` for the default ACL) to the ACL."""
+    acls = moto.client("ec2").describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkAcls"]
+    out = {}
+    for acl in acls:
+        part = {t["Key"]: t["Value"] for t in acl.get("Tags", [])}.get("healthcare:part", "")
+        out["default" if acl["IsDefault"] else part.removeprefix("acl/")] = acl
+    return out
+
+
+def test_a_tier_acl_deleted_outside_pulumi_is_made_anew_not_answered_with_the_deleted_one(new_stack, moto):
+    # AWS answers CreateNetworkAcl's ClientToken with the ACL that token first made, even once
+    # it is deleted; the emulator does too. The tier's ACL must be made again all the same.
+    stack = new_stack(program(availabilityZoneCount=2, natGateways="none"))
+    stack.up()
+    out = stack.outputs()
+    ec2 = moto.client("ec2")
+    acls = tier_acls(moto, out["vpcId"])
+    deleted = acls["isolated"]["NetworkAclId"]
+    # AWS deletes an ACL only once no subnet is on it: its subnets go back to the default ACL.
+    for association in acls["isolated"]["Associations"]:
+        ec2.replace_network_acl_association(AssociationId=association["NetworkAclAssociationId"],
+                                            NetworkAclId=acls["default"]["NetworkAclId"])
+    ec2.delete_network_acl(NetworkAclId=deleted)
+    stack.refresh()
+    [state] = stack.resources(TOKEN)
+    assert "the isolated subnets have no network ACL of their own" in state["outputs"]["drift"], state["outputs"]
+    up = stack.up()
+    shown = up.stdout + up.stderr
+    assert f"network ACL {deleted}, the isolated subnets' ACL, was deleted outside Pulumi" in shown, shown[-3000:]
+    acls = tier_acls(moto, out["vpcId"])
+    made = acls["isolated"]
+    assert made["NetworkAclId"] != deleted
+    assert sorted(a["SubnetId"] for a in made["Associations"]) == sorted(out["isolated"])
+    allowed = [e for e in made["Entries"] if e["RuleAction"] == "allow"]
+    assert allowed and all(e["CidrBlock"] == "10.0.0.0/16" for e in allowed), made["Entries"]
+    assert not [e for e in acls["default"]["Entries"] if e["RuleAction"] == "allow"], acls["default"]
+    assert stack.outputs()["drift"] == [] and stack.outputs()["compliant"] is True
+    stack.preview("--expect-no-changes")
+    stack.destroy()
+    assert out["vpcId"] not in vpcs(moto)
+
+
 def test_drift_no_input_can_show_previews_as_the_drift_output_going_away(new_stack, moto):
     stack = new_stack(program(availabilityZoneCount=2))
     stack.up()

@@ -13,6 +13,7 @@
 //! private tiers send anywhere; the isolated tier only inside the VPC.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_sdk_ec2::types::{IcmpTypeCode, NetworkAcl, PortRange, ResourceType, RuleAction};
@@ -20,7 +21,8 @@ use aws_sdk_ec2::types::{IcmpTypeCode, NetworkAcl, PortRange, ResourceType, Rule
 use super::inventory::{self, PART_TAG, tags_of};
 use super::layout::Tier;
 use super::network::Job;
-use crate::aws::token::client_token;
+use crate::aws::lag::{NEW_EC2_OBJECT, settle};
+use crate::aws::token::after_gone;
 use crate::aws::wait::{self, Backoff, Poll, when_free};
 use crate::error::{Error, Result};
 
@@ -249,36 +251,101 @@ pub async fn converge(
 
 async fn create(job: &Job<'_>, tier: Tier) -> Result<String> {
     let part = part(tier);
-    let token = client_token(&[&job.vpc_id, &part, job.ctx.urn()]);
     job.ctx
         .status(format!(
             "creating the network ACL of the {} subnets",
             tier.name()
         ))
         .await;
+    // AWS answers a token it has seen with the ACL that request made, for a day or more,
+    // even once that ACL is deleted. The token is the same in every operation (a retry
+    // whose answer was lost must get the ACL the first send made), so an ACL deleted
+    // outside Pulumi comes back as the answer: one that stays unknown past EC2's lag is
+    // such an ACL, and the tier's ACL is then made with a token that names it.
+    let mut gone: Vec<String> = Vec::new();
+    loop {
+        let token = after_gone(
+            &[&job.vpc_id, &part, job.ctx.urn()],
+            gone.iter().map(String::as_str),
+        );
+        let id = send_create(job, &part, &token).await?;
+        if known(job, &id).await? {
+            job.record(&id);
+            return Ok(id);
+        }
+        if gone.len() >= GONE_ANSWERS {
+            return Err(Error::Failed {
+                what: format!("the network ACL of the {} subnets", tier.name()),
+                reason: format!(
+                    "EC2 answered CreateNetworkAcl with ACLs it then did not know ({}, {id})",
+                    gone.join(", ")
+                ),
+            });
+        }
+        job.ctx
+            .info(format!(
+                "network ACL {id}, the {} subnets' ACL, was deleted outside Pulumi; making it anew",
+                tier.name()
+            ))
+            .await;
+        gone.push(id);
+    }
+}
+
+/// How many deleted ACLs AWS may answer a tier's token with before the create gives up.
+const GONE_ANSWERS: usize = 3;
+
+/// How long an ACL that CreateNetworkAcl answered may stay unknown to EC2 before it counts
+/// as deleted: EC2's lag for a new object is seconds.
+const ACL_SHOWS: Duration = Duration::from_secs(60);
+
+async fn send_create(job: &Job<'_>, part: &str, token: &str) -> Result<String> {
     let made = job
         .ec2(&format!("network ACL {part}"), || async {
             job.cx
                 .ec2()
                 .create_network_acl()
                 .vpc_id(&job.vpc_id)
-                .client_token(&token)
-                .tag_specifications(job.spec(ResourceType::NetworkAcl, &part, &[]))
+                .client_token(token)
+                .tag_specifications(job.spec(ResourceType::NetworkAcl, part, &[]))
                 .send()
                 .await
                 .map_err(|e| Error::aws("ec2:CreateNetworkAcl", e))
         })
         .await?;
-    let id = made
-        .network_acl()
+    made.network_acl()
         .and_then(|a| a.network_acl_id())
         .map(String::from)
         .ok_or(Error::Incomplete {
             operation: "ec2:CreateNetworkAcl",
             missing: "the network ACL's id",
-        })?;
-    job.record(&id);
-    Ok(id)
+        })
+}
+
+/// True once EC2 knows ACL `id` by its id; false when it is still unknown after
+/// [`ACL_SHOWS`], as an ACL deleted since it was made stays.
+async fn known(job: &Job<'_>, id: &str) -> Result<bool> {
+    let lag = NEW_EC2_OBJECT.for_at_most(ACL_SHOWS);
+    let read = settle(job.ctx, &format!("network ACL {id}"), &[&lag], || async {
+        job.cx
+            .ec2()
+            .describe_network_acls()
+            .network_acl_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::aws("ec2:DescribeNetworkAcls", e))
+    })
+    .await;
+    match read {
+        Ok(found) => Ok(found
+            .network_acls()
+            .iter()
+            .any(|a| a.network_acl_id() == Some(id))),
+        Err(e) if matches!(&e, Error::Aws { code, .. } if code == "InvalidNetworkAclID.NotFound") => {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Creates, replaces and deletes rules until the ACL holds exactly `want`.
