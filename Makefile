@@ -10,7 +10,7 @@ BIN := bin/pulumi-resource-healthcare
 LANGUAGE_BIN := bin/pulumi-language-rust
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema sdks lint unit venv tools prowler test test-latency test-python test-providertest test-faults test-garbage bench demo install clean
+.PHONY: build schema sdks lint unit venv tools prowler test test-latency test-python test-providertest test-faults test-soak test-garbage bench demo install clean
 
 ## build: the release binaries at bin/: the plugin, and the language host that runs it from
 ## source (one cargo run, which builds the plugin as the host's own `cargo build` does)
@@ -56,6 +56,18 @@ PYTEST_WORKERS ?= 3
 test-python: build venv tools prowler
 	@$(STAGE) pytest $(PYTEST) -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile \
 		--durations=15 $(SOAK_TESTS:%=--ignore=%) tests
+
+## test-soak: every end-to-end suite (tests/e2e) under the model of AWS's lags, as make test
+## runs only tests/e2e/test_consistency.py: SEED picks the draws, SCALE multiplies every lag;
+## the lagged answers each program of test_consistency.py met land in $(LAG_REPORT)
+SEED ?= 1
+SCALE ?= 1
+LAG_REPORT ?= $(CURDIR)/.lags.json
+test-soak: build venv tools prowler
+	@rm -f $(LAG_REPORT)
+	@$(STAGE) soak env HEALTHCARE_AWS_LAGS=aws HEALTHCARE_AWS_LAGS_SEED=$(SEED) \
+		HEALTHCARE_AWS_LAGS_SCALE=$(SCALE) HEALTHCARE_LAG_REPORT=$(LAG_REPORT) \
+		$(PYTEST) -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile --durations=15 tests/e2e
 
 ## test-latency: many small sequential calls through grpc-go (the engine's gRPC stack) are
 ## not held by the socket (bench/rpc/floor_test.go)
