@@ -10,7 +10,7 @@ BIN := bin/pulumi-resource-healthcare
 LANGUAGE_BIN := bin/pulumi-language-rust
 PYTEST := .venv/bin/python -m pytest
 
-.PHONY: build schema sdks lint unit venv tools prowler test test-latency test-python test-providertest test-faults test-soak test-garbage bench demo install clean
+.PHONY: build schema sdks lint unit venv tools prowler test test-latency test-python test-providertest test-faults test-soak lag-figures test-garbage bench demo install clean
 
 ## build: the release binaries at bin/: the plugin, and the language host that runs it from
 ## source (one cargo run, which builds the plugin as the host's own `cargo build` does)
@@ -68,6 +68,13 @@ test-soak: build venv tools prowler
 	@$(STAGE) soak env HEALTHCARE_AWS_LAGS=aws HEALTHCARE_AWS_LAGS_SEED=$(SEED) \
 		HEALTHCARE_AWS_LAGS_SCALE=$(SCALE) HEALTHCARE_LAG_REPORT=$(LAG_REPORT) \
 		$(PYTEST) -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile --durations=15 tests/e2e
+
+## lag-figures: each resource of the demo on its own through create, update and delete, without
+## and with the lag model; its times and lagged answers land in $(LAG_REPORT) (docs/reliability.md)
+lag-figures: build venv tools
+	@rm -f $(LAG_REPORT)
+	@$(STAGE) lag-figures env HEALTHCARE_LAG_REPORT=$(LAG_REPORT) \
+		$(PYTEST) -q -p no:cacheprovider tests/e2e/lag_figures.py
 
 ## test-latency: many small sequential calls through grpc-go (the engine's gRPC stack) are
 ## not held by the socket (bench/rpc/floor_test.go)
