@@ -50,7 +50,11 @@ def alone(name, network):
         # The secrets it reads are the database's and the cache's, not made here.
         for service in resource["properties"]["services"].values():
             service.pop("secrets", None)
-    return {"resources": {name: resolved(resource, network or {})}}
+    program = {"resources": {name: resolved(resource, network or {})}}
+    if name == "accountBaseline":
+        # What its destroy keeps on purpose, which lifecycle() checks against what is left.
+        program["outputs"] = {"retainedOnDelete": "${accountBaseline.retainedOnDelete}"}
+    return program
 
 
 def changes_of(name, program):
