@@ -741,6 +741,31 @@ def test_the_baseline_lifecycle_through_the_cli(new_stack, moto, proxy, tmp_path
     stack.destroy()
 
 
+def existing_trail(moto):
+    """A multi-region trail made with boto3, logging to a bucket of its own: the trail as made."""
+    bucket = "their-audit-trail"
+    moto.client("s3").create_bucket(Bucket=bucket)
+    moto.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl",
+             "Resource": f"arn:aws:s3:::{bucket}"},
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{ACCOUNT_ID}/*"}]}))
+    cloudtrail = moto.client("cloudtrail")
+    cloudtrail.create_trail(Name="their-trail", S3BucketName=bucket, IsMultiRegionTrail=True)
+    cloudtrail.start_logging(Name="their-trail")
+    return cloudtrail.get_trail(Name="their-trail")["Trail"]
+
+
+def trail_as_is(moto, trail):
+    """The trail is still there, as it was made, and logging."""
+    cloudtrail = moto.client("cloudtrail")
+    now = cloudtrail.get_trail(Name=trail["Name"])["Trail"]
+    assert now == trail, (now, trail)
+    assert cloudtrail.get_trail_status(Name=trail["Name"])["IsLogging"] is True
+    return True
+
+
 def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack, moto):
     guardduty, iam = moto.client("guardduty"), moto.client("iam")
     detector = guardduty.create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS")["DetectorId"]
@@ -749,6 +774,8 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
     partial = {**BLOCK_ALL, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
     moto.client("s3control").put_public_access_block(AccountId=ACCOUNT_ID,
                                                      PublicAccessBlockConfiguration=partial)
+    # A trail someone else runs: never taken over (an account may have several), but named.
+    theirs = existing_trail(moto)
     before = account(moto)
 
     # Without adopt, the create fails naming the flag, and leaves nothing behind.
@@ -773,8 +800,12 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
 
     # With adopt, the two are taken over and brought to the baseline's settings.
     stack.write(program(adopt={"guardDuty": True, "passwordPolicy": True, "s3PublicAccessBlock": True}))
-    stack.up()
+    said = " ".join(stack.up().stdout.split())
     out = outputs(stack)
+    assert f"the account already has the CloudTrail trail {theirs['Name']} (every region; home region " \
+        f"{REGION}; to bucket {theirs['S3BucketName']}): it is left as it is, and the baseline makes its own " \
+        f"trail {out['baselineName']}" in said, said[-3000:]
+    assert trail_as_is(moto, theirs)
     assert out["parts"] == {"configRecorder": "created", "guardDuty": "adopted", "securityHub": "created",
                             "passwordPolicy": "adopted", "ebsEncryption": "created",
                             "s3PublicAccessBlock": "adopted", "imdsDefaults": "created",
@@ -793,6 +824,7 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
                                                  "s3 account public access block"))
     assert guardduty.list_detectors()["DetectorIds"] == [detector]
     assert password_policy(moto) is not None
+    assert trail_as_is(moto, theirs)
     # Taken over, it was brought to the baseline's settings, and stays so.
     assert account_public_access_block(moto) == BLOCK_ALL
 

@@ -79,6 +79,19 @@ pub async fn converge(
         None => recorded_on_key(cx, ctx, &names).await?,
     };
     let parts = decide(a, &names, &found, &known)?;
+    // Another trail is never taken over (an account may have several), but a create names
+    // each: its copy of management events and the baseline's are both billed.
+    if previous.is_none() {
+        for other in trail::others(cx, &names.trail).await? {
+            ctx.warn(format!(
+                "the account already has the CloudTrail trail {other}: it is left as it is, and \
+                 the baseline makes its own trail {}; CloudTrail bills every copy of management \
+                 events after the first",
+                names.trail
+            ))
+            .await;
+        }
+    }
     // A default VPC this baseline locked down and the inputs now leave alone is put back.
     let put_back = !a.wants(Part::DefaultVpc)
         && known.get(Part::DefaultVpc.key()).map(String::as_str) == Some(CREATED);

@@ -102,6 +102,40 @@ pub async fn describe(cx: &AwsContext, name: &str) -> Result<Option<Trail>> {
     }))
 }
 
+/// The account's other trails that record this region, in words (name, scope, home region,
+/// bucket): a multi-region trail made in any region, an organization's trail, or one of this
+/// region. The baseline leaves them as they are; a second trail's copy of management events
+/// is billed (CloudTrail delivers the first copy free), so the create names them.
+pub async fn others(cx: &AwsContext, name: &str) -> Result<Vec<String>> {
+    let found = cx
+        .cloudtrail()
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
+        .await
+        .map_err(|e| Error::aws("cloudtrail:DescribeTrails", e))?;
+    let mut others: Vec<String> = found
+        .trail_list()
+        .iter()
+        .filter(|t| t.name() != Some(name))
+        .map(|t| {
+            let scope = match (t.is_organization_trail(), t.is_multi_region_trail()) {
+                (Some(true), _) => "the organization's, every region",
+                (_, Some(true)) => "every region",
+                _ => "this region only",
+            };
+            format!(
+                "{} ({scope}; home region {}; to bucket {})",
+                t.name().unwrap_or("?"),
+                t.home_region().unwrap_or("?"),
+                t.s3_bucket_name().unwrap_or("?")
+            )
+        })
+        .collect();
+    others.sort();
+    Ok(others)
+}
+
 /// The trail's settings, given where it delivers.
 pub struct Delivery<'a> {
     pub key_arn: &'a str,
