@@ -9,8 +9,11 @@ from test_protocol import provider_bin
 
 MIB = 1024 * 1024
 # The release binary, stripped (README and BENCHMARKS.md give today's figure). Raised from 52
-# to 54 MiB for the Lambda client, which EncryptedRedis's scheduled token rotation needs.
-BINARY_BUDGET = 54 * MIB
+# to 54 MiB for the Lambda client, which EncryptedRedis's scheduled token rotation needs. Raised
+# to 55 MiB because the size moves between builds by more than the 14 KiB 54 MiB left: a build
+# of a tree with more code came out 185 KB smaller (56,423,792 bytes) than the one before it
+# (56,608,496), so 54 MiB would fail or pass by chance.
+BINARY_BUDGET = 55 * MIB
 # The schema as the engine receives it (compact JSON). Raised from 84 to 86 KiB for
 # EncryptedRedis's `authTokenRotationDays`, and to 88 KiB for AccountBaseline's `backup` (its
 # input type and three outputs).
