@@ -63,6 +63,12 @@ pub(crate) trait Handler<C>: Send + Sync {
         news: PropertyMap,
         ignore: &[String],
     ) -> Answer<DiffResult>;
+    /// Whether the resource looks at the cloud before a create ([`Resource::PREFLIGHT`]).
+    fn preflights(&self) -> bool;
+    /// Read-only looks before a create (see [`Resource::preflight`]); `checked` are the
+    /// inputs Check returns.
+    async fn preflight(&self, cx: &C, ctx: &Ctx, checked: PropertyMap)
+    -> Answer<Vec<CheckFailure>>;
     async fn create(
         &self,
         cx: Option<&C>,
@@ -147,6 +153,30 @@ impl<R> Typed<R> {
         ))
         .await;
         auto_named_as(args, news, Some(property), &name)
+    }
+
+    /// The inputs a create would start from: those of an earlier, interrupted attempt's
+    /// name when the resource finds one (as [`Typed::carry_on`], without saying so).
+    async fn as_carried_on<C: Send + Sync + 'static>(
+        &self,
+        cx: &C,
+        ctx: &Ctx,
+        news: &Decoded,
+        args: R::Args,
+    ) -> Result<R::Args, Error>
+    where
+        R: Resource<C>,
+    {
+        let Some(property) = R::NAME_PROPERTY else {
+            return Ok(args);
+        };
+        if !news.defaults.iter().any(|d| d == property) {
+            return Ok(args);
+        }
+        match self.resource.abandoned(cx, ctx, &args).await? {
+            Some(name) => auto_named_as(args, news, Some(property), &name),
+            None => Ok(args),
+        }
     }
 
     /// Preview outputs: the inputs as given (unknowns and secrets kept) over `base`, and
@@ -375,6 +405,33 @@ where
         }
         let args = news.typed("inputs")?;
         Ok(self.resource.diff(&state, &old_args, &args, base))
+    }
+
+    fn preflights(&self) -> bool {
+        R::PREFLIGHT
+    }
+
+    async fn preflight(
+        &self,
+        cx: &C,
+        ctx: &Ctx,
+        checked: PropertyMap,
+    ) -> Answer<Vec<CheckFailure>> {
+        if !R::PREFLIGHT {
+            return Ok(Vec::new());
+        }
+        let news = Decoded::new(checked, &self.inputs);
+        // Inputs not known yet are looked at when they are, in the check before the create.
+        if news.has_unknowns() {
+            return Ok(Vec::new());
+        }
+        let args = news.typed("inputs")?;
+        let args = self.as_carried_on(cx, ctx, &news, args).await?;
+        let failures = self.resource.preflight(cx, ctx, &args).await?;
+        Ok(failures
+            .into_iter()
+            .map(|f| unechoed(f, &news.secret))
+            .collect())
     }
 
     async fn create(

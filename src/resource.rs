@@ -73,6 +73,9 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     /// default needs no new version; a field renamed, removed or given a new meaning does,
     /// with a step in [`Resource::migrate`] (docs/state.md).
     const STATE_VERSION: u32 = 0;
+    /// Whether [`Resource::preflight`] is implemented: a check of a new resource then looks
+    /// at the cloud before the create, in a preview too.
+    const PREFLIGHT: bool = false;
     /// An output listing how the cloud differs from what the inputs ask for, in ways no
     /// input can show (a rule added outside Pulumi, a setting turned off). When a refresh
     /// left it non-empty, diff plans an update, shown as this output going away, and no
@@ -168,6 +171,25 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     /// default finds none.
     async fn abandoned(&self, _cx: &C, _ctx: &Ctx, _inputs: &Self::Args) -> Result<Option<String>> {
         Ok(None)
+    }
+
+    /// Read-only looks at the cloud before a create the engine plans, in a preview as in an
+    /// up: what the create would meet there that the inputs alone cannot show, such as an
+    /// account-wide setting someone else made. Called by Check for a resource the engine
+    /// does not hold yet, once the inputs passed [`Resource::check`] and are all known, with
+    /// them as the create would start from them (an interrupted attempt's name carried on),
+    /// when [`Resource::PREFLIGHT`] says so.
+    /// Failures refuse the inputs as a check failure does; warnings go through `ctx`. It must
+    /// change nothing: `preview=true` creates and updates still make no call. When it cannot
+    /// look (no credentials, the cloud does not answer), the check passes with a warning and
+    /// the create decides. The default looks at nothing.
+    async fn preflight(
+        &self,
+        _cx: &C,
+        _ctx: &Ctx,
+        _inputs: &Self::Args,
+    ) -> Result<Vec<CheckFailure>> {
+        Ok(Vec::new())
     }
 
     /// Creates the resource; returns its id and state. The default converges from nothing.

@@ -19,6 +19,10 @@ use crate::value::{PropertyMap, from_struct, to_struct};
 
 type Reply<T> = Result<Response<T>, Status>;
 
+/// How long a check waits for a resource's read-only looks before a create; past it, the
+/// check passes with a warning and the create decides.
+const PREFLIGHT_TIMEOUT: f64 = 60.0;
+
 fn props(s: &Option<Struct>) -> PropertyMap {
     s.as_ref().map(from_struct).unwrap_or_default()
 }
@@ -212,13 +216,42 @@ impl<P: Provider> ResourceProvider for Arc<ProviderServer<P>> {
             autonaming: autonaming(req.autonaming.as_ref()),
             ..CheckCtx::default()
         };
-        let (inputs, failures) = handler
-            .check(&mut ctx, props(&req.news), props(&req.olds))
+        let olds = props(&req.olds);
+        let (inputs, mut failures) = handler
+            .check(&mut ctx, props(&req.news), olds.clone())
             .map_err(|f| failed(f, &req.news))?;
         for warning in &ctx.warnings {
             self.log
                 .log(crate::engine::Severity::Warning, &req.urn, warning, false)
                 .await;
+        }
+        // A resource the engine does not hold yet: what its create would meet in the cloud.
+        if handler.preflights()
+            && failures.is_empty()
+            && olds.is_empty()
+            && let Ok(cx) = self.configured()
+        {
+            let ctx = self.ctx(&req.urn, Operation::Other);
+            let looked = guarded(
+                &ctx,
+                PREFLIGHT_TIMEOUT,
+                handler.preflight(cx.as_ref(), &ctx, inputs.clone()),
+            )
+            .await;
+            match looked {
+                Ok(found) => failures.extend(found),
+                Err(f) => {
+                    let why = match f {
+                        Failed::Error(e) => e.to_string(),
+                        Failed::Partial { reasons, .. } => reasons.join("; "),
+                    };
+                    ctx.warn(format!(
+                        "could not look at what already exists before this create ({why}); the \
+                         create looks again before it makes anything"
+                    ))
+                    .await;
+                }
+            }
         }
         Ok(Response::new(check_response(inputs, failures)))
     }
@@ -482,3 +515,7 @@ fn diff_response(d: crate::DiffResult) -> rpc::DiffResponse {
         has_detailed_diff: true,
     }
 }
+
+#[cfg(test)]
+#[path = "preflight_tests.rs"]
+mod preflight_tests;

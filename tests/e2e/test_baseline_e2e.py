@@ -26,6 +26,7 @@ import yaml
 from botocore.exceptions import ClientError
 
 from audit.prowler import Scan
+from harness.faultproxy import is_write
 from harness.inline import inline_stack, quiet
 from harness.moto_process import ACCOUNT_ID, REGION, MotoServer
 from pulumi_cli import REPO
@@ -666,11 +667,11 @@ def test_the_baseline_lifecycle_through_the_cli(new_stack, moto, proxy, tmp_path
     before = account(moto)
     stack = new_stack(program())
 
-    # Preview: one create, and not one AWS call.
+    # Preview: one create. Its check reads what the account already has, and writes nothing.
     proxy.clear_log()
     steps = stack.preview_steps()
     assert steps["baseline"]["op"] == "create", steps
-    assert proxy.log() == [], proxy.operations()
+    only_reads(proxy)
 
     stack.up()
     out = outputs(stack)
@@ -703,8 +704,10 @@ def test_the_baseline_lifecycle_through_the_cli(new_stack, moto, proxy, tmp_path
         assert passed == [f"arn:aws:rds:{REGION}:{ACCOUNT_ID}:es:{name}-rds-{suffix}"], (check, theirs)
         assert sorted(f.status for f in theirs) == ["FAIL"] * 3 + ["PASS"], (check, theirs)
 
-    # No perpetual diff.
+    # No perpetual diff, and a preview of a baseline the stack holds makes no AWS call.
+    proxy.clear_log()
     stack.preview("--expect-no-changes")
+    assert proxy.log() == [], proxy.operations()
 
     # In place: a second address, a longer retention and S3 data events.
     emails = ["privacy-officer@example.com", "security@example.com"]
@@ -741,6 +744,20 @@ def test_the_baseline_lifecycle_through_the_cli(new_stack, moto, proxy, tmp_path
     stack.destroy()
 
 
+# What the check of a new baseline reads, in a preview as in an up: the account's one-per-region
+# parts and its trails (docs/baseline.md, "Parts the account already has").
+LOOKS = {"GetCallerIdentity", "DescribeTrails", "GetAccountPasswordPolicy", "DescribeConfigurationRecorders",
+         "GetEbsEncryptionByDefault", "DescribeVpcs"}
+
+
+def only_reads(proxy):
+    """The AWS calls since the proxy's log was cleared: the check's looks, and not one write."""
+    looked = proxy.operations()
+    assert not [op for op in looked if is_write(op)], looked
+    assert LOOKS <= set(looked), (LOOKS - set(looked), looked)
+    return looked
+
+
 def existing_trail(moto):
     """A multi-region trail made with boto3, logging to a bucket of its own: the trail as made."""
     bucket = "their-audit-trail"
@@ -766,7 +783,7 @@ def trail_as_is(moto, trail):
     return True
 
 
-def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack, moto):
+def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack, moto, proxy):
     guardduty, iam = moto.client("guardduty"), moto.client("iam")
     detector = guardduty.create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS")["DetectorId"]
     iam.update_account_password_policy(MinimumPasswordLength=8)
@@ -778,8 +795,24 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
     theirs = existing_trail(moto)
     before = account(moto)
 
-    # Without adopt, the create fails naming the flag, and leaves nothing behind.
+    # A preview already says so: it fails naming each part the account has and the flag that
+    # would take it over, names the other trail, and writes nothing.
+    trail_named = f"the account already has the CloudTrail trail {theirs['Name']} (every region; home region " \
+        f"{REGION}; to bucket {theirs['S3BucketName']}): it is left as it is, and the baseline makes its own trail"
     stack = new_stack(program())
+    proxy.clear_log()
+    result = stack.run("preview", check=False)
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0, said[-3000:]
+    for flag, has in (("guardDuty", f"the GuardDuty detector {detector} in this region"),
+                      ("passwordPolicy", "an IAM password policy"),
+                      ("s3PublicAccessBlock", "S3 Block Public Access settings for the account (")):
+        assert f"the account already has {has}" in said and f"set adopt.{flag}: true" in said, (flag, said[-3000:])
+    assert "BlockPublicPolicy off" in said and trail_named in said, said[-3000:]
+    only_reads(proxy)
+    assert account(moto) == before
+
+    # Without adopt, the create fails naming the flag, and leaves nothing behind.
     result = stack.run("up", "--yes", "--skip-preview", check=False)
     said = " ".join((result.stdout + result.stderr).split())
     assert result.returncode != 0, said[-3000:]
@@ -798,13 +831,20 @@ def test_parts_the_account_has_are_taken_over_only_when_adopt_says_so(new_stack,
         "BlockPublicPolicy off" in said, said[-3000:]
     assert stack.resources(TOKEN) == [] and account(moto) == before
 
-    # With adopt, the two are taken over and brought to the baseline's settings.
+    # With adopt, the preview passes and says what is taken over; the up takes the three over and
+    # brings them to the baseline's settings.
     stack.write(program(adopt={"guardDuty": True, "passwordPolicy": True, "s3PublicAccessBlock": True}))
+    proxy.clear_log()
+    said = " ".join(stack.run("preview").stdout.split())
+    for flag, has in (("guardDuty", f"the GuardDuty detector {detector} in this region"),
+                      ("passwordPolicy", "an IAM password policy"),
+                      ("s3PublicAccessBlock", "S3 Block Public Access settings for the account (")):
+        assert f"adopt.{flag} takes over {has}" in said, (flag, said[-3000:])
+    assert trail_named in said, said[-3000:]
+    only_reads(proxy)
     said = " ".join(stack.up().stdout.split())
     out = outputs(stack)
-    assert f"the account already has the CloudTrail trail {theirs['Name']} (every region; home region " \
-        f"{REGION}; to bucket {theirs['S3BucketName']}): it is left as it is, and the baseline makes its own " \
-        f"trail {out['baselineName']}" in said, said[-3000:]
+    assert f"{trail_named} {out['baselineName']}" in said, said[-3000:]
     assert trail_as_is(moto, theirs)
     assert out["parts"] == {"configRecorder": "created", "guardDuty": "adopted", "securityHub": "created",
                             "passwordPolicy": "adopted", "ebsEncryption": "created",
@@ -953,7 +993,7 @@ def test_the_yaml_example(new_stack, moto, proxy):
     proxy.clear_log()
     steps = stack.preview_steps()
     assert {s["op"] for name, s in steps.items() if name != "healthcare-e2e-e2e"} == {"create"}, steps
-    assert proxy.log() == [], proxy.operations()
+    only_reads(proxy)
 
     stack.up()
     out = outputs(stack)
@@ -974,7 +1014,7 @@ def test_the_python_example_through_the_generated_sdk(tmp_path, moto, proxy):
         proxy.clear_log()
         preview = stack.preview(on_output=quiet)
         assert preview.change_summary == {"create": 2}, preview.change_summary
-        assert proxy.log() == [], proxy.operations()
+        only_reads(proxy)
         exported = {k: v.value for k, v in stack.up(on_output=quiet).outputs.items()}
         [out] = [r["outputs"] for r in stack.export_stack().deployment["resources"] if r["type"] == TOKEN]
         assert exported["trailArn"] == out["trailArn"] and exported["logBucketName"] == out["logBucketName"]

@@ -38,7 +38,7 @@ const KEY_ALIAS_PREFIX: &str = "alias/healthcare/baseline/";
 const MADE_TAG: &str = "healthcare:baseline:";
 
 /// The parts an earlier attempt of this create recorded on its key as its own to make.
-async fn recorded_on_key(
+pub(super) async fn recorded_on_key(
     cx: &AwsContext,
     ctx: &Ctx,
     names: &Names,
@@ -78,20 +78,9 @@ pub async fn converge(
         Some(p) => p.parts.clone(),
         None => recorded_on_key(cx, ctx, &names).await?,
     };
+    // The check before this create said what the account has (`preflight`); it may have
+    // changed since, so the create decides again before it makes anything.
     let parts = decide(a, &names, &found, &known)?;
-    // Another trail is never taken over (an account may have several), but a create names
-    // each: its copy of management events and the baseline's are both billed.
-    if previous.is_none() {
-        for other in trail::others(cx, &names.trail).await? {
-            ctx.warn(format!(
-                "the account already has the CloudTrail trail {other}: it is left as it is, and \
-                 the baseline makes its own trail {}; CloudTrail bills every copy of management \
-                 events after the first",
-                names.trail
-            ))
-            .await;
-        }
-    }
     // A default VPC this baseline locked down and the inputs now leave alone is put back.
     let put_back = !a.wants(Part::DefaultVpc)
         && known.get(Part::DefaultVpc.key()).map(String::as_str) == Some(CREATED);

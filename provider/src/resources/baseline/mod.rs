@@ -16,6 +16,7 @@ mod events;
 mod guards;
 mod lifecycle;
 mod policies;
+mod preflight;
 mod rds_events;
 mod recorder;
 mod reports;
@@ -49,6 +50,7 @@ impl Resource<AwsContext> for AccountBaseline {
     };
     const UPDATES_IN_PLACE: bool = true;
     const NAME_PROPERTY: Option<&'static str> = Some("baselineName");
+    const PREFLIGHT: bool = true;
     type Args = BaselineArgs;
     type State = BaselineState;
 
@@ -79,6 +81,15 @@ impl Resource<AwsContext> for AccountBaseline {
         olds: Option<&BaselineArgs>,
     ) -> (BaselineArgs, Vec<CheckFailure>) {
         check::check(ctx, news, olds)
+    }
+
+    async fn preflight(
+        &self,
+        cx: &AwsContext,
+        ctx: &Ctx,
+        inputs: &BaselineArgs,
+    ) -> Result<Vec<CheckFailure>> {
+        Ok(preflight::preflight(cx, ctx, inputs).await?)
     }
 
     async fn converge(

@@ -127,37 +127,70 @@ impl Found {
     }
 }
 
+/// Whose each one-per-region part would be, and what stands in the way.
+#[derive(Debug, Default)]
+pub struct Outlook {
+    /// Each part the inputs want: `created` or `adopted`.
+    pub parts: BTreeMap<String, String>,
+    /// A part the account has that the inputs do not allow taking over: the `adopt.*`
+    /// property and the reason.
+    pub refused: Vec<(String, String)>,
+    /// A part the account has, not as the baseline sets it, that `adopt` takes over: the
+    /// property and what the account has.
+    pub taken_over: Vec<(String, String)>,
+}
+
 /// Whose each one-per-region part is: the saved state's word first; then a part the account
 /// does not have yet is this baseline's to make; one it has is taken over only when `adopt`
 /// allows it, or when it is already as the baseline sets it (EBS encryption by default, S3
 /// Block Public Access all on, IMDSv2 required, snapshots and AMIs blocked, the default VPC
 /// locked down: simply left so). A part the inputs leave alone (`defaultVpc: LEAVE`) has no
 /// entry.
+pub fn outlook(
+    a: &BaselineArgs,
+    names: &Names,
+    found: &Found,
+    previous: &BTreeMap<String, String>,
+) -> Outlook {
+    let mut seen = Outlook::default();
+    for part in Part::ALL.into_iter().filter(|p| a.wants(*p)) {
+        let (existing, as_wanted) = found.has(part, names);
+        let property = format!("adopt.{}", part.key());
+        let decided = match (previous.get(part.key()), existing) {
+            (Some(kept), Some(_)) => kept.clone(),
+            (_, None) => CREATED.to_string(),
+            (None, Some(_)) if as_wanted => ADOPTED.to_string(),
+            (None, Some(what)) if a.adopts(part) => {
+                seen.taken_over.push((property, what));
+                ADOPTED.to_string()
+            }
+            (None, Some(what)) => {
+                seen.refused.push((
+                    property.clone(),
+                    format!(
+                        "the account already has {what}; set {property}: true to take it over \
+                         (it is then set to the baseline's settings and left in place at delete)"
+                    ),
+                ));
+                continue;
+            }
+        };
+        seen.parts.insert(part.key().to_string(), decided);
+    }
+    seen
+}
+
+/// [`outlook`]'s parts, or an error naming the first part the inputs do not allow taking
+/// over.
 pub fn decide(
     a: &BaselineArgs,
     names: &Names,
     found: &Found,
     previous: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>> {
-    let mut parts = BTreeMap::new();
-    for part in Part::ALL.into_iter().filter(|p| a.wants(*p)) {
-        let (existing, as_wanted) = found.has(part, names);
-        let decided = match (previous.get(part.key()), existing) {
-            (Some(kept), Some(_)) => kept.clone(),
-            (_, None) => CREATED.to_string(),
-            (None, Some(_)) if as_wanted || a.adopts(part) => ADOPTED.to_string(),
-            (None, Some(what)) => {
-                return Err(Error::Input {
-                    property: format!("adopt.{}", part.key()),
-                    reason: format!(
-                        "the account already has {what}; set adopt.{}: true to take it over \
-                         (it is then set to the baseline's settings and left in place at delete)",
-                        part.key()
-                    ),
-                });
-            }
-        };
-        parts.insert(part.key().to_string(), decided);
+    let seen = outlook(a, names, found, previous);
+    match seen.refused.into_iter().next() {
+        Some((property, reason)) => Err(Error::Input { property, reason }),
+        None => Ok(seen.parts),
     }
-    Ok(parts)
 }

@@ -1,0 +1,209 @@
+//! A check of a resource the engine does not hold yet runs the resource's read-only looks
+//! (preflight) once the provider is configured; their failures refuse the inputs, and a look
+//! that cannot be made lets the check pass.
+
+use std::sync::{Arc, Mutex};
+
+use prost_types::Struct;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::*;
+use crate::context::Ctx;
+use crate::resource::Resource;
+use crate::value::Value;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct GateArgs {
+    setting: String,
+}
+
+/// Refuses `setting: taken`, cannot look for `setting: unreachable`; counts its looks.
+struct Gate {
+    looks: Arc<Mutex<Vec<String>>>,
+}
+
+#[async_trait::async_trait]
+impl Resource<()> for Gate {
+    const TOKEN: &'static str = "test:index:Gate";
+    const PREFLIGHT: bool = true;
+    type Args = GateArgs;
+    type State = GateArgs;
+
+    fn description() -> &'static str {
+        "a gate"
+    }
+
+    async fn preflight(
+        &self,
+        _: &(),
+        _: &Ctx,
+        inputs: &GateArgs,
+    ) -> crate::Result<Vec<crate::CheckFailure>> {
+        self.looks.lock().unwrap().push(inputs.setting.clone());
+        match inputs.setting.as_str() {
+            "taken" => Ok(vec![crate::CheckFailure::new(
+                "setting",
+                "the account already has one",
+            )]),
+            "unreachable" => Err(Error::Internal("no route to the cloud".into())),
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The same, without preflight: its check never looks.
+struct Plain {
+    looks: Arc<Mutex<Vec<String>>>,
+}
+
+#[async_trait::async_trait]
+impl Resource<()> for Plain {
+    const TOKEN: &'static str = "test:index:Plain";
+    type Args = GateArgs;
+    type State = GateArgs;
+
+    fn description() -> &'static str {
+        "a plain resource"
+    }
+
+    async fn preflight(
+        &self,
+        _: &(),
+        _: &Ctx,
+        inputs: &GateArgs,
+    ) -> crate::Result<Vec<crate::CheckFailure>> {
+        self.looks.lock().unwrap().push(inputs.setting.clone());
+        Ok(Vec::new())
+    }
+}
+
+struct Nothing;
+
+#[async_trait::async_trait]
+impl Provider for Nothing {
+    type Config = ();
+    type Context = ();
+
+    fn package(&self) -> crate::PackageInfo {
+        crate::PackageInfo {
+            name: "test",
+            version: "0.0.1",
+            ..Default::default()
+        }
+    }
+
+    async fn configure(&self, _: (), _: &Ctx) -> crate::Result<()> {
+        Ok(())
+    }
+}
+
+type Server = Arc<ProviderServer<Nothing>>;
+
+fn server(configured: bool) -> (Server, Arc<Mutex<Vec<String>>>) {
+    let looks = Arc::new(Mutex::new(Vec::new()));
+    let server = ProviderServer::new(Nothing)
+        .resource(Gate {
+            looks: looks.clone(),
+        })
+        .resource(Plain {
+            looks: looks.clone(),
+        });
+    if configured {
+        *server.context.write().unwrap() = Some(Arc::new(()));
+    }
+    (Arc::new(server), looks)
+}
+
+fn inputs(setting: Value) -> Option<Struct> {
+    let mut map = PropertyMap::new();
+    map.insert("setting".into(), setting);
+    Some(to_struct(&map))
+}
+
+fn setting(s: &str) -> Option<Struct> {
+    inputs(Value::from_json(&json!(s)))
+}
+
+async fn check(
+    server: &Server,
+    token: &str,
+    news: Option<Struct>,
+    olds: Option<Struct>,
+) -> Vec<(String, String)> {
+    let request = rpc::CheckRequest {
+        urn: format!("urn:pulumi:s::p::{token}::gate"),
+        r#type: token.to_string(),
+        name: "gate".into(),
+        news,
+        olds,
+        ..Default::default()
+    };
+    let answer = ResourceProvider::check(server, Request::new(request))
+        .await
+        .unwrap()
+        .into_inner();
+    answer
+        .failures
+        .into_iter()
+        .map(|f| (f.property, f.reason))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_new_resource_is_refused_when_its_look_at_the_cloud_finds_a_conflict() {
+    let (server, looks) = server(true);
+    assert_eq!(
+        check(&server, Gate::TOKEN, setting("taken"), None).await,
+        vec![("setting".into(), "the account already has one".into())]
+    );
+    assert!(
+        check(&server, Gate::TOKEN, setting("free"), None)
+            .await
+            .is_empty()
+    );
+    assert_eq!(*looks.lock().unwrap(), ["taken", "free"]);
+}
+
+#[tokio::test]
+async fn a_resource_the_engine_holds_is_not_looked_at_again() {
+    let (server, looks) = server(true);
+    let failures = check(&server, Gate::TOKEN, setting("taken"), setting("free")).await;
+    assert!(failures.is_empty(), "{failures:?}");
+    assert!(looks.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_look_that_cannot_be_made_lets_the_check_pass() {
+    let (server, looks) = server(true);
+    let failures = check(&server, Gate::TOKEN, setting("unreachable"), None).await;
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(*looks.lock().unwrap(), ["unreachable"]);
+}
+
+#[tokio::test]
+async fn nothing_is_looked_at_before_configure_or_with_inputs_not_known_yet() {
+    let (unconfigured, looks) = server(false);
+    assert!(
+        check(&unconfigured, Gate::TOKEN, setting("taken"), None)
+            .await
+            .is_empty()
+    );
+    let (server, more) = server(true);
+    let unknown = inputs(Value::Unknown);
+    assert!(check(&server, Gate::TOKEN, unknown, None).await.is_empty());
+    assert!(looks.lock().unwrap().is_empty() && more.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_resource_without_preflight_never_looks() {
+    let (server, looks) = server(true);
+    assert!(
+        check(&server, Plain::TOKEN, setting("taken"), None)
+            .await
+            .is_empty()
+    );
+    assert!(looks.lock().unwrap().is_empty());
+}
