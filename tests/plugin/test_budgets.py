@@ -12,8 +12,9 @@ MIB = 1024 * 1024
 # to 54 MiB for the Lambda client, which EncryptedRedis's scheduled token rotation needs. Raised
 # to 55 MiB because the size moves between builds by more than the 14 KiB 54 MiB left: a build
 # of a tree with more code came out 185 KB smaller (56,423,792 bytes) than the one before it
-# (56,608,496), so 54 MiB would fail or pass by chance.
-BINARY_BUDGET = 55 * MIB
+# (56,608,496), so 54 MiB would fail or pass by chance. Lowered to 52 MiB once the provider's
+# own crate was built at opt-level "s": 52,421,208 bytes (50.0 MiB) against 56,789,144.
+BINARY_BUDGET = 52 * MIB
 # The schema as the engine receives it (compact JSON). Raised from 84 to 86 KiB for
 # EncryptedRedis's `authTokenRotationDays`, and to 88 KiB for AccountBaseline's `backup` (its
 # input type and three outputs).
