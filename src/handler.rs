@@ -126,6 +126,31 @@ impl<R> Typed<R> {
         }
     }
 
+    /// The name property and the name of an earlier attempt of this create that the engine
+    /// lost track of, when the name was auto-named and the resource finds one.
+    async fn earlier_attempt<C: Send + Sync + 'static>(
+        &self,
+        cx: &C,
+        ctx: &Ctx,
+        news: &Decoded,
+        args: &R::Args,
+    ) -> Result<Option<(&'static str, String)>, Error>
+    where
+        R: Resource<C>,
+    {
+        let Some(property) = R::NAME_PROPERTY else {
+            return Ok(None);
+        };
+        if !news.defaults.iter().any(|d| d == property) {
+            return Ok(None);
+        }
+        Ok(self
+            .resource
+            .abandoned(cx, ctx, args)
+            .await?
+            .map(|name| (property, name)))
+    }
+
     /// A create whose name was auto-named carries on with the name of an earlier attempt
     /// the engine lost track of, if the resource finds one.
     async fn carry_on<C: Send + Sync + 'static>(
@@ -138,13 +163,10 @@ impl<R> Typed<R> {
     where
         R: Resource<C>,
     {
-        let Some(property) = R::NAME_PROPERTY else {
-            return Ok(args);
-        };
-        if ctx.is_replacing() || !news.defaults.iter().any(|d| d == property) {
+        if ctx.is_replacing() {
             return Ok(args);
         }
-        let Some(name) = self.resource.abandoned(cx, ctx, &args).await? else {
+        let Some((property, name)) = self.earlier_attempt(cx, ctx, news, &args).await? else {
             return Ok(args);
         };
         ctx.info(format!(
@@ -167,14 +189,8 @@ impl<R> Typed<R> {
     where
         R: Resource<C>,
     {
-        let Some(property) = R::NAME_PROPERTY else {
-            return Ok(args);
-        };
-        if !news.defaults.iter().any(|d| d == property) {
-            return Ok(args);
-        }
-        match self.resource.abandoned(cx, ctx, &args).await? {
-            Some(name) => auto_named_as(args, news, Some(property), &name),
+        match self.earlier_attempt(cx, ctx, news, &args).await? {
+            Some((property, name)) => auto_named_as(args, news, Some(property), &name),
             None => Ok(args),
         }
     }

@@ -12,6 +12,7 @@ use serde_json::json;
 use super::*;
 use crate::context::Ctx;
 use crate::resource::Resource;
+use crate::server::tests::Nothing;
 use crate::value::Value;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -20,15 +21,20 @@ struct GateArgs {
     setting: String,
 }
 
-/// Refuses `setting: taken`, cannot look for `setting: unreachable`; counts its looks.
-struct Gate {
+/// Refuses `setting: taken`, cannot look for `setting: unreachable`; records each look.
+/// Without `PREFLIGHT` (`LOOKS` false), its check must never call it.
+struct Gate<const LOOKS: bool> {
     looks: Arc<Mutex<Vec<String>>>,
 }
 
 #[async_trait::async_trait]
-impl Resource<()> for Gate {
-    const TOKEN: &'static str = "test:index:Gate";
-    const PREFLIGHT: bool = true;
+impl<const LOOKS: bool> Resource<()> for Gate<LOOKS> {
+    const TOKEN: &'static str = if LOOKS {
+        "test:index:Gate"
+    } else {
+        "test:index:Plain"
+    };
+    const PREFLIGHT: bool = LOOKS;
     type Args = GateArgs;
     type State = GateArgs;
 
@@ -54,58 +60,15 @@ impl Resource<()> for Gate {
     }
 }
 
-/// The same, without preflight: its check never looks.
-struct Plain {
-    looks: Arc<Mutex<Vec<String>>>,
-}
-
-#[async_trait::async_trait]
-impl Resource<()> for Plain {
-    const TOKEN: &'static str = "test:index:Plain";
-    type Args = GateArgs;
-    type State = GateArgs;
-
-    fn description() -> &'static str {
-        "a plain resource"
-    }
-
-    async fn preflight(
-        &self,
-        _: &(),
-        _: &Ctx,
-        inputs: &GateArgs,
-    ) -> crate::Result<Vec<crate::CheckFailure>> {
-        self.looks.lock().unwrap().push(inputs.setting.clone());
-        Ok(Vec::new())
-    }
-}
-
-struct Nothing;
-
-#[async_trait::async_trait]
-impl Provider for Nothing {
-    type Config = ();
-    type Context = ();
-
-    fn package(&self) -> crate::PackageInfo {
-        crate::PackageInfo {
-            name: "test",
-            version: "0.0.1",
-            ..Default::default()
-        }
-    }
-
-    async fn configure(&self, _: (), _: &Ctx) -> crate::Result<()> {
-        Ok(())
-    }
-}
+type Looking = Gate<true>;
+type Plain = Gate<false>;
 
 type Server = Arc<ProviderServer<Nothing>>;
 
 fn server(configured: bool) -> (Server, Arc<Mutex<Vec<String>>>) {
     let looks = Arc::new(Mutex::new(Vec::new()));
     let server = ProviderServer::new(Nothing)
-        .resource(Gate {
+        .resource(Looking {
             looks: looks.clone(),
         })
         .resource(Plain {
@@ -156,11 +119,11 @@ async fn check(
 async fn a_new_resource_is_refused_when_its_look_at_the_cloud_finds_a_conflict() {
     let (server, looks) = server(true);
     assert_eq!(
-        check(&server, Gate::TOKEN, setting("taken"), None).await,
+        check(&server, Looking::TOKEN, setting("taken"), None).await,
         vec![("setting".into(), "the account already has one".into())]
     );
     assert!(
-        check(&server, Gate::TOKEN, setting("free"), None)
+        check(&server, Looking::TOKEN, setting("free"), None)
             .await
             .is_empty()
     );
@@ -170,7 +133,7 @@ async fn a_new_resource_is_refused_when_its_look_at_the_cloud_finds_a_conflict()
 #[tokio::test]
 async fn a_resource_the_engine_holds_is_not_looked_at_again() {
     let (server, looks) = server(true);
-    let failures = check(&server, Gate::TOKEN, setting("taken"), setting("free")).await;
+    let failures = check(&server, Looking::TOKEN, setting("taken"), setting("free")).await;
     assert!(failures.is_empty(), "{failures:?}");
     assert!(looks.lock().unwrap().is_empty());
 }
@@ -178,7 +141,7 @@ async fn a_resource_the_engine_holds_is_not_looked_at_again() {
 #[tokio::test]
 async fn a_look_that_cannot_be_made_lets_the_check_pass() {
     let (server, looks) = server(true);
-    let failures = check(&server, Gate::TOKEN, setting("unreachable"), None).await;
+    let failures = check(&server, Looking::TOKEN, setting("unreachable"), None).await;
     assert!(failures.is_empty(), "{failures:?}");
     assert_eq!(*looks.lock().unwrap(), ["unreachable"]);
 }
@@ -187,13 +150,17 @@ async fn a_look_that_cannot_be_made_lets_the_check_pass() {
 async fn nothing_is_looked_at_before_configure_or_with_inputs_not_known_yet() {
     let (unconfigured, looks) = server(false);
     assert!(
-        check(&unconfigured, Gate::TOKEN, setting("taken"), None)
+        check(&unconfigured, Looking::TOKEN, setting("taken"), None)
             .await
             .is_empty()
     );
     let (server, more) = server(true);
     let unknown = inputs(Value::Unknown);
-    assert!(check(&server, Gate::TOKEN, unknown, None).await.is_empty());
+    assert!(
+        check(&server, Looking::TOKEN, unknown, None)
+            .await
+            .is_empty()
+    );
     assert!(looks.lock().unwrap().is_empty() && more.lock().unwrap().is_empty());
 }
 

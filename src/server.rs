@@ -246,7 +246,7 @@ impl<P: Provider> ChildCheck for ProviderServer<P> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -265,7 +265,7 @@ mod tests {
         Ctx::new("urn", CancellationToken::new(), EngineLog::default())
     }
 
-    struct Nothing;
+    pub(crate) struct Nothing;
 
     #[async_trait::async_trait]
     impl Provider for Nothing {
